@@ -1,0 +1,48 @@
+# cbreturn: PGXS build.  See docs/architecture.md for the layout.
+#
+#   make / make install          build and install into the server pg_config names
+#   make test                    every test suite, on a throwaway cluster
+#   make demo                    the demo, on a throwaway cluster
+#   make bench                   the benchmark, on a throwaway cluster
+
+EXTENSION    = cbreturn
+EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" cbreturn.control)
+
+MODULE_big   = cbreturn
+OBJS         = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The install script is built from the pieces in src/sql/ (in name order);
+# upgrade scripts are written by hand in src/upgrade/ and shipped as they are.
+INSTALL_SQL  = $(EXTENSION)--$(EXTVERSION).sql
+DATA_built   = $(INSTALL_SQL)
+DATA         = $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
+EXTRA_CLEAN  = $(INSTALL_SQL) test/isolation/output_iso
+
+# pg_regress: sql/NAME.sql against expected/NAME.out, in name order.
+REGRESS      = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=.
+# pg_isolation_regress: test/isolation/specs/NAME.spec.
+ISOLATION      = $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso
+
+PG_CONFIG   ?= pg_config
+PG_CPPFLAGS  = -I$(srcdir)/src
+PGXS        := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(INSTALL_SQL): $(sort $(wildcard src/sql/*.sql)) cbreturn.control
+	{ printf -- '-- cbreturn %s: generated from src/sql/ by make; edit those files.\n' '$(EXTVERSION)'; \
+	  printf -- '\\echo Use "CREATE EXTENSION cbreturn" to load this file. \\quit\n'; \
+	  for f in $(sort $(wildcard src/sql/*.sql)); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+.PHONY: test demo bench deps
+# The two commands of the README.  Each installs what it needs (as root), builds,
+# starts a throwaway cluster on a unix socket and removes it whatever happens.
+test:
+	test/run test
+demo:
+	test/run demo
+bench:
+	test/run bench
+deps:
+	test/run deps
