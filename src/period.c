@@ -1,0 +1,177 @@
+/*
+ * period.c
+ *		How every deadline is counted (R-P-1) and the pure parts of the
+ *		return rules: window lengths (R-EX-1, R-IM-1) and remark codes (R-EX-2).
+ *
+ * Plain C on DateADT (days since 2000-01-01) with its own civil-calendar
+ * conversion, so nothing here needs a running server.
+ */
+#include "rules.h"
+
+#include "datatype/timestamp.h"
+
+/*
+ * Civil date <-> day number (proleptic Gregorian), after H. Hinnant's
+ * public-domain algorithms; day 0 is 2000-01-01 as for DateADT.
+ */
+static int64
+days_from_civil(int64 y, int m, int d)
+{
+	int64		era;
+	int64		yoe;
+	int64		doy;
+	int64		doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468 - 10957;	/* 10957: 1970-01-01 .. 2000-01-01 */
+}
+
+static void
+civil_from_days(int64 z, int64 *y, int *m, int *d)
+{
+	int64		era;
+	int64		doe;
+	int64		yoe;
+	int64		doy;
+	int64		mp;
+
+	z += 719468 + 10957;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
+	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static int
+days_in_month(int64 y, int m)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return (m == 2 && leap) ? 29 : mdays[m - 1];
+}
+
+static bool
+valid_result(int64 days, DateADT *result)
+{
+	/* the range of type date, as IS_VALID_DATE checks it */
+	if (days < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
+		days >= (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE))
+		return false;
+	*result = (DateADT) days;
+	return true;
+}
+
+/*
+ * R-P-1: "within N days of D" ends on D + N (the start day is not counted,
+ * the last day is inside the window).
+ */
+bool
+cbr_add_days(DateADT start, int days, DateADT *result)
+{
+	if (DATE_NOT_FINITE(start))
+		return false;
+	return valid_result((int64) start + days, result);
+}
+
+/*
+ * R-P-1 (Civil Code arts. 201-202): "within N months of D" ends on the same
+ * day of the month N months later, or on that month's last day when it has
+ * no such day (2026-08-31 + 6 months = 2027-02-28).
+ */
+bool
+cbr_add_months(DateADT start, int months, DateADT *result)
+{
+	int64		y;
+	int			m;
+	int			d;
+	int64		mi;
+	int			dim;
+
+	if (DATE_NOT_FINITE(start))
+		return false;
+	civil_from_days(start, &y, &m, &d);
+	mi = y * 12 + (m - 1) + months;
+	y = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
+	m = (int) (mi - y * 12) + 1;
+	dim = days_in_month(y, m);
+	if (d > dim)
+		d = dim;
+	return valid_result(days_from_civil(y, m, d), result);
+}
+
+/* R-EX-1: 1 year for quality/specification, 6 months for unsold or returned. */
+int
+cbr_export_window_months(CbrReason reason)
+{
+	return reason == CBR_REASON_QUALITY_OR_SPEC
+		? CBR_EXPORT_MONTHS_QUALITY
+		: CBR_EXPORT_MONTHS_UNSOLD_OR_RETURNED;
+}
+
+/* R-EX-2 (seed 002, "Key considerations for export returns" III). */
+static const char *const remark_codes[CBR_REASON_COUNT] = {"ZXTY", "THTY", "PGTY"};
+
+const char *
+cbr_remark_code(CbrReason reason)
+{
+	return remark_codes[reason];
+}
+
+static inline bool
+is_ascii_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+bool
+cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
+{
+	const unsigned char *p = (const unsigned char *) remarks;
+	const unsigned char *end = p + len;
+	int			r;
+
+	/* skip ASCII white space and the ideographic space U+3000 (E3 80 80) */
+	for (;;)
+	{
+		if (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+			p++;
+		else if (end - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+			p += 3;
+		else
+			break;
+	}
+	if (end - p < 4)
+		return false;
+	if (end - p > 4 && is_ascii_alnum(p[4]))
+		return false;
+	for (r = 0; r < CBR_REASON_COUNT; r++)
+	{
+		const char *code = remark_codes[r];
+		int			i;
+
+		for (i = 0; i < 4; i++)
+		{
+			unsigned char c = p[i];
+
+			if (c >= 'a' && c <= 'z')
+				c -= 'a' - 'A';
+			if (c != (unsigned char) code[i])
+				break;
+		}
+		if (i == 4)
+		{
+			*reason = (CbrReason) r;
+			return true;
+		}
+	}
+	return false;
+}
