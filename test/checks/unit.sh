@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds and runs the unit and property tests of the plain-C core
+# (test/unit/test_pure.c) outside the server, through prove.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+PG_CONFIG=${PG_CONFIG:-pg_config}
+cc -std=gnu99 -O1 -Wall -Wextra -Wno-unused-parameter -Werror \
+   -Isrc -I"$("$PG_CONFIG" --includedir-server)" \
+   test/unit/test_pure.c src/parse.c src/period.c \
+   -L"$("$PG_CONFIG" --pkglibdir)" -lpgcommon -lpgport -lm -o "$out/test_pure"
+prove -e '' "$out/test_pure"
