@@ -19,11 +19,12 @@ DATA         = $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
 EXTRA_CLEAN  = $(INSTALL_SQL) test/isolation/output_iso
 
 # pg_regress: sql/NAME.sql against expected/NAME.out, in name order.
-REGRESS      = $(sort $(basename $(notdir $(wildcard sql/*.sql))))
+REGRESS     := $(sort $(basename $(notdir $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=.
 # pg_isolation_regress: test/isolation/specs/NAME.spec.
-ISOLATION      = $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
+ISOLATION     := $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso
+REGRESS_PREP  = isolation-outdir
 
 PG_CONFIG   ?= pg_config
 PG_CPPFLAGS  = -I$(srcdir)/src
@@ -34,6 +35,10 @@ $(INSTALL_SQL): $(sort $(wildcard src/sql/*.sql)) cbreturn.control
 	{ printf -- '-- cbreturn %s: generated from src/sql/ by make; edit those files.\n' '$(EXTVERSION)'; \
 	  printf -- '\\echo Use "CREATE EXTENSION cbreturn" to load this file. \\quit\n'; \
 	  for f in $(sort $(wildcard src/sql/*.sql)); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done; } > $@
+
+.PHONY: isolation-outdir
+isolation-outdir:
+	@mkdir -p test/isolation/output_iso
 
 .PHONY: test demo bench deps
 # The two commands of the README.  Each installs what it needs (as root), builds,
