@@ -13,7 +13,7 @@
 --
 -- Rows are withdrawn by updating them (e.g. clearing a pilot date), not by
 -- deleting them: a deleted shipped row comes back when a dump is restored.
--- docs/policy.md describes this for DBAs.
+-- docs/reference-data.md describes this for DBAs.
 
 CREATE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -39,7 +39,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cbreturn.policy_row_guard() IS
-    'keeps DBA edits of policy tables across pg_dump/restore (docs/policy.md)';
+    'keeps DBA edits of policy tables across pg_dump/restore (docs/reference-data.md)';
 
 -- The install and upgrade scripts insert shipped rows inside this setting.
 SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
