@@ -146,8 +146,18 @@ Datum
 declaration_id_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int64		v = pq_getmsgint64(buf);
+	int64		v;
 
+	/*
+	 * A short value would otherwise fail in pq_getmsgint64() as a protocol
+	 * violation (08P01); it is a bad value of this type, so say that.
+	 */
+	if (buf->len - buf->cursor < (int) sizeof(int64))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type declaration_id: %d bytes instead of 8",
+						buf->len - buf->cursor)));
+	v = pq_getmsgint64(buf);
 	if (!cbr_declaration_id_valid(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
