@@ -43,8 +43,15 @@ static Datum
 code4_recv(FunctionCallInfo fcinfo, const char *typname)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int16		v = (int16) pq_getmsgint(buf, 2);
+	int16		v;
 
+	/* As in declaration_id_recv: a short value is 22P03, not 08P01. */
+	if (buf->len - buf->cursor < (int) sizeof(int16))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type %s: %d bytes instead of 2",
+						typname, buf->len - buf->cursor)));
+	v = (int16) pq_getmsgint(buf, 2);
 	if (v < 0 || v > CBR_CODE_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -11,36 +11,85 @@
 #include "cbreturn.h"
 
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 
 PG_MODULE_MAGIC;
 
-/* The "what is wrong" part of a 22P02 message for a bad literal. */
+/*
+ * Character position (1-based) in str of the byte at 1-based byte position
+ * bytepos.  The parser counts bytes; messages count characters, which is
+ * what a user sees when a literal holds a multibyte character such as a
+ * full-width digit.
+ */
+static int
+char_position(const char *str, int bytepos)
+{
+	return pg_mbstrlen_with_len(str, bytepos - 1) + 1;
+}
+
+/* The character at 1-based byte position bytepos, quoted for a message. */
+static char *
+quoted_char(const char *str, int bytepos)
+{
+	const char *p = str + bytepos - 1;
+	unsigned char c = (unsigned char) *p;
+
+	if (c < 0x20 || c == 0x7f)
+		return psprintf("a control character (0x%02X)", c);
+	if (c >= 0x80)
+		return psprintf("\"%.*s\"", pg_mblen(p), p);
+	return psprintf("\"%c\"", c);
+}
+
+/*
+ * The "what is wrong" part of a 22P02 message for a bad literal str; the
+ * caller's message names the type and quotes str, its DETAIL gives the form.
+ */
 char *
 cbr_parse_error_text(const CbrParseError *err, const char *str)
 {
-	bool		printable = err->found >= 0x20 && err->found < 0x7f;
+	/*
+	 * A non-ASCII character is wrong wherever it stands (full-width digits
+	 * and letters are the usual case); say so rather than what was expected.
+	 */
+	if ((err->status == CBR_PARSE_NOT_DIGIT || err->status == CBR_PARSE_FLAG ||
+		 err->status == CBR_PARSE_HYPHEN) &&
+		(unsigned char) str[err->position - 1] >= 0x80)
+		return psprintf("character %d is %s, which is not an ASCII character",
+						char_position(str, err->position),
+						quoted_char(str, err->position));
 
 	switch (err->status)
 	{
 		case CBR_PARSE_LENGTH:
-			return psprintf("it has %d characters", err->length);
+			{
+				/* err->length counts bytes after trimming; say characters. */
+				const char *start = str;
+				int			nchars;
+
+				while (*start == ' ' || (*start >= '\t' && *start <= '\r'))
+					start++;
+				nchars = pg_mbstrlen_with_len(start, err->length);
+				if (nchars == 0)
+					return pstrdup("it is empty");
+				return psprintf("it has %d character%s", nchars, nchars == 1 ? "" : "s");
+			}
 		case CBR_PARSE_NOT_DIGIT:
-			if (printable)
-				return psprintf("character %d is \"%c\", not a digit",
-								err->position, err->found);
-			return psprintf("character %d is not a digit", err->position);
+			return psprintf("character %d is %s, not a digit",
+							char_position(str, err->position),
+							quoted_char(str, err->position));
 		case CBR_PARSE_YEAR_RANGE:
-			return psprintf("year \"%.4s\" is outside %d to %d",
+			return psprintf("year %.4s is outside %d to %d",
 							str + err->position - 1, CBR_YEAR_MIN, CBR_YEAR_MAX);
 		case CBR_PARSE_FLAG:
-			if (printable)
-				return psprintf("character %d is \"%c\", not a direction flag (0, 1, E or I)",
-								err->position, err->found);
-			return psprintf("character %d is not a direction flag (0, 1, E or I)",
-							err->position);
+			return psprintf("character %d is %s, not a direction flag (0, 1, E or I)",
+							char_position(str, err->position),
+							quoted_char(str, err->position));
 		case CBR_PARSE_HYPHEN:
-			return psprintf("character %d must be a hyphen in the print form", err->position);
+			return psprintf("character %d is %s, not the hyphen of the print form",
+							char_position(str, err->position),
+							quoted_char(str, err->position));
 		case CBR_PARSE_OK:
 			break;
 	}
@@ -97,8 +146,18 @@ Datum
 declaration_id_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int64		v = pq_getmsgint64(buf);
+	int64		v;
 
+	/*
+	 * A short value would otherwise fail in pq_getmsgint64() as a protocol
+	 * violation (08P01); it is a bad value of this type, so say that.
+	 */
+	if (buf->len - buf->cursor < (int) sizeof(int64))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type declaration_id: %d bytes instead of 8",
+						buf->len - buf->cursor)));
+	v = pq_getmsgint64(buf);
 	if (!cbr_declaration_id_valid(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

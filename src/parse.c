@@ -34,6 +34,22 @@ parse_fail(CbrParseError *err, CbrParseStatus status, int position, char found)
 }
 
 /*
+ * The first byte of a non-ASCII character in s[0..len), or -1.  No valid
+ * literal holds one; length checks count bytes, so a literal such as one with
+ * full-width digits must be reported by this character, not by its length.
+ */
+static int
+first_non_ascii(const char *s, int len)
+{
+	int			i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char) s[i] >= 0x80)
+			return i;
+	return -1;
+}
+
+/*
  * Trim surrounding white space, as the built-in integer types do.  Returns
  * the start of the value and sets *len and *offset (characters skipped).
  */
@@ -54,91 +70,92 @@ trim(const char *str, int *len, int *offset)
 }
 
 /*
- * Parse a declaration or list number: the canonical 18 characters, or the
- * hyphenated print form CCCC-YYYY-F-SSSSSSSSS; flag letters in either case.
+ * Parse a declaration or list number (R-ID-1): the canonical 18 characters,
+ * or the hyphenated print form CCCC-YYYY-F-SSSSSSSSS; flag letters in either
+ * case.
+ *
+ * The literal is checked left to right and the first wrong character is
+ * reported, so the message points where a user would look first.  The year
+ * is range-checked as soon as its 4 digits are read, for the same reason.
  */
 bool
 cbr_parse_declaration_id(const char *str, int64 *result, CbrParseError *err)
 {
-	char		canon[18];
-	int			srcpos[18];		/* 1-based position in str of canon[i] */
 	int			len;
 	int			offset;
 	int			i;
-	int			n = 0;
+	int			n = 0;			/* index into the canonical form */
+	bool		print_form;
 	const char *s = trim(str, &len, &offset);
 	int			code = 0;
 	int			year = 0;
 	int32		seq = 0;
-	CbrDeclFlag flag;
+	CbrDeclFlag flag = CBR_FLAG_EXPORT;
 
 	if (len == 18)
-	{
-		for (i = 0; i < 18; i++)
-		{
-			canon[i] = s[i];
-			srcpos[i] = offset + i + 1;
-		}
-	}
+		print_form = false;
 	else if (len == 21)
-	{
-		for (i = 0; i < 21; i++)
-		{
-			if (i == 4 || i == 9 || i == 11)
-			{
-				if (s[i] != '-')
-					return parse_fail(err, CBR_PARSE_HYPHEN, offset + i + 1, s[i]);
-				continue;
-			}
-			canon[n] = s[i];
-			srcpos[n] = offset + i + 1;
-			n++;
-		}
-	}
+		print_form = true;
+	else if ((i = first_non_ascii(s, len)) >= 0)
+		return parse_fail(err, CBR_PARSE_NOT_DIGIT, offset + i + 1, s[i]);
 	else
 	{
 		err->length = len;
 		return parse_fail(err, CBR_PARSE_LENGTH, 0, '\0');
 	}
 
-	for (i = 0; i < 18; i++)
+	for (i = 0; i < len; i++)
 	{
-		char		c = canon[i];
+		char		c = s[i];
+		int			pos = offset + i + 1;	/* 1-based position in str */
 
-		if (i == 8)
+		if (print_form && (i == 4 || i == 9 || i == 11))
+		{
+			if (c != '-')
+				return parse_fail(err, CBR_PARSE_HYPHEN, pos, c);
 			continue;
+		}
+
+		if (n == 8)
+		{
+			/* Position 9 of the canonical form: the direction flag. */
+			switch (c)
+			{
+				case '0':
+					flag = CBR_FLAG_EXPORT;
+					break;
+				case '1':
+					flag = CBR_FLAG_IMPORT;
+					break;
+				case 'E':
+				case 'e':
+					flag = CBR_FLAG_LIST_EXPORT;
+					break;
+				case 'I':
+				case 'i':
+					flag = CBR_FLAG_LIST_IMPORT;
+					break;
+				default:
+					return parse_fail(err, CBR_PARSE_FLAG, pos, c);
+			}
+			n++;
+			continue;
+		}
+
 		if (!is_digit(c))
-			return parse_fail(err, CBR_PARSE_NOT_DIGIT, srcpos[i], c);
-		if (i < 4)
+			return parse_fail(err, CBR_PARSE_NOT_DIGIT, pos, c);
+		if (n < 4)
 			code = code * 10 + (c - '0');
-		else if (i < 8)
+		else if (n < 8)
+		{
 			year = year * 10 + (c - '0');
+			if (n == 7 && (year < CBR_YEAR_MIN || year > CBR_YEAR_MAX))
+				return parse_fail(err, CBR_PARSE_YEAR_RANGE, pos - 3, '\0');
+		}
 		else
 			seq = seq * 10 + (c - '0');
+		n++;
 	}
-
-	switch (canon[8])
-	{
-		case '0':
-			flag = CBR_FLAG_EXPORT;
-			break;
-		case '1':
-			flag = CBR_FLAG_IMPORT;
-			break;
-		case 'E':
-		case 'e':
-			flag = CBR_FLAG_LIST_EXPORT;
-			break;
-		case 'I':
-		case 'i':
-			flag = CBR_FLAG_LIST_IMPORT;
-			break;
-		default:
-			return parse_fail(err, CBR_PARSE_FLAG, srcpos[8], canon[8]);
-	}
-
-	if (year < CBR_YEAR_MIN || year > CBR_YEAR_MAX)
-		return parse_fail(err, CBR_PARSE_YEAR_RANGE, srcpos[4], '\0');
 
 	*result = cbr_decl_pack(code, year, flag, seq);
 	err->status = CBR_PARSE_OK;
@@ -186,6 +203,8 @@ cbr_parse_code4(const char *str, int16 *result, CbrParseError *err)
 	int			v = 0;
 	const char *s = trim(str, &len, &offset);
 
+	if (len != 4 && (i = first_non_ascii(s, len)) >= 0)
+		return parse_fail(err, CBR_PARSE_NOT_DIGIT, offset + i + 1, s[i]);
 	if (len != 4)
 	{
 		err->length = len;

@@ -297,6 +297,56 @@ CREATE CAST (cbreturn.supervision_code AS text) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (text AS cbreturn.supervision_code) WITH INOUT AS ASSIGNMENT;
 
 -- ---------------------------------------------------------------------------
+-- min() and max() for the three identifier types.  SORTOP lets the planner
+-- answer them from a btree index; the state functions are the int8/int2
+-- internals, as for the operators.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.declaration_id_smaller(cbreturn.declaration_id, cbreturn.declaration_id) RETURNS cbreturn.declaration_id
+    AS 'int8smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.declaration_id_larger(cbreturn.declaration_id, cbreturn.declaration_id) RETURNS cbreturn.declaration_id
+    AS 'int8larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE cbreturn.min(cbreturn.declaration_id) (
+    SFUNC = cbreturn.declaration_id_smaller, STYPE = cbreturn.declaration_id,
+    COMBINEFUNC = cbreturn.declaration_id_smaller, SORTOP = OPERATOR(cbreturn.<), PARALLEL = SAFE
+);
+CREATE AGGREGATE cbreturn.max(cbreturn.declaration_id) (
+    SFUNC = cbreturn.declaration_id_larger, STYPE = cbreturn.declaration_id,
+    COMBINEFUNC = cbreturn.declaration_id_larger, SORTOP = OPERATOR(cbreturn.>), PARALLEL = SAFE
+);
+COMMENT ON FUNCTION cbreturn.declaration_id_smaller(cbreturn.declaration_id, cbreturn.declaration_id) IS 'smaller of two declaration_id values';
+COMMENT ON FUNCTION cbreturn.declaration_id_larger(cbreturn.declaration_id, cbreturn.declaration_id) IS 'larger of two declaration_id values';
+
+CREATE FUNCTION cbreturn.customs_code_smaller(cbreturn.customs_code, cbreturn.customs_code) RETURNS cbreturn.customs_code
+    AS 'int2smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.customs_code_larger(cbreturn.customs_code, cbreturn.customs_code) RETURNS cbreturn.customs_code
+    AS 'int2larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE cbreturn.min(cbreturn.customs_code) (
+    SFUNC = cbreturn.customs_code_smaller, STYPE = cbreturn.customs_code,
+    COMBINEFUNC = cbreturn.customs_code_smaller, SORTOP = OPERATOR(cbreturn.<), PARALLEL = SAFE
+);
+CREATE AGGREGATE cbreturn.max(cbreturn.customs_code) (
+    SFUNC = cbreturn.customs_code_larger, STYPE = cbreturn.customs_code,
+    COMBINEFUNC = cbreturn.customs_code_larger, SORTOP = OPERATOR(cbreturn.>), PARALLEL = SAFE
+);
+COMMENT ON FUNCTION cbreturn.customs_code_smaller(cbreturn.customs_code, cbreturn.customs_code) IS 'smaller of two customs_code values';
+COMMENT ON FUNCTION cbreturn.customs_code_larger(cbreturn.customs_code, cbreturn.customs_code) IS 'larger of two customs_code values';
+
+CREATE FUNCTION cbreturn.supervision_code_smaller(cbreturn.supervision_code, cbreturn.supervision_code) RETURNS cbreturn.supervision_code
+    AS 'int2smaller' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.supervision_code_larger(cbreturn.supervision_code, cbreturn.supervision_code) RETURNS cbreturn.supervision_code
+    AS 'int2larger' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE cbreturn.min(cbreturn.supervision_code) (
+    SFUNC = cbreturn.supervision_code_smaller, STYPE = cbreturn.supervision_code,
+    COMBINEFUNC = cbreturn.supervision_code_smaller, SORTOP = OPERATOR(cbreturn.<), PARALLEL = SAFE
+);
+CREATE AGGREGATE cbreturn.max(cbreturn.supervision_code) (
+    SFUNC = cbreturn.supervision_code_larger, STYPE = cbreturn.supervision_code,
+    COMBINEFUNC = cbreturn.supervision_code_larger, SORTOP = OPERATOR(cbreturn.>), PARALLEL = SAFE
+);
+COMMENT ON FUNCTION cbreturn.supervision_code_smaller(cbreturn.supervision_code, cbreturn.supervision_code) IS 'smaller of two supervision_code values';
+COMMENT ON FUNCTION cbreturn.supervision_code_larger(cbreturn.supervision_code, cbreturn.supervision_code) IS 'larger of two supervision_code values';
+
+-- ---------------------------------------------------------------------------
 -- Accessors (interface contract)
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.customs_code(cbreturn.declaration_id) RETURNS cbreturn.customs_code

@@ -13,33 +13,39 @@
 --
 -- Rows are withdrawn by updating them (e.g. clearing a pilot date), not by
 -- deleting them: a deleted shipped row comes back when a dump is restored.
--- docs/policy.md describes this for DBAs.
+-- docs/reference-data.md describes this for DBAs.
 
 CREATE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
     LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+    -- cbreturn is on the path for the key types' "=" operator (a
+    -- supervision_code key); only the extension's owner can create objects
+    -- there, and pg_catalog comes first.
+    SET search_path = pg_catalog, cbreturn, pg_temp
 AS $$
+DECLARE
+    -- Only the extension's own install and upgrade scripts set this, to
+    -- insert rows that stay shipped.  An unset setting is NULL: compare with
+    -- IS NOT DISTINCT FROM so that NULL means "not loading", never "keep".
+    loading boolean := pg_catalog.current_setting('cbreturn.loading_policy', true)
+                       IS NOT DISTINCT FROM 'on';
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        -- Scripts of this extension (install, upgrade) keep their rows shipped.
-        IF NOT (NEW.shipped AND pg_catalog.current_setting('cbreturn.loading_policy', true) = 'on') THEN
-            NEW.shipped := false;
-        END IF;
-        RETURN NEW;
-    END IF;
-    -- INSERT: TG_ARGV[0] names the key column.
-    IF NOT (NEW.shipped AND pg_catalog.current_setting('cbreturn.loading_policy', true) = 'on') THEN
+    IF NOT (NEW.shipped AND loading) THEN
         NEW.shipped := false;
     END IF;
-    EXECUTE pg_catalog.format(
-        'DELETE FROM %I.%I AS t WHERE t.shipped AND t.%I = ($1).%I',
-        TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
-        USING NEW;
+    IF TG_OP = 'INSERT' THEN
+        -- A row whose key matches a shipped row replaces it: this is how a
+        -- restored DBA edit takes the place of the row CREATE EXTENSION has
+        -- just inserted.  TG_ARGV[0] names the key column.
+        EXECUTE pg_catalog.format(
+            'DELETE FROM %I.%I AS t WHERE t.shipped AND t.%I = ($1).%I',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            USING NEW;
+    END IF;
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION cbreturn.policy_row_guard() IS
-    'keeps DBA edits of policy tables across pg_dump/restore (docs/policy.md)';
+    'keeps DBA edits of policy tables across pg_dump/restore (docs/reference-data.md)';
 
 -- The install and upgrade scripts insert shipped rows inside this setting.
 SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);

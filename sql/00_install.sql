@@ -1,0 +1,28 @@
+-- Install cbreturn and check its operator classes.  Every later regress file
+-- relies on this one and is otherwise self-contained.
+CREATE EXTENSION cbreturn;
+
+-- The btree and hash classes of the three identifier types (R-ID-1..3) must
+-- pass the access methods' own consistency checks: complete strategies and
+-- support functions with the right signatures (including the extended hash
+-- function that hash partitioning needs).
+SELECT opcname, amname, amvalidate(c.oid)
+  FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod
+ WHERE opcnamespace = 'cbreturn'::regnamespace
+ ORDER BY 1, 2;
+
+-- Each identifier type has exactly one default class per access method.
+SELECT t.typname, a.amname, count(*) AS default_classes
+  FROM pg_opclass c
+  JOIN pg_am a ON a.oid = c.opcmethod
+  JOIN pg_type t ON t.oid = c.opcintype
+ WHERE c.opcnamespace = 'cbreturn'::regnamespace AND c.opcdefault
+ GROUP BY 1, 2
+ ORDER BY 1, 2;
+
+-- The types are fixed-size and passed by value, as documented (8 and 2 bytes).
+SELECT typname, typlen, typbyval, typalign, typstorage
+  FROM pg_type
+ WHERE typnamespace = 'cbreturn'::regnamespace
+   AND typname IN ('declaration_id', 'customs_code', 'supervision_code')
+ ORDER BY 1;
