@@ -74,8 +74,8 @@ policy_relcache_callback(Datum arg, Oid relid)
 }
 
 /* ISO text of a date whatever DateStyle says, for explain output and messages. */
-static char *
-date_iso(DateADT d)
+char *
+cbr_date_iso(DateADT d)
 {
 	int			y;
 	int			m;
@@ -467,23 +467,23 @@ cbr_cross_customs_decide(int16 supervision_code, int16 export_office,
 	{
 		cbr_step(steps, "R-EX-5", true, BASIS_EX5,
 				 "returned on %s, on or after the nationwide date %s (rule parameter cross_customs_nationwide_from)",
-				 date_iso(returned_on), date_iso(p->nationwide_from));
+				 cbr_date_iso(returned_on), cbr_date_iso(p->nationwide_from));
 		return true;
 	}
 	cbr_step(steps, "R-EX-5", false, BASIS_EX5,
 			 "returned on %s, before the nationwide date %s: only the pilot can allow it",
-			 date_iso(returned_on), date_iso(p->nationwide_from));
+			 cbr_date_iso(returned_on), cbr_date_iso(p->nationwide_from));
 
 	return_pilot = p->district_pilot[rd] && p->district_pilot_from[rd] <= returned_on;
 	export_pilot = p->district_pilot[ed] && p->district_pilot_from[ed] <= returned_on;
 	ok = return_pilot && (export_pilot || !p->pilot_both_districts);
 	cbr_step(steps, "R-EX-5", ok, "GACC 2024 No. 167",
 			 "pilot on %s: return district %02d %s, export district %02d %s; %s",
-			 date_iso(returned_on),
+			 cbr_date_iso(returned_on),
 			 rd, !p->district_pilot[rd] ? "is not a pilot district" :
-			 psprintf("pilot from %s", date_iso(p->district_pilot_from[rd])),
+			 psprintf("pilot from %s", cbr_date_iso(p->district_pilot_from[rd])),
 			 ed, !p->district_pilot[ed] ? "is not a pilot district" :
-			 psprintf("pilot from %s", date_iso(p->district_pilot_from[ed])),
+			 psprintf("pilot from %s", cbr_date_iso(p->district_pilot_from[ed])),
 			 p->pilot_both_districts ? "both must be in the pilot (cross_customs_pilot_both_districts)"
 			 : "the return district must be in the pilot (cross_customs_pilot_both_districts is false)");
 	return ok;

@@ -14,6 +14,7 @@
 #define CBRETURN_POLICY_H
 
 #include "cbreturn.h"
+#include "rules.h"
 #include "nodes/pg_list.h"
 #include "utils/date.h"
 #include "utils/numeric.h"
@@ -118,6 +119,39 @@ extern const CbrTaxPeriod *cbr_tax_period_for(const CbrPolicy *p, int16 code, Da
 /* R-P-2: is d a rest day; the first working day on or after d. */
 extern bool cbr_is_rest_day(const CbrPolicy *p, DateADT d);
 extern DateADT cbr_next_working_day(const CbrPolicy *p, DateADT d);
+
+/*
+ * R-TX-1 ... R-TX-6: tax relief on a returned export (export_tax_relief).
+ * failed lists the rule ids not met (palloc'd strings, each once).
+ */
+typedef struct CbrRelief
+{
+	bool		relieved;
+	bool		import_duty_exempt;
+	bool		import_vat_exempt;
+	bool		consumption_tax_exempt;
+	bool		export_duty_refund;
+	bool		rebate_repayment_required;
+	char	   *evidence_required;	/* NULL when not relieved */
+	char	   *basis;			/* NULL when not relieved */
+	List	   *failed;
+} CbrRelief;
+
+extern void cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_on,
+										 CbrReason reason, bool is_food, bool original_state,
+										 bool has_left_on, DateADT left_special_area_on,
+										 bool rebate_claimed, CbrRelief *out, List **steps);
+
+/* R-IM-1: is a retail import return on time (both deadlines met)? */
+extern bool cbr_import_return_decide(DateADT released_on, bool has_applied, DateADT applied_on,
+									 bool has_arrived, DateADT arrived_on, List **steps);
+
+/* R-EX-1: deadline of an export return, with explain steps. */
+extern DateADT cbr_export_deadline_decide(DateADT exported_on, CbrReason reason,
+										  bool has_returned, DateADT returned_on, List **steps);
+
+/* ISO text of a date whatever DateStyle says (explain output, messages). */
+extern char *cbr_date_iso(DateADT d);
 
 #define CBR_CODE_9610	9610
 #define CBR_CODE_1210	1210

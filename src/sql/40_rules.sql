@@ -96,3 +96,144 @@ CREATE FUNCTION cbreturn.cross_customs_return_allowed(code cbreturn.supervision_
 COMMENT ON FUNCTION cbreturn.cross_customs_return_allowed(cbreturn.supervision_code, cbreturn.customs_code,
                                                           cbreturn.customs_code, date) IS
     'may the return re-enter through return_office: same district always; otherwise 9610 only, from the nationwide date or between pilot districts (R-EX-5)';
+
+-- ---------------------------------------------------------------------------
+-- Tax relief on returned exports (R-TX-1 ... R-TX-6)
+-- ---------------------------------------------------------------------------
+CREATE TYPE cbreturn.tax_relief AS (
+    relieved                    boolean,
+    import_duty_exempt          boolean,
+    import_vat_exempt           boolean,
+    consumption_tax_exempt      boolean,
+    export_duty_refund          boolean,
+    rebate_repayment_required   boolean,
+    evidence_required           text,
+    basis                       text,
+    failed                      text[]
+);
+COMMENT ON TYPE cbreturn.tax_relief IS
+    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
+
+CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                           reason cbreturn.return_reason, is_food boolean,
+                                           original_state boolean,
+                                           left_special_area_on date DEFAULT NULL,
+                                           rebate_claimed boolean DEFAULT false)
+    RETURNS cbreturn.tax_relief
+    AS 'MODULE_PATHNAME', 'cbr_export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                               boolean, boolean, date, boolean) IS
+    'tax relief on a returned export: announcement route for unsold/consumer returns (R-TX-1, R-TX-2, R-TX-4), statutory route for quality/spec (R-TX-6); R-TX-3, R-TX-5';
+
+-- ---------------------------------------------------------------------------
+-- Retail import returns (R-IM-1 ... R-IM-4)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.import_return_on_time(released_on date, applied_on date, arrived_on date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_import_return_on_time'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
+    'true when the application is within 30 days and the arrival within 45 days of the release of the import list (R-IM-1)';
+
+CREATE TYPE cbreturn.import_tax AS (
+    within_limits   boolean,
+    tariff          numeric,
+    consumption_tax numeric,
+    import_vat      numeric,
+    total           numeric,
+    basis           text
+);
+COMMENT ON TYPE cbreturn.import_tax IS
+    'tax carried by a CBEC retail import (R-IM-4), and so refunded by a released return of it (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_retail_tax(customs_value numeric, vat_rate numeric,
+                                           consumption_tax_rate numeric DEFAULT 0,
+                                           annual_used numeric DEFAULT 0)
+    RETURNS cbreturn.import_tax
+    AS 'MODULE_PATHNAME', 'cbr_import_retail_tax'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_retail_tax(numeric, numeric, numeric, numeric) IS
+    'tariff 0, import VAT and consumption tax at 70 % within the limits (R-IM-4); a released return refunds it (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'cbr_import_annual_amount_after_return'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric) IS
+    'consumer''s annual cumulative amount after a released return: annual_used - returned_value (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_annual_quota_remaining(annual_used numeric)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'cbr_import_annual_quota_remaining'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_quota_remaining(numeric) IS
+    'what is left of the annual limit (rule parameter import_limit_per_year, CNY 26,000), never below 0 (R-IM-4)';
+
+-- ---------------------------------------------------------------------------
+-- Status of a return, for reporting tools (rules section 6)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.return_status(deadline date, returned_on date, as_of date,
+                                       due_soon_days integer DEFAULT 7)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'cbr_return_status'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.return_status(date, date, date, integer) IS
+    'open, due_soon, overdue, closed_on_time or closed_late as of a day; returned_on NULL = not returned (R-P-1: the deadline day is on time)';
+
+CREATE FUNCTION cbreturn.return_days_left(deadline date, returned_on date, as_of date)
+    RETURNS integer
+    AS 'MODULE_PATHNAME', 'cbr_return_days_left'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.return_days_left(date, date, date) IS
+    'deadline minus as_of for an open return (negative: overdue); deadline minus returned_on for a closed one';
+
+-- ---------------------------------------------------------------------------
+-- Explain: one row per rule checked
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.explain_export_return_deadline(exported_on date, reason cbreturn.return_reason,
+                                                        returned_on date DEFAULT NULL,
+                                                        OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                        OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'cbr_explain_export_return_deadline'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) IS
+    'the rules behind export_return_deadline (R-EX-2, R-P-1, R-EX-1), one row per rule checked';
+
+CREATE FUNCTION cbreturn.explain_import_return(released_on date, applied_on date DEFAULT NULL,
+                                               arrived_on date DEFAULT NULL,
+                                               OUT step integer, OUT rule_id text, OUT passed boolean,
+                                               OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'cbr_explain_import_return'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return(date, date, date) IS
+    'the rules behind import_return_on_time (R-IM-1), one row per deadline checked';
+
+CREATE FUNCTION cbreturn.explain_cross_customs_return(code cbreturn.supervision_code,
+                                                      export_office cbreturn.customs_code,
+                                                      return_office cbreturn.customs_code,
+                                                      returned_on date,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'cbr_explain_cross_customs_return'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_cross_customs_return(cbreturn.supervision_code, cbreturn.customs_code,
+                                                          cbreturn.customs_code, date) IS
+    'the rules behind cross_customs_return_allowed (R-ID-2, R-EX-5), one row per check';
+
+CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_code, exported_on date,
+                                                   returned_on date, reason cbreturn.return_reason,
+                                                   is_food boolean, original_state boolean,
+                                                   left_special_area_on date DEFAULT NULL,
+                                                   rebate_claimed boolean DEFAULT false,
+                                                   OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                   OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'cbr_explain_export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
+                                                       cbreturn.return_reason, boolean, boolean, date, boolean) IS
+    'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';
