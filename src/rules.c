@@ -464,6 +464,28 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
  * --------------------------------------------------------------------- */
 
 /*
+ * The blessed row descriptor of a composite-returning function, built once
+ * per call site and kept in fn_extra: get_call_result_type() per row would
+ * cost more than the rule itself.
+ */
+static TupleDesc
+result_tupdesc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc;
+	MemoryContext old;
+
+	if (fcinfo->flinfo->fn_extra != NULL)
+		return (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+	MemoryContextSwitchTo(old);
+	fcinfo->flinfo->fn_extra = tupdesc;
+	return tupdesc;
+}
+
+/*
  * export_tax_relief(code, exported_on, returned_on, reason, is_food,
  * original_state, left_special_area_on DEFAULT NULL, rebate_claimed DEFAULT
  * false) -> cbreturn.tax_relief
@@ -486,8 +508,7 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 	for (i = 0; i < 8; i++)
 		if (i != 6 && PG_ARGISNULL(i))
 			PG_RETURN_NULL();
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	tupdesc = result_tupdesc(fcinfo);
 	cbr_export_tax_relief_decide(PG_GETARG_INT16(0), PG_GETARG_DATEADT(1), PG_GETARG_DATEADT(2),
 								 cbr_reason_from_oid(PG_GETARG_OID(3)), PG_GETARG_BOOL(4),
 								 PG_GETARG_BOOL(5), !PG_ARGISNULL(6),
@@ -512,7 +533,6 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 		failed[n++] = CStringGetTextDatum((char *) lfirst(lc));
 	values[8] = PointerGetDatum(n == 0 ? construct_empty_array(TEXTOID)
 								: construct_array(failed, n, TEXTOID, -1, false, TYPALIGN_INT));
-	tupdesc = BlessTupleDesc(tupdesc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -586,8 +606,7 @@ cbr_import_retail_tax(PG_FUNCTION_ARGS)
 	check_amount("vat_rate", vat_rate, true);
 	check_amount("consumption_tax_rate", ct_rate, true);
 	check_amount("annual_used", used, false);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
+	tupdesc = result_tupdesc(fcinfo);
 
 	within = num_cmp(value, p->limit_per_transaction) <= 0 &&
 		num_cmp(numeric_add_opt_error(used, value, NULL), p->limit_per_year) <= 0;
@@ -616,7 +635,6 @@ cbr_import_retail_tax(PG_FUNCTION_ARGS)
 	values[5] = CStringGetTextDatum(within
 									? "MoF/GACC/STA 2018 No. 49: tariff 0, import VAT and consumption tax at the import_tax_share of the statutory amount"
 									: "MoF/GACC/STA 2018 No. 49: above the per-transaction or annual limit, not taxed as a CBEC retail import");
-	tupdesc = BlessTupleDesc(tupdesc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
