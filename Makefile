@@ -31,6 +31,9 @@ PG_CPPFLAGS  = -I$(srcdir)/src
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Every object depends on every header (PGXS tracks no header dependencies).
+$(OBJS): $(wildcard src/*.h)
+
 $(INSTALL_SQL): $(sort $(wildcard src/sql/*.sql)) cbreturn.control
 	{ printf -- '-- cbreturn %s: generated from src/sql/ by make; edit those files.\n' '$(EXTVERSION)'; \
 	  printf -- '\\echo Use "CREATE EXTENSION cbreturn" to load this file. \\quit\n'; \

@@ -233,6 +233,15 @@ load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 		t->announcement = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
 		ext = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
 		t->extends = ext ? MemoryContextStrdup(cxt, ext) : NULL;
+		t->basis = t->extends
+			? MemoryContextStrdup(cxt, psprintf("%s (extends %s)", t->announcement, t->extends))
+			: t->announcement;
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			t->basis_text = cstring_to_text(t->basis);
+			MemoryContextSwitchTo(old);
+		}
 		t->declared_from = DatumGetDateADT(get_datum(i, 3, &isnull));
 		t->declared_to = DatumGetDateADT(get_datum(i, 4, &isnull));
 		t->months = DatumGetInt32(get_datum(i, 5, &isnull));
@@ -366,8 +375,8 @@ cbr_policy(void)
 
 /* Append one explain step (see policy.h). */
 void
-cbr_step(List **steps, const char *rule_id, bool passed, const char *basis,
-		 const char *fmt,...)
+cbr_step_add(List **steps, const char *rule_id, bool passed, const char *basis,
+			 const char *fmt,...)
 {
 	CbrStep    *s;
 	StringInfoData buf;

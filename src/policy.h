@@ -27,6 +27,8 @@ typedef struct CbrTaxPeriod
 {
 	char	   *announcement;
 	char	   *extends;		/* NULL when none */
+	char	   *basis;			/* "announcement (extends ...)", named in results */
+	text	   *basis_text;		/* the same as a text datum, built once per load */
 	DateADT		declared_from;
 	DateADT		declared_to;
 	int			months;
@@ -86,8 +88,18 @@ typedef struct CbrStep
 	const char *basis;
 } CbrStep;
 
-extern void cbr_step(List **steps, const char *rule_id, bool passed,
-					 const char *basis, const char *fmt,...) pg_attribute_printf(5, 6);
+extern void cbr_step_add(List **steps, const char *rule_id, bool passed,
+						 const char *basis, const char *fmt,...) pg_attribute_printf(5, 6);
+
+/*
+ * Record an explain step.  A macro so that on the per-row path (steps ==
+ * NULL) the arguments, which format dates and strings, are not evaluated.
+ */
+#define cbr_step(steps, ...) \
+	do { \
+		if ((steps) != NULL) \
+			cbr_step_add((steps), __VA_ARGS__); \
+	} while (0)
 
 /* Errors for codes missing from the reference tables (CB007). */
 extern void cbr_check_district_known(const CbrPolicy *p, int16 office, const char *what);
@@ -132,8 +144,11 @@ typedef struct CbrRelief
 	bool		consumption_tax_exempt;
 	bool		export_duty_refund;
 	bool		rebate_repayment_required;
-	char	   *evidence_required;	/* NULL when not relieved */
-	char	   *basis;			/* NULL when not relieved */
+	const char *evidence_required;	/* NULL when not relieved */
+	const char *basis;			/* NULL when not relieved */
+	/* the same two as text datums that outlive the call (no per-row copy) */
+	text	   *evidence_text;
+	text	   *basis_text;
 	List	   *failed;
 } CbrRelief;
 

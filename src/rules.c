@@ -281,6 +281,38 @@ cbr_import_return_decide(DateADT released_on, bool has_applied, DateADT applied_
 	return ok;
 }
 
+/*
+ * R-TX-5 evidence by reason and by whether an export rebate was claimed
+ * (R-TX-3): compile-time strings, so the per-row path copies nothing.
+ */
+#define EVIDENCE_BASE "export declaration list or export declaration form"
+#define EVIDENCE_REBATE "; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority"
+#define EVIDENCE_UNSOLD "; the enterprise's self-declaration (自我声明) that the goods are returned unsold"
+#define EVIDENCE_RETURNED "; platform return or rejection records, or a return agreement"
+#define EVIDENCE_QUALITY "; proof of the quality or specification reason for the return"
+
+static const char *const evidence_texts[CBR_REASON_COUNT][2] = {
+	{EVIDENCE_BASE EVIDENCE_UNSOLD, EVIDENCE_BASE EVIDENCE_UNSOLD EVIDENCE_REBATE},
+	{EVIDENCE_BASE EVIDENCE_RETURNED, EVIDENCE_BASE EVIDENCE_RETURNED EVIDENCE_REBATE},
+	{EVIDENCE_BASE EVIDENCE_QUALITY, EVIDENCE_BASE EVIDENCE_QUALITY EVIDENCE_REBATE},
+};
+static text *evidence_text_cache[CBR_REASON_COUNT][2];
+static text *basis_tx6_text;
+
+/* A text datum of a compile-time string, built once per backend. */
+static text *
+constant_text(text **slot, const char *str)
+{
+	if (*slot == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		*slot = cstring_to_text(str);
+		MemoryContextSwitchTo(old);
+	}
+	return *slot;
+}
+
 static void
 add_failed(CbrRelief *out, const char *rule_id)
 {
@@ -305,7 +337,6 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 							 bool rebate_claimed, CbrRelief *out, List **steps)
 {
 	const CbrPolicy *p = cbr_policy();
-	StringInfoData evidence;
 
 	memset(out, 0, sizeof(*out));
 	check_finite("exported_on", exported_on);
@@ -343,7 +374,8 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 			/* R-TX-6 grants no import duty and an export duty refund only. */
 			out->import_duty_exempt = true;
 			out->export_duty_refund = true;
-			out->basis = pstrdup(BASIS_TX6);
+			out->basis = BASIS_TX6;
+			out->basis_text = constant_text(&basis_tx6_text, BASIS_TX6);
 		}
 	}
 	else
@@ -424,39 +456,29 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 			out->import_vat_exempt = true;
 			out->consumption_tax_exempt = true;
 			out->export_duty_refund = true;
-			out->basis = t->extends
-				? psprintf("%s (extends %s)", t->announcement, t->extends)
-				: pstrdup(t->announcement);
+			out->basis = t->basis;
+			out->basis_text = t->basis_text;
 		}
 	}
 
 	if (!out->relieved)
 		return;
 
-	/* R-TX-5 (seed 003 art. 4): what customs will ask for. */
-	initStringInfo(&evidence);
-	appendStringInfoString(&evidence, "export declaration list or export declaration form");
-	if (reason == CBR_REASON_UNSOLD)
-		appendStringInfoString(&evidence, "; the enterprise's self-declaration (自我声明) that the goods are returned unsold");
-	else if (reason == CBR_REASON_CONSUMER_RETURN)
-		appendStringInfoString(&evidence, "; platform return or rejection records, or a return agreement");
-	else
-		appendStringInfoString(&evidence, "; proof of the quality or specification reason for the return");
-
 	/*
-	 * R-TX-3 (seed 003 art. 2; seed 002 for all CBEC export returns): a
-	 * claimed export rebate is repaid first, and the tax authority's
-	 * certificate is then part of the evidence.
+	 * R-TX-5 (seed 003 art. 4): what customs will ask for.  R-TX-3 (seed 003
+	 * art. 2; seed 002 for all CBEC export returns): a claimed export rebate
+	 * is repaid first, and the tax authority's certificate is then part of
+	 * the evidence.
 	 */
 	out->rebate_repayment_required = rebate_claimed;
-	if (rebate_claimed)
-		appendStringInfoString(&evidence, "; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority");
+	out->evidence_required = evidence_texts[reason][rebate_claimed ? 1 : 0];
+	out->evidence_text = constant_text(&evidence_text_cache[reason][rebate_claimed ? 1 : 0],
+									   out->evidence_required);
 	cbr_step(steps, "R-TX-3", true, reason == CBR_REASON_QUALITY_OR_SPEC ? "GACC CBEC retail export return procedure" : out->basis,
 			 rebate_claimed ? "export rebate claimed: repay it first, then present the tax authority's certificate"
 			 : "no export rebate claimed: nothing to repay");
-	out->evidence_required = evidence.data;
 	cbr_step(steps, "R-TX-5", true, reason == CBR_REASON_QUALITY_OR_SPEC ? BASIS_TX6 : out->basis,
-			 "%s", evidence.data);
+			 "%s", out->evidence_required);
 }
 
 /* ---------------------------------------------------------------------
@@ -483,6 +505,22 @@ result_tupdesc(FunctionCallInfo fcinfo)
 	MemoryContextSwitchTo(old);
 	fcinfo->flinfo->fn_extra = tupdesc;
 	return tupdesc;
+}
+
+/* The empty text[] of a relieved row, built once per backend. */
+static ArrayType *
+constant_empty_text_array(void)
+{
+	static ArrayType *empty = NULL;
+
+	if (empty == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		empty = construct_empty_array(TEXTOID);
+		MemoryContextSwitchTo(old);
+	}
+	return empty;
 }
 
 /*
@@ -520,19 +558,23 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 	values[3] = BoolGetDatum(r.consumption_tax_exempt);
 	values[4] = BoolGetDatum(r.export_duty_refund);
 	values[5] = BoolGetDatum(r.rebate_repayment_required);
-	if (r.evidence_required)
-		values[6] = CStringGetTextDatum(r.evidence_required);
+	if (r.evidence_text)
+		values[6] = PointerGetDatum(r.evidence_text);
 	else
 		nulls[6] = true;
-	if (r.basis)
-		values[7] = CStringGetTextDatum(r.basis);
+	if (r.basis_text)
+		values[7] = PointerGetDatum(r.basis_text);
 	else
 		nulls[7] = true;
-	failed = palloc(sizeof(Datum) * (list_length(r.failed) + 1));
-	foreach(lc, r.failed)
-		failed[n++] = CStringGetTextDatum((char *) lfirst(lc));
-	values[8] = PointerGetDatum(n == 0 ? construct_empty_array(TEXTOID)
-								: construct_array(failed, n, TEXTOID, -1, false, TYPALIGN_INT));
+	if (r.failed == NIL)
+		values[8] = PointerGetDatum(constant_empty_text_array());
+	else
+	{
+		failed = palloc(sizeof(Datum) * list_length(r.failed));
+		foreach(lc, r.failed)
+			failed[n++] = CStringGetTextDatum((char *) lfirst(lc));
+		values[8] = PointerGetDatum(construct_array(failed, n, TEXTOID, -1, false, TYPALIGN_INT));
+	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
