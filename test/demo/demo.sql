@@ -141,6 +141,92 @@ SELECT order_no, ordered_on, amount_cny
 -- relief: R-P-1, R-EX-1..6, R-TX-1..6, R-IM-1..5).  Added by the rules work.
 -- ============================================================================
 
+\echo
+\echo '--- 7. Export return deadlines (R-EX-1, counted by R-P-1)'
+\echo '    6 months for unsold stock and consumer returns, 1 year for quality or specification;'
+\echo '    the start day is not counted, a month without that day ends on its last day.'
+SELECT exported_on, reason, export_return_deadline(exported_on, reason) AS deadline,
+       remark_code(reason) AS remark
+  FROM (VALUES (date '2026-01-31', 'unsold'::return_reason),
+               (date '2026-08-31', 'consumer_return'),
+               (date '2027-08-31', 'consumer_return'),
+               (date '2026-02-28', 'quality_or_spec')) AS v(exported_on, reason);
+
+\echo '    Why: one row per rule checked, with the values seen and the legal basis'
+SELECT rule_id, passed, seen, basis
+  FROM explain_export_return_deadline(date '2026-08-31', 'consumer_return', date '2027-03-01');
+
+\echo
+\echo '--- 8. Remark codes (R-EX-2) read from free-text ERP remarks'
+SELECT remarks, reason_from_remarks(remarks) AS reason
+  FROM (VALUES ('ZXTY overstock Q3'), ('  thty; order SO2025030107890'), ('PGTY-defective zipper'),
+               ('customer changed mind'), ('ZXTYX')) AS v(remarks);
+
+\echo
+\echo '--- 9. Cross-customs returns of 9610 exports (R-EX-5)'
+\echo '    Pilot from 2024-12-15 between pilot districts; nationwide from 2026-04-01; only 9610.'
+SELECT v.code, export_office, ex.name_en AS exported_via, return_office, re.name_en AS returned_via,
+       returned_on, cross_customs_return_allowed(v.code, export_office, return_office, returned_on) AS allowed
+  FROM (VALUES ('9610'::supervision_code, '2924'::customs_code, '5316'::customs_code, date '2024-12-14'),
+               ('9610', '2924', '5316', date '2024-12-15'),
+               ('9610', '4301', '5316', date '2026-03-31'),
+               ('9610', '4301', '5316', date '2026-04-01'),
+               ('9710', '2924', '5316', date '2026-06-01'),
+               ('9710', '2924', '2921', date '2026-06-01')) AS v(code, export_office, return_office, returned_on)
+  JOIN districts ex ON ex.code = district(export_office)
+  JOIN districts re ON re.code = district(return_office)
+ ORDER BY v.code DESC, export_office, returned_on;
+
+\echo '    Why the Jinan export could not come back through Shenzhen on 2026-03-31'
+SELECT rule_id, passed, seen FROM explain_cross_customs_return('9610', '4301', '5316', date '2026-03-31');
+
+\echo
+\echo '--- 10. Tax relief on returned exports (R-TX-1 .. R-TX-6)'
+SELECT label, (r).relieved, (r).import_duty_exempt AS duty, (r).import_vat_exempt AS vat,
+       (r).export_duty_refund AS refund, (r).rebate_repayment_required AS repay_rebate,
+       (r).basis, (r).failed
+  FROM (VALUES
+    ('9610 unsold, 5 months',        export_tax_relief('9610', date '2026-03-10', date '2026-08-10', 'unsold', false, true)),
+    ('9610 unsold, 7 months',        export_tax_relief('9610', date '2026-03-10', date '2026-10-10', 'unsold', false, true)),
+    ('9610 food',                    export_tax_relief('9610', date '2026-03-10', date '2026-05-10', 'consumer_return', true, true)),
+    ('9810 rebate already claimed',  export_tax_relief('9810', date '2026-03-10', date '2026-05-10', 'consumer_return', false, true, NULL, true)),
+    ('1210 counted from leaving area', export_tax_relief('1210', date '2026-01-05', date '2026-08-20', 'unsold', false, true, date '2026-03-01')),
+    ('9610 quality, 11 months',      export_tax_relief('9610', date '2025-06-01', date '2026-05-01', 'quality_or_spec', false, true)),
+    ('0110 general trade',           export_tax_relief('0110', date '2026-03-10', date '2026-05-10', 'unsold', false, true))
+  ) AS v(label, r);
+
+\echo '    What customs will ask for (R-TX-5), for the rebate case'
+SELECT (export_tax_relief('9810', date '2026-03-10', date '2026-05-10', 'consumer_return', false, true, NULL, true)).evidence_required;
+
+\echo
+\echo '--- 11. Retail import returns (R-IM-1, R-IM-4)'
+SELECT released_on, import_apply_deadline(released_on) AS apply_by,
+       import_arrival_deadline(released_on) AS arrive_by,
+       applied_on, arrived_on, import_return_on_time(released_on, applied_on, arrived_on) AS on_time
+  FROM (VALUES (date '2026-01-31', date '2026-03-02', date '2026-03-17'),
+               (date '2026-01-31', date '2026-03-03', date '2026-03-10'),
+               (date '2026-01-31', date '2026-02-20', date '2026-03-18')) AS v(released_on, applied_on, arrived_on);
+\echo '    Tax on a CNY 1,200 retail import (tariff 0, VAT and consumption tax at 70 %) and the quota after its return'
+SELECT (t).tariff, (t).import_vat, (t).consumption_tax, (t).total,
+       import_annual_amount_after_return(9800, 1200) AS annual_after_return,
+       import_annual_quota_remaining(import_annual_amount_after_return(9800, 1200)) AS quota_left
+  FROM (SELECT import_retail_tax(1200, 0.13, 0.15, 9800) AS t) AS s;
+
+\echo
+\echo '--- 12. Reporting: status of every export return in the sample, as of 2026-11-21'
+CREATE TABLE export_returns AS
+SELECT d.id AS list_no, d.regime, d.cleared_on,
+       (ARRAY['unsold', 'consumer_return', 'quality_or_spec'])[1 + (sequence_no(d.id) % 3)]::return_reason AS reason,
+       CASE WHEN sequence_no(d.id) % 4 = 0 THEN NULL
+            ELSE d.cleared_on + (sequence_no(d.id) % 420) END AS returned_on
+  FROM declarations d
+ WHERE NOT is_import(d.id) AND d.regime = '9610' AND d.cleared_on >= date '2025-06-01';
+SELECT return_status(export_return_deadline(cleared_on, reason), returned_on, date '2026-11-21', 14) AS status,
+       count(*) AS returns,
+       min(return_days_left(export_return_deadline(cleared_on, reason), returned_on, date '2026-11-21')) AS min_days_left
+  FROM export_returns
+ GROUP BY 1 ORDER BY 1;
+
 -- ============================================================================
 -- Section: enforcement (write-time triggers on ERP tables, explain).  Added
 -- by the enforcement work.
