@@ -652,10 +652,23 @@ declared_line_of(GuardCheck *g, TupleDesc tupdesc, HeapTuple tuple, ArrayType **
 	return true;
 }
 
+/* "(a, b)" for a line key (array_out needs an FmgrInfo; this does not). */
 static char *
 array_text(ArrayType *line)
 {
-	return DatumGetCString(DirectFunctionCall1(array_out, PointerGetDatum(line)));
+	StringInfoData s;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+
+	deconstruct_array(line, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	initStringInfo(&s);
+	appendStringInfoChar(&s, '(');
+	for (i = 0; i < n; i++)
+		appendStringInfo(&s, "%s%s", i ? ", " : "", TextDatumGetCString(elems[i]));
+	appendStringInfoChar(&s, ')');
+	return s.data;
 }
 
 PG_FUNCTION_INFO_V1(cbr_declared_quantity_guard);

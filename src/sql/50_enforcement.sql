@@ -420,10 +420,10 @@ BEGIN
                                         declared_line[i], NULL, 'a declared line key column');
         SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) 'line_' || i;
+           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
         SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) 'declared_line_' || i;
+           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
         IF t1 OPERATOR(pg_catalog.<>) t2 THEN
             RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
                 MESSAGE = pg_catalog.format('line key column "%s" is of type %s but declared line key column "%s" is of type %s',
@@ -535,7 +535,7 @@ BEGIN
                                         pg_catalog.format('the time of stage %s', stages[i]));
         SELECT c.column_type INTO t FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
-           AND c.role OPERATOR(pg_catalog.=) stages[i] || '_at';
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
         IF first_type IS NULL THEN
             first_type := t;
         ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
