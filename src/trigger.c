@@ -13,6 +13,7 @@
  * trigger_quantity.c.
  */
 #include "trigger.h"
+#include "policy.h"
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -286,6 +287,38 @@ get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d)
 	if (isnull)
 		return false;
 	*d = DatumGetDateADT(v);
+	return true;
+}
+
+/*
+ * Fetch a 4-digit code (customs_code, supervision_code or text holding the
+ * digits); false when NULL.  Bad text is 22P02, as the types' input says.
+ */
+static bool
+get_code(HeapTuple tuple, TupleDesc tupdesc, Relation rel, AttrNumber attnum, bool is_text,
+		 int16 *code)
+{
+	bool		isnull;
+	Datum		v = heap_getattr(tuple, attnum, tupdesc, &isnull);
+	char	   *str;
+	CbrParseError err;
+
+	if (isnull)
+		return false;
+	if (!is_text)
+	{
+		*code = DatumGetInt16(v);
+		return true;
+	}
+	str = TextDatumGetCString(v);
+	if (!cbr_parse_code4(str, code, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
+						NameStr(TupleDescAttr(tupdesc, attnum - 1)->attname),
+						cbr_parse_error_text(&err, str)),
+				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
+				 errtablecol(rel, attnum)));
 	return true;
 }
 
@@ -566,6 +599,55 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 				 errhint("A return date on or after %s is accepted.", cbr_date_text(exported)),
 				 errtablecol(rel, c->returned)));
 
+	/*
+	 * R-EX-5 (GACC 2024 No. 167): a return through another customs district
+	 * than the one that cleared the export; decided by the rules engine from
+	 * the policy tables (pilot districts, nationwide date), cached per backend.
+	 */
+	if (c->supervision && has_returned)
+	{
+		int16		sup;
+		int16		expo;
+		int16		reto;
+
+		if (get_code(tuple, tupdesc, rel, c->supervision, c->supervision_is_text, &sup) &&
+			get_code(tuple, tupdesc, rel, c->export_office, c->export_office_is_text, &expo) &&
+			get_code(tuple, tupdesc, rel, c->return_office, c->return_office_is_text, &reto) &&
+			!cbr_cross_customs_allowed(sup, expo, reto, returned))
+		{
+			List	   *steps = NIL;
+			ListCell   *lc;
+			StringInfoData why;
+			char		supbuf[5];
+			char		expbuf[5];
+			char		retbuf[5];
+
+			(void) cbr_cross_customs_decide(sup, expo, reto, returned, &steps);
+			initStringInfo(&why);
+			foreach(lc, steps)
+			{
+				CbrStep    *st = (CbrStep *) lfirst(lc);
+
+				if (!st->passed && st->seen)
+					appendStringInfo(&why, "%s%s: %s", why.len ? "; " : " Failed: ",
+									 st->rule_id, st->seen);
+			}
+			cbr_format_code4(sup, supbuf);
+			cbr_format_code4(expo, expbuf);
+			cbr_format_code4(reto, retbuf);
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_CROSS_CUSTOMS),
+					 errmsg("cross-customs return through office %s of goods exported through office %s is not allowed by R-EX-5",
+							retbuf, expbuf),
+					 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s%s",
+							   cbr_row_identity(rel, tuple), supbuf, expbuf, retbuf,
+							   cbr_date_text(returned), why.data, why.len ? "." : ""),
+					 errhint("Return the goods through a customs office of district %.2s; a return through another district is allowed only for 9610 retail exports, in a pilot district from 2024-12-15 or anywhere from 2026-04-01.",
+							 expbuf),
+					 errtablecol(rel, c->return_office)));
+		}
+	}
+
 	/* The deadline column, when attached, always holds the R-EX-1 deadline. */
 	if (c->deadline)
 	{
@@ -824,8 +906,11 @@ cbr_status_check(PG_FUNCTION_ARGS)
 			 (stage_rank(old_stage) == 5 && stage != old_stage)))
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_STATUS),
-					 errmsg("return status cannot move back from %s to %s (rules section 6)",
-							c->labels[old_stage], stage < 0 ? "NULL" : c->labels[stage]),
+					 stage_rank(old_stage) == 5
+					 ? errmsg("return status %s is final and cannot change to %s (rules section 6)",
+							  c->labels[old_stage], stage < 0 ? "NULL" : c->labels[stage])
+					 : errmsg("return status cannot move back from %s to %s (rules section 6)",
+							  c->labels[old_stage], stage < 0 ? "NULL" : c->labels[stage]),
 					 errdetail("%sthe status was %s and the update sets %s.",
 							   cbr_row_identity(rel, trigdata->tg_trigtuple), c->labels[old_stage],
 							   stage < 0 ? "NULL" : c->labels[stage]),

@@ -99,6 +99,13 @@ rel_owner(Oid relid)
 	return owner;
 }
 
+static char *
+qualified_name(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
 static Oid
 ledger_owner(void)
 {
@@ -380,7 +387,7 @@ apply_delta(QuantityCache *c, Relation rel, HeapTuple tuple, Datum *keys, ArrayT
 				(errcode(ERRCODE_CBRETURN_QUANTITY),
 				 errmsg("return refers to no declared line (R-EX-3, R-IM-2)"),
 				 errdetail("%sline %s has no row in %s.", cbr_row_identity(rel, tuple),
-						   line_text(c, line), get_rel_name(c->declared_relid)),
+						   line_text(c, line), qualified_name(c->declared_relid)),
 				 errhint("Record the original declaration line first; a return is counted against it."),
 				 errtablecol(rel, c->key[0])));
 	if (numeric_compare(total, declared) > 0)
@@ -585,10 +592,16 @@ guard_cache(FunctionCallInfo fcinfo, Relation rel)
 		returns_relids[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
 														   SPI_tuptable->tupdesc, 1, &isnull));
 	}
+	/*
+	 * Lock the line's ledger row, creating it (at 0) when the line has no
+	 * returns yet: a return being written concurrently must meet this lock
+	 * too, or it could count against the old declared quantity.
+	 */
 	c->lock_plan = SPI_prepare(
-		"SELECT l.returned FROM cbreturn.quantity_ledger l"
-		" WHERE l.relation OPERATOR(pg_catalog.=) $1 AND l.line OPERATOR(pg_catalog.=) $2"
-		" FOR UPDATE",
+		"INSERT INTO cbreturn.quantity_ledger AS l (relation, line, returned)"
+		" VALUES ($1, $2, 0)"
+		" ON CONFLICT (relation, line) DO UPDATE SET returned = l.returned"
+		" RETURNING l.returned",
 		2, lock_types);
 	if (c->lock_plan == NULL)
 		elog(ERROR, "SPI_prepare failed for the ledger: %s", SPI_result_code_string(SPI_result));
@@ -739,10 +752,8 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 							   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 		ret = SPI_execute_plan(c->lock_plan, args, NULL, false, 1);
 		SetUserIdAndSecContext(save_userid, save_sec);
-		if (ret != SPI_OK_SELECT)
+		if (ret != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 			elog(ERROR, "locking the ledger failed: %s", SPI_result_code_string(ret));
-		if (SPI_processed == 0)
-			continue;
 		returned = DatumGetNumeric(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 		if (rekeyed && numeric_compare(returned, int64_to_numeric(0)) > 0)
 			ereport(ERROR,
@@ -751,7 +762,7 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 							array_text(oldline), is_delete ? "deleted" : "re-keyed"),
 					 errdetail("%s%s has been returned of it in table %s.",
 							   cbr_row_identity(rel, oldtup), numeric_text(returned),
-							   get_rel_name(g->returns_relid)),
+							   qualified_name(g->returns_relid)),
 					 errhint("Delete or move its returns first."),
 					 errtable(rel)));
 		if (!rekeyed && numeric_compare(newq, returned) < 0)
@@ -761,7 +772,7 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 							numeric_text(newq), array_text(oldline), numeric_text(returned)),
 					 errdetail("%s%s has been returned of it in table %s.",
 							   cbr_row_identity(rel, oldtup), numeric_text(returned),
-							   get_rel_name(g->returns_relid)),
+							   qualified_name(g->returns_relid)),
 					 errhint("A declared quantity of %s or more is accepted.", numeric_text(returned)),
 					 errtablecol(rel, g->quantity)));
 	}

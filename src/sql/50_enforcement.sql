@@ -163,7 +163,8 @@ BEGIN
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION cbreturn.quantity_truncate() FROM PUBLIC;
+-- EXECUTE stays granted: CREATE TRIGGER needs it, and it only touches the
+-- ledger rows of the table it fires on.
 
 -- ---------------------------------------------------------------------------
 -- Attach helpers
@@ -683,13 +684,17 @@ BEGIN
         RETURN;
     END IF;
     -- A declared-lines table cannot go while a returns table still counts on it.
-    FOR k IN SELECT * FROM cbreturn.attached_check a
-              WHERE a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
-                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+    FOR k IN SELECT a.relation, d.object_identity
+               FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                 ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objsubid OPERATOR(pg_catalog.=) 0
+              WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
     LOOP
         RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
             MESSAGE = pg_catalog.format('table %s holds the declared lines of the cbreturn quantity check on %s',
-                                        k.declared_relation::pg_catalog.oid, k.relation),
+                                        k.object_identity, k.relation),
             HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
                                      k.relation::text, 'quantity');
     END LOOP;
