@@ -13,8 +13,8 @@ SELECT has_function('cbreturn', 'attach_status_check',
     ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'text[]']);
 SELECT has_function('cbreturn', 'detach', ARRAY['regclass', 'text']);
 SELECT has_view('cbreturn', 'attached_checks', 'view cbreturn.attached_checks');
-SELECT function_lang_is('cbreturn', 'export_return_check', 'c');
-SELECT function_lang_is('cbreturn', 'quantity_check', 'c');
+SELECT function_lang_is('cbreturn', 'export_return_check', '{}'::name[], 'c');
+SELECT function_lang_is('cbreturn', 'quantity_check', '{}'::name[], 'c');
 
 CREATE TABLE tap_decl (k int PRIMARY KEY, qty int);
 CREATE TABLE tap_ret (
@@ -48,7 +48,7 @@ SELECT throws_ok($$INSERT INTO tap_ret (id, exported, reason, returned, sup, eo,
                  'CB007', NULL, 'unknown district: CB007');
 SELECT throws_ok($$INSERT INTO tap_ret (id, released, applied) VALUES (1, '2026-01-01', '2026-02-01')$$,
                  'CB001', NULL, 'R-IM-1 window: CB001');
-SELECT throws_ok($$SELECT cbreturn.attach_import_return_checks('tap_ret', released_on => 'nope', applied_on => 'applied')$$,
+SELECT throws_ok($$SELECT cbreturn.attach_import_return_checks('tap_decl', released_on => 'nope', applied_on => 'qty')$$,
                  '42703', NULL, 'undefined column: 42703');
 SELECT throws_ok($$SELECT cbreturn.detach('tap_ret', 'import') FROM (SELECT cbreturn.attach_import_return_checks('tap_decl', released_on => 'qty', applied_on => 'qty')) x$$,
                  '42804', NULL, 'wrong column type: 42804');
