@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Attached checks survive pg_dump | psql into a new database: the metadata
+# (regclass and column names) is restored against the new OIDs and column
+# numbers (a dropped column shifts them), and the restored triggers still
+# reject bad rows with the same SQLSTATEs.
+set -euo pipefail
+src=cbreturn_dump_src
+dst=cbreturn_dump_dst
+cleanup() { dropdb --if-exists "$src" 2>/dev/null || true; dropdb --if-exists "$dst" 2>/dev/null || true; }
+trap cleanup EXIT
+cleanup
+createdb "$src"
+createdb "$dst"
+psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$src" <<'SQL'
+CREATE EXTENSION cbreturn;
+CREATE SCHEMA "ERP";
+CREATE TABLE "ERP"."Decl" (no text, line int, qty int, PRIMARY KEY (no, line));
+-- a dropped column before the attached ones: their numbers change on restore
+CREATE TABLE "ERP"."Ret" (gone int, id int PRIMARY KEY, no text, line int, qty int,
+                          "Exported On" date, why cbreturn.return_reason, back date, memo text);
+ALTER TABLE "ERP"."Ret" DROP COLUMN gone;
+INSERT INTO "ERP"."Decl" VALUES ('D1', 1, 5);
+SELECT cbreturn.attach_export_return_checks('"ERP"."Ret"', exported_on => 'Exported On', reason => 'why',
+                                            returned_on => 'back', remarks => 'memo', fill_remarks => true);
+SELECT cbreturn.attach_quantity_check('"ERP"."Ret"', line => '{no,line}', quantity => 'qty',
+    declared_table => '"ERP"."Decl"', declared_line => '{no,line}', declared_quantity => 'qty');
+INSERT INTO "ERP"."Ret" VALUES (1, 'D1', 1, 4, '2026-03-01', 'unsold', '2026-04-01');
+-- renamed after attach: the dump must carry the new name
+ALTER TABLE "ERP"."Ret" RENAME COLUMN back TO "Back On";
+SQL
+pg_dump -d "$src" | psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$dst"
+
+status=0
+expect() {  # expect NAME SQLSTATE SQL
+    local got
+    got=$(psql -X -A -t -d "$dst" -c "DO \$\$ BEGIN $3; RAISE NOTICE 'state=ok'; EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'state=%', SQLSTATE; END \$\$" 2>&1 | sed -n 's/.*state=\([A-Za-z0-9]*\).*/\1/p')
+    if [ "$got" = "$2" ]; then echo "ok: $1 ($got)"; else echo "FAIL: $1: expected $2, got '${got}'"; status=1; fi
+}
+echo "restored metadata:"
+psql -X -A -t -d "$dst" -c "SELECT check_kind, columns FROM cbreturn.attached_checks ORDER BY 1"
+expect "R-EX-1 window still enforced" CB001 \
+    "INSERT INTO \"ERP\".\"Ret\" (id, \"Exported On\", why, \"Back On\") VALUES (2, '2026-03-01', 'unsold', '2026-09-02')"
+expect "R-EX-2 remark code still enforced" CB002 \
+    "INSERT INTO \"ERP\".\"Ret\" (id, \"Exported On\", why, memo) VALUES (2, '2026-03-01', 'unsold', 'PGTY')"
+expect "R-EX-3 ledger restored (4 of 5 returned)" CB003 \
+    "INSERT INTO \"ERP\".\"Ret\" (id, no, line, qty) VALUES (2, 'D1', 1, 2)"
+expect "a good row is accepted" ok \
+    "INSERT INTO \"ERP\".\"Ret\" (id, no, line, qty, \"Exported On\", why, \"Back On\") VALUES (2, 'D1', 1, 1, '2026-03-01', 'unsold', '2026-09-01')"
+n=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column c JOIN pg_attribute a ON a.attrelid = c.column_relation AND a.attnum = c.column_attnum WHERE a.attname = c.column_name")
+m=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column")
+if [ "$n" = "$m" ] && [ "$m" -gt 0 ]; then echo "ok: all $m restored column numbers match their names"
+else echo "FAIL: $n of $m restored column numbers match their names"; status=1; fi
+exit $status
