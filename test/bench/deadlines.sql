@@ -20,7 +20,7 @@ SELECT to_regprocedure('cbreturn.export_return_deadline(date,cbreturn.return_rea
 CREATE UNLOGGED TABLE bench.dl (reason cbreturn.return_reason, exported_on date);
 INSERT INTO bench.dl
 SELECT (enum_range(NULL::cbreturn.return_reason))[1 + i % 3],
-       date '2019-01-01' + ((i * 7919) % 2557)::integer
+       date '2019-01-01' + ((i::bigint * 7919) % 2557)::integer
   FROM generate_series(1, :deadline_rows) AS i;
 VACUUM (ANALYZE) bench.dl;
 

@@ -56,3 +56,58 @@ BEGIN
     RETURN NEW;
 END
 $$;
+
+-- R-EX-5: may a return re-enter through another customs district?  Reads the
+-- same policy tables as the C function (cbreturn.districts,
+-- cbreturn.supervision_codes, cbreturn.rule_parameters) and raises the same
+-- errors for unknown codes.  Same district: always; otherwise 9610 only, on
+-- or after the nationwide date, or within the pilot (the return district,
+-- and the export district too when cross_customs_pilot_both_districts).
+CREATE FUNCTION bench.cross_customs_return_allowed_plpgsql(code cbreturn.supervision_code,
+                                                           export_office cbreturn.customs_code,
+                                                           return_office cbreturn.customs_code,
+                                                           returned_on date)
+    RETURNS boolean LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    ed text := left(export_office::text, 2);
+    rd text := left(return_office::text, 2);
+    e_pilot date;
+    r_pilot date;
+    nationwide date;
+    both_districts boolean;
+BEGIN
+    IF NOT isfinite(returned_on) THEN
+        RAISE EXCEPTION 'returned_on must be a finite date' USING ERRCODE = '22008';
+    END IF;
+    SELECT d.cross_return_pilot_from INTO e_pilot FROM cbreturn.districts d WHERE d.code = ed;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'customs district % of export office % is not in cbreturn.districts', ed, export_office
+            USING ERRCODE = 'CB007';
+    END IF;
+    SELECT d.cross_return_pilot_from INTO r_pilot FROM cbreturn.districts d WHERE d.code = rd;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'customs district % of return office % is not in cbreturn.districts', rd, return_office
+            USING ERRCODE = 'CB007';
+    END IF;
+    PERFORM FROM cbreturn.supervision_codes s WHERE s.code = cross_customs_return_allowed_plpgsql.code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'supervision code % is not in cbreturn.supervision_codes', code USING ERRCODE = 'CB007';
+    END IF;
+    IF ed = rd THEN
+        RETURN true;
+    END IF;
+    IF code <> '9610' THEN
+        RETURN false;
+    END IF;
+    SELECT p.value_date INTO nationwide FROM cbreturn.rule_parameters p
+     WHERE p.name = 'cross_customs_nationwide_from';
+    IF returned_on >= nationwide THEN
+        RETURN true;
+    END IF;
+    SELECT p.value_boolean INTO both_districts FROM cbreturn.rule_parameters p
+     WHERE p.name = 'cross_customs_pilot_both_districts';
+    RETURN coalesce(r_pilot <= returned_on, false)
+           AND (NOT both_districts OR coalesce(e_pilot <= returned_on, false));
+END
+$$;

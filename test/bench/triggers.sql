@@ -91,7 +91,7 @@ SELECT format($q$COPY (
            e + CASE WHEN i %% 3 = 2 THEN i %% 360 ELSE i %% 180 END,
            (ARRAY['ZXTY 滞销退运 order ', 'THTY consumer return ', 'PGTY 品质规格 batch '])[1 + i %% 3] || i
       FROM generate_series(1, %s) AS i,
-           LATERAL (SELECT date '2023-01-01' + ((i * 7919) %% 1000)::integer AS e) AS d
+           LATERAL (SELECT date '2023-01-01' + ((i::bigint * 7919) %% 1000)::integer AS e) AS d
     ) TO %L$q$, :rows, :'datadir' || '/returns.txt') \gexec
 
 SELECT bench.add('triggers', 'copy', 'no checks', 'bare',
