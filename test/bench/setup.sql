@@ -38,6 +38,7 @@ CREATE TABLE bench.timing (
 CREATE TABLE bench.figure (
     workload text, measure text, name text, ord integer, role text,
     value double precision, unit text, nrows bigint,
+    lo double precision, hi double precision,
     seq bigint NOT NULL DEFAULT nextval('bench.seq'),
     PRIMARY KEY (workload, measure, name)
 );
@@ -71,13 +72,14 @@ CREATE FUNCTION bench.add_target(workload text, measure text, name text, metric 
 $$;
 
 CREATE FUNCTION bench.add_figure(workload text, measure text, name text, role text,
-                                 value double precision, unit text, nrows bigint)
+                                 value double precision, unit text, nrows bigint,
+                                 lo double precision DEFAULT NULL, hi double precision DEFAULT NULL)
     RETURNS void LANGUAGE sql AS $$
-    INSERT INTO bench.figure (workload, measure, name, ord, role, value, unit, nrows)
+    INSERT INTO bench.figure (workload, measure, name, ord, role, value, unit, nrows, lo, hi)
     SELECT workload, measure, name,
            coalesce((SELECT max(f.ord) + 1 FROM bench.figure f
                       WHERE f.workload = add_figure.workload AND f.measure = add_figure.measure), 0),
-           role, value, unit, nrows
+           role, value, unit, nrows, lo, hi
     ON CONFLICT ON CONSTRAINT figure_pkey DO UPDATE SET value = excluded.value;
 $$;
 
@@ -170,7 +172,10 @@ SELECT s.workload, s.measure, s.name, s.ord, s.role, s.nrows,
   FROM bench.summary s JOIN bench.contender c USING (workload, measure, name)
 UNION ALL
 SELECT workload, measure, name, ord, role, nrows,
-       NULL, value / nullif(nrows, 0), value, NULL, NULL, NULL, unit, seq
+       NULL,
+       -- throughput: the cost of one transaction is 1/tps (ns)
+       CASE WHEN unit = 'tps' THEN 1e9 / nullif(value, 0) ELSE value / nullif(nrows, 0) END,
+       value, lo, hi, NULL, unit, seq
   FROM bench.figure;
 
 CREATE FUNCTION bench.fmt(x double precision, unit text) RETURNS text
@@ -183,6 +188,7 @@ CREATE FUNCTION bench.fmt(x double precision, unit text) RETURNS text
         WHEN unit = 'ms' THEN to_char(x, 'FM999990.0') || ' ms'
         WHEN unit = 'ns' THEN to_char(x, 'FM999990.0') || ' ns'
         WHEN unit = 'x' THEN to_char(x, 'FM999990.00')
+        WHEN unit = 'tps' THEN to_char(x, 'FM999999990') || ' tps'
         ELSE to_char(x, 'FM999999990.0') || ' ' || unit END;
 $$;
 
@@ -216,9 +222,9 @@ WITH m AS (
                   m.workload, m.measure,
                   CASE m.role WHEN 'ref' THEN m.name || ' (ref)' WHEN 'bare' THEN m.name || ' (bare)' ELSE m.name END,
                   bench.fmt(coalesce(m.median, m.value), m.unit),
-                  CASE WHEN m.median IS NULL OR m.median = 0 THEN ''
-                       ELSE format('%s%%', round(((m.hi - m.lo) * 100 / m.median)::numeric)) END,
-                  CASE WHEN m.unit = 'ms' THEN bench.fmt(m.per_row, 'ns')
+                  CASE WHEN coalesce(m.median, m.value) IS NULL OR coalesce(m.median, m.value) = 0 OR m.hi IS NULL THEN ''
+                       ELSE format('%s%%', round(((m.hi - m.lo) * 100 / coalesce(m.median, m.value))::numeric)) END,
+                  CASE WHEN m.unit IN ('ms', 'tps') THEN bench.fmt(m.per_row, 'ns')
                        WHEN m.unit = 'bytes' THEN to_char(m.per_row, 'FM999990.0') || ' B'
                        ELSE bench.fmt(m.per_row, m.unit) END,
                   CASE WHEN m.role = 'bare' OR m.ref_per_row IS NULL OR m.ref_per_row = 0 THEN ''
