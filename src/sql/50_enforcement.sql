@@ -1,0 +1,707 @@
+-- Write-time enforcement: C triggers a DBA attaches to an ERP's own tables,
+-- naming that table's columns.  The C side is src/trigger.c; docs/enforcement.md
+-- is the DBA's guide and docs/errors.md lists the SQLSTATEs.
+--
+-- Metadata.  One row per attached check in cbreturn.attached_check and one row
+-- per named column in cbreturn.attached_column.  A column is remembered by
+-- its number (attnum), which survives ALTER TABLE ... RENAME COLUMN, and by its
+-- name, which is what pg_dump writes out.  The two are kept in step:
+--
+--   * an event trigger (ddl_command_end, ALTER TABLE) copies the current name
+--     of every attached column into column_name after a rename, and refuses
+--     to drop an attached column or change its type;
+--   * a BEFORE INSERT trigger on attached_column derives column_attnum from
+--     column_name, so rows restored by pg_dump point at the restored columns
+--     even when the column numbers changed (dropped columns are not dumped).
+--
+-- Table references are regclass, which pg_dump writes as a qualified name and
+-- a restore reads back as the new OID.
+
+CREATE TABLE cbreturn.attached_check (
+    relation            regclass NOT NULL,
+    check_kind          text NOT NULL
+                        CHECK (check_kind IN ('export', 'import', 'quantity', 'status')),
+    -- export: fill an empty remarks column with the R-EX-2 code
+    fill_remarks        boolean NOT NULL DEFAULT false,
+    -- quantity: the table holding the declared lines (R-EX-3, R-IM-2)
+    declared_relation   regclass,
+    -- status: the table's own labels for the seven stages of rules section 6
+    status_labels       text[],
+    attached_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (relation, check_kind),
+    CHECK ((check_kind = 'quantity') = (declared_relation IS NOT NULL)),
+    CHECK ((check_kind = 'status') = (status_labels IS NOT NULL)),
+    CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) = 7)
+);
+COMMENT ON TABLE cbreturn.attached_check IS
+    'checks attached to ERP tables by the cbreturn.attach_* functions (docs/enforcement.md)';
+
+CREATE TABLE cbreturn.attached_column (
+    relation            regclass NOT NULL,
+    check_kind          text NOT NULL,
+    -- what the column means to the check, e.g. exported_on, line_1, declared_quantity
+    role                text NOT NULL,
+    -- the table the column belongs to: relation, or the declared table of a quantity check
+    column_relation     regclass NOT NULL,
+    column_name         name NOT NULL,
+    column_attnum       int2 NOT NULL DEFAULT 0,
+    column_type         regtype NOT NULL DEFAULT 'pg_catalog.unknown',
+    PRIMARY KEY (relation, check_kind, role)
+);
+COMMENT ON TABLE cbreturn.attached_column IS
+    'the columns each attached check reads or fills; column_attnum follows renames';
+
+-- R-EX-3, R-IM-2: the quantity returned so far per declared line.  Every
+-- writer of a return moves the counter of its line with one upsert, so two
+-- writers of the same line are serialised on this row in every isolation
+-- level (READ COMMITTED waits and re-reads; REPEATABLE READ and SERIALIZABLE
+-- raise 40001).  "line" is the text form of the line key columns.
+CREATE TABLE cbreturn.quantity_ledger (
+    relation            regclass NOT NULL,
+    line                text[] NOT NULL,
+    returned            numeric NOT NULL,
+    PRIMARY KEY (relation, line)
+);
+COMMENT ON TABLE cbreturn.quantity_ledger IS
+    'returned quantity per declared line, maintained by the quantity check (R-EX-3, R-IM-2)';
+
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_check', '');
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_column', '');
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.quantity_ledger', '');
+
+-- Everyone may read the metadata; a row may be written by the owner (or a
+-- member of the owning role) of the table it describes.  The attach functions
+-- run as the caller, so these policies are the permission check of attach and
+-- detach.  The ledger is written by the quantity trigger as the ledger's owner.
+ALTER TABLE cbreturn.attached_check ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cbreturn.attached_column ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cbreturn.quantity_ledger ENABLE ROW LEVEL SECURITY;
+
+CREATE FUNCTION cbreturn._owns(rel regclass) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE')
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel
+$$;
+
+CREATE POLICY read_all ON cbreturn.attached_check FOR SELECT USING (true);
+CREATE POLICY owner_writes ON cbreturn.attached_check FOR ALL
+    USING (cbreturn._owns(relation)) WITH CHECK (cbreturn._owns(relation));
+CREATE POLICY read_all ON cbreturn.attached_column FOR SELECT USING (true);
+CREATE POLICY owner_writes ON cbreturn.attached_column FOR ALL
+    USING (cbreturn._owns(relation)) WITH CHECK (cbreturn._owns(relation));
+CREATE POLICY read_all ON cbreturn.quantity_ledger FOR SELECT USING (true);
+CREATE POLICY owner_writes ON cbreturn.quantity_ledger FOR ALL
+    USING (cbreturn._owns(relation)) WITH CHECK (cbreturn._owns(relation));
+
+REVOKE ALL ON cbreturn.attached_check, cbreturn.attached_column, cbreturn.quantity_ledger FROM PUBLIC;
+GRANT SELECT, INSERT, UPDATE, DELETE ON cbreturn.attached_check, cbreturn.attached_column TO PUBLIC;
+GRANT SELECT, INSERT, DELETE ON cbreturn.quantity_ledger TO PUBLIC;
+
+-- column_attnum and column_type follow column_name on INSERT (attach and
+-- pg_dump restore); a name that does not resolve is an error, never a check
+-- that silently reads another column.
+CREATE FUNCTION cbreturn._attached_column_resolve() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    a record;
+BEGIN
+    SELECT att.attnum, att.atttypid INTO a
+      FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) NEW.column_relation
+       AND att.attname OPERATOR(pg_catalog.=) NEW.column_name
+       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+            MESSAGE = pg_catalog.format('column "%s" of relation %s does not exist',
+                                        NEW.column_name, NEW.column_relation),
+            HINT = 'Give the column name as it is stored, without quotes; case matters.';
+    END IF;
+    NEW.column_attnum := a.attnum;
+    NEW.column_type := a.atttypid;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER resolve_column BEFORE INSERT ON cbreturn.attached_column
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._attached_column_resolve();
+
+-- ---------------------------------------------------------------------------
+-- The C trigger functions (src/trigger.c)
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.export_return_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_export_return_check' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.export_return_check() IS
+    'BEFORE ROW trigger: R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs; attach with cbreturn.attach_export_return_checks';
+CREATE FUNCTION cbreturn.import_return_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_import_return_check' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.import_return_check() IS
+    'BEFORE ROW trigger: R-IM-1 application and arrival windows; attach with cbreturn.attach_import_return_checks';
+CREATE FUNCTION cbreturn.status_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_status_check' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.status_check() IS
+    'BEFORE ROW trigger: status moves forward only, stage timestamps in order (rules section 6); attach with cbreturn.attach_status_check';
+CREATE FUNCTION cbreturn.quantity_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_quantity_check' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.quantity_check() IS
+    'AFTER ROW trigger on a returns table: returned quantity per declared line never exceeds the declared quantity (R-EX-3, R-IM-2)';
+CREATE FUNCTION cbreturn.declared_quantity_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_declared_quantity_guard' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.declared_quantity_guard() IS
+    'BEFORE ROW trigger on a declared-lines table: a line may not drop below, or lose, what was returned of it (R-EX-3, R-IM-2)';
+
+-- TRUNCATE bypasses row triggers: forget the ledger of the truncated table.
+CREATE FUNCTION cbreturn.quantity_truncate() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM cbreturn.quantity_ledger l
+     WHERE l.relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn.quantity_truncate() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Attach helpers
+-- ---------------------------------------------------------------------------
+
+-- The table a check may be attached to: an ordinary table owned by the caller.
+CREATE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = pg_catalog.format('the %s must not be NULL', what);
+    END IF;
+    SELECT c.relkind INTO kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF kind OPERATOR(pg_catalog.=) 'p' THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
+            HINT = 'Attach the checks to each partition.';
+    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
+        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+            MESSAGE = pg_catalog.format('%s %s is not a table', what, rel);
+    END IF;
+    IF NOT cbreturn._owns(rel) THEN
+        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+            MESSAGE = pg_catalog.format('must be owner of table %s', rel);
+    END IF;
+END
+$$;
+
+-- Record one column of a check after checking that it exists and has one of
+-- the accepted types.
+CREATE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
+                                        col_rel regclass, col name, accepted regtype[],
+                                        meaning text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype;
+BEGIN
+    IF col IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = pg_catalog.format('the column for %s (%s) must be named', meaning, col_role);
+    END IF;
+    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
+       AND att.attname OPERATOR(pg_catalog.=) col
+       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+            MESSAGE = pg_catalog.format('column "%s" of relation %s does not exist', col, col_rel),
+            DETAIL = pg_catalog.format('It was named as %s (%s).', meaning, col_role),
+            HINT = 'Give the column name as it is stored, without quotes; case matters.';
+    END IF;
+    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
+        RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+            MESSAGE = pg_catalog.format('column "%s" of relation %s is of type %s, but %s must be of type %s',
+                                        col, col_rel, typ, meaning,
+                                        pg_catalog.array_to_string(accepted::text[], ' or ')),
+            HINT = 'Attach a column of an accepted type, for example a generated column that converts this one.';
+    END IF;
+    INSERT INTO cbreturn.attached_column (relation, check_kind, role, column_relation, column_name)
+    VALUES (rel, kind, col_role, col_rel, col);
+END
+$$;
+
+CREATE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
+                                   declared regclass DEFAULT NULL, labels text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+            MESSAGE = pg_catalog.format('the %s check is already attached to %s', kind, rel),
+            HINT = pg_catalog.format('Detach it first: SELECT cbreturn.detach(%L, %L);', rel::text, kind);
+    END IF;
+    INSERT INTO cbreturn.attached_check (relation, check_kind, fill_remarks, declared_relation, status_labels)
+    VALUES (rel, kind, fill, declared, labels);
+END
+$$;
+
+-- ---------------------------------------------------------------------------
+-- attach_export_return_checks: R-EX-1, R-EX-2, R-EX-5
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    offices int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF reason IS NULL AND remarks IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the export check needs a reason column, a remarks column or both',
+            HINT = 'The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.';
+    END IF;
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'fill_remarks needs both a reason column and a remarks column';
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the R-EX-5 cross-customs check needs supervision_code, export_office and return_office together';
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the R-EX-5 cross-customs check needs the returned_on column';
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the deadline column must be a column of its own';
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, dates,
+                                    'the export clearance date (R-EX-1)');
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        'the return reason (R-EX-1)');
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, dates,
+                                        'the return date (R-EX-1)');
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        'the remarks (R-EX-2)');
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        'the supervision code (R-EX-5)');
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        'the customs office that cleared the export (R-EX-5)');
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        'the customs office of the return (R-EX-5)');
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        'the deadline to fill in (R-EX-1)');
+    END IF;
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name) IS
+    'attach the export-return checks (R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs) to a table, naming its columns';
+
+-- ---------------------------------------------------------------------------
+-- attach_import_return_checks: R-IM-1
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.attach_import_return_checks(
+    "table"             regclass,
+    released_on         name,
+    applied_on          name DEFAULT NULL,
+    arrived_on          name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    dates regtype[] := ARRAY['date']::regtype[];
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF applied_on IS NULL AND arrived_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
+    END IF;
+    PERFORM cbreturn._register("table", 'import');
+    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
+                                    'the release date of the import list (R-IM-1)');
+    IF applied_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
+                                        'the date the return was applied for (R-IM-1)');
+    END IF;
+    IF arrived_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
+                                        'the date the goods arrived back (R-IM-1)');
+    END IF;
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_import_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check()', "table");
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name) IS
+    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release) to a table';
+
+-- ---------------------------------------------------------------------------
+-- attach_quantity_check: R-EX-3, R-IM-2
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.attach_quantity_check(
+    "table"             regclass,
+    line                name[],
+    quantity            name,
+    declared_table      regclass,
+    declared_line       name[],
+    declared_quantity   name)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    over record;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    PERFORM cbreturn._check_table(declared_table, 'declared table');
+    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the returns and the declared lines must be in two tables';
+    END IF;
+    n := pg_catalog.cardinality(line);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'line and declared_line must name the same number of key columns, 1 to 8',
+            HINT = 'For example line => ''{decl_no,item_no}'', declared_line => ''{decl_no,g_no}''.';
+    END IF;
+    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
+                                        'a line key column');
+        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
+                                        declared_line[i], NULL, 'a declared line key column');
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'line_' || i;
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'declared_line_' || i;
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = pg_catalog.format('line key column "%s" is of type %s but declared line key column "%s" is of type %s',
+                                            line[i], t1, declared_line[i], t2),
+                HINT = 'The key columns of a return and of its declared line must have the same types.';
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
+                                    'the returned quantity (R-EX-3, R-IM-2)');
+    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
+                                    declared_quantity, quantities, 'the declared quantity (R-EX-3, R-IM-2)');
+
+    -- Writers wait here until the ledger is built, so it starts consistent.
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', "table");
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', declared_table);
+    DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
+    EXECUTE pg_catalog.format(
+        'INSERT INTO cbreturn.quantity_ledger (relation, line, returned) '
+        'SELECT $1, ARRAY[%s]::pg_catalog.text[], pg_catalog.sum(r.%I) FROM %s r '
+        'WHERE %s AND r.%I IS NOT NULL GROUP BY %s',
+        (SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.format(''%%s'', r.%I)', c), ', ') FROM pg_catalog.unnest(line) c),
+        quantity, "table",
+        (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c), ' AND ') FROM pg_catalog.unnest(line) c),
+        quantity,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I', c), ', ') FROM pg_catalog.unnest(line) c))
+        USING "table";
+    -- Existing over-returns are reported, not silently accepted.
+    EXECUTE pg_catalog.format(
+        'SELECT l.line, l.returned, d.%I::pg_catalog.numeric AS declared '
+        'FROM cbreturn.quantity_ledger l LEFT JOIN %s d ON ARRAY[%s]::pg_catalog.text[] OPERATOR(pg_catalog.=) l.line '
+        'WHERE l.relation OPERATOR(pg_catalog.=) $1 '
+        'AND (d.%I IS NULL OR l.returned OPERATOR(pg_catalog.>) d.%I::pg_catalog.numeric) LIMIT 1',
+        declared_quantity, declared_table,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.format(''%%s'', d.%I)', c), ', ') FROM pg_catalog.unnest(declared_line) c),
+        declared_quantity, declared_quantity)
+        INTO over USING "table";
+    IF over.line IS NOT NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'CB003',
+            MESSAGE = pg_catalog.format('existing rows of %s already break R-EX-3/R-IM-2', "table"),
+            DETAIL = pg_catalog.format('Line %s has %s returned against %s declared.',
+                                       over.line, over.returned, coalesce(over.declared::text, 'no declared line')),
+            HINT = 'Correct the existing returns, then attach the check again.';
+    END IF;
+
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+        'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', "table");
+    -- One guard per declared table serves every quantity check that uses it.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name) IS
+    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line never exceed its declared quantity';
+
+-- ---------------------------------------------------------------------------
+-- attach_status_check: rules section 6
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l) <> 7 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'labels must hold 7 distinct labels, for the stages in the order registered, declared, shipped, arrived, inspected, released, rejected';
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        ARRAY['text', 'character varying', 'character', 'name']::regtype[] ||
+        (SELECT pg_catalog.array_agg(ty.oid::regtype) FROM pg_catalog.pg_type ty
+          WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                                WHERE att.attrelid OPERATOR(pg_catalog.=) "table"
+                                  AND att.attname OPERATOR(pg_catalog.=) status)
+            AND ty.typtype OPERATOR(pg_catalog.=) 'e'),
+        'the status (rules section 6)');
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        pg_catalog.format('the time of stage %s', stages[i]));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) stages[i] || '_at';
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = pg_catalog.format('stage time column "%s" is of type %s, but the others are of type %s',
+                                            cols[i], t, first_type),
+                HINT = 'All stage time columns must have the same type so that they can be compared.';
+        END IF;
+    END LOOP;
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[]) IS
+    'attach the status check (rules section 6): the status only moves forward and stage times never go backwards';
+
+-- ---------------------------------------------------------------------------
+-- detach
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    n int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
+            HINT = 'The kinds are export, import, quantity and status.';
+    END IF;
+    FOR k IN SELECT * FROM cbreturn.attached_check a
+              WHERE a.relation OPERATOR(pg_catalog.=) "table"
+                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
+        IF k.check_kind = 'quantity' THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', "table");
+            IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                            WHERE o.declared_relation OPERATOR(pg_catalog.=) k.declared_relation
+                              AND o.relation OPERATOR(pg_catalog.<>) "table") THEN
+                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s',
+                                          k.declared_relation);
+            END IF;
+            DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
+        END IF;
+        DELETE FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind;
+        DELETE FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) "table" AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind;
+        n := n + 1;
+    END LOOP;
+    IF n = 0 THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+            MESSAGE = pg_catalog.format('no %scheck is attached to %s',
+                                        coalesce(check_kind || ' ', ''), "table");
+    END IF;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.detach(regclass, text) IS
+    'detach the checks of one kind (export, import, quantity, status), or all of them, from a table; returns how many';
+
+-- ---------------------------------------------------------------------------
+-- What is attached where
+-- ---------------------------------------------------------------------------
+CREATE VIEW cbreturn.attached_checks AS
+SELECT k.relation AS "table",
+       k.check_kind,
+       (SELECT pg_catalog.jsonb_object_agg(c.role, a.attname)
+          FROM cbreturn.attached_column c
+          JOIN pg_catalog.pg_attribute a
+            ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
+           AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+           AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind) AS columns,
+       k.fill_remarks,
+       k.declared_relation AS declared_table,
+       k.status_labels,
+       t.tgname AS trigger_name,
+       coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
+       k.attached_at
+  FROM cbreturn.attached_check k
+  LEFT JOIN pg_catalog.pg_trigger t
+    ON t.tgrelid OPERATOR(pg_catalog.=) k.relation
+   AND t.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || k.check_kind || '_check');
+COMMENT ON VIEW cbreturn.attached_checks IS
+    'one row per attached check: the table, the kind, its columns by role (current names), the trigger and whether it is enabled';
+GRANT SELECT ON cbreturn.attached_checks TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Keeping the metadata in step with ALTER TABLE and DROP TABLE
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    -- A dropped attached column or a new type would leave a check reading
+    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
+    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type
+    LOOP
+        RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
+            MESSAGE = pg_catalog.format('column "%s" of relation %s is used by the cbreturn %s check on %s',
+                                        c.column_name, c.column_relation, c.check_kind, c.relation),
+            DETAIL = CASE WHEN c.attisdropped THEN 'The column cannot be dropped while the check is attached.'
+                          ELSE 'The type of the column cannot change while the check is attached.' END,
+            HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
+                                     c.relation::text, c.check_kind);
+    END LOOP;
+    -- Renamed columns: the attnum is the truth, the name follows it.
+    UPDATE cbreturn.attached_column ac
+       SET column_name = a.attname
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;
+
+CREATE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone oid[];
+    k record;
+BEGIN
+    SELECT pg_catalog.array_agg(d.objid) INTO gone
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objsubid OPERATOR(pg_catalog.=) 0;
+    IF gone IS NULL THEN
+        RETURN;
+    END IF;
+    -- A declared-lines table cannot go while a returns table still counts on it.
+    FOR k IN SELECT * FROM cbreturn.attached_check a
+              WHERE a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+    LOOP
+        RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
+            MESSAGE = pg_catalog.format('table %s holds the declared lines of the cbreturn quantity check on %s',
+                                        k.declared_relation::pg_catalog.oid, k.relation),
+            HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
+                                     k.relation::text, 'quantity');
+    END LOOP;
+    DELETE FROM cbreturn.quantity_ledger l WHERE l.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_drop() FROM PUBLIC;
+
+CREATE EVENT TRIGGER cbreturn_follow_alter_table ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION cbreturn._follow_alter_table();
+CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
+    EXECUTE FUNCTION cbreturn._follow_drop();
