@@ -9,6 +9,7 @@
 # insert a return and run the checks.  After every round no line may be over-returned, and each line's returned
 # quantity must equal the sum of its return rows; otherwise the bench stops.
 set -euo pipefail
+[ -n "${BENCH_TRACE:-}" ] && set -x
 here=$(cd "$(dirname "$0")" && pwd)
 clients=${BENCH_CLIENTS:-8}
 seconds=${BENCH_PGBENCH_SECONDS:-30}
@@ -23,7 +24,7 @@ per_round=$(( seconds / rounds ))
 
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
-q -v lines="$lines" >>"$log" 2>&1 <<'SQL'
+q -v lines="$lines" -v attach="$here/triggers_attach.sql" >>"$log" 2>&1 <<'SQL'
 SET max_parallel_workers_per_gather = 0;
 SELECT to_regproc('cbreturn.attach_export_return_checks') IS NOT NULL AS have_c \gset
 CREATE TABLE bench.cc_lines (
@@ -52,7 +53,7 @@ CREATE TRIGGER export_return_checks BEFORE INSERT OR UPDATE ON bench.cc_plpgsql
     FOR EACH ROW EXECUTE FUNCTION bench.export_return_checks_plpgsql();
 \if :have_c
 CREATE TABLE bench.tr_c (LIKE bench.cc_template INCLUDING DEFAULTS);
-\ir triggers_attach.sql
+\i :attach
 ALTER TABLE bench.tr_c RENAME TO cc_c;
 \endif
 SQL
@@ -105,7 +106,7 @@ for c in $contenders; do
         c)       name='C checks (cbreturn)'; role=ref ;;
         plpgsql) name='PL/pgSQL checks'; role=other ;;
     esac
-    [ "$contenders" = "none plpgsql" ] && [ "$c" = none ] && role=ref
+    if [ "$contenders" = "none plpgsql" ] && [ "$c" = none ]; then role=ref; fi
     q -c "SELECT bench.add_figure('concurrency', 'pgbench $clients clients', '$name', '$role',
                  percentile_cont(0.5) WITHIN GROUP (ORDER BY t), 'tps', 1, min(t), max(t))
             FROM unnest('{$(echo ${tps_runs[$c]} | tr ' ' ,)}'::float8[]) AS t" >/dev/null
@@ -113,5 +114,5 @@ done
 q -c "SELECT bench.note('concurrency', format('%s rounds of %s s per contender, %s clients, %s lines: no line over-returned, every line''s returned quantity equals the sum of its returns (checked after every round); small lines filled up per round: %s',
         $rounds, $per_round, $clients, $lines,
         (SELECT string_agg(measure || ' ' || ms::int, ', ' ORDER BY measure, run) FROM bench.timing WHERE workload = 'concurrency-check')))" >/dev/null
-q -c "DELETE FROM bench.timing WHERE workload = 'concurrency-check'" -c "DROP TABLE bench.cc_lines, bench.cc_template, bench.cc_none, bench.cc_plpgsql" >/dev/null
-q -c "DROP TABLE IF EXISTS bench.cc_c" >/dev/null
+q -c "DELETE FROM bench.timing WHERE workload = 'concurrency-check'" \
+  -c "DROP TABLE IF EXISTS bench.cc_c, bench.cc_none, bench.cc_plpgsql, bench.cc_template, bench.cc_lines" >/dev/null

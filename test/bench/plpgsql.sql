@@ -23,7 +23,8 @@ $$;
 -- The export-return checks of a returns table, as a BEFORE INSERT OR UPDATE
 -- row trigger: R-EX-2 (the remarks start with ZXTY, THTY or PGTY, leading
 -- white space and case ignored, not followed by a letter or digit) and
--- R-EX-1 (returned_on on or before the deadline for that reason).  Written
+-- R-EX-1 (returned_on on or before the deadline for that reason, not before
+-- the export; a NULL date skips the window).  Written
 -- for the benchmark's returns tables (columns exported_on, returned_on,
 -- remarks); a DBA writes one per table.  Same SQLSTATEs as the C trigger.
 CREATE FUNCTION bench.export_return_checks_plpgsql() RETURNS trigger LANGUAGE plpgsql
@@ -42,9 +43,7 @@ BEGIN
             USING ERRCODE = 'CB002', DETAIL = format('The remarks are %L.', NEW.remarks),
                   HINT = 'Start the remarks with ZXTY, THTY or PGTY.';
     END IF;
-    IF NEW.exported_on IS NULL OR NEW.returned_on IS NULL THEN
-        RAISE EXCEPTION 'R-EX-1: export and return dates are required' USING ERRCODE = 'CB001';
-    END IF;
+    -- A NULL date skips the window check, as in the C trigger.
     deadline := (NEW.exported_on + CASE reason WHEN 'quality_or_spec' THEN interval '12 months'
                                                ELSE interval '6 months' END)::date;
     IF NEW.returned_on > deadline THEN
@@ -52,6 +51,11 @@ BEGIN
             USING ERRCODE = 'CB001',
                   DETAIL = format('Exported on %s, returned on %s, reason %s, deadline %s.',
                                   NEW.exported_on, NEW.returned_on, reason, deadline);
+    END IF;
+    IF NEW.returned_on < NEW.exported_on THEN
+        RAISE EXCEPTION 'R-EX-1: return is before the export'
+            USING ERRCODE = 'CB001',
+                  DETAIL = format('Exported on %s, returned on %s.', NEW.exported_on, NEW.returned_on);
     END IF;
     RETURN NEW;
 END

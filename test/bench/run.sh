@@ -74,7 +74,11 @@ for w in $workloads; do
     say "workload $w"
     case "$w" in
         concurrency) BENCH_CLIENTS=$clients BENCH_PGBENCH_SECONDS=$pgbench_seconds BENCH_LINES=$lines \
-                         BENCH_LOG=$log "$here/concurrency.sh" ;;
+                         BENCH_LOG=$log "$here/concurrency.sh" || {
+                             say "FAILED in concurrency.sh; last lines of $log:"
+                             tail -n 25 "$log" >&2
+                             exit 1
+                         } ;;
         *)           psql_run "$here/$w.sql" ;;
     esac
     say "workload $w done in $(( $(date +%s) - t0 )) s"

@@ -59,7 +59,10 @@ SELECT row_number() OVER () AS n, e::date AS exported_on, r::date AS returned_on
     ('2024-01-15', '2025-01-15', 'PGTY'),
     ('2024-01-15', '2025-01-16', 'PGTY'),
     ('2024-01-15', '2024-07-16', 'PGTY'),
-    ('2024-01-15', '2023-12-31', 'ZXTY')                  -- returned before export
+    ('2024-01-15', '2023-12-31', 'ZXTY'),                 -- returned before export
+    (NULL, '2024-03-01', 'ZXTY'),                         -- a NULL date skips the window
+    ('2024-01-15', NULL, 'ZXTY'),
+    (NULL, NULL, 'XXXX')
   ) AS v(e, r, m);
 
 CREATE FUNCTION pg_temp.outcome(tab text, c tr_cases) RETURNS text LANGUAGE plpgsql AS $$
