@@ -97,6 +97,10 @@ done
     echo
     q "SELECT * FROM bench.report()"
     echo
+    echo "median of BENCH_RUNS runs, contenders alternating; spread = (max - min) / median."
+    echo "per row above bare = (median - bare) / rows, or median / rows where a measure has no bare figure;"
+    echo "pgbench: ns per transaction (1/tps).  x ref = per-row figure / the reference's (sizes: size ratio)."
+    echo
     q "SELECT '- ' || workload || ': ' || text FROM bench.note ORDER BY id"
 } >"$out"
 cp "$out" "$results/latest.md"
