@@ -1,0 +1,1 @@
+-- placeholder until export_tax_relief exists
