@@ -446,3 +446,10 @@ COMMENT ON FUNCTION cbreturn.supervision_code_cmp(cbreturn.supervision_code, cbr
 COMMENT ON FUNCTION cbreturn.supervision_code_sortsupport(internal) IS 'supervision_code btree sort support';
 COMMENT ON FUNCTION cbreturn.supervision_code_hash(cbreturn.supervision_code) IS 'supervision_code hash';
 COMMENT ON FUNCTION cbreturn.supervision_code_hash_extended(cbreturn.supervision_code, bigint) IS 'supervision_code extended (seeded) hash';
+
+COMMENT ON AGGREGATE cbreturn.min(cbreturn.declaration_id) IS 'smallest declaration_id (answered from a btree index when there is one)';
+COMMENT ON AGGREGATE cbreturn.max(cbreturn.declaration_id) IS 'largest declaration_id (answered from a btree index when there is one)';
+COMMENT ON AGGREGATE cbreturn.min(cbreturn.customs_code) IS 'smallest customs_code';
+COMMENT ON AGGREGATE cbreturn.max(cbreturn.customs_code) IS 'largest customs_code';
+COMMENT ON AGGREGATE cbreturn.min(cbreturn.supervision_code) IS 'smallest supervision_code';
+COMMENT ON AGGREGATE cbreturn.max(cbreturn.supervision_code) IS 'largest supervision_code';

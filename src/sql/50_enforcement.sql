@@ -78,7 +78,7 @@ ALTER TABLE cbreturn.attached_column ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cbreturn.quantity_ledger ENABLE ROW LEVEL SECURITY;
 
 CREATE FUNCTION cbreturn._owns(rel regclass) RETURNS boolean
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT pg_catalog.pg_has_role(c.relowner, 'USAGE')
@@ -710,3 +710,23 @@ CREATE EVENT TRIGGER cbreturn_follow_alter_table ON ddl_command_end
     EXECUTE FUNCTION cbreturn._follow_alter_table();
 CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
     EXECUTE FUNCTION cbreturn._follow_drop();
+
+-- ---------------------------------------------------------------------------
+-- Comments on the internal helpers (every function of the extension has one)
+-- ---------------------------------------------------------------------------
+COMMENT ON FUNCTION cbreturn._owns(regclass) IS
+    'internal: does the current role own (or belong to the owner of) the table; used by the row-level security of the enforcement metadata';
+COMMENT ON FUNCTION cbreturn._attached_column_resolve() IS
+    'internal: derives column number and type from the column name when metadata is written (attach, pg_dump restore)';
+COMMENT ON FUNCTION cbreturn.quantity_truncate() IS
+    'internal: TRUNCATE trigger that forgets the quantity ledger rows of the truncated returns table (R-EX-3, R-IM-2)';
+COMMENT ON FUNCTION cbreturn._check_table(regclass, text) IS
+    'internal: refuses a table that checks cannot be attached to (not an ordinary table, not owned by the caller)';
+COMMENT ON FUNCTION cbreturn._attach_column(regclass, text, text, regclass, name, regtype[], text) IS
+    'internal: validates and records one column of an attached check';
+COMMENT ON FUNCTION cbreturn._register(regclass, text, boolean, regclass, text[]) IS
+    'internal: records an attached check and creates its trigger';
+COMMENT ON FUNCTION cbreturn._follow_alter_table() IS
+    'internal: event trigger keeping attached column names in step with RENAME and refusing DROP/TYPE changes of attached columns';
+COMMENT ON FUNCTION cbreturn._follow_drop() IS
+    'internal: event trigger removing the metadata of dropped tables';

@@ -4,7 +4,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET datestyle = 'ISO, YMD';
-SELECT plan(39);
+SELECT plan(40);
 
 -- Volatility: the pure rules are IMMUTABLE (generated columns, CHECK), the
 -- table-backed ones STABLE.
@@ -20,12 +20,17 @@ SELECT volatility_is('cbreturn', 'export_tax_relief',
                      ARRAY['cbreturn.supervision_code', 'date', 'date', 'cbreturn.return_reason', 'boolean', 'boolean', 'date', 'boolean'], 'stable');
 SELECT volatility_is('cbreturn', 'export_return_deadline_holiday_adjusted', ARRAY['date', 'cbreturn.return_reason'], 'stable');
 SELECT is_strict('cbreturn', 'export_return_deadline', ARRAY['date', 'cbreturn.return_reason']);
+-- Readers (IMMUTABLE and STABLE) are PARALLEL SAFE; writers (VOLATILE:
+-- attach/detach and trigger functions) are PARALLEL UNSAFE.
 SELECT ok(NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                      WHERE n.nspname = 'cbreturn' AND p.prokind = 'f' AND p.prorettype <> 'trigger'::regtype
-                        AND p.proparallel <> 's'),
-          'every cbreturn function is PARALLEL SAFE');
+                      WHERE n.nspname = 'cbreturn' AND p.prokind IN ('f', 'a')
+                        AND p.provolatile <> 'v' AND p.proparallel <> 's'),
+          'every IMMUTABLE or STABLE cbreturn function is PARALLEL SAFE');
 SELECT ok(NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                      WHERE n.nspname = 'cbreturn' AND p.prokind = 'f'
+                      WHERE n.nspname = 'cbreturn' AND p.provolatile = 'v' AND p.proparallel <> 'u'),
+          'every VOLATILE cbreturn function is PARALLEL UNSAFE');
+SELECT ok(NOT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                      WHERE n.nspname = 'cbreturn' AND p.prokind IN ('f', 'a')
                         AND pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL),
           'every cbreturn function has a COMMENT');
 
