@@ -55,17 +55,21 @@ SELECT bench.assert_zero('export_tax_relief: C vs PL/pgSQL (every row, every fie
 
 -- What the data exercised, so a reader can see that every branch was taken.
 CREATE TEMP TABLE tx_answer AS
-SELECT (r).failed::text AS failed, coalesce((r).basis, '-') AS basis, count(*) AS n
-  FROM (SELECT cbreturn.export_tax_relief(code, exported_on, returned_on, reason, is_food,
-                                          original_state, left_special_area_on, rebate_claimed) AS r
+SELECT (r).failed::text AS failed, coalesce((r).basis, '-') AS basis, code::text AS code,
+       count(*) AS n, count(*) FILTER (WHERE (r).relieved) AS relieved
+  FROM (SELECT code, cbreturn.export_tax_relief(code, exported_on, returned_on, reason, is_food,
+                                                original_state, left_special_area_on, rebate_claimed) AS r
           FROM bench.tx OFFSET 0) s
- GROUP BY 1, 2;
+ GROUP BY 1, 2, 3;
 SELECT bench.note('rules', 'export_tax_relief answers, failed[]: '
        || string_agg(format('%s %s%%', failed, round(100.0 * n / (SELECT sum(n) FROM tx_answer), 1)), ', ' ORDER BY failed))
   FROM (SELECT failed, sum(n) AS n FROM tx_answer GROUP BY 1) f;
 SELECT bench.note('rules', 'export_tax_relief answers, basis: '
        || string_agg(format('%s %s%%', basis, round(100.0 * n / (SELECT sum(n) FROM tx_answer), 1)), ', ' ORDER BY basis))
   FROM (SELECT basis, sum(n) AS n FROM tx_answer GROUP BY 1) f;
+SELECT bench.note('rules', 'export_tax_relief answers, relieved per supervision code: '
+       || string_agg(format('%s %s%%', code, round(100.0 * relieved / n, 1)), ', ' ORDER BY code))
+  FROM (SELECT code, sum(n) AS n, sum(relieved) AS relieved FROM tx_answer GROUP BY 1) f;
 DROP TABLE tx_answer;
 
 -- The function builds the whole composite; the query reads its first field,
