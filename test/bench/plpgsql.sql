@@ -115,3 +115,160 @@ BEGIN
            AND (NOT both_districts OR coalesce(e_pilot <= returned_on, false));
 END
 $$;
+
+SELECT to_regtype('cbreturn.tax_relief') IS NOT NULL AS have_tax_relief \gset
+\if :have_tax_relief
+-- R-TX-1 ... R-TX-6: tax relief on a returned export, reading the same
+-- policy tables as the C function (cbreturn.supervision_codes,
+-- cbreturn.tax_policy_periods), with the same answer in every field of
+-- cbreturn.tax_relief (docs/rules.md).  One query finds the period: among
+-- the periods covering the export date, one listing the code first, then the
+-- one that starts last, ends last (the most recent announcement is the basis).
+-- Not STRICT, like the C function: left_special_area_on may be NULL.
+CREATE FUNCTION bench.export_tax_relief_plpgsql(code cbreturn.supervision_code, exported_on date,
+                                                returned_on date, reason cbreturn.return_reason,
+                                                is_food boolean, original_state boolean,
+                                                left_special_area_on date DEFAULT NULL,
+                                                rebate_claimed boolean DEFAULT false)
+    RETURNS cbreturn.tax_relief LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+    p record;
+    months integer := 6;
+    window_from date;
+    failed text[] := '{}';
+    evidence text;
+BEGIN
+    IF code IS NULL OR exported_on IS NULL OR returned_on IS NULL OR reason IS NULL
+       OR is_food IS NULL OR original_state IS NULL OR rebate_claimed IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT isfinite(exported_on) OR NOT isfinite(returned_on) THEN
+        RAISE EXCEPTION 'dates must be finite' USING ERRCODE = '22008';
+    END IF;
+    PERFORM FROM cbreturn.supervision_codes s WHERE s.code = export_tax_relief_plpgsql.code;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'supervision code % is not in cbreturn.supervision_codes', code USING ERRCODE = 'CB007';
+    END IF;
+    IF returned_on < exported_on THEN
+        RAISE EXCEPTION 'returned_on % is before exported_on %', returned_on, exported_on USING ERRCODE = '22023';
+    END IF;
+    IF code = '1210' AND left_special_area_on IS NOT NULL THEN
+        IF NOT isfinite(left_special_area_on) THEN
+            RAISE EXCEPTION 'left_special_area_on must be finite' USING ERRCODE = '22008';
+        END IF;
+        IF left_special_area_on < exported_on OR returned_on < left_special_area_on THEN
+            RAISE EXCEPTION 'left_special_area_on % is out of order', left_special_area_on USING ERRCODE = '22023';
+        END IF;
+    END IF;
+
+    IF reason = 'quality_or_spec' THEN
+        -- R-TX-6 (statutory route): within 1 year of the export, original state.
+        IF returned_on > (exported_on + interval '12 months')::date THEN
+            failed := failed || 'R-TX-6'::text;
+        END IF;
+        IF NOT original_state THEN
+            failed := failed || 'R-TX-4'::text;
+        END IF;
+        IF failed <> '{}' THEN
+            RETURN (false, false, false, false, false, false, NULL, NULL, failed)::cbreturn.tax_relief;
+        END IF;
+        evidence := 'export declaration list or export declaration form'
+                    '; proof of the quality or specification reason for the return';
+        IF rebate_claimed THEN
+            evidence := evidence || '; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority';
+        END IF;
+        RETURN (true, true, false, false, true, rebate_claimed, evidence,
+                'Tariff Law of the PRC (formerly Regulations on Import and Export Duties art. 43)',
+                '{}')::cbreturn.tax_relief;
+    END IF;
+
+    -- Announcement route: R-TX-1 (a period covers the export date), R-TX-2
+    -- (the period lists the code; not food; back within its months, for 1210
+    -- from leaving the special area), R-TX-4 (original state).
+    SELECT t.announcement, t.extends, t.months, code = ANY (t.supervision_codes) AS covers INTO p
+      FROM cbreturn.tax_policy_periods t
+     WHERE exported_on BETWEEN t.declared_from AND t.declared_to
+     ORDER BY code = ANY (t.supervision_codes) DESC, t.declared_from DESC, t.declared_to DESC,
+              t.announcement COLLATE "C" DESC
+     LIMIT 1;
+    IF NOT FOUND THEN
+        failed := failed || 'R-TX-1'::text;
+    ELSIF NOT p.covers THEN
+        failed := failed || 'R-TX-2'::text;
+    ELSE
+        months := p.months;
+    END IF;
+    window_from := CASE WHEN code = '1210' THEN left_special_area_on ELSE exported_on END;
+    IF (is_food OR window_from IS NULL OR returned_on > (window_from + make_interval(months => months))::date)
+       AND NOT 'R-TX-2' = ANY (failed) THEN
+        failed := failed || 'R-TX-2'::text;
+    END IF;
+    IF NOT original_state THEN
+        failed := failed || 'R-TX-4'::text;
+    END IF;
+    IF failed <> '{}' THEN
+        RETURN (false, false, false, false, false, false, NULL, NULL, failed)::cbreturn.tax_relief;
+    END IF;
+    evidence := 'export declaration list or export declaration form'
+                || CASE WHEN reason = 'unsold'
+                        THEN '; the enterprise''s self-declaration (自我声明) that the goods are returned unsold'
+                        ELSE '; platform return or rejection records, or a return agreement' END;
+    IF rebate_claimed THEN
+        evidence := evidence || '; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority';
+    END IF;
+    RETURN (true, true, true, true, true, rebate_claimed, evidence,
+            p.announcement || coalesce(' (extends ' || p.extends || ')', ''), '{}')::cbreturn.tax_relief;
+END
+$$;
+\endif
+
+SELECT to_regprocedure('cbreturn.return_status(date,date,date,integer)') IS NOT NULL AS have_status \gset
+\if :have_status
+-- Rules section 6, for reports: the status of a return as of a day.  A
+-- return dated after as_of had not happened yet on that day; the deadline day
+-- is on time (R-P-1).
+CREATE FUNCTION bench.return_status_plpgsql(deadline date, returned_on date, as_of date,
+                                            due_soon_days integer DEFAULT 7)
+    RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+    IF deadline IS NULL OR as_of IS NULL OR due_soon_days IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT isfinite(deadline) OR NOT isfinite(as_of) OR NOT isfinite(returned_on) THEN
+        RAISE EXCEPTION 'dates must be finite' USING ERRCODE = '22008';
+    END IF;
+    IF due_soon_days < 0 THEN
+        RAISE EXCEPTION 'due_soon_days must be 0 or more' USING ERRCODE = '22023';
+    END IF;
+    IF returned_on <= as_of THEN
+        RETURN CASE WHEN returned_on <= deadline THEN 'closed_on_time' ELSE 'closed_late' END;
+    ELSIF as_of > deadline THEN
+        RETURN 'overdue';
+    ELSIF deadline - as_of <= due_soon_days THEN
+        RETURN 'due_soon';
+    END IF;
+    RETURN 'open';
+END
+$$;
+
+-- Days left before the deadline (negative: overdue), or the margin a closed
+-- return was made with.
+CREATE FUNCTION bench.return_days_left_plpgsql(deadline date, returned_on date, as_of date)
+    RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+BEGIN
+    IF deadline IS NULL OR as_of IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT isfinite(deadline) OR NOT isfinite(as_of) OR NOT isfinite(returned_on) THEN
+        RAISE EXCEPTION 'dates must be finite' USING ERRCODE = '22008';
+    END IF;
+    IF returned_on <= as_of THEN
+        RETURN deadline - returned_on;
+    END IF;
+    RETURN deadline - as_of;
+END
+$$;
+\endif

@@ -1,6 +1,6 @@
 -- Workload "rules": the table-backed rules over :rows rows,
---   cbreturn.cross_customs_return_allowed (R-EX-5) and
---   cbreturn.export_tax_relief (R-TX-1..6),
+--   cbreturn.cross_customs_return_allowed (R-EX-5), measure "per row", and
+--   cbreturn.export_tax_relief (R-TX-1..6), measure "tax relief" (rules_tax.sql),
 -- against PL/pgSQL versions that read the same policy tables (plpgsql.sql),
 -- with the built-in expression exported_on + interval '6 months' on the same
 -- table as the reference, as in the deadlines workload.
@@ -70,6 +70,10 @@ SELECT bench.add_target('rules', 'per row', 'C cross_customs_return_allowed', 'p
 SELECT bench.add_target('rules', 'per row', 'C cross_customs_return_allowed', 'per_row', 0.1,
                         'PL/pgSQL cross_customs_return_allowed', '≥ 10× cheaper than PL/pgSQL');
 
+\else
+SELECT bench.note('rules', 'cross_customs_return_allowed skipped: not in this build');
+\endif
+
 \if :have_tax
 \ir rules_tax.sql
 \else
@@ -77,9 +81,11 @@ SELECT bench.note('rules', 'export_tax_relief skipped: not in this build');
 \endif
 
 SELECT bench.check_plans('rules');
+\if :have_cross
 CALL bench.run_measure('rules', 'per row', :runs);
 DROP TABLE bench.rl;
-
-\else
-SELECT bench.note('rules', 'skipped: cbreturn.cross_customs_return_allowed is not in this build');
+\endif
+\if :have_tax
+CALL bench.run_measure('rules', 'tax relief', :runs);
+DROP TABLE bench.tx;
 \endif
