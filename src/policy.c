@@ -44,6 +44,7 @@ static const char *const policy_tables[] = {
 static Oid	policy_relids[POLICY_TABLE_COUNT];
 static CbrPolicy *policy = NULL;
 static bool policy_valid = false;
+static uint64 policy_generation = 0;
 static uint64 policy_inval_count = 0;
 static bool policy_callback_registered = false;
 static MemoryContext policy_cxt = NULL;		/* holds *policy */
@@ -359,6 +360,7 @@ policy_load(void)
 		previous_cxt = policy_cxt;
 		policy_cxt = loading_cxt;
 		loading_cxt = NULL;
+		p->generation = ++policy_generation;
 		policy = p;
 		policy_valid = true;
 		return;

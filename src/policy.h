@@ -46,6 +46,9 @@ typedef struct CbrHoliday
 
 typedef struct CbrPolicy
 {
+	/* changes with every load: what callers key their own derived caches on */
+	uint64		generation;
+
 	/* cbreturn.districts (R-ID-2, R-EX-5) */
 	bool		district_known[CBR_DISTRICT_COUNT];
 	bool		district_pilot[CBR_DISTRICT_COUNT];

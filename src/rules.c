@@ -524,6 +524,104 @@ constant_empty_text_array(void)
 }
 
 /*
+ * Finished export_tax_relief rows, by what decides them.
+ *
+ * A result row is fully determined by: relieved or not; the route
+ * (announcement, or R-TX-6 for quality/specification returns); when relieved,
+ * the policy period named as basis, the reason (evidence, R-TX-5) and whether
+ * a rebate was claimed (R-TX-3); when not, the set of failed rule ids.  So a
+ * backend builds each distinct row once and copies it afterwards, instead of
+ * forming a 9-column row with two texts and an array per input row.  The
+ * cache follows the policy generation (a policy period's index is part of
+ * the key).
+ */
+#define RELIEF_FAIL_TX1		1
+#define RELIEF_FAIL_TX2		2
+#define RELIEF_FAIL_TX4		4
+#define RELIEF_FAIL_TX6		8
+
+typedef struct ReliefCache
+{
+	uint64		generation;
+	int			nslots;
+	HeapTupleHeader *slots;
+	MemoryContext cxt;
+} ReliefCache;
+
+static ReliefCache relief_cache;
+
+static int
+relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool rebate_claimed)
+{
+	int			variant = (int) reason * 2 + (rebate_claimed ? 1 : 0);	/* 0..5 */
+	int			route_tx6 = reason == CBR_REASON_QUALITY_OR_SPEC ? 1 : 0;
+	int			i;
+
+	if (r->relieved)
+	{
+		if (route_tx6)
+			return variant;
+		for (i = 0; i < p->ntax_periods; i++)
+			if (r->basis_text == p->tax_periods[i].basis_text)
+				return 6 + i * 6 + variant;
+		return -1;
+	}
+	else
+	{
+		int			mask = 0;
+		ListCell   *lc;
+
+		foreach(lc, r->failed)
+		{
+			const char *id = (const char *) lfirst(lc);
+
+			if (strcmp(id, "R-TX-1") == 0)
+				mask |= RELIEF_FAIL_TX1;
+			else if (strcmp(id, "R-TX-2") == 0)
+				mask |= RELIEF_FAIL_TX2;
+			else if (strcmp(id, "R-TX-4") == 0)
+				mask |= RELIEF_FAIL_TX4;
+			else if (strcmp(id, "R-TX-6") == 0)
+				mask |= RELIEF_FAIL_TX6;
+			else
+				return -1;
+		}
+		return 6 + p->ntax_periods * 6 + route_tx6 * 16 + mask;
+	}
+}
+
+static HeapTupleHeader *
+relief_cache_slot(const CbrPolicy *p, int key)
+{
+	if (relief_cache.cxt == NULL || relief_cache.generation != p->generation)
+	{
+		if (relief_cache.cxt == NULL)
+			relief_cache.cxt = AllocSetContextCreate(CacheMemoryContext, "cbreturn tax relief rows",
+													 ALLOCSET_SMALL_SIZES);
+		else
+			MemoryContextReset(relief_cache.cxt);
+		relief_cache.generation = p->generation;
+		relief_cache.nslots = 6 + p->ntax_periods * 6 + 32;
+		relief_cache.slots = MemoryContextAllocZero(relief_cache.cxt,
+													sizeof(HeapTupleHeader) * relief_cache.nslots);
+	}
+	if (key < 0 || key >= relief_cache.nslots)
+		return NULL;
+	return &relief_cache.slots[key];
+}
+
+/* A palloc'd copy of a composite datum (the cache's rows are never handed out). */
+static Datum
+copy_row(HeapTupleHeader row)
+{
+	Size		len = HeapTupleHeaderGetDatumLength(row);
+	HeapTupleHeader copy = (HeapTupleHeader) palloc(len);
+
+	memcpy(copy, row, len);
+	return HeapTupleHeaderGetDatum(copy);
+}
+
+/*
  * export_tax_relief(code, exported_on, returned_on, reason, is_food,
  * original_state, left_special_area_on DEFAULT NULL, rebate_claimed DEFAULT
  * false) -> cbreturn.tax_relief
@@ -542,16 +640,29 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 	ListCell   *lc;
 	int			n = 0;
 	int			i;
+	CbrReason	reason;
+	bool		rebate_claimed;
+	const CbrPolicy *p;
+	HeapTupleHeader *slot;
+	HeapTuple	tuple;
 
 	for (i = 0; i < 8; i++)
 		if (i != 6 && PG_ARGISNULL(i))
 			PG_RETURN_NULL();
 	tupdesc = result_tupdesc(fcinfo);
+	reason = cbr_reason_from_oid(PG_GETARG_OID(3));
+	rebate_claimed = PG_GETARG_BOOL(7);
 	cbr_export_tax_relief_decide(PG_GETARG_INT16(0), PG_GETARG_DATEADT(1), PG_GETARG_DATEADT(2),
-								 cbr_reason_from_oid(PG_GETARG_OID(3)), PG_GETARG_BOOL(4),
+								 reason, PG_GETARG_BOOL(4),
 								 PG_GETARG_BOOL(5), !PG_ARGISNULL(6),
 								 PG_ARGISNULL(6) ? 0 : PG_GETARG_DATEADT(6),
-								 PG_GETARG_BOOL(7), &r, NULL);
+								 rebate_claimed, &r, NULL);
+
+	p = cbr_policy();
+	slot = relief_cache_slot(p, relief_key(p, &r, reason, rebate_claimed));
+	if (slot != NULL && *slot != NULL)
+		return copy_row(*slot);
+
 	values[0] = BoolGetDatum(r.relieved);
 	values[1] = BoolGetDatum(r.import_duty_exempt);
 	values[2] = BoolGetDatum(r.import_vat_exempt);
@@ -575,7 +686,15 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 			failed[n++] = CStringGetTextDatum((char *) lfirst(lc));
 		values[8] = PointerGetDatum(construct_array(failed, n, TEXTOID, -1, false, TYPALIGN_INT));
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	tuple = heap_form_tuple(tupdesc, values, nulls);
+	if (slot != NULL)
+	{
+		Size		len = HeapTupleHeaderGetDatumLength(tuple->t_data);
+
+		*slot = (HeapTupleHeader) MemoryContextAlloc(relief_cache.cxt, len);
+		memcpy(*slot, tuple->t_data, len);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
 
 /*
