@@ -100,6 +100,15 @@ CREATE TRIGGER by_hand AFTER INSERT ON erp5.filled FOR EACH ROW EXECUTE FUNCTION
 SELECT pg_temp.try($$INSERT INTO erp5.filled VALUES (1, '2026-01-15', 'unsold', NULL)$$);
 DROP TRIGGER by_hand ON erp5.filled;
 INSERT INTO erp5.filled VALUES (1, '2026-01-15', 'unsold', NULL) RETURNING memo;   -- filled: ZXTY
+-- BEFORE or AFTER, never INSTEAD OF (39P01); the cache's statement trigger
+-- function only as AFTER ... FOR EACH STATEMENT (39P01)
+CREATE VIEW erp5.v AS SELECT * FROM erp5.imp;
+CREATE TRIGGER by_hand INSTEAD OF INSERT ON erp5.v FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check();
+SELECT pg_temp.try($$INSERT INTO erp5.v VALUES (9, '2026-01-31', '2026-02-01')$$);
+DROP VIEW erp5.v;
+CREATE TRIGGER by_hand BEFORE INSERT ON erp5.imp FOR EACH ROW EXECUTE FUNCTION cbreturn._attached_changed();
+SELECT pg_temp.try($$INSERT INTO erp5.imp VALUES (9, '2026-01-31', '2026-02-01')$$);
+DROP TRIGGER by_hand ON erp5.imp;
 
 -- The cache follows every change of the metadata, in this session too.
 -- A direct write to the metadata: fill_remarks off, so empty remarks are now refused (CB002).
