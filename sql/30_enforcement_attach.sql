@@ -109,8 +109,13 @@ INSERT INTO erp2.bare VALUES ('2026-01-01');
 SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);
 -- Trigger protocol, as moddatetime checks it.
 DROP TRIGGER t ON erp2.bare;
-CREATE TRIGGER t AFTER INSERT ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check();
+CREATE TRIGGER t AFTER INSERT ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check();
 SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);   -- must be BEFORE
+DROP TRIGGER t ON erp2.bare;
+-- the export check only reads the row unless it fills one: AFTER passes the
+-- protocol and stops at the missing metadata (a filling one: 34_enforcement_cache)
+CREATE TRIGGER t AFTER INSERT ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check();
+SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);
 DROP TRIGGER t ON erp2.bare;
 CREATE TRIGGER t BEFORE INSERT ON erp2.bare FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.status_check();
 SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);   -- must be FOR EACH ROW

@@ -2,28 +2,44 @@
  * trigger.c
  *		Write-time enforcement on an ERP's own tables: the export-return
  *		checks (R-EX-1, R-EX-2, R-EX-5), the import-return checks (R-IM-1) and
- *		the status check (rules section 6), as BEFORE ROW triggers in C.
+ *		the status check (rules section 6), as row triggers in C.
  *
  * A DBA attaches them with the cbreturn.attach_* functions, naming the
  * table's own columns (src/sql/50_enforcement.sql, docs/enforcement.md).
- * Each trigger resolves its columns once per statement from the metadata
- * tables and caches them in fn_extra; per row it fetches a few attributes
- * and calls the plain C rules of rules.h: no SPI and no catalog lookups on
- * the path of a row that passes.  The quantity check (R-EX-3, R-IM-2) is in
- * trigger_quantity.c.
+ * What a check resolved from the metadata tables (column numbers, types,
+ * input and output functions) is kept for the life of the backend in a
+ * cache keyed by table and check kind (below), so neither a row nor a
+ * statement pays for SPI or catalog lookups once the cache is warm; per row
+ * a trigger fetches a few attributes and calls the plain C rules of rules.h.
+ *
+ * Timing: a check that only reads the row (the import check, and the export
+ * check when it fills neither the remarks nor a deadline column) is attached
+ * AFTER ROW, so that COPY keeps inserting in batches (PostgreSQL 15 falls
+ * back to one row at a time when a table has any BEFORE ROW trigger).  An
+ * error in an AFTER ROW trigger aborts its statement like one in a BEFORE
+ * trigger, so a rejected row still leaves nothing behind.  A check that
+ * fills a column must run BEFORE the row is written.  The status check stays
+ * BEFORE (it compares the old and new row and is not on a bulk-load path).
+ * The quantity check (R-EX-3, R-IM-2) is in trigger_quantity.c.
  */
 #include "trigger.h"
 #include "policy.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "nodes/bitmapset.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 /* ---------------------------------------------------------------------
@@ -31,7 +47,7 @@
  * --------------------------------------------------------------------- */
 
 TriggerData *
-cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, bool before,
+cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, CbrTiming timing,
 					 bool allow_delete)
 {
 	TriggerData *trigdata;
@@ -41,15 +57,20 @@ cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, bool before,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" was not called by trigger manager", funcname)));
 	trigdata = (TriggerData *) fcinfo->context;
+	/* INSTEAD OF triggers are on views, to which no check attaches */
+	if (timing == CBR_FIRE_EITHER && TRIGGER_FIRED_INSTEAD(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired BEFORE or AFTER the row is written", funcname)));
 	if (!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired for each row", funcname)));
-	if (before && !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+	if (timing == CBR_FIRE_BEFORE && !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired BEFORE the row is written", funcname)));
-	if (!before && !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+	if (timing == CBR_FIRE_AFTER && !TRIGGER_FIRED_AFTER(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired AFTER the row is written", funcname)));
@@ -135,7 +156,8 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 
 /*
  * Read the metadata of one attached check.  Runs two small queries through
- * SPI, once per statement; every name is schema-qualified and every operator
+ * SPI, when the cache of attached checks is built (below) and, for the
+ * quantity check, once per statement; every name is schema-qualified and every operator
  * is OPERATOR(pg_catalog.x), so a hostile search_path cannot redirect them.
  */
 void
@@ -274,6 +296,256 @@ cbr_role_column(const CbrCheckMeta *meta, const char *role, Relation rel,
 	return InvalidAttrNumber;
 }
 
+/* ---------------------------------------------------------------------
+ * The backend-lifetime cache of attached checks
+ *
+ * Why: fn_extra lives for one statement, and reading the metadata tables
+ * through SPI at the start of every statement cost about half the
+ * throughput of one-row transactions.  What a check resolved is therefore
+ * kept, per table and check kind, in CacheMemoryContext until something it
+ * depends on changes:
+ *
+ *	 - the table itself (ALTER TABLE, RENAME COLUMN, CREATE or DROP TRIGGER):
+ *	   PostgreSQL sends a relcache invalidation of the table;
+ *	 - the metadata (attach, detach, the event trigger that follows renames,
+ *	   a direct write): the statement triggers cbreturn._attached_changed()
+ *	   on cbreturn.attached_check and cbreturn.attached_column send a
+ *	   relcache invalidation of the written table, as policy_changed does for
+ *	   the policy tables (policy.c); DROP EXTENSION drops those tables, which
+ *	   sends the same invalidation, so a re-created extension is read afresh;
+ *	 - a cache reset (sinval queue overflow): everything is forgotten.
+ *
+ * Invalidations queued by this backend reach it at its next command, those
+ * of other backends when their writer commits, and on rollback PostgreSQL
+ * replays the aborted ones locally, so a cache built from uncommitted
+ * metadata is dropped too.  Column numbers survive RENAME COLUMN, so a
+ * renamed column keeps being checked; a dropped one is refused by the event
+ * trigger, and cbr_role_column() is the backstop when the cache is rebuilt.
+ * ---------------------------------------------------------------------
+ */
+
+typedef enum CbrCheckKind
+{
+	CBR_CHECK_EXPORT,
+	CBR_CHECK_IMPORT,
+	CBR_CHECK_STATUS,
+	CBR_CHECK_KINDS
+} CbrCheckKind;
+
+/* check_kind as cbreturn.attached_check spells it */
+static const char *const check_kind_names[CBR_CHECK_KINDS] = {"export", "import", "status"};
+
+typedef struct CheckCacheKey
+{
+	Oid			relid;
+	int32		kind;			/* CbrCheckKind */
+} CheckCacheKey;
+
+typedef struct CheckCacheEntry
+{
+	CheckCacheKey key;			/* hash key: must be first */
+	bool		valid;			/* false: rebuild before use */
+	void	   *config;			/* ExportCache, ImportCache or StatusCache */
+	MemoryContext cxt;			/* holds *config */
+	MemoryContext previous_cxt; /* the config before, freed at the next build */
+} CheckCacheEntry;
+
+/* Resolves one kind of check on rel from its metadata, allocating in cxt. */
+typedef void *(*CheckConfigBuilder) (const CbrCheckMeta *meta, Relation rel, MemoryContext cxt);
+
+static HTAB *check_cache = NULL;
+
+/* cbreturn.attached_check and attached_column as of the last build */
+static Oid	metadata_relids[2] = {InvalidOid, InvalidOid};
+
+/* bumped by every invalidation that touches an entry: a build compares it */
+static uint64 check_cache_inval_count = 0;
+
+static void
+check_cache_invalidate_all(void)
+{
+	HASH_SEQ_STATUS status;
+	CheckCacheEntry *e;
+
+	hash_seq_init(&status, check_cache);
+	while ((e = (CheckCacheEntry *) hash_seq_search(&status)) != NULL)
+		e->valid = false;
+	check_cache_inval_count++;
+}
+
+/* Relcache callback: forget what depends on the invalidated relation. */
+static void
+check_cache_relcache_callback(Datum arg, Oid relid)
+{
+	CheckCacheKey key;
+	int			k;
+	bool		hit = false;
+
+	if (check_cache == NULL)
+		return;
+	if (!OidIsValid(relid) || relid == metadata_relids[0] || relid == metadata_relids[1])
+	{
+		check_cache_invalidate_all();
+		return;
+	}
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	for (k = 0; k < CBR_CHECK_KINDS; k++)
+	{
+		CheckCacheEntry *e;
+
+		key.kind = k;
+		e = (CheckCacheEntry *) hash_search(check_cache, &key, HASH_FIND, NULL);
+		if (e != NULL)
+		{
+			e->valid = false;
+			hit = true;
+		}
+	}
+	if (hit)
+		check_cache_inval_count++;
+}
+
+/*
+ * Build the config of entry e from the metadata tables.  The metadata
+ * tables are locked (which takes in pending invalidations) and the
+ * invalidation counter noted before the snapshot is taken, so a change
+ * committed after the snapshot arrives as an invalidation later, and one
+ * that arrives while we read makes us read again.  The latest snapshot (as
+ * catalog caches use, and as the trigger list of the table is read) rather
+ * than the statement's keeps a config built now right for later statements.
+ * The config is built in a context under the caller's until it is complete,
+ * so an error frees it with the statement.
+ */
+static void
+check_cache_build(CheckCacheEntry *e, Relation rel, CheckConfigBuilder build)
+{
+	int			attempt;
+
+	for (attempt = 0;; attempt++)
+	{
+		Oid			nsp = get_namespace_oid("cbreturn", false);
+		uint64		count;
+		MemoryContext cxt;
+		CbrCheckMeta meta;
+		void	   *config;
+		bool		pushed = false;
+
+		metadata_relids[0] = get_relname_relid("attached_check", nsp);
+		metadata_relids[1] = get_relname_relid("attached_column", nsp);
+		if (!OidIsValid(metadata_relids[0]) || !OidIsValid(metadata_relids[1]))
+			elog(ERROR, "the metadata tables of cbreturn do not exist");
+		LockRelationOid(metadata_relids[0], AccessShareLock);
+		LockRelationOid(metadata_relids[1], AccessShareLock);
+		count = check_cache_inval_count;
+
+		cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn attached check",
+									ALLOCSET_SMALL_SIZES);
+		if (!IsInParallelMode())
+		{
+			PushActiveSnapshot(GetLatestSnapshot());
+			pushed = true;
+		}
+		else if (!ActiveSnapshotSet())
+		{
+			PushActiveSnapshot(GetTransactionSnapshot());
+			pushed = true;
+		}
+		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, cxt);
+		if (pushed)
+			PopActiveSnapshot();
+		config = build(&meta, rel, cxt);
+
+		if (count != check_cache_inval_count && attempt < 3)
+		{
+			MemoryContextDelete(cxt);	/* changed while we read: read again */
+			continue;
+		}
+		MemoryContextSetParent(cxt, CacheMemoryContext);
+		if (e->previous_cxt != NULL)
+			MemoryContextDelete(e->previous_cxt);
+		/* keep the last config one build longer: a caller may still hold it */
+		e->previous_cxt = e->cxt;
+		e->cxt = cxt;
+		e->config = config;
+		e->valid = true;
+		return;
+	}
+}
+
+/*
+ * The config of the check of the given kind on rel.  The entry is
+ * remembered in fn_extra, so from the second row of a statement on the cost
+ * is one test; the first row of a statement costs a hash lookup.
+ */
+static void *
+check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CheckConfigBuilder build)
+{
+	CheckCacheEntry *e = (CheckCacheEntry *) fcinfo->flinfo->fn_extra;
+	CheckCacheKey key;
+	bool		found;
+
+	if (likely(e != NULL && e->valid))
+		return e->config;
+	if (check_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(CheckCacheKey);
+		ctl.entrysize = sizeof(CheckCacheEntry);
+		ctl.hcxt = CacheMemoryContext;
+		check_cache = hash_create("cbreturn attached checks", 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(check_cache_relcache_callback, (Datum) 0);
+	}
+	memset(&key, 0, sizeof(key));
+	key.relid = RelationGetRelid(rel);
+	key.kind = kind;
+	e = (CheckCacheEntry *) hash_search(check_cache, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->valid = false;
+		e->config = NULL;
+		e->cxt = NULL;
+		e->previous_cxt = NULL;
+	}
+	if (!e->valid)
+		check_cache_build(e, rel, build);
+	/* entries are never removed, so the pointer stays good for the statement */
+	fcinfo->flinfo->fn_extra = e;
+	return e->config;
+}
+
+PG_FUNCTION_INFO_V1(cbr_attached_changed);
+
+/*
+ * cbreturn._attached_changed(): AFTER ... FOR EACH STATEMENT trigger on
+ * cbreturn.attached_check and cbreturn.attached_column.  Queues a relcache
+ * invalidation of the written table, which every backend's cache of
+ * attached checks listens for (see above), and forgets this backend's
+ * configs at once, so a row written later in this same command reads the
+ * new metadata.
+ */
+Datum
+cbr_attached_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" was not called by trigger manager", "_attached_changed")));
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired AFTER ... FOR EACH STATEMENT", "_attached_changed")));
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	if (check_cache != NULL)
+		check_cache_invalidate_all();
+	return PointerGetDatum(NULL);
+}
+
 /* Fetch a date column (0 = not attached: reported as NULL). */
 static inline bool
 get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d)
@@ -351,11 +623,11 @@ static const char *const reason_labels[CBR_REASON_COUNT] = {
 	"unsold", "consumer_return", "quality_or_spec"
 };
 
-static ExportCache *
-export_cache(FunctionCallInfo fcinfo, Relation rel)
+/* Builds the ExportCache of the export check on rel (see check_config). */
+static void *
+export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 {
-	ExportCache *c = (ExportCache *) fcinfo->flinfo->fn_extra;
-	CbrCheckMeta meta;
+	ExportCache *c;
 	Oid			date_t[1] = {DATEOID};
 	Oid			text_t[3] = {TEXTOID, VARCHAROID, BPCHAROID};
 	Oid			reason_t[4];
@@ -363,10 +635,7 @@ export_cache(FunctionCallInfo fcinfo, Relation rel)
 	Oid			office_t[4];
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 
-	if (c != NULL)
-		return c;
-	cbr_load_check(RelationGetRelid(rel), "export", &meta, fcinfo->flinfo->fn_mcxt);
-	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ExportCache));
+	c = MemoryContextAllocZero(cxt, sizeof(ExportCache));
 	reason_t[0] = cbr_type_oid("return_reason");
 	sup_t[0] = cbr_type_oid("supervision_code");
 	office_t[0] = cbr_type_oid("customs_code");
@@ -374,15 +643,15 @@ export_cache(FunctionCallInfo fcinfo, Relation rel)
 	memcpy(sup_t + 1, text_t, sizeof(text_t));
 	memcpy(office_t + 1, text_t, sizeof(text_t));
 
-	c->exported = cbr_role_column(&meta, "exported_on", rel, date_t, 1, true);
-	c->reason = cbr_role_column(&meta, "reason", rel, reason_t, 4, false);
-	c->returned = cbr_role_column(&meta, "returned_on", rel, date_t, 1, false);
-	c->remarks = cbr_role_column(&meta, "remarks", rel, text_t, 3, false);
-	c->supervision = cbr_role_column(&meta, "supervision_code", rel, sup_t, 4, false);
-	c->export_office = cbr_role_column(&meta, "export_office", rel, office_t, 4, false);
-	c->return_office = cbr_role_column(&meta, "return_office", rel, office_t, 4, false);
-	c->deadline = cbr_role_column(&meta, "deadline", rel, date_t, 1, false);
-	c->fill_remarks = meta.fill_remarks && c->remarks != InvalidAttrNumber;
+	c->exported = cbr_role_column(meta, "exported_on", rel, date_t, 1, true);
+	c->reason = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
+	c->returned = cbr_role_column(meta, "returned_on", rel, date_t, 1, false);
+	c->remarks = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
+	c->supervision = cbr_role_column(meta, "supervision_code", rel, sup_t, 4, false);
+	c->export_office = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
+	c->return_office = cbr_role_column(meta, "return_office", rel, office_t, 4, false);
+	c->deadline = cbr_role_column(meta, "deadline", rel, date_t, 1, false);
+	c->fill_remarks = meta->fill_remarks && c->remarks != InvalidAttrNumber;
 	if (c->reason)
 		c->reason_is_enum = TupleDescAttr(tupdesc, c->reason - 1)->atttypid == reason_t[0];
 	if (c->supervision)
@@ -397,10 +666,9 @@ export_cache(FunctionCallInfo fcinfo, Relation rel)
 		Oid			typinput;
 
 		getTypeInputInfo(att->atttypid, &typinput, &c->remarks_ioparam);
-		fmgr_info_cxt(typinput, &c->remarks_in, fcinfo->flinfo->fn_mcxt);
+		fmgr_info_cxt(typinput, &c->remarks_in, cxt);
 		c->remarks_typmod = att->atttypmod;
 	}
-	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
@@ -454,7 +722,8 @@ remarks_text(const char *p, int len)
 PG_FUNCTION_INFO_V1(cbr_export_return_check);
 
 /*
- * cbreturn.export_return_check(): BEFORE INSERT OR UPDATE FOR EACH ROW.
+ * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
+ * EACH ROW; BEFORE when it fills the remarks or the deadline column.
  *
  * In this order: R-EX-2, the remarks start with the code of the reason (or
  * are filled with it when empty and the DBA asked for that); R-EX-1, the
@@ -467,12 +736,12 @@ PG_FUNCTION_INFO_V1(cbr_export_return_check);
 Datum
 cbr_export_return_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "export_return_check", true, false);
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "export_return_check", CBR_FIRE_EITHER, false);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	HeapTuple	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
 		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	ExportCache *c = export_cache(fcinfo, rel);
+	ExportCache *c = (ExportCache *) check_config(fcinfo, rel, CBR_CHECK_EXPORT, export_build);
 	DateADT		exported = 0;
 	DateADT		returned = 0;
 	DateADT		deadline = 0;
@@ -485,6 +754,20 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 	Datum		replace_vals[2];
 	bool		replace_nulls[2];
 	int			nreplace = 0;
+
+	/*
+	 * Filling a column changes the row, which only a BEFORE trigger can do;
+	 * attach_export_return_checks creates the trigger BEFORE in that case.
+	 * A check that only reads the row may fire either way, and AFTER is what
+	 * attach creates, so that COPY keeps inserting in batches.
+	 */
+	if ((c->fill_remarks || c->deadline) && !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired BEFORE the row is written", "export_return_check"),
+				 errdetail("The export check on table \"%s\" fills %s.", RelationGetRelationName(rel),
+						   c->fill_remarks ? "empty remarks" : "the deadline column"),
+				 errhint("Create the trigger with cbreturn.attach_export_return_checks, not by hand.")));
 
 	has_exported = get_date(tuple, tupdesc, c->exported, &exported);
 	has_returned = get_date(tuple, tupdesc, c->returned, &returned);
@@ -705,10 +988,25 @@ check_import_window(Relation rel, HeapTuple tuple, AttrNumber attnum, DateADT re
 				 errtablecol(rel, attnum)));
 }
 
+/* Builds the ImportCache of the import check on rel (see check_config). */
+static void *
+import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
+{
+	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
+	Oid			date_t[1] = {DATEOID};
+
+	c->released = cbr_role_column(meta, "released_on", rel, date_t, 1, true);
+	c->applied = cbr_role_column(meta, "applied_on", rel, date_t, 1, false);
+	c->arrived = cbr_role_column(meta, "arrived_on", rel, date_t, 1, false);
+	return c;
+}
+
 PG_FUNCTION_INFO_V1(cbr_import_return_check);
 
 /*
- * cbreturn.import_return_check(): BEFORE INSERT OR UPDATE FOR EACH ROW.
+ * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
+ * EACH ROW; it only reads the row, so attach creates it AFTER (see the file
+ * header).
  *
  * R-IM-1 (GACC 2020 No. 45): the return application within 30 days and the
  * arrival at the original site within 45 days of the release date of the
@@ -717,27 +1015,14 @@ PG_FUNCTION_INFO_V1(cbr_import_return_check);
 Datum
 cbr_import_return_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "import_return_check", true, false);
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "import_return_check", CBR_FIRE_EITHER, false);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	HeapTuple	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
 		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	ImportCache *c = (ImportCache *) fcinfo->flinfo->fn_extra;
+	ImportCache *c = (ImportCache *) check_config(fcinfo, rel, CBR_CHECK_IMPORT, import_build);
 	DateADT		released;
 	DateADT		d;
-
-	if (c == NULL)
-	{
-		CbrCheckMeta meta;
-		Oid			date_t[1] = {DATEOID};
-
-		cbr_load_check(RelationGetRelid(rel), "import", &meta, fcinfo->flinfo->fn_mcxt);
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ImportCache));
-		c->released = cbr_role_column(&meta, "released_on", rel, date_t, 1, true);
-		c->applied = cbr_role_column(&meta, "applied_on", rel, date_t, 1, false);
-		c->arrived = cbr_role_column(&meta, "arrived_on", rel, date_t, 1, false);
-		fcinfo->flinfo->fn_extra = c;
-	}
 
 	if (get_date(tuple, tupdesc, c->released, &released))
 	{
@@ -777,34 +1062,31 @@ typedef struct StatusCache
 	Oid			stamp_type;		/* DATEOID, TIMESTAMPOID or TIMESTAMPTZOID */
 } StatusCache;
 
-static StatusCache *
-status_cache(FunctionCallInfo fcinfo, Relation rel)
+/* Builds the StatusCache of the status check on rel (see check_config). */
+static void *
+status_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 {
-	StatusCache *c = (StatusCache *) fcinfo->flinfo->fn_extra;
-	CbrCheckMeta meta;
+	StatusCache *c;
 	Oid			stamp_t[3] = {DATEOID, TIMESTAMPOID, TIMESTAMPTZOID};
 	Oid			typout;
 	bool		varlena;
 	int			i;
 
-	if (c != NULL)
-		return c;
-	cbr_load_check(RelationGetRelid(rel), "status", &meta, fcinfo->flinfo->fn_mcxt);
-	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(StatusCache));
+	c = MemoryContextAllocZero(cxt, sizeof(StatusCache));
 	/* text, varchar, bpchar, name or an enum: any type is read by its output */
-	c->status = cbr_role_column(&meta, "status", rel, NULL, 0, true);
+	c->status = cbr_role_column(meta, "status", rel, NULL, 0, true);
 	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), c->status - 1)->atttypid,
 					  &typout, &varlena);
-	fmgr_info_cxt(typout, &c->status_out, fcinfo->flinfo->fn_mcxt);
-	if (meta.nlabels != CBR_STAGES)
+	fmgr_info_cxt(typout, &c->status_out, cxt);
+	if (meta->nlabels != CBR_STAGES)
 		elog(ERROR, "status check without its labels");
 	for (i = 0; i < CBR_STAGES; i++)
 	{
 		char		role[32];
 
-		c->labels[i] = meta.labels[i];
+		c->labels[i] = meta->labels[i];
 		snprintf(role, sizeof(role), "%s_at", stage_names[i]);
-		c->stamp[i] = cbr_role_column(&meta, role, rel, stamp_t, 3, false);
+		c->stamp[i] = cbr_role_column(meta, role, rel, stamp_t, 3, false);
 		if (c->stamp[i])
 		{
 			Oid			t = TupleDescAttr(RelationGetDescr(rel), c->stamp[i] - 1)->atttypid;
@@ -817,7 +1099,6 @@ status_cache(FunctionCallInfo fcinfo, Relation rel)
 			c->stamp_type = t;
 		}
 	}
-	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
@@ -885,12 +1166,12 @@ PG_FUNCTION_INFO_V1(cbr_status_check);
 Datum
 cbr_status_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "status_check", true, false);
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "status_check", CBR_FIRE_BEFORE, false);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
 	HeapTuple	tuple = is_update ? trigdata->tg_newtuple : trigdata->tg_trigtuple;
-	StatusCache *c = status_cache(fcinfo, rel);
+	StatusCache *c = (StatusCache *) check_config(fcinfo, rel, CBR_CHECK_STATUS, status_build);
 	int			stage = row_stage(c, rel, tuple);
 	int			prev_stage = -1;
 	int64		prev_value = 0;

@@ -36,9 +36,17 @@ typedef struct CbrCheckMeta
 	AttrNumber	attnum[CBR_MAX_ROLES];
 } CbrCheckMeta;
 
+/* When a trigger function may fire. */
+typedef enum CbrTiming
+{
+	CBR_FIRE_BEFORE,			/* it changes the row, or must see the old one first */
+	CBR_FIRE_AFTER,				/* it must see the row as written */
+	CBR_FIRE_EITHER				/* it only reads the new row */
+} CbrTiming;
+
 /* Trigger protocol (as contrib/spi/moddatetime.c): raises 39P01 on misuse. */
 extern TriggerData *cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname,
-										 bool before, bool allow_delete);
+										 CbrTiming timing, bool allow_delete);
 
 /* Loads the metadata of the check of the given kind on relid into *meta. */
 extern void cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta,

@@ -461,7 +461,7 @@ PG_FUNCTION_INFO_V1(cbr_quantity_check);
 Datum
 cbr_quantity_check(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "quantity_check", false, true);
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "quantity_check", CBR_FIRE_AFTER, true);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	QuantityCache *c = quantity_cache(fcinfo, rel);
@@ -696,7 +696,7 @@ PG_FUNCTION_INFO_V1(cbr_declared_quantity_guard);
 Datum
 cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "declared_quantity_guard", true, true);
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "declared_quantity_guard", CBR_FIRE_BEFORE, true);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	bool		is_delete = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);

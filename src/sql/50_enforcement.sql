@@ -128,17 +128,32 @@ $$;
 CREATE TRIGGER resolve_column BEFORE INSERT ON cbreturn.attached_column
     FOR EACH ROW EXECUTE FUNCTION cbreturn._attached_column_resolve();
 
+-- Every backend keeps what the triggers resolved from this metadata for as
+-- long as it lives (src/trigger.c).  Any write to it sends a relcache
+-- invalidation of the written table, which reaches this backend at its next
+-- command and the others when the writer commits, so they read it again.
+CREATE FUNCTION cbreturn._attached_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_attached_changed' LANGUAGE C;
+CREATE TRIGGER attached_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.attached_check
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._attached_changed();
+CREATE TRIGGER attached_changed_truncate AFTER TRUNCATE ON cbreturn.attached_check
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._attached_changed();
+CREATE TRIGGER attached_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.attached_column
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._attached_changed();
+CREATE TRIGGER attached_changed_truncate AFTER TRUNCATE ON cbreturn.attached_column
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._attached_changed();
+
 -- ---------------------------------------------------------------------------
 -- The C trigger functions (src/trigger.c)
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.export_return_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'cbr_export_return_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.export_return_check() IS
-    'BEFORE ROW trigger: R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs; attach with cbreturn.attach_export_return_checks';
+    'AFTER ROW trigger (BEFORE ROW when it fills remarks or a deadline): R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs; attach with cbreturn.attach_export_return_checks';
 CREATE FUNCTION cbreturn.import_return_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'cbr_import_return_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.import_return_check() IS
-    'BEFORE ROW trigger: R-IM-1 application and arrival windows; attach with cbreturn.attach_import_return_checks';
+    'AFTER ROW trigger: R-IM-1 application and arrival windows; attach with cbreturn.attach_import_return_checks';
 CREATE FUNCTION cbreturn.status_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'cbr_status_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.status_check() IS
@@ -332,9 +347,15 @@ BEGIN
         PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
                                         'the deadline to fill in (R-EX-1)');
     END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Filling the remarks or the
+    -- deadline changes the row, which only a BEFORE trigger can do.
     EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+        'CREATE TRIGGER cbreturn_export_check %s INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()',
+        CASE WHEN fill_remarks OR deadline IS NOT NULL THEN 'BEFORE' ELSE 'AFTER' END, "table");
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name) IS
@@ -372,7 +393,7 @@ BEGIN
                                         'the date the goods arrived back (R-IM-1)');
     END IF;
     EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_import_check BEFORE INSERT OR UPDATE ON %s '
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check()', "table");
 END
 $$;
@@ -716,6 +737,8 @@ CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
 -- ---------------------------------------------------------------------------
 COMMENT ON FUNCTION cbreturn._owns(regclass) IS
     'internal: does the current role own (or belong to the owner of) the table; used by the row-level security of the enforcement metadata';
+COMMENT ON FUNCTION cbreturn._attached_changed() IS
+    'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/trigger.c)';
 COMMENT ON FUNCTION cbreturn._attached_column_resolve() IS
     'internal: derives column number and type from the column name when metadata is written (attach, pg_dump restore)';
 COMMENT ON FUNCTION cbreturn.quantity_truncate() IS
