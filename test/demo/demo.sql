@@ -233,4 +233,63 @@ SELECT return_status(export_return_deadline(cleared_on, reason), returned_on, da
 -- ============================================================================
 
 \echo
+\echo '--- 13. Write-time enforcement on an ERP''s own tables and column names'
+CREATE SCHEMA erp;
+-- The ERP's tables, as they are: its names, its types.
+CREATE TABLE erp."ReturnOrder" (
+    "RetNo"       text PRIMARY KEY,
+    "ListNo"      declaration_id NOT NULL,
+    "GNo"         integer NOT NULL,
+    "ClearDate"   date NOT NULL,
+    "Reason"      return_reason NOT NULL,
+    "BackDate"    date,
+    "Memo"        varchar(60),
+    "TradeMode"   supervision_code NOT NULL,
+    "DeclPort"    customs_code NOT NULL,
+    "BackPort"    customs_code NOT NULL,
+    "Qty"         integer NOT NULL
+);
+CREATE TABLE erp."ListItem" (
+    "ListNo" declaration_id, "GNo" integer, "GQty" integer NOT NULL,
+    PRIMARY KEY ("ListNo", "GNo"));
+INSERT INTO erp."ListItem" VALUES ('29242026E000381007', 1, 10), ('29242026E000381007', 2, 3);
+
+SELECT attach_export_return_checks('erp."ReturnOrder"',
+    exported_on => 'ClearDate', reason => 'Reason', returned_on => 'BackDate', remarks => 'Memo',
+    supervision_code => 'TradeMode', export_office => 'DeclPort', return_office => 'BackPort');
+SELECT attach_quantity_check('erp."ReturnOrder"', line => '{ListNo,GNo}', quantity => 'Qty',
+    declared_table => 'erp."ListItem"', declared_line => '{ListNo,GNo}', declared_quantity => 'GQty');
+SELECT "table", check_kind, columns, trigger_name, enabled FROM attached_checks ORDER BY 1, 2;
+
+\echo '    Good returns go in (two batches against line 1 of the list: 6 + 4 of 10)'
+INSERT INTO erp."ReturnOrder" VALUES
+    ('R-001', '29242026E000381007', 1, '2026-03-10', 'consumer_return', '2026-05-02', 'THTY order SO20260301',
+     '9610', '2924', '5316', 6),
+    ('R-002', '29242026E000381007', 1, '2026-03-10', 'unsold', '2026-09-10', 'ZXTY', '9610', '2924', '2924', 4);
+
+\echo '    Bad ones are refused, each with its rule, the values and what would be accepted:'
+CREATE FUNCTION pg_temp.attempt(label text, stmt text) RETURNS TABLE (attempt text, sqlstate text, message text, detail text, hint text)
+LANGUAGE plpgsql AS $$
+DECLARE st text; msg text; det text; hin text;
+BEGIN
+    EXECUTE stmt;
+    RETURN QUERY SELECT label, '00000'::text, 'accepted'::text, NULL::text, NULL::text;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL, hin = PG_EXCEPTION_HINT;
+    RETURN QUERY SELECT label, st, msg, det, hin;
+END $$;
+\x on
+SELECT * FROM pg_temp.attempt('a day late (R-EX-1)',
+    $$INSERT INTO erp."ReturnOrder" VALUES ('R-003', '29242026E000381007', 2, '2026-03-10', 'unsold', '2026-09-11', 'ZXTY', '9610', '2924', '2924', 1)$$);
+SELECT * FROM pg_temp.attempt('wrong remark code (R-EX-2)',
+    $$INSERT INTO erp."ReturnOrder" VALUES ('R-004', '29242026E000381007', 2, '2026-03-10', 'quality_or_spec', '2026-04-01', 'THTY', '9610', '2924', '2924', 1)$$);
+SELECT * FROM pg_temp.attempt('9710 across districts (R-EX-5)',
+    $$INSERT INTO erp."ReturnOrder" VALUES ('R-005', '29242026E000381007', 2, '2026-03-10', 'unsold', '2026-04-01', 'ZXTY', '9710', '2924', '5316', 1)$$);
+SELECT * FROM pg_temp.attempt('line 1 already fully returned (R-EX-3)',
+    $$INSERT INTO erp."ReturnOrder" VALUES ('R-006', '29242026E000381007', 1, '2026-03-10', 'unsold', '2026-04-01', 'ZXTY', '9610', '2924', '2924', 1)$$);
+\x off
+\echo '    Nothing of the refused rows was written:'
+SELECT "RetNo", "GNo", "BackDate", "Memo", "Qty" FROM erp."ReturnOrder" ORDER BY 1;
+
+\echo
 \echo '=== end of demo'
