@@ -73,12 +73,14 @@ for w in $workloads; do
     t0=$(date +%s)
     say "workload $w"
     case "$w" in
-        concurrency) BENCH_CLIENTS=$clients BENCH_PGBENCH_SECONDS=$pgbench_seconds BENCH_LINES=$lines \
-                         BENCH_LOG=$log "$here/concurrency.sh" || {
-                             say "FAILED in concurrency.sh; last lines of $log:"
-                             tail -n 25 "$log" >&2
-                             exit 1
-                         } ;;
+        concurrency) for script in concurrency.sh quantity.sh; do
+                         BENCH_CLIENTS=$clients BENCH_PGBENCH_SECONDS=$pgbench_seconds BENCH_LINES=$lines \
+                             BENCH_LOG=$log "$here/$script" || {
+                                 say "FAILED in $script; last lines of $log:"
+                                 tail -n 25 "$log" >&2
+                                 exit 1
+                             }
+                     done ;;
         *)           psql_run "$here/$w.sql" ;;
     esac
     say "workload $w done in $(( $(date +%s) - t0 )) s"

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# Workload "concurrency", second measure (called by run.sh after
+# concurrency.sh): the quantity rule R-EX-3 / R-IM-2 under pgbench,
+# BENCH_CLIENTS clients returning goods in parts against BENCH_LINES declared
+# lines, three ways a DBA could enforce "returned <= declared":
+#
+#   sql      a counter column on the declared line, guarded by
+#            UPDATE ... WHERE returned + qty <= declared (the reference: the
+#            least a careful DBA writes, and it needs every writer to use it)
+#   c        cbreturn.attach_quantity_check on a plain returns table (any
+#            writer, any statement is checked)
+#   plpgsql  a PL/pgSQL trigger that locks the declared line and sums the
+#            line's returns
+#
+# Every transaction is one partial return through a PL/pgSQL wrapper that
+# counts a refusal (so pgbench does not stop a client on the expected
+# error); all three pay the same wrapper.  After every round no line may
+# be over-returned; otherwise the bench stops.
+set -euo pipefail
+clients=${BENCH_CLIENTS:-8}
+seconds=${BENCH_PGBENCH_SECONDS:-30}
+rounds=${BENCH_PGBENCH_ROUNDS:-3}
+lines=${BENCH_LINES:-1000}
+datadir=${BENCH_DATA_DIR:-$PGHOST}
+log=${BENCH_LOG:-/dev/null}
+threads=$(nproc 2>/dev/null || echo 2)
+[ "$threads" -gt "$clients" ] && threads=$clients
+per_round=$(( seconds / rounds ))
+[ "$per_round" -ge 1 ] || per_round=1
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+q -v lines="$lines" >>"$log" 2>&1 <<'SQL'
+CREATE SEQUENCE bench.qr_refused;
+-- declared lines, one in ten small (fills up within seconds, so returns race
+-- for its last units), the others large
+CREATE TABLE bench.qr_lines_sql (line_id integer PRIMARY KEY, declared_qty integer NOT NULL,
+                                 returned_qty integer NOT NULL DEFAULT 0);
+INSERT INTO bench.qr_lines_sql (line_id, declared_qty)
+SELECT i, CASE WHEN i % 10 = 0 THEN 50 ELSE 100000000 END FROM generate_series(1, :lines) AS i;
+CREATE TABLE bench.qr_lines_c (LIKE bench.qr_lines_sql INCLUDING ALL);
+CREATE TABLE bench.qr_lines_plpgsql (LIKE bench.qr_lines_sql INCLUDING ALL);
+INSERT INTO bench.qr_lines_c SELECT * FROM bench.qr_lines_sql;
+INSERT INTO bench.qr_lines_plpgsql SELECT * FROM bench.qr_lines_sql;
+CREATE TABLE bench.qr_ret_sql (id bigserial PRIMARY KEY, line_id integer NOT NULL, qty integer NOT NULL);
+CREATE TABLE bench.qr_ret_c (LIKE bench.qr_ret_sql INCLUDING ALL);
+CREATE TABLE bench.qr_ret_plpgsql (LIKE bench.qr_ret_sql INCLUDING ALL);
+CREATE INDEX ON bench.qr_ret_plpgsql (line_id);
+
+SELECT cbreturn.attach_quantity_check('bench.qr_ret_c', line => '{line_id}', quantity => 'qty',
+    declared_table => 'bench.qr_lines_c', declared_line => '{line_id}', declared_quantity => 'declared_qty');
+
+CREATE FUNCTION bench.qr_check_plpgsql() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    declared integer;
+    returned bigint;
+BEGIN
+    SELECT l.declared_qty INTO declared FROM bench.qr_lines_plpgsql l WHERE l.line_id = NEW.line_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'line % is not declared', NEW.line_id USING ERRCODE = 'CB003';
+    END IF;
+    SELECT coalesce(sum(r.qty), 0) INTO returned FROM bench.qr_ret_plpgsql r WHERE r.line_id = NEW.line_id;
+    IF returned + NEW.qty > declared THEN
+        RAISE EXCEPTION 'returned quantity % of line % exceeds the declared quantity %',
+            returned + NEW.qty, NEW.line_id, declared USING ERRCODE = 'CB003';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER qr_check BEFORE INSERT ON bench.qr_ret_plpgsql
+    FOR EACH ROW EXECUTE FUNCTION bench.qr_check_plpgsql();
+
+-- one partial return, per contender
+CREATE FUNCTION bench.qr_sql(line integer, q integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    WITH u AS (UPDATE bench.qr_lines_sql SET returned_qty = returned_qty + q
+                WHERE line_id = line AND returned_qty + q <= declared_qty RETURNING line_id)
+    INSERT INTO bench.qr_ret_sql (line_id, qty) SELECT line_id, q FROM u;
+    IF NOT FOUND THEN PERFORM nextval('bench.qr_refused'); END IF;
+EXCEPTION WHEN SQLSTATE 'CB003' THEN
+    PERFORM nextval('bench.qr_refused');
+END $$;
+CREATE FUNCTION bench.qr_c(line integer, q integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO bench.qr_ret_c (line_id, qty) VALUES (line, q);
+EXCEPTION WHEN SQLSTATE 'CB003' THEN
+    PERFORM nextval('bench.qr_refused');
+END $$;
+CREATE FUNCTION bench.qr_plpgsql(line integer, q integer) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO bench.qr_ret_plpgsql (line_id, qty) VALUES (line, q);
+EXCEPTION WHEN SQLSTATE 'CB003' THEN
+    PERFORM nextval('bench.qr_refused');
+END $$;
+SQL
+
+contenders="sql c plpgsql"
+for c in $contenders; do
+    printf '\\set line random(1, %d)\n\\set qty random(1, 5)\nSELECT bench.qr_%s(:line, :qty);\n' \
+        "$lines" "$c" >"$datadir/quantity_$c.pgbench"
+done
+
+set -- $contenders
+n=$#
+declare -A tps_runs
+for r in $(seq 1 "$rounds"); do
+    order=()
+    for i in $(seq 0 $(( n - 1 ))); do
+        idx=$(( (i + r - 1) % n + 1 ))
+        order+=("${!idx}")
+    done
+    for c in "${order[@]}"; do
+        # start each round from empty returns (the C check's ledger follows TRUNCATE)
+        q -c "TRUNCATE bench.qr_ret_$c" -c "UPDATE bench.qr_lines_$c SET returned_qty = 0" \
+          -c "VACUUM bench.qr_lines_$c" >>"$log" 2>&1
+        outp=$(pgbench -n -M prepared -c "$clients" -j "$threads" -T "$per_round" \
+                   -f "$datadir/quantity_$c.pgbench" 2>&1) || { echo "$outp" >&2; exit 1; }
+        echo "$outp" >>"$log"
+        tps=$(echo "$outp" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -n 1)
+        [ -n "$tps" ] || { echo "$outp" >&2; exit 1; }
+        tps_runs[$c]="${tps_runs[$c]:-} $tps"
+        over=$(q -c "SELECT count(*) FROM bench.qr_lines_$c l
+                       JOIN (SELECT line_id, sum(qty) AS s FROM bench.qr_ret_$c GROUP BY 1) r USING (line_id)
+                      WHERE r.s > l.declared_qty")
+        full=$(q -c "SELECT count(*) FROM bench.qr_lines_$c l
+                       JOIN (SELECT line_id, sum(qty) AS s FROM bench.qr_ret_$c GROUP BY 1) r USING (line_id)
+                      WHERE r.s > l.declared_qty - 5")
+        echo "round $r quantity $c: tps=$tps over_returned_lines=$over nearly_full_lines=$full" >>"$log"
+        if [ "$over" != 0 ]; then
+            echo "bench: $over declaration lines over-returned ($c)" >&2
+            exit 1
+        fi
+    done
+done
+
+for c in $contenders; do
+    case $c in
+        sql)     name='SQL counter guard (UPDATE ... WHERE)'; role=ref ;;
+        c)       name='C quantity check (cbreturn)'; role=other ;;
+        plpgsql) name='PL/pgSQL trigger (lock line, sum returns)'; role=other ;;
+    esac
+    q -c "SELECT bench.add_figure('concurrency', 'quantity rule, pgbench $clients clients', '$name', '$role',
+                 percentile_cont(0.5) WITHIN GROUP (ORDER BY t), 'tps', 1, min(t), max(t))
+            FROM unnest('{$(echo ${tps_runs[$c]} | tr ' ' ,)}'::float8[]) AS t" >/dev/null
+done
+q -c "SELECT bench.note('concurrency', format('quantity rule: %s rounds of %s s per contender, %s clients, %s lines; after every round no line is over-returned for any contender; %s returns refused by the rule in all',
+        $rounds, $per_round, $clients, $lines,
+        (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.qr_refused)))" >/dev/null
+q -c "SELECT cbreturn.detach('bench.qr_ret_c')" \
+  -c "DROP TABLE bench.qr_ret_sql, bench.qr_ret_c, bench.qr_ret_plpgsql, bench.qr_lines_sql, bench.qr_lines_c, bench.qr_lines_plpgsql" \
+  -c "DROP FUNCTION bench.qr_sql, bench.qr_c, bench.qr_plpgsql, bench.qr_check_plpgsql" \
+  -c "DROP SEQUENCE bench.qr_refused" >/dev/null
