@@ -17,7 +17,10 @@
  * AFTER ROW, so that COPY keeps inserting in batches (PostgreSQL 15 falls
  * back to one row at a time when a table has any BEFORE ROW trigger).  An
  * error in an AFTER ROW trigger aborts its statement like one in a BEFORE
- * trigger, so a rejected row still leaves nothing behind.  A check that
+ * trigger, so a rejected row still leaves nothing behind.  Its WHEN clause
+ * (cbreturn._export_row_ok, cbreturn._import_row_ok, below) names the
+ * checked columns, so that a row passing every rule queues no trigger event
+ * at all; the trigger is only called for a row that fails.  A check that
  * fills a column must run BEFORE the row is written.  The status check stays
  * BEFORE (it compares the old and new row and is not on a bulk-load path).
  * The quantity check (R-EX-3, R-IM-2) is in trigger_quantity.c.
