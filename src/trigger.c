@@ -17,7 +17,10 @@
  * AFTER ROW, so that COPY keeps inserting in batches (PostgreSQL 15 falls
  * back to one row at a time when a table has any BEFORE ROW trigger).  An
  * error in an AFTER ROW trigger aborts its statement like one in a BEFORE
- * trigger, so a rejected row still leaves nothing behind.  A check that
+ * trigger, so a rejected row still leaves nothing behind.  Its WHEN clause
+ * (cbreturn._export_row_ok, cbreturn._import_row_ok, below) names the
+ * checked columns, so that a row passing every rule queues no trigger event
+ * at all; the trigger is only called for a row that fails.  A check that
  * fills a column must run BEFORE the row is written.  The status check stays
  * BEFORE (it compares the old and new row and is not on a bulk-load path).
  * The quantity check (R-EX-3, R-IM-2) is in trigger_quantity.c.
@@ -26,12 +29,15 @@
 #include "policy.h"
 
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "nodes/bitmapset.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/primnodes.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -474,19 +480,17 @@ check_cache_build(CheckCacheEntry *e, Relation rel, CheckConfigBuilder build)
 }
 
 /*
- * The config of the check of the given kind on rel.  The entry is
- * remembered in fn_extra, so from the second row of a statement on the cost
- * is one test; the first row of a statement costs a hash lookup.
+ * The entry of the check of the given kind on rel, built if it is not
+ * valid.  Entries are never removed, so the pointer stays good for the
+ * backend; its config is replaced when it is rebuilt.
  */
-static void *
-check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CheckConfigBuilder build)
+static CheckCacheEntry *
+check_cache_entry(Relation rel, CbrCheckKind kind, CheckConfigBuilder build)
 {
-	CheckCacheEntry *e = (CheckCacheEntry *) fcinfo->flinfo->fn_extra;
 	CheckCacheKey key;
+	CheckCacheEntry *e;
 	bool		found;
 
-	if (likely(e != NULL && e->valid))
-		return e->config;
 	if (check_cache == NULL)
 	{
 		HASHCTL		ctl;
@@ -512,7 +516,22 @@ check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CheckConf
 	}
 	if (!e->valid)
 		check_cache_build(e, rel, build);
-	/* entries are never removed, so the pointer stays good for the statement */
+	return e;
+}
+
+/*
+ * The config of the check of the given kind on rel.  The entry is
+ * remembered in fn_extra, so from the second row of a statement on the cost
+ * is one test; the first row of a statement costs a hash lookup.
+ */
+static void *
+check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CheckConfigBuilder build)
+{
+	CheckCacheEntry *e = (CheckCacheEntry *) fcinfo->flinfo->fn_extra;
+
+	if (likely(e != NULL && e->valid))
+		return e->config;
+	e = check_cache_entry(rel, kind, build);
 	fcinfo->flinfo->fn_extra = e;
 	return e->config;
 }
@@ -546,6 +565,126 @@ cbr_attached_changed(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
+/* ---------------------------------------------------------------------
+ * The WHEN clause of the reading checks
+ *
+ * Why: an AFTER ROW trigger costs a queued event per row (the event saved,
+ * the row fetched again by its TID, the function called at the end of the
+ * statement), which was most of what the checks added to a COPY.  The
+ * reading checks are therefore attached with a WHEN clause that calls
+ * cbreturn._export_row_ok() or cbreturn._import_row_ok() on the checked
+ * columns, named one by one (a whole-row NEW costs what the queue saves).
+ * PostgreSQL evaluates it when the row is written and queues no event for
+ * a row that passes; a row that fails, or that the function cannot decide
+ * (unreadable text, a code the reference tables do not know), fires the
+ * trigger, which decides again with the same code and raises the detailed
+ * error.  So the functions may say "not ok" too often, never too rarely.
+ *
+ * The first argument is the checked table (a regclass constant), so the
+ * function reads the same cached config as the trigger.  On the first row
+ * of a statement, and after the config was rebuilt, it verifies that its
+ * arguments are exactly the attached columns (column numbers and types, in
+ * role order; NULL for a role not attached): the WHEN clause stores column
+ * numbers and the metadata too, and both follow renames and dump/restore by
+ * the same names, so they cannot drift apart through attach, detach,
+ * RENAME or pg_dump; a direct write to the metadata or a trigger made by
+ * hand could, and that is an error, never a row let through unchecked.
+ * ---------------------------------------------------------------------
+ */
+
+/* What a WHEN function keeps in fn_extra. */
+typedef struct RowOkState
+{
+	Oid			relid;
+	CheckCacheEntry *entry;
+	void	   *verified;		/* the config the arguments were checked against */
+} RowOkState;
+
+/*
+ * Check that arguments 1..n of the WHEN function (argument 0 is the table)
+ * are the columns attnums[] of rel, a NULL constant where a role is not
+ * attached.  Column and argument types must agree, so that a Datum is never
+ * read as another type.
+ */
+static void
+row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char *kind, Relation rel,
+				   const AttrNumber *attnums, const char *const *roles, int n)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	List	   *args;
+	int			i;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function \"%s\" must be called in the WHEN clause of the %s check", funcname, kind)));
+	args = ((FuncExpr *) expr)->args;
+	if (list_length(args) != n + 1)
+		elog(ERROR, "%s called with %d arguments", funcname, list_length(args));
+	for (i = 0; i < n; i++)
+	{
+		Node	   *arg = (Node *) list_nth(args, i + 1);
+		bool		ok;
+
+		if (attnums[i] == InvalidAttrNumber)
+			ok = IsA(arg, Const) && ((Const *) arg)->constisnull;
+		else
+			ok = IsA(arg, Var) && ((Var *) arg)->varattno == attnums[i] &&
+				((Var *) arg)->varno != INNER_VAR &&	/* OLD in a WHEN clause */
+				exprType(arg) == TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->atttypid;
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("argument %d of %s is not the column attached as %s to table \"%s\"",
+							i + 2, funcname, roles[i], RelationGetRelationName(rel)),
+					 attnums[i] == InvalidAttrNumber
+					 ? errdetail("No column is attached as %s; the argument must be NULL.", roles[i])
+					 : errdetail("The %s check reads column \"%s\" as %s.", kind,
+								 NameStr(TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->attname),
+								 roles[i]),
+					 errhint("Detach the check with cbreturn.detach() and attach it again, so that the trigger and its WHEN clause are made from the metadata.")));
+	}
+}
+
+/*
+ * The config of the check on the table named by argument 0 of a WHEN
+ * function, verified against the function's arguments when it is new.
+ */
+static void *
+row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CheckConfigBuilder build,
+			  void (*attnums_of) (const void *config, AttrNumber *attnums),
+			  const char *funcname, const char *const *roles, int n)
+{
+	RowOkState *st = (RowOkState *) fcinfo->flinfo->fn_extra;
+	Oid			relid;
+	Relation	rel;
+	AttrNumber	attnums[CBR_MAX_ROLES];
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table argument of %s must not be NULL", funcname)));
+	relid = PG_GETARG_OID(0);
+	if (likely(st != NULL && st->relid == relid && st->entry->valid &&
+			   st->entry->config == st->verified))
+		return st->verified;
+	if (st == NULL)
+	{
+		st = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RowOkState));
+		fcinfo->flinfo->fn_extra = st;
+	}
+	st->verified = NULL;
+	/* the writer holds a lock on the table already; a direct call takes one */
+	rel = relation_open(relid, AccessShareLock);
+	st->relid = relid;
+	st->entry = check_cache_entry(rel, kind, build);
+	attnums_of(st->entry->config, attnums);
+	row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n);
+	relation_close(rel, NoLock);
+	st->verified = st->entry->config;
+	return st->verified;
+}
+
 /* Fetch a date column (0 = not attached: reported as NULL). */
 static inline bool
 get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d)
@@ -562,56 +701,34 @@ get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d)
 	return true;
 }
 
-/*
- * Fetch a 4-digit code (customs_code, supervision_code or text holding the
- * digits); false when NULL.  Bad text is 22P02, as the types' input says.
- */
-static bool
-get_code(HeapTuple tuple, TupleDesc tupdesc, Relation rel, AttrNumber attnum, bool is_text,
-		 int16 *code)
-{
-	bool		isnull;
-	Datum		v = heap_getattr(tuple, attnum, tupdesc, &isnull);
-	char	   *str;
-	CbrParseError err;
-
-	if (isnull)
-		return false;
-	if (!is_text)
-	{
-		*code = DatumGetInt16(v);
-		return true;
-	}
-	str = TextDatumGetCString(v);
-	if (!cbr_parse_code4(str, code, &err))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
-						NameStr(TupleDescAttr(tupdesc, attnum - 1)->attname),
-						cbr_parse_error_text(&err, str)),
-				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
-				 errtablecol(rel, attnum)));
-	return true;
-}
-
 /* ---------------------------------------------------------------------
  * Export returns: R-EX-1, R-EX-2, R-EX-5
  * --------------------------------------------------------------------- */
 
+/* The columns the export check reads, in the order of _export_row_ok's arguments. */
+typedef enum ExportRole
+{
+	EX_EXPORTED,
+	EX_REASON,
+	EX_RETURNED,
+	EX_REMARKS,
+	EX_SUPERVISION,
+	EX_EXPORT_OFFICE,
+	EX_RETURN_OFFICE,
+	EX_NROLES
+} ExportRole;
+
+static const char *const export_roles[EX_NROLES] = {
+	"exported_on", "reason", "returned_on", "remarks", "supervision_code",
+	"export_office", "return_office"
+};
+
 typedef struct ExportCache
 {
-	AttrNumber	exported;
-	AttrNumber	reason;
-	AttrNumber	returned;
-	AttrNumber	remarks;
-	AttrNumber	supervision;
-	AttrNumber	export_office;
-	AttrNumber	return_office;
+	AttrNumber	col[EX_NROLES];	/* 0: not attached */
 	AttrNumber	deadline;
 	bool		reason_is_enum;
-	bool		supervision_is_text;
-	bool		export_office_is_text;
-	bool		return_office_is_text;
+	bool		code_is_text[3];	/* supervision, export office, return office */
 	bool		fill_remarks;
 	/* how to build a value of the remarks column when filling it */
 	FmgrInfo	remarks_in;
@@ -634,6 +751,7 @@ export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	Oid			sup_t[4];
 	Oid			office_t[4];
 	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			i;
 
 	c = MemoryContextAllocZero(cxt, sizeof(ExportCache));
 	reason_t[0] = cbr_type_oid("return_reason");
@@ -643,26 +761,27 @@ export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	memcpy(sup_t + 1, text_t, sizeof(text_t));
 	memcpy(office_t + 1, text_t, sizeof(text_t));
 
-	c->exported = cbr_role_column(meta, "exported_on", rel, date_t, 1, true);
-	c->reason = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
-	c->returned = cbr_role_column(meta, "returned_on", rel, date_t, 1, false);
-	c->remarks = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
-	c->supervision = cbr_role_column(meta, "supervision_code", rel, sup_t, 4, false);
-	c->export_office = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
-	c->return_office = cbr_role_column(meta, "return_office", rel, office_t, 4, false);
+	c->col[EX_EXPORTED] = cbr_role_column(meta, "exported_on", rel, date_t, 1, true);
+	c->col[EX_REASON] = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
+	c->col[EX_RETURNED] = cbr_role_column(meta, "returned_on", rel, date_t, 1, false);
+	c->col[EX_REMARKS] = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
+	c->col[EX_SUPERVISION] = cbr_role_column(meta, "supervision_code", rel, sup_t, 4, false);
+	c->col[EX_EXPORT_OFFICE] = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
+	c->col[EX_RETURN_OFFICE] = cbr_role_column(meta, "return_office", rel, office_t, 4, false);
 	c->deadline = cbr_role_column(meta, "deadline", rel, date_t, 1, false);
-	c->fill_remarks = meta->fill_remarks && c->remarks != InvalidAttrNumber;
-	if (c->reason)
-		c->reason_is_enum = TupleDescAttr(tupdesc, c->reason - 1)->atttypid == reason_t[0];
-	if (c->supervision)
-		c->supervision_is_text = TupleDescAttr(tupdesc, c->supervision - 1)->atttypid != sup_t[0];
-	if (c->export_office)
-		c->export_office_is_text = TupleDescAttr(tupdesc, c->export_office - 1)->atttypid != office_t[0];
-	if (c->return_office)
-		c->return_office_is_text = TupleDescAttr(tupdesc, c->return_office - 1)->atttypid != office_t[0];
+	c->fill_remarks = meta->fill_remarks && c->col[EX_REMARKS] != InvalidAttrNumber;
+	if (c->col[EX_REASON])
+		c->reason_is_enum = TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->atttypid == reason_t[0];
+	for (i = 0; i < 3; i++)
+	{
+		AttrNumber	a = c->col[EX_SUPERVISION + i];
+
+		if (a)
+			c->code_is_text[i] = TupleDescAttr(tupdesc, a - 1)->atttypid != (i == 0 ? sup_t[0] : office_t[0]);
+	}
 	if (c->fill_remarks)
 	{
-		Form_pg_attribute att = TupleDescAttr(tupdesc, c->remarks - 1);
+		Form_pg_attribute att = TupleDescAttr(tupdesc, c->col[EX_REMARKS] - 1);
 		Oid			typinput;
 
 		getTypeInputInfo(att->atttypid, &typinput, &c->remarks_ioparam);
@@ -672,27 +791,139 @@ export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	return c;
 }
 
-/* The reason held by a text column: one of the labels of return_reason. */
-static CbrReason
-reason_from_text(Datum d, Relation rel, AttrNumber attnum)
+static void
+export_attnums(const void *config, AttrNumber *attnums)
 {
-	char	   *s = TextDatumGetCString(d);
-	int			len = (int) strlen(s);
+	memcpy(attnums, ((const ExportCache *) config)->col, sizeof(AttrNumber) * EX_NROLES);
+}
+
+/* What a column held: nothing, a value the rules read, or unreadable text. */
+typedef enum ValueState
+{
+	VALUE_NULL,
+	VALUE_OK,
+	VALUE_BAD
+} ValueState;
+
+/* One export return as the rules see it. */
+typedef struct ExportRow
+{
+	bool		has_exported;
+	bool		has_returned;
+	DateADT		exported;
+	DateADT		returned;
+	ValueState	reason_state;	/* VALUE_BAD: text that is no label */
+	CbrReason	reason;
+	const char *remarks;		/* NULL when NULL; not NUL-terminated */
+	int			remarks_len;
+	ValueState	code_state[3];	/* supervision, export office, return office */
+	int16		code[3];
+} ExportRow;
+
+/* The reason held by a text value: one of the labels of return_reason. */
+static bool
+reason_from_label(const char *s, int len, CbrReason *reason)
+{
 	int			r;
 
 	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
-		s[--len] = '\0';
+		len--;
 	for (r = 0; r < CBR_REASON_COUNT; r++)
-		if (strcmp(s, reason_labels[r]) == 0)
-			return (CbrReason) r;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid return reason \"%s\" in column \"%s\"", s,
-					NameStr(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->attname)),
-			 errhint("The reasons are unsold, consumer_return and quality_or_spec (R-EX-1)."),
-			 errtablecol(rel, attnum)));
-	return CBR_REASON_UNSOLD;	/* keep compiler quiet */
+		if ((int) strlen(reason_labels[r]) == len && memcmp(s, reason_labels[r], len) == 0)
+		{
+			*reason = (CbrReason) r;
+			return true;
+		}
+	return false;
 }
+
+/*
+ * Read the values of the checked columns (in ExportRole order; isnull for a
+ * role not attached) into *row.  Never raises for a value: unreadable text
+ * is VALUE_BAD, for export_decide to report in its turn.
+ */
+static void
+export_read(const ExportCache *c, const Datum *v, const bool *isnull, ExportRow *row)
+{
+	int			i;
+
+	row->has_exported = !isnull[EX_EXPORTED];
+	row->exported = row->has_exported ? DatumGetDateADT(v[EX_EXPORTED]) : 0;
+	row->has_returned = !isnull[EX_RETURNED];
+	row->returned = row->has_returned ? DatumGetDateADT(v[EX_RETURNED]) : 0;
+
+	row->reason = CBR_REASON_UNSOLD;
+	if (isnull[EX_REASON])
+		row->reason_state = VALUE_NULL;
+	else if (c->reason_is_enum)
+	{
+		row->reason = cbr_reason_from_oid(DatumGetObjectId(v[EX_REASON]));
+		row->reason_state = VALUE_OK;
+	}
+	else
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[EX_REASON]));
+
+		row->reason_state = reason_from_label(VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t), &row->reason)
+			? VALUE_OK : VALUE_BAD;
+	}
+
+	row->remarks = NULL;
+	row->remarks_len = 0;
+	if (!isnull[EX_REMARKS])
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[EX_REMARKS]));
+
+		row->remarks = VARDATA_ANY(t);
+		row->remarks_len = (int) VARSIZE_ANY_EXHDR(t);
+	}
+
+	for (i = 0; i < 3; i++)
+	{
+		Datum		d = v[EX_SUPERVISION + i];
+		CbrParseError err;
+
+		row->code[i] = 0;
+		if (isnull[EX_SUPERVISION + i])
+			row->code_state[i] = VALUE_NULL;
+		else if (!c->code_is_text[i])
+		{
+			row->code[i] = DatumGetInt16(d);
+			row->code_state[i] = VALUE_OK;
+		}
+		else
+			row->code_state[i] = cbr_parse_code4(TextDatumGetCString(d), &row->code[i], &err)
+				? VALUE_OK : VALUE_BAD;
+	}
+}
+
+/* What export_decide found. */
+typedef enum ExportVerdict
+{
+	EXPORT_OK,
+	EXPORT_REASON_UNREADABLE,	/* reason text that is no label (22P02) */
+	EXPORT_REMARKS_EMPTY,		/* R-EX-2 (CB002) */
+	EXPORT_REMARKS_NO_CODE,		/* R-EX-2 (CB002) */
+	EXPORT_REMARKS_MISMATCH,	/* R-EX-2 (CB002) */
+	EXPORT_DEADLINE_OUT_OF_RANGE,	/* R-EX-1, R-P-1: no deadline to count (22008) */
+	EXPORT_AFTER_DEADLINE,		/* R-EX-1 (CB001) */
+	EXPORT_BEFORE_EXPORT,		/* R-EX-1 (CB001) */
+	EXPORT_CODE_UNREADABLE,		/* R-EX-5: code text that is no code (22P02) */
+	EXPORT_CROSS_UNDECIDED,		/* R-EX-5: the rules engine raises (CB007, 22008) */
+	EXPORT_CROSS_REFUSED		/* R-EX-5 (CB005) */
+} ExportVerdict;
+
+typedef struct ExportDecision
+{
+	bool		has_reason;
+	CbrReason	reason;			/* the reason column's, or the remarks' code's */
+	CbrReason	coded;			/* the reason of the remark code */
+	bool		fill_remarks;	/* blank remarks to be filled with the code */
+	bool		has_deadline;
+	DateADT		deadline;		/* R-EX-1 */
+	int			months;
+	int			bad_code;		/* EXPORT_CODE_UNREADABLE: which of the three */
+} ExportDecision;
 
 /* True when a remarks value is empty or white space only (ASCII or U+3000). */
 static bool
@@ -713,10 +944,263 @@ remarks_blank(const char *p, int len)
 	return true;
 }
 
+/*
+ * R-EX-5 can be decided without an error: the return date is finite and
+ * the reference tables know both districts and the supervision code.  The
+ * same conditions as cbr_cross_customs_decide's checks (policy.c), which
+ * raise CB007 or 22008 otherwise.
+ */
+static bool
+cross_customs_decidable(int16 sup, int16 expo, int16 reto, DateADT returned)
+{
+	const CbrPolicy *p = cbr_policy();
+
+	return !DATE_NOT_FINITE(returned) &&
+		expo >= 0 && expo < CBR_CODE4_COUNT && p->district_known[expo / 100] &&
+		reto >= 0 && reto < CBR_CODE4_COUNT && p->district_known[reto / 100] &&
+		sup >= 0 && sup < CBR_CODE4_COUNT && p->code_known[sup];
+}
+
+/*
+ * The export rules on one row, in the order the trigger reports them:
+ * R-EX-2, the remarks start with the code of the reason (or are to be
+ * filled with it); R-EX-1 with R-P-1, the return is not after the deadline
+ * (6 months unsold/consumer return, 12 months quality/specification) nor
+ * before the export; R-EX-5, a return through another customs district is
+ * allowed.  A NULL means "not known yet" and skips the checks that need it.
+ * The one implementation of these rules for both the trigger and the WHEN
+ * function.
+ */
+static ExportVerdict
+export_decide(const ExportCache *c, const ExportRow *row, ExportDecision *d)
+{
+	int			i;
+
+	memset(d, 0, sizeof(*d));
+	if (row->reason_state == VALUE_BAD)
+		return EXPORT_REASON_UNREADABLE;
+	d->has_reason = row->reason_state == VALUE_OK;
+	d->reason = row->reason;
+
+	/* R-EX-2: the first position of the remarks carries the reason's code. */
+	if (c->col[EX_REMARKS])
+	{
+		if (row->remarks == NULL || remarks_blank(row->remarks, row->remarks_len))
+		{
+			if (c->fill_remarks && d->has_reason)
+				d->fill_remarks = true;
+			else if (d->has_reason || c->col[EX_REASON] == InvalidAttrNumber)
+				return EXPORT_REMARKS_EMPTY;
+		}
+		else if (!cbr_reason_from_remarks(row->remarks, row->remarks_len, &d->coded))
+			return EXPORT_REMARKS_NO_CODE;
+		else if (d->has_reason && d->coded != d->reason)
+			return EXPORT_REMARKS_MISMATCH;
+		else if (!d->has_reason)
+		{
+			/* No reason column, or it is NULL: the remarks name the reason. */
+			d->reason = d->coded;
+			d->has_reason = true;
+		}
+	}
+
+	/* R-EX-1 with R-P-1: months from the export clearance date. */
+	if (row->has_exported && d->has_reason)
+	{
+		d->months = cbr_export_window_months(d->reason);
+		if (!cbr_add_months(row->exported, d->months, &d->deadline))
+			return EXPORT_DEADLINE_OUT_OF_RANGE;
+		d->has_deadline = true;
+		if (row->has_returned && row->returned > d->deadline)
+			return EXPORT_AFTER_DEADLINE;
+	}
+	if (row->has_exported && row->has_returned && row->returned < row->exported)
+		return EXPORT_BEFORE_EXPORT;
+
+	/*
+	 * R-EX-5 (GACC 2024 No. 167): a return through another customs district
+	 * than the one that cleared the export; decided by the rules engine from
+	 * the policy tables (pilot districts, nationwide date), cached per
+	 * backend.  The codes are read in order and a NULL one ends the check.
+	 */
+	if (c->col[EX_SUPERVISION] && row->has_returned)
+	{
+		for (i = 0; i < 3; i++)
+		{
+			if (row->code_state[i] == VALUE_NULL)
+				return EXPORT_OK;
+			if (row->code_state[i] == VALUE_BAD)
+			{
+				d->bad_code = i;
+				return EXPORT_CODE_UNREADABLE;
+			}
+		}
+		if (!cross_customs_decidable(row->code[0], row->code[1], row->code[2], row->returned))
+			return EXPORT_CROSS_UNDECIDED;
+		if (!cbr_cross_customs_allowed(row->code[0], row->code[1], row->code[2], row->returned))
+			return EXPORT_CROSS_REFUSED;
+	}
+	return EXPORT_OK;
+}
+
 static char *
 remarks_text(const char *p, int len)
 {
 	return pnstrdup(p, len);
+}
+
+/* Raise the error of a verdict other than EXPORT_OK, as a client sees it. */
+static void
+export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
+			  const ExportRow *row, const ExportDecision *d, ExportVerdict verdict)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	bool		has_reason = d->has_reason;
+	CbrReason	reason = d->reason;
+
+	switch (verdict)
+	{
+		case EXPORT_OK:
+			return;
+		case EXPORT_REASON_UNREADABLE:
+			{
+				char	   *s = TextDatumGetCString(v[EX_REASON]);
+				int			len = (int) strlen(s);
+
+				while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
+					s[--len] = '\0';
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("invalid return reason \"%s\" in column \"%s\"", s,
+								NameStr(TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->attname)),
+						 errhint("The reasons are unsold, consumer_return and quality_or_spec (R-EX-1)."),
+						 errtablecol(rel, c->col[EX_REASON])));
+			}
+			break;
+		case EXPORT_REMARKS_EMPTY:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_REMARK),
+					 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
+					 errdetail("%sthe remarks are empty%s%s.", cbr_row_identity(rel, tuple),
+							   has_reason ? " and the reason is " : "",
+							   has_reason ? reason_labels[reason] : ""),
+					 has_reason
+					 ? errhint("Start the remarks with %s.", cbr_remark_code(reason))
+					 : errhint("Start the remarks with ZXTY (unsold), THTY (consumer return) or PGTY (quality or specification)."),
+					 errtablecol(rel, c->col[EX_REMARKS])));
+			break;
+		case EXPORT_REMARKS_NO_CODE:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_REMARK),
+					 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
+					 errdetail("%sthe remarks are \"%s\"%s%s.", cbr_row_identity(rel, tuple),
+							   remarks_text(row->remarks, row->remarks_len),
+							   has_reason ? " and the reason is " : "",
+							   has_reason ? reason_labels[reason] : ""),
+					 has_reason
+					 ? errhint("Start the remarks with %s.", cbr_remark_code(reason))
+					 : errhint("Start the remarks with ZXTY (unsold), THTY (consumer return) or PGTY (quality or specification)."),
+					 errtablecol(rel, c->col[EX_REMARKS])));
+			break;
+		case EXPORT_REMARKS_MISMATCH:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_REMARK),
+					 errmsg("remark code %s does not match the return reason %s (R-EX-2)",
+							cbr_remark_code(d->coded), reason_labels[reason]),
+					 errdetail("%sthe remarks are \"%s\" and the reason is %s.",
+							   cbr_row_identity(rel, tuple),
+							   remarks_text(row->remarks, row->remarks_len),
+							   reason_labels[reason]),
+					 errhint("Start the remarks with %s, or set the reason to %s.",
+							 cbr_remark_code(reason), reason_labels[d->coded]),
+					 errtablecol(rel, c->col[EX_REMARKS])));
+			break;
+		case EXPORT_DEADLINE_OUT_OF_RANGE:
+			cbr_report_date_out_of_range("export date", row->exported);
+			break;
+		case EXPORT_AFTER_DEADLINE:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_WINDOW),
+					 errmsg("return of %s is after the R-EX-1 deadline %s",
+							cbr_date_text(row->returned), cbr_date_text(d->deadline)),
+					 errdetail("%sexported on %s, reason %s, returned on %s; the window is %d months from the export date.",
+							   cbr_row_identity(rel, tuple), cbr_date_text(row->exported),
+							   reason_labels[reason], cbr_date_text(row->returned), d->months),
+					 errhint("A return of these goods is accepted on or before %s%s.",
+							 cbr_date_text(d->deadline),
+							 reason == CBR_REASON_QUALITY_OR_SPEC ? ""
+							 : "; only quality or specification returns (PGTY) have 12 months"),
+					 errtablecol(rel, c->col[EX_RETURNED])));
+			break;
+		case EXPORT_BEFORE_EXPORT:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_WINDOW),
+					 errmsg("return of %s is before the export date %s (R-EX-1)",
+							cbr_date_text(row->returned), cbr_date_text(row->exported)),
+					 errdetail("%sexported on %s, returned on %s.", cbr_row_identity(rel, tuple),
+							   cbr_date_text(row->exported), cbr_date_text(row->returned)),
+					 errhint("A return date on or after %s is accepted.", cbr_date_text(row->exported)),
+					 errtablecol(rel, c->col[EX_RETURNED])));
+			break;
+		case EXPORT_CODE_UNREADABLE:
+			{
+				AttrNumber	attnum = c->col[EX_SUPERVISION + d->bad_code];
+				char	   *str = TextDatumGetCString(v[EX_SUPERVISION + d->bad_code]);
+				int16		code;
+				CbrParseError err;
+
+				if (cbr_parse_code4(str, &code, &err))
+					elog(ERROR, "code \"%s\" was unreadable and is now read", str);
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
+								NameStr(TupleDescAttr(tupdesc, attnum - 1)->attname),
+								cbr_parse_error_text(&err, str)),
+						 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
+						 errtablecol(rel, attnum)));
+			}
+			break;
+		case EXPORT_CROSS_UNDECIDED:
+			/* the rules engine raises the precise error (CB007, 22008) */
+			(void) cbr_cross_customs_allowed(row->code[0], row->code[1], row->code[2], row->returned);
+			elog(ERROR, "R-EX-5 could not be decided and raised no error");
+			break;
+		case EXPORT_CROSS_REFUSED:
+			{
+				List	   *steps = NIL;
+				ListCell   *lc;
+				StringInfoData why;
+				char		supbuf[5];
+				char		expbuf[5];
+				char		retbuf[5];
+
+				(void) cbr_cross_customs_decide(row->code[0], row->code[1], row->code[2],
+												row->returned, &steps);
+				initStringInfo(&why);
+				foreach(lc, steps)
+				{
+					CbrStep    *st = (CbrStep *) lfirst(lc);
+
+					if (!st->passed && st->seen)
+						appendStringInfo(&why, "%s%s: %s", why.len ? "; " : " Failed: ",
+										 st->rule_id, st->seen);
+				}
+				cbr_format_code4(row->code[0], supbuf);
+				cbr_format_code4(row->code[1], expbuf);
+				cbr_format_code4(row->code[2], retbuf);
+				ereport(ERROR,
+						(errcode(ERRCODE_CBRETURN_CROSS_CUSTOMS),
+						 errmsg("cross-customs return through office %s of goods exported through office %s is not allowed by R-EX-5",
+								retbuf, expbuf),
+						 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s%s",
+								   cbr_row_identity(rel, tuple), supbuf, expbuf, retbuf,
+								   cbr_date_text(row->returned), why.data, why.len ? "." : ""),
+						 errhint("Return the goods through a customs office of district %.2s; a return through another district is allowed only for 9610 retail exports, in a pilot district from 2024-12-15 or anywhere from 2026-04-01.",
+								 expbuf),
+						 errtablecol(rel, c->col[EX_RETURN_OFFICE])));
+			}
+			break;
+	}
 }
 
 PG_FUNCTION_INFO_V1(cbr_export_return_check);
@@ -725,13 +1209,10 @@ PG_FUNCTION_INFO_V1(cbr_export_return_check);
  * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; BEFORE when it fills the remarks or the deadline column.
  *
- * In this order: R-EX-2, the remarks start with the code of the reason (or
- * are filled with it when empty and the DBA asked for that); R-EX-1, the
- * return date is not after the deadline counted by R-P-1 from the export
- * date (6 months unsold/consumer return, 1 year quality/specification);
- * R-EX-5, a return through another customs district is allowed.  A NULL
- * date means "not known yet" and skips the checks that need it; the
- * optional deadline column is filled in.
+ * The rules are export_decide's (R-EX-2, R-EX-1, R-EX-5, in that order);
+ * this raises what it found, fills empty remarks when the DBA asked for
+ * that, and fills the optional deadline column.  Attached AFTER, it has a
+ * WHEN clause (_export_row_ok) and is only called for a row that fails.
  */
 Datum
 cbr_export_return_check(PG_FUNCTION_ARGS)
@@ -742,18 +1223,16 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 	HeapTuple	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
 		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	ExportCache *c = (ExportCache *) check_config(fcinfo, rel, CBR_CHECK_EXPORT, export_build);
-	DateADT		exported = 0;
-	DateADT		returned = 0;
-	DateADT		deadline = 0;
-	bool		has_exported;
-	bool		has_returned;
-	bool		has_deadline = false;
-	bool		has_reason = false;
-	CbrReason	reason = CBR_REASON_UNSOLD;
+	Datum		v[EX_NROLES];
+	bool		isnull[EX_NROLES];
+	ExportRow	row;
+	ExportDecision d;
+	ExportVerdict verdict;
 	int			replace_cols[2];
 	Datum		replace_vals[2];
 	bool		replace_nulls[2];
 	int			nreplace = 0;
+	int			i;
 
 	/*
 	 * Filling a column changes the row, which only a BEFORE trigger can do;
@@ -769,174 +1248,34 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 						   c->fill_remarks ? "empty remarks" : "the deadline column"),
 				 errhint("Create the trigger with cbreturn.attach_export_return_checks, not by hand.")));
 
-	has_exported = get_date(tuple, tupdesc, c->exported, &exported);
-	has_returned = get_date(tuple, tupdesc, c->returned, &returned);
-
-	if (c->reason)
+	for (i = 0; i < EX_NROLES; i++)
 	{
-		bool		isnull;
-		Datum		d = heap_getattr(tuple, c->reason, tupdesc, &isnull);
-
-		if (!isnull)
-		{
-			reason = c->reason_is_enum ? cbr_reason_from_oid(DatumGetObjectId(d))
-				: reason_from_text(d, rel, c->reason);
-			has_reason = true;
-		}
+		v[i] = (Datum) 0;
+		isnull[i] = true;
+		if (c->col[i])
+			v[i] = heap_getattr(tuple, c->col[i], tupdesc, &isnull[i]);
 	}
+	export_read(c, v, isnull, &row);
+	verdict = export_decide(c, &row, &d);
+	if (verdict != EXPORT_OK)
+		export_report(rel, tuple, c, v, &row, &d, verdict);
 
-	/* R-EX-2: the first position of the remarks carries the reason's code. */
-	if (c->remarks)
+	if (d.fill_remarks)
 	{
-		bool		isnull;
-		Datum		d = heap_getattr(tuple, c->remarks, tupdesc, &isnull);
-		text	   *t = isnull ? NULL : (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
-		const char *p = t ? VARDATA_ANY(t) : NULL;
-		int			len = t ? (int) VARSIZE_ANY_EXHDR(t) : 0;
-		CbrReason	coded;
-
-		if (t == NULL || remarks_blank(p, len))
-		{
-			if (c->fill_remarks && has_reason)
-			{
-				replace_cols[nreplace] = c->remarks;
-				replace_vals[nreplace] = InputFunctionCall(&c->remarks_in,
-														   (char *) cbr_remark_code(reason),
-														   c->remarks_ioparam,
-														   c->remarks_typmod);
-				replace_nulls[nreplace] = false;
-				nreplace++;
-			}
-			else if (has_reason || c->reason == InvalidAttrNumber)
-				ereport(ERROR,
-						(errcode(ERRCODE_CBRETURN_REMARK),
-						 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
-						 errdetail("%sthe remarks are empty%s%s.", cbr_row_identity(rel, tuple),
-								   has_reason ? " and the reason is " : "",
-								   has_reason ? reason_labels[reason] : ""),
-						 has_reason
-						 ? errhint("Start the remarks with %s.", cbr_remark_code(reason))
-						 : errhint("Start the remarks with ZXTY (unsold), THTY (consumer return) or PGTY (quality or specification)."),
-						 errtablecol(rel, c->remarks)));
-		}
-		else if (!cbr_reason_from_remarks(p, len, &coded))
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_REMARK),
-					 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
-					 errdetail("%sthe remarks are \"%s\"%s%s.", cbr_row_identity(rel, tuple),
-							   remarks_text(p, len),
-							   has_reason ? " and the reason is " : "",
-							   has_reason ? reason_labels[reason] : ""),
-					 has_reason
-					 ? errhint("Start the remarks with %s.", cbr_remark_code(reason))
-					 : errhint("Start the remarks with ZXTY (unsold), THTY (consumer return) or PGTY (quality or specification)."),
-					 errtablecol(rel, c->remarks)));
-		else if (has_reason && coded != reason)
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_REMARK),
-					 errmsg("remark code %s does not match the return reason %s (R-EX-2)",
-							cbr_remark_code(coded), reason_labels[reason]),
-					 errdetail("%sthe remarks are \"%s\" and the reason is %s.",
-							   cbr_row_identity(rel, tuple), remarks_text(p, len),
-							   reason_labels[reason]),
-					 errhint("Start the remarks with %s, or set the reason to %s.",
-							 cbr_remark_code(reason), reason_labels[coded]),
-					 errtablecol(rel, c->remarks)));
-		else if (!has_reason)
-		{
-			/* No reason column, or it is NULL: the remarks name the reason. */
-			reason = coded;
-			has_reason = true;
-		}
+		replace_cols[nreplace] = c->col[EX_REMARKS];
+		replace_vals[nreplace] = InputFunctionCall(&c->remarks_in,
+												   (char *) cbr_remark_code(d.reason),
+												   c->remarks_ioparam,
+												   c->remarks_typmod);
+		replace_nulls[nreplace] = false;
+		nreplace++;
 	}
-
-	/* R-EX-1 with R-P-1: months from the export clearance date. */
-	if (has_exported && has_reason)
-	{
-		int			months = cbr_export_window_months(reason);
-
-		if (!cbr_add_months(exported, months, &deadline))
-			cbr_report_date_out_of_range("export date", exported);
-		has_deadline = true;
-		if (has_returned && returned > deadline)
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_WINDOW),
-					 errmsg("return of %s is after the R-EX-1 deadline %s",
-							cbr_date_text(returned), cbr_date_text(deadline)),
-					 errdetail("%sexported on %s, reason %s, returned on %s; the window is %d months from the export date.",
-							   cbr_row_identity(rel, tuple), cbr_date_text(exported),
-							   reason_labels[reason], cbr_date_text(returned), months),
-					 errhint("A return of these goods is accepted on or before %s%s.",
-							 cbr_date_text(deadline),
-							 reason == CBR_REASON_QUALITY_OR_SPEC ? ""
-							 : "; only quality or specification returns (PGTY) have 12 months"),
-					 errtablecol(rel, c->returned)));
-	}
-	if (has_exported && has_returned && returned < exported)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_WINDOW),
-				 errmsg("return of %s is before the export date %s (R-EX-1)",
-						cbr_date_text(returned), cbr_date_text(exported)),
-				 errdetail("%sexported on %s, returned on %s.", cbr_row_identity(rel, tuple),
-						   cbr_date_text(exported), cbr_date_text(returned)),
-				 errhint("A return date on or after %s is accepted.", cbr_date_text(exported)),
-				 errtablecol(rel, c->returned)));
-
-	/*
-	 * R-EX-5 (GACC 2024 No. 167): a return through another customs district
-	 * than the one that cleared the export; decided by the rules engine from
-	 * the policy tables (pilot districts, nationwide date), cached per backend.
-	 */
-	if (c->supervision && has_returned)
-	{
-		int16		sup;
-		int16		expo;
-		int16		reto;
-
-		if (get_code(tuple, tupdesc, rel, c->supervision, c->supervision_is_text, &sup) &&
-			get_code(tuple, tupdesc, rel, c->export_office, c->export_office_is_text, &expo) &&
-			get_code(tuple, tupdesc, rel, c->return_office, c->return_office_is_text, &reto) &&
-			!cbr_cross_customs_allowed(sup, expo, reto, returned))
-		{
-			List	   *steps = NIL;
-			ListCell   *lc;
-			StringInfoData why;
-			char		supbuf[5];
-			char		expbuf[5];
-			char		retbuf[5];
-
-			(void) cbr_cross_customs_decide(sup, expo, reto, returned, &steps);
-			initStringInfo(&why);
-			foreach(lc, steps)
-			{
-				CbrStep    *st = (CbrStep *) lfirst(lc);
-
-				if (!st->passed && st->seen)
-					appendStringInfo(&why, "%s%s: %s", why.len ? "; " : " Failed: ",
-									 st->rule_id, st->seen);
-			}
-			cbr_format_code4(sup, supbuf);
-			cbr_format_code4(expo, expbuf);
-			cbr_format_code4(reto, retbuf);
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_CROSS_CUSTOMS),
-					 errmsg("cross-customs return through office %s of goods exported through office %s is not allowed by R-EX-5",
-							retbuf, expbuf),
-					 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s%s",
-							   cbr_row_identity(rel, tuple), supbuf, expbuf, retbuf,
-							   cbr_date_text(returned), why.data, why.len ? "." : ""),
-					 errhint("Return the goods through a customs office of district %.2s; a return through another district is allowed only for 9610 retail exports, in a pilot district from 2024-12-15 or anywhere from 2026-04-01.",
-							 expbuf),
-					 errtablecol(rel, c->return_office)));
-		}
-	}
-
 	/* The deadline column, when attached, always holds the R-EX-1 deadline. */
 	if (c->deadline)
 	{
 		replace_cols[nreplace] = c->deadline;
-		replace_vals[nreplace] = has_deadline ? DateADTGetDatum(deadline) : (Datum) 0;
-		replace_nulls[nreplace] = !has_deadline;
+		replace_vals[nreplace] = d.has_deadline ? DateADTGetDatum(d.deadline) : (Datum) 0;
+		replace_nulls[nreplace] = !d.has_deadline;
 		nreplace++;
 	}
 
@@ -946,47 +1285,54 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 	return PointerGetDatum(tuple);
 }
 
+PG_FUNCTION_INFO_V1(cbr_export_row_ok);
+
+/*
+ * cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+ * returned_on date, remarks "any", supervision_code "any",
+ * export_office "any", return_office "any"): the WHEN clause of the
+ * reading export check.  True when export_decide accepts the row (R-EX-1,
+ * R-EX-2, R-EX-5); false when it rejects it, cannot read a value, or the
+ * check fills a column (then the trigger must see every row).  The
+ * arguments are the attached columns in role order, NULL for a role not
+ * attached (verified, see row_ok_config).
+ */
+Datum
+cbr_export_row_ok(PG_FUNCTION_ARGS)
+{
+	ExportCache *c = (ExportCache *) row_ok_config(fcinfo, CBR_CHECK_EXPORT, export_build,
+												   export_attnums, "_export_row_ok",
+												   export_roles, EX_NROLES);
+	Datum		v[EX_NROLES];
+	bool		isnull[EX_NROLES];
+	ExportRow	row;
+	ExportDecision d;
+	int			i;
+
+	if (c->fill_remarks || c->deadline)
+		PG_RETURN_BOOL(false);
+	for (i = 0; i < EX_NROLES; i++)
+	{
+		isnull[i] = PG_ARGISNULL(i + 1);
+		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
+	}
+	export_read(c, v, isnull, &row);
+	PG_RETURN_BOOL(export_decide(c, &row, &d) == EXPORT_OK && !d.fill_remarks);
+}
+
 /* ---------------------------------------------------------------------
  * Import returns: R-IM-1
  * --------------------------------------------------------------------- */
 
+/* The columns the import check reads, in the order of _import_row_ok's arguments. */
+#define IM_NROLES 3
+
+static const char *const import_roles[IM_NROLES] = {"released_on", "applied_on", "arrived_on"};
+
 typedef struct ImportCache
 {
-	AttrNumber	released;
-	AttrNumber	applied;
-	AttrNumber	arrived;
+	AttrNumber	col[IM_NROLES];	/* released, applied, arrived; 0: not attached */
 } ImportCache;
-
-/* One R-IM-1 window: "what" happened on "when", within "days" of release. */
-static void
-check_import_window(Relation rel, HeapTuple tuple, AttrNumber attnum, DateADT released,
-					DateADT when, int days, const char *what)
-{
-	DateADT		deadline;
-
-	if (!cbr_add_days(released, days, &deadline))
-		cbr_report_date_out_of_range("release date", released);
-	if (when > deadline)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_WINDOW),
-				 errmsg("%s on %s is after the R-IM-1 deadline %s",
-						what, cbr_date_text(when), cbr_date_text(deadline)),
-				 errdetail("%sreleased on %s, %s on %s; the window is %d days from the release date.",
-						   cbr_row_identity(rel, tuple), cbr_date_text(released), what,
-						   cbr_date_text(when), days),
-				 errhint("The %s is accepted on or before %s.", what, cbr_date_text(deadline)),
-				 errtablecol(rel, attnum)));
-	if (when < released)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_WINDOW),
-				 errmsg("%s on %s is before the release date %s (R-IM-1)",
-						what, cbr_date_text(when), cbr_date_text(released)),
-				 errdetail("%sreleased on %s, %s on %s.", cbr_row_identity(rel, tuple),
-						   cbr_date_text(released), what, cbr_date_text(when)),
-				 errhint("The %s is accepted from %s to %s.", what,
-						 cbr_date_text(released), cbr_date_text(deadline)),
-				 errtablecol(rel, attnum)));
-}
 
 /* Builds the ImportCache of the import check on rel (see check_config). */
 static void *
@@ -995,10 +1341,97 @@ import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
 	Oid			date_t[1] = {DATEOID};
 
-	c->released = cbr_role_column(meta, "released_on", rel, date_t, 1, true);
-	c->applied = cbr_role_column(meta, "applied_on", rel, date_t, 1, false);
-	c->arrived = cbr_role_column(meta, "arrived_on", rel, date_t, 1, false);
+	c->col[0] = cbr_role_column(meta, "released_on", rel, date_t, 1, true);
+	c->col[1] = cbr_role_column(meta, "applied_on", rel, date_t, 1, false);
+	c->col[2] = cbr_role_column(meta, "arrived_on", rel, date_t, 1, false);
 	return c;
+}
+
+static void
+import_attnums(const void *config, AttrNumber *attnums)
+{
+	memcpy(attnums, ((const ImportCache *) config)->col, sizeof(AttrNumber) * IM_NROLES);
+}
+
+typedef enum ImportVerdict
+{
+	IMPORT_OK,
+	IMPORT_DEADLINE_OUT_OF_RANGE,	/* R-P-1: no deadline to count (22008) */
+	IMPORT_AFTER_DEADLINE,		/* R-IM-1 (CB001) */
+	IMPORT_BEFORE_RELEASE		/* R-IM-1 (CB001) */
+} ImportVerdict;
+
+static const int import_days[IM_NROLES] = {0, CBR_IMPORT_APPLY_DAYS, CBR_IMPORT_ARRIVAL_DAYS};
+static const char *const import_what[IM_NROLES] = {NULL, "return application", "arrival"};
+
+/*
+ * R-IM-1 (GACC 2020 No. 45): the return application within 30 days and the
+ * arrival within 45 days of the release date, calendar days counted by
+ * R-P-1, neither before the release; the application is checked first.
+ * NULL dates skip their check.  *which is the role that failed (1 applied,
+ * 2 arrived).  The one implementation for the trigger and the WHEN function.
+ */
+static ImportVerdict
+import_decide(const bool *has, const DateADT *date, int *which, DateADT *deadline)
+{
+	int			i;
+
+	if (!has[0])
+		return IMPORT_OK;
+	for (i = 1; i < IM_NROLES; i++)
+	{
+		if (!has[i])
+			continue;
+		*which = i;
+		if (!cbr_add_days(date[0], import_days[i], deadline))
+			return IMPORT_DEADLINE_OUT_OF_RANGE;
+		if (date[i] > *deadline)
+			return IMPORT_AFTER_DEADLINE;
+		if (date[i] < date[0])
+			return IMPORT_BEFORE_RELEASE;
+	}
+	return IMPORT_OK;
+}
+
+/* Raise the error of a verdict other than IMPORT_OK. */
+static void
+import_report(Relation rel, HeapTuple tuple, const ImportCache *c, const DateADT *date,
+			  int which, DateADT deadline, ImportVerdict verdict)
+{
+	DateADT		released = date[0];
+	DateADT		when = date[which];
+	const char *what = import_what[which];
+
+	switch (verdict)
+	{
+		case IMPORT_OK:
+			return;
+		case IMPORT_DEADLINE_OUT_OF_RANGE:
+			cbr_report_date_out_of_range("release date", released);
+			break;
+		case IMPORT_AFTER_DEADLINE:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_WINDOW),
+					 errmsg("%s on %s is after the R-IM-1 deadline %s",
+							what, cbr_date_text(when), cbr_date_text(deadline)),
+					 errdetail("%sreleased on %s, %s on %s; the window is %d days from the release date.",
+							   cbr_row_identity(rel, tuple), cbr_date_text(released), what,
+							   cbr_date_text(when), import_days[which]),
+					 errhint("The %s is accepted on or before %s.", what, cbr_date_text(deadline)),
+					 errtablecol(rel, c->col[which])));
+			break;
+		case IMPORT_BEFORE_RELEASE:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_WINDOW),
+					 errmsg("%s on %s is before the release date %s (R-IM-1)",
+							what, cbr_date_text(when), cbr_date_text(released)),
+					 errdetail("%sreleased on %s, %s on %s.", cbr_row_identity(rel, tuple),
+							   cbr_date_text(released), what, cbr_date_text(when)),
+					 errhint("The %s is accepted from %s to %s.", what,
+							 cbr_date_text(released), cbr_date_text(deadline)),
+					 errtablecol(rel, c->col[which])));
+			break;
+	}
 }
 
 PG_FUNCTION_INFO_V1(cbr_import_return_check);
@@ -1006,11 +1439,8 @@ PG_FUNCTION_INFO_V1(cbr_import_return_check);
 /*
  * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; it only reads the row, so attach creates it AFTER (see the file
- * header).
- *
- * R-IM-1 (GACC 2020 No. 45): the return application within 30 days and the
- * arrival at the original site within 45 days of the release date of the
- * import list, calendar days counted by R-P-1.  NULL dates skip their check.
+ * header), with a WHEN clause (_import_row_ok): it is only called for a row
+ * that fails R-IM-1 (import_decide).
  */
 Datum
 cbr_import_return_check(PG_FUNCTION_ARGS)
@@ -1021,19 +1451,51 @@ cbr_import_return_check(PG_FUNCTION_ARGS)
 	HeapTuple	tuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
 		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 	ImportCache *c = (ImportCache *) check_config(fcinfo, rel, CBR_CHECK_IMPORT, import_build);
-	DateADT		released;
-	DateADT		d;
+	bool		has[IM_NROLES];
+	DateADT		date[IM_NROLES];
+	int			which = 0;
+	DateADT		deadline = 0;
+	ImportVerdict verdict;
+	int			i;
 
-	if (get_date(tuple, tupdesc, c->released, &released))
+	for (i = 0; i < IM_NROLES; i++)
 	{
-		if (get_date(tuple, tupdesc, c->applied, &d))
-			check_import_window(rel, tuple, c->applied, released, d,
-								CBR_IMPORT_APPLY_DAYS, "return application");
-		if (get_date(tuple, tupdesc, c->arrived, &d))
-			check_import_window(rel, tuple, c->arrived, released, d,
-								CBR_IMPORT_ARRIVAL_DAYS, "arrival");
+		date[i] = 0;
+		has[i] = get_date(tuple, tupdesc, c->col[i], &date[i]);
 	}
+	verdict = import_decide(has, date, &which, &deadline);
+	if (verdict != IMPORT_OK)
+		import_report(rel, tuple, c, date, which, deadline, verdict);
 	return PointerGetDatum(tuple);
+}
+
+PG_FUNCTION_INFO_V1(cbr_import_row_ok);
+
+/*
+ * cbreturn._import_row_ok(checked regclass, released_on date, applied_on
+ * date, arrived_on date): the WHEN clause of the import check.  True when
+ * import_decide accepts the row (R-IM-1); the arguments are the attached
+ * columns, NULL for a role not attached (verified, see row_ok_config).
+ */
+Datum
+cbr_import_row_ok(PG_FUNCTION_ARGS)
+{
+	(void) row_ok_config(fcinfo, CBR_CHECK_IMPORT, import_build, import_attnums,
+						 "_import_row_ok", import_roles, IM_NROLES);
+	{
+		bool		has[IM_NROLES];
+		DateADT		date[IM_NROLES];
+		int			which = 0;
+		DateADT		deadline = 0;
+		int			i;
+
+		for (i = 0; i < IM_NROLES; i++)
+		{
+			has[i] = !PG_ARGISNULL(i + 1);
+			date[i] = has[i] ? PG_GETARG_DATEADT(i + 1) : 0;
+		}
+		PG_RETURN_BOOL(import_decide(has, date, &which, &deadline) == IMPORT_OK);
+	}
 }
 
 /* ---------------------------------------------------------------------

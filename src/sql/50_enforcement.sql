@@ -167,6 +167,23 @@ CREATE FUNCTION cbreturn.declared_quantity_guard() RETURNS trigger
 COMMENT ON FUNCTION cbreturn.declared_quantity_guard() IS
     'BEFORE ROW trigger on a declared-lines table: a line may not drop below, or lose, what was returned of it (R-EX-3, R-IM-2)';
 
+-- The WHEN clauses of the reading checks (src/trigger.c): true when the row
+-- passes every rule, so PostgreSQL queues no AFTER ROW event for it; false
+-- when it fails or cannot be decided, and the trigger then raises the
+-- detailed error.  The first argument is the checked table; the others are
+-- its attached columns in role order, NULL for a role not attached, and are
+-- verified against the metadata on the first row of each statement.  STABLE:
+-- R-EX-5 reads the policy tables (through the per-backend cache).
+CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+                                        returned_on date, remarks "any", supervision_code "any",
+                                        export_office "any", return_office "any")
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, applied_on date,
+                                        arrived_on date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
+
 -- TRUNCATE bypasses row triggers: forget the ledger of the truncated table.
 CREATE FUNCTION cbreturn.quantity_truncate() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -248,6 +265,15 @@ BEGIN
     INSERT INTO cbreturn.attached_column (relation, check_kind, role, column_relation, column_name)
     VALUES (rel, kind, col_role, col_rel, col);
 END
+$$;
+
+-- An argument of the WHEN clause of a reading check: NEW."column", quoted
+-- as needed, or NULL for a role not attached.
+CREATE FUNCTION cbreturn._new_column(col name) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN col IS NULL THEN 'NULL' ELSE pg_catalog.format('NEW.%I', col) END
 $$;
 
 CREATE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
@@ -350,12 +376,26 @@ BEGIN
     -- A check that only reads the row fires AFTER it is written, so that COPY
     -- keeps inserting in batches (PostgreSQL falls back to one row at a time
     -- when a table has any BEFORE ROW trigger); an error still aborts the
-    -- statement and leaves nothing behind.  Filling the remarks or the
-    -- deadline changes the row, which only a BEFORE trigger can do.
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_export_check %s INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()',
-        CASE WHEN fill_remarks OR deadline IS NOT NULL THEN 'BEFORE' ELSE 'AFTER' END, "table");
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+    ELSE
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check()',
+            "table", "table"::pg_catalog.oid,
+            cbreturn._new_column(exported_on), cbreturn._new_column(reason),
+            cbreturn._new_column(returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office));
+    END IF;
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name) IS
@@ -392,9 +432,13 @@ BEGIN
         PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
                                         'the date the goods arrived back (R-IM-1)');
     END IF;
+    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
     EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check()', "table");
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check()',
+        "table", "table"::pg_catalog.oid, cbreturn._new_column(released_on),
+        cbreturn._new_column(applied_on), cbreturn._new_column(arrived_on));
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name) IS
@@ -747,6 +791,12 @@ COMMENT ON FUNCTION cbreturn._check_table(regclass, text) IS
     'internal: refuses a table that checks cannot be attached to (not an ordinary table, not owned by the caller)';
 COMMENT ON FUNCTION cbreturn._attach_column(regclass, text, text, regclass, name, regtype[], text) IS
     'internal: validates and records one column of an attached check';
+COMMENT ON FUNCTION cbreturn._new_column(name) IS
+    'internal: one argument of the WHEN clause attach writes for a reading check, NEW."column" or NULL';
+COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", "any", "any", "any") IS
+    'internal: WHEN clause of the reading export check; true when the row passes R-EX-1, R-EX-2 and R-EX-5, so that no trigger event is queued for it';
+COMMENT ON FUNCTION cbreturn._import_row_ok(regclass, date, date, date) IS
+    'internal: WHEN clause of the import check; true when the row passes R-IM-1, so that no trigger event is queued for it';
 COMMENT ON FUNCTION cbreturn._register(regclass, text, boolean, regclass, text[]) IS
     'internal: records an attached check and creates its trigger';
 COMMENT ON FUNCTION cbreturn._follow_alter_table() IS

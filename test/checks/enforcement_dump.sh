@@ -2,7 +2,10 @@
 # Attached checks survive pg_dump | psql into a new database: the metadata
 # (regclass and column names) is restored against the new OIDs and column
 # numbers (a dropped column shifts them), and the restored triggers still
-# reject bad rows with the same SQLSTATEs.
+# reject bad rows with the same SQLSTATEs.  The reading checks are AFTER ROW
+# triggers whose WHEN clause names the checked columns: pg_dump writes it by
+# the current (renamed) names, and the restored clause must still let no bad
+# row through.
 set -euo pipefail
 src=cbreturn_dump_src
 dst=cbreturn_dump_dst
@@ -27,6 +30,18 @@ SELECT cbreturn.attach_quantity_check('"ERP"."Ret"', line => '{no,line}', quanti
 INSERT INTO "ERP"."Ret" VALUES (1, 'D1', 1, 4, '2026-03-01', 'unsold', '2026-04-01');
 -- renamed after attach: the dump must carry the new name
 ALTER TABLE "ERP"."Ret" RENAME COLUMN back TO "Back On";
+-- the reading checks (AFTER ROW, WHEN clause), renamed after attach too
+CREATE TABLE "ERP"."Read Only" (gone int, id int PRIMARY KEY, "Exp" date, back date, "Memo" text,
+                                sup text, expo cbreturn.customs_code, reto text);
+ALTER TABLE "ERP"."Read Only" DROP COLUMN gone;
+SELECT cbreturn.attach_export_return_checks('"ERP"."Read Only"', exported_on => 'Exp', returned_on => 'back',
+    remarks => 'Memo', supervision_code => 'sup', export_office => 'expo', return_office => 'reto');
+ALTER TABLE "ERP"."Read Only" RENAME COLUMN back TO "Back On";
+ALTER TABLE "ERP"."Read Only" RENAME COLUMN "Memo" TO memo;
+CREATE TABLE "ERP"."Imp" (gone int, id int PRIMARY KEY, "Released" date, applied date);
+ALTER TABLE "ERP"."Imp" DROP COLUMN gone;
+SELECT cbreturn.attach_import_return_checks('"ERP"."Imp"', released_on => 'Released', applied_on => 'applied');
+ALTER TABLE "ERP"."Imp" RENAME COLUMN applied TO "Applied On";
 SQL
 pg_dump -d "$src" | psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$dst"
 
@@ -46,6 +61,25 @@ expect "R-EX-3 ledger restored (4 of 5 returned)" CB003 \
     "INSERT INTO \"ERP\".\"Ret\" (id, no, line, qty) VALUES (2, 'D1', 1, 2)"
 expect "a good row is accepted" ok \
     "INSERT INTO \"ERP\".\"Ret\" (id, no, line, qty, \"Exported On\", why, \"Back On\") VALUES (2, 'D1', 1, 1, '2026-03-01', 'unsold', '2026-09-01')"
+w=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM pg_trigger WHERE tgqual IS NOT NULL AND tgname IN ('cbreturn_export_check', 'cbreturn_import_check') AND pg_get_triggerdef(oid) ~ '_(export|import)_row_ok\(.*new\.\"(Back On|Applied On)\"'")
+if [ "$w" = 2 ]; then echo "ok: both reading checks restored with their WHEN clause, by the new names"
+else echo "FAIL: $w of 2 reading checks restored with a WHEN clause naming the renamed columns"; status=1; fi
+expect "WHEN-filtered R-EX-1 still enforced" CB001 \
+    "INSERT INTO \"ERP\".\"Read Only\" (id, \"Exp\", \"Back On\", memo) VALUES (1, '2026-03-01', '2026-09-02', 'ZXTY')"
+expect "WHEN-filtered R-EX-2 still enforced" CB002 \
+    "INSERT INTO \"ERP\".\"Read Only\" (id, \"Exp\", \"Back On\", memo) VALUES (1, '2026-03-01', '2026-04-01', 'XXXX')"
+expect "WHEN-filtered R-EX-5 still enforced" CB005 \
+    "INSERT INTO \"ERP\".\"Read Only\" (id, \"Exp\", \"Back On\", memo, sup, expo, reto) VALUES (1, '2026-01-01', '2026-03-31', 'ZXTY', '9610', '2924', '8001')"
+expect "WHEN-filtered unreadable code still reported" 22P02 \
+    "INSERT INTO \"ERP\".\"Read Only\" (id, \"Exp\", \"Back On\", memo, sup, expo, reto) VALUES (1, '2026-01-01', '2026-03-31', 'ZXTY', '96l0', '2924', '8001')"
+expect "WHEN-filtered UPDATE still enforced" CB001 \
+    "INSERT INTO \"ERP\".\"Read Only\" (id, \"Exp\", \"Back On\", memo) VALUES (1, '2026-03-01', '2026-04-01', 'ZXTY'); UPDATE \"ERP\".\"Read Only\" SET \"Back On\" = '2026-09-02'"
+expect "WHEN-filtered good row accepted" ok \
+    "INSERT INTO \"ERP\".\"Read Only\" (id, \"Exp\", \"Back On\", memo, sup, expo, reto) VALUES (1, '2026-01-01', '2026-04-01', 'ZXTY', '9610', '2924', '8001')"
+expect "WHEN-filtered R-IM-1 still enforced" CB001 \
+    "INSERT INTO \"ERP\".\"Imp\" (id, \"Released\", \"Applied On\") VALUES (1, '2026-01-31', '2026-03-03')"
+expect "WHEN-filtered import good row accepted" ok \
+    "INSERT INTO \"ERP\".\"Imp\" (id, \"Released\", \"Applied On\") VALUES (1, '2026-01-31', '2026-03-02')"
 n=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column c JOIN pg_attribute a ON a.attrelid = c.column_relation AND a.attnum = c.column_attnum WHERE a.attname = c.column_name")
 m=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column")
 if [ "$n" = "$m" ] && [ "$m" -gt 0 ]; then echo "ok: all $m restored column numbers match their names"
