@@ -536,8 +536,6 @@ check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CheckConf
 	return e->config;
 }
 
-PG_FUNCTION_INFO_V1(cbr_attached_changed);
-
 /*
  * cbreturn._attached_changed(): AFTER ... FOR EACH STATEMENT trigger on
  * cbreturn.attached_check and cbreturn.attached_column.  Queues a relcache
@@ -546,6 +544,7 @@ PG_FUNCTION_INFO_V1(cbr_attached_changed);
  * configs at once, so a row written later in this same command reads the
  * new metadata.
  */
+PG_FUNCTION_INFO_V1(cbr_attached_changed);
 Datum
 cbr_attached_changed(PG_FUNCTION_ARGS)
 {
@@ -1203,8 +1202,6 @@ export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *
 	}
 }
 
-PG_FUNCTION_INFO_V1(cbr_export_return_check);
-
 /*
  * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; BEFORE when it fills the remarks or the deadline column.
@@ -1214,6 +1211,7 @@ PG_FUNCTION_INFO_V1(cbr_export_return_check);
  * that, and fills the optional deadline column.  Attached AFTER, it has a
  * WHEN clause (_export_row_ok) and is only called for a row that fails.
  */
+PG_FUNCTION_INFO_V1(cbr_export_return_check);
 Datum
 cbr_export_return_check(PG_FUNCTION_ARGS)
 {
@@ -1285,8 +1283,6 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 	return PointerGetDatum(tuple);
 }
 
-PG_FUNCTION_INFO_V1(cbr_export_row_ok);
-
 /*
  * cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
  * returned_on date, remarks "any", supervision_code "any",
@@ -1297,6 +1293,7 @@ PG_FUNCTION_INFO_V1(cbr_export_row_ok);
  * arguments are the attached columns in role order, NULL for a role not
  * attached (verified, see row_ok_config).
  */
+PG_FUNCTION_INFO_V1(cbr_export_row_ok);
 Datum
 cbr_export_row_ok(PG_FUNCTION_ARGS)
 {
@@ -1434,14 +1431,13 @@ import_report(Relation rel, HeapTuple tuple, const ImportCache *c, const DateADT
 	}
 }
 
-PG_FUNCTION_INFO_V1(cbr_import_return_check);
-
 /*
  * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; it only reads the row, so attach creates it AFTER (see the file
  * header), with a WHEN clause (_import_row_ok): it is only called for a row
  * that fails R-IM-1 (import_decide).
  */
+PG_FUNCTION_INFO_V1(cbr_import_return_check);
 Datum
 cbr_import_return_check(PG_FUNCTION_ARGS)
 {
@@ -1469,14 +1465,13 @@ cbr_import_return_check(PG_FUNCTION_ARGS)
 	return PointerGetDatum(tuple);
 }
 
-PG_FUNCTION_INFO_V1(cbr_import_row_ok);
-
 /*
  * cbreturn._import_row_ok(checked regclass, released_on date, applied_on
  * date, arrived_on date): the WHEN clause of the import check.  True when
  * import_decide accepts the row (R-IM-1); the arguments are the attached
  * columns, NULL for a role not attached (verified, see row_ok_config).
  */
+PG_FUNCTION_INFO_V1(cbr_import_row_ok);
 Datum
 cbr_import_row_ok(PG_FUNCTION_ARGS)
 {
@@ -1615,8 +1610,6 @@ stamp_value(StatusCache *c, Datum d)
 	return c->stamp_type == DATEOID ? (int64) DatumGetDateADT(d) : DatumGetInt64(d);
 }
 
-PG_FUNCTION_INFO_V1(cbr_status_check);
-
 /*
  * cbreturn.status_check(): BEFORE INSERT OR UPDATE FOR EACH ROW.
  *
@@ -1625,6 +1618,7 @@ PG_FUNCTION_INFO_V1(cbr_status_check);
  * backwards (released and rejected are final), a stage's time is not set
  * before the stage is reached, and a later stage never has an earlier time.
  */
+PG_FUNCTION_INFO_V1(cbr_status_check);
 Datum
 cbr_status_check(PG_FUNCTION_ARGS)
 {
