@@ -179,10 +179,10 @@ equality_operator(Oid typid)
  * The backend-lifetime cache
  *
  * Why: fn_extra lives for one statement, and reading the metadata through
- * SPI and preparing the ledger and declared-line statements at the start of
- * every statement cost about two thirds of the throughput of one-return
- * transactions (R-EX-3, R-IM-2 are checked on every write of a return, so
- * this is the common path).  What the quantity check of a returns table,
+ * SPI, preparing the ledger and declared-line statements and planning them
+ * afresh at the start of every statement took about 60% of a backend's time
+ * in one-return transactions (R-EX-3, R-IM-2 are checked on every write of
+ * a return, so this is the common path).  What the quantity check of a returns table,
  * or the guard of a declared table, resolved is therefore kept, with its
  * plans (SPI_keepplan), in CacheMemoryContext until something it depends on
  * changes.  The invalidation design is that of the other checks (trigger.c):
@@ -200,8 +200,9 @@ equality_operator(Oid typid)
  *
  * The callback only marks entries stale: it can run whenever invalidations
  * are taken in, also while a plan of the entry is executing.  A stale entry
- * is rebuilt at its next use and the superseded config, plans included, is
- * freed at the end of the transaction, when no trigger can be using it.
+ * is rebuilt at its next use; the superseded config, plans included, and
+ * the config of an entry still stale are freed at the end of the
+ * transaction, when no trigger can be using them.
  * A plan keeps its own validity (the plan cache re-plans it after DDL on the
  * tables it reads); this cache decides which statements and owners are right.
  * ---------------------------------------------------------------------
@@ -256,6 +257,9 @@ static uint64 qty_cache_inval_count = 0;
 
 static RetiredConfig *qty_retired = NULL;
 
+/* some entry was marked stale while it held a config: free it at transaction end */
+static bool qty_stale_configs = false;
+
 static void
 free_plans(SPIPlanPtr *plans)
 {
@@ -285,13 +289,18 @@ qty_cache_relcache_callback(Datum arg, Oid relid)
 		{
 			e->valid = false;
 			hit = true;
+			if (e->cxt != NULL)
+				qty_stale_configs = true;
 		}
 	}
 	if (hit)
 		qty_cache_inval_count++;
 }
 
-/* At the end of a transaction no trigger runs: free the superseded configs. */
+/*
+ * At the end of a transaction no trigger runs: free the superseded configs,
+ * and those of stale entries (a dropped table's entry stays stale forever).
+ */
 static void
 qty_cache_xact_callback(XactEvent event, void *arg)
 {
@@ -305,6 +314,24 @@ qty_cache_xact_callback(XactEvent event, void *arg)
 		free_plans(r->plans);
 		MemoryContextDelete(r->cxt);
 	}
+	if (qty_stale_configs && qty_cache != NULL)
+	{
+		HASH_SEQ_STATUS status;
+		QtyCacheEntry *e;
+
+		hash_seq_init(&status, qty_cache);
+		while ((e = (QtyCacheEntry *) hash_seq_search(&status)) != NULL)
+		{
+			if (e->valid || e->cxt == NULL)
+				continue;
+			free_plans(e->plans);
+			memset(e->plans, 0, sizeof(e->plans));
+			MemoryContextDelete(e->cxt);
+			e->cxt = NULL;
+			e->config = NULL;
+		}
+	}
+	qty_stale_configs = false;
 }
 
 /*
