@@ -162,8 +162,8 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 
 /*
  * Read the metadata of one attached check.  Runs two small queries through
- * SPI, when the cache of attached checks is built (below) and, for the
- * quantity check, once per statement; every name is schema-qualified and every operator
+ * SPI, when the cache of attached checks is built (below, and the quantity
+ * check's in trigger_quantity.c); every name is schema-qualified and every operator
  * is OPERATOR(pg_catalog.x), so a hostile search_path cannot redirect them.
  */
 void

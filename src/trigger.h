@@ -1,15 +1,16 @@
 /*
  * trigger.h
  *		What the write-time checks (trigger.c, trigger_quantity.c) share: the
- *		trigger-protocol check, the per-statement metadata of an attached
- *		check, and helpers for error reports.
+ *		trigger-protocol check, the metadata of an attached check, and
+ *		helpers for error reports.
  *
  * The metadata of a check lives in cbreturn.attached_check and
  * cbreturn.attached_column (src/sql/50_enforcement.sql).  A trigger reads it
- * once per statement, on its first row, and keeps what it resolved in
- * flinfo->fn_extra (allocated in fn_mcxt, which lives as long as the
- * statement's executor state), so the per-row work is attribute fetches and
- * plain C rules.
+ * on the first row it checks and keeps what it resolved in a backend-lifetime
+ * cache (trigger.c; trigger_quantity.c for the quantity check), invalidated
+ * when the tables or the metadata change, so the per-row work is attribute
+ * fetches and plain C rules (and the quantity check's two prepared
+ * statements).
  */
 #ifndef CBRETURN_TRIGGER_H
 #define CBRETURN_TRIGGER_H

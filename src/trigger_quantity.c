@@ -26,11 +26,17 @@
  * The ledger is written as its owner and the declared table is read as its
  * owner (as PostgreSQL's own foreign-key triggers do), so the role writing a
  * return needs no rights on either.
+ *
+ * What the two triggers resolve (column numbers, owners) and the statements
+ * they run (prepared, SPI_keepplan'd) are kept for the life of the backend,
+ * with the same invalidation design as the other checks (trigger.c); see
+ * "The backend-lifetime cache" below.
  */
 #include "trigger.h"
 
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_operator.h"
@@ -38,17 +44,21 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
 #define CBR_MAX_KEYS 8
 
-/* Per statement: what the quantity trigger of one returns table needs. */
+/* What the quantity trigger of one returns table needs (cached per backend). */
 typedef struct QuantityCache
 {
 	int			nkeys;
@@ -63,10 +73,9 @@ typedef struct QuantityCache
 	Oid			ledger_owner;
 	SPIPlanPtr	upsert_plan;	/* ledger += delta, returning the total */
 	SPIPlanPtr	declared_plan;	/* declared quantity of a line */
-	MemoryContextCallback free_plans;
 } QuantityCache;
 
-/* Per statement: the guard on one declared-lines table. */
+/* The guard on one declared-lines table (cached per backend). */
 typedef struct GuardCheck
 {
 	Oid			returns_relid;
@@ -83,7 +92,6 @@ typedef struct GuardCache
 	GuardCheck *checks;
 	Oid			ledger_owner;
 	SPIPlanPtr	lock_plan;
-	MemoryContextCallback free_plans;
 } GuardCache;
 
 static Oid
@@ -114,29 +122,6 @@ ledger_owner(void)
 	if (!OidIsValid(relid))
 		elog(ERROR, "table cbreturn.quantity_ledger does not exist");
 	return rel_owner(relid);
-}
-
-/* Plans kept with SPI_keepplan die with the statement that made them. */
-static void
-free_quantity_plans(void *arg)
-{
-	QuantityCache *c = (QuantityCache *) arg;
-
-	if (c->upsert_plan)
-		SPI_freeplan(c->upsert_plan);
-	if (c->declared_plan)
-		SPI_freeplan(c->declared_plan);
-	c->upsert_plan = c->declared_plan = NULL;
-}
-
-static void
-free_guard_plans(void *arg)
-{
-	GuardCache *c = (GuardCache *) arg;
-
-	if (c->lock_plan)
-		SPI_freeplan(c->lock_plan);
-	c->lock_plan = NULL;
 }
 
 static Numeric
@@ -190,11 +175,302 @@ equality_operator(Oid typid)
 	return result;
 }
 
-static QuantityCache *
-quantity_cache(FunctionCallInfo fcinfo, Relation rel)
+/* ---------------------------------------------------------------------
+ * The backend-lifetime cache
+ *
+ * Why: fn_extra lives for one statement, and reading the metadata through
+ * SPI, preparing the ledger and declared-line statements and planning them
+ * afresh at the start of every statement took about 60% of a backend's time
+ * in one-return transactions (R-EX-3, R-IM-2 are checked on every write of
+ * a return, so this is the common path).  What the quantity check of a returns table,
+ * or the guard of a declared table, resolved is therefore kept, with its
+ * plans (SPI_keepplan), in CacheMemoryContext until something it depends on
+ * changes.  The invalidation design is that of the other checks (trigger.c):
+ *
+ *	 - the returns table, or the declared table (ALTER TABLE, RENAME, a new
+ *	   owner, CREATE or DROP TRIGGER): PostgreSQL sends a relcache
+ *	   invalidation of that table;
+ *	 - the metadata: cbreturn._attached_changed() sends a relcache
+ *	   invalidation of cbreturn.attached_check or attached_column on every
+ *	   write (attach, detach, the event triggers, a direct edit);
+ *	 - cbreturn.quantity_ledger (a new owner);
+ *	 - DROP EXTENSION drops those tables, which invalidates them too, so a
+ *	   re-created extension is read afresh;
+ *	 - a cache reset (sinval queue overflow): everything is forgotten.
+ *
+ * The callback only marks entries stale: it can run whenever invalidations
+ * are taken in, also while a plan of the entry is executing.  A stale entry
+ * is rebuilt at its next use; the superseded config, plans included, and
+ * the config of an entry still stale are freed at the end of the
+ * transaction, when no trigger can be using them.
+ * A plan keeps its own validity (the plan cache re-plans it after DDL on the
+ * tables it reads); this cache decides which statements and owners are right.
+ * ---------------------------------------------------------------------
+ */
+
+typedef enum QtyCacheKind
 {
-	QuantityCache *c = (QuantityCache *) fcinfo->flinfo->fn_extra;
-	MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
+	QTY_CACHE_CHECK,			/* a returns table: QuantityCache */
+	QTY_CACHE_GUARD				/* a declared table: GuardCache */
+} QtyCacheKind;
+
+#define QTY_CACHE_PLANS 2
+
+typedef struct QtyCacheKey
+{
+	Oid			relid;
+	int32		kind;			/* QtyCacheKind */
+} QtyCacheKey;
+
+typedef struct QtyCacheEntry
+{
+	QtyCacheKey key;			/* hash key: must be first */
+	bool		valid;			/* false: rebuild before use */
+	void	   *config;			/* QuantityCache or GuardCache */
+	MemoryContext cxt;			/* holds *config */
+	SPIPlanPtr	plans[QTY_CACHE_PLANS]; /* the kept plans of *config */
+	Oid			depends_on;		/* the declared table of a check */
+} QtyCacheEntry;
+
+/* A superseded config, freed at the end of the transaction. */
+typedef struct RetiredConfig
+{
+	MemoryContext cxt;			/* holds this struct too */
+	SPIPlanPtr	plans[QTY_CACHE_PLANS];
+	struct RetiredConfig *next;
+} RetiredConfig;
+
+/* Resolves a config from the metadata, allocating in mcxt (see build_entry). */
+typedef void *(*QtyConfigBuilder) (Relation rel, MemoryContext mcxt, SPIPlanPtr *plans,
+								   Oid *depends_on);
+
+static void *quantity_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on);
+static void *guard_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on);
+
+static HTAB *qty_cache = NULL;
+
+/* cbreturn.attached_check, attached_column and quantity_ledger as of the last build */
+static Oid	qty_extension_relids[3] = {InvalidOid, InvalidOid, InvalidOid};
+
+/* bumped by every invalidation that touches an entry: a build compares it */
+static uint64 qty_cache_inval_count = 0;
+
+static RetiredConfig *qty_retired = NULL;
+
+/* some entry was marked stale while it held a config: free it at transaction end */
+static bool qty_stale_configs = false;
+
+static void
+free_plans(SPIPlanPtr *plans)
+{
+	int			i;
+
+	for (i = 0; i < QTY_CACHE_PLANS; i++)
+		if (plans[i] != NULL)
+			SPI_freeplan(plans[i]);
+}
+
+/* Relcache callback: mark stale what depends on the invalidated relation. */
+static void
+qty_cache_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	QtyCacheEntry *e;
+	bool		all = !OidIsValid(relid) || relid == qty_extension_relids[0] ||
+		relid == qty_extension_relids[1] || relid == qty_extension_relids[2];
+	bool		hit = all;
+
+	if (qty_cache == NULL)
+		return;
+	hash_seq_init(&status, qty_cache);
+	while ((e = (QtyCacheEntry *) hash_seq_search(&status)) != NULL)
+	{
+		if (all || e->key.relid == relid || e->depends_on == relid)
+		{
+			e->valid = false;
+			hit = true;
+			if (e->cxt != NULL)
+				qty_stale_configs = true;
+		}
+	}
+	if (hit)
+		qty_cache_inval_count++;
+}
+
+/*
+ * At the end of a transaction no trigger runs: free the superseded configs,
+ * and those of stale entries (a dropped table's entry stays stale forever).
+ */
+static void
+qty_cache_xact_callback(XactEvent event, void *arg)
+{
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT && event != XACT_EVENT_PREPARE)
+		return;
+	while (qty_retired != NULL)
+	{
+		RetiredConfig *r = qty_retired;
+
+		qty_retired = r->next;
+		free_plans(r->plans);
+		MemoryContextDelete(r->cxt);
+	}
+	if (qty_stale_configs && qty_cache != NULL)
+	{
+		HASH_SEQ_STATUS status;
+		QtyCacheEntry *e;
+
+		hash_seq_init(&status, qty_cache);
+		while ((e = (QtyCacheEntry *) hash_seq_search(&status)) != NULL)
+		{
+			if (e->valid || e->cxt == NULL)
+				continue;
+			free_plans(e->plans);
+			memset(e->plans, 0, sizeof(e->plans));
+			MemoryContextDelete(e->cxt);
+			e->cxt = NULL;
+			e->config = NULL;
+		}
+	}
+	qty_stale_configs = false;
+}
+
+/*
+ * Build the config of entry e, as check_cache_build in trigger.c does: the
+ * metadata tables are locked (which takes in pending invalidations) and the
+ * invalidation counter noted before the latest snapshot is taken, so a
+ * change committed after it arrives as an invalidation later, and one that
+ * arrives while we read makes us read again.  Until it is complete the
+ * config is in a context under the caller's and its plans are not kept, so
+ * an error frees both with the statement.
+ */
+static void
+build_entry(QtyCacheEntry *e, Relation rel, QtyConfigBuilder build)
+{
+	int			attempt;
+
+	for (attempt = 0;; attempt++)
+	{
+		Oid			nsp = get_namespace_oid("cbreturn", false);
+		uint64		count;
+		MemoryContext cxt;
+		SPIPlanPtr	plans[QTY_CACHE_PLANS] = {NULL, NULL};
+		Oid			depends_on = InvalidOid;
+		void	   *config;
+		bool		pushed = false;
+		int			i;
+
+		qty_extension_relids[0] = get_relname_relid("attached_check", nsp);
+		qty_extension_relids[1] = get_relname_relid("attached_column", nsp);
+		qty_extension_relids[2] = get_relname_relid("quantity_ledger", nsp);
+		if (!OidIsValid(qty_extension_relids[0]) || !OidIsValid(qty_extension_relids[1]) ||
+			!OidIsValid(qty_extension_relids[2]))
+			elog(ERROR, "the metadata tables of cbreturn do not exist");
+		LockRelationOid(qty_extension_relids[0], AccessShareLock);
+		LockRelationOid(qty_extension_relids[1], AccessShareLock);
+		count = qty_cache_inval_count;
+
+		cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn quantity check",
+									ALLOCSET_SMALL_SIZES);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		if (!IsInParallelMode())
+		{
+			PushActiveSnapshot(GetLatestSnapshot());
+			pushed = true;
+		}
+		else if (!ActiveSnapshotSet())
+		{
+			PushActiveSnapshot(GetTransactionSnapshot());
+			pushed = true;
+		}
+		config = build(rel, cxt, plans, &depends_on);
+		if (pushed)
+			PopActiveSnapshot();
+
+		if (count != qty_cache_inval_count && attempt < 3)
+		{
+			SPI_finish();		/* frees the plans, which were not kept */
+			MemoryContextDelete(cxt);	/* changed while we read: read again */
+			continue;
+		}
+		for (i = 0; i < QTY_CACHE_PLANS; i++)
+			if (plans[i] != NULL && SPI_keepplan(plans[i]) != 0)
+				elog(ERROR, "SPI_keepplan failed");
+		SPI_finish();
+		MemoryContextSetParent(cxt, CacheMemoryContext);
+		if (e->cxt != NULL)
+		{
+			RetiredConfig *r = MemoryContextAlloc(e->cxt, sizeof(RetiredConfig));
+
+			r->cxt = e->cxt;
+			memcpy(r->plans, e->plans, sizeof(r->plans));
+			r->next = qty_retired;
+			qty_retired = r;
+		}
+		e->cxt = cxt;
+		e->config = config;
+		memcpy(e->plans, plans, sizeof(e->plans));
+		e->depends_on = depends_on;
+		e->valid = true;
+		return;
+	}
+}
+
+/*
+ * The config of the quantity check (or guard) on rel.  The entry is
+ * remembered in fn_extra, so from the second row of a statement on the cost
+ * is one test; the first row of a statement costs a hash lookup.
+ */
+static void *
+cached_config(FunctionCallInfo fcinfo, Relation rel, QtyCacheKind kind)
+{
+	QtyCacheEntry *e = (QtyCacheEntry *) fcinfo->flinfo->fn_extra;
+	QtyCacheKey key;
+	bool		found;
+
+	if (likely(e != NULL && e->valid))
+		return e->config;
+	if (qty_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(QtyCacheKey);
+		ctl.entrysize = sizeof(QtyCacheEntry);
+		ctl.hcxt = CacheMemoryContext;
+		qty_cache = hash_create("cbreturn quantity checks", 16, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(qty_cache_relcache_callback, (Datum) 0);
+		RegisterXactCallback(qty_cache_xact_callback, NULL);
+	}
+	memset(&key, 0, sizeof(key));
+	key.relid = RelationGetRelid(rel);
+	key.kind = kind;
+	e = (QtyCacheEntry *) hash_search(qty_cache, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->valid = false;
+		e->config = NULL;
+		e->cxt = NULL;
+		memset(e->plans, 0, sizeof(e->plans));
+		e->depends_on = InvalidOid;
+	}
+	if (!e->valid)
+		build_entry(e, rel, kind == QTY_CACHE_CHECK ? quantity_build : guard_build);
+	/* entries are never removed, so the pointer stays good for the statement */
+	fcinfo->flinfo->fn_extra = e;
+	return e->config;
+}
+
+/*
+ * Resolve the quantity check on rel and prepare its two statements, within
+ * the caller's SPI connection (build_entry); the plans are not kept yet.
+ * *depends_on is set to the declared table, whose changes invalidate this.
+ */
+static void *
+quantity_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on)
+{
+	QuantityCache *c;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	CbrCheckMeta meta;
 	Relation	drel;
@@ -202,13 +478,14 @@ quantity_cache(FunctionCallInfo fcinfo, Relation rel)
 	Oid			argtypes[CBR_MAX_KEYS];
 	Oid			ledger_types[3] = {REGCLASSOID, TEXTARRAYOID, NUMERICOID};
 	AttrNumber	declared_quantity = InvalidAttrNumber;
+	Oid			save_userid;
+	int			save_sec;
 	int			i;
 
-	if (c != NULL)
-		return c;
 	cbr_load_check(RelationGetRelid(rel), "quantity", &meta, mcxt);
 	c = MemoryContextAllocZero(mcxt, sizeof(QuantityCache));
 	c->declared_relid = meta.declared_relid;
+	*depends_on = meta.declared_relid;
 
 	for (i = 0; i < CBR_MAX_KEYS; i++)
 	{
@@ -271,11 +548,20 @@ quantity_cache(FunctionCallInfo fcinfo, Relation rel)
 	table_close(drel, AccessShareLock);
 	c->ledger_owner = ledger_owner();
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	/*
+	 * Each statement is prepared as the role it always runs as (the plan
+	 * cache re-plans a statement whose row security depends on the role when
+	 * it runs as another), whoever writes the return that builds the cache.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(c->declared_owner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	c->declared_plan = SPI_prepare(sql.data, c->nkeys, argtypes);
+	SetUserIdAndSecContext(save_userid, save_sec);
 	if (c->declared_plan == NULL)
 		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql.data, SPI_result_code_string(SPI_result));
+	SetUserIdAndSecContext(c->ledger_owner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	c->upsert_plan = SPI_prepare(
 		"INSERT INTO cbreturn.quantity_ledger AS l (relation, line, returned)"
 		" VALUES ($1, $2, $3)"
@@ -283,15 +569,11 @@ quantity_cache(FunctionCallInfo fcinfo, Relation rel)
 		" SET returned = l.returned OPERATOR(pg_catalog.+) excluded.returned"
 		" RETURNING l.returned",
 		3, ledger_types);
+	SetUserIdAndSecContext(save_userid, save_sec);
 	if (c->upsert_plan == NULL)
 		elog(ERROR, "SPI_prepare failed for the ledger: %s", SPI_result_code_string(SPI_result));
-	SPI_keepplan(c->declared_plan);
-	SPI_keepplan(c->upsert_plan);
-	SPI_finish();
-	c->free_plans.func = free_quantity_plans;
-	c->free_plans.arg = c;
-	MemoryContextRegisterResetCallback(mcxt, &c->free_plans);
-	fcinfo->flinfo->fn_extra = c;
+	plans[0] = c->declared_plan;
+	plans[1] = c->upsert_plan;
 	return c;
 }
 
@@ -464,7 +746,7 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "quantity_check", CBR_FIRE_AFTER, true);
 	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
-	QuantityCache *c = quantity_cache(fcinfo, rel);
+	QuantityCache *c = (QuantityCache *) cached_config(fcinfo, rel, QTY_CACHE_CHECK);
 	HeapTuple	oldtup = NULL;
 	HeapTuple	newtup = NULL;
 	Datum		oldkeys[CBR_MAX_KEYS];
@@ -557,25 +839,28 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
  * The guard on a declared-lines table
  * --------------------------------------------------------------------- */
 
-static GuardCache *
-guard_cache(FunctionCallInfo fcinfo, Relation rel)
+/*
+ * Resolve the guard on the declared table rel, for every quantity check that
+ * counts against it, and prepare its ledger lock, within the caller's SPI
+ * connection (build_entry); the plan is not kept yet.
+ */
+static void *
+guard_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on)
 {
-	GuardCache *c = (GuardCache *) fcinfo->flinfo->fn_extra;
-	MemoryContext mcxt = fcinfo->flinfo->fn_mcxt;
+	GuardCache *c;
 	Oid			argtypes[1] = {OIDOID};
 	Datum		args[1];
 	Oid			lock_types[2] = {REGCLASSOID, TEXTARRAYOID};
 	Oid		   *returns_relids;
+	Oid			save_userid;
+	int			save_sec;
 	int			n;
 	int			i;
 	int			ret;
 
-	if (c != NULL)
-		return c;
 	c = MemoryContextAllocZero(mcxt, sizeof(GuardCache));
+	*depends_on = InvalidOid;
 	args[0] = ObjectIdGetDatum(RelationGetRelid(rel));
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	ret = SPI_execute_with_args(
 		"SELECT k.relation::pg_catalog.oid FROM cbreturn.attached_check k"
 		" WHERE k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
@@ -592,24 +877,27 @@ guard_cache(FunctionCallInfo fcinfo, Relation rel)
 		returns_relids[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i],
 														   SPI_tuptable->tupdesc, 1, &isnull));
 	}
+	c->ledger_owner = ledger_owner();
+
 	/*
 	 * Lock the line's ledger row, creating it (at 0) when the line has no
 	 * returns yet: a return being written concurrently must meet this lock
-	 * too, or it could count against the old declared quantity.
+	 * too, or it could count against the old declared quantity.  Prepared as
+	 * the ledger's owner, as it runs (see quantity_build).
 	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(c->ledger_owner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	c->lock_plan = SPI_prepare(
 		"INSERT INTO cbreturn.quantity_ledger AS l (relation, line, returned)"
 		" VALUES ($1, $2, 0)"
 		" ON CONFLICT (relation, line) DO UPDATE SET returned = l.returned"
 		" RETURNING l.returned",
 		2, lock_types);
+	SetUserIdAndSecContext(save_userid, save_sec);
 	if (c->lock_plan == NULL)
 		elog(ERROR, "SPI_prepare failed for the ledger: %s", SPI_result_code_string(SPI_result));
-	SPI_keepplan(c->lock_plan);
-	SPI_finish();
-	c->free_plans.func = free_guard_plans;
-	c->free_plans.arg = c;
-	MemoryContextRegisterResetCallback(mcxt, &c->free_plans);
+	plans[0] = c->lock_plan;
 
 	c->checks = MemoryContextAllocZero(mcxt, sizeof(GuardCheck) * Max(n, 1));
 	for (i = 0; i < n; i++)
@@ -640,8 +928,6 @@ guard_cache(FunctionCallInfo fcinfo, Relation rel)
 		g->quantity_type = TupleDescAttr(RelationGetDescr(rel), g->quantity - 1)->atttypid;
 	}
 	c->nchecks = n;
-	c->ledger_owner = ledger_owner();
-	fcinfo->flinfo->fn_extra = c;
 	return c;
 }
 
@@ -710,7 +996,7 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"declared_quantity_guard\" must be fired for UPDATE or DELETE")));
-	c = guard_cache(fcinfo, rel);
+	c = (GuardCache *) cached_config(fcinfo, rel, QTY_CACHE_GUARD);
 	for (i = 0; i < c->nchecks; i++)
 	{
 		GuardCheck *g = &c->checks[i];
