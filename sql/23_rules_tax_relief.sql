@@ -33,7 +33,8 @@ INSERT INTO tx_cases VALUES
     (22, '9610', '2027-08-31', '2028-02-29', 'unsold',          false, true,  NULL, false, true,  '{}', 'month end into a leap February'),
     (23, '9610', '2027-08-31', '2028-03-01', 'unsold',          false, true,  NULL, false, false, '{R-TX-2}', 'the day after'),
     (24, '9610', '2025-08-31', '2026-02-28', 'unsold',          false, true,  NULL, false, true,  '{}', 'month end into a common February'),
-    (25, '1210', '2026-03-01', '2026-04-15', 'quality_or_spec', false, true,  NULL, false, true,  '{}', 'R-TX-6 counts from export, also for 1210');
+    (25, '1210', '2026-03-01', '2026-04-15', 'quality_or_spec', false, true,  NULL, false, true,  '{}', 'R-TX-6 counts from export, also for 1210'),
+    (26, '9610', '2026-01-31', '2027-02-01', 'quality_or_spec', false, false, NULL, false, false, '{R-TX-4,R-TX-6}', 'R-TX-6 route, both wrong: rule order');
 
 SELECT n, (r).relieved, (r).failed, (r).relieved = exp_relieved AND (r).failed = exp_failed AS ok,
        (r).import_duty_exempt AS duty, (r).import_vat_exempt AS vat, (r).consumption_tax_exempt AS ct,

@@ -137,7 +137,7 @@ extern DateADT cbr_next_working_day(const CbrPolicy *p, DateADT d);
 
 /*
  * R-TX-1 ... R-TX-6: tax relief on a returned export (export_tax_relief).
- * failed lists the rule ids not met (palloc'd strings, each once).
+ * failed is the set of rule ids not met (CBR_FAILED_TX*), reported in rule order.
  */
 typedef struct CbrRelief
 {
@@ -152,8 +152,17 @@ typedef struct CbrRelief
 	/* the same two as text datums that outlive the call (no per-row copy) */
 	text	   *evidence_text;
 	text	   *basis_text;
-	List	   *failed;
+	uint32		failed;			/* CBR_FAILED_TX* bits; 0 when relieved */
 } CbrRelief;
+
+#define CBR_FAILED_TX1		0x01
+#define CBR_FAILED_TX2		0x02
+#define CBR_FAILED_TX4		0x04
+#define CBR_FAILED_TX6		0x08
+#define CBR_FAILED_COUNT	4
+
+/* The rule id of each CBR_FAILED_TX* bit, in bit (= rule) order. */
+extern const char *const cbr_failed_rule_ids[CBR_FAILED_COUNT];
 
 extern void cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_on,
 										 CbrReason reason, bool is_food, bool original_state,

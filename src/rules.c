@@ -313,16 +313,7 @@ constant_text(text **slot, const char *str)
 	return *slot;
 }
 
-static void
-add_failed(CbrRelief *out, const char *rule_id)
-{
-	ListCell   *lc;
-
-	foreach(lc, out->failed)
-		if (strcmp((char *) lfirst(lc), rule_id) == 0)
-			return;
-	out->failed = lappend(out->failed, pstrdup(rule_id));
-}
+const char *const cbr_failed_rule_ids[CBR_FAILED_COUNT] = {"R-TX-1", "R-TX-2", "R-TX-4", "R-TX-6"};
 
 /*
  * R-TX-1 ... R-TX-6.  Unsold and consumer returns take the announcement
@@ -363,11 +354,11 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 				 "quality_or_spec return on %s; must be back within 1 year of export %s, i.e. by %s",
 				 cbr_date_iso(returned_on), cbr_date_iso(exported_on), cbr_date_iso(year_end));
 		if (!in_year)
-			add_failed(out, "R-TX-6");
+			out->failed |= CBR_FAILED_TX6;
 		cbr_step(steps, "R-TX-4", original_state, "MoF/GACC/STA 2026 No. 16 art. 3; " BASIS_TX6,
 				 "original_state = %s", original_state ? "true" : "false");
 		if (!original_state)
-			add_failed(out, "R-TX-4");
+			out->failed |= CBR_FAILED_TX4;
 		out->relieved = in_year && original_state;
 		if (out->relieved)
 		{
@@ -395,7 +386,7 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 		{
 			cbr_step(steps, "R-TX-1", false, "cbreturn.tax_policy_periods",
 					 "no policy period covers exports declared on %s", cbr_date_iso(exported_on));
-			add_failed(out, "R-TX-1");
+			out->failed |= CBR_FAILED_TX1;
 		}
 		else
 		{
@@ -409,14 +400,14 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 					 "supervision code %04d %s", code,
 					 t ? "is covered" : "is not covered (1210, 9610, 9710, 9810 are)");
 			if (t == NULL)
-				add_failed(out, "R-TX-2");
+				out->failed |= CBR_FAILED_TX2;
 		}
 
 		/* R-TX-2: food is never relieved. */
 		cbr_step(steps, "R-TX-2", !is_food, t ? t->announcement : "MoF/GACC/STA 2026 No. 16 art. 1",
 				 "is_food = %s (food is excluded)", is_food ? "true" : "false");
 		if (is_food)
-			add_failed(out, "R-TX-2");
+			out->failed |= CBR_FAILED_TX2;
 
 		/* R-TX-2: back within the period's months; 1210 counts from leaving the area. */
 		months = t ? t->months : CBR_TAX_RELIEF_MONTHS;
@@ -442,14 +433,14 @@ cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_o
 					 cbr_date_iso(start), cbr_date_iso(end));
 		}
 		if (!window_ok)
-			add_failed(out, "R-TX-2");
+			out->failed |= CBR_FAILED_TX2;
 
 		cbr_step(steps, "R-TX-4", original_state, t ? t->announcement : "MoF/GACC/STA 2026 No. 16 art. 3",
 				 "original_state = %s", original_state ? "true" : "false");
 		if (!original_state)
-			add_failed(out, "R-TX-4");
+			out->failed |= CBR_FAILED_TX4;
 
-		out->relieved = out->failed == NIL;
+		out->relieved = out->failed == 0;
 		if (out->relieved)
 		{
 			out->import_duty_exempt = true;
@@ -535,11 +526,6 @@ constant_empty_text_array(void)
  * cache follows the policy generation (a policy period's index is part of
  * the key).
  */
-#define RELIEF_FAIL_TX1		1
-#define RELIEF_FAIL_TX2		2
-#define RELIEF_FAIL_TX4		4
-#define RELIEF_FAIL_TX6		8
-
 typedef struct ReliefCache
 {
 	uint64		generation;
@@ -567,27 +553,7 @@ relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool rebate
 		return -1;
 	}
 	else
-	{
-		int			mask = 0;
-		ListCell   *lc;
-
-		foreach(lc, r->failed)
-		{
-			const char *id = (const char *) lfirst(lc);
-
-			if (strcmp(id, "R-TX-1") == 0)
-				mask |= RELIEF_FAIL_TX1;
-			else if (strcmp(id, "R-TX-2") == 0)
-				mask |= RELIEF_FAIL_TX2;
-			else if (strcmp(id, "R-TX-4") == 0)
-				mask |= RELIEF_FAIL_TX4;
-			else if (strcmp(id, "R-TX-6") == 0)
-				mask |= RELIEF_FAIL_TX6;
-			else
-				return -1;
-		}
-		return 6 + p->ntax_periods * 6 + route_tx6 * 16 + mask;
-	}
+		return 6 + p->ntax_periods * 6 + route_tx6 * 16 + (int) (r->failed & 0x0f);
 }
 
 static HeapTupleHeader *
@@ -636,8 +602,7 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 	CbrRelief	r;
 	Datum		values[9];
 	bool		nulls[9] = {false};
-	Datum	   *failed;
-	ListCell   *lc;
+	Datum		failed[CBR_FAILED_COUNT];
 	int			n = 0;
 	int			i;
 	CbrReason	reason;
@@ -677,13 +642,13 @@ cbr_export_tax_relief(PG_FUNCTION_ARGS)
 		values[7] = PointerGetDatum(r.basis_text);
 	else
 		nulls[7] = true;
-	if (r.failed == NIL)
+	if (r.failed == 0)
 		values[8] = PointerGetDatum(constant_empty_text_array());
 	else
 	{
-		failed = palloc(sizeof(Datum) * list_length(r.failed));
-		foreach(lc, r.failed)
-			failed[n++] = CStringGetTextDatum((char *) lfirst(lc));
+		for (i = 0; i < CBR_FAILED_COUNT; i++)
+			if (r.failed & (1u << i))
+				failed[n++] = CStringGetTextDatum(cbr_failed_rule_ids[i]);
 		values[8] = PointerGetDatum(construct_array(failed, n, TEXTOID, -1, false, TYPALIGN_INT));
 	}
 	tuple = heap_form_tuple(tupdesc, values, nulls);

@@ -163,12 +163,13 @@ BEGIN
     END IF;
 
     IF reason = 'quality_or_spec' THEN
-        -- R-TX-6 (statutory route): within 1 year of the export, original state.
-        IF returned_on > (exported_on + interval '12 months')::date THEN
-            failed := failed || 'R-TX-6'::text;
-        END IF;
+        -- R-TX-6 (statutory route): within 1 year of the export, original state
+        -- (failed rule ids are listed in rule order).
         IF NOT original_state THEN
             failed := failed || 'R-TX-4'::text;
+        END IF;
+        IF returned_on > (exported_on + interval '12 months')::date THEN
+            failed := failed || 'R-TX-6'::text;
         END IF;
         IF failed <> '{}' THEN
             RETURN (false, false, false, false, false, false, NULL, NULL, failed)::cbreturn.tax_relief;
