@@ -311,3 +311,8 @@ INSERT INTO "ERP 6"."Imp" VALUES (1, '2026-01-31', NULL, '2026-03-18');
 INSERT INTO "ERP 6"."Imp" VALUES (1, '2026-01-31', NULL, '2026-03-17');
 
 DROP SCHEMA "ERP 6" CASCADE;
+
+-- A direct call naming a table that does not exist is a plain 42P01, not an
+-- internal error.
+SELECT cbreturn._import_row_ok(0::regclass, '2026-01-01', NULL, NULL);
+\echo :LAST_ERROR_SQLSTATE

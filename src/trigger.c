@@ -674,7 +674,12 @@ row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CheckConfigBuilder bui
 	}
 	st->verified = NULL;
 	/* the writer holds a lock on the table already; a direct call takes one */
-	rel = relation_open(relid, AccessShareLock);
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("%s is called by the WHEN clause of an attached check.", funcname)));
 	st->relid = relid;
 	st->entry = check_cache_entry(rel, kind, build);
 	attnums_of(st->entry->config, attnums);
