@@ -65,40 +65,33 @@ else
     q -c "SELECT bench.note('concurrency', 'C contender skipped: cbreturn.attach_export_return_checks is not in this build')" >/dev/null
 fi
 for c in $contenders; do
-    sed -e "/^--/d" -e "s/@TABLE@/cc_$c/" "$here/partial_return.pgbench" >"$datadir/partial_return_$c.pgbench"
+    sed -e "/^--/d" -e "s/@TABLE@/cc_$c/" -e "s/:lines/$lines/" "$here/partial_return.pgbench" \
+        >"$datadir/partial_return_$c.pgbench"
 done
 
-set -- $contenders
-n=$#
-declare -A tps_runs
-for r in $(seq 1 "$rounds"); do
-    # rotate the order every round
-    order=()
-    for i in $(seq 0 $(( n - 1 ))); do
-        idx=$(( (i + r - 1) % n + 1 ))
-        order+=("${!idx}")
-    done
-    for c in "${order[@]}"; do
-        q -c "TRUNCATE bench.cc_$c" -c "UPDATE bench.cc_lines SET returned_qty = 0" -c "VACUUM bench.cc_lines" >>"$log" 2>&1
-        outp=$(pgbench -n -M prepared -c "$clients" -j "$threads" -T "$per_round" -D lines="$lines" \
-                   -f "$datadir/partial_return_$c.pgbench" 2>&1) || { echo "$outp" >&2; exit 1; }
-        echo "$outp" >>"$log"
-        tps=$(echo "$outp" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -n 1)
-        [ -n "$tps" ] || { echo "$outp" >&2; exit 1; }
-        tps_runs[$c]="${tps_runs[$c]:-} $tps"
-        bad=$(q -c "SELECT count(*) FROM bench.cc_lines l
-                      LEFT JOIN (SELECT line_id, sum(qty) AS s FROM bench.cc_$c GROUP BY 1) r USING (line_id)
-                     WHERE l.returned_qty > l.declared_qty OR l.returned_qty <> coalesce(r.s, 0)")
-        full=$(q -c "SELECT count(*) FROM bench.cc_lines WHERE returned_qty = declared_qty")
-        nret=$(q -c "SELECT count(*) FROM bench.cc_$c")
-        echo "round $r $c: tps=$tps returns=$nret full_lines=$full bad_lines=$bad" >>"$log"
-        if [ "$bad" != 0 ]; then
-            echo "bench: $bad declaration lines over-returned or out of step with their returns ($c)" >&2
-            exit 1
-        fi
-        q -c "INSERT INTO bench.timing VALUES ('concurrency-check', '$c', 'lines full', $r, $full)" >/dev/null
-    done
-done
+# the lines start empty for every round
+before_round() {
+    q -c "TRUNCATE bench.cc_$1" -c "UPDATE bench.cc_lines SET returned_qty = 0" -c "VACUUM bench.cc_lines" >>"$log" 2>&1
+}
+# no line over-returned, and each line's counter equals the sum of its returns
+after_round() {
+    local c=$1 r=$2 tps=$3 bad full nret
+    bad=$(q -c "SELECT count(*) FROM bench.cc_lines l
+                  LEFT JOIN (SELECT line_id, sum(qty) AS s FROM bench.cc_$c GROUP BY 1) r USING (line_id)
+                 WHERE l.returned_qty > l.declared_qty OR l.returned_qty <> coalesce(r.s, 0)")
+    full=$(q -c "SELECT count(*) FROM bench.cc_lines WHERE returned_qty = declared_qty")
+    nret=$(q -c "SELECT count(*) FROM bench.cc_$c")
+    echo "round $r $c: tps=$tps returns=$nret full_lines=$full bad_lines=$bad" >>"$log"
+    if [ "$bad" != 0 ]; then
+        echo "bench: $bad declaration lines over-returned or out of step with their returns ($c)" >&2
+        exit 1
+    fi
+    q -c "INSERT INTO bench.timing VALUES ('concurrency-check', '$c', 'lines full', $r, $full)" >/dev/null
+}
+# shellcheck source=pgbench_rounds.sh
+. "$here/pgbench_rounds.sh"
+# shellcheck disable=SC2086
+pgbench_rounds partial_return $contenders
 
 for c in $contenders; do
     case $c in
@@ -107,9 +100,7 @@ for c in $contenders; do
         plpgsql) name='PL/pgSQL checks'; role=other ;;
     esac
     if [ "$contenders" = "none plpgsql" ] && [ "$c" = none ]; then role=ref; fi
-    q -c "SELECT bench.add_figure('concurrency', 'pgbench $clients clients', '$name', '$role',
-                 percentile_cont(0.5) WITHIN GROUP (ORDER BY t), 'tps', 1, min(t), max(t))
-            FROM unnest('{$(echo ${tps_runs[$c]} | tr ' ' ,)}'::float8[]) AS t" >/dev/null
+    tps_figure concurrency "pgbench $clients clients" "$c" "$name" "$role"
 done
 q -c "SELECT bench.note('concurrency', format('%s rounds of %s s per contender, %s clients, %s lines: no line over-returned, every line''s returned quantity equals the sum of its returns (checked after every round); small lines filled up per round: %s',
         $rounds, $per_round, $clients, $lines,

@@ -99,38 +99,30 @@ for c in $contenders; do
         "$lines" "$c" >"$datadir/quantity_$c.pgbench"
 done
 
-set -- $contenders
-n=$#
-declare -A tps_runs
-for r in $(seq 1 "$rounds"); do
-    order=()
-    for i in $(seq 0 $(( n - 1 ))); do
-        idx=$(( (i + r - 1) % n + 1 ))
-        order+=("${!idx}")
-    done
-    for c in "${order[@]}"; do
-        # start each round from empty returns (the C check's ledger follows TRUNCATE)
-        q -c "TRUNCATE bench.qr_ret_$c" -c "UPDATE bench.qr_lines_$c SET returned_qty = 0" \
-          -c "VACUUM bench.qr_lines_$c" >>"$log" 2>&1
-        outp=$(pgbench -n -M prepared -c "$clients" -j "$threads" -T "$per_round" \
-                   -f "$datadir/quantity_$c.pgbench" 2>&1) || { echo "$outp" >&2; exit 1; }
-        echo "$outp" >>"$log"
-        tps=$(echo "$outp" | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | tail -n 1)
-        [ -n "$tps" ] || { echo "$outp" >&2; exit 1; }
-        tps_runs[$c]="${tps_runs[$c]:-} $tps"
-        over=$(q -c "SELECT count(*) FROM bench.qr_lines_$c l
-                       JOIN (SELECT line_id, sum(qty) AS s FROM bench.qr_ret_$c GROUP BY 1) r USING (line_id)
-                      WHERE r.s > l.declared_qty")
-        full=$(q -c "SELECT count(*) FROM bench.qr_lines_$c l
-                       JOIN (SELECT line_id, sum(qty) AS s FROM bench.qr_ret_$c GROUP BY 1) r USING (line_id)
-                      WHERE r.s > l.declared_qty - 5")
-        echo "round $r quantity $c: tps=$tps over_returned_lines=$over nearly_full_lines=$full" >>"$log"
-        if [ "$over" != 0 ]; then
-            echo "bench: $over declaration lines over-returned ($c)" >&2
-            exit 1
-        fi
-    done
-done
+# start each round from empty returns (the C check's ledger follows TRUNCATE)
+before_round() {
+    q -c "TRUNCATE bench.qr_ret_$1" -c "UPDATE bench.qr_lines_$1 SET returned_qty = 0" \
+      -c "VACUUM bench.qr_lines_$1" >>"$log" 2>&1
+}
+# no line over-returned
+after_round() {
+    local c=$1 r=$2 tps=$3 over full
+    over=$(q -c "SELECT count(*) FROM bench.qr_lines_$c l
+                   JOIN (SELECT line_id, sum(qty) AS s FROM bench.qr_ret_$c GROUP BY 1) r USING (line_id)
+                  WHERE r.s > l.declared_qty")
+    full=$(q -c "SELECT count(*) FROM bench.qr_lines_$c l
+                   JOIN (SELECT line_id, sum(qty) AS s FROM bench.qr_ret_$c GROUP BY 1) r USING (line_id)
+                  WHERE r.s > l.declared_qty - 5")
+    echo "round $r quantity $c: tps=$tps over_returned_lines=$over nearly_full_lines=$full" >>"$log"
+    if [ "$over" != 0 ]; then
+        echo "bench: $over declaration lines over-returned ($c)" >&2
+        exit 1
+    fi
+}
+# shellcheck source=pgbench_rounds.sh
+. "$(dirname "$0")/pgbench_rounds.sh"
+# shellcheck disable=SC2086
+pgbench_rounds quantity $contenders
 
 for c in $contenders; do
     case $c in
@@ -138,9 +130,7 @@ for c in $contenders; do
         c)       name='C quantity check (cbreturn)'; role=other ;;
         plpgsql) name='PL/pgSQL trigger (lock line, sum returns)'; role=other ;;
     esac
-    q -c "SELECT bench.add_figure('concurrency', 'quantity rule, pgbench $clients clients', '$name', '$role',
-                 percentile_cont(0.5) WITHIN GROUP (ORDER BY t), 'tps', 1, min(t), max(t))
-            FROM unnest('{$(echo ${tps_runs[$c]} | tr ' ' ,)}'::float8[]) AS t" >/dev/null
+    tps_figure concurrency "quantity rule, pgbench $clients clients" "$c" "$name" "$role"
 done
 q -c "SELECT bench.note('concurrency', format('quantity rule: %s rounds of %s s per contender, %s clients, %s lines; after every round no line is over-returned for any contender; %s returns refused by the rule in all',
         $rounds, $per_round, $clients, $lines,
