@@ -330,16 +330,7 @@ policy_load(void)
 											ALLOCSET_SMALL_SIZES);
 		p = MemoryContextAllocZero(loading_cxt, sizeof(CbrPolicy));
 
-		if (!IsInParallelMode())
-		{
-			PushActiveSnapshot(GetLatestSnapshot());
-			pushed = true;
-		}
-		else if (!ActiveSnapshotSet())
-		{
-			PushActiveSnapshot(GetTransactionSnapshot());
-			pushed = true;
-		}
+		pushed = cbr_push_latest_snapshot();
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		load_districts(p, loading_cxt);
@@ -365,6 +356,29 @@ policy_load(void)
 		policy_valid = true;
 		return;
 	}
+}
+
+/*
+ * Push the snapshot that reading cbreturn's own tables into a backend cache
+ * wants: the latest one (as catalog caches use), so that what is built now
+ * stays right for later statements.  In a parallel worker the snapshot
+ * cannot change; there the transaction snapshot is pushed only if none is
+ * active.  Returns whether a snapshot was pushed (pop it when done).
+ */
+bool
+cbr_push_latest_snapshot(void)
+{
+	if (!IsInParallelMode())
+	{
+		PushActiveSnapshot(GetLatestSnapshot());
+		return true;
+	}
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		return true;
+	}
+	return false;
 }
 
 const CbrPolicy *

@@ -75,6 +75,9 @@ typedef struct CbrPolicy
 	CbrHoliday *holidays;
 } CbrPolicy;
 
+/* Push the latest snapshot for reading cbreturn's tables into a cache. */
+extern bool cbr_push_latest_snapshot(void);
+
 /* The cached policy; loads it if this backend has none or it was invalidated. */
 extern const CbrPolicy *cbr_policy(void);
 

@@ -447,16 +447,7 @@ check_cache_build(CheckCacheEntry *e, Relation rel, CheckConfigBuilder build)
 
 		cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn attached check",
 									ALLOCSET_SMALL_SIZES);
-		if (!IsInParallelMode())
-		{
-			PushActiveSnapshot(GetLatestSnapshot());
-			pushed = true;
-		}
-		else if (!ActiveSnapshotSet())
-		{
-			PushActiveSnapshot(GetTransactionSnapshot());
-			pushed = true;
-		}
+		pushed = cbr_push_latest_snapshot();
 		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, cxt);
 		if (pushed)
 			PopActiveSnapshot();

@@ -33,6 +33,7 @@
  * "The backend-lifetime cache" below.
  */
 #include "trigger.h"
+#include "policy.h"
 
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -373,16 +374,7 @@ build_entry(QtyCacheEntry *e, Relation rel, QtyConfigBuilder build)
 									ALLOCSET_SMALL_SIZES);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		if (!IsInParallelMode())
-		{
-			PushActiveSnapshot(GetLatestSnapshot());
-			pushed = true;
-		}
-		else if (!ActiveSnapshotSet())
-		{
-			PushActiveSnapshot(GetTransactionSnapshot());
-			pushed = true;
-		}
+		pushed = cbr_push_latest_snapshot();
 		config = build(rel, cxt, plans, &depends_on);
 		if (pushed)
 			PopActiveSnapshot();
