@@ -723,8 +723,6 @@ array_eq_text(ArrayType *a, ArrayType *b)
 	return text_array_cmp(a, b) == 0;
 }
 
-PG_FUNCTION_INFO_V1(cbr_quantity_check);
-
 /*
  * cbreturn.quantity_check(): AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW on
  * a returns table.  AFTER, so that it counts the row as finally written
@@ -732,6 +730,7 @@ PG_FUNCTION_INFO_V1(cbr_quantity_check);
  * quantity returned over all batches of one line never exceeds the quantity
  * declared on it.
  */
+PG_FUNCTION_INFO_V1(cbr_quantity_check);
 Datum
 cbr_quantity_check(PG_FUNCTION_ARGS)
 {
@@ -962,8 +961,6 @@ array_text(ArrayType *line)
 	return s.data;
 }
 
-PG_FUNCTION_INFO_V1(cbr_declared_quantity_guard);
-
 /*
  * cbreturn.declared_quantity_guard(): BEFORE UPDATE OR DELETE FOR EACH ROW on
  * a declared-lines table.  R-EX-3, R-IM-2 seen from the other side: a
@@ -971,6 +968,7 @@ PG_FUNCTION_INFO_V1(cbr_declared_quantity_guard);
  * line, and a line with returns may not be deleted or re-keyed.  It locks
  * the line's ledger row first, so it serialises with concurrent returns.
  */
+PG_FUNCTION_INFO_V1(cbr_declared_quantity_guard);
 Datum
 cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 {
