@@ -19,6 +19,7 @@
  * so a dropped and re-created extension is read afresh.
  */
 #include "policy.h"
+#include "trigger.h"
 #include "rules.h"
 
 #include "access/xact.h"
@@ -602,16 +603,7 @@ PG_FUNCTION_INFO_V1(cbr_policy_changed);
 Datum
 cbr_policy_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("cbreturn.policy_changed() must be called as a trigger")));
-	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("cbreturn.policy_changed() must be fired AFTER ... FOR EACH STATEMENT")));
+	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	/* and this backend at once, so a later call in this same command reloads */
 	policy_valid = false;

@@ -539,20 +539,34 @@ PG_FUNCTION_INFO_V1(cbr_attached_changed);
 Datum
 cbr_attached_changed(PG_FUNCTION_ARGS)
 {
+	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "_attached_changed");
+
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	if (check_cache != NULL)
+		check_cache_invalidate_all();
+	cbr_quantity_cache_invalidate_all();
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * The protocol of the statement triggers that tell the backend caches a
+ * cbreturn table changed (cbreturn.policy_changed, cbreturn._attached_changed):
+ * called by the trigger manager, AFTER ... FOR EACH STATEMENT.
+ */
+TriggerData *
+cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname)
+{
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" was not called by trigger manager", "_attached_changed")));
+				 errmsg("function \"%s\" was not called by trigger manager", funcname)));
 	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"%s\" must be fired AFTER ... FOR EACH STATEMENT", "_attached_changed")));
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
-	if (check_cache != NULL)
-		check_cache_invalidate_all();
-	return PointerGetDatum(NULL);
+				 errmsg("function \"%s\" must be fired AFTER ... FOR EACH STATEMENT", funcname)));
+	return trigdata;
 }
 
 /* ---------------------------------------------------------------------

@@ -46,6 +46,11 @@ typedef enum CbrTiming
 } CbrTiming;
 
 /* Trigger protocol (as contrib/spi/moddatetime.c): raises 39P01 on misuse. */
+extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname);
+
+/* Forget every cached quantity check and guard (trigger_quantity.c). */
+extern void cbr_quantity_cache_invalidate_all(void);
+
 extern TriggerData *cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname,
 										 CbrTiming timing, bool allow_delete);
 

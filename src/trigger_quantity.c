@@ -299,6 +299,18 @@ qty_cache_relcache_callback(Datum arg, Oid relid)
 }
 
 /*
+ * A write to the metadata (cbreturn._attached_changed) forgets every entry
+ * at once, so a row written later in the same command reads the new
+ * metadata; the relcache invalidation it also queues reaches the other
+ * sessions.
+ */
+void
+cbr_quantity_cache_invalidate_all(void)
+{
+	qty_cache_relcache_callback((Datum) 0, InvalidOid);
+}
+
+/*
  * At the end of a transaction no trigger runs: free the superseded configs,
  * and those of stale entries (a dropped table's entry stays stale forever).
  */
