@@ -9,18 +9,18 @@ EXTENSION    = cbreturn
 EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" cbreturn.control)
 
 MODULE_big   = cbreturn
-OBJS         = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+OBJS         = $(patsubst %.c,%.o,$(sort $(wildcard src/*/*.c)))
 
-# The install script is built from the pieces in src/sql/ (in name order);
-# upgrade scripts are written by hand in src/upgrade/ and shipped as they are.
+# The install script is built from the pieces in sql/ (in name order);
+# upgrade scripts are written by hand in sql/upgrade/ and shipped as they are.
 INSTALL_SQL  = $(EXTENSION)--$(EXTVERSION).sql
 DATA_built   = $(INSTALL_SQL)
-DATA         = $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
-EXTRA_CLEAN  = $(INSTALL_SQL) test/isolation/output_iso
+DATA         = $(wildcard sql/upgrade/$(EXTENSION)--*--*.sql)
+EXTRA_CLEAN  = $(INSTALL_SQL) test/isolation/output_iso test/results test/regression.diffs test/regression.out
 
-# pg_regress: sql/NAME.sql against expected/NAME.out, in name order.
-REGRESS     := $(sort $(basename $(notdir $(wildcard sql/*.sql))))
-REGRESS_OPTS = --inputdir=.
+# pg_regress: test/sql/NAME.sql against test/expected/NAME.out, in name order.
+REGRESS     := $(sort $(basename $(notdir $(wildcard test/sql/*.sql))))
+REGRESS_OPTS = --inputdir=test --outputdir=test
 # pg_isolation_regress: test/isolation/specs/NAME.spec.
 ISOLATION     := $(sort $(basename $(notdir $(wildcard test/isolation/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso
@@ -32,12 +32,12 @@ PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # Every object depends on every header (PGXS tracks no header dependencies).
-$(OBJS): $(wildcard src/*.h)
+$(OBJS): $(wildcard src/*.h src/*/*.h)
 
-$(INSTALL_SQL): $(sort $(wildcard src/sql/*.sql)) cbreturn.control
-	{ printf -- '-- cbreturn %s: generated from src/sql/ by make; edit those files.\n' '$(EXTVERSION)'; \
+$(INSTALL_SQL): $(sort $(wildcard sql/*.sql)) cbreturn.control
+	{ printf -- '-- cbreturn %s: generated from sql/ by make; edit those files.\n' '$(EXTVERSION)'; \
 	  printf -- '\\echo Use "CREATE EXTENSION cbreturn" to load this file. \\quit\n'; \
-	  for f in $(sort $(wildcard src/sql/*.sql)); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done; } > $@
+	  for f in $(sort $(wildcard sql/*.sql)); do printf '\n-- ---- %s\n' "$$f"; cat "$$f"; done; } > $@
 
 .PHONY: isolation-outdir
 isolation-outdir:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Release hygiene: the version is the same in cbreturn.control, META.json and
-# CHANGELOG.md, and every earlier release frozen in src/releases/ upgrades to
-# the current version (through src/upgrade/ scripts) with exactly the schema
+# CHANGELOG.md, and every earlier release frozen in sql/releases/ upgrades to
+# the current version (through sql/upgrade/ scripts) with exactly the schema
 # a fresh install has.  See docs/architecture.md, "Releases and upgrades".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +21,7 @@ schema_of() {
 }
 
 shopt -s nullglob
-releases=(src/releases/cbreturn--*.sql)
+releases=(sql/releases/cbreturn--*.sql)
 if [ ${#releases[@]} = 0 ]; then
     echo "ok: $v is the first release; no upgrade path to check yet"
     exit 0

@@ -7,7 +7,7 @@
  * The period tests compare cbr_add_months against an independent calendar
  * built by stepping one day at a time, so the two share no formula.
  */
-#include "rules.h"
+#include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>

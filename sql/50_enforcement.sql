@@ -1,5 +1,5 @@
 -- Write-time enforcement: C triggers a DBA attaches to an ERP's own tables,
--- naming that table's columns.  The C side is src/trigger.c; docs/enforcement.md
+-- naming that table's columns.  The C side is src/enforce/trigger.c; docs/enforcement.md
 -- is the DBA's guide and docs/errors.md lists the SQLSTATEs.
 --
 -- Metadata.  One row per attached check in cbreturn.attached_check and one row
@@ -129,7 +129,7 @@ CREATE TRIGGER resolve_column BEFORE INSERT ON cbreturn.attached_column
     FOR EACH ROW EXECUTE FUNCTION cbreturn._attached_column_resolve();
 
 -- Every backend keeps what the triggers resolved from this metadata for as
--- long as it lives (src/trigger.c).  Any write to it sends a relcache
+-- long as it lives (src/enforce/trigger.c).  Any write to it sends a relcache
 -- invalidation of the written table, which reaches this backend at its next
 -- command and the others when the writer commits, so they read it again.
 CREATE FUNCTION cbreturn._attached_changed() RETURNS trigger
@@ -144,7 +144,7 @@ CREATE TRIGGER attached_changed_truncate AFTER TRUNCATE ON cbreturn.attached_col
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._attached_changed();
 
 -- ---------------------------------------------------------------------------
--- The C trigger functions (src/trigger.c)
+-- The C trigger functions (src/enforce/trigger.c)
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.export_return_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'cbr_export_return_check' LANGUAGE C;
@@ -167,7 +167,7 @@ CREATE FUNCTION cbreturn.declared_quantity_guard() RETURNS trigger
 COMMENT ON FUNCTION cbreturn.declared_quantity_guard() IS
     'BEFORE ROW trigger on a declared-lines table: a line may not drop below, or lose, what was returned of it (R-EX-3, R-IM-2)';
 
--- The WHEN clauses of the reading checks (src/trigger.c): true when the row
+-- The WHEN clauses of the reading checks (src/enforce/trigger.c): true when the row
 -- passes every rule, so PostgreSQL queues no AFTER ROW event for it; false
 -- when it fails or cannot be decided, and the trigger then raises the
 -- detailed error.  The first argument is the checked table; the others are
@@ -782,7 +782,7 @@ CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
 COMMENT ON FUNCTION cbreturn._owns(regclass) IS
     'internal: does the current role own (or belong to the owner of) the table; used by the row-level security of the enforcement metadata';
 COMMENT ON FUNCTION cbreturn._attached_changed() IS
-    'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/trigger.c)';
+    'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/trigger.c)';
 COMMENT ON FUNCTION cbreturn._attached_column_resolve() IS
     'internal: derives column number and type from the column name when metadata is written (attach, pg_dump restore)';
 COMMENT ON FUNCTION cbreturn.quantity_truncate() IS

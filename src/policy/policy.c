@@ -18,9 +18,9 @@
  * own cache).  DROP EXTENSION drops the tables, which invalidates them too,
  * so a dropped and re-created extension is read afresh.
  */
-#include "policy.h"
-#include "trigger.h"
-#include "rules.h"
+#include "policy/policy.h"
+#include "enforce/trigger.h"
+#include "rules/rules.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"

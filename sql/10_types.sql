@@ -1,5 +1,5 @@
 -- Identifier types (R-ID-1, R-ID-2, R-ID-3) and the return_reason enum.
--- The C side is src/declaration_id.c and src/code4.c; docs/types.md is the reference.
+-- The C side is src/types/declaration_id.c and src/types/code4.c; docs/types.md is the reference.
 
 
 -- ---------------------------------------------------------------------------

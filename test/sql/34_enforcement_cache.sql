@@ -1,5 +1,5 @@
 -- Write-time enforcement, part 5: trigger timing and the per-backend cache of
--- attached checks (src/trigger.c, docs/enforcement.md).  A check that only
+-- attached checks (src/enforce/trigger.c, docs/enforcement.md).  A check that only
 -- reads the row fires AFTER it is written, so that COPY keeps inserting in
 -- batches; a rejected row must still leave nothing behind, and UPDATE must
 -- be checked on the new row.  What a check resolved is kept for the life of

@@ -6,7 +6,7 @@
  * Plain C on DateADT (days since 2000-01-01) with its own civil-calendar
  * conversion, so nothing here needs a running server.
  */
-#include "rules.h"
+#include "rules/rules.h"
 
 #include "datatype/timestamp.h"
 

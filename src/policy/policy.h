@@ -14,7 +14,7 @@
 #define CBRETURN_POLICY_H
 
 #include "cbreturn.h"
-#include "rules.h"
+#include "rules/rules.h"
 #include "nodes/pg_list.h"
 #include "utils/date.h"
 #include "utils/numeric.h"

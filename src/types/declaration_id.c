@@ -4,7 +4,7 @@
  *		declaration list numbers (R-ID-1), packed into 8 bytes passed by value.
  *
  * Comparison, hashing and sorting are the int8 functions bound in SQL (see
- * src/sql/10_types.sql), which is correct because the packing preserves the
+ * sql/10_types.sql), which is correct because the packing preserves the
  * order of the canonical text (cbreturn.h).  This file holds only I/O and the
  * accessors.
  */

@@ -5,7 +5,7 @@
  *		helpers for error reports.
  *
  * The metadata of a check lives in cbreturn.attached_check and
- * cbreturn.attached_column (src/sql/50_enforcement.sql).  A trigger reads it
+ * cbreturn.attached_column (sql/50_enforcement.sql).  A trigger reads it
  * on the first row it checks and keeps what it resolved in a backend-lifetime
  * cache (trigger.c; trigger_quantity.c for the quantity check), invalidated
  * when the tables or the metadata change, so the per-row work is attribute
@@ -15,7 +15,7 @@
 #ifndef CBRETURN_TRIGGER_H
 #define CBRETURN_TRIGGER_H
 
-#include "rules.h"
+#include "rules/rules.h"
 
 #include "access/tupdesc.h"
 #include "commands/trigger.h"

@@ -9,8 +9,8 @@
  * back generated columns, index expressions and CHECK constraints; the
  * table-backed ones are STABLE and read the per-backend policy cache.
  */
-#include "policy.h"
-#include "rules.h"
+#include "policy/policy.h"
+#include "rules/rules.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"

@@ -1,5 +1,5 @@
 -- Write-time enforcement, part 6: the per-backend cache of the quantity
--- check and of the declared-line guard (R-EX-3, R-IM-2; src/trigger_quantity.c,
+-- check and of the declared-line guard (R-EX-3, R-IM-2; src/enforce/quantity.c,
 -- docs/enforcement.md).  What they resolved and the statements they prepared
 -- are kept for the life of the backend; every change they depend on must
 -- reach them, in this session too, whichever role writes.

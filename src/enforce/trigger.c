@@ -5,7 +5,7 @@
  *		the status check (rules section 6), as row triggers in C.
  *
  * A DBA attaches them with the cbreturn.attach_* functions, naming the
- * table's own columns (src/sql/50_enforcement.sql, docs/enforcement.md).
+ * table's own columns (sql/50_enforcement.sql, docs/enforcement.md).
  * What a check resolved from the metadata tables (column numbers, types,
  * input and output functions) is kept for the life of the backend in a
  * cache keyed by table and check kind (below), so neither a row nor a
@@ -25,8 +25,8 @@
  * BEFORE (it compares the old and new row and is not on a bulk-load path).
  * The quantity check (R-EX-3, R-IM-2) is in trigger_quantity.c.
  */
-#include "trigger.h"
-#include "policy.h"
+#include "enforce/trigger.h"
+#include "policy/policy.h"
 
 #include "access/htup_details.h"
 #include "access/relation.h"

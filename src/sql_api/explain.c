@@ -9,8 +9,8 @@
  * policy.c) with a step list attached, so explanation and decision cannot
  * drift apart.
  */
-#include "policy.h"
-#include "rules.h"
+#include "policy/policy.h"
+#include "rules/rules.h"
 
 #include "funcapi.h"
 #include "utils/builtins.h"

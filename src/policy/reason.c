@@ -7,7 +7,7 @@
  * extension may be dropped and created again in the same session), so the
  * per-row cost is three integer comparisons.
  */
-#include "rules.h"
+#include "rules/rules.h"
 
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"

@@ -32,8 +32,8 @@
  * with the same invalidation design as the other checks (trigger.c); see
  * "The backend-lifetime cache" below.
  */
-#include "trigger.h"
-#include "policy.h"
+#include "enforce/trigger.h"
+#include "policy/policy.h"
 
 #include "access/htup_details.h"
 #include "access/table.h"
