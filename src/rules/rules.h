@@ -64,7 +64,20 @@ extern bool cbr_reason_from_remarks(const char *remarks, int len, CbrReason *rea
 extern CbrReason cbr_reason_from_oid(Oid enumval);
 extern Oid	cbr_reason_to_oid(CbrReason reason);
 
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn(), written after the
+ * declarator, by pg_noreturn, written before the declaration (c.h); older
+ * majors have only the former.  The same attribute for both:
+ */
+#ifndef pg_noreturn
+#if defined(__GNUC__) || defined(__SUNPRO_C)
+#define pg_noreturn __attribute__((noreturn))
+#else
+#define pg_noreturn
+#endif
+#endif
+
 /* Raise the error for a date that cannot start or end a period (22008). */
-extern void cbr_report_date_out_of_range(const char *what, DateADT d) pg_attribute_noreturn();
+pg_noreturn extern void cbr_report_date_out_of_range(const char *what, DateADT d);
 
 #endif							/* CBRETURN_RULES_H */
