@@ -50,7 +50,7 @@ SELECT cbreturn.attach_export_return_checks('"ERP 6"."Filled"', exported_on => '
                                             remarks => 'Memo', fill_remarks => true);
 -- The trigger definitions attach wrote: quoted names, NULL for a role not attached.
 SELECT tgrelid::regclass AS "table", pg_get_triggerdef(oid) AS definition
-  FROM pg_trigger WHERE tgrelid::regclass::text LIKE '"ERP 6".%' ORDER BY 1::text;
+  FROM pg_trigger WHERE tgrelid::regclass::text LIKE '"ERP 6".%' ORDER BY tgrelid::regclass::text COLLATE "C", tgname;
 
 -- The cases: every rule, every boundary of the other enforcement tests.
 CREATE TEMP TABLE cases (n int, exported date, reason text, returned date, remarks text,
@@ -257,7 +257,7 @@ SELECT cbreturn.attach_import_return_checks('"ERP 6"."Imp"', released_on => 'Rel
 SELECT cbreturn.attach_import_return_checks('"ERP 6"."ImpApplied"', released_on => 'Released',
                                             applied_on => 'applied');
 SELECT tgrelid::regclass AS "table", pg_get_triggerdef(oid) AS definition
-  FROM pg_trigger WHERE tgrelid IN ('"ERP 6"."Imp"'::regclass, '"ERP 6"."ImpApplied"'::regclass) ORDER BY 1::text;
+  FROM pg_trigger WHERE tgrelid IN ('"ERP 6"."Imp"'::regclass, '"ERP 6"."ImpApplied"'::regclass) ORDER BY tgrelid::regclass::text COLLATE "C", tgname;
 CREATE TEMP TABLE icases (n int, released date, applied date, arrived date, note text);
 INSERT INTO icases VALUES
     (1, '2026-01-31', '2026-03-02', '2026-03-17', 'both on their deadline (30, 45 days)'),
