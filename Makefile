@@ -4,6 +4,8 @@
 #   make test                    every test suite, on a throwaway cluster
 #   make demo                    the demo, on a throwaway cluster
 #   make bench                   the benchmark, on a throwaway cluster
+#   make test-matrix             make test on PostgreSQL 17 and 18, and pg_upgrade from
+#                                15 to 17, each in a Debian root of its own (docs/testing.md)
 
 EXTENSION    = cbreturn
 EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" cbreturn.control)
@@ -43,7 +45,7 @@ $(INSTALL_SQL): $(sort $(wildcard sql/*.sql)) cbreturn.control
 isolation-outdir:
 	@mkdir -p test/isolation/output_iso
 
-.PHONY: test demo bench deps
+.PHONY: test demo bench deps test-matrix
 # The two commands of the README.  Each installs what it needs (as root), builds,
 # starts a throwaway cluster on a unix socket and removes it whatever happens.
 test:
@@ -54,3 +56,6 @@ bench:
 	test/run bench
 deps:
 	test/run deps
+# Not part of `make test`: debootstraps (and keeps) a root per major; root only.
+test-matrix:
+	test/matrix
