@@ -4,7 +4,7 @@
 # non-zero on failure.  Checks are scripts because they need more than one
 # session or a client program (pg_dump, pgbench).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 failed=0
 for check in test/checks/*.sh; do
     [ -e "$check" ] || continue
