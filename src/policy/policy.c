@@ -19,8 +19,6 @@
  * so a dropped and re-created extension is read afresh.
  */
 #include "policy/policy.h"
-#include "enforce/trigger.h"
-#include "rules/rules.h"
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -75,24 +73,6 @@ policy_relcache_callback(Datum arg, Oid relid)
 	}
 }
 
-/* ISO text of a date whatever DateStyle says, for explain output and messages. */
-char *
-cbr_date_iso(DateADT d)
-{
-	int			y;
-	int			m;
-	int			dd;
-
-	if (DATE_IS_NOBEGIN(d))
-		return pstrdup("-infinity");
-	if (DATE_IS_NOEND(d))
-		return pstrdup("infinity");
-	j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
-	if (y <= 0)
-		return psprintf("%04d-%02d-%02d BC", 1 - y, m, dd);
-	return psprintf("%04d-%02d-%02d", y, m, dd);
-}
-
 static void
 policy_data_error(const char *table, const char *fmt, const char *arg)
 {
@@ -132,6 +112,7 @@ load_districts(CbrPolicy *p, MemoryContext cxt)
 	uint64		i;
 
 	run_query("SELECT code, cross_return_pilot_from, name_en FROM cbreturn.districts");
+	p->earliest_pilot_from = DATEVAL_NOEND;
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
@@ -147,6 +128,8 @@ load_districts(CbrPolicy *p, MemoryContext cxt)
 		p->district_known[n] = true;
 		p->district_pilot[n] = !isnull;
 		p->district_pilot_from[n] = isnull ? DATEVAL_NOEND : DatumGetDateADT(pilot);
+		if (!isnull && p->district_pilot_from[n] < p->earliest_pilot_from)
+			p->earliest_pilot_from = p->district_pilot_from[n];
 		p->district_name[n] = MemoryContextStrdup(cxt,
 												  SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3));
 	}
@@ -217,7 +200,7 @@ load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 	uint64		i;
 
 	run_query("SELECT announcement, extends, declared_from, declared_to, months, "
-			  "supervision_codes, confidence FROM cbreturn.tax_policy_periods "
+			  "supervision_codes FROM cbreturn.tax_policy_periods "
 			  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\"");
 	p->ntax_periods = (int) SPI_processed;
 	p->tax_periods = MemoryContextAllocZero(cxt, sizeof(CbrTaxPeriod) * (SPI_processed + 1));
@@ -255,7 +238,6 @@ load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 		for (j = 0; j < n; j++)
 			if (!nulls[j])
 				t->codes[t->ncodes++] = DatumGetInt16(elems[j]);
-		t->confidence = DatumGetChar(get_datum(i, 7, &isnull));
 	}
 }
 
@@ -359,238 +341,12 @@ policy_load(void)
 	}
 }
 
-/*
- * Push the snapshot that reading cbreturn's own tables into a backend cache
- * wants: the latest one (as catalog caches use), so that what is built now
- * stays right for later statements.  In a parallel worker the snapshot
- * cannot change; there the transaction snapshot is pushed only if none is
- * active.  Returns whether a snapshot was pushed (pop it when done).
- */
-bool
-cbr_push_latest_snapshot(void)
-{
-	if (!IsInParallelMode())
-	{
-		PushActiveSnapshot(GetLatestSnapshot());
-		return true;
-	}
-	if (!ActiveSnapshotSet())
-	{
-		PushActiveSnapshot(GetTransactionSnapshot());
-		return true;
-	}
-	return false;
-}
-
 const CbrPolicy *
 cbr_policy(void)
 {
 	if (unlikely(!policy_valid))
 		policy_load();
 	return policy;
-}
-
-/* Append one explain step (see policy.h). */
-void
-cbr_step_add(List **steps, const char *rule_id, bool passed, const char *basis,
-			 const char *fmt,...)
-{
-	CbrStep    *s;
-	StringInfoData buf;
-
-	if (steps == NULL)
-		return;
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
-	s = palloc(sizeof(CbrStep));
-	s->rule_id = rule_id;
-	s->passed = passed;
-	s->seen = buf.data;
-	s->basis = basis;
-	*steps = lappend(*steps, s);
-}
-
-void
-cbr_check_district_known(const CbrPolicy *p, int16 office, const char *what)
-{
-	if (office < 0 || office >= CBR_CODE4_COUNT || !p->district_known[office / 100])
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_UNKNOWN_CODE),
-				 errmsg("customs district %02d of %s %04d is not in cbreturn.districts",
-						office / 100, what, office),
-				 errdetail("The first two digits of a customs code name its district (R-ID-2)."),
-				 errhint("Correct the customs code, or add the district to cbreturn.districts (docs/policy.md).")));
-}
-
-void
-cbr_check_supervision_code_known(const CbrPolicy *p, int16 code)
-{
-	if (code < 0 || code >= CBR_CODE4_COUNT || !p->code_known[code])
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_UNKNOWN_CODE),
-				 errmsg("supervision code %04d is not in cbreturn.supervision_codes", code),
-				 errdetail("The rules know the supervision codes listed in cbreturn.supervision_codes (R-ID-3)."),
-				 errhint("Correct the code, or add it to cbreturn.supervision_codes (docs/policy.md).")));
-}
-
-#define BASIS_EX5 "GACC 2024 No. 167 (pilot); GACC announcement of nationwide cross-customs returns from 2026-04-01"
-
-/*
- * R-EX-5 (GACC 2024 No. 167 and the nationwide announcement, seeds 000-002).
- * The semantics are spelled out in policy.h and docs/rules.md.
- */
-bool
-cbr_cross_customs_decide(int16 supervision_code, int16 export_office,
-						 int16 return_office, DateADT returned_on, List **steps)
-{
-	const CbrPolicy *p = cbr_policy();
-	int			ed;
-	int			rd;
-	bool		return_pilot;
-	bool		export_pilot;
-	bool		ok;
-
-	if (DATE_NOT_FINITE(returned_on))
-		cbr_report_date_out_of_range("returned_on", returned_on);
-	cbr_check_district_known(p, export_office, "export office");
-	cbr_check_district_known(p, return_office, "return office");
-	cbr_check_supervision_code_known(p, supervision_code);
-	ed = export_office / 100;
-	rd = return_office / 100;
-	cbr_step(steps, "R-ID-2", true, "GACC customs code list",
-			 "export office %04d is in district %02d (%s); return office %04d is in district %02d (%s)",
-			 export_office, ed, p->district_name[ed], return_office, rd, p->district_name[rd]);
-
-	/* Returning to the district that cleared the export was always allowed. */
-	if (ed == rd)
-	{
-		cbr_step(steps, "R-EX-5", true, BASIS_EX5,
-				 "same district %02d: a return within the original district is always allowed (any supervision code)",
-				 ed);
-		return true;
-	}
-
-	/* Only retail exports (9610) may cross districts. */
-	ok = supervision_code == CBR_CODE_9610;
-	cbr_step(steps, "R-EX-5", ok, BASIS_EX5,
-			 "supervision code %04d, districts %02d -> %02d: cross-customs returns apply to 9610 only",
-			 supervision_code, ed, rd);
-	if (!ok)
-		return false;
-
-	if (returned_on >= p->nationwide_from)
-	{
-		cbr_step(steps, "R-EX-5", true, BASIS_EX5,
-				 "returned on %s, on or after the nationwide date %s (rule parameter cross_customs_nationwide_from)",
-				 cbr_date_iso(returned_on), cbr_date_iso(p->nationwide_from));
-		return true;
-	}
-	cbr_step(steps, "R-EX-5", false, BASIS_EX5,
-			 "returned on %s, before the nationwide date %s: only the pilot can allow it",
-			 cbr_date_iso(returned_on), cbr_date_iso(p->nationwide_from));
-
-	return_pilot = p->district_pilot[rd] && p->district_pilot_from[rd] <= returned_on;
-	export_pilot = p->district_pilot[ed] && p->district_pilot_from[ed] <= returned_on;
-	ok = return_pilot && (export_pilot || !p->pilot_both_districts);
-	cbr_step(steps, "R-EX-5", ok, "GACC 2024 No. 167",
-			 "pilot on %s: return district %02d %s, export district %02d %s; %s",
-			 cbr_date_iso(returned_on),
-			 rd, !p->district_pilot[rd] ? "is not a pilot district" :
-			 psprintf("pilot from %s", cbr_date_iso(p->district_pilot_from[rd])),
-			 ed, !p->district_pilot[ed] ? "is not a pilot district" :
-			 psprintf("pilot from %s", cbr_date_iso(p->district_pilot_from[ed])),
-			 p->pilot_both_districts ? "both must be in the pilot (cross_customs_pilot_both_districts)"
-			 : "the return district must be in the pilot (cross_customs_pilot_both_districts is false)");
-	return ok;
-}
-
-bool
-cbr_cross_customs_allowed(int16 supervision_code, int16 export_office,
-						  int16 return_office, DateADT returned_on)
-{
-	return cbr_cross_customs_decide(supervision_code, export_office, return_office,
-									returned_on, NULL);
-}
-
-/*
- * R-TX-1: the period covering an export of code declared on d.  Periods may
- * overlap (2023 No. 34 extends 2023 No. 4); the one that starts last, then
- * ends last, is the basis named, as the most recent announcement.
- */
-const CbrTaxPeriod *
-cbr_tax_period_for(const CbrPolicy *p, int16 code, DateADT d)
-{
-	int			i;
-
-	for (i = p->ntax_periods - 1; i >= 0; i--)
-	{
-		const CbrTaxPeriod *t = &p->tax_periods[i];
-		int			j;
-
-		if (d < t->declared_from || d > t->declared_to)
-			continue;
-		for (j = 0; j < t->ncodes; j++)
-			if (t->codes[j] == code)
-				return t;
-	}
-	return NULL;
-}
-
-/*
- * R-P-2 (Civil Code art. 203): a rest day is a listed holiday, or a Saturday
- * or Sunday not listed as a make-up working day (when the rule parameter
- * holiday_weekends_are_rest_days is true).
- */
-bool
-cbr_is_rest_day(const CbrPolicy *p, DateADT d)
-{
-	int			lo = 0;
-	int			hi = p->nholidays - 1;
-	int			wd;
-
-	while (lo <= hi)
-	{
-		int			mid = lo + (hi - lo) / 2;
-
-		if (p->holidays[mid].day == d)
-			return !p->holidays[mid].working_day;
-		if (p->holidays[mid].day < d)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	if (!p->weekends_rest)
-		return false;
-	wd = j2day(d + POSTGRES_EPOCH_JDATE);
-	return wd == 0 || wd == 6;
-}
-
-DateADT
-cbr_next_working_day(const CbrPolicy *p, DateADT d)
-{
-	int			steps = 0;
-
-	while (cbr_is_rest_day(p, d))
-	{
-		DateADT		next;
-
-		/* every listed day is passed at most once, and weekends come in twos */
-		if (++steps > p->nholidays + 3 || !cbr_add_days(d, 1, &next))
-			cbr_report_date_out_of_range("deadline", d);
-		d = next;
-	}
-	return d;
 }
 
 /*

@@ -7,7 +7,7 @@
  * extension may be dropped and created again in the same session), so the
  * per-row cost is three integer comparisons.
  */
-#include "rules/rules.h"
+#include "policy/policy.h"
 
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
@@ -15,10 +15,6 @@
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/syscache.h"
-
-static const char *const reason_labels[CBR_REASON_COUNT] = {
-	"unsold", "consumer_return", "quality_or_spec"
-};
 
 static Oid	reason_oids[CBR_REASON_COUNT];
 static bool reason_oids_valid = false;
@@ -51,10 +47,10 @@ reason_cache_load(void)
 	{
 		reason_oids[i] = GetSysCacheOid2(ENUMTYPOIDNAME, Anum_pg_enum_oid,
 										 ObjectIdGetDatum(typoid),
-										 CStringGetDatum(reason_labels[i]));
+										 CStringGetDatum(cbr_reason_label((CbrReason) i)));
 		if (!OidIsValid(reason_oids[i]))
 			elog(ERROR, "label \"%s\" of cbreturn.return_reason does not exist",
-				 reason_labels[i]);
+				 cbr_reason_label((CbrReason) i));
 	}
 	reason_oids_valid = true;
 }
@@ -81,19 +77,3 @@ cbr_reason_to_oid(CbrReason reason)
 	return reason_oids[reason];
 }
 
-void
-cbr_report_date_out_of_range(const char *what, DateADT d)
-{
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s must be a finite date", what),
-				 errdetail("The value given is %s.",
-						   DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity"),
-				 errhint("Deadlines are counted from a calendar day (R-P-1).")));
-	ereport(ERROR,
-			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-			 errmsg("deadline counted from %s is out of range for type date", what),
-			 errdetail("The %s is %s.", what,
-					   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d))))));
-}

@@ -120,6 +120,17 @@ cbr_export_window_months(CbrReason reason)
 /* R-EX-2 (seed 002, "Key considerations for export returns" III). */
 static const char *const remark_codes[CBR_REASON_COUNT] = {"ZXTY", "THTY", "PGTY"};
 
+/* The labels of cbreturn.return_reason, in enum order. */
+static const char *const reason_labels[CBR_REASON_COUNT] = {
+	"unsold", "consumer_return", "quality_or_spec"
+};
+
+const char *
+cbr_reason_label(CbrReason reason)
+{
+	return reason_labels[reason];
+}
+
 const char *
 cbr_remark_code(CbrReason reason)
 {
@@ -132,23 +143,39 @@ is_ascii_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+/* ASCII white space, or the ideographic space U+3000 (E3 80 80): its length. */
+static inline int
+blank_length(const unsigned char *p, const unsigned char *end)
+{
+	if (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		return 1;
+	if (end - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+bool
+cbr_remarks_blank(const char *remarks, int len)
+{
+	const unsigned char *p = (const unsigned char *) remarks;
+	const unsigned char *end = p + len;
+	int			n;
+
+	while ((n = blank_length(p, end)) > 0)
+		p += n;
+	return p == end;
+}
+
 bool
 cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
 {
 	const unsigned char *p = (const unsigned char *) remarks;
 	const unsigned char *end = p + len;
 	int			r;
+	int			n;
 
-	/* skip ASCII white space and the ideographic space U+3000 (E3 80 80) */
-	for (;;)
-	{
-		if (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
-			p++;
-		else if (end - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-			p += 3;
-		else
-			break;
-	}
+	while ((n = blank_length(p, end)) > 0)
+		p += n;
 	if (end - p < 4)
 		return false;
 	if (end - p > 4 && is_ascii_alnum(p[4]))
