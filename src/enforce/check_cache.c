@@ -59,19 +59,14 @@ typedef struct CheckCacheKey
 typedef struct CheckCacheEntry
 {
 	CheckCacheKey key;			/* hash key: must be first */
-	bool		valid;			/* false: rebuild before use */
+	CbrCache	cache;			/* the build of the config (src/policy/cache.c) */
 	void	   *config;			/* ExportCache, ImportCache or StatusCache */
-	MemoryContext cxt;			/* holds *config */
-	MemoryContext previous_cxt; /* the config before, freed at the next build */
 } CheckCacheEntry;
 
 static HTAB *check_cache = NULL;
 
 /* cbreturn.attached_check and attached_column as of the last build */
 static Oid	metadata_relids[2] = {InvalidOid, InvalidOid};
-
-/* bumped by every invalidation that touches an entry: a build compares it */
-static uint64 check_cache_inval_count = 0;
 
 /* an entry was invalidated: look for entries of dropped tables at the next build */
 static bool check_cache_sweep_pending = false;
@@ -84,8 +79,7 @@ check_cache_invalidate_all(void)
 
 	hash_seq_init(&status, check_cache);
 	while ((e = (CheckCacheEntry *) hash_seq_search(&status)) != NULL)
-		e->valid = false;
-	check_cache_inval_count++;
+		cbr_cache_invalidate(&e->cache);
 	check_cache_sweep_pending = true;
 }
 
@@ -114,15 +108,12 @@ check_cache_relcache_callback(Datum arg, Oid relid)
 		e = (CheckCacheEntry *) hash_search(check_cache, &key, HASH_FIND, NULL);
 		if (e != NULL)
 		{
-			e->valid = false;
+			cbr_cache_invalidate(&e->cache);
 			hit = true;
 		}
 	}
 	if (hit)
-	{
-		check_cache_inval_count++;
 		check_cache_sweep_pending = true;
-	}
 }
 
 /* Remove the invalidated entries whose table no longer exists (issue 9 item 13). */
@@ -136,73 +127,49 @@ check_cache_sweep(void)
 	hash_seq_init(&status, check_cache);
 	while ((e = (CheckCacheEntry *) hash_seq_search(&status)) != NULL)
 	{
-		if (e->valid || SearchSysCacheExists1(RELOID, ObjectIdGetDatum(e->key.relid)))
+		if (e->cache.valid || SearchSysCacheExists1(RELOID, ObjectIdGetDatum(e->key.relid)))
 			continue;
-		if (e->cxt != NULL)
-			MemoryContextDelete(e->cxt);
-		if (e->previous_cxt != NULL)
-			MemoryContextDelete(e->previous_cxt);
+		cbr_cache_forget(&e->cache);
 		/* removing the entry just returned is allowed during a scan */
 		(void) hash_search(check_cache, &e->key, HASH_REMOVE, NULL);
 	}
 }
 
+/* Lock the metadata tables (which takes in pending invalidations). */
+static void
+check_cache_lock_metadata(void)
+{
+	Oid			nsp = get_namespace_oid("cbreturn", false);
+
+	metadata_relids[0] = get_relname_relid("attached_check", nsp);
+	metadata_relids[1] = get_relname_relid("attached_column", nsp);
+	if (!OidIsValid(metadata_relids[0]) || !OidIsValid(metadata_relids[1]))
+		elog(ERROR, "the metadata tables of cbreturn do not exist");
+	LockRelationOid(metadata_relids[0], AccessShareLock);
+	LockRelationOid(metadata_relids[1], AccessShareLock);
+}
+
 /*
- * Build the config of entry e from the metadata tables.  The metadata
- * tables are locked (which takes in pending invalidations) and the
- * invalidation counter noted before the snapshot is taken, so a change
- * committed after the snapshot arrives as an invalidation later, and one
- * that arrives while we read makes us read again.  The latest snapshot (as
- * catalog caches use, and as the trigger list of the table is read) rather
- * than the statement's keeps a config built now right for later statements.
- * The config is built in a context under the caller's until it is complete,
- * so an error frees it with the statement.
+ * Build the config of entry e from the metadata tables, by the protocol of
+ * src/policy/cache.c (the latest snapshot, as the trigger list of the table
+ * is read, keeps a config built now right for later statements).
  */
 static void
 check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
 {
-	int			attempt;
+	CbrCacheBuild b = {0};
+	CbrCheckMeta meta;
+	void	   *config;
 
-	for (attempt = 0;; attempt++)
+	do
 	{
-		Oid			nsp = get_namespace_oid("cbreturn", false);
-		uint64		count;
-		MemoryContext cxt;
-		CbrCheckMeta meta;
-		void	   *config;
-		bool		pushed = false;
-
-		metadata_relids[0] = get_relname_relid("attached_check", nsp);
-		metadata_relids[1] = get_relname_relid("attached_column", nsp);
-		if (!OidIsValid(metadata_relids[0]) || !OidIsValid(metadata_relids[1]))
-			elog(ERROR, "the metadata tables of cbreturn do not exist");
-		LockRelationOid(metadata_relids[0], AccessShareLock);
-		LockRelationOid(metadata_relids[1], AccessShareLock);
-		count = check_cache_inval_count;
-
-		cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn attached check",
-									ALLOCSET_SMALL_SIZES);
-		pushed = cbr_push_latest_snapshot();
-		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, cxt);
-		if (pushed)
-			PopActiveSnapshot();
-		config = build(&meta, rel, cxt);
-
-		if (count != check_cache_inval_count && attempt < 3)
-		{
-			MemoryContextDelete(cxt);	/* changed while we read: read again */
-			continue;
-		}
-		MemoryContextSetParent(cxt, CacheMemoryContext);
-		if (e->previous_cxt != NULL)
-			MemoryContextDelete(e->previous_cxt);
-		/* keep the last config one build longer: a caller may still hold it */
-		e->previous_cxt = e->cxt;
-		e->cxt = cxt;
-		e->config = config;
-		e->valid = true;
-		return;
-	}
+		check_cache_lock_metadata();
+		cbr_cache_build_begin(&b, &e->cache, "cbreturn attached check");
+		cbr_cache_build_read(&b);
+		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
+		config = build(&meta, rel, b.cxt);
+	} while (!cbr_cache_build_end(&b));
+	e->config = config;
 }
 
 /*
@@ -238,12 +205,10 @@ check_cache_entry(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
 	e = (CheckCacheEntry *) hash_search(check_cache, &key, HASH_ENTER, &found);
 	if (!found)
 	{
-		e->valid = false;
+		memset(&e->cache, 0, sizeof(e->cache));
 		e->config = NULL;
-		e->cxt = NULL;
-		e->previous_cxt = NULL;
 	}
-	if (!e->valid)
+	if (!e->cache.valid)
 		check_cache_build(e, rel, build);
 	return e;
 }
@@ -258,7 +223,7 @@ cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CbrCh
 {
 	CheckCacheEntry *e = (CheckCacheEntry *) fcinfo->flinfo->fn_extra;
 
-	if (likely(e != NULL && e->valid && e->key.relid == RelationGetRelid(rel)))
+	if (likely(e != NULL && e->cache.valid && e->key.relid == RelationGetRelid(rel)))
 		return e->config;
 	e = check_cache_entry(rel, kind, build);
 	fcinfo->flinfo->fn_extra = e;
@@ -386,7 +351,7 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table argument of %s must not be NULL", funcname)));
 	relid = PG_GETARG_OID(0);
-	if (likely(st != NULL && st->relid == relid && st->entry->valid &&
+	if (likely(st != NULL && st->relid == relid && st->entry->cache.valid &&
 			   st->entry->key.relid == relid &&
 			   st->entry->config == st->verified))
 		return st->verified;

@@ -1,22 +1,130 @@
 /*
  * cache.c
- *		What every backend cache of cbreturn shares (the policy snapshot,
- *		policy.c; the enum bridge, reason.c; the configurations of attached
- *		checks, src/enforce/check_cache.c): the snapshot a cache is built
- *		under, and the protocol of the statement triggers that invalidate
- *		them when a cbreturn table changes.
+ *		The one cache protocol of cbreturn's backend caches: the policy
+ *		snapshot (policy.c) and the configurations of attached checks
+ *		(src/enforce/check_cache.c) build, invalidate and retire through it,
+ *		and the enum bridge (reason.c) invalidates through it.  Also the
+ *		protocol of the statement triggers that invalidate them when a
+ *		cbreturn table changes.
  *
- * The protocol every cache follows: build under the latest snapshot (as
- * catalog caches do, so what is built now stays right for later
- * statements), after taking a lock on the tables read and noting the
- * invalidation counter, and build again if an invalidation arrived while
- * reading; invalidate on relcache or syscache events; keep a replaced build
- * until the next one (a caller may still hold it), then free it.
+ * The protocol:
+ *	 - build: the caller locks the tables it reads, then
+ *	   cbr_cache_build_begin() notes the invalidation counter and gives a
+ *	   fresh memory context under the caller's (so an error frees it with the
+ *	   statement); cbr_cache_build_read() pushes the latest snapshot (as
+ *	   catalog caches do, so what is built now stays right for later
+ *	   statements); cbr_cache_build_end() pops it and, if an invalidation
+ *	   arrived meanwhile, asks the caller to read again (a change committed
+ *	   after the snapshot always arrives as an invalidation later);
+ *	 - invalidate: a relcache or syscache callback calls
+ *	   cbr_cache_invalidate(), which marks the build stale;
+ *	 - retire: a replaced build stays readable until the end of the
+ *	   transaction (a caller may still hold a pointer into it), then its
+ *	   memory is freed.
  */
 #include "policy/policy.h"
 
 #include "access/xact.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
+
+/* Replaced builds, freed at the end of the transaction. */
+static MemoryContext retired_cxt = NULL;
+
+static void
+cbr_cache_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_PREPARE:
+			if (retired_cxt != NULL)
+				MemoryContextDeleteChildren(retired_cxt);
+			break;
+		default:
+			break;
+	}
+}
+
+/* Start (or restart) a build; the caller has locked the tables it reads. */
+void
+cbr_cache_build_begin(CbrCacheBuild *b, CbrCache *cache, const char *name)
+{
+	if (b->cache != cache)
+	{
+		b->cache = cache;
+		b->attempt = 0;
+	}
+	b->name = name;
+	b->count = cache->inval_count;
+	b->pushed = false;
+	/* name is a string constant of the caller's, as a context name must be */
+	b->cxt = AllocSetContextCreateInternal(CurrentMemoryContext, name, ALLOCSET_SMALL_SIZES);
+}
+
+/* Read the tables from here on under the latest snapshot. */
+void
+cbr_cache_build_read(CbrCacheBuild *b)
+{
+	b->pushed = cbr_push_latest_snapshot();
+}
+
+/*
+ * Finish a build: false when an invalidation arrived while reading (the
+ * caller reads again, a few times at most); true when the build is
+ * installed as the cache's current one, the one before retired.
+ */
+bool
+cbr_cache_build_end(CbrCacheBuild *b)
+{
+	CbrCache   *cache = b->cache;
+
+	if (b->pushed)
+		PopActiveSnapshot();
+	b->pushed = false;
+	if (b->count != cache->inval_count && b->attempt++ < 3)
+	{
+		MemoryContextDelete(b->cxt);
+		b->cxt = NULL;
+		return false;
+	}
+	if (retired_cxt == NULL)
+	{
+		retired_cxt = AllocSetContextCreate(CacheMemoryContext, "cbreturn retired builds",
+											ALLOCSET_SMALL_SIZES);
+		RegisterXactCallback(cbr_cache_xact_callback, NULL);
+	}
+	if (cache->cxt != NULL)
+		MemoryContextSetParent(cache->cxt, retired_cxt);
+	MemoryContextSetParent(b->cxt, CacheMemoryContext);
+	cache->cxt = b->cxt;
+	cache->valid = true;
+	b->cache = NULL;
+	return true;
+}
+
+void
+cbr_cache_invalidate(CbrCache *cache)
+{
+	cache->valid = false;
+	cache->inval_count++;
+}
+
+/*
+ * Free the current build now: what it was built from is gone (a dropped
+ * table), so no statement can still be reading it.
+ */
+void
+cbr_cache_forget(CbrCache *cache)
+{
+	if (cache->cxt != NULL)
+		MemoryContextDelete(cache->cxt);
+	cache->cxt = NULL;
+	cache->valid = false;
+}
 
 /*
  * Push the latest snapshot.  In a parallel worker the snapshot cannot

@@ -1,8 +1,10 @@
 /*
  * policy.c
- *		The per-backend cache of the policy tables and the rules decided
- *		from it: cross-customs returns (R-EX-5), tax policy periods (R-TX-1),
- *		holidays (R-P-2).
+ *		The per-backend snapshot of the policy tables (CbrPolicy, the read-only
+ *		struct the decision layer of src/rules/ decides from): districts and
+ *		pilot dates (R-ID-2, R-EX-5), supervision codes (R-ID-3), rule
+ *		parameters, tax policy periods (R-TX-1) and holidays (R-P-2).  It is
+ *		built, invalidated and retired by the protocol of cache.c.
  *
  * Why a cache: the rule functions run once per row over millions of rows,
  * and a table lookup per row would cost far more than the rule itself.  The
@@ -41,14 +43,10 @@ static const char *const policy_tables[] = {
 #define POLICY_TABLE_COUNT lengthof(policy_tables)
 
 static Oid	policy_relids[POLICY_TABLE_COUNT];
-static CbrPolicy *policy = NULL;
-static bool policy_valid = false;
+static CbrPolicy *policy = NULL;	/* in policy_cache.cxt */
+static CbrCache policy_cache;
 static uint64 policy_generation = 0;
-static uint64 policy_inval_count = 0;
 static bool policy_callback_registered = false;
-static MemoryContext policy_cxt = NULL;		/* holds *policy */
-static MemoryContext previous_cxt = NULL;	/* the one before, freed next load */
-static MemoryContext loading_cxt = NULL;	/* a load in progress (or failed) */
 
 /* Relcache callback: forget the cache when a policy table changes. */
 static void
@@ -58,16 +56,14 @@ policy_relcache_callback(Datum arg, Oid relid)
 
 	if (relid == InvalidOid)
 	{
-		policy_valid = false;
-		policy_inval_count++;
+		cbr_cache_invalidate(&policy_cache);
 		return;
 	}
 	for (i = 0; i < (int) POLICY_TABLE_COUNT; i++)
 	{
 		if (policy_relids[i] == relid)
 		{
-			policy_valid = false;
-			policy_inval_count++;
+			cbr_cache_invalidate(&policy_cache);
 			return;
 		}
 	}
@@ -258,93 +254,68 @@ load_holidays(CbrPolicy *p, MemoryContext cxt)
 	}
 }
 
+/* Lock the policy tables (which takes in pending invalidations), noting their OIDs. */
+static void
+policy_lock_tables(void)
+{
+	Oid			nsp = get_namespace_oid("cbreturn", true);
+	int			i;
+
+	if (!OidIsValid(nsp))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_SCHEMA),
+				 errmsg("schema cbreturn does not exist"),
+				 errhint("Run CREATE EXTENSION cbreturn.")));
+	for (i = 0; i < (int) POLICY_TABLE_COUNT; i++)
+	{
+		policy_relids[i] = get_relname_relid(policy_tables[i], nsp);
+		if (!OidIsValid(policy_relids[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("policy table cbreturn.%s does not exist", policy_tables[i]),
+					 errhint("Reinstall the extension cbreturn.")));
+		LockRelationOid(policy_relids[i], AccessShareLock);
+	}
+}
+
 /*
- * Read every policy table into a fresh context.  The tables are locked and
- * the invalidation counter noted before the snapshot is taken, so a change
- * committed after the snapshot always arrives as an invalidation later and a
- * change whose invalidation arrives during the read makes us read again.
- * The latest snapshot (as catalog caches use) rather than the query's lets a
- * cache built now stay right for later queries; in parallel mode no new
- * snapshot may be taken, and the query's is used.
+ * Read every policy table into a fresh build, by the protocol of cache.c;
+ * in parallel mode no new snapshot may be taken, and the query's is used.
  */
 static void
 policy_load(void)
 {
-	int			attempt;
+	CbrCacheBuild b = {0};
+	CbrPolicy  *p;
 
 	if (!policy_callback_registered)
 	{
 		CacheRegisterRelcacheCallback(policy_relcache_callback, (Datum) 0);
 		policy_callback_registered = true;
 	}
-
-	for (attempt = 0;; attempt++)
+	do
 	{
-		Oid			nsp;
-		uint64		count;
-		int			i;
-		CbrPolicy  *p;
-		bool		pushed = false;
-
-		if (loading_cxt != NULL)
-		{
-			MemoryContextDelete(loading_cxt);	/* a failed earlier attempt */
-			loading_cxt = NULL;
-		}
-		nsp = get_namespace_oid("cbreturn", true);
-		if (!OidIsValid(nsp))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_SCHEMA),
-					 errmsg("schema cbreturn does not exist"),
-					 errhint("Run CREATE EXTENSION cbreturn.")));
-		for (i = 0; i < (int) POLICY_TABLE_COUNT; i++)
-		{
-			policy_relids[i] = get_relname_relid(policy_tables[i], nsp);
-			if (!OidIsValid(policy_relids[i]))
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_TABLE),
-						 errmsg("policy table cbreturn.%s does not exist", policy_tables[i]),
-						 errhint("Reinstall the extension cbreturn.")));
-			LockRelationOid(policy_relids[i], AccessShareLock);
-		}
-		count = policy_inval_count;
-
-		loading_cxt = AllocSetContextCreate(CacheMemoryContext, "cbreturn policy",
-											ALLOCSET_SMALL_SIZES);
-		p = MemoryContextAllocZero(loading_cxt, sizeof(CbrPolicy));
-
-		pushed = cbr_push_latest_snapshot();
+		policy_lock_tables();
+		cbr_cache_build_begin(&b, &policy_cache, "cbreturn policy");
+		p = MemoryContextAllocZero(b.cxt, sizeof(CbrPolicy));
+		cbr_cache_build_read(&b);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		load_districts(p, loading_cxt);
+		load_districts(p, b.cxt);
 		load_supervision_codes(p);
-		load_rule_parameters(p, loading_cxt);
-		load_tax_periods(p, loading_cxt);
-		load_holidays(p, loading_cxt);
+		load_rule_parameters(p, b.cxt);
+		load_tax_periods(p, b.cxt);
+		load_holidays(p, b.cxt);
 		SPI_finish();
-		if (pushed)
-			PopActiveSnapshot();
-
-		if (count != policy_inval_count && attempt < 3)
-			continue;			/* changed while we read: read again */
-
-		if (previous_cxt != NULL)
-			MemoryContextDelete(previous_cxt);
-		/* keep the last one one load longer: a caller may still hold it */
-		previous_cxt = policy_cxt;
-		policy_cxt = loading_cxt;
-		loading_cxt = NULL;
-		p->generation = ++policy_generation;
-		policy = p;
-		policy_valid = true;
-		return;
-	}
+	} while (!cbr_cache_build_end(&b));
+	p->generation = ++policy_generation;
+	policy = p;
 }
 
 const CbrPolicy *
 cbr_policy(void)
 {
-	if (unlikely(!policy_valid))
+	if (unlikely(!policy_cache.valid))
 		policy_load();
 	return policy;
 }
@@ -362,6 +333,6 @@ cbr_policy_changed(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	/* and this backend at once, so a later call in this same command reloads */
-	policy_valid = false;
+	cbr_cache_invalidate(&policy_cache);
 	return PointerGetDatum(NULL);
 }

@@ -25,6 +25,34 @@
 extern bool cbr_push_latest_snapshot(void);
 
 /*
+ * One cached build (the policy snapshot, one attached check's config): its
+ * memory, whether it is still valid, and a counter every invalidation bumps.
+ */
+typedef struct CbrCache
+{
+	bool		valid;
+	uint64		inval_count;
+	MemoryContext cxt;			/* the current build */
+} CbrCache;
+
+/* A build in progress (see cache.c for the protocol). */
+typedef struct CbrCacheBuild
+{
+	CbrCache   *cache;
+	const char *name;
+	uint64		count;
+	bool		pushed;
+	int			attempt;
+	MemoryContext cxt;			/* allocate the build here */
+} CbrCacheBuild;
+
+extern void cbr_cache_build_begin(CbrCacheBuild *b, CbrCache *cache, const char *name);
+extern void cbr_cache_build_read(CbrCacheBuild *b);
+extern bool cbr_cache_build_end(CbrCacheBuild *b);
+extern void cbr_cache_invalidate(CbrCache *cache);
+extern void cbr_cache_forget(CbrCache *cache);
+
+/*
  * The protocol of the statement triggers that tell the backend caches a
  * cbreturn table changed (policy_changed, _attached_changed): 39P01 on misuse.
  */

@@ -3,9 +3,10 @@
  *		The bridge between the SQL enum cbreturn.return_reason and CbrReason.
  *
  * An enum value is passed as the OID of its pg_enum row.  The three OIDs are
- * looked up once per backend and forgotten when pg_type changes (the
- * extension may be dropped and created again in the same session), so the
- * per-row cost is three integer comparisons.
+ * looked up once per backend (from the syscache, so no snapshot is needed)
+ * and forgotten, through the invalidation of cache.c, when pg_type changes
+ * (the extension may be dropped and created again in the same session), so
+ * the per-row cost is three integer comparisons.
  */
 #include "policy/policy.h"
 
@@ -17,13 +18,13 @@
 #include "utils/syscache.h"
 
 static Oid	reason_oids[CBR_REASON_COUNT];
-static bool reason_oids_valid = false;
+static CbrCache reason_cache;	/* no memory: the OIDs are statics */
 static bool reason_callback_registered = false;
 
 static void
 reason_cache_reset(Datum arg, int cacheid, uint32 hashvalue)
 {
-	reason_oids_valid = false;
+	cbr_cache_invalidate(&reason_cache);
 }
 
 static void
@@ -52,7 +53,7 @@ reason_cache_load(void)
 			elog(ERROR, "label \"%s\" of cbreturn.return_reason does not exist",
 				 cbr_reason_label((CbrReason) i));
 	}
-	reason_oids_valid = true;
+	reason_cache.valid = true;
 }
 
 CbrReason
@@ -60,7 +61,7 @@ cbr_reason_from_oid(Oid enumval)
 {
 	int			i;
 
-	if (!reason_oids_valid)
+	if (!reason_cache.valid)
 		reason_cache_load();
 	for (i = 0; i < CBR_REASON_COUNT; i++)
 		if (reason_oids[i] == enumval)
@@ -72,7 +73,7 @@ cbr_reason_from_oid(Oid enumval)
 Oid
 cbr_reason_to_oid(CbrReason reason)
 {
-	if (!reason_oids_valid)
+	if (!reason_cache.valid)
 		reason_cache_load();
 	return reason_oids[reason];
 }

@@ -37,15 +37,9 @@ CbrOutcome
 cbr_decide_export_window(DateADT exported_on, CbrReason reason, bool has_returned,
 						 DateADT returned_on, CbrWindowVerdict *v)
 {
-	memset(v, 0, sizeof(*v));
-	v->length = cbr_export_window_months(reason);
-	v->bad = CBR_DATE_EXPORTED;
-	v->bad_value = exported_on;
-	if (DATE_NOT_FINITE(exported_on))
-		return v->outcome = CBR_BAD_INFINITE;
-	if (!cbr_add_months(exported_on, v->length, &v->deadline))
-		return v->outcome = CBR_BAD_RANGE;
-	v->has_deadline = true;
+	if (cbr_decide_deadline(exported_on, CBR_DATE_EXPORTED, cbr_export_window_months(reason),
+							true, v) != CBR_PASS)
+		return v->outcome;
 	if (!has_returned)
 		return v->outcome = CBR_PASS;
 	if (cbr_decide_order(CBR_DATE_RETURNED, returned_on, CBR_DATE_EXPORTED, exported_on, v) != CBR_PASS)

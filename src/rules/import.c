@@ -10,16 +10,9 @@
 CbrOutcome
 cbr_decide_import_deadline(DateADT released_on, CbrDateRole which, CbrWindowVerdict *v)
 {
-	memset(v, 0, sizeof(*v));
-	v->length = which == CBR_DATE_APPLIED ? CBR_IMPORT_APPLY_DAYS : CBR_IMPORT_ARRIVAL_DAYS;
-	v->bad = CBR_DATE_RELEASED;
-	v->bad_value = released_on;
-	if (DATE_NOT_FINITE(released_on))
-		return v->outcome = CBR_BAD_INFINITE;
-	if (!cbr_add_days(released_on, v->length, &v->deadline))
-		return v->outcome = CBR_BAD_RANGE;
-	v->has_deadline = true;
-	return v->outcome = CBR_PASS;
+	return cbr_decide_deadline(released_on, CBR_DATE_RELEASED,
+							   which == CBR_DATE_APPLIED ? CBR_IMPORT_APPLY_DAYS : CBR_IMPORT_ARRIVAL_DAYS,
+							   false, v);
 }
 
 /* One of the two dates against its deadline: bad input, late, or on time. */

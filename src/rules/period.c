@@ -202,3 +202,19 @@ cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
 	}
 	return false;
 }
+
+CbrOutcome
+cbr_decide_deadline(DateADT start, CbrDateRole role, int length, bool months, CbrWindowVerdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->length = length;
+	v->bad = role;
+	v->bad_value = start;
+	if (DATE_NOT_FINITE(start))
+		return v->outcome = CBR_BAD_INFINITE;
+	if (!(months ? cbr_add_months(start, length, &v->deadline)
+		  : cbr_add_days(start, length, &v->deadline)))
+		return v->outcome = CBR_BAD_RANGE;
+	v->has_deadline = true;
+	return v->outcome = CBR_PASS;
+}

@@ -197,6 +197,13 @@ typedef struct CbrWindowVerdict
 	int			length;			/* months (R-EX-1) or days (R-IM-1) */
 } CbrWindowVerdict;
 
+/*
+ * R-P-1: the last day of a window of length months (or days) from start,
+ * the date in role; the start of every window verdict.
+ */
+extern CbrOutcome cbr_decide_deadline(DateADT start, CbrDateRole role, int length, bool months,
+									  CbrWindowVerdict *v);
+
 extern CbrOutcome cbr_decide_export_window(DateADT exported_on, CbrReason reason,
 										   bool has_returned, DateADT returned_on,
 										   CbrWindowVerdict *v);
