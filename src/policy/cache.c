@@ -91,6 +91,18 @@ cbr_cache_build_end(CbrCacheBuild *b)
 		b->cxt = NULL;
 		return false;
 	}
+	cbr_cache_install(cache, b->cxt);
+	b->cache = NULL;
+	return true;
+}
+
+/*
+ * Make cxt (complete, under the caller's context) the cache's current
+ * build, valid, and retire the one before until the end of the transaction.
+ */
+void
+cbr_cache_install(CbrCache *cache, MemoryContext cxt)
+{
 	if (retired_cxt == NULL)
 	{
 		retired_cxt = AllocSetContextCreate(CacheMemoryContext, "cbreturn retired builds",
@@ -99,11 +111,9 @@ cbr_cache_build_end(CbrCacheBuild *b)
 	}
 	if (cache->cxt != NULL)
 		MemoryContextSetParent(cache->cxt, retired_cxt);
-	MemoryContextSetParent(b->cxt, CacheMemoryContext);
-	cache->cxt = b->cxt;
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	cache->cxt = cxt;
 	cache->valid = true;
-	b->cache = NULL;
-	return true;
 }
 
 void

@@ -49,6 +49,7 @@ typedef struct CbrCacheBuild
 extern void cbr_cache_build_begin(CbrCacheBuild *b, CbrCache *cache, const char *name);
 extern void cbr_cache_build_read(CbrCacheBuild *b);
 extern bool cbr_cache_build_end(CbrCacheBuild *b);
+extern void cbr_cache_install(CbrCache *cache, MemoryContext cxt);
 extern void cbr_cache_invalidate(CbrCache *cache);
 extern void cbr_cache_forget(CbrCache *cache);
 

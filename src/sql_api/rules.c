@@ -272,17 +272,19 @@ constant_empty_text_array(void)
  * (announcement, or R-TX-6 for quality/specification returns); when relieved,
  * the policy period named as basis, the reason (evidence, R-TX-5) and whether
  * a rebate was claimed (R-TX-3); when not, the set of failed rule ids.  So a
- * backend builds each distinct row once and copies it afterwards, instead of
- * forming a 9-column row with two texts and an array per input row.  The
- * cache follows the policy generation (a policy period's index is part of
- * the key).
+ * backend builds each distinct row once and returns it afterwards as it is,
+ * instead of forming a 9-column row with two texts and an array per input
+ * row.  The cache follows the policy generation (a policy period's index is
+ * part of the key); a replaced set of rows is retired by the protocol of
+ * src/policy/cache.c, so a row handed out stays readable until the end of
+ * the transaction, as long as any query can hold it.
  */
 typedef struct ReliefCache
 {
 	uint64		generation;
 	int			nslots;
 	HeapTupleHeader *slots;
-	MemoryContext cxt;
+	CbrCache	cache;			/* holds slots and the rows */
 } ReliefCache;
 
 static ReliefCache relief_cache;
@@ -305,32 +307,19 @@ relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool rebate
 static HeapTupleHeader *
 relief_cache_slot(const CbrPolicy *p, int key)
 {
-	if (relief_cache.cxt == NULL || relief_cache.generation != p->generation)
+	if (relief_cache.cache.cxt == NULL || relief_cache.generation != p->generation)
 	{
-		if (relief_cache.cxt == NULL)
-			relief_cache.cxt = AllocSetContextCreate(CacheMemoryContext, "cbreturn tax relief rows",
-													 ALLOCSET_SMALL_SIZES);
-		else
-			MemoryContextReset(relief_cache.cxt);
-		relief_cache.generation = p->generation;
+		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn tax relief rows",
+												  ALLOCSET_SMALL_SIZES);
+
 		relief_cache.nslots = 6 + p->ntax_periods * 6 + 32;
-		relief_cache.slots = MemoryContextAllocZero(relief_cache.cxt,
-													sizeof(HeapTupleHeader) * relief_cache.nslots);
+		relief_cache.slots = MemoryContextAllocZero(cxt, sizeof(HeapTupleHeader) * relief_cache.nslots);
+		cbr_cache_install(&relief_cache.cache, cxt);
+		relief_cache.generation = p->generation;
 	}
 	if (key < 0 || key >= relief_cache.nslots)
 		return NULL;
 	return &relief_cache.slots[key];
-}
-
-/* A palloc'd copy of a composite datum (the cache's rows are never handed out). */
-static Datum
-copy_row(HeapTupleHeader row)
-{
-	Size		len = HeapTupleHeaderGetDatumLength(row);
-	HeapTupleHeader copy = (HeapTupleHeader) palloc(len);
-
-	memcpy(copy, row, len);
-	return HeapTupleHeaderGetDatum(copy);
 }
 
 /* A text datum of a compile-time string, built once per backend. */
@@ -448,14 +437,14 @@ export_tax_relief(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	slot = relief_cache_slot(p, relief_key(p, &r, in.reason, in.rebate_claimed));
 	if (slot != NULL && *slot != NULL)
-		return copy_row(*slot);
+		PG_RETURN_DATUM(HeapTupleHeaderGetDatum(*slot));
 	tupdesc = result_tupdesc(fcinfo);
 	tuple = relief_form(tupdesc, &r, in.reason, in.rebate_claimed);
 	if (slot != NULL)
 	{
 		Size		len = HeapTupleHeaderGetDatumLength(tuple->t_data);
 
-		*slot = (HeapTupleHeader) MemoryContextAlloc(relief_cache.cxt, len);
+		*slot = (HeapTupleHeader) MemoryContextAlloc(relief_cache.cache.cxt, len);
 		memcpy(*slot, tuple->t_data, len);
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
