@@ -136,6 +136,40 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 											   RelationGetRelationName(rel)));
 }
 
+/* The fields of the cbreturn.attached_check row SPI just read into *meta. */
+static void
+cbr_meta_from_check_row(CbrCheckMeta *meta, Oid relid, MemoryContext mcxt)
+{
+	HeapTuple	tup = SPI_tuptable->vals[0];
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	bool		isnull;
+	Datum		d;
+	MemoryContext oldcxt;
+
+	d = SPI_getbinval(tup, desc, 1, &isnull);
+	meta->fill_remarks = !isnull && DatumGetBool(d);
+	d = SPI_getbinval(tup, desc, 2, &isnull);
+	meta->declared_relid = isnull ? InvalidOid : DatumGetObjectId(d);
+	d = SPI_getbinval(tup, desc, 3, &isnull);
+	if (!isnull)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(d);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n;
+		int			j;
+
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+		if (n != 7)
+			elog(ERROR, "status check on %u has %d labels, not 7", relid, n);
+		oldcxt = MemoryContextSwitchTo(mcxt);
+		for (j = 0; j < n; j++)
+			meta->labels[j] = nulls[j] ? pstrdup("") : TextDatumGetCString(elems[j]);
+		MemoryContextSwitchTo(oldcxt);
+		meta->nlabels = n;
+	}
+}
+
 /*
  * Read the metadata of one attached check.  Runs two small queries through
  * SPI, when the cache of attached checks is built (below, and the quantity
@@ -174,35 +208,7 @@ cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mc
 						 strcmp(kind, "export") == 0 ? "export_return_checks"
 						 : strcmp(kind, "import") == 0 ? "import_return_checks"
 						 : strcmp(kind, "quantity") == 0 ? "quantity_check" : "status_check")));
-	{
-		HeapTuple	tup = SPI_tuptable->vals[0];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		Datum		d;
-
-		d = SPI_getbinval(tup, desc, 1, &isnull);
-		meta->fill_remarks = !isnull && DatumGetBool(d);
-		d = SPI_getbinval(tup, desc, 2, &isnull);
-		meta->declared_relid = isnull ? InvalidOid : DatumGetObjectId(d);
-		d = SPI_getbinval(tup, desc, 3, &isnull);
-		if (!isnull)
-		{
-			ArrayType  *arr = DatumGetArrayTypeP(d);
-			Datum	   *elems;
-			bool	   *nulls;
-			int			n;
-			int			j;
-
-			deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-			if (n != 7)
-				elog(ERROR, "status check on %u has %d labels, not 7", relid, n);
-			oldcxt = MemoryContextSwitchTo(mcxt);
-			for (j = 0; j < n; j++)
-				meta->labels[j] = nulls[j] ? pstrdup("") : TextDatumGetCString(elems[j]);
-			MemoryContextSwitchTo(oldcxt);
-			meta->nlabels = n;
-		}
-	}
+	cbr_meta_from_check_row(meta, relid, mcxt);
 
 	ret = SPI_execute_with_args(
 		"SELECT c.role, c.column_relation::pg_catalog.oid, c.column_attnum,"

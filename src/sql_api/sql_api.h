@@ -13,4 +13,7 @@ extern bool cbr_relief_args(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReli
 							CbrRelief *r);
 extern void cbr_import_report_input(const CbrImportVerdict *v);
 
+/* The blessed row descriptor of a composite-returning function, kept in fn_extra. */
+extern TupleDesc cbr_result_tupdesc(FunctionCallInfo fcinfo);
+
 #endif							/* CBRETURN_SQL_API_H */
