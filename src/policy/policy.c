@@ -69,13 +69,27 @@ policy_relcache_callback(Datum arg, Oid relid)
 	}
 }
 
+/* What is wrong with a policy row (each a literal DETAIL below). */
+typedef enum PolicyDataFault
+{
+	FAULT_DISTRICT_CODE,
+	FAULT_PARAMETER_MISSING,
+	FAULT_PARAMETER_DATE,
+	FAULT_PARAMETER_NUMERIC,
+	FAULT_PARAMETER_BOOLEAN
+} PolicyDataFault;
+
 static void
-policy_data_error(const char *table, const char *fmt, const char *arg)
+policy_data_error(const char *table, PolicyDataFault fault, const char *arg)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_POLICY_DATA),
 			 errmsg("policy table cbreturn.%s is inconsistent", table),
-			 errdetail(fmt, arg),
+			 fault == FAULT_DISTRICT_CODE ? errdetail("District code \"%s\" is not two digits.", arg) :
+			 fault == FAULT_PARAMETER_MISSING ? errdetail("Rule parameter \"%s\" is missing.", arg) :
+			 fault == FAULT_PARAMETER_DATE ? errdetail("Rule parameter \"%s\" needs a value in column value_date.", arg) :
+			 fault == FAULT_PARAMETER_NUMERIC ? errdetail("Rule parameter \"%s\" needs a value in column value_numeric.", arg) :
+			 errdetail("Rule parameter \"%s\" needs a value in column value_boolean.", arg),
 			 errhint("Correct the row (docs/policy.md); the shipped values are in the extension's install script.")));
 }
 
@@ -118,8 +132,7 @@ load_districts(CbrPolicy *p, MemoryContext cxt)
 
 		if (code == NULL || strlen(code) != 2 || !isdigit((unsigned char) code[0]) ||
 			!isdigit((unsigned char) code[1]))
-			policy_data_error("districts", "District code \"%s\" is not two digits.",
-							  code ? code : "NULL");
+			policy_data_error("districts", FAULT_DISTRICT_CODE, code ? code : "NULL");
 		n = (code[0] - '0') * 10 + (code[1] - '0');
 		p->district_known[n] = true;
 		p->district_pilot[n] = !isnull;
@@ -165,12 +178,11 @@ parameter(const char *name, char kind)
 		v = get_datum(i, col, &isnull);
 		if (isnull)
 			policy_data_error("rule_parameters",
-							  kind == 'd' ? "Rule parameter \"%s\" needs a value in column value_date." :
-							  kind == 'n' ? "Rule parameter \"%s\" needs a value in column value_numeric." :
-							  "Rule parameter \"%s\" needs a value in column value_boolean.", name);
+							  kind == 'd' ? FAULT_PARAMETER_DATE :
+							  kind == 'n' ? FAULT_PARAMETER_NUMERIC : FAULT_PARAMETER_BOOLEAN, name);
 		return v;
 	}
-	policy_data_error("rule_parameters", "Rule parameter \"%s\" is missing.", name);
+	policy_data_error("rule_parameters", FAULT_PARAMETER_MISSING, name);
 	return (Datum) 0;			/* keep compiler quiet */
 }
 

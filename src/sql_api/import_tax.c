@@ -35,7 +35,8 @@ cbr_check_amount(const char *what, Numeric x, bool rate)
 		(rate && cbr_num_cmp(x, int64_to_numeric(1)) >= 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be %s", what, rate ? "a rate from 0 up to but excluding 1" : "a finite amount of 0 or more"),
+				 rate ? errmsg("%s must be a rate from 0 up to but excluding 1", what)
+				 : errmsg("%s must be a finite amount of 0 or more", what),
 				 errdetail("The value given is %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(x))))));
 }

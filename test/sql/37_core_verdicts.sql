@@ -166,3 +166,13 @@ UPDATE contexts SET after_40 = pg_temp.cycles(35);
 SELECT after_40 <= after_5 AS does_not_grow FROM contexts;
 
 DROP SCHEMA core CASCADE;
+
+-- Every C function of the rules engine may run in a parallel worker: none
+-- is PARALLEL UNSAFE or RESTRICTED (trigger functions aside).
+SELECT p.proname, p.proparallel
+  FROM pg_proc p
+ WHERE p.pronamespace = 'cbreturn'::regnamespace
+   AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
+   AND p.prorettype <> 'trigger'::regtype
+   AND p.proparallel <> 's'
+ ORDER BY 1;
