@@ -136,6 +136,7 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 	row->remarks_attached = c->col[EX_REMARKS] != InvalidAttrNumber;
 	row->codes_attached = c->col[EX_SUPERVISION] != InvalidAttrNumber;
 	row->fill_remarks = c->fill_remarks;
+	row->need_deadline = true;	/* the WHEN function clears it */
 
 	row->has_exported = !isnull[EX_EXPORTED];
 	row->exported = row->has_exported ? DatumGetDateADT(v[EX_EXPORTED]) : 0;
@@ -468,5 +469,6 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
 	}
 	cbr_export_read(c, v, isnull, &row);
+	row.need_deadline = false;	/* a passing row is all it asks */
 	PG_RETURN_BOOL(cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS && !d.fill_remarks);
 }

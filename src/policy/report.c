@@ -307,12 +307,24 @@ period_codes_text(const CbrTaxPeriod *t)
 	return buf.data;
 }
 
+/* The last day of a window the verdict decided (R-P-1), for the explain text. */
+static char *
+window_end_text(DateADT start, int months)
+{
+	DateADT		end;
+
+	if (!cbr_add_months(start, months, &end))
+		cbr_report_date_out_of_range("deadline", start);
+	return cbr_date_iso(end);
+}
+
 static void
 steps_tx6(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 {
 	cbr_step_add(steps, "R-TX-6", !(r->failed & CBR_FAILED_TX6), cbr_basis_tx6,
 				 "quality_or_spec return on %s; must be back within 1 year of export %s, i.e. by %s",
-				 cbr_date_iso(in->returned_on), cbr_date_iso(in->exported_on), cbr_date_iso(r->year_end));
+				 cbr_date_iso(in->returned_on), cbr_date_iso(in->exported_on),
+				 window_end_text(in->exported_on, CBR_EXPORT_MONTHS_QUALITY));
 	cbr_step_add(steps, "R-TX-4", in->original_state,
 				 psprintf("%s art. 3; %s", BASIS_TX_DEFAULT, cbr_basis_tx6),
 				 "original_state = %s", in->original_state ? "true" : "false");
@@ -353,7 +365,7 @@ steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 					 "returned on %s; must be back within %d months of %s %s, i.e. by %s",
 					 cbr_date_iso(in->returned_on), r->months,
 					 in->code == CBR_CODE_1210 ? "leaving the special area on" : "export on",
-					 cbr_date_iso(r->window_start), cbr_date_iso(r->window_end));
+					 cbr_date_iso(r->window_start), window_end_text(r->window_start, r->months));
 	cbr_step_add(steps, "R-TX-4", in->original_state,
 				 t ? t->announcement : psprintf("%s art. 3", BASIS_TX_DEFAULT),
 				 "original_state = %s", in->original_state ? "true" : "false");

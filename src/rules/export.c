@@ -133,6 +133,23 @@ cbr_decide_remarks(const CbrExportRow *row, CbrExportVerdict *v)
 }
 
 /*
+ * A returned row that R-EX-1 clearly accepts, when the caller needs no
+ * deadline (the WHEN function): the same answer as cbr_decide_export_window
+ * without counting months (cbr_within_months).  false: decide in full.
+ */
+static bool
+cbr_export_window_passes(const CbrExportRow *row, CbrReason reason)
+{
+	bool		within;
+
+	return !row->need_deadline && row->has_returned &&
+		!DATE_NOT_FINITE(row->exported) && !DATE_NOT_FINITE(row->returned) &&
+		row->returned >= row->exported &&
+		cbr_within_months(row->exported, cbr_export_window_months(reason), row->returned, &within) &&
+		within;
+}
+
+/*
  * The export rules on one row, in the order the write-time check reports
  * them: R-EX-2, then R-EX-1 with R-P-1, then R-EX-5.  The codes of R-EX-5
  * are read in order and a NULL one ends the check.
@@ -156,7 +173,8 @@ cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row, CbrExportV
 
 	if (row->has_exported && v->has_reason)
 	{
-		if (cbr_decide_export_window(row->exported, v->reason, row->has_returned,
+		if (!cbr_export_window_passes(row, v->reason) &&
+			cbr_decide_export_window(row->exported, v->reason, row->has_returned,
 									 row->returned, &v->window) != CBR_PASS)
 			return v->outcome = v->window.outcome;
 	}

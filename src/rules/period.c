@@ -218,3 +218,36 @@ cbr_decide_deadline(DateADT start, CbrDateRole role, int length, bool months, Cb
 	v->has_deadline = true;
 	return v->outcome = CBR_PASS;
 }
+
+/*
+ * R-P-1: is d on or before the last day of the window of months from start?
+ * The same answer as comparing d with cbr_add_months(start, months), which
+ * costs a dozen 64-bit divisions: a month has 28 to 31 days, so a d within
+ * 28 days a month of start is inside and one beyond 31 days a month is
+ * outside, and only the days in between count months.  false (with
+ * *within unset) when the window's end is out of the range of type date.
+ */
+bool
+cbr_within_months(DateADT start, int months, DateADT d, bool *within)
+{
+	DateADT		end;
+
+	if (!DATE_NOT_FINITE(start) && !DATE_NOT_FINITE(d) && months >= 0 &&
+		(int64) start + 31 * (int64) months < (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE))
+	{
+		if ((int64) d <= (int64) start + 28 * (int64) months)
+		{
+			*within = true;
+			return true;
+		}
+		if ((int64) d > (int64) start + 31 * (int64) months)
+		{
+			*within = false;
+			return true;
+		}
+	}
+	if (!cbr_add_months(start, months, &end))
+		return false;
+	*within = d <= end;
+	return true;
+}

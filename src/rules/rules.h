@@ -144,6 +144,9 @@ typedef enum CbrOutcome
 extern bool cbr_add_days(DateADT start, int days, DateADT *result);
 extern bool cbr_add_months(DateADT start, int months, DateADT *result);
 
+/* d <= cbr_add_months(start, months), deciding from day counts where it can. */
+extern bool cbr_within_months(DateADT start, int months, DateADT d, bool *within);
+
 /* R-EX-1: window length by reason. */
 extern int	cbr_export_window_months(CbrReason reason);
 
@@ -254,6 +257,7 @@ typedef struct CbrExportRow
 	bool		remarks_attached;
 	bool		codes_attached;	/* supervision_code (and the offices) */
 	bool		fill_remarks;	/* fill blank remarks with the code */
+	bool		need_deadline;	/* the verdict must carry the R-EX-1 deadline */
 	bool		has_exported;
 	bool		has_returned;
 	DateADT		exported;
@@ -340,16 +344,14 @@ typedef struct CbrRelief
 	const char *basis;			/* NULL when not relieved */
 	text	   *basis_text;		/* the period's, when relieved on that route */
 
-	/* what the explain function reports */
+	/* what the explain function reports (window ends: cbr_add_months) */
 	bool		route_tx6;		/* quality/specification: the statutory route */
-	DateADT		year_end;		/* R-TX-6: export + 1 year */
 	const CbrTaxPeriod *covering;	/* R-TX-1: a period covering the date, or NULL */
 	const CbrTaxPeriod *period; /* R-TX-2: the one listing the code, or NULL */
 	int			months;
 	bool		window_known;	/* false: 1210 without left_special_area_on */
 	bool		window_ok;
 	DateADT		window_start;
-	DateADT		window_end;
 } CbrRelief;
 
 extern const char *const cbr_basis_tx6;

@@ -99,13 +99,15 @@ cbr_relief_input_bad(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 static CbrOutcome
 cbr_relief_tx6(const CbrReliefInput *in, CbrRelief *out)
 {
+	bool		in_year;
+
 	out->route_tx6 = true;
-	if (!cbr_add_months(in->exported_on, CBR_EXPORT_MONTHS_QUALITY, &out->year_end))
+	if (!cbr_within_months(in->exported_on, CBR_EXPORT_MONTHS_QUALITY, in->returned_on, &in_year))
 	{
 		cbr_relief_bad(out, CBR_BAD_RANGE, CBR_DATE_EXPORTED, in->exported_on, 0, 0);
 		return out->outcome;
 	}
-	if (in->returned_on > out->year_end)
+	if (!in_year)
 		out->failed |= CBR_FAILED_TX6;
 	if (!in->original_state)
 		out->failed |= CBR_FAILED_TX4;
@@ -150,14 +152,13 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 	if (out->window_known)
 	{
 		out->window_start = in->code == CBR_CODE_1210 ? in->left_on : in->exported_on;
-		if (!cbr_add_months(out->window_start, out->months, &out->window_end))
+		if (!cbr_within_months(out->window_start, out->months, in->returned_on, &out->window_ok))
 		{
 			cbr_relief_bad(out, CBR_BAD_RANGE,
 						   in->code == CBR_CODE_1210 ? CBR_DATE_LEFT_AREA : CBR_DATE_EXPORTED,
 						   out->window_start, 0, 0);
 			return out->outcome;
 		}
-		out->window_ok = in->returned_on <= out->window_end;
 	}
 	if (!out->window_ok)
 		out->failed |= CBR_FAILED_TX2;

@@ -463,9 +463,13 @@ test_export_rules(void)
 		row.reason = (CbrReason) ((seed >> 4) % CBR_REASON_COUNT);
 		row.remarks = cbr_remark_code(row.reason);
 		row.remarks_len = 4;
+		row.need_deadline = true;
 		a = cbr_decide_export_return(&p, &row, &v);
 		b = cbr_decide_export_window(row.exported, row.reason, true, row.returned, &w);
 		if (a != b || (a == CBR_PASS && v.window.deadline != w.deadline))
+			disagree++;
+		row.need_deadline = false;	/* the WHEN function's shortcut: same outcome */
+		if (cbr_decide_export_return(&p, &row, &v) != b)
 			disagree++;
 	}
 	ok(disagree == 0, "R-EX-1: the row decision and the window decision agree on 50000 random rows");
@@ -530,6 +534,37 @@ test_status_rules(void)
 	   "status: a released return has no rejected time");
 }
 
+/* The day-count shortcut of cbr_within_months never differs from counting months. */
+static void
+test_within_months(void)
+{
+	unsigned	seed = 99;
+	int			bad = 0;
+	int			i;
+
+	for (i = 0; i < 300000; i++)
+	{
+		DateADT		start;
+		DateADT		d;
+		DateADT		end;
+		int			months;
+		bool		within;
+
+		seed = seed * 1103515245u + 12345u;
+		start = ymd(1990, 1, 1) + (int) ((seed >> 8) % 20000);
+		seed = seed * 1103515245u + 12345u;
+		months = (int) ((seed >> 8) % 25);
+		seed = seed * 1103515245u + 12345u;
+		d = start - 5 + (int) ((seed >> 8) % (40 * (months + 1)));
+		if (!cbr_within_months(start, months, d, &within) || !cbr_add_months(start, months, &end) ||
+			within != (d <= end))
+			bad++;
+	}
+	ok(bad == 0, "R-P-1: cbr_within_months agrees with cbr_add_months on 300000 random windows");
+	ok(!cbr_within_months(DATEVAL_NOBEGIN, 6, 0, &(bool){false}),
+	   "R-P-1: no window from -infinity");
+}
+
 static void
 test_tax_rules(void)
 {
@@ -576,6 +611,7 @@ main(void)
 	test_export_rules();
 	test_import_rules();
 	test_status_rules();
+	test_within_months();
 	test_tax_rules();
 	printf("1..%d\n", test_no);
 	return failures == 0 ? 0 : 1;
