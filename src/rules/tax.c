@@ -128,20 +128,28 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 {
 	int			i;
 
-	/* R-TX-1: a policy period covering the export declaration date. */
-	for (i = p->ntax_periods - 1; i >= 0 && out->covering == NULL; i--)
-		if (in->exported_on >= p->tax_periods[i].declared_from &&
-			in->exported_on <= p->tax_periods[i].declared_to)
-			out->covering = &p->tax_periods[i];
+	/*
+	 * R-TX-1: a policy period covering the export declaration date (the one
+	 * that starts last is named); R-TX-2: of those, the latest that lists the
+	 * supervision code, as cbr_tax_period_for() finds it, in the same pass.
+	 */
+	for (i = p->ntax_periods - 1; i >= 0 && out->period == NULL; i--)
+	{
+		const CbrTaxPeriod *t = &p->tax_periods[i];
+		int			j;
+
+		if (in->exported_on < t->declared_from || in->exported_on > t->declared_to)
+			continue;
+		if (out->covering == NULL)
+			out->covering = t;
+		for (j = 0; j < t->ncodes; j++)
+			if (t->codes[j] == in->code)
+				out->period = t;
+	}
 	if (out->covering == NULL)
 		out->failed |= CBR_FAILED_TX1;
-	else
-	{
-		/* R-TX-2: the supervision code is one the period lists. */
-		out->period = cbr_tax_period_for(p, in->code, in->exported_on);
-		if (out->period == NULL)
-			out->failed |= CBR_FAILED_TX2;
-	}
+	else if (out->period == NULL)
+		out->failed |= CBR_FAILED_TX2;
 	/* R-TX-2: food is never relieved. */
 	if (in->is_food)
 		out->failed |= CBR_FAILED_TX2;

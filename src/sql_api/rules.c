@@ -437,8 +437,9 @@ export_tax_relief(PG_FUNCTION_ARGS)
 	if (!cbr_relief_args(fcinfo, p, &in, &r))
 		PG_RETURN_NULL();
 	slot = relief_cache_slot(p, relief_key(p, &r, in.reason, in.rebate_claimed));
+	/* formed by heap_form_tuple from in-line values: nothing to flatten */
 	if (slot != NULL && *slot != NULL)
-		PG_RETURN_DATUM(HeapTupleHeaderGetDatum(*slot));
+		PG_RETURN_POINTER(*slot);
 	tupdesc = cbr_result_tupdesc(fcinfo);
 	tuple = relief_form(tupdesc, &r, in.reason, in.rebate_claimed);
 	if (slot != NULL)
