@@ -16,6 +16,7 @@
 #include "catalog/pg_type.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 typedef struct StatusCache
 {
@@ -104,9 +105,9 @@ cbr_stamp_text(StatusCache *c, Datum d)
 		case DATEOID:
 			return cbr_date_iso(DatumGetDateADT(d));
 		case TIMESTAMPOID:
-			return DatumGetCString(DirectFunctionCall1(timestamp_out, d));
+			return cbr_timestamp_iso(DatumGetTimestamp(d), false);
 		default:
-			return DatumGetCString(DirectFunctionCall1(timestamptz_out, d));
+			return cbr_timestamp_iso(DatumGetTimestampTz(d), true);
 	}
 }
 

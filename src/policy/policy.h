@@ -79,6 +79,9 @@ extern Oid	cbr_reason_to_oid(CbrReason reason);
 /* ISO text of a date whatever DateStyle says (every message, explain output). */
 extern char *cbr_date_iso(DateADT d);
 
+/* ISO text of a timestamp (with its zone when with_tz), whatever DateStyle says. */
+extern char *cbr_timestamp_iso(Timestamp ts, bool with_tz);
+
 /* The SQL argument name of a date role ("exported_on", ...). */
 extern const char *cbr_date_role_name(CbrDateRole role);
 

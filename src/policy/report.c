@@ -15,6 +15,8 @@
 
 #include "lib/stringinfo.h"
 #include "utils/datetime.h"
+#include "miscadmin.h"
+#include "utils/timestamp.h"
 
 #define BASIS_EX1 "GACC 2020 No. 44 (return windows of CBEC retail exports)"
 #define BASIS_EX2 "GACC CBEC retail export return procedure (remarks column)"
@@ -38,6 +40,28 @@ cbr_date_iso(DateADT d)
 	if (y <= 0)
 		return psprintf("%04d-%02d-%02d BC", 1 - y, m, dd);
 	return psprintf("%04d-%02d-%02d", y, m, dd);
+}
+
+char *
+cbr_timestamp_iso(Timestamp ts, bool with_tz)
+{
+	char		buf[MAXDATELEN + 1];
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tz;
+	const char *tzn;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		EncodeSpecialTimestamp(ts, buf);
+	else if (with_tz && timestamp2tm(ts, &tz, &tm, &fsec, &tzn, NULL) == 0)
+		EncodeDateTime(&tm, fsec, true, tz, tzn, USE_ISO_DATES, buf);
+	else if (!with_tz && timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) == 0)
+		EncodeDateTime(&tm, fsec, false, 0, NULL, USE_ISO_DATES, buf);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return pstrdup(buf);
 }
 
 const char *

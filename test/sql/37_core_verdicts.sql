@@ -176,3 +176,14 @@ SELECT p.proname, p.proparallel
    AND p.prorettype <> 'trigger'::regtype
    AND p.proparallel <> 's'
  ORDER BY 1;
+
+-- Stage times in the status check's messages are ISO too, whatever DateStyle says
+CREATE TABLE core_ts (id int PRIMARY KEY, status text, shipped_at timestamptz, arrived_at timestamptz);
+SELECT cbreturn.attach_status_check('core_ts', status => 'status', shipped_at => 'shipped_at',
+                                    arrived_at => 'arrived_at');
+SET DateStyle = 'SQL, DMY';
+SET TimeZone = 'Asia/Shanghai';
+SELECT state, detail, hint FROM pg_temp.texts($$INSERT INTO core_ts VALUES (1, 'arrived', '2026-05-10 08:00+08', '2026-05-09 17:30+08')$$);
+RESET DateStyle;
+RESET TimeZone;
+DROP TABLE core_ts;
