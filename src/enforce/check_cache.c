@@ -72,7 +72,7 @@ static Oid	metadata_relids[2] = {InvalidOid, InvalidOid};
 static bool check_cache_sweep_pending = false;
 
 static void
-check_cache_invalidate_all(void)
+cbr_check_cache_invalidate_all(void)
 {
 	HASH_SEQ_STATUS status;
 	CheckCacheEntry *e;
@@ -85,7 +85,7 @@ check_cache_invalidate_all(void)
 
 /* Relcache callback: forget what depends on the invalidated relation. */
 static void
-check_cache_relcache_callback(Datum arg, Oid relid)
+cbr_check_cache_relcache_callback(Datum arg, Oid relid)
 {
 	CheckCacheKey key;
 	int			k;
@@ -95,7 +95,7 @@ check_cache_relcache_callback(Datum arg, Oid relid)
 		return;
 	if (!OidIsValid(relid) || relid == metadata_relids[0] || relid == metadata_relids[1])
 	{
-		check_cache_invalidate_all();
+		cbr_check_cache_invalidate_all();
 		return;
 	}
 	memset(&key, 0, sizeof(key));
@@ -118,7 +118,7 @@ check_cache_relcache_callback(Datum arg, Oid relid)
 
 /* Remove the invalidated entries whose table no longer exists (issue 9 item 13). */
 static void
-check_cache_sweep(void)
+cbr_check_cache_sweep(void)
 {
 	HASH_SEQ_STATUS status;
 	CheckCacheEntry *e;
@@ -137,7 +137,7 @@ check_cache_sweep(void)
 
 /* Lock the metadata tables (which takes in pending invalidations). */
 static void
-check_cache_lock_metadata(void)
+cbr_check_cache_lock_metadata(void)
 {
 	Oid			nsp = get_namespace_oid("cbreturn", false);
 
@@ -155,7 +155,7 @@ check_cache_lock_metadata(void)
  * is read, keeps a config built now right for later statements).
  */
 static void
-check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
+cbr_check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
 {
 	CbrCacheBuild b = {0};
 	CbrCheckMeta meta;
@@ -163,7 +163,7 @@ check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
 
 	do
 	{
-		check_cache_lock_metadata();
+		cbr_check_cache_lock_metadata();
 		cbr_cache_build_begin(&b, &e->cache, "cbreturn attached check");
 		cbr_cache_build_read(&b);
 		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
@@ -179,7 +179,7 @@ check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
  * it is rebuilt.
  */
 static CheckCacheEntry *
-check_cache_entry(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
+cbr_check_cache_entry(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
 {
 	CheckCacheKey key;
 	CheckCacheEntry *e;
@@ -195,10 +195,10 @@ check_cache_entry(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
 		ctl.hcxt = CacheMemoryContext;
 		check_cache = hash_create("cbreturn attached checks", 64, &ctl,
 								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		CacheRegisterRelcacheCallback(check_cache_relcache_callback, (Datum) 0);
+		CacheRegisterRelcacheCallback(cbr_check_cache_relcache_callback, (Datum) 0);
 	}
 	if (check_cache_sweep_pending)
-		check_cache_sweep();
+		cbr_check_cache_sweep();
 	memset(&key, 0, sizeof(key));
 	key.relid = RelationGetRelid(rel);
 	key.kind = kind;
@@ -209,7 +209,7 @@ check_cache_entry(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
 		e->config = NULL;
 	}
 	if (!e->cache.valid)
-		check_cache_build(e, rel, build);
+		cbr_check_cache_build(e, rel, build);
 	return e;
 }
 
@@ -225,7 +225,7 @@ cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CbrCh
 
 	if (likely(e != NULL && e->cache.valid && e->key.relid == RelationGetRelid(rel)))
 		return e->config;
-	e = check_cache_entry(rel, kind, build);
+	e = cbr_check_cache_entry(rel, kind, build);
 	fcinfo->flinfo->fn_extra = e;
 	return e->config;
 }
@@ -246,7 +246,7 @@ cbr_attached_changed(PG_FUNCTION_ARGS)
 
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	if (check_cache != NULL)
-		check_cache_invalidate_all();
+		cbr_check_cache_invalidate_all();
 	cbr_quantity_cache_invalidate_all();
 	return PointerGetDatum(NULL);
 }
@@ -369,7 +369,7 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 				 errmsg("relation with OID %u does not exist", relid),
 				 errhint("%s is called by the WHEN clause of an attached check.", funcname)));
 	st->relid = relid;
-	st->entry = check_cache_entry(rel, kind, build);
+	st->entry = cbr_check_cache_entry(rel, kind, build);
 	attnums_of(st->entry->config, attnums);
 	cbr_row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n);
 	relation_close(rel, NoLock);

@@ -50,7 +50,7 @@ static bool policy_callback_registered = false;
 
 /* Relcache callback: forget the cache when a policy table changes. */
 static void
-policy_relcache_callback(Datum arg, Oid relid)
+cbr_policy_relcache_callback(Datum arg, Oid relid)
 {
 	int			i;
 
@@ -80,7 +80,7 @@ typedef enum PolicyDataFault
 } PolicyDataFault;
 
 static void
-policy_data_error(const char *table, PolicyDataFault fault, const char *arg)
+cbr_policy_data_error(const char *table, PolicyDataFault fault, const char *arg)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_POLICY_DATA),
@@ -94,7 +94,7 @@ policy_data_error(const char *table, PolicyDataFault fault, const char *arg)
 }
 
 static void
-run_query(const char *sql)
+cbr_run_query(const char *sql)
 {
 	int			rc = SPI_execute(sql, true, 0);
 
@@ -103,7 +103,7 @@ run_query(const char *sql)
 }
 
 static bool
-get_bool(int row, int col, bool *isnull)
+cbr_get_bool(int row, int col, bool *isnull)
 {
 	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 
@@ -111,28 +111,28 @@ get_bool(int row, int col, bool *isnull)
 }
 
 static Datum
-get_datum(int row, int col, bool *isnull)
+cbr_get_datum(int row, int col, bool *isnull)
 {
 	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, isnull);
 }
 
 static void
-load_districts(CbrPolicy *p, MemoryContext cxt)
+cbr_load_districts(CbrPolicy *p, MemoryContext cxt)
 {
 	uint64		i;
 
-	run_query("SELECT code, cross_return_pilot_from, name_en FROM cbreturn.districts");
+	cbr_run_query("SELECT code, cross_return_pilot_from, name_en FROM cbreturn.districts");
 	p->earliest_pilot_from = DATEVAL_NOEND;
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
 		char	   *code = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		Datum		pilot = get_datum(i, 2, &isnull);
+		Datum		pilot = cbr_get_datum(i, 2, &isnull);
 		int			n;
 
 		if (code == NULL || strlen(code) != 2 || !isdigit((unsigned char) code[0]) ||
 			!isdigit((unsigned char) code[1]))
-			policy_data_error("districts", FAULT_DISTRICT_CODE, code ? code : "NULL");
+			cbr_policy_data_error("districts", FAULT_DISTRICT_CODE, code ? code : "NULL");
 		n = (code[0] - '0') * 10 + (code[1] - '0');
 		p->district_known[n] = true;
 		p->district_pilot[n] = !isnull;
@@ -145,15 +145,15 @@ load_districts(CbrPolicy *p, MemoryContext cxt)
 }
 
 static void
-load_supervision_codes(CbrPolicy *p)
+cbr_load_supervision_codes(CbrPolicy *p)
 {
 	uint64		i;
 
-	run_query("SELECT code FROM cbreturn.supervision_codes");
+	cbr_run_query("SELECT code FROM cbreturn.supervision_codes");
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
-		int16		code = DatumGetInt16(get_datum(i, 1, &isnull));
+		int16		code = DatumGetInt16(cbr_get_datum(i, 1, &isnull));
 
 		if (!isnull && code >= 0 && code < CBR_CODE4_COUNT)
 			p->code_known[code] = true;
@@ -162,7 +162,7 @@ load_supervision_codes(CbrPolicy *p)
 
 /* One parameter of the expected kind: 'd' date, 'n' numeric, 'b' boolean. */
 static Datum
-parameter(const char *name, char kind)
+cbr_parameter(const char *name, char kind)
 {
 	uint64		i;
 	int			col = kind == 'd' ? 2 : kind == 'n' ? 3 : 4;
@@ -175,39 +175,39 @@ parameter(const char *name, char kind)
 
 		if (strcmp(n, name) != 0)
 			continue;
-		v = get_datum(i, col, &isnull);
+		v = cbr_get_datum(i, col, &isnull);
 		if (isnull)
-			policy_data_error("rule_parameters",
+			cbr_policy_data_error("rule_parameters",
 							  kind == 'd' ? FAULT_PARAMETER_DATE :
 							  kind == 'n' ? FAULT_PARAMETER_NUMERIC : FAULT_PARAMETER_BOOLEAN, name);
 		return v;
 	}
-	policy_data_error("rule_parameters", FAULT_PARAMETER_MISSING, name);
+	cbr_policy_data_error("rule_parameters", FAULT_PARAMETER_MISSING, name);
 	return (Datum) 0;			/* keep compiler quiet */
 }
 
 static void
-load_rule_parameters(CbrPolicy *p, MemoryContext cxt)
+cbr_load_rule_parameters(CbrPolicy *p, MemoryContext cxt)
 {
 	MemoryContext old;
 
-	run_query("SELECT name, value_date, value_numeric, value_boolean FROM cbreturn.rule_parameters");
-	p->nationwide_from = DatumGetDateADT(parameter("cross_customs_nationwide_from", 'd'));
-	p->pilot_both_districts = DatumGetBool(parameter("cross_customs_pilot_both_districts", 'b'));
-	p->weekends_rest = DatumGetBool(parameter("holiday_weekends_are_rest_days", 'b'));
+	cbr_run_query("SELECT name, value_date, value_numeric, value_boolean FROM cbreturn.rule_parameters");
+	p->nationwide_from = DatumGetDateADT(cbr_parameter("cross_customs_nationwide_from", 'd'));
+	p->pilot_both_districts = DatumGetBool(cbr_parameter("cross_customs_pilot_both_districts", 'b'));
+	p->weekends_rest = DatumGetBool(cbr_parameter("holiday_weekends_are_rest_days", 'b'));
 	old = MemoryContextSwitchTo(cxt);
-	p->limit_per_transaction = DatumGetNumeric(datumCopy(parameter("import_limit_per_transaction", 'n'), false, -1));
-	p->limit_per_year = DatumGetNumeric(datumCopy(parameter("import_limit_per_year", 'n'), false, -1));
-	p->import_tax_share = DatumGetNumeric(datumCopy(parameter("import_tax_share", 'n'), false, -1));
+	p->limit_per_transaction = DatumGetNumeric(datumCopy(cbr_parameter("import_limit_per_transaction", 'n'), false, -1));
+	p->limit_per_year = DatumGetNumeric(datumCopy(cbr_parameter("import_limit_per_year", 'n'), false, -1));
+	p->import_tax_share = DatumGetNumeric(datumCopy(cbr_parameter("import_tax_share", 'n'), false, -1));
 	MemoryContextSwitchTo(old);
 }
 
 static void
-load_tax_periods(CbrPolicy *p, MemoryContext cxt)
+cbr_load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 {
 	uint64		i;
 
-	run_query("SELECT announcement, extends, declared_from, declared_to, months, "
+	cbr_run_query("SELECT announcement, extends, declared_from, declared_to, months, "
 			  "supervision_codes FROM cbreturn.tax_policy_periods "
 			  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\"");
 	p->ntax_periods = (int) SPI_processed;
@@ -235,10 +235,10 @@ load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 			t->basis_text = cstring_to_text(t->basis);
 			MemoryContextSwitchTo(old);
 		}
-		t->declared_from = DatumGetDateADT(get_datum(i, 3, &isnull));
-		t->declared_to = DatumGetDateADT(get_datum(i, 4, &isnull));
-		t->months = DatumGetInt32(get_datum(i, 5, &isnull));
-		arr = DatumGetArrayTypeP(get_datum(i, 6, &isnull));
+		t->declared_from = DatumGetDateADT(cbr_get_datum(i, 3, &isnull));
+		t->declared_to = DatumGetDateADT(cbr_get_datum(i, 4, &isnull));
+		t->months = DatumGetInt32(cbr_get_datum(i, 5, &isnull));
+		arr = DatumGetArrayTypeP(cbr_get_datum(i, 6, &isnull));
 		deconstruct_array(arr, ARR_ELEMTYPE(arr), sizeof(int16), true, TYPALIGN_SHORT,
 						  &elems, &nulls, &n);
 		t->codes = MemoryContextAlloc(cxt, sizeof(int16) * (n + 1));
@@ -250,25 +250,25 @@ load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 }
 
 static void
-load_holidays(CbrPolicy *p, MemoryContext cxt)
+cbr_load_holidays(CbrPolicy *p, MemoryContext cxt)
 {
 	uint64		i;
 
-	run_query("SELECT day, working_day FROM cbreturn.holidays ORDER BY day");
+	cbr_run_query("SELECT day, working_day FROM cbreturn.holidays ORDER BY day");
 	p->nholidays = (int) SPI_processed;
 	p->holidays = MemoryContextAllocZero(cxt, sizeof(CbrHoliday) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
 
-		p->holidays[i].day = DatumGetDateADT(get_datum(i, 1, &isnull));
-		p->holidays[i].working_day = get_bool(i, 2, &isnull);
+		p->holidays[i].day = DatumGetDateADT(cbr_get_datum(i, 1, &isnull));
+		p->holidays[i].working_day = cbr_get_bool(i, 2, &isnull);
 	}
 }
 
 /* Lock the policy tables (which takes in pending invalidations), noting their OIDs. */
 static void
-policy_lock_tables(void)
+cbr_policy_lock_tables(void)
 {
 	Oid			nsp = get_namespace_oid("cbreturn", true);
 	int			i;
@@ -295,29 +295,29 @@ policy_lock_tables(void)
  * in parallel mode no new snapshot may be taken, and the query's is used.
  */
 static void
-policy_load(void)
+cbr_policy_load(void)
 {
 	CbrCacheBuild b = {0};
 	CbrPolicy  *p;
 
 	if (!policy_callback_registered)
 	{
-		CacheRegisterRelcacheCallback(policy_relcache_callback, (Datum) 0);
+		CacheRegisterRelcacheCallback(cbr_policy_relcache_callback, (Datum) 0);
 		policy_callback_registered = true;
 	}
 	do
 	{
-		policy_lock_tables();
+		cbr_policy_lock_tables();
 		cbr_cache_build_begin(&b, &policy_cache, "cbreturn policy");
 		p = MemoryContextAllocZero(b.cxt, sizeof(CbrPolicy));
 		cbr_cache_build_read(&b);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
-		load_districts(p, b.cxt);
-		load_supervision_codes(p);
-		load_rule_parameters(p, b.cxt);
-		load_tax_periods(p, b.cxt);
-		load_holidays(p, b.cxt);
+		cbr_load_districts(p, b.cxt);
+		cbr_load_supervision_codes(p);
+		cbr_load_rule_parameters(p, b.cxt);
+		cbr_load_tax_periods(p, b.cxt);
+		cbr_load_holidays(p, b.cxt);
 		SPI_finish();
 	} while (!cbr_cache_build_end(&b));
 	p->generation = ++policy_generation;
@@ -328,7 +328,7 @@ const CbrPolicy *
 cbr_policy(void)
 {
 	if (unlikely(!policy_cache.valid))
-		policy_load();
+		cbr_policy_load();
 	return policy;
 }
 

@@ -22,13 +22,13 @@ static CbrCache reason_cache;	/* no memory: the OIDs are statics */
 static bool reason_callback_registered = false;
 
 static void
-reason_cache_reset(Datum arg, int cacheid, uint32 hashvalue)
+cbr_reason_cache_reset(Datum arg, int cacheid, uint32 hashvalue)
 {
 	cbr_cache_invalidate(&reason_cache);
 }
 
 static void
-reason_cache_load(void)
+cbr_reason_cache_load(void)
 {
 	Oid			nsp;
 	Oid			typoid;
@@ -36,7 +36,7 @@ reason_cache_load(void)
 
 	if (!reason_callback_registered)
 	{
-		CacheRegisterSyscacheCallback(TYPEOID, reason_cache_reset, (Datum) 0);
+		CacheRegisterSyscacheCallback(TYPEOID, cbr_reason_cache_reset, (Datum) 0);
 		reason_callback_registered = true;
 	}
 	nsp = get_namespace_oid("cbreturn", false);
@@ -62,7 +62,7 @@ cbr_reason_from_oid(Oid enumval)
 	int			i;
 
 	if (!reason_cache.valid)
-		reason_cache_load();
+		cbr_reason_cache_load();
 	for (i = 0; i < CBR_REASON_COUNT; i++)
 		if (reason_oids[i] == enumval)
 			return (CbrReason) i;
@@ -74,7 +74,7 @@ Oid
 cbr_reason_to_oid(CbrReason reason)
 {
 	if (!reason_cache.valid)
-		reason_cache_load();
+		cbr_reason_cache_load();
 	return reason_oids[reason];
 }
 

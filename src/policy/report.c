@@ -182,7 +182,7 @@ cbr_step_add(List **steps, const char *rule_id, bool passed, const char *basis,
 }
 
 static const char *
-window_label(int months)
+cbr_window_label(int months)
 {
 	return months == CBR_EXPORT_MONTHS_QUALITY ? "1 year: quality or specification"
 		: "6 months: unsold or consumer return";
@@ -203,10 +203,10 @@ cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bool has_return
 	if (has_returned)
 		cbr_step_add(&steps, "R-EX-1", v->outcome == CBR_PASS, BASIS_EX1,
 					 "returned on %s, deadline %s (%s)", cbr_date_iso(v->bad_value),
-					 cbr_date_iso(v->deadline), window_label(v->length));
+					 cbr_date_iso(v->deadline), cbr_window_label(v->length));
 	else
 		cbr_step_add(&steps, "R-EX-1", true, BASIS_EX1, "deadline %s (%s); not returned yet",
-					 cbr_date_iso(v->deadline), window_label(v->length));
+					 cbr_date_iso(v->deadline), cbr_window_label(v->length));
 	return steps;
 }
 
@@ -249,7 +249,7 @@ cbr_cross_customs_basis(const CbrPolicy *p)
 }
 
 static char *
-pilot_text(const CbrPolicy *p, int district)
+cbr_pilot_text(const CbrPolicy *p, int district)
 {
 	if (!p->district_pilot[district])
 		return "is not a pilot district";
@@ -292,7 +292,7 @@ cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v)
 				 cbr_date_iso(v->returned_on), cbr_date_iso(p->nationwide_from));
 	cbr_step_add(&steps, "R-EX-5", v->outcome == CBR_PASS, BASIS_PILOT,
 				 "pilot on %s: return district %02d %s, export district %02d %s; %s",
-				 cbr_date_iso(v->returned_on), rd, pilot_text(p, rd), ed, pilot_text(p, ed),
+				 cbr_date_iso(v->returned_on), rd, cbr_pilot_text(p, rd), ed, cbr_pilot_text(p, ed),
 				 p->pilot_both_districts ? "both must be in the pilot (cross_customs_pilot_both_districts)"
 				 : "the return district must be in the pilot (cross_customs_pilot_both_districts is false)");
 	return steps;
@@ -320,7 +320,7 @@ cbr_steps_failed_text(List *steps)
 
 /* "1210, 9610, 9710, 9810": the codes a policy period lists (R-TX-2). */
 static char *
-period_codes_text(const CbrTaxPeriod *t)
+cbr_period_codes_text(const CbrTaxPeriod *t)
 {
 	StringInfoData buf;
 	int			i;
@@ -333,7 +333,7 @@ period_codes_text(const CbrTaxPeriod *t)
 
 /* The last day of a window the verdict decided (R-P-1), for the explain text. */
 static char *
-window_end_text(DateADT start, int months)
+cbr_window_end_text(DateADT start, int months)
 {
 	DateADT		end;
 
@@ -343,19 +343,19 @@ window_end_text(DateADT start, int months)
 }
 
 static void
-steps_tx6(List **steps, const CbrReliefInput *in, const CbrRelief *r)
+cbr_steps_tx6(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 {
 	cbr_step_add(steps, "R-TX-6", !(r->failed & CBR_FAILED_TX6), cbr_basis_tx6,
 				 "quality_or_spec return on %s; must be back within 1 year of export %s, i.e. by %s",
 				 cbr_date_iso(in->returned_on), cbr_date_iso(in->exported_on),
-				 window_end_text(in->exported_on, CBR_EXPORT_MONTHS_QUALITY));
+				 cbr_window_end_text(in->exported_on, CBR_EXPORT_MONTHS_QUALITY));
 	cbr_step_add(steps, "R-TX-4", in->original_state,
 				 psprintf("%s art. 3; %s", BASIS_TX_DEFAULT, cbr_basis_tx6),
 				 "original_state = %s", in->original_state ? "true" : "false");
 }
 
 static void
-steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
+cbr_steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 {
 	const CbrTaxPeriod *any = r->covering;
 	const CbrTaxPeriod *t = r->period;
@@ -376,7 +376,7 @@ steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 		else
 			cbr_step_add(steps, "R-TX-2", false, any->announcement,
 						 "supervision code %04d is not covered (%s are)", in->code,
-						 period_codes_text(any));
+						 cbr_period_codes_text(any));
 	}
 	cbr_step_add(steps, "R-TX-2", !in->is_food, art1,
 				 "is_food = %s (food is excluded)", in->is_food ? "true" : "false");
@@ -389,7 +389,7 @@ steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 					 "returned on %s; must be back within %d months of %s %s, i.e. by %s",
 					 cbr_date_iso(in->returned_on), r->months,
 					 in->code == CBR_CODE_1210 ? "leaving the special area on" : "export on",
-					 cbr_date_iso(r->window_start), window_end_text(r->window_start, r->months));
+					 cbr_date_iso(r->window_start), cbr_window_end_text(r->window_start, r->months));
 	cbr_step_add(steps, "R-TX-4", in->original_state,
 				 t ? t->announcement : psprintf("%s art. 3", BASIS_TX_DEFAULT),
 				 "original_state = %s", in->original_state ? "true" : "false");
@@ -402,9 +402,9 @@ cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in, const CbrReli
 	List	   *steps = NIL;
 
 	if (r->route_tx6)
-		steps_tx6(&steps, in, r);
+		cbr_steps_tx6(&steps, in, r);
 	else
-		steps_announced(&steps, in, r);
+		cbr_steps_announced(&steps, in, r);
 	if (!r->relieved)
 		return steps;
 	cbr_step_add(&steps, "R-TX-3", true,

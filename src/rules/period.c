@@ -15,7 +15,7 @@
  * public-domain algorithms; day 0 is 2000-01-01 as for DateADT.
  */
 static int64
-days_from_civil(int64 y, int m, int d)
+cbr_days_from_civil(int64 y, int m, int d)
 {
 	int64		era;
 	int64		yoe;
@@ -31,7 +31,7 @@ days_from_civil(int64 y, int m, int d)
 }
 
 static void
-civil_from_days(int64 z, int64 *y, int *m, int *d)
+cbr_civil_from_days(int64 z, int64 *y, int *m, int *d)
 {
 	int64		era;
 	int64		doe;
@@ -51,7 +51,7 @@ civil_from_days(int64 z, int64 *y, int *m, int *d)
 }
 
 static int
-days_in_month(int64 y, int m)
+cbr_days_in_month(int64 y, int m)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	bool		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -60,7 +60,7 @@ days_in_month(int64 y, int m)
 }
 
 static bool
-valid_result(int64 days, DateADT *result)
+cbr_valid_result(int64 days, DateADT *result)
 {
 	/* the range of type date, as IS_VALID_DATE checks it */
 	if (days < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
@@ -79,7 +79,7 @@ cbr_add_days(DateADT start, int days, DateADT *result)
 {
 	if (DATE_NOT_FINITE(start))
 		return false;
-	return valid_result((int64) start + days, result);
+	return cbr_valid_result((int64) start + days, result);
 }
 
 /*
@@ -98,14 +98,14 @@ cbr_add_months(DateADT start, int months, DateADT *result)
 
 	if (DATE_NOT_FINITE(start))
 		return false;
-	civil_from_days(start, &y, &m, &d);
+	cbr_civil_from_days(start, &y, &m, &d);
 	mi = y * 12 + (m - 1) + months;
 	y = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
 	m = (int) (mi - y * 12) + 1;
-	dim = days_in_month(y, m);
+	dim = cbr_days_in_month(y, m);
 	if (d > dim)
 		d = dim;
-	return valid_result(days_from_civil(y, m, d), result);
+	return cbr_valid_result(cbr_days_from_civil(y, m, d), result);
 }
 
 /* R-EX-1: 1 year for quality/specification, 6 months for unsold or returned. */
@@ -138,14 +138,14 @@ cbr_remark_code(CbrReason reason)
 }
 
 static inline bool
-is_ascii_alnum(unsigned char c)
+cbr_is_ascii_alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
 /* ASCII white space, or the ideographic space U+3000 (E3 80 80): its length. */
 static inline int
-blank_length(const unsigned char *p, const unsigned char *end)
+cbr_blank_length(const unsigned char *p, const unsigned char *end)
 {
 	if (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
 		return 1;
@@ -161,7 +161,7 @@ cbr_remarks_blank(const char *remarks, int len)
 	const unsigned char *end = p + len;
 	int			n;
 
-	while ((n = blank_length(p, end)) > 0)
+	while ((n = cbr_blank_length(p, end)) > 0)
 		p += n;
 	return p == end;
 }
@@ -174,11 +174,11 @@ cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
 	int			r;
 	int			n;
 
-	while ((n = blank_length(p, end)) > 0)
+	while ((n = cbr_blank_length(p, end)) > 0)
 		p += n;
 	if (end - p < 4)
 		return false;
-	if (end - p > 4 && is_ascii_alnum(p[4]))
+	if (end - p > 4 && cbr_is_ascii_alnum(p[4]))
 		return false;
 	for (r = 0; r < CBR_REASON_COUNT; r++)
 	{

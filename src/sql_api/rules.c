@@ -252,7 +252,7 @@ cbr_result_tupdesc(FunctionCallInfo fcinfo)
 
 /* The empty text[] of a relieved row, built once per backend. */
 static ArrayType *
-constant_empty_text_array(void)
+cbr_constant_empty_text_array(void)
 {
 	static ArrayType *empty = NULL;
 
@@ -291,7 +291,7 @@ typedef struct ReliefCache
 static ReliefCache relief_cache;
 
 static int
-relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool rebate_claimed)
+cbr_relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool rebate_claimed)
 {
 	int			variant = (int) reason * 2 + (rebate_claimed ? 1 : 0);	/* 0..5 */
 	int			route_tx6 = r->route_tx6 ? 1 : 0;
@@ -306,7 +306,7 @@ relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool rebate
 }
 
 static HeapTupleHeader *
-relief_cache_slot(const CbrPolicy *p, int key)
+cbr_relief_cache_slot(const CbrPolicy *p, int key)
 {
 	if (relief_cache.cache.cxt == NULL || relief_cache.generation != p->generation)
 	{
@@ -325,7 +325,7 @@ relief_cache_slot(const CbrPolicy *p, int key)
 
 /* A text datum of a compile-time string, built once per backend. */
 static text *
-constant_text(text **slot, const char *str)
+cbr_constant_text(text **slot, const char *str)
 {
 	if (*slot == NULL)
 	{
@@ -339,7 +339,7 @@ constant_text(text **slot, const char *str)
 
 /* The composite of a verdict: built once per distinct row (see ReliefCache). */
 static HeapTuple
-relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool rebate_claimed)
+cbr_relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool rebate_claimed)
 {
 	static text *evidence_cache[CBR_REASON_COUNT][2];
 	static text *basis_tx6_text;
@@ -358,13 +358,13 @@ relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool rebate
 	nulls[6] = nulls[7] = !r->relieved;
 	if (r->relieved)
 	{
-		values[6] = PointerGetDatum(constant_text(&evidence_cache[reason][rebate_claimed ? 1 : 0],
+		values[6] = PointerGetDatum(cbr_constant_text(&evidence_cache[reason][rebate_claimed ? 1 : 0],
 												  r->evidence_required));
-		values[7] = PointerGetDatum(r->route_tx6 ? constant_text(&basis_tx6_text, cbr_basis_tx6)
+		values[7] = PointerGetDatum(r->route_tx6 ? cbr_constant_text(&basis_tx6_text, cbr_basis_tx6)
 									: r->basis_text);
 	}
 	if (r->failed == 0)
-		values[8] = PointerGetDatum(constant_empty_text_array());
+		values[8] = PointerGetDatum(cbr_constant_empty_text_array());
 	else
 	{
 		for (i = 0; i < CBR_FAILED_COUNT; i++)
@@ -377,7 +377,7 @@ relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool rebate
 
 /* The input of R-TX from the arguments of export_tax_relief and its explain. */
 static void
-relief_input(FunctionCallInfo fcinfo, CbrReliefInput *in)
+cbr_relief_input(FunctionCallInfo fcinfo, CbrReliefInput *in)
 {
 	in->code = PG_GETARG_INT16(0);
 	in->exported_on = PG_GETARG_DATEADT(1);
@@ -409,7 +409,7 @@ cbr_relief_args(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReliefInput *in,
 	for (i = 0; i < 8; i++)
 		if (i != 6 && PG_ARGISNULL(i))
 			return false;
-	relief_input(fcinfo, in);
+	cbr_relief_input(fcinfo, in);
 	if (cbr_decide_tax_relief(p, in, r) != CBR_PASS)
 		cbr_relief_report(in, r);
 	return true;
@@ -436,12 +436,12 @@ export_tax_relief(PG_FUNCTION_ARGS)
 
 	if (!cbr_relief_args(fcinfo, p, &in, &r))
 		PG_RETURN_NULL();
-	slot = relief_cache_slot(p, relief_key(p, &r, in.reason, in.rebate_claimed));
+	slot = cbr_relief_cache_slot(p, cbr_relief_key(p, &r, in.reason, in.rebate_claimed));
 	/* formed by heap_form_tuple from in-line values: nothing to flatten */
 	if (slot != NULL && *slot != NULL)
 		PG_RETURN_POINTER(*slot);
 	tupdesc = cbr_result_tupdesc(fcinfo);
-	tuple = relief_form(tupdesc, &r, in.reason, in.rebate_claimed);
+	tuple = cbr_relief_form(tupdesc, &r, in.reason, in.rebate_claimed);
 	if (slot != NULL)
 	{
 		Size		len = HeapTupleHeaderGetDatumLength(tuple->t_data);
