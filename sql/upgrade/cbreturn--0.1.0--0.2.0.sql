@@ -121,3 +121,15 @@ CREATE OR REPLACE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supe
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+
+-- The write-time checks and the policy-cache trigger: their C symbols are their
+-- SQL names (the WHEN functions and _attached_changed keep cbr_ names, as C
+-- reserves identifiers that begin with an underscore).
+CREATE OR REPLACE FUNCTION cbreturn.policy_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'policy_changed' LANGUAGE C;
+CREATE OR REPLACE FUNCTION cbreturn.export_return_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'export_return_check' LANGUAGE C;
+CREATE OR REPLACE FUNCTION cbreturn.import_return_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'import_return_check' LANGUAGE C;
+CREATE OR REPLACE FUNCTION cbreturn.status_check() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'status_check' LANGUAGE C;

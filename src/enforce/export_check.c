@@ -377,9 +377,9 @@ cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Dat
  * order); this raises what it found, fills empty remarks when the DBA asked
  * for that, and fills the optional deadline column.
  */
-PG_FUNCTION_INFO_V1(cbr_export_return_check);
+PG_FUNCTION_INFO_V1(export_return_check);
 Datum
-cbr_export_return_check(PG_FUNCTION_ARGS)
+export_return_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "export_return_check", CBR_FIRE_EITHER, false);
 	Relation	rel = trigdata->tg_relation;

@@ -99,9 +99,9 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
  * EACH ROW, with a WHEN clause (_import_row_ok); raises what
  * cbr_decide_import_return found.
  */
-PG_FUNCTION_INFO_V1(cbr_import_return_check);
+PG_FUNCTION_INFO_V1(import_return_check);
 Datum
-cbr_import_return_check(PG_FUNCTION_ARGS)
+import_return_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "import_return_check", CBR_FIRE_EITHER, false);
 	Relation	rel = trigdata->tg_relation;

@@ -211,9 +211,9 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
  * cbreturn.status_check(): BEFORE INSERT OR UPDATE FOR EACH ROW; raises
  * what cbr_decide_status found.
  */
-PG_FUNCTION_INFO_V1(cbr_status_check);
+PG_FUNCTION_INFO_V1(status_check);
 Datum
-cbr_status_check(PG_FUNCTION_ARGS)
+status_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "status_check", CBR_FIRE_BEFORE, false);
 	Relation	rel = trigdata->tg_relation;

@@ -338,9 +338,9 @@ cbr_policy(void)
  * this backend at its next command and the others at commit, so every
  * session reloads its policy cache (see the file header).
  */
-PG_FUNCTION_INFO_V1(cbr_policy_changed);
+PG_FUNCTION_INFO_V1(policy_changed);
 Datum
-cbr_policy_changed(PG_FUNCTION_ARGS)
+policy_changed(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
