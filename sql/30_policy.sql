@@ -11,7 +11,7 @@
 -- guide.
 
 CREATE FUNCTION cbreturn.policy_changed() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'cbr_policy_changed' LANGUAGE C;
+    AS 'MODULE_PATHNAME', 'policy_changed' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.policy_changed() IS
     'statement trigger on every policy table: tells every session to reload its policy cache (docs/policy.md)';
 

@@ -10,21 +10,21 @@
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.export_return_deadline(exported_on date, reason cbreturn.return_reason)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_export_return_deadline'
+    AS 'MODULE_PATHNAME', 'export_return_deadline'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.export_return_deadline(date, cbreturn.return_reason) IS
     'last day (inclusive) a returned export may re-enter: 1 year for quality_or_spec, 6 months otherwise (R-EX-1, R-P-1)';
 
 CREATE FUNCTION cbreturn.import_apply_deadline(released_on date)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_import_apply_deadline'
+    AS 'MODULE_PATHNAME', 'import_apply_deadline'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_apply_deadline(date) IS
     'last day (inclusive) to file a CBEC retail import return: release + 30 days (R-IM-1, R-P-1)';
 
 CREATE FUNCTION cbreturn.import_arrival_deadline(released_on date)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_import_arrival_deadline'
+    AS 'MODULE_PATHNAME', 'import_arrival_deadline'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_arrival_deadline(date) IS
     'last day (inclusive) for returned CBEC retail imports to arrive: release + 45 days (R-IM-1, R-P-1)';
@@ -33,35 +33,35 @@ COMMENT ON FUNCTION cbreturn.import_arrival_deadline(date) IS
 -- next working day of cbreturn.holidays.
 CREATE FUNCTION cbreturn.export_return_deadline_holiday_adjusted(exported_on date, reason cbreturn.return_reason)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_export_return_deadline_holiday'
+    AS 'MODULE_PATHNAME', 'export_return_deadline_holiday_adjusted'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.export_return_deadline_holiday_adjusted(date, cbreturn.return_reason) IS
     'export_return_deadline moved to the next working day when it falls on a rest day (R-EX-1, R-P-2; unverified for customs)';
 
 CREATE FUNCTION cbreturn.import_apply_deadline_holiday_adjusted(released_on date)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_import_apply_deadline_holiday'
+    AS 'MODULE_PATHNAME', 'import_apply_deadline_holiday_adjusted'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_apply_deadline_holiday_adjusted(date) IS
     'import_apply_deadline moved to the next working day when it falls on a rest day (R-IM-1, R-P-2; unverified for customs)';
 
 CREATE FUNCTION cbreturn.import_arrival_deadline_holiday_adjusted(released_on date)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_import_arrival_deadline_holiday'
+    AS 'MODULE_PATHNAME', 'import_arrival_deadline_holiday_adjusted'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_arrival_deadline_holiday_adjusted(date) IS
     'import_arrival_deadline moved to the next working day when it falls on a rest day (R-IM-1, R-P-2; unverified for customs)';
 
 CREATE FUNCTION cbreturn.is_rest_day(day date)
     RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_is_rest_day_sql'
+    AS 'MODULE_PATHNAME', 'is_rest_day'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.is_rest_day(date) IS
     'true on a holiday of cbreturn.holidays, or a weekend day not listed as a make-up working day (R-P-2)';
 
 CREATE FUNCTION cbreturn.next_working_day(day date)
     RETURNS date
-    AS 'MODULE_PATHNAME', 'cbr_next_working_day_sql'
+    AS 'MODULE_PATHNAME', 'next_working_day'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.next_working_day(date) IS
     'the day itself if it is a working day, else the next working day by cbreturn.holidays (R-P-2)';
@@ -71,14 +71,14 @@ COMMENT ON FUNCTION cbreturn.next_working_day(date) IS
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.remark_code(reason cbreturn.return_reason)
     RETURNS text
-    AS 'MODULE_PATHNAME', 'cbr_remark_code_sql'
+    AS 'MODULE_PATHNAME', 'remark_code'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.remark_code(cbreturn.return_reason) IS
     'code for the first position of the return form remarks: ZXTY unsold, THTY consumer_return, PGTY quality_or_spec (R-EX-2)';
 
 CREATE FUNCTION cbreturn.reason_from_remarks(remarks text)
     RETURNS cbreturn.return_reason
-    AS 'MODULE_PATHNAME', 'cbr_reason_from_remarks_sql'
+    AS 'MODULE_PATHNAME', 'reason_from_remarks'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.reason_from_remarks(text) IS
     'reason named by ZXTY/THTY/PGTY at the first position of a remarks text (leading spaces and any case accepted), NULL if none (R-EX-2)';
@@ -91,7 +91,7 @@ CREATE FUNCTION cbreturn.cross_customs_return_allowed(code cbreturn.supervision_
                                                       return_office cbreturn.customs_code,
                                                       returned_on date)
     RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_cross_customs_return_allowed'
+    AS 'MODULE_PATHNAME', 'cross_customs_return_allowed'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.cross_customs_return_allowed(cbreturn.supervision_code, cbreturn.customs_code,
                                                           cbreturn.customs_code, date) IS
@@ -120,7 +120,7 @@ CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, expor
                                            left_special_area_on date DEFAULT NULL,
                                            rebate_claimed boolean DEFAULT false)
     RETURNS cbreturn.tax_relief
-    AS 'MODULE_PATHNAME', 'cbr_export_tax_relief'
+    AS 'MODULE_PATHNAME', 'export_tax_relief'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
                                                boolean, boolean, date, boolean) IS
@@ -131,7 +131,7 @@ COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, 
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.import_return_on_time(released_on date, applied_on date, arrived_on date)
     RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_import_return_on_time'
+    AS 'MODULE_PATHNAME', 'import_return_on_time'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
     'true when the application is within 30 days and the arrival within 45 days of the release of the import list (R-IM-1)';
@@ -151,21 +151,21 @@ CREATE FUNCTION cbreturn.import_retail_tax(customs_value numeric, vat_rate numer
                                            consumption_tax_rate numeric DEFAULT 0,
                                            annual_used numeric DEFAULT 0)
     RETURNS cbreturn.import_tax
-    AS 'MODULE_PATHNAME', 'cbr_import_retail_tax'
+    AS 'MODULE_PATHNAME', 'import_retail_tax'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_retail_tax(numeric, numeric, numeric, numeric) IS
     'tariff 0, import VAT and consumption tax at 70 % within the limits (R-IM-4); a released return refunds it (R-IM-3)';
 
 CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric)
     RETURNS numeric
-    AS 'MODULE_PATHNAME', 'cbr_import_annual_amount_after_return'
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric) IS
     'consumer''s annual cumulative amount after a released return: annual_used - returned_value (R-IM-3)';
 
 CREATE FUNCTION cbreturn.import_annual_quota_remaining(annual_used numeric)
     RETURNS numeric
-    AS 'MODULE_PATHNAME', 'cbr_import_annual_quota_remaining'
+    AS 'MODULE_PATHNAME', 'import_annual_quota_remaining'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_annual_quota_remaining(numeric) IS
     'what is left of the annual limit (rule parameter import_limit_per_year, CNY 26,000), never below 0 (R-IM-4)';
@@ -176,14 +176,14 @@ COMMENT ON FUNCTION cbreturn.import_annual_quota_remaining(numeric) IS
 CREATE FUNCTION cbreturn.return_status(deadline date, returned_on date, as_of date,
                                        due_soon_days integer DEFAULT 7)
     RETURNS text
-    AS 'MODULE_PATHNAME', 'cbr_return_status'
+    AS 'MODULE_PATHNAME', 'return_status'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.return_status(date, date, date, integer) IS
     'open, due_soon, overdue, closed_on_time or closed_late as of a day; returned_on NULL = not returned (R-P-1: the deadline day is on time)';
 
 CREATE FUNCTION cbreturn.return_days_left(deadline date, returned_on date, as_of date)
     RETURNS integer
-    AS 'MODULE_PATHNAME', 'cbr_return_days_left'
+    AS 'MODULE_PATHNAME', 'return_days_left'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.return_days_left(date, date, date) IS
     'deadline minus as_of for an open return (negative: overdue); deadline minus returned_on for a closed one';
@@ -196,7 +196,7 @@ CREATE FUNCTION cbreturn.explain_export_return_deadline(exported_on date, reason
                                                         OUT step integer, OUT rule_id text, OUT passed boolean,
                                                         OUT seen text, OUT basis text)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'cbr_explain_export_return_deadline'
+    AS 'MODULE_PATHNAME', 'explain_export_return_deadline'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) IS
     'the rules behind export_return_deadline (R-EX-2, R-P-1, R-EX-1), one row per rule checked';
@@ -206,7 +206,7 @@ CREATE FUNCTION cbreturn.explain_import_return(released_on date, applied_on date
                                                OUT step integer, OUT rule_id text, OUT passed boolean,
                                                OUT seen text, OUT basis text)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'cbr_explain_import_return'
+    AS 'MODULE_PATHNAME', 'explain_import_return'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_import_return(date, date, date) IS
     'the rules behind import_return_on_time (R-IM-1), one row per deadline checked';
@@ -218,7 +218,7 @@ CREATE FUNCTION cbreturn.explain_cross_customs_return(code cbreturn.supervision_
                                                       OUT step integer, OUT rule_id text, OUT passed boolean,
                                                       OUT seen text, OUT basis text)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'cbr_explain_cross_customs_return'
+    AS 'MODULE_PATHNAME', 'explain_cross_customs_return'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_cross_customs_return(cbreturn.supervision_code, cbreturn.customs_code,
                                                           cbreturn.customs_code, date) IS
@@ -232,7 +232,7 @@ CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_cod
                                                    OUT step integer, OUT rule_id text, OUT passed boolean,
                                                    OUT seen text, OUT basis text)
     RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'cbr_explain_export_tax_relief'
+    AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
                                                        cbreturn.return_reason, boolean, boolean, date, boolean) IS

@@ -124,18 +124,18 @@ CREATE TRIGGER attached_changed_truncate AFTER TRUNCATE ON cbreturn.attached_col
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._attached_changed();
 
 -- ---------------------------------------------------------------------------
--- The C trigger functions (src/enforce/trigger.c)
+-- The C trigger functions (src/enforce/*_check.c)
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.export_return_check() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'cbr_export_return_check' LANGUAGE C;
+    AS 'MODULE_PATHNAME', 'export_return_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.export_return_check() IS
     'AFTER ROW trigger (BEFORE ROW when it fills remarks or a deadline): R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs; attach with cbreturn.attach_export_return_checks';
 CREATE FUNCTION cbreturn.import_return_check() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'cbr_import_return_check' LANGUAGE C;
+    AS 'MODULE_PATHNAME', 'import_return_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.import_return_check() IS
     'AFTER ROW trigger: R-IM-1 application and arrival windows; attach with cbreturn.attach_import_return_checks';
 CREATE FUNCTION cbreturn.status_check() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'cbr_status_check' LANGUAGE C;
+    AS 'MODULE_PATHNAME', 'status_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.status_check() IS
     'BEFORE ROW trigger: status moves forward only, stage timestamps in order (rules section 6); attach with cbreturn.attach_status_check';
 

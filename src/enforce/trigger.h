@@ -1,21 +1,22 @@
 /*
  * trigger.h
- *		What the write-time checks (trigger.c, trigger_quantity.c) share: the
- *		trigger-protocol check, the metadata of an attached check, and
- *		helpers for error reports.
+ *		What the write-time checks share: the trigger protocol and row access
+ *		(trigger.c), the metadata of an attached check, and the per-backend
+ *		cache of what each check resolved from it (check_cache.c), which the
+ *		triggers and their WHEN functions read.
+ *
+ * One file per check adapts a row to the decision layer (src/rules/) and a
+ * verdict to an error: export_check.c (R-EX-1, R-EX-2, R-EX-5),
+ * import_check.c (R-IM-1), status_check.c (rules section 6); the quantity
+ * check (R-EX-3, R-IM-2) is quantity.c.
  *
  * The metadata of a check lives in cbreturn.attached_check and
- * cbreturn.attached_column (sql/50_enforcement.sql).  A trigger reads it
- * on the first row it checks and keeps what it resolved in a backend-lifetime
- * cache (trigger.c; trigger_quantity.c for the quantity check), invalidated
- * when the tables or the metadata change, so the per-row work is attribute
- * fetches and plain C rules (and the quantity check's two prepared
- * statements).
+ * cbreturn.attached_column (sql/50_enforcement.sql).
  */
 #ifndef CBRETURN_TRIGGER_H
 #define CBRETURN_TRIGGER_H
 
-#include "rules/rules.h"
+#include "policy/policy.h"
 
 #include "access/tupdesc.h"
 #include "commands/trigger.h"
@@ -45,12 +46,11 @@ typedef enum CbrTiming
 	CBR_FIRE_EITHER				/* it only reads the new row */
 } CbrTiming;
 
+/* ---------------------------------------------------------------------
+ * trigger.c: protocol and row access
+ * --------------------------------------------------------------------- */
+
 /* Trigger protocol (as contrib/spi/moddatetime.c): raises 39P01 on misuse. */
-extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname);
-
-/* Forget every cached quantity check and guard (trigger_quantity.c). */
-extern void cbr_quantity_cache_invalidate_all(void);
-
 extern TriggerData *cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname,
 										 CbrTiming timing, bool allow_delete);
 
@@ -60,8 +60,8 @@ extern void cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta,
 
 /*
  * The attnum of a role of a check on rel, after checking that the column
- * still exists and has one of the accepted types (0 when typids is NULL:
- * any type).  Returns 0 when the role was not attached and !required.
+ * still exists and has one of the accepted types (typids NULL: any type).
+ * Returns 0 when the role was not attached and !required.
  */
 extern AttrNumber cbr_role_column(const CbrCheckMeta *meta, const char *role, Relation rel,
 								  const Oid *typids, int ntypids, bool required);
@@ -69,16 +69,53 @@ extern AttrNumber cbr_role_column(const CbrCheckMeta *meta, const char *role, Re
 /* The OID of a type of schema cbreturn. */
 extern Oid	cbr_type_oid(const char *name);
 
-/* Text of a date for messages (honours DateStyle). */
-extern char *cbr_date_text(DateADT d);
-
 /*
- * "Row (id)=(42)" naming the row by its primary key, or "" when the table
- * has none; only used when an error is being reported.
+ * "Row (id)=(42) of s.t: " naming the row by its primary key, or "" when
+ * the table has none; only used when an error is being reported.
  */
 extern char *cbr_row_identity(Relation rel, HeapTuple tuple);
 
-/* True for text, varchar and bpchar: types whose value is a text varlena. */
-extern bool cbr_is_textual(Oid typid);
+/* The row a check reads: the new row of an UPDATE, else the trigger tuple. */
+static inline HeapTuple
+cbr_checked_tuple(TriggerData *trigdata)
+{
+	return TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)
+		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
+}
+
+/* Fetch a date column (0 = not attached: reported as NULL). */
+extern bool cbr_get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d);
+
+/* ---------------------------------------------------------------------
+ * check_cache.c: the backend-lifetime cache of attached checks
+ * --------------------------------------------------------------------- */
+typedef enum CbrCheckKind
+{
+	CBR_CHECK_EXPORT,
+	CBR_CHECK_IMPORT,
+	CBR_CHECK_STATUS,
+	CBR_CHECK_KINDS
+} CbrCheckKind;
+
+/* Resolves one kind of check on rel from its metadata, allocating in cxt. */
+typedef void *(*CbrCheckBuilder) (const CbrCheckMeta *meta, Relation rel, MemoryContext cxt);
+
+/* The attnums of the roles a WHEN function receives, in argument order. */
+typedef void (*CbrCheckAttnums) (const void *config, AttrNumber *attnums);
+
+/* The config of the check of the given kind on rel (kept in fn_extra). */
+extern void *cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind,
+							  CbrCheckBuilder build);
+
+/*
+ * The config of the check on the table named by argument 0 of a WHEN
+ * function, verified against the function's arguments when it is new.
+ */
+extern void *cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder build,
+							   CbrCheckAttnums attnums_of, const char *funcname,
+							   const char *const *roles, int n);
+
+/* Forget every cached quantity check and guard (quantity.c). */
+extern void cbr_quantity_cache_invalidate_all(void);
 
 #endif							/* CBRETURN_TRIGGER_H */

@@ -1,90 +1,117 @@
 /*
  * policy.h
- *		Policy as data: the per-backend cache of the policy tables of schema
- *		cbreturn (districts, supervision_codes, tax_policy_periods,
- *		rule_parameters, holidays) and the rules decided from it (R-EX-5,
- *		R-TX-1, R-IM-4, R-P-2).
+ *		The policy layer: the per-backend snapshot of the policy tables of
+ *		schema cbreturn (policy.c), the enum bridge (reason.c), the cache
+ *		protocol they share with the write-time checks (cache.c), and the
+ *		texts built from a verdict and the snapshot: errors, explain steps,
+ *		hints (report.c).
  *
- * The tables are read once per backend on first use and read again after a
- * relcache invalidation of any of them, which the statement triggers
- * cbreturn.policy_changed() send on every change (see 30_policy.sql).  So a
- * caller pays an array lookup per row, never a table lookup.
+ * Depends on src/rules/ only; src/sql_api/ and src/enforce/ depend on it.
  */
 #ifndef CBRETURN_POLICY_H
 #define CBRETURN_POLICY_H
 
 #include "cbreturn.h"
 #include "rules/rules.h"
+
+#include "commands/trigger.h"
 #include "nodes/pg_list.h"
-#include "utils/date.h"
-#include "utils/numeric.h"
 
-#define CBR_DISTRICT_COUNT	100		/* two decimal digits */
-#define CBR_CODE4_COUNT		10000	/* four decimal digits */
-
-/* One row of cbreturn.tax_policy_periods (R-TX-1). */
-typedef struct CbrTaxPeriod
-{
-	char	   *announcement;
-	char	   *extends;		/* NULL when none */
-	char	   *basis;			/* "announcement (extends ...)", named in results */
-	text	   *basis_text;		/* the same as a text datum, built once per load */
-	DateADT		declared_from;
-	DateADT		declared_to;
-	int			months;
-	int			ncodes;
-	int16	   *codes;
-	char		confidence;
-} CbrTaxPeriod;
-
-/* One row of cbreturn.holidays (R-P-2). */
-typedef struct CbrHoliday
-{
-	DateADT		day;
-	bool		working_day;
-} CbrHoliday;
-
-typedef struct CbrPolicy
-{
-	/* changes with every load: what callers key their own derived caches on */
-	uint64		generation;
-
-	/* cbreturn.districts (R-ID-2, R-EX-5) */
-	bool		district_known[CBR_DISTRICT_COUNT];
-	bool		district_pilot[CBR_DISTRICT_COUNT];
-	DateADT		district_pilot_from[CBR_DISTRICT_COUNT];
-	char	   *district_name[CBR_DISTRICT_COUNT];	/* name_en */
-
-	/* cbreturn.supervision_codes (R-ID-3) */
-	bool		code_known[CBR_CODE4_COUNT];
-
-	/* cbreturn.rule_parameters */
-	DateADT		nationwide_from;	/* cross_customs_nationwide_from (R-EX-5) */
-	bool		pilot_both_districts;	/* cross_customs_pilot_both_districts */
-	Numeric		limit_per_transaction;	/* import_limit_per_transaction (R-IM-4) */
-	Numeric		limit_per_year; /* import_limit_per_year (R-IM-4) */
-	Numeric		import_tax_share;	/* import_tax_share (R-IM-4) */
-	bool		weekends_rest;	/* holiday_weekends_are_rest_days (R-P-2) */
-
-	/* cbreturn.tax_policy_periods, by declared_from, declared_to, name */
-	int			ntax_periods;
-	CbrTaxPeriod *tax_periods;
-
-	/* cbreturn.holidays, sorted by day */
-	int			nholidays;
-	CbrHoliday *holidays;
-} CbrPolicy;
+/* ---------------------------------------------------------------------
+ * cache.c: what every backend cache of cbreturn shares
+ * --------------------------------------------------------------------- */
 
 /* Push the latest snapshot for reading cbreturn's tables into a cache. */
 extern bool cbr_push_latest_snapshot(void);
 
+/*
+ * One cached build (the policy snapshot, one attached check's config): its
+ * memory, whether it is still valid, and a counter every invalidation bumps.
+ */
+typedef struct CbrCache
+{
+	bool		valid;
+	uint64		inval_count;
+	MemoryContext cxt;			/* the current build */
+} CbrCache;
+
+/* A build in progress (see cache.c for the protocol). */
+typedef struct CbrCacheBuild
+{
+	CbrCache   *cache;
+	const char *name;
+	uint64		count;
+	bool		pushed;
+	int			attempt;
+	MemoryContext cxt;			/* allocate the build here */
+} CbrCacheBuild;
+
+extern void cbr_cache_build_begin(CbrCacheBuild *b, CbrCache *cache, const char *name);
+extern void cbr_cache_build_read(CbrCacheBuild *b);
+extern bool cbr_cache_build_end(CbrCacheBuild *b);
+extern void cbr_cache_install(CbrCache *cache, MemoryContext cxt);
+extern void cbr_cache_invalidate(CbrCache *cache);
+extern void cbr_cache_forget(CbrCache *cache);
+
+/*
+ * The protocol of the statement triggers that tell the backend caches a
+ * cbreturn table changed (policy_changed, _attached_changed): 39P01 on misuse.
+ */
+extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname);
+
+/* ---------------------------------------------------------------------
+ * policy.c: the snapshot
+ * --------------------------------------------------------------------- */
+
 /* The cached policy; loads it if this backend has none or it was invalidated. */
 extern const CbrPolicy *cbr_policy(void);
 
+/* ---------------------------------------------------------------------
+ * reason.c: cbreturn.return_reason <-> CbrReason
+ * --------------------------------------------------------------------- */
+extern CbrReason cbr_reason_from_oid(Oid enumval);
+extern Oid	cbr_reason_to_oid(CbrReason reason);
+
+/* ---------------------------------------------------------------------
+ * report.c: messages and explain steps built from verdicts
+ * --------------------------------------------------------------------- */
+
+/* ISO text of a date whatever DateStyle says (every message, explain output). */
+extern char *cbr_date_iso(DateADT d);
+
+/* ISO text of a timestamp (with its zone when with_tz), whatever DateStyle says. */
+extern char *cbr_timestamp_iso(Timestamp ts, bool with_tz);
+
+/* The SQL argument name of a date role ("exported_on", ...). */
+extern const char *cbr_date_role_name(CbrDateRole role);
+
+/*
+ * Raise the error of a bad-input outcome (22008, 22023, CB007): what names
+ * the bad date, other the date it may not precede.  Returns when the
+ * outcome is not bad input.
+ */
+extern void cbr_report_bad_date(CbrOutcome outcome, const char *what, DateADT d,
+								const char *other, DateADT o);
+/*
+ * PostgreSQL 18 replaced pg_attribute_noreturn(), written after the
+ * declarator, by pg_noreturn, written before the declaration (c.h); older
+ * majors have only the former.  The same attribute for both:
+ */
+#ifndef pg_noreturn
+#if defined(__GNUC__) || defined(__SUNPRO_C)
+#define pg_noreturn __attribute__((noreturn))
+#else
+#define pg_noreturn
+#endif
+#endif
+
+pg_noreturn extern void cbr_report_date_out_of_range(const char *what, DateADT d);
+extern void cbr_report_cross_customs_input(const CbrCrossVerdict *v);
+pg_noreturn extern void cbr_report_unknown_code(int16 code);
+
 /*
  * An explain step: one rule checked, whether it passed, what it saw and its
- * legal basis.  Decisions take an optional List ** and append to it; the
- * per-row SQL functions pass NULL and pay nothing for it.
+ * legal basis.  Built only when an explain function or an error asks.
  */
 typedef struct CbrStep
 {
@@ -97,93 +124,18 @@ typedef struct CbrStep
 extern void cbr_step_add(List **steps, const char *rule_id, bool passed,
 						 const char *basis, const char *fmt,...) pg_attribute_printf(5, 6);
 
-/*
- * Record an explain step.  A macro so that on the per-row path (steps ==
- * NULL) the arguments, which format dates and strings, are not evaluated.
- */
-#define cbr_step(steps, ...) \
-	do { \
-		if ((steps) != NULL) \
-			cbr_step_add((steps), __VA_ARGS__); \
-	} while (0)
+extern List *cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bool has_returned,
+									   const CbrWindowVerdict *v);
+extern List *cbr_steps_import_return(DateADT released_on, bool has_applied, bool has_arrived,
+									 const CbrImportVerdict *v);
+extern List *cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v);
+extern List *cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in,
+								  const CbrRelief *r);
 
-/* Errors for codes missing from the reference tables (CB007). */
-extern void cbr_check_district_known(const CbrPolicy *p, int16 office, const char *what);
-extern void cbr_check_supervision_code_known(const CbrPolicy *p, int16 code);
+/* R-EX-5: the legal basis, naming the nationwide date of the snapshot. */
+extern char *cbr_cross_customs_basis(const CbrPolicy *p);
 
-/*
- * R-EX-5: may a return of an export declared under supervision_code at
- * export_office re-enter through return_office on returned_on?
- *
- *	- same district (first two digits): always allowed, for any code;
- *	- different districts: only 9610, and only if returned_on is on or after
- *	  the nationwide date (rule parameter cross_customs_nationwide_from), or
- *	  the pilot covers it: the return district (and, if the rule parameter
- *	  cross_customs_pilot_both_districts is true, the export district too)
- *	  has a cross_return_pilot_from on or before returned_on.
- *
- * Raises ERRCODE_CBRETURN_UNKNOWN_CODE when a district or the supervision code
- * is not in the reference tables, and 22008 for an infinite returned_on.
- */
-extern bool cbr_cross_customs_allowed(int16 supervision_code, int16 export_office,
-									  int16 return_office, DateADT returned_on);
-extern bool cbr_cross_customs_decide(int16 supervision_code, int16 export_office,
-									 int16 return_office, DateADT returned_on,
-									 List **steps);
-
-/* R-TX-1: the policy period covering an export of code declared on d, or NULL. */
-extern const CbrTaxPeriod *cbr_tax_period_for(const CbrPolicy *p, int16 code, DateADT d);
-
-/* R-P-2: is d a rest day; the first working day on or after d. */
-extern bool cbr_is_rest_day(const CbrPolicy *p, DateADT d);
-extern DateADT cbr_next_working_day(const CbrPolicy *p, DateADT d);
-
-/*
- * R-TX-1 ... R-TX-6: tax relief on a returned export (export_tax_relief).
- * failed is the set of rule ids not met (CBR_FAILED_TX*), reported in rule order.
- */
-typedef struct CbrRelief
-{
-	bool		relieved;
-	bool		import_duty_exempt;
-	bool		import_vat_exempt;
-	bool		consumption_tax_exempt;
-	bool		export_duty_refund;
-	bool		rebate_repayment_required;
-	const char *evidence_required;	/* NULL when not relieved */
-	const char *basis;			/* NULL when not relieved */
-	/* the same two as text datums that outlive the call (no per-row copy) */
-	text	   *evidence_text;
-	text	   *basis_text;
-	uint32		failed;			/* CBR_FAILED_TX* bits; 0 when relieved */
-} CbrRelief;
-
-#define CBR_FAILED_TX1		0x01
-#define CBR_FAILED_TX2		0x02
-#define CBR_FAILED_TX4		0x04
-#define CBR_FAILED_TX6		0x08
-#define CBR_FAILED_COUNT	4
-
-/* The rule id of each CBR_FAILED_TX* bit, in bit (= rule) order. */
-extern const char *const cbr_failed_rule_ids[CBR_FAILED_COUNT];
-
-extern void cbr_export_tax_relief_decide(int16 code, DateADT exported_on, DateADT returned_on,
-										 CbrReason reason, bool is_food, bool original_state,
-										 bool has_left_on, DateADT left_special_area_on,
-										 bool rebate_claimed, CbrRelief *out, List **steps);
-
-/* R-IM-1: is a retail import return on time (both deadlines met)? */
-extern bool cbr_import_return_decide(DateADT released_on, bool has_applied, DateADT applied_on,
-									 bool has_arrived, DateADT arrived_on, List **steps);
-
-/* R-EX-1: deadline of an export return, with explain steps. */
-extern DateADT cbr_export_deadline_decide(DateADT exported_on, CbrReason reason,
-										  bool has_returned, DateADT returned_on, List **steps);
-
-/* ISO text of a date whatever DateStyle says (explain output, messages). */
-extern char *cbr_date_iso(DateADT d);
-
-#define CBR_CODE_9610	9610
-#define CBR_CODE_1210	1210
+/* "; Failed: R-EX-5: ..." listing the failed steps, for an error's DETAIL. */
+extern char *cbr_steps_failed_text(List *steps);
 
 #endif							/* CBRETURN_POLICY_H */

@@ -15,7 +15,7 @@
  * public-domain algorithms; day 0 is 2000-01-01 as for DateADT.
  */
 static int64
-days_from_civil(int64 y, int m, int d)
+cbr_days_from_civil(int64 y, int m, int d)
 {
 	int64		era;
 	int64		yoe;
@@ -31,7 +31,7 @@ days_from_civil(int64 y, int m, int d)
 }
 
 static void
-civil_from_days(int64 z, int64 *y, int *m, int *d)
+cbr_civil_from_days(int64 z, int64 *y, int *m, int *d)
 {
 	int64		era;
 	int64		doe;
@@ -51,7 +51,7 @@ civil_from_days(int64 z, int64 *y, int *m, int *d)
 }
 
 static int
-days_in_month(int64 y, int m)
+cbr_days_in_month(int64 y, int m)
 {
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	bool		leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -60,7 +60,7 @@ days_in_month(int64 y, int m)
 }
 
 static bool
-valid_result(int64 days, DateADT *result)
+cbr_valid_result(int64 days, DateADT *result)
 {
 	/* the range of type date, as IS_VALID_DATE checks it */
 	if (days < (int64) (DATETIME_MIN_JULIAN - POSTGRES_EPOCH_JDATE) ||
@@ -79,7 +79,7 @@ cbr_add_days(DateADT start, int days, DateADT *result)
 {
 	if (DATE_NOT_FINITE(start))
 		return false;
-	return valid_result((int64) start + days, result);
+	return cbr_valid_result((int64) start + days, result);
 }
 
 /*
@@ -98,14 +98,14 @@ cbr_add_months(DateADT start, int months, DateADT *result)
 
 	if (DATE_NOT_FINITE(start))
 		return false;
-	civil_from_days(start, &y, &m, &d);
+	cbr_civil_from_days(start, &y, &m, &d);
 	mi = y * 12 + (m - 1) + months;
 	y = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
 	m = (int) (mi - y * 12) + 1;
-	dim = days_in_month(y, m);
+	dim = cbr_days_in_month(y, m);
 	if (d > dim)
 		d = dim;
-	return valid_result(days_from_civil(y, m, d), result);
+	return cbr_valid_result(cbr_days_from_civil(y, m, d), result);
 }
 
 /* R-EX-1: 1 year for quality/specification, 6 months for unsold or returned. */
@@ -120,6 +120,17 @@ cbr_export_window_months(CbrReason reason)
 /* R-EX-2 (seed 002, "Key considerations for export returns" III). */
 static const char *const remark_codes[CBR_REASON_COUNT] = {"ZXTY", "THTY", "PGTY"};
 
+/* The labels of cbreturn.return_reason, in enum order. */
+static const char *const reason_labels[CBR_REASON_COUNT] = {
+	"unsold", "consumer_return", "quality_or_spec"
+};
+
+const char *
+cbr_reason_label(CbrReason reason)
+{
+	return reason_labels[reason];
+}
+
 const char *
 cbr_remark_code(CbrReason reason)
 {
@@ -127,9 +138,32 @@ cbr_remark_code(CbrReason reason)
 }
 
 static inline bool
-is_ascii_alnum(unsigned char c)
+cbr_is_ascii_alnum(unsigned char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* ASCII white space, or the ideographic space U+3000 (E3 80 80): its length. */
+static inline int
+cbr_blank_length(const unsigned char *p, const unsigned char *end)
+{
+	if (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		return 1;
+	if (end - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+bool
+cbr_remarks_blank(const char *remarks, int len)
+{
+	const unsigned char *p = (const unsigned char *) remarks;
+	const unsigned char *end = p + len;
+	int			n;
+
+	while ((n = cbr_blank_length(p, end)) > 0)
+		p += n;
+	return p == end;
 }
 
 bool
@@ -138,20 +172,13 @@ cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
 	const unsigned char *p = (const unsigned char *) remarks;
 	const unsigned char *end = p + len;
 	int			r;
+	int			n;
 
-	/* skip ASCII white space and the ideographic space U+3000 (E3 80 80) */
-	for (;;)
-	{
-		if (p < end && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
-			p++;
-		else if (end - p >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-			p += 3;
-		else
-			break;
-	}
+	while ((n = cbr_blank_length(p, end)) > 0)
+		p += n;
 	if (end - p < 4)
 		return false;
-	if (end - p > 4 && is_ascii_alnum(p[4]))
+	if (end - p > 4 && cbr_is_ascii_alnum(p[4]))
 		return false;
 	for (r = 0; r < CBR_REASON_COUNT; r++)
 	{
@@ -174,4 +201,53 @@ cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
 		}
 	}
 	return false;
+}
+
+CbrOutcome
+cbr_decide_deadline(DateADT start, CbrDateRole role, int length, bool months, CbrWindowVerdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->length = length;
+	v->bad = role;
+	v->bad_value = start;
+	if (DATE_NOT_FINITE(start))
+		return v->outcome = CBR_BAD_INFINITE;
+	if (!(months ? cbr_add_months(start, length, &v->deadline)
+		  : cbr_add_days(start, length, &v->deadline)))
+		return v->outcome = CBR_BAD_RANGE;
+	v->has_deadline = true;
+	return v->outcome = CBR_PASS;
+}
+
+/*
+ * R-P-1: is d on or before the last day of the window of months from start?
+ * The same answer as comparing d with cbr_add_months(start, months), which
+ * costs a dozen 64-bit divisions: a month has 28 to 31 days, so a d within
+ * 28 days a month of start is inside and one beyond 31 days a month is
+ * outside, and only the days in between count months.  false (with
+ * *within unset) when the window's end is out of the range of type date.
+ */
+bool
+cbr_within_months(DateADT start, int months, DateADT d, bool *within)
+{
+	DateADT		end;
+
+	if (!DATE_NOT_FINITE(start) && !DATE_NOT_FINITE(d) && months >= 0 &&
+		(int64) start + 31 * (int64) months < (int64) (DATE_END_JULIAN - POSTGRES_EPOCH_JDATE))
+	{
+		if ((int64) d <= (int64) start + 28 * (int64) months)
+		{
+			*within = true;
+			return true;
+		}
+		if ((int64) d > (int64) start + 31 * (int64) months)
+		{
+			*within = false;
+			return true;
+		}
+	}
+	if (!cbr_add_months(start, months, &end))
+		return false;
+	*within = d <= end;
+	return true;
 }

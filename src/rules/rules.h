@@ -1,19 +1,29 @@
 /*
  * rules.h
- *		The return rules as plain C: periods (R-P-1), the statutory windows
- *		(R-EX-1, R-IM-1) and remark codes (R-EX-2).
+ *		The decision layer: every return rule decided once, in plain C, over
+ *		plain values and a read-only policy snapshot, as datetime.c decides
+ *		a date: decide, then report.
  *
- * These functions know nothing of fmgr so that the SQL functions (rules.c),
- * the triggers (trigger.c) and out-of-server unit tests share one
- * implementation.  The statutory windows are constants here on purpose: a
- * change of law is a new release (policy that changes by announcement lives
- * in tables, see policy.c).
+ * A decision function raises nothing and allocates nothing.  It returns a
+ * verdict: whether the rule passed, and if not which rule failed (an
+ * outcome) with the values and limits involved.  Its callers turn the
+ * verdict into a SQL result (src/sql_api/rules.c), an explain row
+ * (src/policy/report.c), a WHEN answer or an error (src/enforce/).  So the
+ * SQL functions, the explain functions and the write-time checks cannot
+ * disagree, and the rules are unit-tested outside the server
+ * (test/unit/test_pure.c).  docs/architecture.md lists which function
+ * decides which rule.
+ *
+ * The statutory windows are constants here on purpose: a change of law is a
+ * new release.  What customs changes by announcement is in the policy
+ * snapshot (CbrPolicy), loaded from the policy tables by src/policy/.
  */
 #ifndef CBRETURN_RULES_H
 #define CBRETURN_RULES_H
 
 #include "cbreturn.h"
 #include "utils/date.h"
+#include "utils/numeric.h"
 
 /* R-EX-1: months from the export clearance date, by reason. */
 #define CBR_EXPORT_MONTHS_UNSOLD_OR_RETURNED	6
@@ -21,8 +31,11 @@
 /* R-IM-1: calendar days from the release date of the import list. */
 #define CBR_IMPORT_APPLY_DAYS					30
 #define CBR_IMPORT_ARRIVAL_DAYS					45
-/* R-TX-2: months from the export date for tax relief. */
+/* R-TX-2: months from the export date when no policy period names them. */
 #define CBR_TAX_RELIEF_MONTHS					6
+
+#define CBR_CODE_9610	9610
+#define CBR_CODE_1210	1210
 
 /* Order and labels of the SQL enum cbreturn.return_reason. */
 typedef enum CbrReason
@@ -34,15 +47,107 @@ typedef enum CbrReason
 
 #define CBR_REASON_COUNT 3
 
-/*
- * R-P-1 period arithmetic on DateADT.  Both return false (leaving *result
- * alone) when the start is infinite or the result would leave the range of
- * type date; callers raise the error.
- */
+/* The label of a reason in cbreturn.return_reason. */
+extern const char *cbr_reason_label(CbrReason reason);
+
+/* ---------------------------------------------------------------------
+ * The policy snapshot: what the policy tables said when it was loaded
+ * (src/policy/policy.c).  Read-only for the decision functions.
+ * --------------------------------------------------------------------- */
+#define CBR_DISTRICT_COUNT	100		/* two decimal digits */
+#define CBR_CODE4_COUNT		10000	/* four decimal digits */
+
+/* One row of cbreturn.tax_policy_periods (R-TX-1). */
+typedef struct CbrTaxPeriod
+{
+	char	   *announcement;
+	char	   *extends;		/* NULL when none */
+	char	   *basis;			/* "announcement (extends ...)", named in results */
+	text	   *basis_text;		/* the same as a text datum, built once per load */
+	DateADT		declared_from;
+	DateADT		declared_to;
+	int			months;
+	int			ncodes;
+	int16	   *codes;
+} CbrTaxPeriod;
+
+/* One row of cbreturn.holidays (R-P-2). */
+typedef struct CbrHoliday
+{
+	DateADT		day;
+	bool		working_day;
+} CbrHoliday;
+
+typedef struct CbrPolicy
+{
+	/* changes with every load: what callers key their own derived caches on */
+	uint64		generation;
+
+	/* cbreturn.districts (R-ID-2, R-EX-5) */
+	bool		district_known[CBR_DISTRICT_COUNT];
+	bool		district_pilot[CBR_DISTRICT_COUNT];
+	DateADT		district_pilot_from[CBR_DISTRICT_COUNT];
+	char	   *district_name[CBR_DISTRICT_COUNT];	/* name_en */
+	DateADT		earliest_pilot_from;	/* DATEVAL_NOEND when no pilot district */
+
+	/* cbreturn.supervision_codes (R-ID-3) */
+	bool		code_known[CBR_CODE4_COUNT];
+
+	/* cbreturn.rule_parameters */
+	DateADT		nationwide_from;	/* cross_customs_nationwide_from (R-EX-5) */
+	bool		pilot_both_districts;	/* cross_customs_pilot_both_districts */
+	Numeric		limit_per_transaction;	/* import_limit_per_transaction (R-IM-4) */
+	Numeric		limit_per_year; /* import_limit_per_year (R-IM-4) */
+	Numeric		import_tax_share;	/* import_tax_share (R-IM-4) */
+	bool		weekends_rest;	/* holiday_weekends_are_rest_days (R-P-2) */
+
+	/* cbreturn.tax_policy_periods, by declared_from, declared_to, name */
+	int			ntax_periods;
+	CbrTaxPeriod *tax_periods;
+
+	/* cbreturn.holidays, sorted by day */
+	int			nholidays;
+	CbrHoliday *holidays;
+} CbrPolicy;
+
+/* ---------------------------------------------------------------------
+ * Outcomes shared by every family.  A verdict's outcome is CBR_PASS or
+ * says what failed; src/policy/report.c maps each to its SQLSTATE
+ * (docs/errors.md): bad input 22008 / 22023 / CB007, a rule CB00n.
+ * --------------------------------------------------------------------- */
+typedef enum CbrOutcome
+{
+	CBR_PASS = 0,
+	CBR_BAD_INFINITE,			/* an infinite date (22008) */
+	CBR_BAD_RANGE,				/* a deadline past the range of type date (22008) */
+	CBR_BAD_ORDER,				/* a date before the one it follows (22023) */
+	CBR_BAD_TEXT,				/* text that reads as no value of its type (22P02) */
+	CBR_BAD_DISTRICT,			/* district not in cbreturn.districts (CB007) */
+	CBR_BAD_CODE,				/* supervision code not in cbreturn.supervision_codes (CB007) */
+	CBR_FAIL_WINDOW,			/* R-EX-1, R-IM-1 (CB001) */
+	CBR_FAIL_REMARK_EMPTY,		/* R-EX-2 (CB002) */
+	CBR_FAIL_REMARK_NO_CODE,	/* R-EX-2 (CB002) */
+	CBR_FAIL_REMARK_MISMATCH,	/* R-EX-2 (CB002) */
+	CBR_FAIL_CROSS_CODE,		/* R-EX-5: only 9610 crosses districts (CB005) */
+	CBR_FAIL_CROSS_DATE,		/* R-EX-5: before the nationwide date, outside the pilot (CB005) */
+	CBR_FAIL_STATUS_BACK,		/* section 6: status moved back (CB006) */
+	CBR_FAIL_STATUS_FINAL,		/* section 6: a final status changed (CB006) */
+	CBR_FAIL_STAMP_AHEAD,		/* section 6: time of a stage not reached (CB006) */
+	CBR_FAIL_STAMP_ORDER,		/* section 6: a later stage with an earlier time (CB006) */
+	CBR_FAIL_STAMP_CLEARED		/* section 6: a recorded stage time cleared (CB006) */
+} CbrOutcome;
+
+/* ---------------------------------------------------------------------
+ * R-P-1 period arithmetic (period.c).  false when the start is infinite or
+ * the result would leave the range of type date.
+ * --------------------------------------------------------------------- */
 extern bool cbr_add_days(DateADT start, int days, DateADT *result);
 extern bool cbr_add_months(DateADT start, int months, DateADT *result);
 
-/* Statutory window lengths. */
+/* d <= cbr_add_months(start, months), deciding from day counts where it can. */
+extern bool cbr_within_months(DateADT start, int months, DateADT d, bool *within);
+
+/* R-EX-1: window length by reason. */
 extern int	cbr_export_window_months(CbrReason reason);
 
 /* R-EX-2: remark code of a reason ("ZXTY", "THTY", "PGTY"). */
@@ -52,32 +157,263 @@ extern const char *cbr_remark_code(CbrReason reason);
  * R-EX-2: the reason named by the code at the first position of a remarks
  * column.  Leading white space (ASCII and the ideographic space U+3000) is
  * skipped and case is ignored; the code must be followed by the end of the
- * text or by a character that is not an ASCII letter or digit.  Returns
- * false when the remarks carry no code.
+ * text or by a character that is not an ASCII letter or digit.
  */
 extern bool cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason);
 
-/*
- * Map between the OIDs of the enum labels of cbreturn.return_reason and
- * CbrReason.  The OIDs are looked up once per backend (rules.c).
- */
-extern CbrReason cbr_reason_from_oid(Oid enumval);
-extern Oid	cbr_reason_to_oid(CbrReason reason);
+/* R-EX-2: remarks that are empty or white space only (ASCII or U+3000). */
+extern bool cbr_remarks_blank(const char *remarks, int len);
+
+/* ---------------------------------------------------------------------
+ * R-P-2 (calendar.c): rest days and the next working day.
+ * --------------------------------------------------------------------- */
+extern bool cbr_is_rest_day(const CbrPolicy *p, DateADT d);
+
+/* false when no working day follows d within the range of type date */
+extern bool cbr_next_working_day(const CbrPolicy *p, DateADT d, DateADT *result);
+
+/* ---------------------------------------------------------------------
+ * R-EX-1 (export.c): the window of one export return.
+ * --------------------------------------------------------------------- */
+typedef enum CbrDateRole
+{
+	CBR_DATE_EXPORTED,
+	CBR_DATE_RETURNED,
+	CBR_DATE_LEFT_AREA,
+	CBR_DATE_RELEASED,
+	CBR_DATE_APPLIED,
+	CBR_DATE_ARRIVED,
+	CBR_DATE_DEADLINE,
+	CBR_DATE_AS_OF,
+	CBR_DATE_DAY
+} CbrDateRole;
+
+typedef struct CbrWindowVerdict
+{
+	CbrOutcome	outcome;
+	CbrDateRole bad;			/* the date at fault (bad input) or late (CB001) */
+	CbrDateRole other;			/* CBR_BAD_ORDER: the date it may not precede */
+	DateADT		bad_value;
+	DateADT		other_value;
+	bool		has_deadline;
+	DateADT		deadline;		/* the last day of the window */
+	int			length;			/* months (R-EX-1) or days (R-IM-1) */
+} CbrWindowVerdict;
 
 /*
- * PostgreSQL 18 replaced pg_attribute_noreturn(), written after the
- * declarator, by pg_noreturn, written before the declaration (c.h); older
- * majors have only the former.  The same attribute for both:
+ * R-P-1: the last day of a window of length months (or days) from start,
+ * the date in role; the start of every window verdict.
  */
-#ifndef pg_noreturn
-#if defined(__GNUC__) || defined(__SUNPRO_C)
-#define pg_noreturn __attribute__((noreturn))
-#else
-#define pg_noreturn
-#endif
-#endif
+extern CbrOutcome cbr_decide_deadline(DateADT start, CbrDateRole role, int length, bool months,
+									  CbrWindowVerdict *v);
 
-/* Raise the error for a date that cannot start or end a period (22008). */
-pg_noreturn extern void cbr_report_date_out_of_range(const char *what, DateADT d);
+extern CbrOutcome cbr_decide_export_window(DateADT exported_on, CbrReason reason,
+										   bool has_returned, DateADT returned_on,
+										   CbrWindowVerdict *v);
+
+/* The deadline of R-IM-1 (CBR_DATE_APPLIED: 30 days, CBR_DATE_ARRIVED: 45). */
+extern CbrOutcome cbr_decide_import_deadline(DateADT released_on, CbrDateRole which,
+											 CbrWindowVerdict *v);
+
+/* ---------------------------------------------------------------------
+ * R-EX-5 (export.c): a return through another customs district.
+ * --------------------------------------------------------------------- */
+typedef struct CbrCrossVerdict
+{
+	CbrOutcome	outcome;
+	int16		code;
+	int16		export_office;
+	int16		return_office;
+	DateADT		returned_on;
+	bool		bad_is_return_office;	/* CBR_BAD_DISTRICT: which office */
+	int			export_district;
+	int			return_district;
+	bool		same_district;
+	bool		code_crosses;	/* the code is 9610 */
+	bool		nationwide;		/* returned on or after the nationwide date */
+	bool		return_pilot;	/* return district in the pilot on returned_on */
+	bool		export_pilot;	/* export district in the pilot on returned_on */
+} CbrCrossVerdict;
+
+extern CbrOutcome cbr_decide_cross_customs(const CbrPolicy *p, int16 code, int16 export_office,
+										   int16 return_office, DateADT returned_on,
+										   CbrCrossVerdict *v);
+
+/* ---------------------------------------------------------------------
+ * R-EX-2, R-EX-1, R-EX-5 on one row of an export-return table (export.c),
+ * as the write-time check reads it.  NULL means "not known yet" and skips
+ * the checks that need it.
+ * --------------------------------------------------------------------- */
+typedef enum CbrValueState
+{
+	CBR_VALUE_NULL,
+	CBR_VALUE_OK,
+	CBR_VALUE_BAD				/* text that does not read as the type (22P02) */
+} CbrValueState;
+
+typedef struct CbrExportRow
+{
+	bool		reason_attached;
+	bool		remarks_attached;
+	bool		codes_attached;	/* supervision_code (and the offices) */
+	bool		fill_remarks;	/* fill blank remarks with the code */
+	bool		need_deadline;	/* the verdict must carry the R-EX-1 deadline */
+	bool		has_exported;
+	bool		has_returned;
+	DateADT		exported;
+	DateADT		returned;
+	CbrValueState reason_state;
+	CbrReason	reason;
+	const char *remarks;		/* NULL when NULL; not NUL-terminated */
+	int			remarks_len;
+	CbrValueState code_state[3];	/* supervision, export office, return office */
+	int16		code[3];
+} CbrExportRow;
+
+typedef struct CbrExportVerdict
+{
+	CbrOutcome	outcome;		/* bad dates: see window.bad */
+	int			bad_text;		/* CBR_BAD_TEXT: -1 the reason, 0..2 a code */
+	bool		has_reason;
+	CbrReason	reason;			/* the reason column's, or the remarks' code's */
+	CbrReason	coded;			/* the reason of the remark code */
+	bool		fill_remarks;	/* blank remarks to be filled with the code */
+	CbrWindowVerdict window;	/* R-EX-1 */
+	CbrCrossVerdict cross;		/* R-EX-5, when decided */
+} CbrExportVerdict;
+
+extern CbrOutcome cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row,
+										   CbrExportVerdict *v);
+
+/* ---------------------------------------------------------------------
+ * R-IM-1 (import.c): application within 30, arrival within 45 days.
+ * --------------------------------------------------------------------- */
+typedef struct CbrImportVerdict
+{
+	CbrOutcome	outcome;
+	CbrWindowVerdict apply;		/* the application deadline (and its test) */
+	CbrWindowVerdict arrive;	/* the arrival deadline (and its test) */
+	const CbrWindowVerdict *failed; /* the one that failed, or NULL */
+} CbrImportVerdict;
+
+extern CbrOutcome cbr_decide_import_return(bool has_released, DateADT released_on, bool has_applied,
+										   DateADT applied_on, bool has_arrived,
+										   DateADT arrived_on, CbrImportVerdict *v);
+
+/* ---------------------------------------------------------------------
+ * R-TX-1 ... R-TX-6 (tax.c): tax relief on a returned export.
+ * --------------------------------------------------------------------- */
+#define CBR_FAILED_TX1		0x01
+#define CBR_FAILED_TX2		0x02
+#define CBR_FAILED_TX4		0x04
+#define CBR_FAILED_TX6		0x08
+#define CBR_FAILED_COUNT	4
+
+/* The rule id of each CBR_FAILED_TX* bit, in bit (= rule) order. */
+extern const char *const cbr_failed_rule_ids[CBR_FAILED_COUNT];
+
+typedef struct CbrReliefInput
+{
+	int16		code;
+	DateADT		exported_on;
+	DateADT		returned_on;
+	CbrReason	reason;
+	bool		is_food;
+	bool		original_state;
+	bool		has_left_on;
+	DateADT		left_on;		/* left_special_area_on (1210) */
+	bool		rebate_claimed;
+} CbrReliefInput;
+
+typedef struct CbrRelief
+{
+	CbrOutcome	outcome;		/* bad input only; a refusal is failed != 0 */
+	CbrDateRole bad;
+	CbrDateRole other;
+	DateADT		bad_value;
+	DateADT		other_value;
+
+	bool		relieved;
+	bool		import_duty_exempt;
+	bool		import_vat_exempt;
+	bool		consumption_tax_exempt;
+	bool		export_duty_refund;
+	bool		rebate_repayment_required;
+	uint32		failed;			/* CBR_FAILED_TX* bits; 0 when relieved */
+	const char *evidence_required;	/* R-TX-5; NULL when not relieved */
+	const char *basis;			/* NULL when not relieved */
+	text	   *basis_text;		/* the period's, when relieved on that route */
+
+	/* what the explain function reports (window ends: cbr_add_months) */
+	bool		route_tx6;		/* quality/specification: the statutory route */
+	const CbrTaxPeriod *covering;	/* R-TX-1: a period covering the date, or NULL */
+	const CbrTaxPeriod *period; /* R-TX-2: the one listing the code, or NULL */
+	int			months;
+	bool		window_known;	/* false: 1210 without left_special_area_on */
+	bool		window_ok;
+	DateADT		window_start;
+} CbrRelief;
+
+extern const char *const cbr_basis_tx6;
+
+extern CbrOutcome cbr_decide_tax_relief(const CbrPolicy *p, const CbrReliefInput *in,
+										CbrRelief *out);
+
+/* R-TX-1: the policy period covering an export of code declared on d, or NULL. */
+extern const CbrTaxPeriod *cbr_tax_period_for(const CbrPolicy *p, int16 code, DateADT d);
+
+/* ---------------------------------------------------------------------
+ * Rules section 6 (status.c): the stages of a return.
+ * --------------------------------------------------------------------- */
+#define CBR_STAGES 7
+
+/* registered, declared, shipped, arrived, inspected, released, rejected */
+extern const char *const cbr_stage_names[CBR_STAGES];
+
+typedef struct CbrStatusRow
+{
+	int			stage;			/* 0..6, -1 for NULL */
+	bool		has_stamp[CBR_STAGES];
+	int64		stamp[CBR_STAGES];	/* comparable: days or microseconds */
+} CbrStatusRow;
+
+typedef struct CbrStatusVerdict
+{
+	CbrOutcome	outcome;
+	int			stage;			/* the new status */
+	int			old_stage;		/* the old status (updates) */
+	int			which;			/* the stage whose time is at fault */
+	int			previous;		/* CBR_FAIL_STAMP_ORDER: the earlier stage */
+} CbrStatusVerdict;
+
+/* old is NULL for an insert. */
+extern CbrOutcome cbr_decide_status(const CbrStatusRow *old, const CbrStatusRow *row,
+									CbrStatusVerdict *v);
+
+/* return_status(): where a return stands on a day. */
+typedef enum CbrReturnStatus
+{
+	CBR_STATUS_OPEN,
+	CBR_STATUS_DUE_SOON,
+	CBR_STATUS_OVERDUE,
+	CBR_STATUS_CLOSED_ON_TIME,
+	CBR_STATUS_CLOSED_LATE
+} CbrReturnStatus;
+
+extern const char *const cbr_return_status_names[5];
+
+typedef struct CbrStandingVerdict
+{
+	CbrOutcome	outcome;		/* CBR_BAD_INFINITE with bad */
+	CbrDateRole bad;
+	DateADT		bad_value;
+	bool		closed;
+	DateADT		reference;		/* the return date when closed by as_of, else as_of */
+	int64		days_left;		/* deadline - reference */
+} CbrStandingVerdict;
+
+extern CbrOutcome cbr_decide_standing(DateADT deadline, bool has_returned, DateADT returned_on,
+									  DateADT as_of, CbrStandingVerdict *v);
+extern CbrReturnStatus cbr_standing_status(const CbrStandingVerdict *v, int32 due_soon_days);
 
 #endif							/* CBRETURN_RULES_H */

@@ -53,8 +53,9 @@ BEGIN
                                   NEW.exported_on, NEW.returned_on, reason, deadline);
     END IF;
     IF NEW.returned_on < NEW.exported_on THEN
+        -- bad input, as from the SQL functions (docs/rules.md, "Bad input")
         RAISE EXCEPTION 'R-EX-1: return is before the export'
-            USING ERRCODE = 'CB001',
+            USING ERRCODE = '22023',
                   DETAIL = format('Exported on %s, returned on %s.', NEW.exported_on, NEW.returned_on);
     END IF;
     RETURN NEW;

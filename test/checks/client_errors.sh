@@ -57,7 +57,7 @@ failed=0
 check() {  # check NAME PATTERN: PATTERN must appear in the block of NAME
     local block
     block=$(printf '%s\n' "$out" | awk -v n="==== $1" '$0 == n {on = 1; next} /^==== / {on = 0} on')
-    if printf '%s\n' "$block" | grep -Eq -- "$2"; then
+    if printf '%s\n' "$block" | grep -E -- "$2" >/dev/null; then
         echo "ok - $1: $3"
     else
         echo "not ok - $1: $3"; printf '%s\n' "$block" | sed 's/^/#   /'; failed=1

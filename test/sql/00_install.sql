@@ -26,3 +26,18 @@ SELECT typname, typlen, typbyval, typalign, typstorage
  WHERE typnamespace = 'cbreturn'::regnamespace
    AND typname IN ('declaration_id', 'customs_code', 'supervision_code')
  ORDER BY 1;
+
+-- The helper every later regress file uses (dropped by 99_uninstall):
+-- regress.try(sql) gives the SQLSTATE and message of a statement that fails,
+-- 'ok' otherwise.  It runs with the caller's rights (unprivileged roles too).
+CREATE SCHEMA regress;
+CREATE FUNCTION regress.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END
+$$;
+GRANT USAGE ON SCHEMA regress TO PUBLIC;
+GRANT EXECUTE ON FUNCTION regress.try(text) TO PUBLIC;

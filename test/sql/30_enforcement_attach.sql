@@ -4,15 +4,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
--- try(sql): the SQLSTATE and message of a statement that fails, 'ok' otherwise.
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 
 -- An ERP schema with its own names: mixed case, spaces, a quoted schema.
 CREATE SCHEMA "Kingdee ERP";
@@ -30,32 +21,32 @@ CREATE TABLE "Kingdee ERP"."RetOrder" (
 
 -- Bad attach calls: each fails with its own SQLSTATE and names the problem.
 -- 42703: case matters
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'fexportdate', reason => 'FReason')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'fexportdate', reason => 'FReason')$$);
 -- 42703: no quotes
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => '"FExportDate"', reason => 'FReason')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => '"FExportDate"', reason => 'FReason')$$);
 -- 42804: text, not date
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDateText', reason => 'FReason')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDateText', reason => 'FReason')$$);
 -- 42804: integer reason
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate', reason => 'FQty')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate', reason => 'FQty')$$);
 -- 22023: no reason, no remarks
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate')$$);
 -- 22023: R-EX-5 needs all three
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate', reason => 'FReason',
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate', reason => 'FReason',
                                             returned_on => 'FReturnDate', export_office => 'FQty')$$);
 -- 42P01
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP".nosuchtable', exported_on => 'FExportDate', reason => 'FReason')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP".nosuchtable', exported_on => 'FExportDate', reason => 'FReason')$$);
 CREATE VIEW "Kingdee ERP".v AS SELECT * FROM "Kingdee ERP"."RetOrder";
 -- 42809: not a table
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP".v', exported_on => 'FExportDate', reason => 'FReason')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP".v', exported_on => 'FExportDate', reason => 'FReason')$$);
 -- 22023: 7 labels
-SELECT pg_temp.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', labels => '{a,b,c}')$$);
+SELECT regress.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', labels => '{a,b,c}')$$);
 -- 42804
-SELECT pg_temp.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', registered_at => 'FExportDate',
+SELECT regress.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', registered_at => 'FExportDate',
                                     shipped_at => 'FDeadline', declared_at => 'FQty')$$);
 -- 42704: nothing attached
-SELECT pg_temp.try($$SELECT cbreturn.detach('"Kingdee ERP"."RetOrder"')$$);
+SELECT regress.try($$SELECT cbreturn.detach('"Kingdee ERP"."RetOrder"')$$);
 -- 22023: unknown kind
-SELECT pg_temp.try($$SELECT cbreturn.detach('"Kingdee ERP"."RetOrder"', 'exports')$$);
+SELECT regress.try($$SELECT cbreturn.detach('"Kingdee ERP"."RetOrder"', 'exports')$$);
 -- none of the failed calls left anything behind
 SELECT count(*) AS metadata_rows FROM cbreturn.attached_column;
 SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = '"Kingdee ERP"."RetOrder"'::regclass;
@@ -66,7 +57,7 @@ SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"',
     exported_on => 'FExportDate', reason => 'FReason', returned_on => 'FReturnDate',
     remarks => 'F Remarks', fill_remarks => true, deadline => 'FDeadline');
 -- 42710: twice
-SELECT pg_temp.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate', reason => 'FReason')$$);
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP"."RetOrder"', exported_on => 'FExportDate', reason => 'FReason')$$);
 SELECT "table", check_kind, columns, fill_remarks, trigger_name, enabled FROM cbreturn.attached_checks;
 
 -- The checks work through the ERP's names.
@@ -92,8 +83,8 @@ ALTER TABLE erp2.ret_order RENAME COLUMN "FStatus" TO status;
 -- Dropping an attached column or changing its type is refused, not silent.
 ALTER TABLE erp2.ret_order DROP COLUMN "F Remarks";
 ALTER TABLE erp2.ret_order ALTER COLUMN "FExportDate" TYPE timestamp;
-SELECT pg_temp.try($$ALTER TABLE erp2.ret_order DROP COLUMN "F Remarks"$$);
-SELECT pg_temp.try($$ALTER TABLE erp2.ret_order ALTER COLUMN "FExportDate" TYPE timestamp$$);
+SELECT regress.try($$ALTER TABLE erp2.ret_order DROP COLUMN "F Remarks"$$);
+SELECT regress.try($$ALTER TABLE erp2.ret_order ALTER COLUMN "FExportDate" TYPE timestamp$$);
 -- columns no check uses are the ERP's business
 ALTER TABLE erp2.ret_order DROP COLUMN "FExportDateText";
 
@@ -106,26 +97,26 @@ ALTER TABLE erp2.ret_order ENABLE TRIGGER cbreturn_export_check;
 CREATE TABLE erp2.bare (d date);
 CREATE TRIGGER t BEFORE INSERT ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check();
 INSERT INTO erp2.bare VALUES ('2026-01-01');
-SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);
+SELECT regress.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);
 -- Trigger protocol, as moddatetime checks it.
 DROP TRIGGER t ON erp2.bare;
 CREATE TRIGGER t AFTER INSERT ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check();
-SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);   -- must be BEFORE
+SELECT regress.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);   -- must be BEFORE
 DROP TRIGGER t ON erp2.bare;
 -- the export check only reads the row unless it fills one: AFTER passes the
 -- protocol and stops at the missing metadata (a filling one: 34_enforcement_cache)
 CREATE TRIGGER t AFTER INSERT ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check();
-SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);
+SELECT regress.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);
 DROP TRIGGER t ON erp2.bare;
 CREATE TRIGGER t BEFORE INSERT ON erp2.bare FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.status_check();
-SELECT pg_temp.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);   -- must be FOR EACH ROW
+SELECT regress.try($$INSERT INTO erp2.bare VALUES ('2026-01-01')$$);   -- must be FOR EACH ROW
 DROP TRIGGER t ON erp2.bare;
 CREATE TRIGGER t BEFORE DELETE ON erp2.bare FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check();
 DELETE FROM erp2.bare;                                            -- no row, no call
 INSERT INTO erp2.bare VALUES ('2026-01-01');
-SELECT pg_temp.try($$DELETE FROM erp2.bare$$);   -- INSERT or UPDATE only
+SELECT regress.try($$DELETE FROM erp2.bare$$);   -- INSERT or UPDATE only
 DROP TRIGGER t ON erp2.bare;
-SELECT pg_temp.try($$SELECT cbreturn.export_return_check()$$);   -- not from SQL
+SELECT regress.try($$SELECT cbreturn.export_return_check()$$);   -- not from SQL
 
 -- Detach: triggers and metadata go; the table takes any row again.
 SELECT cbreturn.detach('erp2.ret_order', 'export');

@@ -4,14 +4,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 
 CREATE SCHEMA wms;
 -- The ERP's export-return table: its own names, text remarks and office codes.
@@ -51,7 +43,7 @@ INSERT INTO cases VALUES
     (11, '2026-03-01', 'unsold',         '2026-03-01'),   -- same day: inside
     (12, '2026-03-01', 'unsold',         '2026-02-28');   -- before the export
 SELECT n, exported, reason, returned,
-       pg_temp.try(format($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date)
+       regress.try(format($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date)
                            VALUES ('R%s', '29242026E000000001', %L, %L, %L)$$, n, exported, reason, returned)) AS result
   FROM cases ORDER BY n;
 -- the accepted rows carry the filled remarks and the deadline
@@ -66,7 +58,7 @@ INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
 VALUES ('R21', '29242026E000000001', '2026-03-01', 'quality_or_spec', 'ZXTY customer changed mind');
 INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
 VALUES ('R22', '29242026E000000001', '2026-03-01', 'unsold', 'overstock');
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
                      VALUES ('R23', '29242026E000000001', '2026-03-01', 'unsold', 'ZXTYX')$$);   -- code must stand alone
 -- accepted: case and leading (ideographic) spaces do not matter; text after the code is free
 INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo) VALUES
@@ -90,15 +82,15 @@ INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_
     ('X2', '29242026E000000001', '2025-06-01', 'quality_or_spec', '2025-06-05', '1210', '2924', '2901'),  -- same district, any code
     ('X3', '29242026E000000001', '2025-06-01', 'quality_or_spec', '2025-06-05', '9610', '2924', '2201'),  -- pilot district
     ('X4', '29242026E000000001', '2026-01-01', 'unsold',          '2026-04-01', '9610', '2924', '8001');  -- nationwide from 2026-04-01
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
                      VALUES ('X5', '29242026E000000001', '2026-01-01', 'unsold', '2026-03-31', '9610', '2924', '8001')$$);  -- Chongqing, before nationwide
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
                      VALUES ('X6', '29242026E000000001', '2026-01-01', 'unsold', '2026-05-01', '9710', '2924', '2201')$$);  -- B2B code
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
                      VALUES ('X7', '29242026E000000001', '2024-11-01', 'quality_or_spec', '2024-12-14', '9610', '2924', '2201')$$);  -- pilot not yet open
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
                      VALUES ('X7', '29242026E000000001', '2024-11-01', 'quality_or_spec', '2024-12-15', '9610', '2924', '2201')$$);  -- its first day
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
                      VALUES ('X8', '29242026E000000001', '2026-01-01', 'unsold', '2026-05-01', '96l0', '2924', '2201')$$);  -- bad text code
 INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, trade_mode, decl_port, ret_port)
 VALUES ('X9', '29242026E000000001', '2026-01-01', 'unsold', '2026-03-31', '9610', '2924', '8001');
@@ -112,7 +104,7 @@ SELECT ret_no, ret_reason, memo, last_day FROM wms.export_return WHERE ret_no = 
 -- Multi-row INSERT and COPY go through the same checks; one bad row rejects
 -- the statement and leaves nothing behind.
 SELECT count(*) AS before FROM wms.export_return;
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date) VALUES
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date) VALUES
     ('M1', '29242026E000000001', '2026-03-01', 'unsold', '2026-04-01'),
     ('M2', '29242026E000000001', '2026-03-01', 'unsold', '2026-09-02'),
     ('M3', '29242026E000000001', '2026-03-01', 'unsold', '2026-04-01')$$);
@@ -140,13 +132,13 @@ COMMIT;
 SELECT ret_no FROM wms.export_return WHERE ret_no LIKE 'T%' ORDER BY ret_no;
 
 -- Infinite dates are an error (22008), never a wrong deadline.
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason) VALUES ('I1', '29242026E000000001', 'infinity', 'unsold')$$);
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason) VALUES ('I1', '29242026E000000001', 'infinity', 'unsold')$$);
 -- A remarks column too short for the code is the column's own error.
 ALTER TABLE wms.export_return ADD COLUMN short_memo varchar(2);
 SELECT cbreturn.detach('wms.export_return', 'export');
 SELECT cbreturn.attach_export_return_checks('wms.export_return', exported_on => 'clear_date', reason => 'ret_reason',
                                             remarks => 'short_memo', fill_remarks => true);
-SELECT pg_temp.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason) VALUES ('S1', '29242026E000000001', '2026-03-01', 'unsold')$$);
+SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason) VALUES ('S1', '29242026E000000001', '2026-03-01', 'unsold')$$);
 
 -- ---------------------------------------------------------------------------
 -- Import returns (R-IM-1): application within 30 days, arrival within 45 days
@@ -172,7 +164,7 @@ INSERT INTO icases VALUES
     (7, '2026-12-20', '2026-12-19', NULL),           -- applied before release
     (8, NULL, '2030-01-01', '2030-01-01');           -- release unknown: nothing to count from
 SELECT n, released, applied, arrived,
-       pg_temp.try(format('INSERT INTO wms.import_return (id, release_dt, apply_dt, arrive_dt) VALUES (%s, %L, %L, %L)',
+       regress.try(format('INSERT INTO wms.import_return (id, release_dt, apply_dt, arrive_dt) VALUES (%s, %L, %L, %L)',
                           n, released, applied, arrived)) AS result
   FROM icases ORDER BY n;
 INSERT INTO wms.import_return (id, invt_no, release_dt, apply_dt) VALUES (20, '29242026I439440284', '2026-01-31', '2026-03-03');
@@ -208,14 +200,14 @@ UPDATE wms.return_track SET state = 'ARRIVED', arrive_time = '2026-05-03 09:00+0
 UPDATE wms.return_track SET state = 'INSPECTED', check_time = '2026-05-03 09:00+08' WHERE id = 1;   -- same time: fine
 UPDATE wms.return_track SET state = 'RELEASED', done_time = '2026-05-04 09:00+08' WHERE id = 1;
 -- final: neither back nor to the other final state
-SELECT pg_temp.try($$UPDATE wms.return_track SET state = 'REJECTED', done_time = NULL, reject_time = now() WHERE id = 1$$);
-SELECT pg_temp.try($$UPDATE wms.return_track SET state = 'INSPECTED', done_time = NULL WHERE id = 1$$);
+SELECT regress.try($$UPDATE wms.return_track SET state = 'REJECTED', done_time = NULL, reject_time = now() WHERE id = 1$$);
+SELECT regress.try($$UPDATE wms.return_track SET state = 'INSPECTED', done_time = NULL WHERE id = 1$$);
 -- a rejected return may not carry a release time; a later stage never an earlier time
-SELECT pg_temp.try($$INSERT INTO wms.return_track (id, state, reg_time, done_time, reject_time)
+SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, done_time, reject_time)
                      VALUES (2, 'REJECTED', '2026-05-01', '2026-05-02', '2026-05-02')$$);
-SELECT pg_temp.try($$INSERT INTO wms.return_track (id, state, reg_time, reject_time)
+SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, reject_time)
                      VALUES (2, 'REJECTED', '2026-05-02', '2026-05-01')$$);
-SELECT pg_temp.try($$INSERT INTO wms.return_track (id, state, reg_time, reject_time)
+SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, reject_time)
                      VALUES (2, 'REJECTED', '2026-05-01', '2026-05-02')$$);
 SELECT id, state, reg_time, decl_time, ship_time, arrive_time, check_time, done_time, reject_time
   FROM wms.return_track ORDER BY id;

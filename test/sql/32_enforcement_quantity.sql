@@ -4,14 +4,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 
 CREATE SCHEMA erp;
 -- Original declaration lines (the ERP's customs module) and returns against them.
@@ -33,18 +25,18 @@ INSERT INTO erp.decl_item VALUES
     ('29242026I439440284', 1, 2.5);
 
 -- Bad attach calls.
-SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry}', quantity => 'back_qty',
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry}', quantity => 'back_qty',
     declared_table => 'erp.decl_item', declared_line => '{entry_id,g_no}', declared_quantity => 'g_qty')$$);
-SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,id}', quantity => 'back_qty',
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,id}', quantity => 'back_qty',
     declared_table => 'erp.decl_item', declared_line => '{entry_id,g_no}', declared_quantity => 'g_qty')$$);
-SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'orig_entry',
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'orig_entry',
     declared_table => 'erp.decl_item', declared_line => '{entry_id,g_no}', declared_quantity => 'g_qty')$$);
-SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'back_qty',
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'back_qty',
     declared_table => 'erp.return_item', declared_line => '{orig_entry,orig_g_no}', declared_quantity => 'back_qty')$$);
 
 -- Existing rows that already over-return are reported at attach.
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 2, 4);
-SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'back_qty',
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'back_qty',
     declared_table => 'erp.decl_item', declared_line => '{entry_id,g_no}', declared_quantity => 'g_qty')$$);
 UPDATE erp.return_item SET back_qty = 2;
 SELECT cbreturn.attach_quantity_check('erp.return_item', line => '{orig_entry,orig_g_no}', quantity => 'back_qty',
@@ -56,14 +48,14 @@ SELECT relation, line, returned FROM cbreturn.quantity_ledger ORDER BY line;
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 1, 4), ('020220260525641690', 1, 6);
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 1, 1);
 -- over two rows of one statement: nothing is left behind
-SELECT pg_temp.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 2, 1), ('020220260525641690', 2, 1)$$);
+SELECT regress.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 2, 1), ('020220260525641690', 2, 1)$$);
 SELECT orig_g_no, sum(back_qty) FROM erp.return_item GROUP BY 1 ORDER BY 1;
 -- fractional declared quantity: 2 of 2.5, then 1 more is too many
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('29242026I439440284', 1, 2);
-SELECT pg_temp.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('29242026I439440284', 1, 1)$$);
+SELECT regress.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('29242026I439440284', 1, 1)$$);
 -- no such declared line; negative quantity
-SELECT pg_temp.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 7, 1)$$);
-SELECT pg_temp.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 2, -1)$$);
+SELECT regress.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 7, 1)$$);
+SELECT regress.try($$INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 2, -1)$$);
 -- NULL key or quantity: not counted (as a foreign key with MATCH SIMPLE)
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES (NULL, 1, 100), ('020220260525641690', 2, NULL);
 
@@ -71,7 +63,7 @@ INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES (NULL, 1, 1
 -- the old line and charges the new one.  Now: line 1 has 4 + 6 of 10, line 2
 -- has 2 of 3.
 UPDATE erp.return_item SET back_qty = 3 WHERE id = 1;                           -- line 2: 3 of 3
-SELECT pg_temp.try($$UPDATE erp.return_item SET back_qty = 4 WHERE id = 1$$);   -- line 2: 4 of 3
+SELECT regress.try($$UPDATE erp.return_item SET back_qty = 4 WHERE id = 1$$);   -- line 2: 4 of 3
 UPDATE erp.return_item SET orig_g_no = 2 WHERE back_qty = 4;                    -- onto a full line
 -- DELETE frees quantity
 DELETE FROM erp.return_item WHERE back_qty = 6;                                 -- line 1: 4 of 10
@@ -79,7 +71,7 @@ UPDATE erp.return_item SET orig_g_no = 1 WHERE id = 1;                          
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 2, 3);   -- line 2 freed
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 1, 4);   -- line 1: 11 of 10
 -- moving and growing at once is checked against the new line
-SELECT pg_temp.try($$UPDATE erp.return_item SET orig_g_no = 1, back_qty = 4 WHERE orig_g_no = 2$$);
+SELECT regress.try($$UPDATE erp.return_item SET orig_g_no = 1, back_qty = 4 WHERE orig_g_no = 2$$);
 SELECT line, returned FROM cbreturn.quantity_ledger ORDER BY line;
 -- the ledger always equals the returns
 SELECT l.line, l.returned, s.total
@@ -93,8 +85,8 @@ SELECT l.line, l.returned, s.total
 UPDATE erp.decl_item SET g_qty = 6 WHERE entry_id::text = '020220260525641690' AND g_no = 1;   -- 7 returned
 UPDATE erp.decl_item SET g_qty = 7 WHERE entry_id::text = '020220260525641690' AND g_no = 1;
 UPDATE erp.decl_item SET g_qty = 10 WHERE entry_id::text = '020220260525641690' AND g_no = 1;
-SELECT pg_temp.try($$DELETE FROM erp.decl_item WHERE g_no = 2$$);
-SELECT pg_temp.try($$UPDATE erp.decl_item SET g_no = 5 WHERE g_no = 2$$);
+SELECT regress.try($$DELETE FROM erp.decl_item WHERE g_no = 2$$);
+SELECT regress.try($$UPDATE erp.decl_item SET g_no = 5 WHERE g_no = 2$$);
 -- a declared line without returns may go
 INSERT INTO erp.decl_item VALUES ('020220260525641690', 9, 1);
 DELETE FROM erp.decl_item WHERE g_no = 9;
@@ -105,7 +97,7 @@ SELECT count(*) AS ledger_rows FROM cbreturn.quantity_ledger WHERE relation = 'e
 INSERT INTO erp.return_item (orig_entry, orig_g_no, back_qty) VALUES ('020220260525641690', 1, 10);
 
 -- The declared table cannot be dropped under the check.
-SELECT pg_temp.try($$DROP TABLE erp.decl_item$$);
+SELECT regress.try($$DROP TABLE erp.decl_item$$);
 SELECT cbreturn.detach('erp.return_item', 'quantity');
 SELECT count(*) AS ledger_rows FROM cbreturn.quantity_ledger;
 SELECT count(*) AS guard_triggers FROM pg_trigger WHERE tgrelid = 'erp.decl_item'::regclass AND NOT tgisinternal;

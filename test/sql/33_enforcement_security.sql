@@ -4,15 +4,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
-GRANT EXECUTE ON FUNCTION pg_temp.try(text) TO PUBLIC;
 
 DROP ROLE IF EXISTS cbr_erp_owner;
 DROP ROLE IF EXISTS cbr_erp_clerk;
@@ -34,7 +25,7 @@ SELECT cbreturn.attach_export_return_checks('erp_sec.returns', exported_on => 'e
 SELECT cbreturn.attach_quantity_check('erp_sec.returns', line => '{decl,item}', quantity => 'qty',
     declared_table => 'erp_sec.lines', declared_line => '{decl,item}', declared_quantity => 'qty');
 -- the owner may not write the ledger or the metadata of others' tables
-SELECT pg_temp.try($$UPDATE cbreturn.quantity_ledger SET returned = 0$$);
+SELECT regress.try($$UPDATE cbreturn.quantity_ledger SET returned = 0$$);
 SELECT line, returned FROM cbreturn.quantity_ledger WHERE relation = 'erp_sec.returns'::regclass;
 GRANT INSERT, UPDATE, DELETE, SELECT ON erp_sec.returns TO cbr_erp_clerk;
 RESET ROLE;
@@ -42,21 +33,21 @@ RESET ROLE;
 -- The clerk writes returns: no rights on the ledger or the declared lines are needed.
 SET ROLE cbr_erp_clerk;
 INSERT INTO erp_sec.returns VALUES (1, '020220260525641690', 1, 3, '2026-03-01', 'unsold', '2026-04-01');
-SELECT pg_temp.try($$INSERT INTO erp_sec.returns VALUES (2, '020220260525641690', 1, 3, '2026-03-01', 'unsold', '2026-04-01')$$);
-SELECT pg_temp.try($$INSERT INTO erp_sec.returns VALUES (3, '020220260525641690', 1, 1, '2026-03-01', 'unsold', '2026-09-02')$$);
-SELECT pg_temp.try($$SELECT * FROM erp_sec.lines$$);
+SELECT regress.try($$INSERT INTO erp_sec.returns VALUES (2, '020220260525641690', 1, 3, '2026-03-01', 'unsold', '2026-04-01')$$);
+SELECT regress.try($$INSERT INTO erp_sec.returns VALUES (3, '020220260525641690', 1, 1, '2026-03-01', 'unsold', '2026-09-02')$$);
+SELECT regress.try($$SELECT * FROM erp_sec.lines$$);
 -- row-level security hides the ledger rows from writers: nothing is deleted
 WITH d AS (DELETE FROM cbreturn.quantity_ledger RETURNING 1) SELECT count(*) AS deleted FROM d;
-SELECT pg_temp.try($$SELECT cbreturn.detach('erp_sec.returns')$$);
+SELECT regress.try($$SELECT cbreturn.detach('erp_sec.returns')$$);
 RESET ROLE;
 
 -- Another role can neither attach to nor detach from a table it does not own,
 -- nor forge metadata for it.
 SET ROLE cbr_intruder;
-SELECT pg_temp.try($$SELECT cbreturn.detach('erp_sec.returns', 'export')$$);
-SELECT pg_temp.try($$SELECT cbreturn.attach_status_check('erp_sec.returns', status => 'remarks')$$);
+SELECT regress.try($$SELECT cbreturn.detach('erp_sec.returns', 'export')$$);
+SELECT regress.try($$SELECT cbreturn.attach_status_check('erp_sec.returns', status => 'remarks')$$);
 WITH d AS (DELETE FROM cbreturn.attached_column RETURNING 1) SELECT count(*) AS deleted FROM d;
-SELECT pg_temp.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('erp_sec.returns', 'import')$$);
+SELECT regress.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('erp_sec.returns', 'import')$$);
 SELECT count(*) AS still_attached FROM cbreturn.attached_checks WHERE "table" = 'erp_sec.returns'::regclass;
 RESET ROLE;
 
@@ -82,11 +73,11 @@ GRANT ALL ON SCHEMA hostile TO PUBLIC;
 SET ROLE cbr_erp_clerk;
 SET search_path = hostile, pg_catalog, cbreturn, public;
 -- the rules still hold, through a fresh statement plan
-SELECT pg_temp.try($$INSERT INTO erp_sec.returns VALUES (4, '020220260525641690', 1, 3, '2026-03-01', 'unsold', '2026-04-01')$$);
-SELECT pg_temp.try($$INSERT INTO erp_sec.returns VALUES (5, '020220260525641690', 1, 2, '2026-03-01', 'unsold', '2026-09-02')$$);
+SELECT regress.try($$INSERT INTO erp_sec.returns VALUES (4, '020220260525641690', 1, 3, '2026-03-01', 'unsold', '2026-04-01')$$);
+SELECT regress.try($$INSERT INTO erp_sec.returns VALUES (5, '020220260525641690', 1, 2, '2026-03-01', 'unsold', '2026-09-02')$$);
 INSERT INTO erp_sec.returns VALUES (6, '020220260525641690', 1, 2, '2026-03-01', 'unsold', '2026-04-01');
 SET search_path = pg_temp, hostile, pg_catalog;
-SELECT pg_temp.try($$INSERT INTO erp_sec.returns VALUES (7, '020220260525641690', 1, 1, '2026-03-01', 'unsold', '2026-04-01')$$);
+SELECT regress.try($$INSERT INTO erp_sec.returns VALUES (7, '020220260525641690', 1, 1, '2026-03-01', 'unsold', '2026-04-01')$$);
 RESET search_path;
 RESET ROLE;
 SELECT count(*) AS hostile_calls FROM hostile.called;

@@ -8,14 +8,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 
 CREATE SCHEMA erp5;
 CREATE TABLE erp5.ret (
@@ -43,12 +35,12 @@ SELECT tgrelid::regclass AS "table", tgname,
 -- A rejected row leaves nothing behind, AFTER as BEFORE: one row (CB001).
 INSERT INTO erp5.ret VALUES (1, '2026-01-15', '2026-07-16', 'ZXTY');
 -- multi-row INSERT, the bad row first, then last
-SELECT pg_temp.try($$INSERT INTO erp5.ret (id, exported, returned, memo) VALUES
+SELECT regress.try($$INSERT INTO erp5.ret (id, exported, returned, memo) VALUES
     (1, '2026-01-15', '2026-07-16', 'ZXTY'), (2, '2026-01-15', '2026-02-01', 'ZXTY')$$);
-SELECT pg_temp.try($$INSERT INTO erp5.ret (id, exported, returned, memo) VALUES
+SELECT regress.try($$INSERT INTO erp5.ret (id, exported, returned, memo) VALUES
     (1, '2026-01-15', '2026-02-01', 'ZXTY'), (2, '2026-01-15', '2026-02-01', 'XXXX')$$);
 -- INSERT ... SELECT of 5000 rows, the bad one near the end
-SELECT pg_temp.try($$INSERT INTO erp5.ret (id, exported, returned, memo)
+SELECT regress.try($$INSERT INTO erp5.ret (id, exported, returned, memo)
     SELECT i, '2026-01-15', CASE WHEN i = 4990 THEN date '2026-07-16' ELSE date '2026-02-01' END, 'THTY'
       FROM generate_series(1, 5000) AS i$$);
 -- COPY, the bad row first: the later rows were already inserted in a batch
@@ -74,7 +66,7 @@ INSERT INTO erp5.ret VALUES (15, '2026-01-15', '2026-02-01', 'THTY');
 COMMIT;
 SELECT id FROM erp5.ret ORDER BY id;
 -- the import check too (R-IM-1), AFTER
-SELECT pg_temp.try($$INSERT INTO erp5.imp VALUES (1, '2026-01-31', '2026-03-02'), (2, '2026-01-31', '2026-03-03')$$);
+SELECT regress.try($$INSERT INTO erp5.imp VALUES (1, '2026-01-31', '2026-03-02'), (2, '2026-01-31', '2026-03-03')$$);
 SELECT count(*) AS rows_left FROM erp5.imp;
 
 -- UPDATE: an AFTER ROW trigger gets the old row as tg_trigtuple and the new
@@ -97,17 +89,17 @@ SELECT id, returned, memo FROM erp5.ret ORDER BY id;
 -- A check that fills a column cannot run AFTER the row is written: a trigger
 -- made by hand says so (39P01) instead of silently not filling.
 CREATE TRIGGER by_hand AFTER INSERT ON erp5.filled FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check();
-SELECT pg_temp.try($$INSERT INTO erp5.filled VALUES (1, '2026-01-15', 'unsold', NULL)$$);
+SELECT regress.try($$INSERT INTO erp5.filled VALUES (1, '2026-01-15', 'unsold', NULL)$$);
 DROP TRIGGER by_hand ON erp5.filled;
 INSERT INTO erp5.filled VALUES (1, '2026-01-15', 'unsold', NULL) RETURNING memo;   -- filled: ZXTY
 -- BEFORE or AFTER, never INSTEAD OF (39P01); the cache's statement trigger
 -- function only as AFTER ... FOR EACH STATEMENT (39P01)
 CREATE VIEW erp5.v AS SELECT * FROM erp5.imp;
 CREATE TRIGGER by_hand INSTEAD OF INSERT ON erp5.v FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check();
-SELECT pg_temp.try($$INSERT INTO erp5.v VALUES (9, '2026-01-31', '2026-02-01')$$);
+SELECT regress.try($$INSERT INTO erp5.v VALUES (9, '2026-01-31', '2026-02-01')$$);
 DROP VIEW erp5.v;
 CREATE TRIGGER by_hand BEFORE INSERT ON erp5.imp FOR EACH ROW EXECUTE FUNCTION cbreturn._attached_changed();
-SELECT pg_temp.try($$INSERT INTO erp5.imp VALUES (9, '2026-01-31', '2026-02-01')$$);
+SELECT regress.try($$INSERT INTO erp5.imp VALUES (9, '2026-01-31', '2026-02-01')$$);
 DROP TRIGGER by_hand ON erp5.imp;
 
 -- The cache follows every change of the metadata, in this session too.

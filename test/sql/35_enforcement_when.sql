@@ -10,14 +10,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 
 CREATE SCHEMA "ERP 6";
 -- typed columns: date, return_reason, varchar, supervision_code, customs_code
@@ -153,10 +145,10 @@ BEGIN
     CREATE TEMP TABLE verdicts (n int, when_ok boolean, trigger text, checked text);
     EXECUTE format('INSERT INTO verdicts (n, when_ok) SELECT t.n, NOT (%s) FROM %s t',
                    replace(qual, 'new.', 't.'), tab);
-    UPDATE verdicts v SET trigger = pg_temp.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
+    UPDATE verdicts v SET trigger = regress.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
     EXECUTE format('DROP TRIGGER verdict ON %s', tab);
     EXECUTE format('ALTER TABLE %s ENABLE TRIGGER cbreturn_export_check', tab);
-    UPDATE verdicts v SET checked = pg_temp.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
+    UPDATE verdicts v SET checked = regress.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
     EXECUTE format('TRUNCATE %s', tab);
     RETURN QUERY EXECUTE format('SELECT v.n, c.note, v.when_ok, v.trigger, v.checked FROM verdicts v '
                                 'JOIN %s c ON c.n = v.n ORDER BY v.n', cases);
@@ -214,9 +206,9 @@ INSERT INTO "ERP 6"."Typed Renamed" (n, "Exported On", "Why", "Back On", memo) V
 INSERT INTO "ERP 6"."Typed Renamed" (n, "Exported On", "Why", "Back On", memo) VALUES (2, '2026-03-01', 'unsold', '2026-03-02', 'THTY');
 INSERT INTO "ERP 6"."Typed Renamed" (n, "Exported On", "Why", "Back On", memo) VALUES (2, '2026-03-01', 'unsold', '2026-09-01', 'ZXTY');
 -- A column used by the WHEN clause cannot be dropped or retyped either.
-SELECT pg_temp.try($$ALTER TABLE "ERP 6"."Typed Renamed" DROP COLUMN "Back On"$$);
-SELECT pg_temp.try($$ALTER TABLE "ERP 6"."Typed Renamed" DROP COLUMN "Back On" CASCADE$$);
-SELECT pg_temp.try($$ALTER TABLE "ERP 6"."Typed Renamed" ALTER COLUMN "Back On" TYPE timestamp$$);
+SELECT regress.try($$ALTER TABLE "ERP 6"."Typed Renamed" DROP COLUMN "Back On"$$);
+SELECT regress.try($$ALTER TABLE "ERP 6"."Typed Renamed" DROP COLUMN "Back On" CASCADE$$);
+SELECT regress.try($$ALTER TABLE "ERP 6"."Typed Renamed" ALTER COLUMN "Back On" TYPE timestamp$$);
 
 -- The WHEN clause and the metadata disagree only if one is written by hand:
 -- that is an error on the next row, never a row let through unchecked.
@@ -232,20 +224,20 @@ DROP TRIGGER cbreturn_export_check ON "ERP 6"."NoReason";
 CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON "ERP 6"."NoReason" FOR EACH ROW
     WHEN (NOT cbreturn._export_row_ok('"ERP 6"."NoReason"', NEW."Exported On", NULL, NEW.other, NEW."Memo", NULL, NULL, NULL))
     EXECUTE FUNCTION cbreturn.export_return_check();
-SELECT pg_temp.try($$INSERT INTO "ERP 6"."NoReason" (n, "Exported On", back, "Memo") VALUES (2, '2026-03-01', '2026-04-01', 'ZXTY')$$);
+SELECT regress.try($$INSERT INTO "ERP 6"."NoReason" (n, "Exported On", back, "Memo") VALUES (2, '2026-03-01', '2026-04-01', 'ZXTY')$$);
 DROP TRIGGER cbreturn_export_check ON "ERP 6"."NoReason";
 CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON "ERP 6"."NoReason" FOR EACH ROW
     WHEN (NOT cbreturn._export_row_ok('"ERP 6"."NoReason"', NEW."Exported On", 'unsold', NEW.back, NEW."Memo", NULL, NULL, NULL))
     EXECUTE FUNCTION cbreturn.export_return_check();
-SELECT pg_temp.try($$INSERT INTO "ERP 6"."NoReason" (n, "Exported On", back, "Memo") VALUES (2, '2026-03-01', '2026-04-01', 'ZXTY')$$);
+SELECT regress.try($$INSERT INTO "ERP 6"."NoReason" (n, "Exported On", back, "Memo") VALUES (2, '2026-03-01', '2026-04-01', 'ZXTY')$$);
 -- called outside a WHEN clause: the arguments must still be the columns,
 -- with their types (a value is never read as another type)
-SELECT pg_temp.try($$SELECT cbreturn._export_row_ok('"ERP 6"."NoReason"', '2026-03-01', NULL, '2026-04-01', 'ZXTY', NULL, NULL, NULL)$$);
+SELECT regress.try($$SELECT cbreturn._export_row_ok('"ERP 6"."NoReason"', '2026-03-01', NULL, '2026-04-01', 'ZXTY', NULL, NULL, NULL)$$);
 CREATE TEMP TABLE lookalike (n int, "Exported On" date, back date, "Memo" int);
 INSERT INTO lookalike VALUES (1, '2026-03-01', '2026-04-01', 42);
-SELECT pg_temp.try($$SELECT cbreturn._export_row_ok('"ERP 6"."NoReason"', l."Exported On", NULL, l.back, l."Memo", NULL, NULL, NULL) FROM lookalike l$$);
-SELECT pg_temp.try($$SELECT cbreturn._export_row_ok(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)$$);
-SELECT pg_temp.try($$SELECT cbreturn._import_row_ok('"ERP 6"."Typed Renamed"', NULL, NULL, NULL)$$);
+SELECT regress.try($$SELECT cbreturn._export_row_ok('"ERP 6"."NoReason"', l."Exported On", NULL, l.back, l."Memo", NULL, NULL, NULL) FROM lookalike l$$);
+SELECT regress.try($$SELECT cbreturn._export_row_ok(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)$$);
+SELECT regress.try($$SELECT cbreturn._import_row_ok('"ERP 6"."Typed Renamed"', NULL, NULL, NULL)$$);
 
 -- ---------------------------------------------------------------------------
 -- Import returns (R-IM-1): the same comparison.
@@ -288,10 +280,10 @@ BEGIN
     CREATE TEMP TABLE verdicts (n int, when_ok boolean, trigger text, checked text);
     EXECUTE format('INSERT INTO verdicts (n, when_ok) SELECT t.n, NOT (%s) FROM %s t',
                    replace(qual, 'new.', 't.'), tab);
-    UPDATE verdicts v SET trigger = pg_temp.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
+    UPDATE verdicts v SET trigger = regress.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
     EXECUTE format('DROP TRIGGER verdict ON %s', tab);
     EXECUTE format('ALTER TABLE %s ENABLE TRIGGER cbreturn_import_check', tab);
-    UPDATE verdicts v SET checked = pg_temp.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
+    UPDATE verdicts v SET checked = regress.try(format('UPDATE %s SET n = n WHERE n = %s', tab, v.n));
     EXECUTE format('TRUNCATE %s', tab);
     RETURN QUERY SELECT v.n, c.note, v.when_ok, v.trigger, v.checked
                    FROM verdicts v JOIN icases c ON c.n = v.n ORDER BY v.n;

@@ -7,15 +7,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
-GRANT EXECUTE ON FUNCTION pg_temp.try(text) TO PUBLIC;
 
 DROP ROLE IF EXISTS cbr_qc_owner;
 DROP ROLE IF EXISTS cbr_qc_clerk;
@@ -40,7 +31,7 @@ GRANT USAGE ON SEQUENCE erp6.ret_id_seq TO cbr_qc_clerk;
 -- statements, run as their owners (CB003 on the second).
 INSERT INTO erp6.ret (entry, g_no, qty) VALUES ('E1', 1, 8);
 SET ROLE cbr_qc_clerk;
-SELECT pg_temp.try($$SELECT * FROM erp6.decl$$);
+SELECT regress.try($$SELECT * FROM erp6.decl$$);
 INSERT INTO erp6.ret (entry, g_no, qty) VALUES ('E1', 1, 2);
 INSERT INTO erp6.ret (entry, g_no, qty) VALUES ('E1', 1, 1);                     -- 11 of 10
 -- and the other way round: the clerk's use first, the owner's after
@@ -70,7 +61,7 @@ SELECT cbreturn.detach('erp6.ret', 'quantity');
 UPDATE erp6.decl SET qty_a = 30 WHERE g_no = 1;
 SELECT cbreturn.attach_quantity_check('erp6.ret', line => '{entry,g_no}', quantity => 'qty',
     declared_table => 'erp6.decl', declared_line => '{entry,g_no}', declared_quantity => 'qty_a');
-SELECT pg_temp.try($$INSERT INTO erp6.ret (entry, g_no, qty) VALUES ('E1', 2, 11)$$);  -- 11 of qty_a 10
+SELECT regress.try($$INSERT INTO erp6.ret (entry, g_no, qty) VALUES ('E1', 2, 11)$$);  -- 11 of qty_a 10
 UPDATE erp6.decl SET qty_b = 0 WHERE g_no = 2;                                   -- qty_b not guarded here
 ROLLBACK;
 INSERT INTO erp6.ret (entry, g_no, qty) VALUES ('E1', 2, 11);                    -- 11 of qty_b 20

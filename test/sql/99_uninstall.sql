@@ -1,6 +1,8 @@
 -- DROP EXTENSION removes everything cbreturn created.  Runs last: every
 -- regress file drops the objects it made, so nothing depends on the types.
 DROP EXTENSION cbreturn;
+DROP FUNCTION regress.try(text);
+DROP SCHEMA regress;
 
 -- No object remains recorded as a member of a dropped extension.
 SELECT count(*) AS orphaned_members

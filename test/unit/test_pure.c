@@ -2,7 +2,9 @@
  * test_pure.c
  *		Unit and property tests of the plain-C core, outside the server:
  *		identifier parsing and packing (R-ID-1..3), R-P-1 period arithmetic,
- *		remark codes (R-EX-2).  Prints TAP; run by test/checks/unit.sh.
+ *		remark codes (R-EX-2), and the decision layer (src/rules/): R-P-2,
+ *		R-EX-1/2/5, R-IM-1, R-TX, status.  Prints TAP; run by
+ *		test/checks/unit.sh.
  *
  * The period tests compare cbr_add_months against an independent calendar
  * built by stepping one day at a time, so the two share no formula.
@@ -320,12 +322,297 @@ test_identifiers(void)
 	}
 }
 
+
+/* ---------------------------------------------------------------------
+ * The decision layer, over a policy snapshot built here
+ * --------------------------------------------------------------------- */
+static CbrHoliday test_holidays[400];
+static int16 test_codes[4] = {1210, 9610, 9710, 9810};
+static CbrTaxPeriod test_period;
+
+static void
+test_policy(CbrPolicy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->weekends_rest = true;
+	p->district_known[29] = p->district_known[22] = p->district_known[51] = true;
+	p->district_pilot[29] = p->district_pilot[22] = true;
+	p->district_pilot_from[29] = ymd(2024, 12, 15);
+	p->district_pilot_from[22] = ymd(2025, 6, 1);
+	p->earliest_pilot_from = ymd(2024, 12, 15);
+	p->nationwide_from = ymd(2026, 4, 1);
+	p->pilot_both_districts = true;
+	p->code_known[9610] = p->code_known[1210] = p->code_known[9710] = p->code_known[110] = true;
+	test_period.announcement = "MoF/GACC/STA 2026 No. 16";
+	test_period.basis = test_period.announcement;
+	test_period.declared_from = ymd(2026, 1, 1);
+	test_period.declared_to = ymd(2027, 12, 31);
+	test_period.months = 6;
+	test_period.ncodes = 4;
+	test_period.codes = test_codes;
+	p->ntax_periods = 1;
+	p->tax_periods = &test_period;
+	p->holidays = test_holidays;
+}
+
+/* List the weekdays of [from, to] as holidays (sorted, appended). */
+static void
+add_closure(CbrPolicy *p, DateADT from, DateADT to)
+{
+	DateADT		d;
+
+	for (d = from; d <= to; d++)
+	{
+		test_holidays[p->nholidays].day = d;
+		test_holidays[p->nholidays].working_day = false;
+		p->nholidays++;
+	}
+}
+
+static void
+test_calendar(void)
+{
+	CbrPolicy	p;
+	DateADT		r;
+	int			bad = 0;
+	int			i;
+	unsigned	seed = 777;
+
+	test_policy(&p);
+	ok(cbr_is_rest_day(&p, ymd(2000, 1, 1)) && !cbr_is_rest_day(&p, ymd(2026, 12, 3)) &&
+	   cbr_is_rest_day(&p, ymd(2026, 12, 6)), "R-P-2: Saturday 2000-01-01 and Sunday 2026-12-06 rest, Thursday works");
+
+	/* issue 9 item 14: two weeks of weekday closures joined by a weekend */
+	add_closure(&p, ymd(2030, 1, 7), ymd(2030, 1, 11));
+	add_closure(&p, ymd(2030, 1, 14), ymd(2030, 1, 18));
+	ok(cbr_next_working_day(&p, ymd(2030, 1, 7), &r) && r == ymd(2030, 1, 21),
+	   "R-P-2: a run of closures longer than the list (10 listed, 14 rest days) ends on Monday 2030-01-21");
+	test_holidays[p.nholidays].day = ymd(2030, 1, 26);	/* a make-up working Saturday */
+	test_holidays[p.nholidays].working_day = true;
+	p.nholidays++;
+	ok(cbr_next_working_day(&p, ymd(2030, 1, 26), &r) && r == ymd(2030, 1, 26),
+	   "R-P-2: a make-up working Saturday is a working day");
+	ok(!cbr_next_working_day(&p, DATEVAL_NOEND, &r), "R-P-2: no working day after infinity");
+
+	/* property: the answer is a working day and every day before it is a rest day */
+	for (i = 0; i < 20000; i++)
+	{
+		DateADT		d;
+		DateADT		k;
+
+		seed = seed * 1103515245u + 12345u;
+		d = ymd(2029, 12, 1) + (int) ((seed >> 8) % 90);
+		if (!cbr_next_working_day(&p, d, &r) || cbr_is_rest_day(&p, r) || r < d)
+			bad++;
+		for (k = d; k < r; k++)
+			if (!cbr_is_rest_day(&p, k))
+				bad++;
+	}
+	ok(bad == 0, "R-P-2: 20000 random days reach the first working day after a run of rest days");
+}
+
+static void
+test_export_rules(void)
+{
+	CbrPolicy	p;
+	CbrWindowVerdict w;
+	CbrCrossVerdict x;
+	CbrExportRow row;
+	CbrExportVerdict v;
+	int			disagree = 0;
+	int			i;
+	unsigned	seed = 4242;
+
+	test_policy(&p);
+	ok(cbr_decide_export_window(ymd(2026, 8, 31), CBR_REASON_UNSOLD, true, ymd(2027, 2, 28), &w) == CBR_PASS &&
+	   w.deadline == ymd(2027, 2, 28) && w.length == 6, "R-EX-1: 2026-08-31 + 6 months = 2027-02-28, the day itself on time");
+	ok(cbr_decide_export_window(ymd(2026, 8, 31), CBR_REASON_UNSOLD, true, ymd(2027, 3, 1), &w) == CBR_FAIL_WINDOW &&
+	   w.bad == CBR_DATE_RETURNED, "R-EX-1: the day after is late (CB001)");
+	ok(cbr_decide_export_window(ymd(2026, 3, 1), CBR_REASON_UNSOLD, true, ymd(2026, 2, 28), &w) == CBR_BAD_ORDER &&
+	   w.other == CBR_DATE_EXPORTED, "R-EX-1: a return before the export is bad input (22023)");
+	ok(cbr_decide_export_window(DATEVAL_NOBEGIN, CBR_REASON_QUALITY_OR_SPEC, false, 0, &w) == CBR_BAD_INFINITE,
+	   "R-EX-1: an infinite export date is bad input (22008)");
+
+	ok(cbr_decide_cross_customs(&p, 110, 2924, 2901, ymd(2020, 1, 1), &x) == CBR_PASS && x.same_district,
+	   "R-EX-5: same district, any code, any day");
+	ok(cbr_decide_cross_customs(&p, 1210, 2924, 2201, ymd(2027, 1, 1), &x) == CBR_FAIL_CROSS_CODE,
+	   "R-EX-5: only 9610 crosses districts");
+	ok(cbr_decide_cross_customs(&p, 9610, 5101, 2924, ymd(2026, 4, 1), &x) == CBR_PASS && x.nationwide,
+	   "R-EX-5: anywhere on the nationwide date");
+	ok(cbr_decide_cross_customs(&p, 9610, 2201, 2924, ymd(2025, 6, 1), &x) == CBR_PASS,
+	   "R-EX-5: both districts in the pilot on the day");
+	ok(cbr_decide_cross_customs(&p, 9610, 2201, 2924, ymd(2025, 5, 31), &x) == CBR_FAIL_CROSS_DATE &&
+	   x.return_pilot && !x.export_pilot, "R-EX-5: the export district not yet in the pilot");
+	ok(cbr_decide_cross_customs(&p, 9610, 4201, 2924, ymd(2025, 6, 1), &x) == CBR_BAD_DISTRICT &&
+	   !x.bad_is_return_office, "R-EX-5: an unknown district is bad input (CB007)");
+
+	/* property: the row decision agrees with the window decision it is built on */
+	memset(&row, 0, sizeof(row));
+	row.reason_attached = row.remarks_attached = true;
+	row.has_exported = row.has_returned = true;
+	row.reason_state = CBR_VALUE_OK;
+	for (i = 0; i < 50000; i++)
+	{
+		CbrOutcome	a;
+		CbrOutcome	b;
+
+		seed = seed * 1103515245u + 12345u;
+		row.exported = ymd(2024, 1, 1) + (int) ((seed >> 8) % 1500);
+		seed = seed * 1103515245u + 12345u;
+		row.returned = row.exported - 30 + (int) ((seed >> 8) % 500);
+		row.reason = (CbrReason) ((seed >> 4) % CBR_REASON_COUNT);
+		row.remarks = cbr_remark_code(row.reason);
+		row.remarks_len = 4;
+		row.need_deadline = true;
+		a = cbr_decide_export_return(&p, &row, &v);
+		b = cbr_decide_export_window(row.exported, row.reason, true, row.returned, &w);
+		if (a != b || (a == CBR_PASS && v.window.deadline != w.deadline))
+			disagree++;
+		row.need_deadline = false;	/* the WHEN function's shortcut: same outcome */
+		if (cbr_decide_export_return(&p, &row, &v) != b)
+			disagree++;
+	}
+	ok(disagree == 0, "R-EX-1: the row decision and the window decision agree on 50000 random rows");
+	row.remarks = "THTY";
+	row.reason = CBR_REASON_UNSOLD;
+	ok(cbr_decide_export_return(&p, &row, &v) == CBR_FAIL_REMARK_MISMATCH && v.coded == CBR_REASON_CONSUMER_RETURN,
+	   "R-EX-2: a remark code of another reason");
+}
+
+static void
+test_import_rules(void)
+{
+	CbrImportVerdict v;
+	DateADT		rel = ymd(2026, 1, 31);
+
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 3, 2), true, ymd(2026, 3, 17), &v) == CBR_PASS &&
+	   v.apply.deadline == ymd(2026, 3, 2) && v.arrive.deadline == ymd(2026, 3, 17),
+	   "R-IM-1: on the 30-day and 45-day deadlines");
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 3, 3), true, ymd(2026, 3, 18), &v) == CBR_FAIL_WINDOW &&
+	   v.failed == &v.apply, "R-IM-1: both late, the application is named first");
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 1, 30), false, 0, &v) == CBR_BAD_ORDER &&
+	   v.failed->bad == CBR_DATE_APPLIED, "R-IM-1: an application before the release is bad input (22023), as the SQL function says");
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 3, 3), true, ymd(2026, 1, 1), &v) == CBR_BAD_ORDER &&
+	   v.failed->bad == CBR_DATE_ARRIVED, "R-IM-1: bad input is reported before a late date");
+	ok(cbr_decide_import_return(false, 0, true, ymd(2026, 3, 3), false, 0, &v) == CBR_PASS,
+	   "R-IM-1: no release date, no window yet");
+}
+
+static void
+test_status_rules(void)
+{
+	CbrStatusRow old;
+	CbrStatusRow row;
+	CbrStatusVerdict v;
+
+	memset(&old, 0, sizeof(old));
+	old.stage = 2;				/* shipped */
+	old.has_stamp[0] = old.has_stamp[2] = true;
+	old.stamp[0] = 10;
+	old.stamp[2] = 20;
+	row = old;
+	row.stage = 3;
+	row.has_stamp[3] = true;
+	row.stamp[3] = 25;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_PASS, "status: shipped -> arrived with a later time");
+	row.has_stamp[2] = false;
+	row.stamp[3] = 15;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_FAIL_STAMP_CLEARED && v.which == 2,
+	   "status: clearing the shipped time to set an earlier arrival is refused (issue 9 item 12)");
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_PASS,
+	   "status: an insert has no recorded time to clear");
+	row = old;
+	row.stage = 1;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_FAIL_STATUS_BACK, "status: never backwards");
+	old.stage = 5;
+	row.stage = 6;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_FAIL_STATUS_FINAL, "status: released is final");
+	row = old;
+	row.stage = 5;
+	row.has_stamp[6] = true;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_FAIL_STAMP_AHEAD && v.which == 6,
+	   "status: a released return has no rejected time");
+}
+
+/* The day-count shortcut of cbr_within_months never differs from counting months. */
+static void
+test_within_months(void)
+{
+	unsigned	seed = 99;
+	int			bad = 0;
+	int			i;
+
+	for (i = 0; i < 300000; i++)
+	{
+		DateADT		start;
+		DateADT		d;
+		DateADT		end;
+		int			months;
+		bool		within;
+
+		seed = seed * 1103515245u + 12345u;
+		start = ymd(1990, 1, 1) + (int) ((seed >> 8) % 20000);
+		seed = seed * 1103515245u + 12345u;
+		months = (int) ((seed >> 8) % 25);
+		seed = seed * 1103515245u + 12345u;
+		d = start - 5 + (int) ((seed >> 8) % (40 * (months + 1)));
+		if (!cbr_within_months(start, months, d, &within) || !cbr_add_months(start, months, &end) ||
+			within != (d <= end))
+			bad++;
+	}
+	ok(bad == 0, "R-P-1: cbr_within_months agrees with cbr_add_months on 300000 random windows");
+	ok(!cbr_within_months(DATEVAL_NOBEGIN, 6, 0, &(bool){false}),
+	   "R-P-1: no window from -infinity");
+}
+
+static void
+test_tax_rules(void)
+{
+	CbrPolicy	p;
+	CbrReliefInput in;
+	CbrRelief	r;
+
+	test_policy(&p);
+	memset(&in, 0, sizeof(in));
+	in.code = 9610;
+	in.exported_on = ymd(2026, 3, 1);
+	in.returned_on = ymd(2026, 9, 1);
+	in.reason = CBR_REASON_UNSOLD;
+	in.original_state = true;
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.period == &test_period &&
+	   r.evidence_required != NULL, "R-TX-2: 9610 unsold, back on the 6-month day: relieved");
+	in.returned_on = ymd(2026, 9, 2);
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && !r.relieved && r.failed == CBR_FAILED_TX2,
+	   "R-TX-2: a day late: failed R-TX-2");
+	in.code = 110;
+	in.returned_on = ymd(2026, 4, 1);
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.covering != NULL && r.period == NULL &&
+	   r.failed == CBR_FAILED_TX2, "R-TX-2: a code the period does not list");
+	in.code = 1210;
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && !r.window_known && (r.failed & CBR_FAILED_TX2),
+	   "R-TX-2: 1210 without left_special_area_on is not relieved");
+	in.reason = CBR_REASON_QUALITY_OR_SPEC;
+	in.returned_on = ymd(2027, 3, 1);
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.route_tx6 && r.import_duty_exempt &&
+	   !r.import_vat_exempt, "R-TX-6: quality return within 1 year");
+	in.returned_on = ymd(2026, 2, 1);
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_BAD_ORDER, "R-TX: a return before the export is bad input");
+	in.code = 4321;
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_BAD_CODE, "R-TX: an unknown code is bad input (CB007)");
+}
+
 int
 main(void)
 {
 	test_identifiers();
 	test_remarks();
 	test_periods();
+	test_calendar();
+	test_export_rules();
+	test_import_rules();
+	test_status_rules();
+	test_within_months();
+	test_tax_rules();
 	printf("1..%d\n", test_no);
 	return failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,378 @@
+/*
+ * check_cache.c
+ *		The backend-lifetime cache of attached checks, and the WHEN functions'
+ *		access to it.
+ *
+ * Why: fn_extra lives for one statement, and reading the metadata tables
+ * through SPI at the start of every statement costs much of the throughput
+ * of one-row transactions (docs/performance.md).  What a check resolved is therefore
+ * kept, per table and check kind, in CacheMemoryContext until something it
+ * depends on changes:
+ *
+ *	 - the table itself (ALTER TABLE, RENAME COLUMN, CREATE or DROP TRIGGER):
+ *	   PostgreSQL sends a relcache invalidation of the table;
+ *	 - the metadata (attach, detach, the event trigger that follows renames,
+ *	   a direct write): the statement triggers cbreturn._attached_changed()
+ *	   on cbreturn.attached_check and cbreturn.attached_column send a
+ *	   relcache invalidation of the written table, as policy_changed does for
+ *	   the policy tables (policy.c); DROP EXTENSION drops those tables, which
+ *	   sends the same invalidation, so a re-created extension is read afresh;
+ *	 - a cache reset (sinval queue overflow): everything is forgotten.
+ *
+ * Invalidations queued by this backend reach it at its next command, those
+ * of other backends when their writer commits, and on rollback PostgreSQL
+ * replays the aborted ones locally, so a cache built from uncommitted
+ * metadata is dropped too.  Column numbers survive RENAME COLUMN, so a
+ * renamed column keeps being checked; a dropped one is refused by the event
+ * trigger, and cbr_role_column() is the backstop when the cache is rebuilt.
+ *
+ * An entry whose table is dropped is removed (issue: the cache grew by an
+ * entry for every checked table dropped): the invalidation marks it, and
+ * the next build, inside a transaction where the catalog can be read,
+ * removes every marked entry whose table no longer exists.  No statement
+ * can still hold such an entry: a table cannot be dropped while a statement
+ * on it runs.
+ */
+#include "enforce/trigger.h"
+
+#include "access/relation.h"
+#include "catalog/namespace.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/primnodes.h"
+#include "storage/lmgr.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+/* check_kind as cbreturn.attached_check spells it */
+static const char *const check_kind_names[CBR_CHECK_KINDS] = {"export", "import", "status"};
+
+typedef struct CheckCacheKey
+{
+	Oid			relid;
+	int32		kind;			/* CbrCheckKind */
+} CheckCacheKey;
+
+typedef struct CheckCacheEntry
+{
+	CheckCacheKey key;			/* hash key: must be first */
+	CbrCache	cache;			/* the build of the config (src/policy/cache.c) */
+	void	   *config;			/* ExportCache, ImportCache or StatusCache */
+} CheckCacheEntry;
+
+static HTAB *check_cache = NULL;
+
+/* cbreturn.attached_check and attached_column as of the last build */
+static Oid	metadata_relids[2] = {InvalidOid, InvalidOid};
+
+/* an entry was invalidated: look for entries of dropped tables at the next build */
+static bool check_cache_sweep_pending = false;
+
+static void
+cbr_check_cache_invalidate_all(void)
+{
+	HASH_SEQ_STATUS status;
+	CheckCacheEntry *e;
+
+	hash_seq_init(&status, check_cache);
+	while ((e = (CheckCacheEntry *) hash_seq_search(&status)) != NULL)
+		cbr_cache_invalidate(&e->cache);
+	check_cache_sweep_pending = true;
+}
+
+/* Relcache callback: forget what depends on the invalidated relation. */
+static void
+cbr_check_cache_relcache_callback(Datum arg, Oid relid)
+{
+	CheckCacheKey key;
+	int			k;
+	bool		hit = false;
+
+	if (check_cache == NULL)
+		return;
+	if (!OidIsValid(relid) || relid == metadata_relids[0] || relid == metadata_relids[1])
+	{
+		cbr_check_cache_invalidate_all();
+		return;
+	}
+	memset(&key, 0, sizeof(key));
+	key.relid = relid;
+	for (k = 0; k < CBR_CHECK_KINDS; k++)
+	{
+		CheckCacheEntry *e;
+
+		key.kind = k;
+		e = (CheckCacheEntry *) hash_search(check_cache, &key, HASH_FIND, NULL);
+		if (e != NULL)
+		{
+			cbr_cache_invalidate(&e->cache);
+			hit = true;
+		}
+	}
+	if (hit)
+		check_cache_sweep_pending = true;
+}
+
+/* Remove the invalidated entries whose table no longer exists (issue 9 item 13). */
+static void
+cbr_check_cache_sweep(void)
+{
+	HASH_SEQ_STATUS status;
+	CheckCacheEntry *e;
+
+	check_cache_sweep_pending = false;
+	hash_seq_init(&status, check_cache);
+	while ((e = (CheckCacheEntry *) hash_seq_search(&status)) != NULL)
+	{
+		if (e->cache.valid || SearchSysCacheExists1(RELOID, ObjectIdGetDatum(e->key.relid)))
+			continue;
+		cbr_cache_forget(&e->cache);
+		/* removing the entry just returned is allowed during a scan */
+		(void) hash_search(check_cache, &e->key, HASH_REMOVE, NULL);
+	}
+}
+
+/* Lock the metadata tables (which takes in pending invalidations). */
+static void
+cbr_check_cache_lock_metadata(void)
+{
+	Oid			nsp = get_namespace_oid("cbreturn", false);
+
+	metadata_relids[0] = get_relname_relid("attached_check", nsp);
+	metadata_relids[1] = get_relname_relid("attached_column", nsp);
+	if (!OidIsValid(metadata_relids[0]) || !OidIsValid(metadata_relids[1]))
+		elog(ERROR, "the metadata tables of cbreturn do not exist");
+	LockRelationOid(metadata_relids[0], AccessShareLock);
+	LockRelationOid(metadata_relids[1], AccessShareLock);
+}
+
+/*
+ * Build the config of entry e from the metadata tables, by the protocol of
+ * src/policy/cache.c (the latest snapshot, as the trigger list of the table
+ * is read, keeps a config built now right for later statements).
+ */
+static void
+cbr_check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
+{
+	CbrCacheBuild b = {0};
+	CbrCheckMeta meta;
+	void	   *config;
+
+	do
+	{
+		cbr_check_cache_lock_metadata();
+		cbr_cache_build_begin(&b, &e->cache, "cbreturn attached check");
+		cbr_cache_build_read(&b);
+		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
+		config = build(&meta, rel, b.cxt);
+	} while (!cbr_cache_build_end(&b));
+	e->config = config;
+}
+
+/*
+ * The entry of the check of the given kind on rel, built if it is not
+ * valid.  An entry is only removed once its table is dropped, so the
+ * pointer stays good while the table is used; its config is replaced when
+ * it is rebuilt.
+ */
+static CheckCacheEntry *
+cbr_check_cache_entry(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
+{
+	CheckCacheKey key;
+	CheckCacheEntry *e;
+	bool		found;
+
+	if (check_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(CheckCacheKey);
+		ctl.entrysize = sizeof(CheckCacheEntry);
+		ctl.hcxt = CacheMemoryContext;
+		check_cache = hash_create("cbreturn attached checks", 64, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(cbr_check_cache_relcache_callback, (Datum) 0);
+	}
+	if (check_cache_sweep_pending)
+		cbr_check_cache_sweep();
+	memset(&key, 0, sizeof(key));
+	key.relid = RelationGetRelid(rel);
+	key.kind = kind;
+	e = (CheckCacheEntry *) hash_search(check_cache, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		memset(&e->cache, 0, sizeof(e->cache));
+		e->config = NULL;
+	}
+	if (!e->cache.valid)
+		cbr_check_cache_build(e, rel, build);
+	return e;
+}
+
+/*
+ * The config of the check of the given kind on rel.  The entry is
+ * remembered in fn_extra, so from the second row of a statement on the cost
+ * is one test; the first row of a statement costs a hash lookup.
+ */
+void *
+cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
+{
+	CheckCacheEntry *e = (CheckCacheEntry *) fcinfo->flinfo->fn_extra;
+
+	if (likely(e != NULL && e->cache.valid && e->key.relid == RelationGetRelid(rel)))
+		return e->config;
+	e = cbr_check_cache_entry(rel, kind, build);
+	fcinfo->flinfo->fn_extra = e;
+	return e->config;
+}
+
+/*
+ * cbreturn._attached_changed(): AFTER ... FOR EACH STATEMENT trigger on
+ * cbreturn.attached_check and cbreturn.attached_column.  Queues a relcache
+ * invalidation of the written table, which every backend's cache of
+ * attached checks listens for (see above), and forgets this backend's
+ * configs at once, so a row written later in this same command reads the
+ * new metadata.
+ */
+PG_FUNCTION_INFO_V1(cbr_attached_changed);
+Datum
+cbr_attached_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "_attached_changed");
+
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	if (check_cache != NULL)
+		cbr_check_cache_invalidate_all();
+	cbr_quantity_cache_invalidate_all();
+	return PointerGetDatum(NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * The WHEN clause of the reading checks
+ *
+ * Why: an AFTER ROW trigger costs a queued event per row (the event saved,
+ * the row fetched again by its TID, the function called at the end of the
+ * statement), which was most of what the checks added to a COPY.  The
+ * reading checks are therefore attached with a WHEN clause that calls
+ * cbreturn._export_row_ok() or cbreturn._import_row_ok() on the checked
+ * columns, named one by one (a whole-row NEW costs what the queue saves).
+ * PostgreSQL evaluates it when the row is written and queues no event for
+ * a row that passes; a row that fails, or that the function cannot decide
+ * (unreadable text, a code the reference tables do not know), fires the
+ * trigger, which decides again with the same code and raises the detailed
+ * error.  So the functions may say "not ok" too often, never too rarely.
+ *
+ * The first argument is the checked table (a regclass constant), so the
+ * function reads the same cached config as the trigger.  On the first row
+ * of a statement, and after the config was rebuilt, it verifies that its
+ * arguments are exactly the attached columns (column numbers and types, in
+ * role order; NULL for a role not attached): the WHEN clause stores column
+ * numbers and the metadata too, and both follow renames and dump/restore by
+ * the same names, so they cannot drift apart through attach, detach,
+ * RENAME or pg_dump; a direct write to the metadata or a trigger made by
+ * hand could, and that is an error, never a row let through unchecked.
+ * ---------------------------------------------------------------------
+ */
+
+/* What a WHEN function keeps in fn_extra. */
+typedef struct RowOkState
+{
+	Oid			relid;
+	CheckCacheEntry *entry;
+	void	   *verified;		/* the config the arguments were checked against */
+} RowOkState;
+
+/*
+ * Check that arguments 1..n of the WHEN function (argument 0 is the table)
+ * are the columns attnums[] of rel, a NULL constant where a role is not
+ * attached.  Column and argument types must agree, so that a Datum is never
+ * read as another type.
+ */
+static void
+cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char *kind, Relation rel,
+				   const AttrNumber *attnums, const char *const *roles, int n)
+{
+	Node	   *expr = fcinfo->flinfo->fn_expr;
+	List	   *args;
+	int			i;
+
+	if (expr == NULL || !IsA(expr, FuncExpr))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function \"%s\" must be called in the WHEN clause of the %s check", funcname, kind)));
+	args = ((FuncExpr *) expr)->args;
+	if (list_length(args) != n + 1)
+		elog(ERROR, "%s called with %d arguments", funcname, list_length(args));
+	for (i = 0; i < n; i++)
+	{
+		Node	   *arg = (Node *) list_nth(args, i + 1);
+		bool		ok;
+
+		if (attnums[i] == InvalidAttrNumber)
+			ok = IsA(arg, Const) && ((Const *) arg)->constisnull;
+		else
+			ok = IsA(arg, Var) && ((Var *) arg)->varattno == attnums[i] &&
+				((Var *) arg)->varno != INNER_VAR &&	/* OLD in a WHEN clause */
+				exprType(arg) == TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->atttypid;
+		if (!ok)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("argument %d of %s is not the column attached as %s to table \"%s\"",
+							i + 2, funcname, roles[i], RelationGetRelationName(rel)),
+					 attnums[i] == InvalidAttrNumber
+					 ? errdetail("No column is attached as %s; the argument must be NULL.", roles[i])
+					 : errdetail("The %s check reads column \"%s\" as %s.", kind,
+								 NameStr(TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->attname),
+								 roles[i]),
+					 errhint("Detach the check with cbreturn.detach() and attach it again, so that the trigger and its WHEN clause are made from the metadata.")));
+	}
+}
+
+/*
+ * The config of the check on the table named by argument 0 of a WHEN
+ * function, verified against the function's arguments when it is new.
+ */
+void *
+cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder build,
+				  CbrCheckAttnums attnums_of, const char *funcname,
+				  const char *const *roles, int n)
+{
+	RowOkState *st = (RowOkState *) fcinfo->flinfo->fn_extra;
+	Oid			relid;
+	Relation	rel;
+	AttrNumber	attnums[CBR_MAX_ROLES];
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table argument of %s must not be NULL", funcname)));
+	relid = PG_GETARG_OID(0);
+	if (likely(st != NULL && st->relid == relid && st->entry->cache.valid &&
+			   st->entry->key.relid == relid &&
+			   st->entry->config == st->verified))
+		return st->verified;
+	if (st == NULL)
+	{
+		st = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(RowOkState));
+		fcinfo->flinfo->fn_extra = st;
+	}
+	st->verified = NULL;
+	/* the writer holds a lock on the table already; a direct call takes one */
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("%s is called by the WHEN clause of an attached check.", funcname)));
+	st->relid = relid;
+	st->entry = cbr_check_cache_entry(rel, kind, build);
+	attnums_of(st->entry->config, attnums);
+	cbr_row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n);
+	relation_close(rel, NoLock);
+	st->verified = st->entry->config;
+	return st->verified;
+}

@@ -1,0 +1,474 @@
+/*
+ * export_check.c
+ *		The export-return check (R-EX-1, R-EX-2, R-EX-5) on an ERP's own
+ *		table: a thin adapter from a row to cbr_decide_export_return
+ *		(src/rules/export.c), and from its verdict to an error.
+ *
+ * Attached AFTER ROW with a WHEN clause (_export_row_ok) that asks the same
+ * decision, so a row that passes queues no trigger event; the trigger is
+ * only called for a row that fails, and raises the detailed error.  BEFORE
+ * ROW when it fills the remarks or the deadline column (see trigger.c).
+ */
+#include "enforce/trigger.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+/* The columns the export check reads, in the order of _export_row_ok's arguments. */
+typedef enum ExportRole
+{
+	EX_EXPORTED,
+	EX_REASON,
+	EX_RETURNED,
+	EX_REMARKS,
+	EX_SUPERVISION,
+	EX_EXPORT_OFFICE,
+	EX_RETURN_OFFICE,
+	EX_NROLES
+} ExportRole;
+
+static const char *const export_roles[EX_NROLES] = {
+	"exported_on", "reason", "returned_on", "remarks", "supervision_code",
+	"export_office", "return_office"
+};
+
+typedef struct ExportCache
+{
+	AttrNumber	col[EX_NROLES];	/* 0: not attached */
+	AttrNumber	deadline;
+	bool		reason_is_enum;
+	bool		code_is_text[3];	/* supervision, export office, return office */
+	bool		fill_remarks;
+	/* how to build a value of the remarks column when filling it */
+	FmgrInfo	remarks_in;
+	Oid			remarks_ioparam;
+	int32		remarks_typmod;
+} ExportCache;
+
+/* Builds the ExportCache of the export check on rel (see cbr_check_config). */
+static void *
+cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
+{
+	ExportCache *c;
+	Oid			date_t[1] = {DATEOID};
+	Oid			text_t[3] = {TEXTOID, VARCHAROID, BPCHAROID};
+	Oid			reason_t[4];
+	Oid			sup_t[4];
+	Oid			office_t[4];
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	int			i;
+
+	c = MemoryContextAllocZero(cxt, sizeof(ExportCache));
+	reason_t[0] = cbr_type_oid("return_reason");
+	sup_t[0] = cbr_type_oid("supervision_code");
+	office_t[0] = cbr_type_oid("customs_code");
+	memcpy(reason_t + 1, text_t, sizeof(text_t));
+	memcpy(sup_t + 1, text_t, sizeof(text_t));
+	memcpy(office_t + 1, text_t, sizeof(text_t));
+
+	c->col[EX_EXPORTED] = cbr_role_column(meta, "exported_on", rel, date_t, 1, true);
+	c->col[EX_REASON] = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
+	c->col[EX_RETURNED] = cbr_role_column(meta, "returned_on", rel, date_t, 1, false);
+	c->col[EX_REMARKS] = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
+	c->col[EX_SUPERVISION] = cbr_role_column(meta, "supervision_code", rel, sup_t, 4, false);
+	c->col[EX_EXPORT_OFFICE] = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
+	c->col[EX_RETURN_OFFICE] = cbr_role_column(meta, "return_office", rel, office_t, 4, false);
+	c->deadline = cbr_role_column(meta, "deadline", rel, date_t, 1, false);
+	c->fill_remarks = meta->fill_remarks && c->col[EX_REMARKS] != InvalidAttrNumber;
+	if (c->col[EX_REASON])
+		c->reason_is_enum = TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->atttypid == reason_t[0];
+	for (i = 0; i < 3; i++)
+	{
+		AttrNumber	a = c->col[EX_SUPERVISION + i];
+
+		if (a)
+			c->code_is_text[i] = TupleDescAttr(tupdesc, a - 1)->atttypid != (i == 0 ? sup_t[0] : office_t[0]);
+	}
+	if (c->fill_remarks)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, c->col[EX_REMARKS] - 1);
+		Oid			typinput;
+
+		getTypeInputInfo(att->atttypid, &typinput, &c->remarks_ioparam);
+		fmgr_info_cxt(typinput, &c->remarks_in, cxt);
+		c->remarks_typmod = att->atttypmod;
+	}
+	return c;
+}
+
+static void
+cbr_export_attnums(const void *config, AttrNumber *attnums)
+{
+	memcpy(attnums, ((const ExportCache *) config)->col, sizeof(AttrNumber) * EX_NROLES);
+}
+
+/* The reason held by a text value: one of the labels of return_reason. */
+static bool
+cbr_reason_from_label(const char *s, int len, CbrReason *reason)
+{
+	int			r;
+
+	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
+		len--;
+	for (r = 0; r < CBR_REASON_COUNT; r++)
+		if ((int) strlen(cbr_reason_label((CbrReason) r)) == len &&
+			memcmp(s, cbr_reason_label((CbrReason) r), len) == 0)
+		{
+			*reason = (CbrReason) r;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Read the values of the checked columns (in ExportRole order; isnull for a
+ * role not attached) into *row.  Never raises for a value: unreadable text
+ * is CBR_VALUE_BAD, for the verdict to report in its turn.
+ */
+static void
+cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExportRow *row)
+{
+	int			i;
+
+	row->reason_attached = c->col[EX_REASON] != InvalidAttrNumber;
+	row->remarks_attached = c->col[EX_REMARKS] != InvalidAttrNumber;
+	row->codes_attached = c->col[EX_SUPERVISION] != InvalidAttrNumber;
+	row->fill_remarks = c->fill_remarks;
+	row->need_deadline = true;	/* the WHEN function clears it */
+
+	row->has_exported = !isnull[EX_EXPORTED];
+	row->exported = row->has_exported ? DatumGetDateADT(v[EX_EXPORTED]) : 0;
+	row->has_returned = !isnull[EX_RETURNED];
+	row->returned = row->has_returned ? DatumGetDateADT(v[EX_RETURNED]) : 0;
+
+	row->reason = CBR_REASON_UNSOLD;
+	if (isnull[EX_REASON])
+		row->reason_state = CBR_VALUE_NULL;
+	else if (c->reason_is_enum)
+	{
+		row->reason = cbr_reason_from_oid(DatumGetObjectId(v[EX_REASON]));
+		row->reason_state = CBR_VALUE_OK;
+	}
+	else
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[EX_REASON]));
+
+		row->reason_state = cbr_reason_from_label(VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t), &row->reason)
+			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+
+	row->remarks = NULL;
+	row->remarks_len = 0;
+	if (!isnull[EX_REMARKS])
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[EX_REMARKS]));
+
+		row->remarks = VARDATA_ANY(t);
+		row->remarks_len = (int) VARSIZE_ANY_EXHDR(t);
+	}
+
+	for (i = 0; i < 3; i++)
+	{
+		Datum		d = v[EX_SUPERVISION + i];
+		CbrParseError err;
+
+		row->code[i] = 0;
+		if (isnull[EX_SUPERVISION + i])
+			row->code_state[i] = CBR_VALUE_NULL;
+		else if (!c->code_is_text[i])
+		{
+			row->code[i] = DatumGetInt16(d);
+			row->code_state[i] = CBR_VALUE_OK;
+		}
+		else
+			row->code_state[i] = cbr_parse_code4(TextDatumGetCString(d), &row->code[i], &err)
+				? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+}
+
+/* 22P02: the reason or a code column holds text that reads as no value. */
+static void
+cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int bad_text)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	AttrNumber	attnum;
+	char	   *str;
+	int16		code;
+	CbrParseError err;
+
+	if (bad_text < 0)
+	{
+		int			len;
+
+		str = TextDatumGetCString(v[EX_REASON]);
+		len = (int) strlen(str);
+		while (len > 0 && str[len - 1] == ' ')	/* bpchar padding */
+			str[--len] = '\0';
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid return reason \"%s\" in column \"%s\"", str,
+						NameStr(TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->attname)),
+				 errhint("The reasons are %s, %s and %s (R-EX-1).",
+						 cbr_reason_label(CBR_REASON_UNSOLD),
+						 cbr_reason_label(CBR_REASON_CONSUMER_RETURN),
+						 cbr_reason_label(CBR_REASON_QUALITY_OR_SPEC)),
+				 errtablecol(rel, c->col[EX_REASON])));
+	}
+	attnum = c->col[EX_SUPERVISION + bad_text];
+	str = TextDatumGetCString(v[EX_SUPERVISION + bad_text]);
+	if (cbr_parse_code4(str, &code, &err))
+		elog(ERROR, "code \"%s\" was unreadable and is now read", str);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
+					NameStr(TupleDescAttr(tupdesc, attnum - 1)->attname),
+					cbr_parse_error_text(&err, str)),
+			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
+			 errtablecol(rel, attnum)));
+}
+
+/* CB002: R-EX-2, the remarks do not start with the code of the reason. */
+static void
+cbr_export_report_remarks(Relation rel, HeapTuple tuple, const ExportCache *c,
+						  const CbrExportRow *row, const CbrExportVerdict *v)
+{
+	char	   *remarks = row->remarks ? pnstrdup(row->remarks, row->remarks_len) : NULL;
+	const char *label = v->has_reason ? cbr_reason_label(v->reason) : NULL;
+
+	if (v->outcome == CBR_FAIL_REMARK_MISMATCH)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REMARK),
+				 errmsg("remark code %s does not match the return reason %s (R-EX-2)",
+						cbr_remark_code(v->coded), label),
+				 errdetail("%sthe remarks are \"%s\" and the reason is %s.",
+						   cbr_row_identity(rel, tuple), remarks, label),
+				 errhint("Start the remarks with %s, or set the reason to %s.",
+						 cbr_remark_code(v->reason), cbr_reason_label(v->coded)),
+				 errtablecol(rel, c->col[EX_REMARKS])));
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_REMARK),
+			 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
+			 v->outcome == CBR_FAIL_REMARK_EMPTY
+			 ? (label ? errdetail("%sthe remarks are empty and the reason is %s.",
+								  cbr_row_identity(rel, tuple), label)
+				: errdetail("%sthe remarks are empty.", cbr_row_identity(rel, tuple)))
+			 : (label ? errdetail("%sthe remarks are \"%s\" and the reason is %s.",
+								  cbr_row_identity(rel, tuple), remarks, label)
+				: errdetail("%sthe remarks are \"%s\".", cbr_row_identity(rel, tuple), remarks)),
+			 label
+			 ? errhint("Start the remarks with %s.", cbr_remark_code(v->reason))
+			 : errhint("Start the remarks with %s (unsold), %s (consumer return) or %s (quality or specification).",
+					   cbr_remark_code(CBR_REASON_UNSOLD), cbr_remark_code(CBR_REASON_CONSUMER_RETURN),
+					   cbr_remark_code(CBR_REASON_QUALITY_OR_SPEC)),
+			 errtablecol(rel, c->col[EX_REMARKS])));
+}
+
+/* R-EX-1: bad dates (22008, 22023) and a late return (CB001). */
+static void
+cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
+						 const CbrExportRow *row, const CbrExportVerdict *v)
+{
+	const CbrWindowVerdict *w = &v->window;
+
+	switch (w->outcome)
+	{
+		case CBR_BAD_INFINITE:
+		case CBR_BAD_RANGE:
+			cbr_report_date_out_of_range(w->bad == CBR_DATE_EXPORTED ? "export date" : "returned_on",
+										 w->bad_value);
+			break;
+		case CBR_BAD_ORDER:
+			/* docs/rules.md, Bad input: a return before the export is 22023 */
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("return of %s is before the export date %s (R-EX-1)",
+							cbr_date_iso(row->returned), cbr_date_iso(row->exported)),
+					 errdetail("%sexported on %s, returned on %s.", cbr_row_identity(rel, tuple),
+							   cbr_date_iso(row->exported), cbr_date_iso(row->returned)),
+					 errhint("A return date on or after %s is accepted.", cbr_date_iso(row->exported)),
+					 errtablecol(rel, c->col[EX_RETURNED])));
+			break;
+		case CBR_FAIL_WINDOW:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_WINDOW),
+					 errmsg("return of %s is after the R-EX-1 deadline %s",
+							cbr_date_iso(row->returned), cbr_date_iso(w->deadline)),
+					 errdetail("%sexported on %s, reason %s, returned on %s; the window is %d months from the export date.",
+							   cbr_row_identity(rel, tuple), cbr_date_iso(row->exported),
+							   cbr_reason_label(v->reason), cbr_date_iso(row->returned), w->length),
+					 v->reason == CBR_REASON_QUALITY_OR_SPEC
+					 ? errhint("A return of these goods is accepted on or before %s.",
+							   cbr_date_iso(w->deadline))
+					 : errhint("A return of these goods is accepted on or before %s; only quality or specification returns (%s) have %d months.",
+							   cbr_date_iso(w->deadline), cbr_remark_code(CBR_REASON_QUALITY_OR_SPEC),
+							   CBR_EXPORT_MONTHS_QUALITY),
+					 errtablecol(rel, c->col[EX_RETURNED])));
+			break;
+		default:
+			break;
+	}
+}
+
+/* R-EX-5: bad input (22008, CB007) or a refused return (CB005). */
+static void
+cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
+						const CbrCrossVerdict *x)
+{
+	const CbrPolicy *p = cbr_policy();
+	char		sup[5];
+	char		expo[5];
+	char		reto[5];
+	char	   *why;
+
+	cbr_report_cross_customs_input(x);
+	why = cbr_steps_failed_text(cbr_steps_cross_customs(p, x));
+	cbr_format_code4(x->code, sup);
+	cbr_format_code4(x->export_office, expo);
+	cbr_format_code4(x->return_office, reto);
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_CROSS_CUSTOMS),
+			 errmsg("cross-customs return through office %s of goods exported through office %s is not allowed by R-EX-5",
+					reto, expo),
+			 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s",
+					   cbr_row_identity(rel, tuple), sup, expo, reto,
+					   cbr_date_iso(x->returned_on), why),
+			 p->earliest_pilot_from < p->nationwide_from
+			 ? errhint("Return the goods through a customs office of district %02d; a return through another district is allowed only for %04d retail exports, in a pilot district from %s or anywhere from %s.",
+					   x->export_district, CBR_CODE_9610, cbr_date_iso(p->earliest_pilot_from),
+					   cbr_date_iso(p->nationwide_from))
+			 : errhint("Return the goods through a customs office of district %02d; a return through another district is allowed only for %04d retail exports, from %s.",
+					   x->export_district, CBR_CODE_9610, cbr_date_iso(p->nationwide_from)),
+			 errtablecol(rel, c->col[EX_RETURN_OFFICE])));
+}
+
+/* Raise the error of a verdict other than CBR_PASS, as a client sees it. */
+static void
+cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
+				  const CbrExportRow *row, const CbrExportVerdict *d)
+{
+	switch (d->outcome)
+	{
+		case CBR_PASS:
+			return;
+		case CBR_BAD_TEXT:
+			cbr_export_report_text(rel, c, v, d->bad_text);
+			break;
+		case CBR_FAIL_REMARK_EMPTY:
+		case CBR_FAIL_REMARK_NO_CODE:
+		case CBR_FAIL_REMARK_MISMATCH:
+			cbr_export_report_remarks(rel, tuple, c, row, d);
+			break;
+		default:
+			if (d->window.outcome != CBR_PASS)
+				cbr_export_report_window(rel, tuple, c, row, d);
+			cbr_export_report_cross(rel, tuple, c, &d->cross);
+			break;
+	}
+	elog(ERROR, "export check verdict %d was not reported", (int) d->outcome);
+}
+
+/*
+ * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
+ * EACH ROW; BEFORE when it fills the remarks or the deadline column.
+ *
+ * The rules are cbr_decide_export_return's (R-EX-2, R-EX-1, R-EX-5, in that
+ * order); this raises what it found, fills empty remarks when the DBA asked
+ * for that, and fills the optional deadline column.
+ */
+PG_FUNCTION_INFO_V1(export_return_check);
+Datum
+export_return_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "export_return_check", CBR_FIRE_EITHER, false);
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	HeapTuple	tuple = cbr_checked_tuple(trigdata);
+	ExportCache *c = (ExportCache *) cbr_check_config(fcinfo, rel, CBR_CHECK_EXPORT, cbr_export_build);
+	Datum		v[EX_NROLES];
+	bool		isnull[EX_NROLES];
+	CbrExportRow row;
+	CbrExportVerdict d;
+	int			cols[2];
+	Datum		vals[2];
+	bool		nulls[2] = {false, false};
+	int			n = 0;
+	int			i;
+
+	/*
+	 * Filling a column changes the row, which only a BEFORE trigger can do;
+	 * attach_export_return_checks creates the trigger BEFORE in that case.
+	 */
+	if ((c->fill_remarks || c->deadline) && !TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired BEFORE the row is written", "export_return_check"),
+				 c->fill_remarks
+				 ? errdetail("The export check on table \"%s\" fills empty remarks.", RelationGetRelationName(rel))
+				 : errdetail("The export check on table \"%s\" fills the deadline column.", RelationGetRelationName(rel)),
+				 errhint("Create the trigger with cbreturn.attach_export_return_checks, not by hand.")));
+
+	for (i = 0; i < EX_NROLES; i++)
+	{
+		v[i] = (Datum) 0;
+		isnull[i] = true;
+		if (c->col[i])
+			v[i] = heap_getattr(tuple, c->col[i], tupdesc, &isnull[i]);
+	}
+	cbr_export_read(c, v, isnull, &row);
+	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
+		cbr_export_report(rel, tuple, c, v, &row, &d);
+
+	if (d.fill_remarks)
+	{
+		cols[n] = c->col[EX_REMARKS];
+		vals[n++] = InputFunctionCall(&c->remarks_in, (char *) cbr_remark_code(d.reason),
+									  c->remarks_ioparam, c->remarks_typmod);
+	}
+	/* The deadline column, when attached, always holds the R-EX-1 deadline. */
+	if (c->deadline)
+	{
+		cols[n] = c->deadline;
+		vals[n] = d.window.has_deadline ? DateADTGetDatum(d.window.deadline) : (Datum) 0;
+		nulls[n++] = !d.window.has_deadline;
+	}
+	if (n > 0)
+		tuple = heap_modify_tuple_by_cols(tuple, tupdesc, n, cols, vals, nulls);
+	return PointerGetDatum(tuple);
+}
+
+/*
+ * cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+ * returned_on date, remarks "any", supervision_code "any",
+ * export_office "any", return_office "any"): the WHEN clause of the
+ * reading export check.  True when cbr_decide_export_return accepts the row
+ * (R-EX-1, R-EX-2, R-EX-5); false when it rejects it, cannot read a value,
+ * or the check fills a column (then the trigger must see every row).  The
+ * arguments are the attached columns in role order, NULL for a role not
+ * attached (verified, see cbr_row_ok_config).
+ */
+PG_FUNCTION_INFO_V1(cbr_export_row_ok);
+Datum
+cbr_export_row_ok(PG_FUNCTION_ARGS)
+{
+	ExportCache *c = (ExportCache *) cbr_row_ok_config(fcinfo, CBR_CHECK_EXPORT, cbr_export_build,
+													   cbr_export_attnums, "_export_row_ok",
+													   export_roles, EX_NROLES);
+	Datum		v[EX_NROLES];
+	bool		isnull[EX_NROLES];
+	CbrExportRow row;
+	CbrExportVerdict d;
+	int			i;
+
+	if (c->fill_remarks || c->deadline)
+		PG_RETURN_BOOL(false);
+	for (i = 0; i < EX_NROLES; i++)
+	{
+		isnull[i] = PG_ARGISNULL(i + 1);
+		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
+	}
+	cbr_export_read(c, v, isnull, &row);
+	row.need_deadline = false;	/* a passing row is all it asks */
+	PG_RETURN_BOOL(cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS && !d.fill_remarks);
+}

@@ -1,0 +1,150 @@
+/*
+ * import_check.c
+ *		The import-return check (R-IM-1) on an ERP's own table: a thin
+ *		adapter from a row to cbr_decide_import_return (src/rules/import.c),
+ *		and from its verdict to an error.  The SQL function
+ *		import_return_on_time asks the same decision.
+ *
+ * It only reads the row, so attach creates it AFTER ROW with a WHEN clause
+ * (_import_row_ok): it is only called for a row that fails.
+ */
+#include "enforce/trigger.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+
+/* The columns the import check reads, in the order of _import_row_ok's arguments. */
+#define IM_NROLES 3
+
+static const char *const import_roles[IM_NROLES] = {"released_on", "applied_on", "arrived_on"};
+
+typedef struct ImportCache
+{
+	AttrNumber	col[IM_NROLES];	/* released, applied, arrived; 0: not attached */
+} ImportCache;
+
+/* Builds the ImportCache of the import check on rel (see cbr_check_config). */
+static void *
+cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
+{
+	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
+	Oid			date_t[1] = {DATEOID};
+	int			i;
+
+	for (i = 0; i < IM_NROLES; i++)
+		c->col[i] = cbr_role_column(meta, import_roles[i], rel, date_t, 1, i == 0);
+	return c;
+}
+
+static void
+cbr_import_attnums(const void *config, AttrNumber *attnums)
+{
+	memcpy(attnums, ((const ImportCache *) config)->col, sizeof(AttrNumber) * IM_NROLES);
+}
+
+/* The verdict on the dates of a row (has[i] false: NULL or not attached). */
+static CbrOutcome
+cbr_import_decide(const bool *has, const DateADT *date, CbrImportVerdict *v)
+{
+	return cbr_decide_import_return(has[0], date[0], has[1], date[1], has[2], date[2], v);
+}
+
+/* Raise the error of a verdict other than CBR_PASS. */
+static void
+cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT released,
+				  const CbrImportVerdict *v)
+{
+	const CbrWindowVerdict *f = v->failed;
+	int			which = f->bad == CBR_DATE_APPLIED ? 1 : 2;
+	const char *what = which == 1 ? "return application" : "arrival";
+
+	switch (f->outcome)
+	{
+		case CBR_BAD_INFINITE:
+		case CBR_BAD_RANGE:
+			cbr_report_date_out_of_range(f->bad == CBR_DATE_RELEASED ? "release date" : cbr_date_role_name(f->bad),
+										 f->bad_value);
+			break;
+		case CBR_FAIL_WINDOW:
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_WINDOW),
+					 errmsg("%s on %s is after the R-IM-1 deadline %s",
+							what, cbr_date_iso(f->bad_value), cbr_date_iso(f->deadline)),
+					 errdetail("%sreleased on %s, %s on %s; the window is %d days from the release date.",
+							   cbr_row_identity(rel, tuple), cbr_date_iso(released), what,
+							   cbr_date_iso(f->bad_value), f->length),
+					 errhint("The %s is accepted on or before %s.", what, cbr_date_iso(f->deadline)),
+					 errtablecol(rel, c->col[which])));
+			break;
+		case CBR_BAD_ORDER:
+			/* docs/rules.md, Bad input: before the release is 22023, as import_return_on_time says */
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s on %s is before the release date %s (R-IM-1)",
+							what, cbr_date_iso(f->bad_value), cbr_date_iso(released)),
+					 errdetail("%sreleased on %s, %s on %s.", cbr_row_identity(rel, tuple),
+							   cbr_date_iso(released), what, cbr_date_iso(f->bad_value)),
+					 errhint("The %s is accepted from %s to %s.", what,
+							 cbr_date_iso(released), cbr_date_iso(f->deadline)),
+					 errtablecol(rel, c->col[which])));
+			break;
+		default:
+			break;
+	}
+	elog(ERROR, "import check verdict %d was not reported", (int) f->outcome);
+}
+
+/*
+ * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
+ * EACH ROW, with a WHEN clause (_import_row_ok); raises what
+ * cbr_decide_import_return found.
+ */
+PG_FUNCTION_INFO_V1(import_return_check);
+Datum
+import_return_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "import_return_check", CBR_FIRE_EITHER, false);
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	HeapTuple	tuple = cbr_checked_tuple(trigdata);
+	ImportCache *c = (ImportCache *) cbr_check_config(fcinfo, rel, CBR_CHECK_IMPORT, cbr_import_build);
+	bool		has[IM_NROLES];
+	DateADT		date[IM_NROLES];
+	CbrImportVerdict v;
+	int			i;
+
+	for (i = 0; i < IM_NROLES; i++)
+	{
+		date[i] = 0;
+		has[i] = cbr_get_date(tuple, tupdesc, c->col[i], &date[i]);
+	}
+	if (cbr_import_decide(has, date, &v) != CBR_PASS)
+		cbr_import_report(rel, tuple, c, date[0], &v);
+	return PointerGetDatum(tuple);
+}
+
+/*
+ * cbreturn._import_row_ok(checked regclass, released_on date, applied_on
+ * date, arrived_on date): the WHEN clause of the import check.  True when
+ * cbr_decide_import_return accepts the row (R-IM-1); the arguments are the
+ * attached columns, NULL for a role not attached (verified, see
+ * cbr_row_ok_config).
+ */
+PG_FUNCTION_INFO_V1(cbr_import_row_ok);
+Datum
+cbr_import_row_ok(PG_FUNCTION_ARGS)
+{
+	bool		has[IM_NROLES];
+	DateADT		date[IM_NROLES];
+	CbrImportVerdict v;
+	int			i;
+
+	(void) cbr_row_ok_config(fcinfo, CBR_CHECK_IMPORT, cbr_import_build, cbr_import_attnums,
+							 "_import_row_ok", import_roles, IM_NROLES);
+	for (i = 0; i < IM_NROLES; i++)
+	{
+		has[i] = !PG_ARGISNULL(i + 1);
+		date[i] = has[i] ? PG_GETARG_DATEADT(i + 1) : 0;
+	}
+	PG_RETURN_BOOL(cbr_import_decide(has, date, &v) == CBR_PASS);
+}

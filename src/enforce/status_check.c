@@ -1,0 +1,243 @@
+/*
+ * status_check.c
+ *		The status check (rules section 6, seed 000) on an ERP's own table: a
+ *		thin adapter from the old and new row to cbr_decide_status
+ *		(src/rules/status.c), and from its verdict to an error.
+ *
+ * A return is registered, declared, shipped, arrives, is inspected and is
+ * released or rejected.  A status never goes backwards (released and
+ * rejected are final), a recorded stage time is never cleared, a stage's
+ * time is not set before the stage is reached, and a later stage never has
+ * an earlier time.  BEFORE ROW: it compares the old and the new row.
+ */
+#include "enforce/trigger.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+typedef struct StatusCache
+{
+	AttrNumber	status;
+	FmgrInfo	status_out;
+	char	   *labels[CBR_STAGES];
+	AttrNumber	stamp[CBR_STAGES];
+	Oid			stamp_type;		/* DATEOID, TIMESTAMPOID or TIMESTAMPTZOID */
+} StatusCache;
+
+/* Builds the StatusCache of the status check on rel (see cbr_check_config). */
+static void *
+cbr_status_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
+{
+	StatusCache *c;
+	Oid			stamp_t[3] = {DATEOID, TIMESTAMPOID, TIMESTAMPTZOID};
+	Oid			typout;
+	bool		varlena;
+	int			i;
+
+	c = MemoryContextAllocZero(cxt, sizeof(StatusCache));
+	/* text, varchar, bpchar, name or an enum: any type is read by its output */
+	c->status = cbr_role_column(meta, "status", rel, NULL, 0, true);
+	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), c->status - 1)->atttypid,
+					  &typout, &varlena);
+	fmgr_info_cxt(typout, &c->status_out, cxt);
+	if (meta->nlabels != CBR_STAGES)
+		elog(ERROR, "status check without its labels");
+	for (i = 0; i < CBR_STAGES; i++)
+	{
+		char		role[32];
+
+		c->labels[i] = meta->labels[i];
+		snprintf(role, sizeof(role), "%s_at", cbr_stage_names[i]);
+		c->stamp[i] = cbr_role_column(meta, role, rel, stamp_t, 3, false);
+		if (c->stamp[i])
+		{
+			Oid			t = TupleDescAttr(RelationGetDescr(rel), c->stamp[i] - 1)->atttypid;
+
+			if (OidIsValid(c->stamp_type) && t != c->stamp_type)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("stage time columns of table \"%s\" have different types",
+								RelationGetRelationName(rel))));
+			c->stamp_type = t;
+		}
+	}
+	return c;
+}
+
+/* The stage of a row, -1 for NULL; an unknown label is an error. */
+static int
+cbr_row_stage(StatusCache *c, Relation rel, HeapTuple tuple)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, c->status, RelationGetDescr(rel), &isnull);
+	char	   *s;
+	int			len;
+	int			i;
+
+	if (isnull)
+		return -1;
+	s = OutputFunctionCall(&c->status_out, d);
+	len = (int) strlen(s);
+	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
+		s[--len] = '\0';
+	for (i = 0; i < CBR_STAGES; i++)
+		if (strcmp(s, c->labels[i]) == 0)
+			return i;
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_STATUS),
+			 errmsg("unknown return status \"%s\" (rules section 6)", s),
+			 errdetail("%sthe status column holds \"%s\".", cbr_row_identity(rel, tuple), s),
+			 errhint("The statuses are, in order: %s, %s, %s, %s, %s, then %s or %s.",
+					 c->labels[0], c->labels[1], c->labels[2], c->labels[3], c->labels[4],
+					 c->labels[5], c->labels[6]),
+			 errtablecol(rel, c->status)));
+	return -1;					/* keep compiler quiet */
+}
+
+static char *
+cbr_stamp_text(StatusCache *c, Datum d)
+{
+	switch (c->stamp_type)
+	{
+		case DATEOID:
+			return cbr_date_iso(DatumGetDateADT(d));
+		case TIMESTAMPOID:
+			return cbr_timestamp_iso(DatumGetTimestamp(d), false);
+		default:
+			return cbr_timestamp_iso(DatumGetTimestampTz(d), true);
+	}
+}
+
+/* Stage times compare as int64: days for date, microseconds otherwise. */
+static inline int64
+cbr_stamp_value(StatusCache *c, Datum d)
+{
+	return c->stamp_type == DATEOID ? (int64) DatumGetDateADT(d) : DatumGetInt64(d);
+}
+
+/* The stage and stage times of a row, as the decision reads them. */
+static void
+cbr_status_read(StatusCache *c, Relation rel, HeapTuple tuple, CbrStatusRow *row)
+{
+	int			i;
+
+	row->stage = cbr_row_stage(c, rel, tuple);
+	for (i = 0; i < CBR_STAGES; i++)
+	{
+		bool		isnull = true;
+		Datum		d = (Datum) 0;
+
+		if (c->stamp[i] != InvalidAttrNumber)
+			d = heap_getattr(tuple, c->stamp[i], RelationGetDescr(rel), &isnull);
+		row->has_stamp[i] = !isnull;
+		row->stamp[i] = isnull ? 0 : cbr_stamp_value(c, d);
+	}
+}
+
+/* The text of the time of stage i of a row, for a message. */
+static char *
+cbr_stamp_of(StatusCache *c, Relation rel, HeapTuple tuple, int i)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, c->stamp[i], RelationGetDescr(rel), &isnull);
+
+	return isnull ? "NULL" : cbr_stamp_text(c, d);
+}
+
+/* The status moved back, or a final one changed. */
+static void
+cbr_status_report_move(StatusCache *c, Relation rel, HeapTuple oldtup, const CbrStatusVerdict *v)
+{
+	const char *to = v->stage < 0 ? "NULL" : c->labels[v->stage];
+	const char *from = c->labels[v->old_stage];
+
+	if (v->outcome == CBR_FAIL_STATUS_FINAL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_STATUS),
+				 errmsg("return status %s is final and cannot change to %s (rules section 6)", from, to),
+				 errdetail("%sthe status was %s and the update sets %s.",
+						   cbr_row_identity(rel, oldtup), from, to),
+				 errhint("%s is final; the status can no longer change.", from),
+				 errtablecol(rel, c->status)));
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_STATUS),
+			 errmsg("return status cannot move back from %s to %s (rules section 6)", from, to),
+			 errdetail("%sthe status was %s and the update sets %s.",
+					   cbr_row_identity(rel, oldtup), from, to),
+			 errhint("Accepted: %s or a later status.", from),
+			 errtablecol(rel, c->status)));
+}
+
+/* A stage time that is at fault. */
+static void
+cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple,
+						const CbrStatusVerdict *v)
+{
+	const char *label = c->labels[v->which];
+
+	if (v->outcome == CBR_FAIL_STAMP_CLEARED)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_STATUS),
+				 errmsg("the recorded time of stage %s cannot be cleared (rules section 6)", label),
+				 errdetail("%sthe %s time was %s and the update sets it to NULL.",
+						   cbr_row_identity(rel, oldtup), label, cbr_stamp_of(c, rel, oldtup, v->which)),
+				 errhint("Set the %s time to the corrected time instead of NULL.", label),
+				 errtablecol(rel, c->stamp[v->which])));
+	if (v->outcome == CBR_FAIL_STAMP_AHEAD)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_STATUS),
+				 errmsg("return has a time for stage %s but its status is %s (rules section 6)",
+						label, v->stage < 0 ? "NULL" : c->labels[v->stage]),
+				 errdetail("%sthe %s time is %s.", cbr_row_identity(rel, tuple),
+						   label, cbr_stamp_of(c, rel, tuple, v->which)),
+				 errhint("Set the status to %s together with its time, or leave the time empty.", label),
+				 errtablecol(rel, c->stamp[v->which])));
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_STATUS),
+			 errmsg("time of stage %s is earlier than the time of stage %s (rules section 6)",
+					label, c->labels[v->previous]),
+			 errdetail("%s%s at %s, %s at %s.", cbr_row_identity(rel, tuple),
+					   c->labels[v->previous], cbr_stamp_of(c, rel, tuple, v->previous),
+					   label, cbr_stamp_of(c, rel, tuple, v->which)),
+			 errhint("A %s time on or after %s is accepted.", label,
+					 cbr_stamp_of(c, rel, tuple, v->previous)),
+			 errtablecol(rel, c->stamp[v->which])));
+}
+
+/*
+ * cbreturn.status_check(): BEFORE INSERT OR UPDATE FOR EACH ROW; raises
+ * what cbr_decide_status found.
+ */
+PG_FUNCTION_INFO_V1(status_check);
+Datum
+status_check(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "status_check", CBR_FIRE_BEFORE, false);
+	Relation	rel = trigdata->tg_relation;
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
+	HeapTuple	tuple = cbr_checked_tuple(trigdata);
+	StatusCache *c = (StatusCache *) cbr_check_config(fcinfo, rel, CBR_CHECK_STATUS, cbr_status_build);
+	CbrStatusRow row;
+	CbrStatusRow old;
+	CbrStatusVerdict v;
+
+	cbr_status_read(c, rel, tuple, &row);
+	if (is_update)
+		cbr_status_read(c, rel, trigdata->tg_trigtuple, &old);
+	switch (cbr_decide_status(is_update ? &old : NULL, &row, &v))
+	{
+		case CBR_PASS:
+			break;
+		case CBR_FAIL_STATUS_BACK:
+		case CBR_FAIL_STATUS_FINAL:
+			cbr_status_report_move(c, rel, trigdata->tg_trigtuple, &v);
+			break;
+		default:
+			cbr_status_report_stamp(c, rel, trigdata->tg_trigtuple, tuple, &v);
+			break;
+	}
+	return PointerGetDatum(tuple);
+}
