@@ -306,7 +306,43 @@ BEGIN
             MESSAGE = pg_catalog.format('the %s check is already attached to %s', kind, rel),
             HINT = pg_catalog.format('Detach it first: SELECT cbreturn.detach(%L, %L);', rel::text, kind);
     END IF;
+    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
     PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
+END
+$$;
+
+-- The triggers of a check whose metadata is missing: what `pg_dump -n <erp
+-- schema>` restores (the triggers are in the ERP's schema, the metadata in
+-- cbreturn's, which pg_dump writes only with the extension).  They refuse
+-- every write (55000) and check nothing; attach and detach drop them, so that
+-- running the attach calls again after such a restore just works
+-- (docs/security.md, "Dump and restore").  Only triggers of this kind's names
+-- that call a function of cbreturn are touched; returns 1 when there were any.
+CREATE FUNCTION cbreturn._drop_orphan_triggers(rel regclass, kind text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t name;
+    n int := 0;
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        RETURN 0;
+    END IF;
+    FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+              WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+                AND p.pronamespace OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+                AND (tg.tgname OPERATOR(pg_catalog.=) ('cbreturn_' OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) '_check')
+                     OR (kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, rel);
+        n := 1;
+    END LOOP;
+    RETURN n;
 END
 $$;
 
@@ -539,6 +575,7 @@ CREATE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) 
 AS $$
 DECLARE
     k record;
+    kind text;
     n int := 0;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
@@ -563,6 +600,11 @@ BEGIN
             DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
         END IF;
         n := n + cbreturn._metadata_forget("table", k.check_kind);
+    END LOOP;
+    -- triggers restored without their metadata (pg_dump -n) go too
+    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
+                             ELSE ARRAY[check_kind] END LOOP
+        n := n + cbreturn._drop_orphan_triggers("table", kind);
     END LOOP;
     IF n = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'undefined_object',
@@ -711,6 +753,8 @@ COMMENT ON FUNCTION cbreturn._metadata_column(regclass, text, text, regclass, na
     'internal: records one column of an attached check as the metadata owner, after checking that the calling role owns the table or may SELECT the declared column (docs/security.md)';
 COMMENT ON FUNCTION cbreturn._metadata_forget(regclass, text) IS
     'internal: removes the metadata of the checks of one kind (or all) on a table the calling role owns; returns how many checks (docs/security.md)';
+COMMENT ON FUNCTION cbreturn._drop_orphan_triggers(regclass, text) IS
+    'internal: drops the triggers of a check whose metadata is missing (restored by pg_dump -n without the extension); used by attach and detach';
 COMMENT ON FUNCTION cbreturn._refuse_generated(regclass, name[], text) IS
     'internal: refuses generated columns where a check runs in a BEFORE ROW trigger, which sees no generated value';
 COMMENT ON FUNCTION cbreturn._attached_changed() IS

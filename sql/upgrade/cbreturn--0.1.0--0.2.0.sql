@@ -118,6 +118,35 @@ END
 $$;
 
 
+CREATE OR REPLACE FUNCTION cbreturn._drop_orphan_triggers(rel regclass, kind text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t name;
+    n int := 0;
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        RETURN 0;
+    END IF;
+    FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+              WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+                AND p.pronamespace OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+                AND (tg.tgname OPERATOR(pg_catalog.=) ('cbreturn_' OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) '_check')
+                     OR (kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, rel);
+        n := 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+
+
 CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -212,6 +241,7 @@ BEGIN
             MESSAGE = pg_catalog.format('the %s check is already attached to %s', kind, rel),
             HINT = pg_catalog.format('Detach it first: SELECT cbreturn.detach(%L, %L);', rel::text, kind);
     END IF;
+    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
     PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
 END
 $$;
@@ -392,6 +422,7 @@ CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEF
 AS $$
 DECLARE
     k record;
+    kind text;
     n int := 0;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
@@ -416,6 +447,11 @@ BEGIN
             DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
         END IF;
         n := n + cbreturn._metadata_forget("table", k.check_kind);
+    END LOOP;
+    -- triggers restored without their metadata (pg_dump -n) go too
+    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
+                             ELSE ARRAY[check_kind] END LOOP
+        n := n + cbreturn._drop_orphan_triggers("table", kind);
     END LOOP;
     IF n = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'undefined_object',
@@ -479,6 +515,53 @@ END
 $$;
 
 
+-- 3. A restored policy row identical to a local edit is kept, not a COPY failure.
+CREATE OR REPLACE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    -- cbreturn is on the path for the key types' "=" operator (a
+    -- supervision_code key); only the extension's owner can create objects
+    -- there, and pg_catalog comes first.
+    SET search_path = pg_catalog, cbreturn, pg_temp
+AS $$
+DECLARE
+    -- Only the extension's own install and upgrade scripts set this, to
+    -- insert rows that stay shipped.  An unset setting is NULL: compare with
+    -- IS NOT DISTINCT FROM so that NULL means "not loading", never "keep".
+    loading boolean := pg_catalog.current_setting('cbreturn.loading_policy', true)
+                       IS NOT DISTINCT FROM 'on';
+    same boolean;
+BEGIN
+    IF NOT (NEW.shipped AND loading) THEN
+        NEW.shipped := false;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- A row whose key matches a shipped row replaces it: this is how a
+        -- restored DBA edit takes the place of the row CREATE EXTENSION has
+        -- just inserted.  TG_ARGV[0] names the key column.
+        EXECUTE pg_catalog.format(
+            'DELETE FROM %I.%I AS t WHERE t.shipped AND t.%I = ($1).%I',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            USING NEW;
+        -- A restore into a database that already holds the same edit (the
+        -- extension's data restored again, or over a database prepared with
+        -- the same edits) finds the row there: an identical local row is
+        -- kept and the restored copy skipped, instead of failing the COPY
+        -- on the primary key.  A local row that differs still fails (23505):
+        -- which edit is right is the DBA's call (docs/policy.md).
+        EXECUTE pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM %I.%I AS t WHERE t.%I = ($1).%I AND NOT t.shipped'
+            ' AND t IS NOT DISTINCT FROM $1)',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            INTO same USING NEW;
+        IF same THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+
 COMMENT ON FUNCTION cbreturn._owns(regclass) IS
     'internal: does the current role own (or belong to the owner of) the table; used by attach, detach and the row-level security of the quantity ledger';
 
@@ -490,6 +573,9 @@ COMMENT ON FUNCTION cbreturn._metadata_column(regclass, text, text, regclass, na
 
 COMMENT ON FUNCTION cbreturn._metadata_forget(regclass, text) IS
     'internal: removes the metadata of the checks of one kind (or all) on a table the calling role owns; returns how many checks (docs/security.md)';
+
+COMMENT ON FUNCTION cbreturn._drop_orphan_triggers(regclass, text) IS
+    'internal: drops the triggers of a check whose metadata is missing (restored by pg_dump -n without the extension); used by attach and detach';
 
 COMMENT ON FUNCTION cbreturn._refuse_generated(regclass, name[], text) IS
     'internal: refuses generated columns where a check runs in a BEFORE ROW trigger, which sees no generated value';

@@ -75,7 +75,9 @@ SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
 CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON forger.ret
     FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check();
 SELECT forgery.try($$INSERT INTO forger.ret (id, k, qty) VALUES (1, 1, 99999999)$$) <> 'ok' AS refused_unattached;
-DROP TRIGGER cbreturn_quantity_check ON forger.ret;
+-- detach removes such a trigger (as restored by pg_dump -n without the metadata)
+SELECT cbreturn.detach('forger.ret', 'quantity') AS detached;
+SELECT count(*) AS triggers_left FROM pg_trigger WHERE tgrelid = 'forger.ret'::regclass;
 
 -- 2. The functions attach records through, called directly: they check the
 -- calling role as attach does.
