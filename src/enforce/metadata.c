@@ -195,6 +195,20 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		Oid			declared = PG_GETARG_OID(3);
 
 		require_permanent_table(declared, "declared table");
+
+		/*
+		 * The check guards the declared table (its lines may not drop below
+		 * what was returned), so it can refuse the declared table's own
+		 * writes: as with a trigger on it, which it is, the caller must hold
+		 * TRIGGER on it (its owner does).  SELECT alone is not enough, as a
+		 * foreign key needs REFERENCES and not only SELECT.
+		 */
+		if (pg_class_aclcheck(declared, caller, ACL_TRIGGER) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
+					 errhint("Attach as the owner of the declared table, or ask its owner to grant TRIGGER on it.")));
 		if (pg_class_aclcheck(declared, caller, ACL_SELECT) != ACLCHECK_OK &&
 			pg_attribute_aclcheck_all(declared, caller, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
 			ereport(ERROR,

@@ -46,9 +46,12 @@ ALTER TABLE victim.secret FORCE ROW LEVEL SECURITY;
 CREATE TABLE victim.ret (id int PRIMARY KEY, exported date, reason cbreturn.return_reason, returned date);
 SELECT cbreturn.attach_export_return_checks('victim.ret', exported_on => 'exported', reason => 'reason',
                                             returned_on => 'returned');
--- readable by the forger, but only the key column
+-- readable by the forger, but only the key column; TRIGGER granted
 CREATE TABLE victim.partly (k int PRIMARY KEY, qty int);
-GRANT SELECT (k) ON victim.partly TO cbr_forger;
+GRANT SELECT (k), TRIGGER ON victim.partly TO cbr_forger;
+-- readable by the forger, but no TRIGGER: it may not guard this table
+CREATE TABLE victim.readable (k int PRIMARY KEY, qty int);
+GRANT SELECT ON victim.readable TO cbr_forger;
 RESET ROLE;
 
 SET ROLE cbr_forger;
@@ -87,6 +90,8 @@ SELECT forgery.try($$SELECT cbreturn._metadata_column('victim.ret', 'export', 'r
 SELECT forgery.try($$SELECT cbreturn._metadata_forget('victim.ret', NULL)$$);
 -- a declared table it cannot read (42501)
 SELECT forgery.try($$SELECT cbreturn._metadata_register('forger.ret', 'quantity', false, 'victim.secret', NULL)$$);
+-- a declared table it may read but not put a trigger on (42501)
+SELECT forgery.try($$SELECT cbreturn._metadata_register('forger.ret', 'quantity', false, 'victim.readable', NULL)$$);
 -- a column of a table that is neither the checked nor the declared one (22023)
 SELECT cbreturn._metadata_register('forger.ret', 'quantity', false, 'forger.decl', NULL);
 SELECT forgery.try($$SELECT cbreturn._metadata_column('forger.ret', 'quantity', 'declared_quantity', 'victim.secret', 'qty')$$);
