@@ -54,10 +54,14 @@ COMMENT ON TABLE cbreturn.attached_column IS
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_check', '');
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_column', '');
 
--- Everyone may read the metadata; a row may be written by the owner (or a
--- member of the owning role) of the table it describes.  The attach functions
--- run as the caller, so these policies are the permission check of attach and
--- detach.  The ledger is written by the quantity trigger as the ledger's owner.
+-- Everyone may read the metadata; only its owner (the role that created the
+-- extension) writes it.  Roles record and remove checks through attach and
+-- detach, which call the three C functions below: they check the calling
+-- role's rights (GetUserId) themselves and then write as the metadata's owner
+-- (src/enforce/metadata.c, docs/security.md).  A role that could write a row
+-- could make the triggers read a table it may not read (issue 9, item 2).
+-- Row security stays enabled with a read-only policy, so that a GRANT made by
+-- mistake still lets nobody write.
 ALTER TABLE cbreturn.attached_check ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cbreturn.attached_column ENABLE ROW LEVEL SECURITY;
 
@@ -70,14 +74,22 @@ AS $$
 $$;
 
 CREATE POLICY read_all ON cbreturn.attached_check FOR SELECT USING (true);
-CREATE POLICY owner_writes ON cbreturn.attached_check FOR ALL
-    USING (cbreturn._owns(relation)) WITH CHECK (cbreturn._owns(relation));
 CREATE POLICY read_all ON cbreturn.attached_column FOR SELECT USING (true);
-CREATE POLICY owner_writes ON cbreturn.attached_column FOR ALL
-    USING (cbreturn._owns(relation)) WITH CHECK (cbreturn._owns(relation));
 
 REVOKE ALL ON cbreturn.attached_check, cbreturn.attached_column FROM PUBLIC;
-GRANT SELECT, INSERT, UPDATE, DELETE ON cbreturn.attached_check, cbreturn.attached_column TO PUBLIC;
+GRANT SELECT ON cbreturn.attached_check, cbreturn.attached_column TO PUBLIC;
+
+CREATE FUNCTION cbreturn._metadata_register(rel regclass, kind text, fill boolean,
+                                            declared regclass, labels text[])
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_metadata_register' LANGUAGE C;
+CREATE FUNCTION cbreturn._metadata_column(rel regclass, kind text, col_role text,
+                                          col_rel regclass, col name)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_metadata_column' LANGUAGE C;
+CREATE FUNCTION cbreturn._metadata_forget(rel regclass, kind text)
+    RETURNS integer
+    AS 'MODULE_PATHNAME', 'cbr_metadata_forget' LANGUAGE C;
 
 -- column_attnum and column_type follow column_name on INSERT (attach and
 -- pg_dump restore); a name that does not resolve is an error, never a check
@@ -160,19 +172,35 @@ CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, appl
 -- Attach helpers
 -- ---------------------------------------------------------------------------
 
--- The table a check may be attached to: an ordinary table owned by the caller.
+-- The table a check may be attached to: an ordinary, permanent table owned by
+-- the caller.  A regclass given as a bare OID ('1234') is not checked by its
+-- input function: say that it does not exist.  Temporary tables go at session
+-- end (or DISCARD TEMP) without the event triggers that remove their metadata,
+-- which 0.1.0 left behind to break every later dump (issue 9, item 4).
 CREATE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     kind "char";
+    persistence "char";
 BEGIN
     IF rel IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
             MESSAGE = pg_catalog.format('the %s must not be NULL', what);
     END IF;
-    SELECT c.relkind INTO kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'undefined_table',
+            MESSAGE = pg_catalog.format('relation with OID %s does not exist', rel::pg_catalog.oid);
+    END IF;
+    IF persistence OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = pg_catalog.format('%s %s is a temporary table', what, rel),
+            DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
+            HINT = 'Attach the checks to a permanent table.';
+    END IF;
     IF kind OPERATOR(pg_catalog.=) 'p' THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
             MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
@@ -220,8 +248,38 @@ BEGIN
                                         pg_catalog.array_to_string(accepted::text[], ' or ')),
             HINT = 'Attach a column of an accepted type, for example a generated column that converts this one.';
     END IF;
-    INSERT INTO cbreturn.attached_column (relation, check_kind, role, column_relation, column_name)
-    VALUES (rel, kind, col_role, col_rel, col);
+    -- A column of the declared table is read by the guard, a BEFORE UPDATE
+    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
+    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
+        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
+    END IF;
+    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
+END
+$$;
+
+-- A BEFORE ROW trigger runs before PostgreSQL computes the generated columns
+-- of the row, so it would see NULL (INSERT) or the old value (UPDATE) there:
+-- refuse such a column where the check runs BEFORE (issue 9, item 11).  The
+-- AFTER ROW checks see the row as stored, generated columns included.
+CREATE FUNCTION cbreturn._refuse_generated(rel regclass, cols name[], meaning text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    g name;
+BEGIN
+    SELECT att.attname INTO g FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+       AND att.attname OPERATOR(pg_catalog.=) ANY (cols)
+       AND att.attgenerated OPERATOR(pg_catalog.<>) ''
+     ORDER BY att.attnum LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = pg_catalog.format('column "%s" of relation %s is a generated column, which %s cannot read',
+                                        g, rel, meaning),
+            DETAIL = 'This check runs in a BEFORE ROW trigger, which PostgreSQL calls before it computes generated columns.',
+            HINT = 'Attach a plain column, or attach the export check without fill_remarks and deadline so that it runs AFTER the row is stored and sees generated columns.';
+    END IF;
 END
 $$;
 
@@ -248,8 +306,43 @@ BEGIN
             MESSAGE = pg_catalog.format('the %s check is already attached to %s', kind, rel),
             HINT = pg_catalog.format('Detach it first: SELECT cbreturn.detach(%L, %L);', rel::text, kind);
     END IF;
-    INSERT INTO cbreturn.attached_check (relation, check_kind, fill_remarks, declared_relation, status_labels)
-    VALUES (rel, kind, fill, declared, labels);
+    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
+    PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
+END
+$$;
+
+-- The triggers of a check whose metadata is missing: what `pg_dump -n <erp
+-- schema>` restores (the triggers are in the ERP's schema, the metadata in
+-- cbreturn's, which pg_dump writes only with the extension).  They refuse
+-- every write (55000) and check nothing; attach and detach drop them, so that
+-- running the attach calls again after such a restore just works
+-- (docs/security.md, "Dump and restore").  Only triggers of this kind's names
+-- that call a function of cbreturn are touched; returns 1 when there were any.
+CREATE FUNCTION cbreturn._drop_orphan_triggers(rel regclass, kind text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t name;
+    n int := 0;
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        RETURN 0;
+    END IF;
+    FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+              WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+                AND p.pronamespace OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+                AND (tg.tgname OPERATOR(pg_catalog.=) ('cbreturn_' OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) '_check')
+                     OR (kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, rel);
+        n := 1;
+    END LOOP;
+    RETURN n;
 END
 $$;
 
@@ -340,6 +433,10 @@ BEGIN
     -- the remarks or the deadline changes the row, which only a BEFORE
     -- trigger can do, and it must see every row: no WHEN clause.
     IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline],
+            'the export check that fills remarks or a deadline');
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
             'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
@@ -460,6 +557,7 @@ BEGIN
                 HINT = 'All stage time columns must have the same type so that they can be compared.';
         END IF;
     END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, 'the status check');
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
@@ -477,6 +575,7 @@ CREATE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) 
 AS $$
 DECLARE
     k record;
+    kind text;
     n int := 0;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
@@ -500,11 +599,12 @@ BEGIN
             END IF;
             DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
         END IF;
-        DELETE FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind;
-        DELETE FROM cbreturn.attached_check a
-         WHERE a.relation OPERATOR(pg_catalog.=) "table" AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind;
-        n := n + 1;
+        n := n + cbreturn._metadata_forget("table", k.check_kind);
+    END LOOP;
+    -- triggers restored without their metadata (pg_dump -n) go too
+    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
+                             ELSE ARRAY[check_kind] END LOOP
+        n := n + cbreturn._drop_orphan_triggers("table", kind);
     END LOOP;
     IF n = 0 THEN
         RAISE EXCEPTION USING ERRCODE = 'undefined_object',
@@ -553,7 +653,22 @@ CREATE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
 AS $$
 DECLARE
     c record;
+    touched oid[];
 BEGIN
+    -- Only the metadata of the tables this ALTER TABLE touched, and of their
+    -- inheritance children (a recursing ALTER reports only the parent), is
+    -- looked at: a stale or foreign row elsewhere must not make every ALTER
+    -- TABLE of the database fail (issue 9, item 3).
+    WITH RECURSIVE t(relid) AS (
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+    )
+    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    IF touched IS NULL THEN
+        RETURN;
+    END IF;
     -- A dropped attached column or a new type would leave a check reading
     -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
     FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
@@ -561,7 +676,8 @@ BEGIN
                JOIN pg_catalog.pg_attribute a
                  ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
                 AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
-              WHERE a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
     LOOP
         RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
             MESSAGE = pg_catalog.format('column "%s" of relation %s is used by the cbreturn %s check on %s',
@@ -575,7 +691,8 @@ BEGIN
     UPDATE cbreturn.attached_column ac
        SET column_name = a.attname
       FROM pg_catalog.pg_attribute a
-     WHERE a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
        AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
        AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
 END
@@ -629,7 +746,17 @@ CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
 -- Comments on the internal helpers (every function of the extension has one)
 -- ---------------------------------------------------------------------------
 COMMENT ON FUNCTION cbreturn._owns(regclass) IS
-    'internal: does the current role own (or belong to the owner of) the table; used by the row-level security of the enforcement metadata';
+    'internal: does the current role own (or belong to the owner of) the table; used by attach, detach and the row-level security of the quantity ledger';
+COMMENT ON FUNCTION cbreturn._metadata_register(regclass, text, boolean, regclass, text[]) IS
+    'internal: records an attached check as the metadata owner, after checking that the calling role owns the table and may read the declared table (docs/security.md)';
+COMMENT ON FUNCTION cbreturn._metadata_column(regclass, text, text, regclass, name) IS
+    'internal: records one column of an attached check as the metadata owner, after checking that the calling role owns the table or may SELECT the declared column (docs/security.md)';
+COMMENT ON FUNCTION cbreturn._metadata_forget(regclass, text) IS
+    'internal: removes the metadata of the checks of one kind (or all) on a table the calling role owns; returns how many checks (docs/security.md)';
+COMMENT ON FUNCTION cbreturn._drop_orphan_triggers(regclass, text) IS
+    'internal: drops the triggers of a check whose metadata is missing (restored by pg_dump -n without the extension); used by attach and detach';
+COMMENT ON FUNCTION cbreturn._refuse_generated(regclass, name[], text) IS
+    'internal: refuses generated columns where a check runs in a BEFORE ROW trigger, which sees no generated value';
 COMMENT ON FUNCTION cbreturn._attached_changed() IS
     'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/trigger.c)';
 COMMENT ON FUNCTION cbreturn._attached_column_resolve() IS

@@ -117,8 +117,13 @@ VALUES ('1220', '保税电商', 'local test code', 'import', 'test', true);
 SELECT code, name_en, confidence, shipped FROM supervision_codes WHERE NOT shipped ORDER BY code;
 SAVEPOINT dup;
 INSERT INTO supervision_codes (code, name_zh, name_en, direction, kind, is_cbec)
-VALUES ('1220', '保税电商', 'local test code', 'import', 'test', true);
+VALUES ('1220', '保税电商', 'local test code, other wording', 'import', 'test', true);
 ROLLBACK TO SAVEPOINT dup;
+-- A row identical to a local one is what a restore over the same edit brings
+-- (issue 9, item 5): it is skipped, not a key violation.
+INSERT INTO supervision_codes (code, name_zh, name_en, direction, kind, is_cbec)
+VALUES ('1220', '保税电商', 'local test code', 'import', 'test', true);
+SELECT count(*) AS rows_with_code FROM supervision_codes WHERE code = '1220';
 -- What pg_dump would save: exactly the rows added or changed.
 SELECT 'districts' AS "table", code::text FROM districts WHERE NOT shipped
 UNION ALL

@@ -42,11 +42,12 @@ SELECT regress.try($$SELECT cbreturn.detach('erp_sec.returns')$$);
 RESET ROLE;
 
 -- Another role can neither attach to nor detach from a table it does not own,
--- nor forge metadata for it.
+-- nor forge metadata for it: only the metadata's owner writes it (0.2.0;
+-- 0.1.0 let row security hide the rows, 37_enforcement_forgery has the rest).
 SET ROLE cbr_intruder;
 SELECT regress.try($$SELECT cbreturn.detach('erp_sec.returns', 'export')$$);
 SELECT regress.try($$SELECT cbreturn.attach_status_check('erp_sec.returns', status => 'remarks')$$);
-WITH d AS (DELETE FROM cbreturn.attached_column RETURNING 1) SELECT count(*) AS deleted FROM d;
+SELECT regress.try($$DELETE FROM cbreturn.attached_column$$);
 SELECT regress.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('erp_sec.returns', 'import')$$);
 SELECT count(*) AS still_attached FROM cbreturn.attached_checks WHERE "table" = 'erp_sec.returns'::regclass;
 RESET ROLE;

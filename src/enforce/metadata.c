@@ -1,0 +1,365 @@
+/*
+ * metadata.c
+ *		The only way a role writes the enforcement metadata
+ *		(cbreturn.attached_check, cbreturn.attached_column): three small
+ *		functions that check the calling role's rights themselves and then
+ *		write as the owner of the metadata tables.
+ *
+ * Why: the triggers trust the metadata.  It names the columns they read and,
+ * for the quantity check (R-EX-3, R-IM-2), a second table (the declared
+ * lines) that they read too.  In 0.1.0 any table owner could INSERT rows
+ * naming someone else's table as declared or column relation, and the
+ * triggers then read that table for them (issue 9, items 1-3).  Now no role
+ * but the metadata tables' owner may write them (sql/50_enforcement.sql
+ * revokes INSERT, UPDATE and DELETE from PUBLIC), and the attach and detach
+ * functions, which stay SECURITY INVOKER so that the triggers they create
+ * belong to the caller's own table, record what they attach through the
+ * functions below.
+ *
+ * These are not SECURITY DEFINER: they read the caller's identity with
+ * GetUserId() (a SECURITY DEFINER wrapper would see its definer, and
+ * session_user ignores SET ROLE), check ownership and privileges against
+ * it, and only then switch to the owner of the metadata for the write, as
+ * PostgreSQL's RI triggers switch user (ri_triggers.c) with
+ * SetUserIdAndSecContext.  Calling one directly therefore gives nothing that
+ * calling attach would not: the checked table must be the caller's own, a
+ * permanent table; a declared table must be permanent and its columns
+ * readable by the caller; a column must belong to one of these two.
+ *
+ * Temporary tables are refused (issue 9, item 4): they go at the end of a
+ * session or with DISCARD TEMP without firing the event triggers that
+ * remove their metadata, and the orphaned rows used to break every later
+ * dump and restore.  docs/security.md describes the privilege model.
+ */
+#include "cbreturn.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#if PG_VERSION_NUM >= 160000
+#define cbr_owns_class(relid, roleid) object_ownercheck(RelationRelationId, (relid), (roleid))
+#else
+#define cbr_owns_class(relid, roleid) pg_class_ownercheck((relid), (roleid))
+#endif
+
+/* A relation's schema-qualified, quoted name for messages. */
+static char *
+rel_text(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
+/*
+ * The relkind and persistence of a relation, or 42P01 when there is none
+ * (a regclass given as a bare OID is not checked by its input function:
+ * cbreturn.detach('1234') must say "does not exist", not fail later).
+ */
+static void
+relation_kind(Oid relid, char *relkind, char *relpersistence)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class form;
+
+	if (!HeapTupleIsValid(tup))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	form = (Form_pg_class) GETSTRUCT(tup);
+	*relkind = form->relkind;
+	*relpersistence = form->relpersistence;
+	ReleaseSysCache(tup);
+}
+
+/*
+ * A table a check may be attached to or read from: an ordinary or
+ * partitioned table that is not temporary.  "what" names it in messages.
+ */
+static void
+require_permanent_table(Oid relid, const char *what)
+{
+	char		relkind;
+	char		relpersistence;
+
+	relation_kind(relid, &relkind, &relpersistence);
+	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("%s %s is not a table", what, rel_text(relid))));
+	if (relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cbreturn checks cannot be attached to temporary tables"),
+				 errdetail("The %s %s is temporary: it goes at the end of its session without the event triggers that remove the metadata of its checks.",
+						   what, rel_text(relid)),
+				 errhint("Attach the checks to a permanent table.")));
+}
+
+/* The checked table must be the caller's own: 42501 otherwise. */
+static void
+require_owner(Oid relid, Oid caller)
+{
+	require_permanent_table(relid, "table");
+	if (!cbr_owns_class(relid, caller))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", rel_text(relid)),
+				 errdetail("Only the owner of a table (or a member of its owning role) may attach checks to it or detach them.")));
+}
+
+/* The owner of cbreturn.attached_check, who writes the metadata. */
+static Oid
+metadata_owner(void)
+{
+	Oid			nsp = get_namespace_oid("cbreturn", false);
+	Oid			relid = get_relname_relid("attached_check", nsp);
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table cbreturn.attached_check does not exist");
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
+}
+
+/*
+ * Run one statement on the metadata as its owner.  The flags are those of
+ * the RI triggers: a local user change (no SET ROLE can undo it), row
+ * security not forced, and a restricted operation (the statement fires only
+ * the metadata tables' own triggers).  An error unwinds the user change
+ * with the (sub)transaction, as for the RI triggers.
+ */
+static uint64
+run_as_metadata_owner(const char *sql, int nargs, Oid *argtypes, Datum *args,
+					  const char *nulls, int expected)
+{
+	Oid			save_userid;
+	int			save_sec;
+	int			ret;
+	uint64		n;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(metadata_owner(),
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_NOFORCE_RLS | SECURITY_RESTRICTED_OPERATION);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute_with_args(sql, nargs, argtypes, args, nulls, false, 0);
+	if (ret != expected)
+		elog(ERROR, "writing the cbreturn metadata failed: %s", SPI_result_code_string(ret));
+	n = SPI_processed;
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
+	return n;
+}
+
+/*
+ * cbreturn._metadata_register(rel regclass, kind text, fill boolean,
+ *                             declared regclass, labels text[]) RETURNS void
+ *
+ * Records one attached check.  The caller must own rel; a declared table
+ * (quantity check) must be permanent, and the caller must be able to read
+ * some of its columns (each column it names is checked again by
+ * _metadata_column).
+ */
+PG_FUNCTION_INFO_V1(cbr_metadata_register);
+Datum
+cbr_metadata_register(PG_FUNCTION_ARGS)
+{
+	Oid			caller = GetUserId();
+	Oid			argtypes[5] = {REGCLASSOID, TEXTOID, BOOLOID, REGCLASSOID, TEXTARRAYOID};
+	Datum		args[5];
+	char		nulls[6] = "     ";
+	int			i;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table and the check kind must not be NULL")));
+	require_owner(PG_GETARG_OID(0), caller);
+	if (!PG_ARGISNULL(3))
+	{
+		Oid			declared = PG_GETARG_OID(3);
+
+		require_permanent_table(declared, "declared table");
+
+		/*
+		 * The check guards the declared table (its lines may not drop below
+		 * what was returned), so it can refuse the declared table's own
+		 * writes: as with a trigger on it, which it is, the caller must hold
+		 * TRIGGER on it (its owner does).  SELECT alone is not enough, as a
+		 * foreign key needs REFERENCES and not only SELECT.
+		 */
+		if (pg_class_aclcheck(declared, caller, ACL_TRIGGER) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
+					 errhint("Attach as the owner of the declared table, or ask its owner to grant TRIGGER on it.")));
+		if (pg_class_aclcheck(declared, caller, ACL_SELECT) != ACLCHECK_OK &&
+			pg_attribute_aclcheck_all(declared, caller, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errdetail("A quantity check reads the key and quantity columns of its declared table."),
+					 errhint("Ask the owner of the declared table to grant SELECT on those columns.")));
+	}
+	for (i = 0; i < 5; i++)
+	{
+		args[i] = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
+		if (PG_ARGISNULL(i))
+			nulls[i] = 'n';
+	}
+	if (PG_ARGISNULL(2))
+	{
+		args[2] = BoolGetDatum(false);
+		nulls[2] = ' ';
+	}
+	run_as_metadata_owner(
+		"INSERT INTO cbreturn.attached_check"
+		" (relation, check_kind, fill_remarks, declared_relation, status_labels)"
+		" VALUES ($1, $2, $3, $4, $5)",
+		5, argtypes, args, nulls, SPI_OK_INSERT);
+	PG_RETURN_VOID();
+}
+
+/*
+ * cbreturn._metadata_column(rel regclass, kind text, col_role text,
+ *                           col_rel regclass, col name) RETURNS void
+ *
+ * Records one column of the check of this kind on rel, which must already
+ * be registered.  The column belongs to rel (the caller owns it) or to the
+ * declared table recorded with the check, whose column the caller must be
+ * allowed to SELECT.  Column number and type are filled in by the BEFORE
+ * INSERT trigger of cbreturn.attached_column.
+ */
+PG_FUNCTION_INFO_V1(cbr_metadata_column);
+Datum
+cbr_metadata_column(PG_FUNCTION_ARGS)
+{
+	Oid			caller = GetUserId();
+	Oid			relid;
+	Oid			colrel;
+	char	   *colname;
+	AttrNumber	attnum;
+	Oid			argtypes[5] = {REGCLASSOID, TEXTOID, TEXTOID, REGCLASSOID, NAMEOID};
+	Datum		args[5];
+	int			i;
+
+	for (i = 0; i < 5; i++)
+		if (PG_ARGISNULL(i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the arguments of cbreturn._metadata_column must not be NULL")));
+	relid = PG_GETARG_OID(0);
+	colrel = PG_GETARG_OID(3);
+	colname = NameStr(*PG_GETARG_NAME(4));
+	require_owner(relid, caller);
+
+	if (colrel != relid)
+	{
+		Oid			sel_types[3] = {OIDOID, TEXTOID, OIDOID};
+		Datum		sel_args[3];
+		bool		declared = false;
+		int			ret;
+
+		/* the declared table recorded with this check, and nothing else */
+		sel_args[0] = ObjectIdGetDatum(relid);
+		sel_args[1] = PG_GETARG_DATUM(1);
+		sel_args[2] = ObjectIdGetDatum(colrel);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		ret = SPI_execute_with_args(
+			"SELECT FROM cbreturn.attached_check k"
+			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"   AND k.check_kind OPERATOR(pg_catalog.=) $2"
+			"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $3",
+			3, sel_types, sel_args, NULL, true, 1);
+		if (ret != SPI_OK_SELECT)
+			elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
+		declared = SPI_processed > 0;
+		SPI_finish();
+		if (!declared)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a column of a check on %s must belong to that table or to the declared table of the check",
+							rel_text(relid))));
+		require_permanent_table(colrel, "declared table");
+	}
+
+	attnum = get_attnum(colrel, colname);
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation %s does not exist", colname, rel_text(colrel))));
+	/* SELECT on the table covers every column; else the column's own grant */
+	if (colrel != relid &&
+		pg_class_aclcheck(colrel, caller, ACL_SELECT) != ACLCHECK_OK &&
+		pg_attribute_aclcheck(colrel, attnum, caller, ACL_SELECT) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for column \"%s\" of table %s", colname, rel_text(colrel)),
+				 errdetail("A quantity check reads the key and quantity columns of its declared table."),
+				 errhint("Ask the owner of the declared table to grant SELECT on those columns.")));
+
+	for (i = 0; i < 5; i++)
+		args[i] = PG_GETARG_DATUM(i);
+	run_as_metadata_owner(
+		"INSERT INTO cbreturn.attached_column"
+		" (relation, check_kind, role, column_relation, column_name)"
+		" VALUES ($1, $2, $3, $4, $5)",
+		5, argtypes, args, NULL, SPI_OK_INSERT);
+	PG_RETURN_VOID();
+}
+
+/*
+ * cbreturn._metadata_forget(rel regclass, kind text) RETURNS integer
+ *
+ * Removes the metadata of the check of this kind (every kind when NULL) on
+ * a table the caller owns; returns how many checks it removed.  The
+ * triggers are dropped by cbreturn.detach, as the caller.
+ */
+PG_FUNCTION_INFO_V1(cbr_metadata_forget);
+Datum
+cbr_metadata_forget(PG_FUNCTION_ARGS)
+{
+	Oid			caller = GetUserId();
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		args[2];
+	char		nulls[3] = "  ";
+	uint64		n;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table must not be NULL")));
+	require_owner(PG_GETARG_OID(0), caller);
+	args[0] = PG_GETARG_DATUM(0);
+	args[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
+	if (PG_ARGISNULL(1))
+		nulls[1] = 'n';
+	run_as_metadata_owner(
+		"DELETE FROM cbreturn.attached_column c"
+		" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		"   AND ($2 IS NULL OR c.check_kind OPERATOR(pg_catalog.=) $2)",
+		2, argtypes, args, nulls, SPI_OK_DELETE);
+	n = run_as_metadata_owner(
+		"DELETE FROM cbreturn.attached_check k"
+		" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		"   AND ($2 IS NULL OR k.check_kind OPERATOR(pg_catalog.=) $2)",
+		2, argtypes, args, nulls, SPI_OK_DELETE);
+	PG_RETURN_INT32((int32) n);
+}
