@@ -186,8 +186,8 @@ cbr_quantity_decide(CbrQty row, CbrQty delta, CbrQty total, bool has_line,
 }
 
 void
-cbr_quantity_decide_declared(CbrQty returned, bool gone, CbrQty new_declared,
-							 CbrQtyVerdict *verdict)
+cbr_quantity_decide_declared(CbrQty returned, int64 return_rows, bool gone,
+							 CbrQty new_declared, CbrQtyVerdict *verdict)
 {
 	int			c;
 
@@ -202,7 +202,7 @@ cbr_quantity_decide_declared(CbrQty returned, bool gone, CbrQty new_declared,
 	}
 	if (gone)
 	{
-		verdict->outcome = c > 0 ? CBR_QTY_LINE_HAS_RETURNS : CBR_QTY_OK;
+		verdict->outcome = (c != 0 || return_rows != 0) ? CBR_QTY_LINE_HAS_RETURNS : CBR_QTY_OK;
 		return;
 	}
 	if (!cbr_qty_cmp(new_declared, returned, &c))

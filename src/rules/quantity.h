@@ -77,11 +77,14 @@ extern void cbr_quantity_decide(CbrQty row, CbrQty delta, CbrQty total, bool has
 								CbrQty declared, CbrQtyVerdict *verdict);
 
 /*
- * A declared line being changed (the guard).  returned: what the counter
- * of the line holds; gone: the line is deleted or its key changes;
- * new_declared: its new quantity otherwise.
+ * A declared line being changed (the guard).  returned, return_rows: what
+ * the counter of the line holds (quantity, and how many return rows name
+ * the line, zero-quantity ones included); gone: the line is deleted or its
+ * key changes, which is refused while any return names it (as a foreign
+ * key would); new_declared: its new quantity otherwise, which may not drop
+ * below what was returned.
  */
-extern void cbr_quantity_decide_declared(CbrQty returned, bool gone, CbrQty new_declared,
-										 CbrQtyVerdict *verdict);
+extern void cbr_quantity_decide_declared(CbrQty returned, int64 return_rows, bool gone,
+										 CbrQty new_declared, CbrQtyVerdict *verdict);
 
 #endif							/* CBRETURN_RULES_QUANTITY_H */

@@ -112,13 +112,15 @@ test_decide(void)
 	cbr_quantity_decide(q("1"), q("1"), q("9223372036854775807"), true, q("0.5"), &v);
 	ok(v.outcome == CBR_QTY_OUT_OF_RANGE, "values that cannot be compared: out of range, not passed");
 
-	cbr_quantity_decide_declared(q("7"), false, q("6.99"), &v);
+	cbr_quantity_decide_declared(q("7"), 2, false, q("6.99"), &v);
 	ok(v.outcome == CBR_QTY_BELOW_RETURNED, "guard: below what was returned");
-	cbr_quantity_decide_declared(q("7"), false, q("7.0"), &v);
+	cbr_quantity_decide_declared(q("7"), 2, false, q("7.0"), &v);
 	ok(v.outcome == CBR_QTY_OK, "guard: down to what was returned");
-	cbr_quantity_decide_declared(q("0.001"), true, q("0"), &v);
+	cbr_quantity_decide_declared(q("0.001"), 1, true, q("0"), &v);
 	ok(v.outcome == CBR_QTY_LINE_HAS_RETURNS, "guard: a line with returns cannot go");
-	cbr_quantity_decide_declared(q("0"), true, q("0"), &v);
+	cbr_quantity_decide_declared(q("0"), 1, true, q("0"), &v);
+	ok(v.outcome == CBR_QTY_LINE_HAS_RETURNS, "guard: a line named by a zero return cannot go (item 9)");
+	cbr_quantity_decide_declared(q("0"), 0, true, q("0"), &v);
 	ok(v.outcome == CBR_QTY_OK, "guard: a line without returns may go");
 }
 
