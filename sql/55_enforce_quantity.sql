@@ -18,11 +18,23 @@
 -- a line any return names cannot go.  Nobody but the extension reads or
 -- writes it: the sums it holds come from tables a role may not be allowed
 -- to read (cbreturn.verify_quantity_ledger shows it to those who may).
+--
+-- The counters cannot go negative: a CHECK on domains rather than on the
+-- table, because the executor parses a table's CHECK constraints again for
+-- every statement (every return written), and a domain's once per backend.
+CREATE DOMAIN cbreturn.ledger_quantity AS numeric
+    CHECK (VALUE IS NOT NULL AND VALUE OPERATOR(pg_catalog.>=) 0);
+COMMENT ON DOMAIN cbreturn.ledger_quantity IS
+    'internal: a quantity counted in the quantity ledger, never negative (R-EX-3, R-IM-2)';
+CREATE DOMAIN cbreturn.ledger_count AS bigint
+    CHECK (VALUE IS NOT NULL AND VALUE OPERATOR(pg_catalog.>=) 0);
+COMMENT ON DOMAIN cbreturn.ledger_count IS
+    'internal: a number of return rows counted in the quantity ledger, never negative (R-EX-3, R-IM-2)';
 CREATE TABLE cbreturn.quantity_ledger (
     declared_relation   regclass NOT NULL,
     line                bytea NOT NULL,
-    returned            numeric NOT NULL CHECK (returned OPERATOR(pg_catalog.>=) 0),
-    return_rows         bigint NOT NULL CHECK (return_rows OPERATOR(pg_catalog.>=) 0),
+    returned            cbreturn.ledger_quantity NOT NULL,
+    return_rows         cbreturn.ledger_count NOT NULL,
     PRIMARY KEY (declared_relation, line)
 );
 COMMENT ON TABLE cbreturn.quantity_ledger IS

@@ -952,12 +952,22 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (n.counted && !cbr_declared_find(&c->declared, n.keys, &n.line))
+	/*
+	 * The ledger name of each line.  With byte-equal keys it is the image of
+	 * the row's own key values, and the new line is looked up once, under
+	 * its ledger row lock (apply_delta); otherwise it is the image of the
+	 * declared row the keys equal, looked up first.
+	 */
+	if (n.counted && c->declared.canonical)
+		n.line.image = cbr_line_image(c->nkeys, n.keys, c->declared.typlen, c->declared.typbyval);
+	else if (n.counted && !cbr_declared_find(&c->declared, n.keys, &n.line))
 	{
 		cbr_quantity_decide(n.qty, n.qty, n.qty, false, zero, &v);
 		report_return(c, rel, &n, &v);
 	}
-	if (o.counted && !cbr_declared_find(&c->declared, o.keys, &o.line))
+	if (o.counted && c->declared.canonical)
+		o.line.image = cbr_line_image(c->nkeys, o.keys, c->declared.typlen, c->declared.typbyval);
+	else if (o.counted && !cbr_declared_find(&c->declared, o.keys, &o.line))
 		ledger_broken(c, &o);	/* a line with returns cannot go (the guard) */
 	if (!cbr_qty_sub(zero, o.qty, &minus_old))
 		report_return(c, rel, &o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});

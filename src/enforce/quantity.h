@@ -39,6 +39,13 @@ typedef struct CbrDeclared
 	FmgrInfo	eqfn[CBR_MAX_KEYS];
 	AttrNumber	quantity;
 	Oid			quantity_type;
+	/*
+	 * Every key type's equality is equality of the stored bytes (integers,
+	 * dates, text under a deterministic collation...): the image of a
+	 * return's own key values is then its line's name, and the line need not
+	 * be looked up before its ledger row is locked.
+	 */
+	bool		canonical;
 	/* row security applies to the owner: read through SPI as the owner */
 	SPIPlanPtr	rls_plan;
 } CbrDeclared;
