@@ -483,7 +483,8 @@ DECLARE
     k record;
     n int := 0;
 BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
+    -- (a quantity check may be attached to a partitioned returns table)
+    PERFORM cbreturn._check_table("table", 'returns table');
     IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
