@@ -609,6 +609,9 @@ open_declared(Oid declared, Oid checked)
 		metadata_broken(checked, "its declared table no longer exists");
 	if (drel->rd_rel->relkind != RELKIND_RELATION)
 		metadata_broken(checked, "its declared table is not an ordinary table");
+	/* another session's temporary table cannot be read here (its buffers are local) */
+	if (RELATION_IS_OTHER_TEMP(drel))
+		metadata_broken(checked, "its declared table is a temporary table of another session");
 	return drel;
 }
 

@@ -39,7 +39,7 @@ v=$(q cbreturn_qup_old -c "SELECT extversion FROM pg_extension WHERE extname = '
 refused() {
     local out
     if out=$(q cbreturn_qup_old -c "$1" 2>&1); then fail "accepted after the update: $1"; fi
-    echo "$out" | grep -q "$2" || fail "refused with another error: $out"
+    grep -q -- "$2" <<<"$out" || fail "refused with another error: $out"
     echo "ok - refused after the update: $1"
 }
 refused "INSERT INTO ret (entry, g_no, qty) VALUES ('E1', 1, 2)" 'exceeds the declared quantity'
