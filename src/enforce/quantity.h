@@ -82,4 +82,44 @@ extern Datum cbr_qty_numeric(CbrQty q);
 /* "(a, b)" as the writer sees its own key values. */
 extern char *cbr_key_text(int n, const Datum *values, const Oid *types);
 
+
+/* ---------------------------------------------------------------------
+ * Shared by quantity.c (the check), quantity_guard.c (the guard),
+ * quantity_cache.c and quantity_meta.c
+ * --------------------------------------------------------------------- */
+/* A (table, column) the check reads: who may see the values it compares. */
+typedef struct QtyColumn
+{
+	Oid			relid;
+	AttrNumber	attnum;
+} QtyColumn;
+
+typedef enum QtyCacheKind
+{
+	QTY_CACHE_CHECK,			/* a returns table: QuantityCache */
+	QTY_CACHE_GUARD				/* a declared table: GuardCache */
+} QtyCacheKind;
+
+/* The config of the check or guard on rel, from the backend-lifetime cache. */
+extern void *cbr_qty_cached_config(FunctionCallInfo fcinfo, Relation rel, QtyCacheKind kind);
+
+/* Resolve a config within the caller's SPI connection (plans not kept yet). */
+extern void *cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on);
+extern void *cbr_qty_guard_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on);
+
+extern const Oid cbr_qty_types[4];		/* the accepted quantity types */
+extern Oid	cbr_qty_ledger_owner(void);
+extern char *cbr_qty_rel_text(Oid relid);
+extern void cbr_qty_metadata_broken(Oid relid, const char *what) pg_attribute_noreturn();
+extern AttrNumber cbr_qty_role_column(const CbrCheckMeta *meta, Oid checked, const char *role,
+									  Relation rel, const Oid *typids, int ntypids);
+extern QtyColumn *cbr_qty_check_columns(Oid declared, MemoryContext mcxt, int *n);
+extern bool cbr_qty_values_visible(const QtyColumn *cols, int n);
+extern SPIPlanPtr cbr_qty_prepare_as(Oid role, const char *sql, int nargs, Oid *argtypes);
+extern Relation cbr_qty_open_declared(Oid declared, Oid checked);
+extern void cbr_qty_declared_columns(const CbrCheckMeta *meta, Oid checked, Relation drel,
+									 const Oid *keytypes, int nkeys, AttrNumber *keys,
+									 AttrNumber *quantity);
+extern int	cbr_qty_image_cmp(const bytea *a, const bytea *b);
+
 #endif							/* CBRETURN_ENFORCE_QUANTITY_H */

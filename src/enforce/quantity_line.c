@@ -313,6 +313,50 @@ bytes_are_equality(Oid t, Oid collation)
 	}
 }
 
+/*
+ * The SPI read of a declared line, as the owner and through the row
+ * security that applies to it (FORCE ROW LEVEL SECURITY), for a declared
+ * table whose policies must decide which lines exist.
+ */
+static void
+prepare_rls_read(CbrDeclared *d, Relation drel)
+{
+	TupleDesc	desc = RelationGetDescr(drel);
+	const AttrNumber *keys = d->key;
+	int			nkeys = d->nkeys;
+	AttrNumber	quantity = d->quantity;
+	int			i;
+	StringInfoData sql;
+	Oid			argtypes[CBR_MAX_KEYS];
+	Oid			save_userid;
+	int			save_sec;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "SELECT ");
+	for (i = 0; i < nkeys; i++)
+		appendStringInfo(&sql, "d.%s, ", quote_identifier(NameStr(TupleDescAttr(desc, keys[i] - 1)->attname)));
+	appendStringInfo(&sql, "d.%s FROM %s d WHERE ",
+					 quote_identifier(NameStr(TupleDescAttr(desc, quantity - 1)->attname)),
+					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(drel)),
+												RelationGetRelationName(drel)));
+	for (i = 0; i < nkeys; i++)
+	{
+		appendStringInfo(&sql, "%sd.%s %s $%d", i ? " AND " : "",
+						 quote_identifier(NameStr(TupleDescAttr(desc, keys[i] - 1)->attname)),
+						 operator_sql(d->eqop[i]), i + 1);
+		argtypes[i] = d->subtype[i];
+	}
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(d->owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	d->rls_plan = SPI_prepare(sql.data, nkeys, argtypes);
+	SetUserIdAndSecContext(save_userid, save_sec);
+	if (d->rls_plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot read the declared lines of table %s: %s",
+						quote_identifier(RelationGetRelationName(drel)), SPI_result_code_string(SPI_result))));
+}
+
 void
 cbr_declared_resolve(CbrDeclared *d, Relation drel, const AttrNumber *keys, int nkeys,
 					 AttrNumber quantity, MemoryContext mcxt)
@@ -388,37 +432,7 @@ cbr_declared_resolve(CbrDeclared *d, Relation drel, const AttrNumber *keys, int 
 
 	/* Row security that applies to the owner applies to the check too. */
 	if (check_enable_rls(d->relid, d->owner, true) == RLS_ENABLED)
-	{
-		StringInfoData sql;
-		Oid			argtypes[CBR_MAX_KEYS];
-		Oid			save_userid;
-		int			save_sec;
-
-		initStringInfo(&sql);
-		appendStringInfoString(&sql, "SELECT ");
-		for (i = 0; i < nkeys; i++)
-			appendStringInfo(&sql, "d.%s, ", quote_identifier(NameStr(TupleDescAttr(desc, keys[i] - 1)->attname)));
-		appendStringInfo(&sql, "d.%s FROM %s d WHERE ",
-						 quote_identifier(NameStr(TupleDescAttr(desc, quantity - 1)->attname)),
-						 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(drel)),
-													RelationGetRelationName(drel)));
-		for (i = 0; i < nkeys; i++)
-		{
-			appendStringInfo(&sql, "%sd.%s %s $%d", i ? " AND " : "",
-							 quote_identifier(NameStr(TupleDescAttr(desc, keys[i] - 1)->attname)),
-							 operator_sql(d->eqop[i]), i + 1);
-			argtypes[i] = d->subtype[i];
-		}
-		GetUserIdAndSecContext(&save_userid, &save_sec);
-		SetUserIdAndSecContext(d->owner, save_sec | SECURITY_LOCAL_USERID_CHANGE);
-		d->rls_plan = SPI_prepare(sql.data, nkeys, argtypes);
-		SetUserIdAndSecContext(save_userid, save_sec);
-		if (d->rls_plan == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("cannot read the declared lines of table %s: %s",
-							quote_identifier(RelationGetRelationName(drel)), SPI_result_code_string(SPI_result))));
-	}
+		prepare_rls_read(d, drel);
 }
 
 static void
