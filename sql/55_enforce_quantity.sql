@@ -215,9 +215,10 @@ REVOKE ALL ON FUNCTION cbreturn._quantity_rebuild_worker(regclass, oid[]) FROM P
 COMMENT ON FUNCTION cbreturn._quantity_rebuild_worker(regclass, oid[]) IS
     'internal: rebuilds the quantity ledger of a declared table from its returns tables in one grouped pass; run through cbreturn._quantity_rebuild';
 
-CREATE FUNCTION cbreturn._quantity_rebuild(declared regclass, except_relation oid[] DEFAULT '{}')
+CREATE FUNCTION cbreturn._quantity_rebuild(declared regclass, except_relation oid[] DEFAULT '{}',
+                                           strict boolean DEFAULT true)
     RETURNS void AS 'MODULE_PATHNAME', '_quantity_rebuild' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn._quantity_rebuild(regclass, oid[]) IS
+COMMENT ON FUNCTION cbreturn._quantity_rebuild(regclass, oid[], boolean) IS
     'internal: counts every return of a declared table again (attach, detach, TRUNCATE, partitions); for owners of the declared table or of a returns table attached to it';
 
 -- Who may start a rebuild: the owner of the declared table or of a table
@@ -330,7 +331,7 @@ BEGIN
        AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
             OR a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID::pg_catalog.regclass)));
     IF d IS NOT NULL THEN
-        PERFORM cbreturn._quantity_rebuild(d, '{}');
+        PERFORM cbreturn._quantity_rebuild(d, '{}', false);
     END IF;
     RETURN NULL;
 END
@@ -498,7 +499,7 @@ BEGIN
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', declared);
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', declared);
     END IF;
-    PERFORM cbreturn._quantity_rebuild(declared, ARRAY[rel::pg_catalog.oid]);
+    PERFORM cbreturn._quantity_rebuild(declared, ARRAY[rel::pg_catalog.oid], false);
 END
 $$;
 COMMENT ON FUNCTION cbreturn._quantity_detach(regclass, regclass) IS
@@ -529,7 +530,7 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
                 AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone) OR partitions_went)
     LOOP
-        PERFORM cbreturn._quantity_rebuild(d.declared_relation, gone);
+        PERFORM cbreturn._quantity_rebuild(d.declared_relation, gone, false);
     END LOOP;
 END
 $$;

@@ -92,7 +92,9 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *args)
  * return of the declared table again, in one grouped pass (attach, detach,
  * TRUNCATE of a returns table, partitions attached or dropped); the tables
  * in except no longer count.  Returns naming no declared line, negative
- * returns and over-returned lines are refused (CB003).
+ * returns and over-returned lines are refused (CB003), or only warned of
+ * when strict is false (returns went: what is wrong was wrong before, and a
+ * DROP or TRUNCATE must not be blocked by it).
  */
 PG_FUNCTION_INFO_V1(_quantity_rebuild);
 Datum
@@ -100,6 +102,8 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 {
 	Oid			declared = PG_GETARG_OID(0);
 	Datum		except = PG_ARGISNULL(1) ? PointerGetDatum(construct_empty_array(OIDOID)) : PG_GETARG_DATUM(1);
+	/* when returns only went (TRUNCATE, DROP, detach), a problem is older: warn, do not block */
+	int			elevel = (PG_NARGS() > 2 && !PG_ARGISNULL(2) && !PG_GETARG_BOOL(2)) ? WARNING : ERROR;
 	Oid			argtypes[2] = {REGCLASSOID, OIDARRAYOID};
 	Datum		args[2];
 	bool		may_act;
@@ -129,7 +133,7 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 		char	   *count = SPI_getvalue(t, d, 5);
 
 		if (may_see)
-			ereport(ERROR,
+			ereport(elevel,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),
 					 errmsg("existing returns against %s break R-EX-3/R-IM-2", get_rel_name(declared)),
 					 errdetail("Line %s: %s (%s returned, %s declared); %s line(s) in all.",
@@ -137,7 +141,8 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 							   SPI_getvalue(t, d, 3) ? SPI_getvalue(t, d, 3) : "nothing",
 							   SPI_getvalue(t, d, 4) ? SPI_getvalue(t, d, 4) : "nothing", count),
 					 errhint("Correct the existing returns, then try again; cbreturn.verify_quantity_ledger() lists them all.")));
-		ereport(ERROR,
+		else
+			ereport(elevel,
 				(errcode(ERRCODE_CBRETURN_QUANTITY),
 				 errmsg("existing returns against %s break R-EX-3/R-IM-2", get_rel_name(declared)),
 				 errdetail("%s line(s) are over-returned, negative or not declared; the values are not shown: the current role may not read every table they come from.", count),

@@ -145,6 +145,25 @@ SELECT line, problem, ledger_returned, actual_returned FROM cbreturn.verify_quan
 SELECT cbreturn.rebuild_quantity_ledger('erp7.decl_p');
 SELECT * FROM cbreturn.verify_quantity_ledger('erp7.decl_p');
 DELETE FROM erp7.ret_p WHERE id = 7;
+-- a DROP or TRUNCATE of returns is never blocked by a problem that was there
+-- before it (here a declared quantity lowered with the guard off): warned of
+CREATE TABLE erp7.decl_w (g_no int PRIMARY KEY, qty int NOT NULL);
+CREATE TABLE erp7.ret_w1 (g_no int, qty int);
+CREATE TABLE erp7.ret_w2 (g_no int, qty int);
+INSERT INTO erp7.decl_w VALUES (1, 10);
+SELECT cbreturn.attach_quantity_check('erp7.ret_w1', '{g_no}', 'qty', 'erp7.decl_w', '{g_no}', 'qty');
+SELECT cbreturn.attach_quantity_check('erp7.ret_w2', '{g_no}', 'qty', 'erp7.decl_w', '{g_no}', 'qty');
+INSERT INTO erp7.ret_w1 VALUES (1, 6);
+INSERT INTO erp7.ret_w2 VALUES (1, 2);
+SET session_replication_role = replica;
+UPDATE erp7.decl_w SET qty = 5;
+RESET session_replication_role;
+TRUNCATE erp7.ret_w2;
+DROP TABLE erp7.ret_w2;
+SELECT line, problem, actual_returned, declared_quantity FROM cbreturn.verify_quantity_ledger('erp7.decl_w');
+SELECT pg_temp.try($$INSERT INTO erp7.ret_w1 VALUES (1, 1)$$);
+DELETE FROM erp7.ret_w1;
+
 -- metadata naming a declared table that is gone: a clear error, not XX000
 -- (the event triggers that keep the metadata in step are off in replica mode)
 CREATE TABLE erp7.decl_gone (g_no int PRIMARY KEY, qty int);
