@@ -201,7 +201,11 @@ BEGIN
             DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
             HINT = 'Attach the checks to a permanent table.';
     END IF;
-    IF kind OPERATOR(pg_catalog.=) 'p' THEN
+    -- A quantity check covers a partitioned returns table from its parent
+    -- (R-EX-3, R-IM-2: the limit holds over every partition).
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
             MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
             HINT = 'Attach the checks to each partition.';
@@ -578,7 +582,8 @@ DECLARE
     kind text;
     n int := 0;
 BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
+    -- (a quantity check may be attached to a partitioned returns table)
+    PERFORM cbreturn._check_table("table", 'returns table');
     IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
@@ -589,17 +594,11 @@ BEGIN
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
-        IF k.check_kind = 'quantity' THEN
-            EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', "table");
-            IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
-                            WHERE o.declared_relation OPERATOR(pg_catalog.=) k.declared_relation
-                              AND o.relation OPERATOR(pg_catalog.<>) "table") THEN
-                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s',
-                                          k.declared_relation);
-            END IF;
-            DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
-        END IF;
         n := n + cbreturn._metadata_forget("table", k.check_kind);
+        IF k.check_kind = 'quantity' THEN
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql)
+            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
+        END IF;
     END LOOP;
     -- triggers restored without their metadata (pg_dump -n) go too
     FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
@@ -722,6 +721,9 @@ BEGIN
                 AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
                 AND d.objsubid OPERATOR(pg_catalog.=) 0
               WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                -- stale metadata of a table already gone blocks nothing
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
     LOOP
         RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
             MESSAGE = pg_catalog.format('table %s holds the declared lines of the cbreturn quantity check on %s',
@@ -729,7 +731,8 @@ BEGIN
             HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
                                      k.relation::text, 'quantity');
     END LOOP;
-    DELETE FROM cbreturn.quantity_ledger l WHERE l.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
+    PERFORM cbreturn._quantity_after_drop(gone);
     DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
     DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
 END

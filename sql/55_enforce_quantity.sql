@@ -1,31 +1,46 @@
--- Write-time enforcement of R-EX-3 and R-IM-2: the returned quantity of a
--- declared line never exceeds its declared quantity.  The C side is
--- src/enforce/quantity.c; the metadata tables and the attach helpers this file
--- uses are in 50_enforcement.sql.
+-- Write-time enforcement of R-EX-3 and R-IM-2: over all returns of one
+-- declared line, wherever they are stored, the returned quantity never
+-- exceeds its declared quantity.  The C side is src/enforce/quantity.c
+-- (triggers), quantity_line.c (finding a line) and quantity_ledger.c (the
+-- gate of the set-based functions below); the decision is
+-- cbr_quantity_decide in src/rules/quantity.c.  The metadata tables and the
+-- attach helpers this file uses are in 50_enforcement.sql.
 
--- R-EX-3, R-IM-2: the quantity returned so far per declared line.  Every
--- writer of a return moves the counter of its line with one upsert, so two
--- writers of the same line are serialised on this row in every isolation
--- level (READ COMMITTED waits and re-reads; REPEATABLE READ and SERIALIZABLE
--- raise 40001).  "line" is the text form of the line key columns.
+-- R-EX-3, R-IM-2: what was returned so far of each declared line, over every
+-- returns table attached to the declared table.  A line is named by its
+-- declared table and a canonical image of the declared row's stored key
+-- values (cbreturn._quantity_line), never by their text, so no session
+-- setting can make one line two.  Every writer of a return moves the
+-- counter of its line with one statement, so two writers of the same line
+-- are serialised on this row in every isolation level (READ COMMITTED waits
+-- and re-reads; REPEATABLE READ and SERIALIZABLE raise 40001).  return_rows
+-- counts the returns naming the line, zero-quantity ones included, so that
+-- a line any return names cannot go.  Nobody but the extension reads or
+-- writes it: the sums it holds come from tables a role may not be allowed
+-- to read (cbreturn.verify_quantity_ledger shows it to those who may).
+--
+-- The counters cannot go negative: a CHECK on domains rather than on the
+-- table, because the executor parses a table's CHECK constraints again for
+-- every statement (every return written), and a domain's once per backend.
+CREATE DOMAIN cbreturn.ledger_quantity AS numeric
+    CHECK (VALUE IS NOT NULL AND VALUE OPERATOR(pg_catalog.>=) 0);
+COMMENT ON DOMAIN cbreturn.ledger_quantity IS
+    'internal: a quantity counted in the quantity ledger, never negative (R-EX-3, R-IM-2)';
+CREATE DOMAIN cbreturn.ledger_count AS bigint
+    CHECK (VALUE IS NOT NULL AND VALUE OPERATOR(pg_catalog.>=) 0);
+COMMENT ON DOMAIN cbreturn.ledger_count IS
+    'internal: a number of return rows counted in the quantity ledger, never negative (R-EX-3, R-IM-2)';
 CREATE TABLE cbreturn.quantity_ledger (
-    relation            regclass NOT NULL,
-    line                text[] NOT NULL,
-    returned            numeric NOT NULL,
-    PRIMARY KEY (relation, line)
+    declared_relation   regclass NOT NULL,
+    line                bytea NOT NULL,
+    returned            cbreturn.ledger_quantity NOT NULL,
+    return_rows         cbreturn.ledger_count NOT NULL,
+    PRIMARY KEY (declared_relation, line)
 );
 COMMENT ON TABLE cbreturn.quantity_ledger IS
-    'returned quantity per declared line, maintained by the quantity check (R-EX-3, R-IM-2)';
-
+    'returned quantity and return rows per declared line, maintained by the quantity check (R-EX-3, R-IM-2)';
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.quantity_ledger', '');
-ALTER TABLE cbreturn.quantity_ledger ENABLE ROW LEVEL SECURITY;
-
-CREATE POLICY read_all ON cbreturn.quantity_ledger FOR SELECT USING (true);
-CREATE POLICY owner_writes ON cbreturn.quantity_ledger FOR ALL
-    USING (cbreturn._owns(relation)) WITH CHECK (cbreturn._owns(relation));
-
 REVOKE ALL ON cbreturn.quantity_ledger FROM PUBLIC;
-GRANT SELECT, INSERT, DELETE ON cbreturn.quantity_ledger TO PUBLIC;
 
 CREATE FUNCTION cbreturn.quantity_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'cbr_quantity_check' LANGUAGE C;
@@ -36,19 +51,316 @@ CREATE FUNCTION cbreturn.declared_quantity_guard() RETURNS trigger
 COMMENT ON FUNCTION cbreturn.declared_quantity_guard() IS
     'BEFORE ROW trigger on a declared-lines table: a line may not drop below, or lose, what was returned of it (R-EX-3, R-IM-2)';
 
--- TRUNCATE bypasses row triggers: forget the ledger of the truncated table.
+CREATE FUNCTION cbreturn._quantity_line(VARIADIC "any") RETURNS bytea
+    AS 'MODULE_PATHNAME', '_quantity_line' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._quantity_line("any") IS
+    'internal: the ledger name of a declared line, a canonical image of the stored key values given (R-EX-3, R-IM-2)';
+
+CREATE FUNCTION cbreturn._quantity_validate_declared(declared regclass, declared_line name[], declared_quantity name)
+    RETURNS void AS 'MODULE_PATHNAME', '_quantity_validate_declared' LANGUAGE C STRICT;
+COMMENT ON FUNCTION cbreturn._quantity_validate_declared(regclass, name[], name) IS
+    'internal: refuses a declared table without a unique constraint on exactly its line key, or whose owner may not read it (R-EX-3, R-IM-2)';
+
+-- "OPERATOR(schema.=)": the equality of a type's default btree operator class
+-- (a foreign key's and a unique constraint's), for the SQL built below.
+CREATE FUNCTION cbreturn._eq_operator(t regtype) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('OPERATOR(%I.%s)', n.nspname, o.oprname)
+      FROM pg_catalog.pg_opclass oc
+      JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) oc.opcmethod AND am.amname OPERATOR(pg_catalog.=) 'btree'
+      JOIN pg_catalog.pg_amop ao ON ao.amopfamily OPERATOR(pg_catalog.=) oc.opcfamily
+       AND ao.amoplefttype OPERATOR(pg_catalog.=) oc.opcintype AND ao.amoprighttype OPERATOR(pg_catalog.=) oc.opcintype
+       AND ao.amopstrategy OPERATOR(pg_catalog.=) 3
+      JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) ao.amopopr
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace
+     WHERE oc.opcdefault
+       AND (oc.opcintype OPERATOR(pg_catalog.=) t
+            OR EXISTS (SELECT FROM pg_catalog.pg_cast c
+                        WHERE c.castsource OPERATOR(pg_catalog.=) t AND c.casttarget OPERATOR(pg_catalog.=) oc.opcintype
+                          AND c.castmethod OPERATOR(pg_catalog.=) 'b'))
+     ORDER BY oc.opcintype OPERATOR(pg_catalog.=) t DESC
+     LIMIT 1
+$$;
+COMMENT ON FUNCTION cbreturn._eq_operator(regtype) IS
+    'internal: the qualified default equality operator of a type, for the set-based quantity ledger builds';
+
+-- The columns a quantity check names, by role prefix, in key order.
+CREATE FUNCTION cbreturn._quantity_columns(rel regclass, prefix text) RETURNS name[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.array_agg(c.column_name ORDER BY
+               pg_catalog.substr(c.role, pg_catalog.length(prefix) OPERATOR(pg_catalog.+) 1)::int)
+      FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+       AND c.role OPERATOR(pg_catalog.~) ('^' OPERATOR(pg_catalog.||) prefix OPERATOR(pg_catalog.||) '[0-9]+$')
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_columns(regclass, text) IS
+    'internal: the line key columns (prefix line_ or declared_line_) of a quantity check, in key order';
+
+-- One query over every return of the declared table (all its returns
+-- tables but those in except_relation): per line named, the image of the
+-- declared row (NULL: no such line), the sum, the number of return rows,
+-- the smallest quantity, the key as text (messages only) and the declared
+-- quantity.  One grouped pass and one hash join: linear in the returns.
+CREATE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    parts text[] := '{}';
+    keys name[];
+    dkeys name[];
+    dq name;
+    q name;
+    n int;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        keys := cbreturn._quantity_columns(k.relation, 'line_');
+        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
+        SELECT c.column_name INTO q FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'quantity';
+        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
+        n := pg_catalog.cardinality(keys);
+        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
+            'SELECT %s, r.%I::pg_catalog.numeric AS q FROM %s r WHERE %s',
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
+               FROM pg_catalog.generate_series(1, n) i),
+            q, k.relation,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
+               FROM pg_catalog.generate_series(1, n) i));
+    END LOOP;
+    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN pg_catalog.format(
+        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
+        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
+        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
+        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
+        '              pg_catalog.min(u.q) AS minq'
+        '         FROM (%s) u GROUP BY %s) s'
+        ' LEFT JOIN %s d ON %s',
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
+        (SELECT pg_catalog.string_agg(pg_catalog.format('s.k%s::pg_catalog.text', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        dq,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        pg_catalog.array_to_string(parts, ' UNION ALL '),
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        declared,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+           FROM pg_catalog.generate_series(1, n) i
+           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
+                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
+    'internal: the grouped query over every return of a declared table that the quantity ledger is built and verified from';
+
+-- Rebuild the ledger of a declared table; returns what breaks the rule.
+-- Run by cbreturn._quantity_rebuild (C) as the ledger's owner, after it
+-- checked the caller; not callable by PUBLIC.
+CREATE FUNCTION cbreturn._quantity_rebuild_worker(declared regclass, except_relation oid[])
+    RETURNS TABLE (problem text, line_text text, returned numeric, declared_quantity numeric, problems bigint)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, except_relation);
+    k record;
+BEGIN
+    -- Writers of every table counted wait until the ledger is rebuilt.
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', declared);
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', k.relation);
+    END LOOP;
+    DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) declared;
+    IF counts IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH c AS MATERIALIZED (%s),'
+        ' ins AS (INSERT INTO cbreturn.quantity_ledger (declared_relation, line, returned, return_rows)'
+        '         SELECT $1, c.line, c.returned, c.return_rows FROM c'
+        '          WHERE c.line IS NOT NULL AND c.returned OPERATOR(pg_catalog.>=) 0),'
+        ' bad AS (SELECT CASE WHEN c.line IS NULL THEN ''returns name no declared line'''
+        '                     WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '                     ELSE ''more returned than declared'' END AS problem,'
+        '                c.line_text, c.returned, CASE WHEN c.line IS NOT NULL THEN c.declared_quantity END'
+        '           FROM c WHERE c.line IS NULL OR c.smallest OPERATOR(pg_catalog.<) 0'
+        '              OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity)'
+        ' SELECT b.*, pg_catalog.count(*) OVER () FROM bad b ORDER BY b.line_text LIMIT 1', counts)
+        USING declared;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_rebuild_worker(regclass, oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_rebuild_worker(regclass, oid[]) IS
+    'internal: rebuilds the quantity ledger of a declared table from its returns tables in one grouped pass; run through cbreturn._quantity_rebuild';
+
+CREATE FUNCTION cbreturn._quantity_rebuild(declared regclass, except_relation oid[] DEFAULT '{}',
+                                           strict boolean DEFAULT true)
+    RETURNS void AS 'MODULE_PATHNAME', '_quantity_rebuild' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._quantity_rebuild(regclass, oid[], boolean) IS
+    'internal: counts every return of a declared table again (attach, detach, TRUNCATE, partitions); for owners of the declared table or of a returns table attached to it';
+
+-- Who may start a rebuild: the owner of the declared table or of a table
+-- counted against it.  Who may see the sums: whoever may read every column
+-- the quantity checks on it read, with no row security applying.  Both run
+-- as the caller (no SECURITY DEFINER), from the C gate.
+CREATE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oid[]) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
+      FROM pg_catalog.unnest(ARRAY[declared::pg_catalog.oid]
+               OPERATOR(pg_catalog.||) coalesce(except_relation, '{}')
+               OPERATOR(pg_catalog.||) ARRAY(SELECT a.relation::pg_catalog.oid FROM cbreturn.attached_check a
+                                               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                                 AND a.declared_relation OPERATOR(pg_catalog.=) declared)) r
+$$;
+CREATE FUNCTION cbreturn._quantity_may_see(declared regclass) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(pg_catalog.bool_and(
+               pg_catalog.has_column_privilege(c.column_relation::pg_catalog.oid, c.column_attnum, 'SELECT')
+               AND NOT pg_catalog.row_security_active(c.column_relation)), true)
+      FROM cbreturn.attached_check k
+      JOIN cbreturn.attached_column c
+        ON c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind
+     WHERE k.check_kind OPERATOR(pg_catalog.=) 'quantity'
+       AND k.declared_relation OPERATOR(pg_catalog.=) declared
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_may_act(regclass, oid[]) IS
+    'internal: may the current role rebuild the quantity ledger of a declared table (it owns the table or a returns table of it)';
+COMMENT ON FUNCTION cbreturn._quantity_may_see(regclass) IS
+    'internal: may the current role see the sums of the quantity ledger of a declared table (it may read every column the checks read)';
+
+-- ---------------------------------------------------------------------------
+-- verify_quantity_ledger: R-EX-3, R-IM-2 re-verified against the tables
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn._quantity_verify(declared regclass)
+    RETURNS TABLE (line text, problem text, ledger_returned numeric, ledger_rows bigint,
+                   actual_returned numeric, actual_rows bigint, declared_quantity numeric)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, '{}');
+BEGIN
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH c AS (%s),'
+        ' l AS (SELECT l.line, l.returned, l.return_rows FROM cbreturn.quantity_ledger l'
+        '        WHERE l.declared_relation OPERATOR(pg_catalog.=) $1)'
+        ' SELECT coalesce(c.line_text, pg_catalog.encode(l.line, ''hex'')),'
+        '        CASE WHEN c.line_text IS NOT NULL AND c.line IS NULL THEN ''returns name no declared line'''
+        '             WHEN c.line IS NULL THEN ''ledger counts returns that do not exist'''
+        '             WHEN l.line IS NULL THEN ''returns missing from the ledger'''
+        '             WHEN l.returned OPERATOR(pg_catalog.<>) c.returned OR l.return_rows OPERATOR(pg_catalog.<>) c.return_rows'
+        '                  THEN ''ledger differs from the returns'''
+        '             WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '             ELSE ''more returned than declared'' END,'
+        '        l.returned, l.return_rows, c.returned, c.return_rows, c.declared_quantity'
+        '   FROM (SELECT * FROM c WHERE c.line IS NOT NULL) c FULL JOIN l ON l.line OPERATOR(pg_catalog.=) c.line'
+        '  WHERE (l.line IS NULL OR c.line IS NULL) AND coalesce(l.return_rows, 1) OPERATOR(pg_catalog.<>) 0'
+        '     OR l.returned OPERATOR(pg_catalog.<>) c.returned OR l.return_rows OPERATOR(pg_catalog.<>) c.return_rows'
+        '     OR c.smallest OPERATOR(pg_catalog.<) 0 OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity'
+        ' UNION ALL'
+        ' SELECT c.line_text, ''returns name no declared line'', NULL, NULL, c.returned, c.return_rows, NULL'
+        '   FROM c WHERE c.line IS NULL'
+        ' ORDER BY 1',
+        coalesce(counts, 'SELECT NULL::pg_catalog.bytea AS line, NULL::pg_catalog.numeric AS returned,'
+                         ' NULL::pg_catalog.int8 AS return_rows, NULL::pg_catalog.numeric AS smallest,'
+                         ' NULL::pg_catalog.text AS line_text, NULL::pg_catalog.numeric AS declared_quantity WHERE false'))
+        USING declared;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_verify(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_verify(regclass) IS
+    'internal: the differences between the quantity ledger of a declared table and its returns; run through cbreturn.verify_quantity_ledger';
+
+CREATE FUNCTION cbreturn.verify_quantity_ledger(declared regclass)
+    RETURNS TABLE (line text, problem text, ledger_returned numeric, ledger_rows bigint,
+                   actual_returned numeric, actual_rows bigint, declared_quantity numeric)
+    AS 'MODULE_PATHNAME', 'verify_quantity_ledger' LANGUAGE C STRICT;
+COMMENT ON FUNCTION cbreturn.verify_quantity_ledger(regclass) IS
+    'every difference between the quantity ledger of a declared table and its returns tables, and every line breaking R-EX-3/R-IM-2; no rows when all is right';
+
+CREATE FUNCTION cbreturn.rebuild_quantity_ledger(declared regclass) RETURNS void
+    LANGUAGE sql
+    SET search_path = pg_catalog, pg_temp
+AS $$ SELECT cbreturn._quantity_rebuild(declared, '{}') $$;
+COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledger(regclass) IS
+    'counts every return of a declared table again and refuses if any line breaks R-EX-3/R-IM-2; for the owner of the declared table or of a returns table attached to it';
+
+-- ---------------------------------------------------------------------------
+-- TRUNCATE
+-- ---------------------------------------------------------------------------
+-- TRUNCATE bypasses row triggers.  Of a returns table (or one partition):
+-- count the declared table's returns again, so the other returns tables of
+-- the same declared table keep their counts.  PostgreSQL does not clone
+-- statement triggers to partitions, so attach creates this one on every
+-- partition and _quantity_follow_partitions on every new one.
 CREATE FUNCTION cbreturn.quantity_truncate() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d regclass;
+BEGIN
+    SELECT a.declared_relation INTO d FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+       AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+            OR a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID::pg_catalog.regclass)));
+    IF d IS NOT NULL THEN
+        PERFORM cbreturn._quantity_rebuild(d, '{}', false);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.quantity_truncate() IS
+    'internal: TRUNCATE trigger of a returns table (and of each partition): counts the returns of its declared table again (R-EX-3, R-IM-2)';
+
+-- Of a declared table with returns: refused, as a foreign key would.
+-- SECURITY DEFINER to read the ledger; it says only whether the table has
+-- returns, never a value.
+CREATE FUNCTION cbreturn.declared_truncate_guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    DELETE FROM cbreturn.quantity_ledger l
-     WHERE l.relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass;
+    IF EXISTS (SELECT FROM cbreturn.quantity_ledger l
+                WHERE l.declared_relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass
+                  AND l.return_rows OPERATOR(pg_catalog.>) 0) THEN
+        RAISE EXCEPTION USING ERRCODE = 'CB003',
+            MESSAGE = pg_catalog.format('cannot truncate table %s: returns are counted against its lines (R-EX-3, R-IM-2)',
+                                        TG_RELID::pg_catalog.regclass),
+            DETAIL = 'A quantity check counts returns against the declared lines of this table.',
+            HINT = 'Delete the returns first, or detach the quantity checks with cbreturn.detach().';
+    END IF;
     RETURN NULL;
 END
 $$;
--- EXECUTE stays granted: CREATE TRIGGER needs it, and it only touches the
--- ledger rows of the table it fires on.
+COMMENT ON FUNCTION cbreturn.declared_truncate_guard() IS
+    'internal: BEFORE TRUNCATE trigger of a declared-lines table: refused while returns are counted against it (R-EX-3, R-IM-2)';
 
 -- ---------------------------------------------------------------------------
 -- attach_quantity_check: R-EX-3, R-IM-2
@@ -70,13 +382,25 @@ DECLARE
     i int;
     t1 regtype;
     t2 regtype;
-    over record;
+    other record;
+    p record;
 BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
+    -- A partitioned returns table is attached once, on its parent: the row
+    -- trigger is cloned to every partition, those created later included.
+    PERFORM cbreturn._check_table("table", 'returns table');
     PERFORM cbreturn._check_table(declared_table, 'declared table');
     IF "table" OPERATOR(pg_catalog.=) declared_table THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'the returns and the declared lines must be in two tables';
+    END IF;
+    IF EXISTS (SELECT FROM cbreturn.attached_check a
+                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
+                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
+        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+            MESSAGE = pg_catalog.format('a partition or a partitioned ancestor of %s already has a quantity check', "table"),
+            HINT = 'Attach the check once, on the partitioned table: it covers every partition.';
     END IF;
     n := pg_catalog.cardinality(line);
     IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
@@ -107,45 +431,40 @@ BEGIN
                                     'the returned quantity (R-EX-3, R-IM-2)');
     PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
                                     declared_quantity, quantities, 'the declared quantity (R-EX-3, R-IM-2)');
-
-    -- Writers wait here until the ledger is built, so it starts consistent.
-    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', "table");
-    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', declared_table);
-    DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
-    EXECUTE pg_catalog.format(
-        'INSERT INTO cbreturn.quantity_ledger (relation, line, returned) '
-        'SELECT $1, ARRAY[%s]::pg_catalog.text[], pg_catalog.sum(r.%I) FROM %s r '
-        'WHERE %s AND r.%I IS NOT NULL GROUP BY %s',
-        (SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.format(''%%s'', r.%I)', c), ', ') FROM pg_catalog.unnest(line) c),
-        quantity, "table",
-        (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c), ' AND ') FROM pg_catalog.unnest(line) c),
-        quantity,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I', c), ', ') FROM pg_catalog.unnest(line) c))
-        USING "table";
-    -- Existing over-returns are reported, not silently accepted.
-    EXECUTE pg_catalog.format(
-        'SELECT l.line, l.returned, d.%I::pg_catalog.numeric AS declared '
-        'FROM cbreturn.quantity_ledger l LEFT JOIN %s d ON ARRAY[%s]::pg_catalog.text[] OPERATOR(pg_catalog.=) l.line '
-        'WHERE l.relation OPERATOR(pg_catalog.=) $1 '
-        'AND (d.%I IS NULL OR l.returned OPERATOR(pg_catalog.>) d.%I::pg_catalog.numeric) LIMIT 1',
-        declared_quantity, declared_table,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.format(''%%s'', d.%I)', c), ', ') FROM pg_catalog.unnest(declared_line) c),
-        declared_quantity, declared_quantity)
-        INTO over USING "table";
-    IF over.line IS NOT NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'CB003',
-            MESSAGE = pg_catalog.format('existing rows of %s already break R-EX-3/R-IM-2', "table"),
-            DETAIL = pg_catalog.format('Line %s has %s returned against %s declared.',
-                                       over.line, over.returned, coalesce(over.declared::text, 'no declared line')),
-            HINT = 'Correct the existing returns, then attach the check again.';
+    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
+    -- the key types' equality) and read as the declared table's owner may.
+    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    -- Every returns table of one declared table counts in one ledger row per
+    -- line: they must name the same declared key and quantity.
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table"
+       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
+            OR (SELECT c.column_name FROM cbreturn.attached_column c
+                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = pg_catalog.format('the quantity check on %s counts against %s with other declared columns',
+                                        other.relation, declared_table),
+            HINT = 'Every returns table of one declared table names the same declared_line and declared_quantity.';
     END IF;
+
+    -- One grouped pass over every return of the declared table (existing
+    -- over-returns and returns naming no line are refused, not accepted).
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
 
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
-        'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', "table");
+    -- (pg_partition_tree lists no row for a table that is not partitioned)
+    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
+             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+    END LOOP;
     -- One guard per declared table serves every quantity check that uses it.
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
                     WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
@@ -153,11 +472,107 @@ BEGIN
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
             'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
     END IF;
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name) IS
-    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line never exceed its declared quantity';
+    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity';
 
-COMMENT ON FUNCTION cbreturn.quantity_truncate() IS
-    'internal: TRUNCATE trigger that forgets the quantity ledger rows of the truncated returns table (R-EX-3, R-IM-2)';
+-- Detach (called by cbreturn.detach after the metadata of the check is gone):
+-- drop the quantity triggers and count the other returns tables again.
+CREATE FUNCTION cbreturn._quantity_detach(rel regclass, declared regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+BEGIN
+    FOR p IN SELECT rel AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid);
+    END LOOP;
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) declared) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', declared);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', declared);
+    END IF;
+    PERFORM cbreturn._quantity_rebuild(declared, ARRAY[rel::pg_catalog.oid], false);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_detach(regclass, regclass) IS
+    'internal: the quantity part of cbreturn.detach: drops the triggers and counts the remaining returns of the declared table again';
+
+-- DROP (called by cbreturn._follow_drop before it forgets the metadata of
+-- the dropped tables): the ledger of a dropped declared table goes; the
+-- declared tables whose returns tables, or partitions of them, went are
+-- counted again without them.
+CREATE FUNCTION cbreturn._quantity_after_drop(gone oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d record;
+    partitions_went boolean;
+BEGIN
+    DELETE FROM cbreturn.quantity_ledger l
+     WHERE l.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    SELECT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() o
+                    WHERE o.object_type OPERATOR(pg_catalog.=) 'trigger'
+                      AND o.object_identity OPERATOR(pg_catalog.~~) 'cbreturn\_quantity\_check on %')
+      INTO partitions_went;
+    FOR d IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
+                AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone) OR partitions_went)
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d.declared_relation, gone, false);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_after_drop(oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_after_drop(oid[]) IS
+    'internal: the quantity part of the DROP event trigger: forgets the ledger of dropped declared tables, recounts those whose returns went';
+
+-- Partitions attached, created or detached under an attached partitioned
+-- returns table: give each its TRUNCATE trigger and count again (rows of an
+-- attached partition were written without the check: an over-return among
+-- them refuses the ALTER TABLE).
+CREATE FUNCTION cbreturn._quantity_follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    p record;
+BEGIN
+    FOR k IN SELECT a.relation, a.declared_relation FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.relation
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND c.relkind OPERATOR(pg_catalog.=) 'p'
+                AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND (d.objid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                    OR d.objid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t)))
+    LOOP
+        FOR p IN SELECT t.relid FROM pg_catalog.pg_partition_tree(k.relation) t
+                  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                     WHERE g.tgrelid OPERATOR(pg_catalog.=) t.relid
+                                       AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate')
+        LOOP
+            EXECUTE pg_catalog.format(
+                'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+                'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+        END LOOP;
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_follow_partitions() IS
+    'internal: event trigger giving new partitions of an attached returns table their TRUNCATE trigger and recounting their returns (R-EX-3, R-IM-2)';
+CREATE EVENT TRIGGER cbreturn_quantity_follow_partitions ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    EXECUTE FUNCTION cbreturn._quantity_follow_partitions();

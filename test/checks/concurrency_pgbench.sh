@@ -59,10 +59,7 @@ for level in "read committed" "repeatable read"; do
             ON r.e = d.entry_id::text AND r.g_no = d.g_no
          WHERE r.returned > d.g_qty")
     drift=$(psql -X -A -t -d "$db" -c "
-        SELECT count(*) FROM cbreturn.quantity_ledger l
-          FULL JOIN (SELECT ARRAY[entry_id::text, g_no::text] AS line, sum(qty) AS total
-                       FROM ret_line GROUP BY 1) s USING (line)
-         WHERE coalesce(l.returned, 0) <> coalesce(s.total, 0)")
+        SELECT count(*) FROM cbreturn.verify_quantity_ledger('decl_line')")
     refused=$(psql -X -A -t -d "$db" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refused")
     full=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM cbreturn.quantity_ledger WHERE returned = 50")
     printf '%s: %s transactions, %s failed (40001/40P01), %s refused by R-EX-3 so far, tps %s; lines at their declared quantity: %s\n' \

@@ -16,4 +16,9 @@ cc -std=gnu99 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -Werror \
    -Isrc -I"$("$PG_CONFIG" --includedir-server)" \
    test/unit/test_pure.c src/types/parse.c src/rules/*.c \
    -L"$("$PG_CONFIG" --pkglibdir)" -lpgcommon -lpgport -lm -o "$out/test_pure"
-prove -e '' "$out/test_pure"
+# shellcheck disable=SC2086
+cc -std=gnu99 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -Werror \
+   -Isrc -I"$("$PG_CONFIG" --includedir-server)" \
+   test/unit/test_quantity.c src/rules/quantity.c \
+   -L"$("$PG_CONFIG" --pkglibdir)" -lpgcommon -lpgport -lm -o "$out/test_quantity"
+prove -e '' "$out/test_pure" "$out/test_quantity"

@@ -56,7 +56,7 @@ SELECT lives_ok($$INSERT INTO tap_ret (id, k, qty, exported, reason, returned, r
                   VALUES (1, 1, 5, '2026-01-31', 'unsold', '2026-07-31', '2026-01-01', '2026-01-31', 'registered', '2026-01-01')$$,
                 'a row that keeps every rule is accepted');
 SELECT is((SELECT remarks FROM tap_ret WHERE id = 1), 'ZXTY', 'remarks filled with the R-EX-2 code');
-SELECT is((SELECT returned FROM cbreturn.quantity_ledger WHERE relation = 'tap_ret'::regclass), 5::numeric, 'ledger counts it');
+SELECT is((SELECT returned::numeric FROM cbreturn.quantity_ledger WHERE declared_relation = 'tap_decl'::regclass), 5::numeric, 'ledger counts it');
 
 SELECT * FROM finish();
 ROLLBACK;
