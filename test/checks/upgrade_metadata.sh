@@ -79,7 +79,7 @@ check "only the genuine checks are left" "erp.ret export,erp.ret quantity" \
 check "no column row outside the genuine checks" 0 \
     "SELECT count(*) FROM cbreturn.attached_column WHERE relation <> 'erp.ret'::regclass OR column_name = 'secret'"
 check "no ledger row outside the genuine checks" 0 \
-    "SELECT count(*) FROM cbreturn.quantity_ledger WHERE relation <> 'erp.ret'::regclass"
+    "SELECT count(*) FROM cbreturn.quantity_ledger WHERE declared_relation <> 'erp.decl'::regclass"
 expect "R-EX-1 still enforced after the update" CB001 "$owner" \
     "INSERT INTO erp.ret (id, exported, reason, returned) VALUES (1, '2026-03-01', 'unsold', '2026-09-02')"
 expect "R-EX-2 fill still works" ok "$owner" \

@@ -115,7 +115,7 @@ UPDATE erp6_archive.decl_renamed SET qty_a = 5 WHERE "Item No" = 1;             
 CREATE TABLE erp6.ret2 (id serial PRIMARY KEY, entry text, item int, n int);
 INSERT INTO erp6.ret2 (entry, item, n) VALUES ('E1', 1, 4);
 -- (a second returns table counts against the same declared quantity: one limit per line)
-SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp6.ret2', line => '{entry,item}', quantity => 'n',
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp6.ret2', line => '{entry,item}', quantity => 'n',
     declared_table => 'erp6_archive.decl_renamed', declared_line => '{entry,"Item No"}', declared_quantity => 'qty_a')$$);
 UPDATE erp6_archive.decl_renamed SET "Declared Qty" = 30 WHERE "Item No" = 1;
 SELECT cbreturn.attach_quantity_check('erp6.ret2', line => '{entry,item}', quantity => 'n',

@@ -169,13 +169,16 @@ DROP SCHEMA core CASCADE;
 
 -- Every C function of the rules engine may run in a parallel worker: none
 -- is PARALLEL UNSAFE or RESTRICTED (trigger functions aside, and the
--- metadata writers behind attach and detach, which write and must not).
+-- metadata and ledger writers behind attach, detach and the quantity
+-- ledger's verification, which write or switch roles and must not).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
    AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
    AND p.prorettype <> 'trigger'::regtype
    AND p.proname NOT LIKE '\_metadata\_%'
+   AND p.proname NOT LIKE '\_quantity\_%'
+   AND p.proname <> 'verify_quantity_ledger'
    AND p.proparallel <> 's'
  ORDER BY 1;
 
