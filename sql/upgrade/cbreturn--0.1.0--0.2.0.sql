@@ -378,6 +378,8 @@ CREATE FUNCTION cbreturn.applicant_verdict(applicant cbreturn.uscc, on_date date
     RETURNS cbreturn.register_verdict
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, cbreturn, pg_temp
+    -- dates in the reason are ISO whatever the session's DateStyle
+    SET datestyle = 'ISO, YMD'
 AS $$
 DECLARE
     basis constant text := 'seed 002 export I (GACC announcement of 2024-12-15 on CBEC export returns): '
@@ -436,6 +438,8 @@ CREATE FUNCTION cbreturn.return_site_verdict(site text, office cbreturn.customs_
     RETURNS cbreturn.register_verdict
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     SET search_path = pg_catalog, cbreturn, pg_temp
+    -- dates in the reason are ISO whatever the session's DateStyle
+    SET datestyle = 'ISO, YMD'
 AS $$
 DECLARE
     basis constant text := 'seeds 000 and 001 (GACC 2024 No. 167 and the 2026 nationwide announcement): '
@@ -515,6 +519,8 @@ CREATE FUNCTION cbreturn.return_warehouse_verdict(warehouse text, on_date date, 
     RETURNS cbreturn.register_verdict
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, cbreturn, pg_temp
+    -- dates in the reason are ISO whatever the session's DateStyle
+    SET datestyle = 'ISO, YMD'
 AS $$
 DECLARE
     basis constant text := 'seed 002 import II-IV (GACC 2021 No. 70): return-centre warehouse in the special area, '
@@ -595,6 +601,107 @@ CREATE FUNCTION cbreturn.return_warehouse_ok(warehouse text, on_date date, speci
     RETURN (cbreturn.return_warehouse_verdict(warehouse, on_date, special_area)).ok;
 COMMENT ON FUNCTION cbreturn.return_warehouse_ok(text, date, text) IS
     'R-IM-5: true if a 1210 return may go to this return-centre warehouse on the date (seed 002 import II-IV, GACC 2021 No. 70)';
+
+-- R-IM-1, R-IM-5, R-IM-6 (seed 002, seed 004, GACC 2020 No. 45, GACC 2021
+-- No. 70): where an import return may arrive.  Places are the codes or names
+-- the ERP keeps for sites, areas and warehouses, compared exactly.  The
+-- original site, area or centre is always right (R-IM-1).  A bonded (1210)
+-- return may also go to a return-centre warehouse of the original area that
+-- passes R-IM-5 on the return date, or, declared at another customs office,
+-- to the special area at the place of declaration (R-IM-6, confidence M).  A
+-- direct-purchase (9610) or 1239 return has only the original site: the
+-- sources name neither route for them.
+CREATE FUNCTION cbreturn.import_arrival_place_verdict(code cbreturn.supervision_code, original_place text,
+                                                      arrival_place text, returned_on date,
+                                                      declared_area text DEFAULT NULL)
+    RETURNS cbreturn.register_verdict
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, cbreturn, pg_temp
+    SET datestyle = 'ISO, YMD'
+AS $$
+DECLARE
+    basis_im1 constant text := 'seed 002 import, seed 004 (GACC 2020 No. 45): the goods return to the original '
+                               'customs supervision site, special area or bonded logistics centre';
+    basis_im6 constant text := 'seed 002 (bonded retail import returns across customs): declared at another office, '
+                               'goods moved into the special area at the place of declaration';
+    v cbreturn.register_verdict;
+BEGIN
+    IF code IS NULL OR original_place IS NULL OR arrival_place IS NULL OR returned_on IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM cbreturn.register_date_guard(returned_on, 'import_arrival_place_verdict');
+    IF code::text NOT IN ('1210', '1239', '9610') THEN
+        RAISE EXCEPTION 'supervision code % has no CBEC retail import returns', code
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'R-IM-1 covers retail imports under 1210, 1239 and 9610.',
+                  HINT = 'Pass the supervision code of the original import declaration list.';
+    END IF;
+    IF arrival_place = original_place THEN
+        RETURN ROW(true, 'R-IM-1', format('arrived at the original place %s', original_place),
+                   basis_im1)::cbreturn.register_verdict;
+    END IF;
+    IF code::text = '1210' THEN
+        IF EXISTS (SELECT FROM cbreturn.return_warehouses w WHERE w.warehouse_code = arrival_place) THEN
+            v := cbreturn.return_warehouse_verdict(arrival_place, returned_on, original_place);
+            RETURN v;
+        END IF;
+        IF declared_area IS NOT NULL AND arrival_place = declared_area THEN
+            RETURN ROW(true, 'R-IM-6',
+                       format('declared away from %s; arrived in the special area %s at the place of declaration',
+                              original_place, declared_area),
+                       basis_im6)::cbreturn.register_verdict;
+        END IF;
+        RETURN ROW(false, 'R-IM-1',
+                   format('arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor %s',
+                          arrival_place, original_place,
+                          CASE WHEN declared_area IS NULL THEN 'a special area of declaration (none given)'
+                               ELSE 'the special area of declaration ' || declared_area END),
+                   basis_im1)::cbreturn.register_verdict;
+    END IF;
+    RETURN ROW(false, 'R-IM-1',
+               format('a %s return goes back to the original site %s, not to %s', code, original_place, arrival_place),
+               basis_im1)::cbreturn.register_verdict;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.import_arrival_place_verdict(cbreturn.supervision_code, text, text, date, text) IS
+    'R-IM-1, R-IM-5, R-IM-6: may an import return arrive at this place (original site; for 1210 a return-centre warehouse of the area or the special area of declaration)? Basis seed 002, seed 004, GACC 2020 No. 45, GACC 2021 No. 70';
+
+-- Explain: one row per register consulted, in the format of the other
+-- explain functions (docs/rules.md, "Explain functions"), so a caller can
+-- append these rows to theirs.  Each check runs when its inputs are given.
+CREATE FUNCTION cbreturn.explain_registers(on_date date, applicant cbreturn.uscc DEFAULT NULL,
+                                           site text DEFAULT NULL, office cbreturn.customs_code DEFAULT NULL,
+                                           warehouse text DEFAULT NULL, special_area text DEFAULT NULL)
+    RETURNS TABLE (step integer, rule_id text, passed boolean, seen text, basis text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, cbreturn, pg_temp
+AS $$
+DECLARE
+    v cbreturn.register_verdict;
+    n integer := 0;
+BEGIN
+    IF on_date IS NULL THEN
+        RETURN;
+    END IF;
+    IF applicant IS NOT NULL THEN
+        v := cbreturn.applicant_verdict(applicant, on_date);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+    IF site IS NOT NULL AND office IS NOT NULL THEN
+        v := cbreturn.return_site_verdict(site, office, on_date);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+    IF warehouse IS NOT NULL THEN
+        v := cbreturn.return_warehouse_verdict(warehouse, on_date, special_area);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text) IS
+    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse) for the inputs given: step, rule_id, passed, seen, basis';
 
 -- Every row is the DBA's: dump them all.
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.applicants', '');

@@ -22,34 +22,34 @@ SELECT (SELECT count(*) FROM applicants) AS applicants, (SELECT count(*) FROM re
 -- R-EX-4 applicants
 -- ---------------------------------------------------------------------------
 INSERT INTO applicants (uscc, customs_registration_code, name, valid_from, valid_to) VALUES
-    ('914403001922038216', '4403960001', 'Test exporter A', '2024-01-01', '2025-06-30'),
+    ('91310000MAEXAMP05P', '4403960001', 'Test exporter A', '2024-01-01', '2025-06-30'),
     -- renewed after a gap of one day
-    ('914403001922038216', '4403960001', 'Test exporter A', '2025-07-02', NULL),
-    ('91330100799655058B', '3301960002', 'Test exporter B', '2025-03-01', NULL);
+    ('91310000MAEXAMP05P', '4403960001', 'Test exporter A', '2025-07-02', NULL),
+    ('91330100MAEXAMP01Q', '3301960002', 'Test exporter B', '2025-03-01', NULL);
 
 -- Boundaries: first and last day inside, the day before / after / the gap outside.
 SELECT a.uscc, d, applicant_registered(a.uscc, d) AS registered, (applicant_verdict(a.uscc, d)).reason
-  FROM (VALUES ('914403001922038216'::uscc), ('91330100799655058B'), ('91110108551385082Q')) AS a(uscc),
+  FROM (VALUES ('91310000MAEXAMP05P'::uscc), ('91330100MAEXAMP01Q'), ('91110108MAEXAMP03W')) AS a(uscc),
        (VALUES ('2023-12-31'::date), ('2024-01-01'), ('2025-06-30'), ('2025-07-01'), ('2025-07-02'), ('2030-01-01')) AS t(d)
  ORDER BY 1, 2;
-SELECT * FROM applicant_verdict('91110108551385082Q', '2025-01-01');
+SELECT * FROM applicant_verdict('91110108MAEXAMP03W', '2025-01-01');
 -- Before every period the reason names the first one, not the latest.
-SELECT (applicant_verdict('914403001922038216', '2023-12-31')).reason;
+SELECT (applicant_verdict('91310000MAEXAMP05P', '2023-12-31')).reason;
 -- STRICT: a NULL argument gives NULL, not a verdict.
-SELECT applicant_registered(NULL, '2025-01-01') IS NULL AS null_uscc, applicant_registered('914403001922038216', NULL) IS NULL AS null_date;
+SELECT applicant_registered(NULL, '2025-01-01') IS NULL AS null_uscc, applicant_registered('91310000MAEXAMP05P', NULL) IS NULL AS null_date;
 -- An infinite date is refused (22008), never matched to an open-ended row.
-SELECT * FROM pg_temp.query_error($$SELECT cbreturn.applicant_registered('914403001922038216', 'infinity')$$);
-SELECT * FROM pg_temp.query_error($$SELECT cbreturn.applicant_verdict('914403001922038216', '-infinity')$$);
+SELECT * FROM pg_temp.query_error($$SELECT cbreturn.applicant_registered('91310000MAEXAMP05P', 'infinity')$$);
+SELECT * FROM pg_temp.query_error($$SELECT cbreturn.applicant_verdict('91310000MAEXAMP05P', '-infinity')$$);
 
 -- Bad rows are refused by the table's checks.
 SELECT n, e.* FROM (VALUES
-    (1, $$INSERT INTO cbreturn.applicants VALUES ('914403001922038217', '4403960001', 'x', '2024-01-01', NULL)$$),
-    (2, $$INSERT INTO cbreturn.applicants VALUES ('91110108551385082Q', '440396000', 'x', '2024-01-01', NULL)$$),
-    (3, $$INSERT INTO cbreturn.applicants VALUES ('91110108551385082Q', '4403960001', 'x', '2024-01-01', '2023-12-31')$$),
-    (4, $$INSERT INTO cbreturn.applicants VALUES ('91110108551385082Q', '4403960001', 'x', '-infinity', NULL)$$),
-    (5, $$INSERT INTO cbreturn.applicants VALUES ('91110108551385082Q', '4403960001', 'x', '2024-01-01', 'infinity')$$),
-    (6, $$INSERT INTO cbreturn.applicants VALUES ('914403001922038216', '4403960001', 'dup', '2024-01-01', NULL)$$),
-    (7, $$INSERT INTO cbreturn.applicants VALUES ('91110108551385082Q', '4403960001', '', '2024-01-01', NULL)$$)
+    (1, $$INSERT INTO cbreturn.applicants VALUES ('91310000MAEXAMP05Q', '4403960001', 'x', '2024-01-01', NULL)$$),
+    (2, $$INSERT INTO cbreturn.applicants VALUES ('91110108MAEXAMP03W', '440396000', 'x', '2024-01-01', NULL)$$),
+    (3, $$INSERT INTO cbreturn.applicants VALUES ('91110108MAEXAMP03W', '4403960001', 'x', '2024-01-01', '2023-12-31')$$),
+    (4, $$INSERT INTO cbreturn.applicants VALUES ('91110108MAEXAMP03W', '4403960001', 'x', '-infinity', NULL)$$),
+    (5, $$INSERT INTO cbreturn.applicants VALUES ('91110108MAEXAMP03W', '4403960001', 'x', '2024-01-01', 'infinity')$$),
+    (6, $$INSERT INTO cbreturn.applicants VALUES ('91310000MAEXAMP05P', '4403960001', 'dup', '2024-01-01', NULL)$$),
+    (7, $$INSERT INTO cbreturn.applicants VALUES ('91110108MAEXAMP03W', '4403960001', '', '2024-01-01', NULL)$$)
 ) AS t(n, q), LATERAL pg_temp.query_error(q) e ORDER BY n;
 
 -- ---------------------------------------------------------------------------
@@ -80,15 +80,15 @@ SELECT n, e.* FROM (VALUES
 -- ---------------------------------------------------------------------------
 INSERT INTO return_warehouses (warehouse_code, special_area, customs_office, operator_uscc, name,
                                video_linked, wms, customs_interface, valid_from, valid_to) VALUES
-    ('RCW-HZ-1', 'Hangzhou Comprehensive Bonded Zone', '2991', '91440300192317458F', 'Test return centre 1', true, true, true, '2025-01-01', NULL),
-    ('RCW-HZ-2', 'Hangzhou Comprehensive Bonded Zone', '2991', '91110000802100433B', 'Test return centre 2', true, true, true, '2025-01-01', NULL),
-    ('RCW-HZ-3', 'Hangzhou Comprehensive Bonded Zone', '2991', '91440300708461136T', 'Test return centre 3', true, false, false, '2025-01-01', NULL),
-    ('RCW-NB-1', 'Ningbo Meishan Comprehensive Bonded Zone', '3107', '91110108551385082Q', 'Test return centre 4', true, true, true, '2025-01-01', '2025-12-31');
+    ('RCW-HZ-1', 'Hangzhou Comprehensive Bonded Zone', '2991', '91440300MAEXAMP021', 'Test return centre 1', true, true, true, '2025-01-01', NULL),
+    ('RCW-HZ-2', 'Hangzhou Comprehensive Bonded Zone', '2991', '91110000MAEXAMP047', 'Test return centre 2', true, true, true, '2025-01-01', NULL),
+    ('RCW-HZ-3', 'Hangzhou Comprehensive Bonded Zone', '2991', '91440300MAEXAMP06D', 'Test return centre 3', true, false, false, '2025-01-01', NULL),
+    ('RCW-NB-1', 'Ningbo Meishan Comprehensive Bonded Zone', '3107', '91110108MAEXAMP03W', 'Test return centre 4', true, true, true, '2025-01-01', '2025-12-31');
 INSERT INTO operator_credit_ratings (uscc, rating, effective_from) VALUES
-    ('91440300192317458F', 'general', '2024-01-01'),
-    ('91440300192317458F', 'discredited', '2025-08-01'),
-    ('91440300192317458F', 'general', '2026-02-01'),
-    ('91110000802100433B', 'advanced_certified', '2023-05-01');
+    ('91440300MAEXAMP021', 'general', '2024-01-01'),
+    ('91440300MAEXAMP021', 'discredited', '2025-08-01'),
+    ('91440300MAEXAMP021', 'general', '2026-02-01'),
+    ('91110000MAEXAMP047', 'advanced_certified', '2023-05-01');
 SELECT w, d, a, return_warehouse_ok(w, d, a) AS ok, (return_warehouse_verdict(w, d, a)).reason
   FROM (VALUES ('RCW-HZ-1', '2025-07-31'::date, NULL::text),
                ('RCW-HZ-1', '2025-08-01', NULL),            -- rated discredited that day
@@ -102,25 +102,25 @@ SELECT w, d, a, return_warehouse_ok(w, d, a) AS ok, (return_warehouse_verdict(w,
                ('RCW-HZ-1', '2024-12-31', NULL),
                ('RCW-XX-9', '2025-03-01', NULL)) AS t(w, d, a);
 SELECT u, d, credit_rating(u, d)
-  FROM (VALUES ('91440300192317458F'::uscc), ('91110108551385082Q')) AS x(u),
+  FROM (VALUES ('91440300MAEXAMP021'::uscc), ('91110108MAEXAMP03W')) AS x(u),
        (VALUES ('2023-12-31'::date), ('2025-07-31'), ('2025-08-01'), ('2026-02-01')) AS y(d)
  ORDER BY 1, 2;
 SELECT return_warehouse_verdict(NULL, '2025-03-01') IS NULL AS null_code,
        return_warehouse_ok('RCW-HZ-1', NULL) IS NULL AS null_date;
 SELECT * FROM pg_temp.query_error($$SELECT cbreturn.return_warehouse_ok('RCW-HZ-1', 'infinity')$$);
-SELECT * FROM pg_temp.query_error($$INSERT INTO cbreturn.operator_credit_ratings VALUES ('91440300192317458F', 'trusted', '2027-01-01')$$);
+SELECT * FROM pg_temp.query_error($$INSERT INTO cbreturn.operator_credit_ratings VALUES ('91440300MAEXAMP021', 'trusted', '2027-01-01')$$);
 
 -- ---------------------------------------------------------------------------
 -- Edits are seen by the next statement (no cache), also inside a transaction.
 -- ---------------------------------------------------------------------------
 BEGIN;
-SELECT applicant_registered('91110108551385082Q', '2025-09-01') AS before_insert;
-INSERT INTO applicants VALUES ('91110108551385082Q', '1101960003', 'Test exporter C', '2025-09-01', NULL, 'added in the test');
-SELECT applicant_registered('91110108551385082Q', '2025-09-01') AS after_insert;
-UPDATE applicants SET valid_to = '2025-08-31' WHERE uscc = '91330100799655058B';
-SELECT applicant_registered('91330100799655058B', '2025-09-01') AS after_end_date;
+SELECT applicant_registered('91110108MAEXAMP03W', '2025-09-01') AS before_insert;
+INSERT INTO applicants VALUES ('91110108MAEXAMP03W', '1101960003', 'Test exporter C', '2025-09-01', NULL, 'added in the test');
+SELECT applicant_registered('91110108MAEXAMP03W', '2025-09-01') AS after_insert;
+UPDATE applicants SET valid_to = '2025-08-31' WHERE uscc = '91330100MAEXAMP01Q';
+SELECT applicant_registered('91330100MAEXAMP01Q', '2025-09-01') AS after_end_date;
 ROLLBACK;
-SELECT applicant_registered('91110108551385082Q', '2025-09-01') AS after_rollback;
+SELECT applicant_registered('91110108MAEXAMP03W', '2025-09-01') AS after_rollback;
 
 -- ---------------------------------------------------------------------------
 -- Catalogue: STABLE PARALLEL SAFE lookups with comments citing the rule,
@@ -146,10 +146,50 @@ SELECT t AS "table", p AS privilege, has_table_privilege('regress_cbreturn_regis
        unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
  ORDER BY 1, 2;
 SET ROLE regress_cbreturn_registry_clerk;
-SELECT applicant_registered('914403001922038216', '2025-01-01') AS clerk_can_look_up;
+SELECT applicant_registered('91310000MAEXAMP05P', '2025-01-01') AS clerk_can_look_up;
 SELECT * FROM pg_temp.query_error($$DELETE FROM cbreturn.applicants$$);
 RESET ROLE;
 DROP ROLE regress_cbreturn_registry_clerk;
+
+DELETE FROM applicants;
+DELETE FROM return_sites;
+DELETE FROM return_warehouses;
+DELETE FROM operator_credit_ratings;
+
+-- ---------------------------------------------------------------------------
+-- Reasons are ISO dates whatever DateStyle says; explain rows; R-IM-1/5/6
+-- arrival places.
+-- ---------------------------------------------------------------------------
+INSERT INTO applicants VALUES ('91310000MAEXAMP05P', '4403960001', 'Test exporter A', '2024-01-01', '2025-06-30', NULL);
+INSERT INTO return_sites VALUES ('SITE-HZ-01', '2924', 'bonded_warehouse', 'Test bonded warehouse', '2024-12-15', NULL, NULL);
+INSERT INTO return_warehouses VALUES
+    ('RCW-HZ-1', 'HZ-CBZ', '2991', '91440300MAEXAMP021', 'Test return centre 1', true, true, true, '2025-01-01', NULL, NULL);
+INSERT INTO operator_credit_ratings VALUES ('91440300MAEXAMP021', 'discredited', '2025-08-01', NULL);
+SET datestyle = 'German, DMY';
+SELECT (applicant_verdict('91310000MAEXAMP05P', '2025-07-01')).reason;
+SELECT step, rule_id, passed, seen FROM explain_registers('2025-09-01', '91310000MAEXAMP05P', 'SITE-HZ-01', '2924', 'RCW-HZ-1');
+SET datestyle = 'ISO, YMD';
+SELECT count(*) AS no_inputs_no_rows FROM explain_registers('2025-09-01');
+SELECT count(*) AS null_date_no_rows FROM explain_registers(NULL, '91310000MAEXAMP05P');
+
+SELECT c, o, a, d, x, (v).ok, (v).rule_id, (v).reason
+  FROM (VALUES ('1210'::supervision_code, 'HZ-CBZ', 'HZ-CBZ', '2025-03-01'::date, NULL::text),
+               ('1210', 'HZ-CBZ', 'RCW-HZ-1', '2025-03-01', NULL),     -- return centre of the area
+               ('1210', 'HZ-CBZ', 'RCW-HZ-1', '2025-08-01', NULL),     -- operator discredited
+               ('1210', 'NB-MSBZ', 'RCW-HZ-1', '2025-03-01', NULL),    -- return centre of another area
+               ('1210', 'HZ-CBZ', 'GZ-NSBZ', '2025-03-01', 'GZ-NSBZ'), -- R-IM-6: special area of declaration
+               ('1210', 'HZ-CBZ', 'GZ-NSBZ', '2025-03-01', NULL),
+               ('9610', 'SITE-HZ-01', 'SITE-HZ-01', '2025-03-01', NULL),
+               ('9610', 'SITE-HZ-01', 'GZ-NSBZ', '2025-03-01', 'GZ-NSBZ'), -- direct purchase: original site only
+               ('1239', 'HZ-CBZ', 'RCW-HZ-1', '2025-03-01', NULL)) AS t(c, o, a, d, x),
+       LATERAL (SELECT import_arrival_place_verdict(c, o, a, d, x) AS v) AS r;
+SELECT import_arrival_place_verdict('1210', NULL, 'HZ-CBZ', '2025-03-01') IS NULL AS null_place;
+SELECT * FROM pg_temp.query_error($$SELECT cbreturn.import_arrival_place_verdict('9710', 'A', 'B', '2025-03-01')$$);
+SELECT * FROM pg_temp.query_error($$SELECT cbreturn.import_arrival_place_verdict('1210', 'A', 'B', 'infinity')$$);
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel
+  FROM pg_proc p
+ WHERE p.pronamespace = 'cbreturn'::regnamespace AND p.proname IN ('import_arrival_place_verdict', 'explain_registers')
+ ORDER BY 1::text;
 
 DELETE FROM applicants;
 DELETE FROM return_sites;
