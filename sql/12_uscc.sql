@@ -43,6 +43,8 @@ CREATE FUNCTION cbreturn.uscc_ge(cbreturn.uscc, cbreturn.uscc) RETURNS boolean
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 CREATE FUNCTION cbreturn.uscc_cmp(cbreturn.uscc, cbreturn.uscc) RETURNS integer
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION cbreturn.uscc_sortsupport(internal) RETURNS void
+    AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cbreturn.uscc_hash(cbreturn.uscc) RETURNS integer
     AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 CREATE FUNCTION cbreturn.uscc_hash_extended(cbreturn.uscc, bigint) RETURNS bigint
@@ -89,6 +91,7 @@ CREATE OPERATOR CLASS cbreturn.uscc_ops
         OPERATOR 4 cbreturn.>=,
         OPERATOR 5 cbreturn.>,
         FUNCTION 1 cbreturn.uscc_cmp(cbreturn.uscc, cbreturn.uscc),
+        FUNCTION 2 cbreturn.uscc_sortsupport(internal),
         -- equal values are bitwise equal (one packing per code), so btree
         -- deduplication is safe
         FUNCTION 4 pg_catalog.btequalimage(oid);
@@ -139,6 +142,7 @@ COMMENT ON FUNCTION cbreturn.uscc_le(cbreturn.uscc, cbreturn.uscc) IS 'uscc less
 COMMENT ON FUNCTION cbreturn.uscc_gt(cbreturn.uscc, cbreturn.uscc) IS 'uscc greater than';
 COMMENT ON FUNCTION cbreturn.uscc_ge(cbreturn.uscc, cbreturn.uscc) IS 'uscc greater than or equal';
 COMMENT ON FUNCTION cbreturn.uscc_cmp(cbreturn.uscc, cbreturn.uscc) IS 'uscc btree comparison (order of the text)';
+COMMENT ON FUNCTION cbreturn.uscc_sortsupport(internal) IS 'uscc btree sort support';
 COMMENT ON FUNCTION cbreturn.uscc_hash(cbreturn.uscc) IS 'uscc hash';
 COMMENT ON FUNCTION cbreturn.uscc_hash_extended(cbreturn.uscc, bigint) IS 'uscc extended (seeded) hash';
 COMMENT ON FUNCTION cbreturn.uscc_smaller(cbreturn.uscc, cbreturn.uscc) IS 'smaller of two uscc values';

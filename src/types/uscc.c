@@ -18,6 +18,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/sortsupport.h"
 
 #define DatumGetUsccP(X)		((CbrUscc *) DatumGetPointer(X))
 #define PG_GETARG_USCC_P(n)		DatumGetUsccP(PG_GETARG_DATUM(n))
@@ -188,23 +189,58 @@ uscc_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* Comparison: text order (uscc.h). */
-#define USCC_CMP_FN(name, expr) \
-	PG_FUNCTION_INFO_V1(name); \
-	Datum \
-	name(PG_FUNCTION_ARGS) \
-	{ \
-		int			c = cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)); \
-		PG_RETURN_BOOL(expr); \
-	}
+/*
+ * Comparison operators.  Their order is the order of the canonical text
+ * (uscc.h), so they agree with uscc_cmp and with ORDER BY on the text.
+ */
 
-/* uscc_eq ... uscc_ge: the six comparison operators. */
-USCC_CMP_FN(uscc_eq, c == 0)
-USCC_CMP_FN(uscc_ne, c != 0)
-USCC_CMP_FN(uscc_lt, c < 0)
-USCC_CMP_FN(uscc_le, c <= 0)
-USCC_CMP_FN(uscc_gt, c > 0)
-USCC_CMP_FN(uscc_ge, c >= 0)
+/* uscc_eq: equal */
+PG_FUNCTION_INFO_V1(uscc_eq);
+Datum
+uscc_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) == 0);
+}
+
+/* uscc_ne: not equal */
+PG_FUNCTION_INFO_V1(uscc_ne);
+Datum
+uscc_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) != 0);
+}
+
+/* uscc_lt: less than */
+PG_FUNCTION_INFO_V1(uscc_lt);
+Datum
+uscc_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) < 0);
+}
+
+/* uscc_le: less than or equal */
+PG_FUNCTION_INFO_V1(uscc_le);
+Datum
+uscc_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) <= 0);
+}
+
+/* uscc_gt: greater than */
+PG_FUNCTION_INFO_V1(uscc_gt);
+Datum
+uscc_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) > 0);
+}
+
+/* uscc_ge: greater than or equal */
+PG_FUNCTION_INFO_V1(uscc_ge);
+Datum
+uscc_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)) >= 0);
+}
 
 /* uscc_cmp: btree support function 1. */
 PG_FUNCTION_INFO_V1(uscc_cmp);
@@ -214,7 +250,27 @@ uscc_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(cbr_uscc_cmp(PG_GETARG_USCC_P(0), PG_GETARG_USCC_P(1)));
 }
 
-/* uscc_smaller / uscc_larger: state functions of min() and max(). */
+static int
+uscc_fastcmp(Datum a, Datum b, SortSupport ssup)
+{
+	return cbr_uscc_cmp(DatumGetUsccP(a), DatumGetUsccP(b));
+}
+
+/*
+ * uscc_sortsupport: btree support function 2, so sorts and index builds
+ * compare without a function call through fmgr per comparison.
+ */
+PG_FUNCTION_INFO_V1(uscc_sortsupport);
+Datum
+uscc_sortsupport(PG_FUNCTION_ARGS)
+{
+	SortSupport ssup = (SortSupport) PG_GETARG_POINTER(0);
+
+	ssup->comparator = uscc_fastcmp;
+	PG_RETURN_VOID();
+}
+
+/* uscc_smaller: the smaller of two codes (state function of min()). */
 PG_FUNCTION_INFO_V1(uscc_smaller);
 Datum
 uscc_smaller(PG_FUNCTION_ARGS)
@@ -225,6 +281,7 @@ uscc_smaller(PG_FUNCTION_ARGS)
 	PG_RETURN_USCC_P(cbr_uscc_cmp(a, b) <= 0 ? a : b);
 }
 
+/* uscc_larger: the larger of two codes (state function of max()). */
 PG_FUNCTION_INFO_V1(uscc_larger);
 Datum
 uscc_larger(PG_FUNCTION_ARGS)

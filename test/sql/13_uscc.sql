@@ -81,10 +81,9 @@ SELECT * FROM pg_temp.input_error('９14403001922038216');   -- full-width digit
 SELECT * FROM pg_temp.input_error('91440300１922038216');   -- full-width digit inside
 SELECT * FROM pg_temp.input_error('9144 03001922038216');  -- space inside
 SELECT * FROM pg_temp.input_error(E'91440300\t922038216');  -- control character inside
--- The full error of one, with DETAIL and HINT.
-\set VERBOSITY verbose
+-- The full error of one, with DETAIL and HINT (its SQLSTATE, 22P02, is
+-- asserted above).
 SELECT '914403001922038217'::uscc;
-\set VERBOSITY default
 
 -- Order is the order of the text, including codes with letters.  The
 -- sample: the real codes plus codes built from 17-character prefixes that
@@ -156,3 +155,19 @@ SELECT '33019600011'::customs_registration_code;   -- 11 characters
 SELECT 'A301960001'::customs_registration_code;    -- letter in the division
 SELECT '3301960a01'::customs_registration_code;    -- lower-case letter
 \set VERBOSITY default
+
+-- Sorting many codes (sort support, btree build) gives the order of the text.
+CREATE TEMP TABLE many AS
+SELECT p || uscc_check_character(p) AS t
+  FROM (SELECT (ARRAY['9', '1', '5', 'Y', 'A', 'N'])[1 + i % 6] || (ARRAY['1', '2', '3', 'Y'])[1 + i % 4]
+               || lpad(((i * 7919) % 1000000)::text, 6, '0')
+               || translate(upper(substr(md5(i::text), 1, 9)), 'IOSVZ', '12345') AS p
+          FROM generate_series(1, 5000) AS i) AS x;
+SELECT count(*) AS codes,
+       (SELECT array_agg(t ORDER BY t::uscc) FROM many) = (SELECT array_agg(t ORDER BY t COLLATE "C") FROM many) AS sorted_as_text
+  FROM many;
+CREATE INDEX many_uscc ON many ((t::uscc));
+SET enable_seqscan = off;
+SELECT count(*) AS found_by_index FROM many WHERE t::uscc = (SELECT min(t COLLATE "C") FROM many)::uscc;
+RESET enable_seqscan;
+DROP TABLE many;
