@@ -223,9 +223,9 @@ SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 -- ---------------------------------------------------------------------------
 -- New registers (R-EX-4, R-EX-6, R-IM-5): as sql/35_registers.sql.
 -- ---------------------------------------------------------------------------
--- Registers a DBA maintains (R-EX-4, R-EX-6, R-IM-5): applicants, authorised
--- return sites, return-centre warehouses and their operators' customs credit
--- ratings.  docs/policy.md ("Registers") is the DBA's guide.
+-- Registers a DBA maintains (R-EX-4, R-EX-6, R-IM-5, R-IM-7): applicants,
+-- authorised return sites, return-centre warehouses and their operators'
+-- customs credit ratings, and who may apply for retail import returns.  docs/policy.md ("Registers") is the DBA's guide.
 --
 -- Unlike the policy tables, cbreturn ships no rows here: every row is the
 -- DBA's, so pg_dump saves them all (pg_extension_config_dump with no filter)
@@ -353,6 +353,32 @@ COMMENT ON TABLE cbreturn.operator_credit_ratings IS
     'customs credit rating of enterprises, each from the day it took effect until the next (R-IM-5; GACC Order No. 251)';
 COMMENT ON COLUMN cbreturn.operator_credit_ratings.effective_from IS
     'first day of the rating; it holds until the effective_from of the next row for the same code';
+
+-- ---------------------------------------------------------------------------
+-- Who may apply for a retail import return (R-IM-7)
+-- ---------------------------------------------------------------------------
+CREATE TYPE cbreturn.import_agent_role AS ENUM ('domestic_agent', 'authorised_broker');
+COMMENT ON TYPE cbreturn.import_agent_role IS
+    'who files a CBEC retail import return for an e-commerce enterprise: its domestic agent or a customs broker it authorises (R-IM-7)';
+
+CREATE TABLE cbreturn.import_agents (
+    -- The cross-border e-commerce enterprise, by the code customs gave it
+    -- when its domestic agent registered it (GACC 2018 No. 194).
+    enterprise_code     cbreturn.customs_registration_code NOT NULL,
+    agent_uscc          cbreturn.uscc NOT NULL,
+    role                cbreturn.import_agent_role NOT NULL,
+    name                text NOT NULL CHECK (name <> ''),
+    valid_from          date NOT NULL CHECK (pg_catalog.isfinite(valid_from)),
+    valid_to            date CHECK (valid_to IS NULL OR pg_catalog.isfinite(valid_to)),
+    note                text,
+    PRIMARY KEY (enterprise_code, agent_uscc, valid_from),
+    CHECK (valid_to IS NULL OR valid_to >= valid_from)
+);
+COMMENT ON TABLE cbreturn.import_agents IS
+    'domestic agents of CBEC e-commerce enterprises and the customs brokers they authorise, who may apply for retail import returns (R-IM-7, seed 002 import I)';
+COMMENT ON COLUMN cbreturn.import_agents.enterprise_code IS 'customs registration code of the cross-border e-commerce enterprise';
+COMMENT ON COLUMN cbreturn.import_agents.agent_uscc IS 'unified social credit code of the domestic agent or authorised broker';
+COMMENT ON COLUMN cbreturn.import_agents.role IS 'domestic_agent, or authorised_broker (authorised by the enterprise)';
 
 -- ---------------------------------------------------------------------------
 -- Lookups
@@ -606,6 +632,63 @@ CREATE FUNCTION cbreturn.return_warehouse_ok(warehouse text, on_date date, speci
 COMMENT ON FUNCTION cbreturn.return_warehouse_ok(text, date, text) IS
     'R-IM-5: true if a 1210 return may go to this return-centre warehouse on the date (seed 002 import II-IV, GACC 2021 No. 70)';
 
+-- R-IM-7 (seed 002 import I): the return application is filed by the
+-- e-commerce enterprise's domestic agent or a customs broker it authorises.
+CREATE FUNCTION cbreturn.import_applicant_verdict(enterprise cbreturn.customs_registration_code,
+                                                  applicant cbreturn.uscc, on_date date)
+    RETURNS cbreturn.register_verdict
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, cbreturn, pg_temp
+    SET datestyle = 'ISO, YMD'
+AS $$
+DECLARE
+    basis constant text := 'seed 002 import I (GACC 2020 No. 45; GACC 2018 No. 194): the e-commerce enterprise''s '
+                           'domestic agent or a customs broker it authorises applies';
+    hit cbreturn.import_agents;
+    near cbreturn.import_agents;
+BEGIN
+    PERFORM cbreturn.register_date_guard(on_date, 'import_applicant_verdict');
+    SELECT * INTO hit FROM cbreturn.import_agents g
+     WHERE g.enterprise_code = enterprise AND g.agent_uscc = applicant AND g.valid_from <= on_date
+       AND (g.valid_to IS NULL OR g.valid_to >= on_date)
+     ORDER BY g.valid_from DESC LIMIT 1;
+    IF FOUND THEN
+        RETURN ROW(true, 'R-IM-7',
+                   format('%s (%s) is the %s of enterprise %s from %s%s',
+                          hit.name, applicant, replace(hit.role::text, '_', ' '), enterprise, hit.valid_from,
+                          CASE WHEN hit.valid_to IS NULL THEN '' ELSE ' to ' || hit.valid_to END),
+                   basis)::cbreturn.register_verdict;
+    END IF;
+    SELECT * INTO near FROM cbreturn.import_agents g
+     WHERE g.enterprise_code = enterprise AND g.agent_uscc = applicant
+     ORDER BY (g.valid_from > on_date), abs(g.valid_from - on_date) LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN ROW(false, 'R-IM-7',
+                   format('%s is neither the domestic agent of enterprise %s nor a broker it authorised, in cbreturn.import_agents',
+                          applicant, enterprise),
+                   basis)::cbreturn.register_verdict;
+    ELSIF near.valid_from > on_date THEN
+        RETURN ROW(false, 'R-IM-7',
+                   format('%s acts for enterprise %s only from %s, after %s', applicant, enterprise, near.valid_from, on_date),
+                   basis)::cbreturn.register_verdict;
+    ELSE
+        RETURN ROW(false, 'R-IM-7',
+                   format('%s stopped acting for enterprise %s on %s, before %s', applicant, enterprise, near.valid_to, on_date),
+                   basis)::cbreturn.register_verdict;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.import_applicant_verdict(cbreturn.customs_registration_code, cbreturn.uscc, date) IS
+    'R-IM-7: may this applicant file a retail import return for the enterprise on the date (its domestic agent or an authorised broker, cbreturn.import_agents)? With the reason; basis seed 002 import I';
+
+CREATE FUNCTION cbreturn.import_applicant_allowed(enterprise cbreturn.customs_registration_code,
+                                                  applicant cbreturn.uscc, on_date date) RETURNS boolean
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, cbreturn, pg_temp
+    RETURN (cbreturn.import_applicant_verdict(enterprise, applicant, on_date)).ok;
+COMMENT ON FUNCTION cbreturn.import_applicant_allowed(cbreturn.customs_registration_code, cbreturn.uscc, date) IS
+    'R-IM-7: true if the applicant is the enterprise''s domestic agent or a broker it authorised on the date (seed 002 import I)';
+
 -- R-IM-1, R-IM-5, R-IM-6 (seed 002, seed 004, GACC 2020 No. 45, GACC 2021
 -- No. 70): where an import return may arrive.  Places are the codes or names
 -- the ERP keeps for sites, areas and warehouses, compared exactly.  The
@@ -675,7 +758,9 @@ COMMENT ON FUNCTION cbreturn.import_arrival_place_verdict(cbreturn.supervision_c
 -- append these rows to theirs.  Each check runs when its inputs are given.
 CREATE FUNCTION cbreturn.explain_registers(on_date date, applicant cbreturn.uscc DEFAULT NULL,
                                            site text DEFAULT NULL, office cbreturn.customs_code DEFAULT NULL,
-                                           warehouse text DEFAULT NULL, special_area text DEFAULT NULL)
+                                           warehouse text DEFAULT NULL, special_area text DEFAULT NULL,
+                                           import_enterprise cbreturn.customs_registration_code DEFAULT NULL,
+                                           import_applicant cbreturn.uscc DEFAULT NULL)
     RETURNS TABLE (step integer, rule_id text, passed boolean, seen text, basis text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, cbreturn, pg_temp
@@ -702,21 +787,28 @@ BEGIN
         n := n + 1;
         RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
     END IF;
+    IF import_enterprise IS NOT NULL AND import_applicant IS NOT NULL THEN
+        v := cbreturn.import_applicant_verdict(import_enterprise, import_applicant, on_date);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text) IS
-    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse) for the inputs given: step, rule_id, passed, seen, basis';
+COMMENT ON FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text,
+                                               cbreturn.customs_registration_code, cbreturn.uscc) IS
+    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse, R-IM-7 import applicant) for the inputs given: step, rule_id, passed, seen, basis';
 
 -- Every row is the DBA's: dump them all.
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.applicants', '');
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.return_sites', '');
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.return_warehouses', '');
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.operator_credit_ratings', '');
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.import_agents', '');
 
 -- Readable by everyone (the write-time checks run as the writing role),
 -- writable by the owner; grant INSERT/UPDATE/DELETE to a data-steward role.
 REVOKE ALL ON cbreturn.applicants, cbreturn.return_sites, cbreturn.return_warehouses,
-              cbreturn.operator_credit_ratings FROM PUBLIC;
+              cbreturn.operator_credit_ratings, cbreturn.import_agents FROM PUBLIC;
 GRANT SELECT ON cbreturn.applicants, cbreturn.return_sites, cbreturn.return_warehouses,
-                cbreturn.operator_credit_ratings TO PUBLIC;
+                cbreturn.operator_credit_ratings, cbreturn.import_agents TO PUBLIC;
 -- ==== END registers (issue 11) ====

@@ -55,6 +55,8 @@ INSERT INTO cbreturn.return_warehouses VALUES
 INSERT INTO cbreturn.operator_credit_ratings VALUES
     ('91440300MAEXAMP021', 'general', '2024-01-01', NULL),
     ('91440300MAEXAMP021', 'discredited', '2025-08-01', NULL);
+INSERT INTO cbreturn.import_agents VALUES
+    ('3101960001', '91310000MAEXAMP05P', 'domestic_agent', 'Test domestic agent', '2024-01-01', NULL, NULL);
 CREATE TABLE public.firms (id cbreturn.uscc PRIMARY KEY, name text);
 INSERT INTO public.firms VALUES ('914403001922038216', 'A'), ('91330100799655058B', 'B'),
                                 ('91440300192317458F', 'C'), ('91110108551385082Q', 'D');
@@ -67,9 +69,10 @@ answers() {
                          applicant_registered('91310000MAEXAMP05P', '2025-07-01'),
                          return_site_authorised('SITE-HZ-01', '2924', '2025-01-01'),
                          return_warehouse_ok('RCW-HZ-1', '2025-07-31'),
-                         return_warehouse_ok('RCW-HZ-1', '2025-08-01'))"
+                         return_warehouse_ok('RCW-HZ-1', '2025-08-01'),
+                         import_applicant_allowed('3101960001', '91310000MAEXAMP05P', '2025-01-01'))"
 }
-check "lookups in the source database" "t,f,t,t,f" "$(answers "$src")"
+check "lookups in the source database" "t,f,t,t,f,t" "$(answers "$src")"
 
 pg_dump -Fc -d "$src" -f "$work/dump.custom"
 pg_dump -Fp -d "$src" -f "$work/dump.sql"
@@ -79,10 +82,11 @@ psql -X -q -v ON_ERROR_STOP=1 -d cbreturn_reg_plain -f "$work/dump.sql" >/dev/nu
 
 for db in cbreturn_reg_custom cbreturn_reg_plain; do
     how=${db#cbreturn_reg_}
-    check "[$how] register rows restored, each once" "2|1|1|2" \
+    check "[$how] register rows restored, each once" "2|1|1|2|1" \
           "$(q "$db" -c "SELECT (SELECT count(*) FROM cbreturn.applicants), (SELECT count(*) FROM cbreturn.return_sites),
-                                (SELECT count(*) FROM cbreturn.return_warehouses), (SELECT count(*) FROM cbreturn.operator_credit_ratings)")"
-    check "[$how] lookups answer as in the source" "t,f,t,t,f" "$(answers "$db")"
+                                (SELECT count(*) FROM cbreturn.return_warehouses), (SELECT count(*) FROM cbreturn.operator_credit_ratings),
+                                (SELECT count(*) FROM cbreturn.import_agents)")"
+    check "[$how] lookups answer as in the source" "t,f,t,t,f,t" "$(answers "$db")"
     check "[$how] user table keyed by uscc restored with a valid index" "4|t" \
           "$(q "$db" -c "SELECT (SELECT count(*) FROM public.firms), (SELECT bool_and(indisvalid) FROM pg_index WHERE indrelid = 'public.firms'::regclass)")"
 done

@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION cbreturn;
 SET search_path = public, cbreturn;
 SET datestyle = 'ISO, YMD';
-SELECT plan(70);
+SELECT plan(77);
 
 -- ---------------------------------------------------------------------------
 -- uscc: objects, good and bad literals
@@ -55,12 +55,13 @@ SELECT lives_ok($$SELECT '3301960001'::cbreturn.customs_registration_code$$,
 -- Registers: tables, keys, column types, dump configuration
 -- ---------------------------------------------------------------------------
 SELECT has_table('cbreturn', t, format('table cbreturn.%s exists', t))
-  FROM unnest(ARRAY['applicants', 'return_sites', 'return_warehouses', 'operator_credit_ratings']) AS t;
+  FROM unnest(ARRAY['applicants', 'return_sites', 'return_warehouses', 'operator_credit_ratings', 'import_agents']) AS t;
 SELECT col_is_pk('cbreturn', t, k, format('cbreturn.%s is keyed by (%s)', t, array_to_string(k, ', ')))
   FROM (VALUES ('applicants', ARRAY['uscc', 'valid_from']),
                ('return_sites', ARRAY['site_code', 'customs_office', 'valid_from']),
                ('return_warehouses', ARRAY['warehouse_code', 'valid_from']),
-               ('operator_credit_ratings', ARRAY['uscc', 'effective_from'])) AS t(t, k);
+               ('operator_credit_ratings', ARRAY['uscc', 'effective_from']),
+               ('import_agents', ARRAY['enterprise_code', 'agent_uscc', 'valid_from'])) AS t(t, k);
 SELECT col_type_is('cbreturn', t, c, ty, format('cbreturn.%s.%s is %s', t, c, ty))
   FROM (VALUES ('applicants', 'uscc', 'uscc'),
                ('applicants', 'customs_registration_code', 'customs_registration_code'),
@@ -81,9 +82,10 @@ SELECT enum_has_labels('cbreturn', 'customs_credit_rating',
 SELECT set_eq($$SELECT c::regclass::text FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS u(c, cond)
                  WHERE e.extname = 'cbreturn' AND cond = ''
                    AND c IN ('cbreturn.applicants'::regclass, 'cbreturn.return_sites'::regclass,
-                             'cbreturn.return_warehouses'::regclass, 'cbreturn.operator_credit_ratings'::regclass)$$,
-              ARRAY['applicants', 'return_sites', 'return_warehouses', 'operator_credit_ratings'],
-              'the four registers are dumped in full (no filter)');
+                             'cbreturn.return_warehouses'::regclass, 'cbreturn.operator_credit_ratings'::regclass,
+                             'cbreturn.import_agents'::regclass)$$,
+              ARRAY['applicants', 'return_sites', 'return_warehouses', 'operator_credit_ratings', 'import_agents'],
+              'the five registers are dumped in full (no filter)');
 
 -- ---------------------------------------------------------------------------
 -- Lookups: STABLE PARALLEL SAFE, comments citing the rule
@@ -93,7 +95,8 @@ SELECT is_empty($$
      WHERE p.pronamespace = 'cbreturn'::regnamespace
        AND p.proname IN ('applicant_verdict', 'applicant_registered', 'return_site_verdict', 'return_site_authorised',
                          'return_warehouse_verdict', 'return_warehouse_ok', 'credit_rating',
-                         'import_arrival_place_verdict', 'explain_registers')
+                         'import_arrival_place_verdict', 'explain_registers',
+                         'import_applicant_verdict', 'import_applicant_allowed')
        AND (p.provolatile <> 's' OR p.proparallel <> 's'
             OR obj_description(p.oid, 'pg_proc') !~ 'R-(EX|IM)-[0-9]')
 $$, 'every register lookup is STABLE PARALLEL SAFE and its comment cites its rule');
@@ -101,8 +104,9 @@ SELECT is((SELECT count(*)::int FROM pg_proc p
             WHERE p.pronamespace = 'cbreturn'::regnamespace
               AND p.proname IN ('applicant_verdict', 'applicant_registered', 'return_site_verdict', 'return_site_authorised',
                                 'return_warehouse_verdict', 'return_warehouse_ok', 'credit_rating',
-                                'import_arrival_place_verdict', 'explain_registers')),
-          9, 'the lookup check saw all nine functions');
+                                'import_arrival_place_verdict', 'explain_registers',
+                                'import_applicant_verdict', 'import_applicant_allowed')),
+          11, 'the lookup check saw all eleven functions');
 
 -- ---------------------------------------------------------------------------
 -- Verdicts at the boundary days
@@ -124,10 +128,14 @@ SELECT is(return_warehouse_ok(w, d, a), want, format('R-IM-5 %s on %s (%s): %s',
                ('RCW-1', '2025-08-31', NULL, false), ('RCW-1', '2025-09-01', NULL, true),
                ('RCW-1', '2025-09-01', 'Area B', false), ('RCW-2', '2025-09-01', NULL, false),
                ('RCW-9', '2025-09-01', NULL, false)) AS t(w, d, a, want);
+INSERT INTO import_agents VALUES ('3101W60001', '91310000MAEXAMP05P', 'authorised_broker', 'Test broker', '2025-01-01', '2025-12-31', NULL);
+SELECT is(import_applicant_allowed('3101W60001', '91310000MAEXAMP05P', d), want, format('R-IM-7 broker on %s: %s', d, want))
+  FROM (VALUES ('2024-12-31'::date, false), ('2025-01-01', true), ('2025-12-31', true), ('2026-01-01', false)) AS t(d, want);
 SELECT throws_ok(format('SELECT cbreturn.%s', call), '22008', NULL, format('%s: an infinite date is 22008', call))
   FROM (VALUES ($$applicant_registered('91330100MAEXAMP01Q', 'infinity')$$),
                ($$return_site_authorised('SITE-1', '2924', '-infinity')$$),
-               ($$return_warehouse_ok('RCW-1', 'infinity')$$)) AS t(call);
+               ($$return_warehouse_ok('RCW-1', 'infinity')$$),
+               ($$import_applicant_allowed('3101W60001', '91310000MAEXAMP05P', 'infinity')$$)) AS t(call);
 
 SELECT * FROM finish();
 ROLLBACK;

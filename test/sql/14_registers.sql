@@ -1,6 +1,7 @@
 -- Registers a DBA maintains (R-EX-4 applicants, R-EX-6 return sites, R-IM-5
--- return-centre warehouses and operator credit ratings) and their as-of-date
--- lookups.  The rows below are test data, not real registrations.
+-- return-centre warehouses and operator credit ratings, R-IM-7 import
+-- agents) and their as-of-date lookups.  The rows below are test data, not
+-- real registrations.
 SET datestyle = 'ISO, YMD';
 SET search_path = public, cbreturn;
 
@@ -16,7 +17,8 @@ $$;
 
 -- Empty as installed: every row is the DBA's.
 SELECT (SELECT count(*) FROM applicants) AS applicants, (SELECT count(*) FROM return_sites) AS sites,
-       (SELECT count(*) FROM return_warehouses) AS warehouses, (SELECT count(*) FROM operator_credit_ratings) AS ratings;
+       (SELECT count(*) FROM return_warehouses) AS warehouses, (SELECT count(*) FROM operator_credit_ratings) AS ratings,
+       (SELECT count(*) FROM import_agents) AS import_agents;
 
 -- ---------------------------------------------------------------------------
 -- R-EX-4 applicants
@@ -111,6 +113,27 @@ SELECT * FROM pg_temp.query_error($$SELECT cbreturn.return_warehouse_ok('RCW-HZ-
 SELECT * FROM pg_temp.query_error($$INSERT INTO cbreturn.operator_credit_ratings VALUES ('91440300MAEXAMP021', 'trusted', '2027-01-01')$$);
 
 -- ---------------------------------------------------------------------------
+-- R-IM-7: who may apply for a retail import return
+-- ---------------------------------------------------------------------------
+INSERT INTO import_agents (enterprise_code, agent_uscc, role, name, valid_from, valid_to) VALUES
+    ('3101W60001', '91310000MAEXAMP05P', 'domestic_agent', 'Test domestic agent', '2024-01-01', NULL),
+    ('3101W60001', '91330100MAEXAMP01Q', 'authorised_broker', 'Test customs broker', '2025-01-01', '2025-12-31');
+SELECT e, a, d, import_applicant_allowed(e, a, d) AS allowed, (import_applicant_verdict(e, a, d)).reason
+  FROM (VALUES ('3101W60001'::customs_registration_code, '91310000MAEXAMP05P'::uscc, '2025-06-01'::date),
+               ('3101W60001', '91330100MAEXAMP01Q', '2024-12-31'),
+               ('3101W60001', '91330100MAEXAMP01Q', '2025-01-01'),
+               ('3101W60001', '91330100MAEXAMP01Q', '2025-12-31'),
+               ('3101W60001', '91330100MAEXAMP01Q', '2026-01-01'),
+               ('3101W60002', '91310000MAEXAMP05P', '2025-06-01'),  -- another enterprise
+               ('3101W60001', '91110108MAEXAMP03W', '2025-06-01')) AS t(e, a, d);
+SELECT step, rule_id, passed, seen
+  FROM explain_registers('2026-01-01', import_enterprise => '3101W60001', import_applicant => '91330100MAEXAMP01Q');
+SELECT import_applicant_allowed(NULL, '91310000MAEXAMP05P', '2025-06-01') IS NULL AS null_enterprise;
+SELECT * FROM pg_temp.query_error($$SELECT cbreturn.import_applicant_allowed('3101W60001', '91310000MAEXAMP05P', 'infinity')$$);
+SELECT * FROM pg_temp.query_error($$INSERT INTO cbreturn.import_agents VALUES ('3101W60001', '91310000MAEXAMP05P', 'agent', 'x', '2024-01-01', NULL, NULL)$$);
+DELETE FROM import_agents;
+
+-- ---------------------------------------------------------------------------
 -- Edits are seen by the next statement (no cache), also inside a transaction.
 -- ---------------------------------------------------------------------------
 BEGIN;
@@ -131,18 +154,20 @@ SELECT p.oid::regprocedure AS function, p.provolatile, p.proparallel, p.proisstr
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
    AND p.proname IN ('applicant_verdict', 'applicant_registered', 'return_site_verdict', 'return_site_authorised',
-                     'return_warehouse_verdict', 'return_warehouse_ok', 'credit_rating')
+                     'return_warehouse_verdict', 'return_warehouse_ok', 'credit_rating',
+                     'import_applicant_verdict', 'import_applicant_allowed')
  ORDER BY 1::text;
 SELECT c::regclass AS register, cond AS dumped_rows
   FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS u(c, cond)
  WHERE e.extname = 'cbreturn'
    AND c IN ('cbreturn.applicants'::regclass, 'cbreturn.return_sites'::regclass,
-             'cbreturn.return_warehouses'::regclass, 'cbreturn.operator_credit_ratings'::regclass)
+             'cbreturn.return_warehouses'::regclass, 'cbreturn.operator_credit_ratings'::regclass,
+             'cbreturn.import_agents'::regclass)
  ORDER BY 1::text;
 CREATE ROLE regress_cbreturn_registry_clerk;
 SELECT t AS "table", p AS privilege, has_table_privilege('regress_cbreturn_registry_clerk', t, p) AS granted
   FROM unnest(ARRAY['cbreturn.applicants', 'cbreturn.return_sites', 'cbreturn.return_warehouses',
-                    'cbreturn.operator_credit_ratings']) AS t,
+                    'cbreturn.operator_credit_ratings', 'cbreturn.import_agents']) AS t,
        unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
  ORDER BY 1, 2;
 SET ROLE regress_cbreturn_registry_clerk;
