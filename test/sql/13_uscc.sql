@@ -13,10 +13,11 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
--- Real codes of well-known companies, as published in the National Enterprise
--- Credit Information Publicity System (www.gsxt.gov.cn, the register of
--- record) and on the companies' licences; Huawei's also in the infobox of
--- its Chinese Wikipedia article (zh.wikipedia.org, 華為).
+-- Real, publicly printed codes of well-known companies (on their business
+-- licences, invoices and contracts; the register of record is the National
+-- Enterprise Credit Information Publicity System, www.gsxt.gov.cn, where each
+-- can be looked up by name).  Huawei's is also in the infobox of its Chinese
+-- Wikipedia article (zh.wikipedia.org, 華為, "機構代碼").
 CREATE TEMP TABLE real_codes (code text PRIMARY KEY, company text NOT NULL);
 INSERT INTO real_codes VALUES
     ('914403001922038216', 'Huawei Technologies Co., Ltd. (华为技术有限公司)'),
