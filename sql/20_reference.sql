@@ -77,10 +77,19 @@ CREATE TABLE cbreturn.districts (
     -- the 2024 pilot (GACC 2024 No. 167); NULL when not a pilot district.
     cross_return_pilot_from date
                             CHECK (cross_return_pilot_from IS NULL OR pg_catalog.isfinite(cross_return_pilot_from)),
-    -- How sure the source is: H official, M one good secondary source, U unverified.
+    -- How sure the code and names are (R-ID-2): H official, M one good
+    -- secondary source, U unverified.  Says nothing about the pilot.
     confidence              "char" NOT NULL DEFAULT 'U'
                             CHECK (confidence IN ('H', 'M', 'U')),
-    shipped                 boolean NOT NULL DEFAULT false
+    shipped                 boolean NOT NULL DEFAULT false,
+    -- How sure the pilot membership (cross_return_pilot_from) is, and the
+    -- source that names the district as a pilot district (R-EX-5); NULL on
+    -- a district no source names as one.  (After "shipped" because 0.1.0
+    -- had that column and an upgrade can only add columns at the end.)
+    pilot_confidence        "char"
+                            CHECK (pilot_confidence IN ('H', 'M', 'U')),
+    pilot_source            text
+                            CHECK (pilot_source <> '')
 );
 COMMENT ON TABLE cbreturn.districts IS
     'directly-subordinate customs districts (R-ID-2) and their cross-customs return pilot dates (R-EX-5)';
@@ -88,11 +97,15 @@ COMMENT ON COLUMN cbreturn.districts.code IS 'first two digits of a customs offi
 COMMENT ON COLUMN cbreturn.districts.cross_return_pilot_from IS
     'first day of the cross-customs return pilot here (GACC 2024 No. 167), NULL if not a pilot district';
 COMMENT ON COLUMN cbreturn.districts.confidence IS
-    'H official text, M one secondary source, U unverified';
+    'how sure the code and names are (R-ID-2): H official text, M one secondary source, U unverified';
+COMMENT ON COLUMN cbreturn.districts.pilot_confidence IS
+    'how sure the pilot membership is (R-EX-5): H official text or several sources, M one secondary source, U unverified; NULL if no source names the district';
+COMMENT ON COLUMN cbreturn.districts.pilot_source IS
+    'the source naming the district as a cross-customs return pilot district (R-EX-5)';
 COMMENT ON COLUMN cbreturn.districts.shipped IS
     'true for rows as shipped by cbreturn; false once added or changed locally (these are dumped)';
 
--- Source: customs-districts list of the rules (R-ID-2), pilot list seeds 000-002.
+-- Source: customs-districts list of the rules (R-ID-2); pilot sources below.
 INSERT INTO cbreturn.districts (code, name_zh, name_en, cross_return_pilot_from, confidence, shipped) VALUES
     ('00', '海关总署', 'General Administration of Customs', NULL, 'H', true),
     ('01', '北京', 'Beijing', '2024-12-15', 'H', true),
@@ -137,6 +150,23 @@ INSERT INTO cbreturn.districts (code, name_zh, name_en, cross_return_pilot_from,
     ('95', '兰州', 'Lanzhou', NULL, 'M', true),
     ('96', '银川', 'Yinchuan', NULL, 'U', true),
     ('97', '西宁', 'Xining', NULL, 'M', true);
+
+-- Pilot membership (R-EX-5), by source.  Seed 001 names nine of the 20
+-- pilot districts (Beijing, Tianjin, Dalian, Harbin, Shanghai, Nanjing,
+-- Hangzhou, Chengdu, Urumqi); seed 002 names four of them again (Beijing,
+-- Tianjin, Dalian, Hangzhou), so those four have two sources.  The other
+-- eleven come from the list of the rules (R-EX-5, GACC 2024 No. 167), which
+-- no seed confirms: U until checked against the announcement.
+UPDATE cbreturn.districts SET
+    pilot_confidence = CASE
+        WHEN code IN ('01', '02', '09', '29') THEN 'H'
+        WHEN code IN ('19', '22', '23', '79', '94') THEN 'M'
+        ELSE 'U' END,
+    pilot_source = CASE
+        WHEN code IN ('01', '02', '09', '29') THEN 'seeds 001 and 002 (GACC announcement, pilot from 2024-12-15)'
+        WHEN code IN ('19', '22', '23', '79', '94') THEN 'seed 001 (GACC announcement of November 2024, pilot from 2024-12-15)'
+        ELSE 'GACC 2024 No. 167 as listed in the rules (R-EX-5); named by no seed' END
+ WHERE cross_return_pilot_from IS NOT NULL;
 
 -- ---------------------------------------------------------------------------
 -- Supervision codes (R-ID-3)

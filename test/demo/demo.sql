@@ -292,4 +292,62 @@ SELECT * FROM pg_temp.attempt('line 1 already fully returned (R-EX-3)',
 SELECT "RetNo", "GNo", "BackDate", "Memo", "Qty" FROM erp."ReturnOrder" ORDER BY 1;
 
 \echo
+\echo '--- 14. Registers a DBA keeps: applicants (R-EX-4), return sites (R-EX-6), return-centre warehouses (R-IM-5),'
+\echo '    who may apply for an import return (R-IM-7)'
+\echo '    EXAMPLE ROWS ONLY: cbreturn ships these tables empty; the names, registration codes, sites,'
+\echo '    warehouses and ratings below are made up for the demo (the credit codes are made-up ones with'
+\echo '    a valid GB 32100-2015 check character: MAEXAMP in the organisation code marks them).'
+INSERT INTO cbreturn.applicants (uscc, customs_registration_code, name, valid_from, valid_to, note) VALUES
+    ('91330100MAEXAMP01Q', '3301960002', 'Example exporter, Hangzhou', '2024-06-01', NULL, 'EXAMPLE'),
+    ('91440300MAEXAMP021', '4403960017', 'Example exporter, Shenzhen', '2023-01-01', '2026-03-31', 'EXAMPLE: registration lapsed');
+INSERT INTO cbreturn.return_sites (site_code, customs_office, kind, name, valid_from, valid_to, note) VALUES
+    ('HZ-BW-0001', '2924', 'bonded_warehouse', 'Example bonded warehouse, Hangzhou', '2024-12-15', NULL, 'EXAMPLE'),
+    ('SZ-MS-0007', '5316', 'marketplace_site', 'Example marketplace site, Shenzhen', '2024-12-15', NULL, 'EXAMPLE'),
+    ('CD-PC-0003', '7901', 'processing_centre', 'Example processing centre, Chengdu', '2026-04-01', NULL, 'EXAMPLE');
+INSERT INTO cbreturn.return_warehouses (warehouse_code, special_area, customs_office, operator_uscc, name,
+                                        video_linked, wms, customs_interface, valid_from, note) VALUES
+    ('HZ-RCW-01', 'Hangzhou Comprehensive Bonded Zone', '2991', '91110108MAEXAMP03W', 'Example return centre 1',
+     true, true, true, '2025-01-01', 'EXAMPLE'),
+    ('HZ-RCW-02', 'Hangzhou Comprehensive Bonded Zone', '2991', '91110000MAEXAMP047', 'Example return centre 2',
+     true, true, true, '2025-01-01', 'EXAMPLE');
+INSERT INTO cbreturn.operator_credit_ratings (uscc, rating, effective_from, note) VALUES
+    ('91110108MAEXAMP03W', 'general', '2024-01-01', 'EXAMPLE'),
+    ('91110000MAEXAMP047', 'general', '2024-01-01', 'EXAMPLE'),
+    ('91110000MAEXAMP047', 'discredited', '2026-05-01', 'EXAMPLE: rated 失信 from this day');
+INSERT INTO cbreturn.import_agents (enterprise_code, agent_uscc, role, name, valid_from, note) VALUES
+    ('3101960001', '91310000MAEXAMP05P', 'domestic_agent', 'Example domestic agent, Shanghai', '2024-01-01', 'EXAMPLE');
+\echo '    The unified social credit code is a type: its check character is verified on input.'
+SELECT u AS uscc, registration_authority(u) AS authority, division_code(u) AS division, organisation_code(u) AS organisation
+  FROM (VALUES ('91330100799655058b'::uscc)) AS t(u);
+\x on
+SELECT * FROM pg_temp.attempt('one character wrong', $$SELECT '91330100799655058C'::cbreturn.uscc$$);
+\x off
+\echo '    As-of lookups, each with its reason: who may apply, where a cross-customs export return may go,'
+\echo '    where a 1210 import return may go, who may apply for an import return.'
+SELECT 'R-EX-4' AS rule, applicant::text AS asked, d AS on_date, (v).ok, (v).reason
+  FROM (VALUES ('91330100MAEXAMP01Q'::uscc, '2026-05-10'::date), ('91440300MAEXAMP021', '2026-05-10'),
+               ('91110108MAEXAMP03W', '2026-05-10')) AS t(applicant, d),
+       LATERAL (SELECT applicant_verdict(applicant, d) AS v) AS x
+UNION ALL
+SELECT 'R-EX-6', site || ' @ ' || office, d, (v).ok, (v).reason
+  FROM (VALUES ('SZ-MS-0007', '5316'::customs_code, '2026-05-10'::date), ('CD-PC-0003', '7901', '2026-03-20'),
+               ('SZ-MS-0007', '5301', '2026-05-10')) AS t(site, office, d),
+       LATERAL (SELECT return_site_verdict(site, office, d) AS v) AS x
+UNION ALL
+SELECT 'R-IM-5', w, d, (v).ok, (v).reason
+  FROM (VALUES ('HZ-RCW-01', '2026-05-10'::date), ('HZ-RCW-02', '2026-04-30'), ('HZ-RCW-02', '2026-05-10')) AS t(w, d),
+       LATERAL (SELECT return_warehouse_verdict(w, d, 'Hangzhou Comprehensive Bonded Zone') AS v) AS x
+UNION ALL
+SELECT 'R-IM-7', a::text || ' for ' || e, d, (v).ok, (v).reason
+  FROM (VALUES ('3101960001'::customs_registration_code, '91310000MAEXAMP05P'::uscc, '2026-05-10'::date),
+               ('3101960001', '91330100MAEXAMP01Q', '2026-05-10')) AS t(e, a, d),
+       LATERAL (SELECT import_applicant_verdict(e, a, d) AS v) AS x;
+\echo '    A return the registers refuse, explained: the lapsed exporter, an unauthorised office for the'
+\echo '    site, a warehouse whose operator is discredited on the return date (the attachable write-time'
+\echo '    checks raise on the same verdicts).'
+SELECT step, rule_id, passed, seen
+  FROM explain_registers('2026-05-10', '91440300MAEXAMP021', 'SZ-MS-0007', '5301', 'HZ-RCW-02',
+                         'Hangzhou Comprehensive Bonded Zone');
+
+\echo
 \echo '=== end of demo'
