@@ -1047,7 +1047,7 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),
 					 errmsg("declared line %s has returns and cannot be %s (R-EX-3, R-IM-2)",
-							array_text(oldline), is_delete ? "deleted" : "re-keyed"),
+							array_text(oldline), is_delete ? _("deleted") : _("re-keyed")),
 					 errdetail("%s%s has been returned of it in table %s.",
 							   cbr_row_identity(rel, oldtup), numeric_text(returned),
 							   qualified_name(g->returns_relid)),

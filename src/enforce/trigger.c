@@ -86,7 +86,7 @@ cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, CbrTiming ti
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired for INSERT or UPDATE%s", funcname,
-						allow_delete ? " or DELETE" : "")));
+						allow_delete ? _(" or DELETE") : "")));
 	return trigdata;
 }
 
@@ -155,7 +155,7 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 		}
 		first = false;
 	}
-	return psprintf("Row (%s)=(%s) of %s: ", names.data, values.data,
+	return psprintf(_("Row (%s)=(%s) of %s: "), names.data, values.data,
 					quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 											   RelationGetRelationName(rel)));
 }
@@ -745,8 +745,9 @@ typedef struct ExportCache
 	int32		remarks_typmod;
 } ExportCache;
 
+/* the enum labels; messages show them through _() (po/: 滞销退运 etc.) */
 static const char *const reason_labels[CBR_REASON_COUNT] = {
-	"unsold", "consumer_return", "quality_or_spec"
+	gettext_noop("unsold"), gettext_noop("consumer_return"), gettext_noop("quality_or_spec")
 };
 
 /* Builds the ExportCache of the export check on rel (see check_config). */
@@ -1091,8 +1092,8 @@ export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *
 					(errcode(ERRCODE_CBRETURN_REMARK),
 					 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
 					 errdetail("%sthe remarks are empty%s%s.", cbr_row_identity(rel, tuple),
-							   has_reason ? " and the reason is " : "",
-							   has_reason ? reason_labels[reason] : ""),
+							   has_reason ? _(" and the reason is ") : "",
+							   has_reason ? _(reason_labels[reason]) : ""),
 					 has_reason
 					 ? errhint("Start the remarks with %s.", cbr_remark_code(reason))
 					 : errhint("Start the remarks with ZXTY (unsold), THTY (consumer return) or PGTY (quality or specification)."),
@@ -1104,8 +1105,8 @@ export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *
 					 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
 					 errdetail("%sthe remarks are \"%s\"%s%s.", cbr_row_identity(rel, tuple),
 							   remarks_text(row->remarks, row->remarks_len),
-							   has_reason ? " and the reason is " : "",
-							   has_reason ? reason_labels[reason] : ""),
+							   has_reason ? _(" and the reason is ") : "",
+							   has_reason ? _(reason_labels[reason]) : ""),
 					 has_reason
 					 ? errhint("Start the remarks with %s.", cbr_remark_code(reason))
 					 : errhint("Start the remarks with ZXTY (unsold), THTY (consumer return) or PGTY (quality or specification)."),
@@ -1115,17 +1116,17 @@ export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_REMARK),
 					 errmsg("remark code %s does not match the return reason %s (R-EX-2)",
-							cbr_remark_code(d->coded), reason_labels[reason]),
+							cbr_remark_code(d->coded), _(reason_labels[reason])),
 					 errdetail("%sthe remarks are \"%s\" and the reason is %s.",
 							   cbr_row_identity(rel, tuple),
 							   remarks_text(row->remarks, row->remarks_len),
-							   reason_labels[reason]),
+							   _(reason_labels[reason])),
 					 errhint("Start the remarks with %s, or set the reason to %s.",
-							 cbr_remark_code(reason), reason_labels[d->coded]),
+							 cbr_remark_code(reason), _(reason_labels[d->coded])),
 					 errtablecol(rel, c->col[EX_REMARKS])));
 			break;
 		case EXPORT_DEADLINE_OUT_OF_RANGE:
-			cbr_report_date_out_of_range("export date", row->exported);
+			cbr_report_date_out_of_range(gettext_noop("export date"), row->exported);
 			break;
 		case EXPORT_AFTER_DEADLINE:
 			ereport(ERROR,
@@ -1134,11 +1135,11 @@ export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *
 							cbr_date_text(row->returned), cbr_date_text(d->deadline)),
 					 errdetail("%sexported on %s, reason %s, returned on %s; the window is %d months from the export date.",
 							   cbr_row_identity(rel, tuple), cbr_date_text(row->exported),
-							   reason_labels[reason], cbr_date_text(row->returned), d->months),
+							   _(reason_labels[reason]), cbr_date_text(row->returned), d->months),
 					 errhint("A return of these goods is accepted on or before %s%s.",
 							 cbr_date_text(d->deadline),
 							 reason == CBR_REASON_QUALITY_OR_SPEC ? ""
-							 : "; only quality or specification returns (PGTY) have 12 months"),
+							 : _("; only quality or specification returns (PGTY) have 12 months")),
 					 errtablecol(rel, c->col[EX_RETURNED])));
 			break;
 		case EXPORT_BEFORE_EXPORT:
@@ -1191,7 +1192,7 @@ export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *
 					CbrStep    *st = (CbrStep *) lfirst(lc);
 
 					if (!st->passed && st->seen)
-						appendStringInfo(&why, "%s%s: %s", why.len ? "; " : " Failed: ",
+						appendStringInfo(&why, "%s%s: %s", why.len ? "; " : _(" Failed: "),
 										 st->rule_id, st->seen);
 				}
 				cbr_format_code4(row->code[0], supbuf);
@@ -1253,7 +1254,7 @@ cbr_export_return_check(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired BEFORE the row is written", "export_return_check"),
 				 errdetail("The export check on table \"%s\" fills %s.", RelationGetRelationName(rel),
-						   c->fill_remarks ? "empty remarks" : "the deadline column"),
+						   c->fill_remarks ? _("empty remarks") : _("the deadline column")),
 				 errhint("Create the trigger with cbreturn.attach_export_return_checks, not by hand.")));
 
 	for (i = 0; i < EX_NROLES; i++)
@@ -1369,7 +1370,7 @@ typedef enum ImportVerdict
 } ImportVerdict;
 
 static const int import_days[IM_NROLES] = {0, CBR_IMPORT_APPLY_DAYS, CBR_IMPORT_ARRIVAL_DAYS};
-static const char *const import_what[IM_NROLES] = {NULL, "return application", "arrival"};
+static const char *const import_what[IM_NROLES] = {NULL, gettext_noop("return application"), gettext_noop("arrival")};
 
 /*
  * R-IM-1 (GACC 2020 No. 45): the return application within 30 days and the
@@ -1414,27 +1415,27 @@ import_report(Relation rel, HeapTuple tuple, const ImportCache *c, const DateADT
 		case IMPORT_OK:
 			return;
 		case IMPORT_DEADLINE_OUT_OF_RANGE:
-			cbr_report_date_out_of_range("release date", released);
+			cbr_report_date_out_of_range(gettext_noop("release date"), released);
 			break;
 		case IMPORT_AFTER_DEADLINE:
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_WINDOW),
 					 errmsg("%s on %s is after the R-IM-1 deadline %s",
-							what, cbr_date_text(when), cbr_date_text(deadline)),
+							_(what), cbr_date_text(when), cbr_date_text(deadline)),
 					 errdetail("%sreleased on %s, %s on %s; the window is %d days from the release date.",
-							   cbr_row_identity(rel, tuple), cbr_date_text(released), what,
+							   cbr_row_identity(rel, tuple), cbr_date_text(released), _(what),
 							   cbr_date_text(when), import_days[which]),
-					 errhint("The %s is accepted on or before %s.", what, cbr_date_text(deadline)),
+					 errhint("The %s is accepted on or before %s.", _(what), cbr_date_text(deadline)),
 					 errtablecol(rel, c->col[which])));
 			break;
 		case IMPORT_BEFORE_RELEASE:
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_WINDOW),
 					 errmsg("%s on %s is before the release date %s (R-IM-1)",
-							what, cbr_date_text(when), cbr_date_text(released)),
+							_(what), cbr_date_text(when), cbr_date_text(released)),
 					 errdetail("%sreleased on %s, %s on %s.", cbr_row_identity(rel, tuple),
-							   cbr_date_text(released), what, cbr_date_text(when)),
-					 errhint("The %s is accepted from %s to %s.", what,
+							   cbr_date_text(released), _(what), cbr_date_text(when)),
+					 errhint("The %s is accepted from %s to %s.", _(what),
 							 cbr_date_text(released), cbr_date_text(deadline)),
 					 errtablecol(rel, c->col[which])));
 			break;

@@ -428,7 +428,7 @@ cbr_check_district_known(const CbrPolicy *p, int16 office, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_UNKNOWN_CODE),
 				 errmsg("customs district %02d of %s %04d is not in cbreturn.districts",
-						office / 100, what, office),
+						office / 100, _(what), office),
 				 errdetail("The first two digits of a customs code name its district (R-ID-2)."),
 				 errhint("Correct the customs code, or add the district to cbreturn.districts (docs/policy.md).")));
 }
@@ -463,8 +463,8 @@ cbr_cross_customs_decide(int16 supervision_code, int16 export_office,
 
 	if (DATE_NOT_FINITE(returned_on))
 		cbr_report_date_out_of_range("returned_on", returned_on);
-	cbr_check_district_known(p, export_office, "export office");
-	cbr_check_district_known(p, return_office, "return office");
+	cbr_check_district_known(p, export_office, gettext_noop("export office"));
+	cbr_check_district_known(p, return_office, gettext_noop("return office"));
 	cbr_check_supervision_code_known(p, supervision_code);
 	ed = export_office / 100;
 	rd = return_office / 100;

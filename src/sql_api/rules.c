@@ -697,7 +697,7 @@ check_amount(const char *what, Numeric x, bool rate)
 		(rate && num_cmp(x, int64_to_numeric(1)) >= 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be %s", what, rate ? "a rate from 0 up to but excluding 1" : "a finite amount of 0 or more"),
+				 errmsg("%s must be %s", what, rate ? _("a rate from 0 up to but excluding 1") : _("a finite amount of 0 or more")),
 				 errdetail("The value given is %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(x))))));
 }
