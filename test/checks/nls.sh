@@ -80,7 +80,9 @@ def blocks(path):
                 if line.startswith(label):
                     cur[key] = line[len(label):]; break
             else:
-                if line.startswith(('LINE ', 'CONTEXT:', 'QUERY:', ' ', '\t')) or line == '':
+                # psql's other fields (SCHEMA NAME:, COLUMN NAME:, ...), the query
+                # excerpt and the context belong to the error too
+                if re.match(r'(LINE \d+: |[A-Z][A-Z ]*:  |CONTEXT:|QUERY:|[ \t]|$)', line):
                     continue
                 cur = None; other.append(line)
             continue
@@ -116,7 +118,14 @@ for loc, mid in re.findall(r'^#: (.*)\n(?:#.*\n)*msgid "((?:[^"\\]|\\.)+)"$', te
     pats.append((mid, re.compile('.*?'.join(re.escape(p) for p in parts if p)), route))
 
 cjk = re.compile('[\u4e00-\u9fff]')
+# three lower-case English words in a row, outside quotes: a sentence left in English
+english = re.compile(r'(?<![\w.])[a-z][A-Za-z]+ [a-z][A-Za-z]+ [a-z][A-Za-z]+(?![\w])')
+quoted = re.compile(r'"[^"]*"|\'[^\']*\'')
+# the explain steps the rules engine adds to a DETAIL after " Failed: " are
+# explanations, not catalogued yet (docs/i18n.md, "What is not translated yet")
+steps_marker = ' 未通过：'
 pending = 0
+steps_pending = 0
 checked = 0
 for e in zh:
     if e['origin'] == 'pl_exec.c':
@@ -131,6 +140,12 @@ for e in zh:
             continue
         if not cjk.search(s):
             print('FAIL: %s, %s: %s is not in Chinese: %s' % (e['file'], e['state'], key, s)); bad += 1
+        if steps_marker in s:
+            s = s.split(steps_marker, 1)[0]
+            steps_pending += 1
+        m = english.search(quoted.sub('', s))
+        if m:
+            print('FAIL: %s, %s: %s has English words ("%s"): %s' % (e['file'], e['state'], key, m.group(0), s)); bad += 1
         for mid, p, route in pats:
             if p.search(s):
                 print('FAIL: %s, %s: %s contains the English text "%s": %s' % (e['file'], e['state'], key, mid, s)); bad += 1
@@ -144,6 +159,7 @@ for line in zh_other:
 if bad:
     sys.exit(1)
 print('ok: all %d errors raised by cbreturn\'s C code have a Chinese message, DETAIL and HINT; no catalogued English text in the Chinese run' % checked)
+print('note: %d DETAILs end with explain steps of the rules engine, still English (docs/i18n.md)' % steps_pending)
 print('note: %d errors (raised or caught) come from RAISE in the extension\'s PL/pgSQL and stay English until converted to cbreturn._error (docs/i18n.md)' % pending)
 EOF
 
