@@ -6,6 +6,8 @@
 #   make bench                   the benchmark, on a throwaway cluster
 #   make test-matrix             make test on PostgreSQL 17 and 18, and pg_upgrade from
 #                                15 to 17, each in a Debian root of its own (docs/testing.md)
+#   make po                      re-extract po/cbreturn.pot from the sources and merge it
+#                                into po/zh_CN.po (docs/i18n.md); then translate what is new
 
 EXTENSION    = cbreturn
 EXTVERSION   = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" cbreturn.control)
@@ -29,9 +31,30 @@ ISOLATION_OPTS = --inputdir=test/isolation --outputdir=test/isolation/output_iso
 REGRESS_PREP  = isolation-outdir
 
 PG_CONFIG   ?= pg_config
+# nls.mk lists the message catalogues (po/); PGXS builds them and `make install`
+# puts them under pg_config --localedir.  src/cbreturn.h sets the gettext domain.
 PG_CPPFLAGS  = -I$(srcdir)/src
 PGXS        := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# make po: extract every translatable message of the C sources into
+# po/cbreturn.pot (the keywords are nls.mk's) and merge it into each po/LANG.po.
+# New messages arrive untranslated and changed ones fuzzy; test/checks/nls.sh
+# fails until they are translated.  The #: lines carry no line numbers, so the
+# catalogue changes only when a message does.
+.PHONY: po
+po:
+	$(XGETTEXT) -D $(srcdir) --add-location=file --no-wrap --sort-by-file -ctranslator \
+	  --from-code=UTF-8 --package-name=cbreturn --package-version=$(EXTVERSION) \
+	  --msgid-bugs-address= --copyright-holder= \
+	  $(addprefix -k, $(GETTEXT_TRIGGERS)) $(addprefix --flag=, $(GETTEXT_FLAGS)) \
+	  -o po/$(CATALOG_NAME).pot $(GETTEXT_FILES)
+	sed -i -e '1,20{/^"POT-Creation-Date: /d;}' -e '1s/.*/# Message catalogue of the PostgreSQL extension cbreturn./' \
+	  -e '2s/.*/# This file is distributed under the same license as cbreturn./' -e '3d' po/$(CATALOG_NAME).pot
+	for lang in $(AVAIL_LANGUAGES); do \
+	  $(MSGMERGE) --no-wrap --add-location=file --sort-by-file --previous --lang=$$lang --backup=off \
+	    -U po/$$lang.po po/$(CATALOG_NAME).pot || exit 1; \
+	done
 
 # Every object depends on every header (PGXS tracks no header dependencies).
 $(OBJS): $(wildcard src/*.h src/*/*.h)

@@ -27,6 +27,29 @@
 #endif
 
 /*
+ * Messages.  As in PL/pgSQL (plpgsql.h), TEXTDOMAIN is cbreturn's own gettext
+ * domain, so errmsg, errdetail and errhint look their format up in cbreturn's
+ * catalogue (po/, docs/i18n.md); every C file includes this header.  _() does the same for a text that is not a format of
+ * its own, such as a label put into a message; c.h's _() would look in the
+ * server's catalogue.  Mark a constant that is translated later with
+ * gettext_noop().  A message is one whole sentence with placeholders, never
+ * assembled from English pieces: a translator must see all of it.
+ *
+ * ereport() is wrapped so that the cbreturn.language setting, when set, wins
+ * over lc_messages while the message, DETAIL and HINT are being evaluated
+ * (src/i18n/i18n.c); PostgreSQL's own messages are left to lc_messages.
+ */
+#undef TEXTDOMAIN
+#define TEXTDOMAIN PG_TEXTDOMAIN("cbreturn")
+#undef _
+#define _(x) dgettext(TEXTDOMAIN, x)
+extern void cbr_language_begin(void);
+extern void cbr_language_end(void);
+#undef ereport
+#define ereport(elevel, ...) \
+	ereport_domain(elevel, TEXTDOMAIN, (cbr_language_begin(), __VA_ARGS__, cbr_language_end()))
+
+/*
  * SQLSTATEs of the project, one per rule family (docs/errors.md).  Class
  * "CB" is not used by PostgreSQL; the third character names the family.
  */

@@ -2390,3 +2390,19 @@ REVOKE ALL ON cbreturn.applicants, cbreturn.return_sites, cbreturn.return_wareho
 GRANT SELECT ON cbreturn.applicants, cbreturn.return_sites, cbreturn.return_warehouses,
                 cbreturn.operator_credit_ratings, cbreturn.import_agents TO PUBLIC;
 -- ==== END registers (issue 11) ====
+
+-- ---- Messages in the clerk's language (sql/60_messages.sql, docs/i18n.md)
+
+CREATE FUNCTION cbreturn._error(key text, VARIADIC args text[] DEFAULT '{}')
+RETURNS void
+AS 'MODULE_PATHNAME', 'cbreturn_error'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION cbreturn._error(text, text[]) IS
+    'raises the catalogued message key (SQLSTATE, message, DETAIL, HINT) in the session''s language; arguments replace {1} .. {9}';
+
+CREATE FUNCTION cbreturn._text(key text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'cbreturn_text'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._text(text) IS
+    'a catalogued word or phrase in the session''s language, for an argument of cbreturn._error';

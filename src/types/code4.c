@@ -26,7 +26,7 @@ code4_in(FunctionCallInfo fcinfo, const char *typname, const char *what)
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s: \"%s\": %s",
 						typname, str, cbr_parse_error_text(&err, str)),
-				 errdetail("A %s is exactly 4 digits.", what)));
+				 errdetail("A %s is exactly 4 digits.", _(what))));
 	PG_RETURN_INT16(result);
 }
 
@@ -75,7 +75,7 @@ PG_FUNCTION_INFO_V1(customs_code_in);
 Datum
 customs_code_in(PG_FUNCTION_ARGS)
 {
-	return code4_in(fcinfo, "customs_code", "customs office code (R-ID-2)");
+	return code4_in(fcinfo, "customs_code", gettext_noop("customs office code (R-ID-2)"));
 }
 
 /* customs_code_out: always 4 digits, zero-padded. */
@@ -118,7 +118,7 @@ PG_FUNCTION_INFO_V1(supervision_code_in);
 Datum
 supervision_code_in(PG_FUNCTION_ARGS)
 {
-	return code4_in(fcinfo, "supervision_code", "supervision code (R-ID-3)");
+	return code4_in(fcinfo, "supervision_code", gettext_noop("supervision code (R-ID-3)"));
 }
 
 /* supervision_code_out: always 4 digits, zero-padded. */

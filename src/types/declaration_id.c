@@ -36,7 +36,7 @@ quoted_char(const char *str, int bytepos)
 	unsigned char c = (unsigned char) *p;
 
 	if (c < 0x20 || c == 0x7f)
-		return psprintf("a control character (0x%02X)", c);
+		return psprintf(_("a control character (0x%02X)"), c);
 	if (c >= 0x80)
 		return psprintf("\"%.*s\"", pg_mblen(p), p);
 	return psprintf("\"%c\"", c);
@@ -56,7 +56,7 @@ cbr_parse_error_text(const CbrParseError *err, const char *str)
 	if ((err->status == CBR_PARSE_NOT_DIGIT || err->status == CBR_PARSE_FLAG ||
 		 err->status == CBR_PARSE_HYPHEN) &&
 		(unsigned char) str[err->position - 1] >= 0x80)
-		return psprintf("character %d is %s, which is not an ASCII character",
+		return psprintf(_("character %d is %s, which is not an ASCII character"),
 						char_position(str, err->position),
 						quoted_char(str, err->position));
 
@@ -72,22 +72,22 @@ cbr_parse_error_text(const CbrParseError *err, const char *str)
 					start++;
 				nchars = pg_mbstrlen_with_len(start, err->length);
 				if (nchars == 0)
-					return pstrdup("it is empty");
-				return psprintf("it has %d character%s", nchars, nchars == 1 ? "" : "s");
+					return pstrdup(_("it is empty"));
+				return psprintf(dngettext(TEXTDOMAIN, "it has %d character", "it has %d characters", nchars), nchars);
 			}
 		case CBR_PARSE_NOT_DIGIT:
-			return psprintf("character %d is %s, not a digit",
+			return psprintf(_("character %d is %s, not a digit"),
 							char_position(str, err->position),
 							quoted_char(str, err->position));
 		case CBR_PARSE_YEAR_RANGE:
-			return psprintf("year %.4s is outside %d to %d",
+			return psprintf(_("year %.4s is outside %d to %d"),
 							str + err->position - 1, CBR_YEAR_MIN, CBR_YEAR_MAX);
 		case CBR_PARSE_FLAG:
-			return psprintf("character %d is %s, not a direction flag (0, 1, E or I)",
+			return psprintf(_("character %d is %s, not a direction flag (0, 1, E or I)"),
 							char_position(str, err->position),
 							quoted_char(str, err->position));
 		case CBR_PARSE_HYPHEN:
-			return psprintf("character %d is %s, not the hyphen of the print form",
+			return psprintf(_("character %d is %s, not the hyphen of the print form"),
 							char_position(str, err->position),
 							quoted_char(str, err->position));
 		case CBR_PARSE_OK:
@@ -161,7 +161,7 @@ declaration_id_recv(PG_FUNCTION_ARGS)
 	if (!cbr_declaration_id_valid(v))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary value for type declaration_id: " INT64_FORMAT, v),
+				 errmsg("invalid binary value for type declaration_id: %lld", (long long) v),
 				 errdetail("The value does not decode to a customs code, a year from %d to %d, "
 						   "a direction flag and a sequence.", CBR_YEAR_MIN, CBR_YEAR_MAX)));
 	PG_RETURN_INT64(v);

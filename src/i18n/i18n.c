@@ -1,0 +1,340 @@
+/*
+ * i18n.c
+ *		cbreturn's messages in the clerk's language: the module's gettext
+ *		domain, the cbreturn.language setting, and the route by which the
+ *		PL/pgSQL parts of the extension raise catalogued messages.
+ *
+ * The message catalogue works as PL/pgSQL's does: every C file is compiled
+ * with TEXTDOMAIN = PG_TEXTDOMAIN("cbreturn") (Makefile), _PG_init binds that
+ * domain to the server's locale directory, and po/zh_CN.po is installed as
+ * LOCALEDIR/zh_CN/LC_MESSAGES/cbreturn-MAJOR.mo.  docs/i18n.md is the guide.
+ */
+#include "postgres.h"
+
+#include <locale.h>
+
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "cbreturn.h"
+
+void		_PG_init(void);
+
+/* ---------------------------------------------------------------------
+ * cbreturn.language
+ *
+ * lc_messages may be set only by a superuser (per role or per database with
+ * ALTER ... SET), because it also sets the language of the server log.  An ERP
+ * usually connects with one role for every clerk, and picks each clerk's
+ * language per session; cbreturn.language lets it do so for cbreturn's own
+ * messages without privileges.  Empty (the default) follows lc_messages.
+ *
+ * How: ereport() in cbreturn's files is wrapped (cbreturn.h) so that while
+ * the message, DETAIL and HINT are evaluated the thread's LC_MESSAGES is the
+ * chosen locale (uselocale); gettext reads the catalogue of that locale.  The
+ * locale is restored as soon as they are evaluated, and at the end of any
+ * (sub)transaction in case an error interrupted the evaluation.  Only
+ * LC_MESSAGES differs from the global locale, and only for that moment.
+ * --------------------------------------------------------------------- */
+static char *cbr_language = NULL;
+static locale_t cbr_language_locale = (locale_t) 0;
+static bool cbr_language_stale = true;
+static bool cbr_language_active = false;
+
+static bool
+cbr_language_check(char **newval, void **extra, GucSource source)
+{
+	locale_t	l;
+
+	if (*newval == NULL || (*newval)[0] == '\0')
+		return true;
+	l = newlocale(LC_MESSAGES_MASK, *newval, (locale_t) 0);
+	if (l == (locale_t) 0)
+	{
+		GUC_check_errdetail("Locale \"%s\" is not available on the server.", *newval);
+		GUC_check_errhint("Use a locale that lc_messages accepts, e.g. zh_CN.UTF-8 or C, or an empty string to follow lc_messages.");
+		return false;
+	}
+	freelocale(l);
+	return true;
+}
+
+static void
+cbr_language_assign(const char *newval, void *extra)
+{
+	/* built on first use, in the backend, from its global locale of that time */
+	cbr_language_stale = true;
+}
+
+void
+cbr_language_begin(void)
+{
+	if (cbr_language_stale)
+	{
+		if (cbr_language_locale != (locale_t) 0)
+			freelocale(cbr_language_locale);
+		cbr_language_locale = (locale_t) 0;
+		if (cbr_language != NULL && cbr_language[0] != '\0')
+		{
+			locale_t	base = duplocale(LC_GLOBAL_LOCALE);
+
+			if (base != (locale_t) 0)
+			{
+				cbr_language_locale = newlocale(LC_MESSAGES_MASK, cbr_language, base);
+				if (cbr_language_locale == (locale_t) 0)
+					freelocale(base);
+			}
+		}
+		cbr_language_stale = false;
+	}
+	if (cbr_language_locale != (locale_t) 0)
+	{
+		uselocale(cbr_language_locale);
+		cbr_language_active = true;
+	}
+}
+
+void
+cbr_language_end(void)
+{
+	if (cbr_language_active)
+	{
+		uselocale(LC_GLOBAL_LOCALE);
+		cbr_language_active = false;
+	}
+}
+
+static void
+cbr_language_xact_callback(XactEvent event, void *arg)
+{
+	cbr_language_end();
+}
+
+static void
+cbr_language_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+							  SubTransactionId parentSubid, void *arg)
+{
+	cbr_language_end();
+}
+
+/*
+ * _PG_init
+ *		Binds cbreturn's message catalogue and defines cbreturn.language.
+ */
+void
+_PG_init(void)
+{
+	pg_bindtextdomain(TEXTDOMAIN);
+
+	DefineCustomStringVariable("cbreturn.language",
+							   gettext_noop("Language of cbreturn's messages; empty follows lc_messages."),
+							   gettext_noop("A locale such as zh_CN.UTF-8 (Chinese) or C (English). Unlike lc_messages, any user may set it; it changes only the messages of cbreturn."),
+							   &cbr_language,
+							   "",
+							   PGC_USERSET,
+							   0,
+							   cbr_language_check,
+							   cbr_language_assign,
+							   NULL);
+	RegisterXactCallback(cbr_language_xact_callback, NULL);
+	RegisterSubXactCallback(cbr_language_subxact_callback, NULL);
+	/* no MarkGUCPrefixReserved: the install script uses cbreturn.* placeholders */
+}
+
+/* ---------------------------------------------------------------------
+ * Catalogued messages for the extension's PL/pgSQL functions
+ *
+ * RAISE in PL/pgSQL cannot use cbreturn's catalogue.  Instead a PL/pgSQL
+ * function calls
+ *
+ *		PERFORM cbreturn._error('attach.partitioned', what, rel::text);
+ *
+ * and the message, its SQLSTATE, DETAIL and HINT come from the table below,
+ * translated like every C message.  Placeholders {1} .. {9} name the
+ * arguments, so a translation may put them in any order; an argument is data
+ * (a name, a value), never an English word: words come from the catalogue,
+ * through cbreturn._text(key) when a message needs one (the fragments below).
+ * xgettext finds the texts through gettext_noop.  docs/i18n.md lists the keys.
+ * --------------------------------------------------------------------- */
+typedef struct CbrCatalogued
+{
+	const char *key;
+	int			sqlstate;
+	const char *message;
+	const char *detail;			/* NULL: none */
+	const char *hint;			/* NULL: none */
+} CbrCatalogued;
+
+static const CbrCatalogued cbr_messages[] = {
+	/* attach_* and the metadata triggers (sql/50_enforcement.sql) */
+	{"attach.not_null", ERRCODE_NULL_VALUE_NOT_ALLOWED,
+		gettext_noop("{1} must not be NULL"), NULL, NULL},
+	{"attach.partitioned", ERRCODE_FEATURE_NOT_SUPPORTED,
+		gettext_noop("{1} {2} is partitioned"), NULL,
+		gettext_noop("Attach the checks to each partition.")},
+	{"attach.not_table", ERRCODE_WRONG_OBJECT_TYPE,
+		gettext_noop("{1} {2} is not a table"), NULL, NULL},
+	{"attach.not_owner", ERRCODE_INSUFFICIENT_PRIVILEGE,
+		gettext_noop("must be owner of table {1}"), NULL, NULL},
+	{"attach.column_unnamed", ERRCODE_NULL_VALUE_NOT_ALLOWED,
+		gettext_noop("the column for {1} ({2}) must be named"), NULL, NULL},
+	{"attach.column_missing", ERRCODE_UNDEFINED_COLUMN,
+		gettext_noop("column \"{1}\" of relation {2} does not exist"),
+		gettext_noop("It was named as {3} ({4})."),
+		gettext_noop("Give the column name as it is stored, without quotes; case matters.")},
+	{"attach.column_type", ERRCODE_DATATYPE_MISMATCH,
+		gettext_noop("column \"{1}\" of relation {2} is of type {3}, but {4} must be of type {5}"), NULL,
+		gettext_noop("Attach a column of an accepted type, for example a generated column that converts this one.")},
+	{"attach.already_attached", ERRCODE_DUPLICATE_OBJECT,
+		gettext_noop("the {1} check is already attached to {2}"), NULL,
+		gettext_noop("Detach it first: SELECT cbreturn.detach({3}, {4});")},
+	{"attach.unknown_kind", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("unknown check kind \"{1}\""), NULL,
+		gettext_noop("The kinds are export, import, quantity and status.")},
+	{"detach.not_attached", ERRCODE_UNDEFINED_OBJECT,
+		gettext_noop("no check is attached to {1}"), NULL, NULL},
+	{"detach.kind_not_attached", ERRCODE_UNDEFINED_OBJECT,
+		gettext_noop("no {1} check is attached to {2}"), NULL, NULL},
+	{"attach.export_needs_reason_or_remarks", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("the export check needs a reason column, a remarks column or both"), NULL,
+		gettext_noop("The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.")},
+	{"attach.import_needs_dates", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("the import check needs an applied_on column, an arrived_on column or both"), NULL, NULL},
+	{"attach.column_in_use", ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST,
+		gettext_noop("column \"{1}\" of relation {2} is used by the cbreturn {3} check on {4}"),
+		gettext_noop("The column cannot be dropped while the check is attached."),
+		gettext_noop("Detach the check first: SELECT cbreturn.detach({5}, {6});")},
+	{"attach.column_type_in_use", ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST,
+		gettext_noop("column \"{1}\" of relation {2} is used by the cbreturn {3} check on {4}"),
+		gettext_noop("The type of the column cannot change while the check is attached."),
+		gettext_noop("Detach the check first: SELECT cbreturn.detach({5}, {6});")},
+	{NULL, 0, NULL, NULL, NULL}
+};
+
+/* Words a catalogued message may need as an argument: cbreturn._text(key). */
+typedef struct CbrFragment
+{
+	const char *key;
+	const char *text;
+} CbrFragment;
+
+static const CbrFragment cbr_fragments[] = {
+	{"the_table", gettext_noop("the table")},
+	{"the_declared_table", gettext_noop("the declared table")},
+	{"role.exported_on", gettext_noop("the export clearance date (R-EX-1)")},
+	{"role.released_on", gettext_noop("the release date of the import list (R-IM-1)")},
+	{NULL, NULL}
+};
+
+static const CbrCatalogued *
+catalogued(const char *key)
+{
+	int			i;
+
+	for (i = 0; cbr_messages[i].key != NULL; i++)
+		if (strcmp(cbr_messages[i].key, key) == 0)
+			return &cbr_messages[i];
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("no catalogued message has the key \"%s\"", key)));
+	return NULL;				/* keep compiler quiet */
+}
+
+/*
+ * Translates template (in the language of the moment) and puts the arguments
+ * in place of {1} .. {9}; a placeholder without an argument stays as it is.
+ */
+static char *
+expand(const char *template, int nargs, char **args)
+{
+	StringInfoData buf;
+	const char *p;
+
+	if (template == NULL)
+		return NULL;
+	initStringInfo(&buf);
+	for (p = _(template); *p; p++)
+	{
+		if (p[0] == '{' && p[1] >= '1' && p[1] <= '9' && p[2] == '}')
+		{
+			int			n = p[1] - '1';
+
+			if (n < nargs)
+			{
+				appendStringInfoString(&buf, args[n] ? args[n] : "NULL");
+				p += 2;
+				continue;
+			}
+		}
+		appendStringInfoChar(&buf, *p);
+	}
+	return buf.data;
+}
+
+/*
+ * cbreturn._error(key text, VARIADIC args text[]) -> void
+ *		Raises the catalogued message key with its SQLSTATE, DETAIL and HINT,
+ *		in the language of lc_messages or cbreturn.language.
+ */
+PG_FUNCTION_INFO_V1(cbreturn_error);
+Datum
+cbreturn_error(PG_FUNCTION_ARGS)
+{
+	const CbrCatalogued *m;
+	char	  **args = NULL;
+	int			nargs = 0;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the key of a catalogued message must not be NULL")));
+	m = catalogued(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+	if (PG_NARGS() > 1 && !PG_ARGISNULL(1))
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			i;
+
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nargs);
+		args = palloc(sizeof(char *) * Max(nargs, 1));
+		for (i = 0; i < nargs; i++)
+			args[i] = nulls[i] ? NULL : TextDatumGetCString(elems[i]);
+	}
+	ereport(ERROR,
+			(errcode(m->sqlstate),
+			 errmsg_internal("%s", expand(m->message, nargs, args)),
+			 m->detail ? errdetail_internal("%s", expand(m->detail, nargs, args)) : 0,
+			 m->hint ? errhint("%s", expand(m->hint, nargs, args)) : 0));
+	PG_RETURN_VOID();
+}
+
+/*
+ * cbreturn._text(key text) -> text
+ *		A catalogued word or phrase, translated, for an argument of _error.
+ */
+PG_FUNCTION_INFO_V1(cbreturn_text);
+Datum
+cbreturn_text(PG_FUNCTION_ARGS)
+{
+	const char *key = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	const char *result = NULL;
+	int			i;
+
+	for (i = 0; cbr_fragments[i].key != NULL; i++)
+		if (strcmp(cbr_fragments[i].key, key) == 0)
+			break;
+	if (cbr_fragments[i].key == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("no catalogued text has the key \"%s\"", key)));
+	cbr_language_begin();
+	result = _(cbr_fragments[i].text);
+	cbr_language_end();
+	PG_RETURN_TEXT_P(cstring_to_text(result));
+}

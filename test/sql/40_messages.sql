@@ -1,0 +1,63 @@
+-- Catalogued messages for the extension's PL/pgSQL parts (docs/i18n.md):
+-- cbreturn._error raises a message by key with its SQLSTATE, DETAIL and HINT,
+-- putting the arguments in place of {1} .. {9}; cbreturn._text gives a
+-- catalogued word.  This run is in English (lc_messages = C); test/checks/nls.sh
+-- runs it again in Chinese.
+CREATE EXTENSION IF NOT EXISTS cbreturn;
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+-- err(sql): SQLSTATE, message, DETAIL and HINT of a statement that fails.
+CREATE FUNCTION pg_temp.err(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    st text; msg text; det text; hin text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                            det = PG_EXCEPTION_DETAIL, hin = PG_EXCEPTION_HINT;
+    RETURN st || ': ' || msg || coalesce(' / DETAIL: ' || nullif(det, ''), '')
+              || coalesce(' / HINT: ' || nullif(hin, ''), '');
+END
+$$;
+
+-- One row per catalogued message: the key decides the SQLSTATE, the
+-- arguments fill the placeholders of the message, DETAIL and HINT.
+SELECT k, pg_temp.err(format('SELECT cbreturn._error(%L%s)', k, a)) AS raised
+  FROM (VALUES
+    ('attach.not_null', $$, cbreturn._text('the_table')$$),
+    ('attach.partitioned', $$, cbreturn._text('the_table'), 'erp.returns'$$),
+    ('attach.not_table', $$, cbreturn._text('the_declared_table'), 'erp.v'$$),
+    ('attach.not_owner', $$, 'erp.returns'$$),
+    ('attach.column_unnamed', $$, cbreturn._text('role.exported_on'), 'exported_on'$$),
+    ('attach.column_missing', $$, 'FDate', 'erp.returns', cbreturn._text('role.released_on'), 'released_on'$$),
+    ('attach.column_type', $$, 'FQty', 'erp.returns', 'integer', cbreturn._text('role.exported_on'), 'date'$$),
+    ('attach.already_attached', $$, 'export', 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$),
+    ('attach.unknown_kind', $$, 'exports'$$),
+    ('detach.not_attached', $$, 'erp.returns'$$),
+    ('detach.kind_not_attached', $$, 'import', 'erp.returns'$$),
+    ('attach.export_needs_reason_or_remarks', ''),
+    ('attach.import_needs_dates', ''),
+    ('attach.column_in_use', $$, 'memo', 'erp.returns', 'export', 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$),
+    ('attach.column_type_in_use', $$, 'memo', 'erp.returns', 'export', 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$)
+  ) v(k, a)
+ ORDER BY k;
+
+-- A placeholder without an argument stays as it is; an argument may be NULL.
+SELECT pg_temp.err($$SELECT cbreturn._error('attach.partitioned', 'table')$$);
+SELECT pg_temp.err($$SELECT cbreturn._error('attach.not_owner', NULL)$$);
+-- An argument is data: a % or {2} in it is not read as a placeholder.
+SELECT pg_temp.err($$SELECT cbreturn._error('attach.partitioned', '{2}%s', '100%')$$);
+-- 22023: an unknown key; 22004: a NULL key.
+SELECT pg_temp.err($$SELECT cbreturn._error('no.such.key')$$);
+SELECT pg_temp.err($$SELECT cbreturn._error(NULL)$$);
+SELECT pg_temp.err($$SELECT cbreturn._text('no_such_text')$$);
+SELECT cbreturn._text(NULL) IS NULL AS strict;
+
+-- cbreturn.language: empty by default (follow lc_messages); a locale the
+-- server does not have is refused; C gives English.
+SHOW cbreturn.language;
+SELECT pg_temp.err($$SET cbreturn.language = 'xx_XX.NOPE'$$);
+SET cbreturn.language = 'C';
+SELECT pg_temp.err($$SELECT cbreturn._error('attach.not_owner', 'erp.returns')$$);
+RESET cbreturn.language;
