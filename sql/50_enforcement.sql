@@ -761,7 +761,7 @@ COMMENT ON FUNCTION cbreturn._drop_orphan_triggers(regclass, text) IS
 COMMENT ON FUNCTION cbreturn._refuse_generated(regclass, name[], text) IS
     'internal: refuses generated columns where a check runs in a BEFORE ROW trigger, which sees no generated value';
 COMMENT ON FUNCTION cbreturn._attached_changed() IS
-    'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/trigger.c)';
+    'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/check_cache.c)';
 COMMENT ON FUNCTION cbreturn._attached_column_resolve() IS
     'internal: derives column number and type from the column name when metadata is written (attach, pg_dump restore)';
 COMMENT ON FUNCTION cbreturn._check_table(regclass, text) IS

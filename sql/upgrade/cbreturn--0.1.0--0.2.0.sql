@@ -2406,3 +2406,7 @@ AS 'MODULE_PATHNAME', 'cbreturn_text'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn._text(text) IS
     'a catalogued word or phrase in the session''s language, for an argument of cbreturn._error';
+
+-- The comment of the metadata's statement trigger names the file it now lives in.
+COMMENT ON FUNCTION cbreturn._attached_changed() IS
+    'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/check_cache.c)';

@@ -32,6 +32,10 @@ psql -X -q -v ON_ERROR_STOP=1 -c 'DROP DATABASE IF EXISTS cbreturn_upgrade_fresh
      -c 'CREATE DATABASE cbreturn_upgrade_fresh'
 psql -X -q -v ON_ERROR_STOP=1 -d cbreturn_upgrade_fresh -c 'CREATE EXTENSION cbreturn'
 fresh=$(schema_of cbreturn_upgrade_fresh)
+# pg_dump leaves the extension's own objects out: compare them in the catalogs
+catalog_of() { psql -X -At -v ON_ERROR_STOP=1 -d "$1" -f test/checks/extension_catalog.sql; }
+fresh_catalog=$(catalog_of cbreturn_upgrade_fresh)
+[ "$(echo "$fresh_catalog" | wc -l)" -gt 500 ] || fail "the catalog listing of a fresh install is short: $(echo "$fresh_catalog" | wc -l) lines"
 for r in "${releases[@]}"; do
     old=$(basename "$r" .sql); old=${old#cbreturn--}
     [ "$old" = "$v" ] && continue
@@ -50,5 +54,9 @@ for r in "${releases[@]}"; do
         diff <(echo "$fresh") <(schema_of "$db") | head -40
         fail "upgrade from $old does not give the schema of a fresh $v install"
     fi
-    echo "ok: $old upgrades to $v with the schema of a fresh install"
+    if ! diff <(echo "$fresh_catalog") <(catalog_of "$db") >/dev/null; then
+        diff <(echo "$fresh_catalog") <(catalog_of "$db") | head -40
+        fail "upgrade from $old does not give the catalog objects of a fresh $v install"
+    fi
+    echo "ok: $old upgrades to $v with the schema of a fresh install ($(echo "$fresh_catalog" | wc -l) catalog objects compared)"
 done
