@@ -594,11 +594,12 @@ BEGIN
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
-        n := n + cbreturn._metadata_forget("table", k.check_kind);
         IF k.check_kind = 'quantity' THEN
-            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql)
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
+            -- while the check is still recorded: its owner may recount
             PERFORM cbreturn._quantity_detach("table", k.declared_relation);
         END IF;
+        n := n + cbreturn._metadata_forget("table", k.check_kind);
     END LOOP;
     -- triggers restored without their metadata (pg_dump -n) go too
     FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']

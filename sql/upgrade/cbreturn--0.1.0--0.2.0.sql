@@ -940,8 +940,9 @@ CREATE FUNCTION cbreturn._quantity_rebuild(declared regclass, except_relation oi
 COMMENT ON FUNCTION cbreturn._quantity_rebuild(regclass, oid[], boolean) IS
     'internal: counts every return of a declared table again (attach, detach, TRUNCATE, partitions); for owners of the declared table or of a returns table attached to it';
 
--- Who may start a rebuild: the owner of the declared table or of a table
--- counted against it.  Who may see the sums: whoever may read every column
+-- Who may start a rebuild: the owner of the declared table or of a returns
+-- table attached to it (never of a table the caller names to leave out: that
+-- would let any role recount, and lock, another role's declared table).  Who may see the sums: whoever may read every column
 -- the quantity checks on it read, with no row security applying.  Both run
 -- as the caller (no SECURITY DEFINER), from the C gate.
 CREATE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oid[]) RETURNS boolean
@@ -950,7 +951,6 @@ CREATE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oi
 AS $$
     SELECT coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
       FROM pg_catalog.unnest(ARRAY[declared::pg_catalog.oid]
-               OPERATOR(pg_catalog.||) coalesce(except_relation, '{}')
                OPERATOR(pg_catalog.||) ARRAY(SELECT a.relation::pg_catalog.oid FROM cbreturn.attached_check a
                                                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
                                                  AND a.declared_relation OPERATOR(pg_catalog.=) declared)) r
@@ -1212,9 +1212,11 @@ BEGIN
     FOR p IN SELECT rel AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid);
     END LOOP;
+    -- (cbreturn.detach calls this before it forgets the check of rel)
     IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
                     WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                      AND o.declared_relation OPERATOR(pg_catalog.=) declared) THEN
+                      AND o.declared_relation OPERATOR(pg_catalog.=) declared
+                      AND o.relation OPERATOR(pg_catalog.<>) rel) THEN
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', declared);
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', declared);
     END IF;
@@ -1240,6 +1242,7 @@ BEGIN
      WHERE l.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
     SELECT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() o
                     WHERE o.object_type OPERATOR(pg_catalog.=) 'trigger'
+                      AND NOT o.is_temporary
                       AND o.object_identity OPERATOR(pg_catalog.~~) 'cbreturn\_quantity\_check on %')
       INTO partitions_went;
     FOR d IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
@@ -1247,7 +1250,12 @@ BEGIN
                 AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
-                AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone) OR partitions_went)
+                -- a partition's clone of the trigger went: only partitioned
+                -- returns tables can have lost one
+                AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                     OR (partitions_went AND EXISTS (SELECT FROM pg_catalog.pg_class rc
+                                                      WHERE rc.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                                        AND rc.relkind OPERATOR(pg_catalog.=) 'p')))
     LOOP
         PERFORM cbreturn._quantity_rebuild(d.declared_relation, gone, false);
     END LOOP;
@@ -1522,11 +1530,12 @@ BEGIN
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
-        n := n + cbreturn._metadata_forget("table", k.check_kind);
         IF k.check_kind = 'quantity' THEN
-            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql)
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
+            -- while the check is still recorded: its owner may recount
             PERFORM cbreturn._quantity_detach("table", k.declared_relation);
         END IF;
+        n := n + cbreturn._metadata_forget("table", k.check_kind);
     END LOOP;
     -- triggers restored without their metadata (pg_dump -n) go too
     FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
