@@ -320,10 +320,8 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 	char		sup[5];
 	char		expo[5];
 	char		reto[5];
-	char	   *why;
 
 	cbr_report_cross_customs_input(x);
-	why = cbr_steps_failed_text(cbr_steps_cross_customs(p, x));
 	cbr_format_code4(x->code, sup);
 	cbr_format_code4(x->export_office, expo);
 	cbr_format_code4(x->return_office, reto);
@@ -333,7 +331,7 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 					reto, expo),
 			 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s",
 					   cbr_row_identity(rel, tuple), sup, expo, reto,
-					   cbr_date_iso(x->returned_on), why),
+					   cbr_date_iso(x->returned_on), cbr_steps_failed_text(cbr_steps_cross_customs(p, x))),
 			 p->earliest_pilot_from < p->nationwide_from
 			 ? errhint("Return the goods through a customs office of district %02d; a return through another district is allowed only for %04d retail exports, in a pilot district from %s or anywhere from %s.",
 					   x->export_district, CBR_CODE_9610, cbr_date_iso(p->earliest_pilot_from),

@@ -311,7 +311,7 @@ cbr_steps_failed_text(List *steps)
 		CbrStep    *st = (CbrStep *) lfirst(lc);
 
 		if (!st->passed && st->seen)
-			appendStringInfo(&why, "%s%s: %s", why.len ? "; " : " Failed: ", st->rule_id, st->seen);
+			appendStringInfo(&why, "%s%s: %s", why.len ? "; " : _(" Failed: "), st->rule_id, st->seen);
 	}
 	if (why.len)
 		appendStringInfoChar(&why, '.');
