@@ -211,9 +211,9 @@ cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int b
 				 errmsg("invalid return reason \"%s\" in column \"%s\"", str,
 						NameStr(TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->attname)),
 				 errhint("The reasons are %s, %s and %s (R-EX-1).",
-						 cbr_reason_label(CBR_REASON_UNSOLD),
-						 cbr_reason_label(CBR_REASON_CONSUMER_RETURN),
-						 cbr_reason_label(CBR_REASON_QUALITY_OR_SPEC)),
+						 _(cbr_reason_label(CBR_REASON_UNSOLD)),
+						 _(cbr_reason_label(CBR_REASON_CONSUMER_RETURN)),
+						 _(cbr_reason_label(CBR_REASON_QUALITY_OR_SPEC))),
 				 errtablecol(rel, c->col[EX_REASON])));
 	}
 	attnum = c->col[EX_SUPERVISION + bad_text];
@@ -241,21 +241,21 @@ cbr_export_report_remarks(Relation rel, HeapTuple tuple, const ExportCache *c,
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_REMARK),
 				 errmsg("remark code %s does not match the return reason %s (R-EX-2)",
-						cbr_remark_code(v->coded), label),
+						cbr_remark_code(v->coded), _(label)),
 				 errdetail("%sthe remarks are \"%s\" and the reason is %s.",
-						   cbr_row_identity(rel, tuple), remarks, label),
+						   cbr_row_identity(rel, tuple), remarks, _(label)),
 				 errhint("Start the remarks with %s, or set the reason to %s.",
-						 cbr_remark_code(v->reason), cbr_reason_label(v->coded)),
+						 cbr_remark_code(v->reason), _(cbr_reason_label(v->coded))),
 				 errtablecol(rel, c->col[EX_REMARKS])));
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_REMARK),
 			 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
 			 v->outcome == CBR_FAIL_REMARK_EMPTY
 			 ? (label ? errdetail("%sthe remarks are empty and the reason is %s.",
-								  cbr_row_identity(rel, tuple), label)
+								  cbr_row_identity(rel, tuple), _(label))
 				: errdetail("%sthe remarks are empty.", cbr_row_identity(rel, tuple)))
 			 : (label ? errdetail("%sthe remarks are \"%s\" and the reason is %s.",
-								  cbr_row_identity(rel, tuple), remarks, label)
+								  cbr_row_identity(rel, tuple), remarks, _(label))
 				: errdetail("%sthe remarks are \"%s\".", cbr_row_identity(rel, tuple), remarks)),
 			 label
 			 ? errhint("Start the remarks with %s.", cbr_remark_code(v->reason))
@@ -276,7 +276,7 @@ cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
 	{
 		case CBR_BAD_INFINITE:
 		case CBR_BAD_RANGE:
-			cbr_report_date_out_of_range(w->bad == CBR_DATE_EXPORTED ? "export date" : "returned_on",
+			cbr_report_date_out_of_range(w->bad == CBR_DATE_EXPORTED ? gettext_noop("export date") : "returned_on",
 										 w->bad_value);
 			break;
 		case CBR_BAD_ORDER:
@@ -297,7 +297,7 @@ cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
 							cbr_date_iso(row->returned), cbr_date_iso(w->deadline)),
 					 errdetail("%sexported on %s, reason %s, returned on %s; the window is %d months from the export date.",
 							   cbr_row_identity(rel, tuple), cbr_date_iso(row->exported),
-							   cbr_reason_label(v->reason), cbr_date_iso(row->returned), w->length),
+							   _(cbr_reason_label(v->reason)), cbr_date_iso(row->returned), w->length),
 					 v->reason == CBR_REASON_QUALITY_OR_SPEC
 					 ? errhint("A return of these goods is accepted on or before %s.",
 							   cbr_date_iso(w->deadline))
@@ -320,10 +320,8 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 	char		sup[5];
 	char		expo[5];
 	char		reto[5];
-	char	   *why;
 
 	cbr_report_cross_customs_input(x);
-	why = cbr_steps_failed_text(cbr_steps_cross_customs(p, x));
 	cbr_format_code4(x->code, sup);
 	cbr_format_code4(x->export_office, expo);
 	cbr_format_code4(x->return_office, reto);
@@ -333,7 +331,7 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 					reto, expo),
 			 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s",
 					   cbr_row_identity(rel, tuple), sup, expo, reto,
-					   cbr_date_iso(x->returned_on), why),
+					   cbr_date_iso(x->returned_on), cbr_steps_failed_text(cbr_steps_cross_customs(p, x))),
 			 p->earliest_pilot_from < p->nationwide_from
 			 ? errhint("Return the goods through a customs office of district %02d; a return through another district is allowed only for %04d retail exports, in a pilot district from %s or anywhere from %s.",
 					   x->export_district, CBR_CODE_9610, cbr_date_iso(p->earliest_pilot_from),

@@ -56,24 +56,24 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 {
 	const CbrWindowVerdict *f = v->failed;
 	int			which = f->bad == CBR_DATE_APPLIED ? 1 : 2;
-	const char *what = which == 1 ? "return application" : "arrival";
+	const char *what = which == 1 ? gettext_noop("return application") : gettext_noop("arrival");
 
 	switch (f->outcome)
 	{
 		case CBR_BAD_INFINITE:
 		case CBR_BAD_RANGE:
-			cbr_report_date_out_of_range(f->bad == CBR_DATE_RELEASED ? "release date" : cbr_date_role_name(f->bad),
+			cbr_report_date_out_of_range(f->bad == CBR_DATE_RELEASED ? gettext_noop("release date") : cbr_date_role_name(f->bad),
 										 f->bad_value);
 			break;
 		case CBR_FAIL_WINDOW:
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_WINDOW),
 					 errmsg("%s on %s is after the R-IM-1 deadline %s",
-							what, cbr_date_iso(f->bad_value), cbr_date_iso(f->deadline)),
+							_(what), cbr_date_iso(f->bad_value), cbr_date_iso(f->deadline)),
 					 errdetail("%sreleased on %s, %s on %s; the window is %d days from the release date.",
-							   cbr_row_identity(rel, tuple), cbr_date_iso(released), what,
+							   cbr_row_identity(rel, tuple), cbr_date_iso(released), _(what),
 							   cbr_date_iso(f->bad_value), f->length),
-					 errhint("The %s is accepted on or before %s.", what, cbr_date_iso(f->deadline)),
+					 errhint("The %s is accepted on or before %s.", _(what), cbr_date_iso(f->deadline)),
 					 errtablecol(rel, c->col[which])));
 			break;
 		case CBR_BAD_ORDER:
@@ -81,10 +81,10 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s on %s is before the release date %s (R-IM-1)",
-							what, cbr_date_iso(f->bad_value), cbr_date_iso(released)),
+							_(what), cbr_date_iso(f->bad_value), cbr_date_iso(released)),
 					 errdetail("%sreleased on %s, %s on %s.", cbr_row_identity(rel, tuple),
-							   cbr_date_iso(released), what, cbr_date_iso(f->bad_value)),
-					 errhint("The %s is accepted from %s to %s.", what,
+							   cbr_date_iso(released), _(what), cbr_date_iso(f->bad_value)),
+					 errhint("The %s is accepted from %s to %s.", _(what),
 							 cbr_date_iso(released), cbr_date_iso(f->deadline)),
 					 errtablecol(rel, c->col[which])));
 			break;

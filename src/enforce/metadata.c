@@ -94,13 +94,13 @@ require_permanent_table(Oid relid, const char *what)
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("%s %s is not a table", what, rel_text(relid))));
+				 errmsg("%s %s is not a table", _(what), rel_text(relid))));
 	if (relpersistence == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cbreturn checks cannot be attached to temporary tables"),
 				 errdetail("The %s %s is temporary: it goes at the end of its session without the event triggers that remove the metadata of its checks.",
-						   what, rel_text(relid)),
+						   _(what), rel_text(relid)),
 				 errhint("Attach the checks to a permanent table.")));
 }
 
@@ -108,7 +108,7 @@ require_permanent_table(Oid relid, const char *what)
 static void
 require_owner(Oid relid, Oid caller)
 {
-	require_permanent_table(relid, "table");
+	require_permanent_table(relid, gettext_noop("table"));
 	if (!cbr_owns_class(relid, caller))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -194,7 +194,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 	{
 		Oid			declared = PG_GETARG_OID(3);
 
-		require_permanent_table(declared, "declared table");
+		require_permanent_table(declared, gettext_noop("declared table"));
 
 		/*
 		 * The check guards the declared table (its lines may not drop below
@@ -297,7 +297,7 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a column of a check on %s must belong to that table or to the declared table of the check",
 							rel_text(relid))));
-		require_permanent_table(colrel, "declared table");
+		require_permanent_table(colrel, gettext_noop("declared table"));
 	}
 
 	attnum = get_attnum(colrel, colname);

@@ -119,7 +119,7 @@ registered_relation(Oid relid)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("%s quantity check is attached to table %s or its partitioned ancestors",
-						SPI_processed == 0 ? "no" : "more than one", cbr_qty_rel_text(relid)),
+						SPI_processed == 0 ? _("no") : _("more than one"), cbr_qty_rel_text(relid)),
 				 errhint("Create the trigger with cbreturn.attach_quantity_check, not by hand.")));
 	return DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }

@@ -181,7 +181,7 @@ report_declared(GuardCache *c, Relation rel, HeapTuple oldtup, const Datum *keys
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_QUANTITY),
 				 errmsg("declared line %s has returns and cannot be %s (R-EX-3, R-IM-2)",
-						cbr_key_text(c->declared.nkeys, keys, types), is_delete ? "deleted" : "re-keyed"),
+						cbr_key_text(c->declared.nkeys, keys, types), is_delete ? _("deleted") : _("re-keyed")),
 				 visible ? errdetail("%s%s has been returned of it.", cbr_row_identity(rel, oldtup), returned)
 				 : errdetail("Returns name it in a table attached to %s.", cbr_qty_rel_text(RelationGetRelid(rel))),
 				 errhint("Delete or move its returns first."),

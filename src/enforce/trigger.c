@@ -132,7 +132,7 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 		}
 		first = false;
 	}
-	return psprintf("Row (%s)=(%s) of %s: ", names.data, values.data,
+	return psprintf(_("Row (%s)=(%s) of %s: "), names.data, values.data,
 					quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 											   RelationGetRelationName(rel)));
 }

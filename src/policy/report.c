@@ -81,13 +81,13 @@ cbr_report_date_out_of_range(const char *what, DateADT d)
 	if (DATE_NOT_FINITE(d))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s must be a finite date", what),
+				 errmsg("%s must be a finite date", _(what)),
 				 errdetail("The value given is %s.", cbr_date_iso(d)),
 				 errhint("Deadlines are counted from a calendar day (R-P-1).")));
 	ereport(ERROR,
 			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-			 errmsg("deadline counted from %s is out of range for type date", what),
-			 errdetail("The %s is %s.", what, cbr_date_iso(d))));
+			 errmsg("deadline counted from %s is out of range for type date", _(what)),
+			 errdetail("The %s is %s.", _(what), cbr_date_iso(d))));
 }
 
 void
@@ -311,7 +311,7 @@ cbr_steps_failed_text(List *steps)
 		CbrStep    *st = (CbrStep *) lfirst(lc);
 
 		if (!st->passed && st->seen)
-			appendStringInfo(&why, "%s%s: %s", why.len ? "; " : " Failed: ", st->rule_id, st->seen);
+			appendStringInfo(&why, "%s%s: %s", why.len ? "; " : _(" Failed: "), st->rule_id, st->seen);
 	}
 	if (why.len)
 		appendStringInfoChar(&why, '.');

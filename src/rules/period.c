@@ -122,7 +122,7 @@ static const char *const remark_codes[CBR_REASON_COUNT] = {"ZXTY", "THTY", "PGTY
 
 /* The labels of cbreturn.return_reason, in enum order. */
 static const char *const reason_labels[CBR_REASON_COUNT] = {
-	"unsold", "consumer_return", "quality_or_spec"
+	gettext_noop("unsold"), gettext_noop("consumer_return"), gettext_noop("quality_or_spec")
 };
 
 const char *

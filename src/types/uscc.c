@@ -60,23 +60,24 @@ uscc_error_text(const CbrUsccError *err, const char *str)
 					start++;
 				nchars = pg_mbstrlen_with_len(start, err->length);
 				if (nchars == 0)
-					return pstrdup("it is empty");
-				return psprintf("it has %d character%s, not 18", nchars, nchars == 1 ? "" : "s");
+					return pstrdup(_("it is empty"));
+				return psprintf(dngettext(TEXTDOMAIN, "it has %d character, not 18",
+										   "it has %d characters, not 18", nchars), nchars);
 			}
 		case CBR_USCC_BAD_CHAR:
 			if ((unsigned char) err->found >= 0x80)
-				return psprintf("character %d is %s, which is not an ASCII character",
+				return psprintf(_("character %d is %s, which is not an ASCII character"),
 								uscc_char_position(str, err->position),
 								uscc_quoted_char(str, err->position));
-			return psprintf("character %d is %s, which a unified social credit code never uses",
+			return psprintf(_("character %d is %s, which a unified social credit code never uses"),
 							uscc_char_position(str, err->position),
 							uscc_quoted_char(str, err->position));
 		case CBR_USCC_NOT_DIGIT:
-			return psprintf("character %d is %s, not a digit of the administrative division code (characters 3 to 8)",
+			return psprintf(_("character %d is %s, not a digit of the administrative division code (characters 3 to 8)"),
 							uscc_char_position(str, err->position),
 							uscc_quoted_char(str, err->position));
 		case CBR_USCC_CHECK:
-			return psprintf("check character %s is wrong, expected \"%c\"",
+			return psprintf(_("check character %s is wrong, expected \"%c\""),
 							uscc_quoted_char(str, err->position), err->expected);
 		case CBR_USCC_OK:
 			break;
@@ -85,9 +86,9 @@ uscc_error_text(const CbrUsccError *err, const char *str)
 	return NULL;				/* keep compiler quiet */
 }
 
-#define USCC_DETAIL \
+#define USCC_DETAIL gettext_noop( \
 	"A unified social credit code has 18 characters from 0-9 and A-Z without I, O, S, V and Z; " \
-	"characters 3 to 8 are digits, and the 18th is the check character of GB 32100-2015."
+	"characters 3 to 8 are digits, and the 18th is the check character of GB 32100-2015.")
 
 /*
  * uscc_in
