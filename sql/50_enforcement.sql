@@ -192,8 +192,7 @@ BEGIN
     SELECT c.relkind, c.relpersistence INTO kind, persistence
       FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_table',
-            MESSAGE = pg_catalog.format('relation with OID %s does not exist', rel::pg_catalog.oid);
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
     END IF;
     IF persistence OPERATOR(pg_catalog.=) 't' THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
@@ -210,12 +209,10 @@ BEGIN
             MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
             HINT = 'Attach the checks to each partition.';
     ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
-            MESSAGE = pg_catalog.format('%s %s is not a table', what, rel);
+        PERFORM cbreturn._error('attach.not_table', what, rel::pg_catalog.text);
     END IF;
     IF NOT cbreturn._owns(rel) THEN
-        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-            MESSAGE = pg_catalog.format('must be owner of table %s', rel);
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
     END IF;
 END
 $$;
@@ -240,10 +237,8 @@ BEGIN
        AND att.attname OPERATOR(pg_catalog.=) col
        AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_column',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s does not exist', col, col_rel),
-            DETAIL = pg_catalog.format('It was named as %s (%s).', meaning, col_role),
-            HINT = 'Give the column name as it is stored, without quotes; case matters.';
+        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                meaning, col_role);
     END IF;
     IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
         RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',

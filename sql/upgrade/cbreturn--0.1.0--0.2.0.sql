@@ -2419,3 +2419,83 @@ COMMENT ON FUNCTION cbreturn._text(text) IS
 -- The comment of the metadata's statement trigger names the file it now lives in.
 COMMENT ON FUNCTION cbreturn._attached_changed() IS
     'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/check_cache.c)';
+
+-- The attach helpers raise their catalogued messages through
+-- cbreturn._error, in the session's language (docs/i18n.md).
+CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+BEGIN
+    IF rel IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = pg_catalog.format('the %s must not be NULL', what);
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
+    END IF;
+    IF persistence OPERATOR(pg_catalog.=) 't' THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = pg_catalog.format('%s %s is a temporary table', what, rel),
+            DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
+            HINT = 'Attach the checks to a permanent table.';
+    END IF;
+    -- A quantity check covers a partitioned returns table from its parent
+    -- (R-EX-3, R-IM-2: the limit holds over every partition).
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
+        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+            MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
+            HINT = 'Attach the checks to each partition.';
+    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
+        PERFORM cbreturn._error('attach.not_table', what, rel::pg_catalog.text);
+    END IF;
+    IF NOT cbreturn._owns(rel) THEN
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
+                                        col_rel regclass, col name, accepted regtype[],
+                                        meaning text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype;
+BEGIN
+    IF col IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+            MESSAGE = pg_catalog.format('the column for %s (%s) must be named', meaning, col_role);
+    END IF;
+    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
+       AND att.attname OPERATOR(pg_catalog.=) col
+       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                meaning, col_role);
+    END IF;
+    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
+        RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+            MESSAGE = pg_catalog.format('column "%s" of relation %s is of type %s, but %s must be of type %s',
+                                        col, col_rel, typ, meaning,
+                                        pg_catalog.array_to_string(accepted::text[], ' or ')),
+            HINT = 'Attach a column of an accepted type, for example a generated column that converts this one.';
+    END IF;
+    -- A column of the declared table is read by the guard, a BEFORE UPDATE
+    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
+    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
+        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
+    END IF;
+    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
+END
+$$;
+

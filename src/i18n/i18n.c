@@ -179,6 +179,8 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("Attach the checks to each partition.")},
 	{"attach.not_table", ERRCODE_WRONG_OBJECT_TYPE,
 		gettext_noop("{1} {2} is not a table"), NULL, NULL},
+	{"attach.no_relation", ERRCODE_UNDEFINED_TABLE,
+		gettext_noop("relation with OID {1} does not exist"), NULL, NULL},
 	{"attach.not_owner", ERRCODE_INSUFFICIENT_PRIVILEGE,
 		gettext_noop("must be owner of table {1}"), NULL, NULL},
 	{"attach.column_unnamed", ERRCODE_NULL_VALUE_NOT_ALLOWED,

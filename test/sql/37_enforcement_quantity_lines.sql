@@ -49,9 +49,13 @@ INSERT INTO erp7.ret_d (d, c, f, t, qty) VALUES ('04.03.2026', 'AB    ', 0.1, 'g
 SET datestyle = 'Postgres, MDY';
 SET extra_float_digits = 3;
 SET client_encoding = 'LATIN1';
+-- (the answer is printed after RESET client_encoding: a message in another
+-- language may have characters LATIN1 cannot carry)
+CREATE TEMP TABLE latin1_answer AS
 SELECT pg_temp.try(convert_from('\x494e5345525420494e544f20657270372e7265745f642028642c20632c20662c20742c2071747929'::bytea, 'LATIN1')
-                   || $$ VALUES ('03/04/2026', 'AB', 0.1, 'gr$$ || chr(246) || chr(223) || $$e', 3)$$);   -- 11 of 10
+                   || $$ VALUES ('03/04/2026', 'AB', 0.1, 'gr$$ || chr(246) || chr(223) || $$e', 3)$$) AS try;   -- 11 of 10
 RESET client_encoding;
+SELECT try FROM latin1_answer;
 RESET extra_float_digits;
 SET datestyle = 'ISO, YMD';
 SELECT count(*) AS lines, sum(returned) AS returned FROM cbreturn.quantity_ledger
