@@ -279,9 +279,17 @@ cbr_role_column(const CbrCheckMeta *meta, const char *role, Relation rel,
 						format_type_be(att->atttypid)),
 				 errhint("Detach the check with cbreturn.detach() and attach it again.")));
 	}
+	/*
+	 * Metadata recorded without a column the check needs (by hand, through
+	 * the metadata functions rather than attach): refuse the write, as the
+	 * quantity and status checks do.
+	 */
 	if (required)
-		elog(ERROR, "check on table \"%s\" has no column for %s",
-			 RelationGetRelationName(rel), role);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the check on table \"%s\" has no column for %s",
+						RelationGetRelationName(rel), role),
+				 errhint("Detach the check with cbreturn.detach() and attach it again.")));
 	return InvalidAttrNumber;
 }
 

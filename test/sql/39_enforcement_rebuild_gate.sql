@@ -61,3 +61,24 @@ RESET ROLE;
 DROP TABLE pg_temp.mine;
 DROP SCHEMA gate CASCADE;
 DROP ROLE gate_owner, gate_clerk, gate_evil;
+
+-- A table owner who records an export or import check through the metadata
+-- functions without the column the check needs gets 55000 on a write, as
+-- the quantity and status checks answer, never an internal error.
+CREATE ROLE gate_self;
+CREATE SCHEMA gate_self AUTHORIZATION gate_self;
+SET ROLE gate_self;
+CREATE TABLE gate_self.t6 (m text, d date);
+SELECT cbreturn._metadata_register('gate_self.t6', 'export', false, NULL, NULL);
+SELECT cbreturn._metadata_column('gate_self.t6', 'export', 'remarks', 'gate_self.t6', 'm');
+CREATE TRIGGER cbreturn_export_check BEFORE INSERT ON gate_self.t6
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check();
+SELECT regress.try($$INSERT INTO gate_self.t6 VALUES ('ZXTY', '2026-01-01')$$);
+CREATE TABLE gate_self.t7 (d date);
+SELECT cbreturn._metadata_register('gate_self.t7', 'import', false, NULL, NULL);
+CREATE TRIGGER cbreturn_import_check AFTER INSERT ON gate_self.t7
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.import_return_check();
+SELECT regress.try($$INSERT INTO gate_self.t7 VALUES ('2026-01-01')$$);
+RESET ROLE;
+DROP SCHEMA gate_self CASCADE;
+DROP ROLE gate_self;
