@@ -426,6 +426,11 @@ BEGIN
                                             line[i], t1, declared_line[i], t2),
                 HINT = 'The key columns of a return and of its declared line must have the same types.';
         END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
     END LOOP;
     PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
                                     'the returned quantity (R-EX-3, R-IM-2)');

@@ -2499,3 +2499,124 @@ BEGIN
 END
 $$;
 
+
+-- attach_quantity_check refuses a key type without a default btree equality
+-- (an array or a composite key) with 42830 instead of a syntax error.
+CREATE OR REPLACE FUNCTION cbreturn.attach_quantity_check(
+    "table"             regclass,
+    line                name[],
+    quantity            name,
+    declared_table      regclass,
+    declared_line       name[],
+    declared_quantity   name)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    other record;
+    p record;
+BEGIN
+    -- A partitioned returns table is attached once, on its parent: the row
+    -- trigger is cloned to every partition, those created later included.
+    PERFORM cbreturn._check_table("table", 'returns table');
+    PERFORM cbreturn._check_table(declared_table, 'declared table');
+    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the returns and the declared lines must be in two tables';
+    END IF;
+    IF EXISTS (SELECT FROM cbreturn.attached_check a
+                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
+                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
+        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+            MESSAGE = pg_catalog.format('a partition or a partitioned ancestor of %s already has a quantity check', "table"),
+            HINT = 'Attach the check once, on the partitioned table: it covers every partition.';
+    END IF;
+    n := pg_catalog.cardinality(line);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'line and declared_line must name the same number of key columns, 1 to 8',
+            HINT = 'For example line => ''{decl_no,item_no}'', declared_line => ''{decl_no,g_no}''.';
+    END IF;
+    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
+                                        'a line key column');
+        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
+                                        declared_line[i], NULL, 'a declared line key column');
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = pg_catalog.format('line key column "%s" is of type %s but declared line key column "%s" is of type %s',
+                                            line[i], t1, declared_line[i], t2),
+                HINT = 'The key columns of a return and of its declared line must have the same types.';
+        END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
+                                    'the returned quantity (R-EX-3, R-IM-2)');
+    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
+                                    declared_quantity, quantities, 'the declared quantity (R-EX-3, R-IM-2)');
+    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
+    -- the key types' equality) and read as the declared table's owner may.
+    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    -- Every returns table of one declared table counts in one ledger row per
+    -- line: they must name the same declared key and quantity.
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table"
+       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
+            OR (SELECT c.column_name FROM cbreturn.attached_column c
+                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
+     LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = pg_catalog.format('the quantity check on %s counts against %s with other declared columns',
+                                        other.relation, declared_table),
+            HINT = 'Every returns table of one declared table names the same declared_line and declared_quantity.';
+    END IF;
+
+    -- One grouped pass over every return of the declared table (existing
+    -- over-returns and returns naming no line are refused, not accepted).
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
+    -- (pg_partition_tree lists no row for a table that is not partitioned)
+    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
+             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+    END LOOP;
+    -- One guard per declared table serves every quantity check that uses it.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
+    END IF;
+END
+$$;

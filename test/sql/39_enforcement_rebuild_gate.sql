@@ -82,3 +82,12 @@ SELECT regress.try($$INSERT INTO gate_self.t7 VALUES ('2026-01-01')$$);
 RESET ROLE;
 DROP SCHEMA gate_self CASCADE;
 DROP ROLE gate_self;
+
+-- A declared line keyed by an array (or a composite) cannot be found with a
+-- type's own equality: attach refuses it with 42830, not a syntax error.
+CREATE SCHEMA gate_arr;
+CREATE TABLE gate_arr.decl (k int[] PRIMARY KEY, q int);
+CREATE TABLE gate_arr.ret (k int[], q int);
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('gate_arr.ret', '{k}', 'q', 'gate_arr.decl', '{k}', 'q')$$);
+SELECT count(*) AS attached FROM cbreturn.attached_checks WHERE "table" = 'gate_arr.ret'::regclass;
+DROP SCHEMA gate_arr CASCADE;
