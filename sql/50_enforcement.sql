@@ -527,7 +527,8 @@ DECLARE
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
-       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l) <> 7 THEN
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'labels must hold 7 distinct labels, for the stages in the order registered, declared, shipped, arrived, inspected, released, rejected';
     END IF;

@@ -2620,3 +2620,67 @@ BEGIN
     END IF;
 END
 $$;
+
+-- attach_status_check refuses an empty (or blank) status label.
+CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'labels must hold 7 distinct labels, for the stages in the order registered, declared, shipped, arrived, inspected, released, rejected';
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        ARRAY['text', 'character varying', 'character', 'name']::regtype[] ||
+        (SELECT pg_catalog.array_agg(ty.oid::regtype) FROM pg_catalog.pg_type ty
+          WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                                WHERE att.attrelid OPERATOR(pg_catalog.=) "table"
+                                  AND att.attname OPERATOR(pg_catalog.=) status)
+            AND ty.typtype OPERATOR(pg_catalog.=) 'e'),
+        'the status (rules section 6)');
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        pg_catalog.format('the time of stage %s', stages[i]));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+                MESSAGE = pg_catalog.format('stage time column "%s" is of type %s, but the others are of type %s',
+                                            cols[i], t, first_type),
+                HINT = 'All stage time columns must have the same type so that they can be compared.';
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, 'the status check');
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
+END
+$$;

@@ -40,6 +40,9 @@ CREATE VIEW "Kingdee ERP".v AS SELECT * FROM "Kingdee ERP"."RetOrder";
 SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('"Kingdee ERP".v', exported_on => 'FExportDate', reason => 'FReason')$$);
 -- 22023: 7 labels
 SELECT regress.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', labels => '{a,b,c}')$$);
+-- an empty or blank label names no stage
+SELECT regress.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', labels => '{a,b,"",d,e,f,g}')$$);
+SELECT regress.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', labels => '{a,b," ",d,e,f,g}')$$);
 -- 42804
 SELECT regress.try($$SELECT cbreturn.attach_status_check('"Kingdee ERP"."RetOrder"', status => 'FStatus', registered_at => 'FExportDate',
                                     shipped_at => 'FDeadline', declared_at => 'FQty')$$);
