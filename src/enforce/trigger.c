@@ -220,8 +220,13 @@ cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mc
 		2, argtypes, args, NULL, true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret));
+	/* more columns than any check has: recorded by hand, not by attach */
 	if (SPI_processed > CBR_MAX_ROLES)
-		elog(ERROR, "check %s on %u has too many columns", kind, relid);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the %s check on table \"%s\" has more columns recorded than it reads",
+						kind, get_rel_name(relid) ? get_rel_name(relid) : "?"),
+				 errhint("Detach the check with cbreturn.detach() and attach it again.")));
 	oldcxt = MemoryContextSwitchTo(mcxt);
 	for (i = 0; i < SPI_processed; i++)
 	{
