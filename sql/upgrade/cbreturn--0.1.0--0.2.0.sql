@@ -223,7 +223,6 @@ CREATE FUNCTION cbreturn._metadata_forget(rel regclass, kind text)
     RETURNS integer
     AS 'MODULE_PATHNAME', 'cbr_metadata_forget' LANGUAGE C;
 
-
 CREATE OR REPLACE FUNCTION cbreturn._refuse_generated(rel regclass, cols name[], meaning text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -245,7 +244,6 @@ BEGIN
     END IF;
 END
 $$;
-
 
 CREATE OR REPLACE FUNCTION cbreturn._drop_orphan_triggers(rel regclass, kind text) RETURNS integer
     LANGUAGE plpgsql
@@ -275,7 +273,6 @@ BEGIN
 END
 $$;
 
-
 CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -291,8 +288,7 @@ BEGIN
     SELECT c.relkind, c.relpersistence INTO kind, persistence
       FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_table',
-            MESSAGE = pg_catalog.format('relation with OID %s does not exist', rel::pg_catalog.oid);
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
     END IF;
     IF persistence OPERATOR(pg_catalog.=) 't' THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
@@ -300,21 +296,22 @@ BEGIN
             DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
             HINT = 'Attach the checks to a permanent table.';
     END IF;
-    IF kind OPERATOR(pg_catalog.=) 'p' THEN
+    -- A quantity check covers a partitioned returns table from its parent
+    -- (R-EX-3, R-IM-2: the limit holds over every partition).
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
         RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
             MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
             HINT = 'Attach the checks to each partition.';
     ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
-            MESSAGE = pg_catalog.format('%s %s is not a table', what, rel);
+        PERFORM cbreturn._error('attach.not_table', what, rel::pg_catalog.text);
     END IF;
     IF NOT cbreturn._owns(rel) THEN
-        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-            MESSAGE = pg_catalog.format('must be owner of table %s', rel);
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
     END IF;
 END
 $$;
-
 
 CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
                                         col_rel regclass, col name, accepted regtype[],
@@ -334,10 +331,8 @@ BEGIN
        AND att.attname OPERATOR(pg_catalog.=) col
        AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_column',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s does not exist', col, col_rel),
-            DETAIL = pg_catalog.format('It was named as %s (%s).', meaning, col_role),
-            HINT = 'Give the column name as it is stored, without quotes; case matters.';
+        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                meaning, col_role);
     END IF;
     IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
         RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
@@ -354,7 +349,6 @@ BEGIN
     PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
 END
 $$;
-
 
 CREATE OR REPLACE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
                                    declared regclass DEFAULT NULL, labels text[] DEFAULT NULL)
@@ -374,7 +368,6 @@ BEGIN
     PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
 END
 $$;
-
 
 CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
     "table"             regclass,
@@ -481,7 +474,6 @@ BEGIN
 END
 $$;
 
-
 CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
     "table"             regclass,
     status              name,
@@ -508,7 +500,8 @@ DECLARE
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
-       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l) <> 7 THEN
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'labels must hold 7 distinct labels, for the stages in the order registered, declared, shipped, arrived, inspected, released, rejected';
     END IF;
@@ -544,7 +537,6 @@ BEGIN
 END
 $$;
 
-
 CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -554,7 +546,8 @@ DECLARE
     kind text;
     n int := 0;
 BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
+    -- (a quantity check may be attached to a partitioned returns table)
+    PERFORM cbreturn._check_table("table", 'returns table');
     IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
@@ -566,14 +559,9 @@ BEGIN
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
         IF k.check_kind = 'quantity' THEN
-            EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', "table");
-            IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
-                            WHERE o.declared_relation OPERATOR(pg_catalog.=) k.declared_relation
-                              AND o.relation OPERATOR(pg_catalog.<>) "table") THEN
-                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s',
-                                          k.declared_relation);
-            END IF;
-            DELETE FROM cbreturn.quantity_ledger l WHERE l.relation OPERATOR(pg_catalog.=) "table";
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
+            -- while the check is still recorded: its owner may recount
+            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
         END IF;
         n := n + cbreturn._metadata_forget("table", k.check_kind);
     END LOOP;
@@ -590,7 +578,6 @@ BEGIN
     RETURN n;
 END
 $$;
-
 
 CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -643,7 +630,6 @@ BEGIN
 END
 $$;
 
-
 -- 3. A restored policy row identical to a local edit is kept, not a COPY failure.
 CREATE OR REPLACE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -689,7 +675,6 @@ BEGIN
     RETURN NEW;
 END
 $$;
-
 
 COMMENT ON FUNCTION cbreturn._owns(regclass) IS
     'internal: does the current role own (or belong to the owner of) the table; used by attach, detach and the row-level security of the quantity ledger';
@@ -1145,6 +1130,11 @@ BEGIN
                                             line[i], t1, declared_line[i], t2),
                 HINT = 'The key columns of a return and of its declared line must have the same types.';
         END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
     END LOOP;
     PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
                                     'the returned quantity (R-EX-3, R-IM-2)');
@@ -1305,74 +1295,6 @@ CREATE EVENT TRIGGER cbreturn_quantity_follow_partitions ON ddl_command_end
     EXECUTE FUNCTION cbreturn._quantity_follow_partitions();
 
 -- The attach helpers and event triggers of 50_enforcement.sql that the new ledger changes.
-CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    kind "char";
-BEGIN
-    IF rel IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-            MESSAGE = pg_catalog.format('the %s must not be NULL', what);
-    END IF;
-    SELECT c.relkind INTO kind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
-    -- A quantity check covers a partitioned returns table from its parent
-    -- (R-EX-3, R-IM-2: the limit holds over every partition).
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
-        NULL;
-    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
-            HINT = 'Attach the checks to each partition.';
-    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
-            MESSAGE = pg_catalog.format('%s %s is not a table', what, rel);
-    END IF;
-    IF NOT cbreturn._owns(rel) THEN
-        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-            MESSAGE = pg_catalog.format('must be owner of table %s', rel);
-    END IF;
-END
-$$;
-CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k record;
-    n int := 0;
-BEGIN
-    -- (a quantity check may be attached to a partitioned returns table)
-    PERFORM cbreturn._check_table("table", 'returns table');
-    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
-            HINT = 'The kinds are export, import, quantity and status.';
-    END IF;
-    FOR k IN SELECT * FROM cbreturn.attached_check a
-              WHERE a.relation OPERATOR(pg_catalog.=) "table"
-                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
-    LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
-        DELETE FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind;
-        DELETE FROM cbreturn.attached_check a
-         WHERE a.relation OPERATOR(pg_catalog.=) "table" AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind;
-        IF k.check_kind = 'quantity' THEN
-            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql)
-            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
-        END IF;
-        n := n + 1;
-    END LOOP;
-    IF n = 0 THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-            MESSAGE = pg_catalog.format('no %scheck is attached to %s',
-                                        coalesce(check_kind || ' ', ''), "table");
-    END IF;
-    RETURN n;
-END
-$$;
 CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -1461,135 +1383,6 @@ BEGIN
 END
 $upgrade$;
 -- <<< section: quantity rule
-
--- ---------------------------------------------------------------------------
--- The metadata work and the quantity rule both changed these three functions
--- (sections above); their final definitions, as in a fresh install.
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    kind "char";
-    persistence "char";
-BEGIN
-    IF rel IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-            MESSAGE = pg_catalog.format('the %s must not be NULL', what);
-    END IF;
-    SELECT c.relkind, c.relpersistence INTO kind, persistence
-      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_table',
-            MESSAGE = pg_catalog.format('relation with OID %s does not exist', rel::pg_catalog.oid);
-    END IF;
-    IF persistence OPERATOR(pg_catalog.=) 't' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is a temporary table', what, rel),
-            DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
-            HINT = 'Attach the checks to a permanent table.';
-    END IF;
-    -- A quantity check covers a partitioned returns table from its parent
-    -- (R-EX-3, R-IM-2: the limit holds over every partition).
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
-        NULL;
-    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
-            HINT = 'Attach the checks to each partition.';
-    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
-            MESSAGE = pg_catalog.format('%s %s is not a table', what, rel);
-    END IF;
-    IF NOT cbreturn._owns(rel) THEN
-        RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-            MESSAGE = pg_catalog.format('must be owner of table %s', rel);
-    END IF;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k record;
-    kind text;
-    n int := 0;
-BEGIN
-    -- (a quantity check may be attached to a partitioned returns table)
-    PERFORM cbreturn._check_table("table", 'returns table');
-    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
-            HINT = 'The kinds are export, import, quantity and status.';
-    END IF;
-    FOR k IN SELECT * FROM cbreturn.attached_check a
-              WHERE a.relation OPERATOR(pg_catalog.=) "table"
-                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
-    LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
-        IF k.check_kind = 'quantity' THEN
-            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
-            -- while the check is still recorded: its owner may recount
-            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
-        END IF;
-        n := n + cbreturn._metadata_forget("table", k.check_kind);
-    END LOOP;
-    -- triggers restored without their metadata (pg_dump -n) go too
-    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
-                             ELSE ARRAY[check_kind] END LOOP
-        n := n + cbreturn._drop_orphan_triggers("table", kind);
-    END LOOP;
-    IF n = 0 THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-            MESSAGE = pg_catalog.format('no %scheck is attached to %s',
-                                        coalesce(check_kind || ' ', ''), "table");
-    END IF;
-    RETURN n;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    gone oid[];
-    k record;
-BEGIN
-    SELECT pg_catalog.array_agg(d.objid) INTO gone
-      FROM pg_catalog.pg_event_trigger_dropped_objects() d
-     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-       AND d.objsubid OPERATOR(pg_catalog.=) 0;
-    IF gone IS NULL THEN
-        RETURN;
-    END IF;
-    -- A declared-lines table cannot go while a returns table still counts on it.
-    FOR k IN SELECT a.relation, d.object_identity
-               FROM cbreturn.attached_check a
-               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
-                 ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
-                AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-                AND d.objsubid OPERATOR(pg_catalog.=) 0
-              WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
-                -- stale metadata of a table already gone blocks nothing
-                AND EXISTS (SELECT FROM pg_catalog.pg_class c
-                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
-    LOOP
-        RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
-            MESSAGE = pg_catalog.format('table %s holds the declared lines of the cbreturn quantity check on %s',
-                                        k.object_identity, k.relation),
-            HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
-                                     k.relation::text, 'quantity');
-    END LOOP;
-    -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
-    PERFORM cbreturn._quantity_after_drop(gone);
-    DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
-    DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
-END
-$$;
 
 -- ==== BEGIN registers (issue 11) ====
 -- ---------------------------------------------------------------------------
@@ -2420,267 +2213,3 @@ COMMENT ON FUNCTION cbreturn._text(text) IS
 COMMENT ON FUNCTION cbreturn._attached_changed() IS
     'internal: statement trigger on the enforcement metadata that makes every session read the attached checks again (src/enforce/check_cache.c)';
 
--- The attach helpers raise their catalogued messages through
--- cbreturn._error, in the session's language (docs/i18n.md).
-CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    kind "char";
-    persistence "char";
-BEGIN
-    IF rel IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-            MESSAGE = pg_catalog.format('the %s must not be NULL', what);
-    END IF;
-    SELECT c.relkind, c.relpersistence INTO kind, persistence
-      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
-    END IF;
-    IF persistence OPERATOR(pg_catalog.=) 't' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is a temporary table', what, rel),
-            DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
-            HINT = 'Attach the checks to a permanent table.';
-    END IF;
-    -- A quantity check covers a partitioned returns table from its parent
-    -- (R-EX-3, R-IM-2: the limit holds over every partition).
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
-        NULL;
-    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
-            HINT = 'Attach the checks to each partition.';
-    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        PERFORM cbreturn._error('attach.not_table', what, rel::pg_catalog.text);
-    END IF;
-    IF NOT cbreturn._owns(rel) THEN
-        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
-    END IF;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
-                                        col_rel regclass, col name, accepted regtype[],
-                                        meaning text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    typ regtype;
-BEGIN
-    IF col IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-            MESSAGE = pg_catalog.format('the column for %s (%s) must be named', meaning, col_role);
-    END IF;
-    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
-     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
-       AND att.attname OPERATOR(pg_catalog.=) col
-       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
-                                meaning, col_role);
-    END IF;
-    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
-        RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s is of type %s, but %s must be of type %s',
-                                        col, col_rel, typ, meaning,
-                                        pg_catalog.array_to_string(accepted::text[], ' or ')),
-            HINT = 'Attach a column of an accepted type, for example a generated column that converts this one.';
-    END IF;
-    -- A column of the declared table is read by the guard, a BEFORE UPDATE
-    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
-    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
-        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
-    END IF;
-    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
-END
-$$;
-
-
--- attach_quantity_check refuses a key type without a default btree equality
--- (an array or a composite key) with 42830 instead of a syntax error.
-CREATE OR REPLACE FUNCTION cbreturn.attach_quantity_check(
-    "table"             regclass,
-    line                name[],
-    quantity            name,
-    declared_table      regclass,
-    declared_line       name[],
-    declared_quantity   name)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
-    n int;
-    i int;
-    t1 regtype;
-    t2 regtype;
-    other record;
-    p record;
-BEGIN
-    -- A partitioned returns table is attached once, on its parent: the row
-    -- trigger is cloned to every partition, those created later included.
-    PERFORM cbreturn._check_table("table", 'returns table');
-    PERFORM cbreturn._check_table(declared_table, 'declared table');
-    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the returns and the declared lines must be in two tables';
-    END IF;
-    IF EXISTS (SELECT FROM cbreturn.attached_check a
-                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
-                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
-                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
-        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
-            MESSAGE = pg_catalog.format('a partition or a partitioned ancestor of %s already has a quantity check', "table"),
-            HINT = 'Attach the check once, on the partitioned table: it covers every partition.';
-    END IF;
-    n := pg_catalog.cardinality(line);
-    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'line and declared_line must name the same number of key columns, 1 to 8',
-            HINT = 'For example line => ''{decl_no,item_no}'', declared_line => ''{decl_no,g_no}''.';
-    END IF;
-    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
-    FOR i IN 1 .. n LOOP
-        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
-                                        'a line key column');
-        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
-                                        declared_line[i], NULL, 'a declared line key column');
-        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
-        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
-        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
-            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
-                MESSAGE = pg_catalog.format('line key column "%s" is of type %s but declared line key column "%s" is of type %s',
-                                            line[i], t1, declared_line[i], t2),
-                HINT = 'The key columns of a return and of its declared line must have the same types.';
-        END IF;
-        -- the line is found with the key type's own equality (R-EX-3): a
-        -- type without a default btree equality cannot name a line
-        IF cbreturn._eq_operator(t2) IS NULL THEN
-            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
-        END IF;
-    END LOOP;
-    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
-                                    'the returned quantity (R-EX-3, R-IM-2)');
-    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
-                                    declared_quantity, quantities, 'the declared quantity (R-EX-3, R-IM-2)');
-    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
-    -- the key types' equality) and read as the declared table's owner may.
-    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
-    -- Every returns table of one declared table counts in one ledger row per
-    -- line: they must name the same declared key and quantity.
-    SELECT a.relation INTO other FROM cbreturn.attached_check a
-     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
-       AND a.relation OPERATOR(pg_catalog.<>) "table"
-       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
-            OR (SELECT c.column_name FROM cbreturn.attached_column c
-                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
-     LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = pg_catalog.format('the quantity check on %s counts against %s with other declared columns',
-                                        other.relation, declared_table),
-            HINT = 'Every returns table of one declared table names the same declared_line and declared_quantity.';
-    END IF;
-
-    -- One grouped pass over every return of the declared table (existing
-    -- over-returns and returns naming no line are refused, not accepted).
-    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
-
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
-    -- (pg_partition_tree lists no row for a table that is not partitioned)
-    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
-             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
-    END LOOP;
-    -- One guard per declared table serves every quantity check that uses it.
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
-                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
-                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
-    END IF;
-END
-$$;
-
--- attach_status_check refuses an empty (or blank) status label.
-CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
-    "table"             regclass,
-    status              name,
-    registered_at       name DEFAULT NULL,
-    declared_at         name DEFAULT NULL,
-    shipped_at          name DEFAULT NULL,
-    arrived_at          name DEFAULT NULL,
-    inspected_at        name DEFAULT NULL,
-    released_at         name DEFAULT NULL,
-    rejected_at         name DEFAULT NULL,
-    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
-                                             'inspected', 'released', 'rejected'])
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
-    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
-    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
-    first_type regtype;
-    t regtype;
-    i int;
-BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
-    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
-       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
-            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'labels must hold 7 distinct labels, for the stages in the order registered, declared, shipped, arrived, inspected, released, rejected';
-    END IF;
-    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
-    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
-        ARRAY['text', 'character varying', 'character', 'name']::regtype[] ||
-        (SELECT pg_catalog.array_agg(ty.oid::regtype) FROM pg_catalog.pg_type ty
-          WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
-                                WHERE att.attrelid OPERATOR(pg_catalog.=) "table"
-                                  AND att.attname OPERATOR(pg_catalog.=) status)
-            AND ty.typtype OPERATOR(pg_catalog.=) 'e'),
-        'the status (rules section 6)');
-    FOR i IN 1 .. 7 LOOP
-        CONTINUE WHEN cols[i] IS NULL;
-        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
-                                        pg_catalog.format('the time of stage %s', stages[i]));
-        SELECT c.column_type INTO t FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
-           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
-        IF first_type IS NULL THEN
-            first_type := t;
-        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
-            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
-                MESSAGE = pg_catalog.format('stage time column "%s" is of type %s, but the others are of type %s',
-                                            cols[i], t, first_type),
-                HINT = 'All stage time columns must have the same type so that they can be compared.';
-        END IF;
-    END LOOP;
-    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, 'the status check');
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
-END
-$$;
