@@ -4,10 +4,11 @@
 --
 -- Unlike the policy tables, cbreturn ships no rows here: every row is the
 -- DBA's, so pg_dump saves them all (pg_extension_config_dump with no filter)
--- and there is no "shipped" column or guard.  The lookup functions read the
--- tables in the caller's snapshot, with no cache: a committed edit is seen
--- by the next statement of every transaction that starts after it (READ
--- COMMITTED: the next statement).
+-- and there is no "shipped" column or guard.  The lookups read a snapshot
+-- of the tables each session keeps in memory, reloaded after every edit
+-- (see "Lookups" below): an edit is seen by the writing session from its
+-- next command and by the others once it is committed (at the latest from
+-- their next transaction), as for the policy tables.
 --
 -- Periods are closed intervals of dates: valid_from is the first day, valid_to
 -- the last day (NULL: open-ended).  Dates are China dates (R-T-1).  Several
@@ -158,75 +159,24 @@ COMMENT ON COLUMN cbreturn.import_agents.role IS 'domestic_agent, or authorised_
 -- ---------------------------------------------------------------------------
 -- Lookups
 -- ---------------------------------------------------------------------------
+-- Each decision is made once, in C (src/rules/registers.c), over a snapshot
+-- of these tables that every session keeps in memory (src/policy/
+-- registers.c) and reloads after an edit, as it does the policy tables: the
+-- triggers registers_changed below tell every session.  The write-time
+-- checks ask the same decisions (docs/enforcement.md).  An infinite date is
+-- no customs date: 22008, never a match with an open-ended row.
 
--- An infinite date is no customs date: say so rather than match an
--- open-ended row (interface contract, "Date arguments").
-CREATE FUNCTION cbreturn.register_date_guard(on_date date, fn text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF NOT pg_catalog.isfinite(on_date) THEN
-        RAISE EXCEPTION 'date % is not a day on which a return can happen', on_date
-            USING ERRCODE = 'datetime_field_overflow',
-                  DETAIL = pg_catalog.format('%s looks registers up as of a calendar day.', fn),
-                  HINT = 'Pass the China date of the return (R-T-1).';
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.register_date_guard(date, text) IS
-    'raises 22008 for infinity / -infinity: the register lookups answer for calendar days only';
+CREATE FUNCTION cbreturn.registers_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'registers_changed' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.registers_changed() IS
+    'statement trigger on every register: tells every session to reload its snapshot of the registers (docs/policy.md)';
 
 -- R-EX-4 (seed 002 export I): the applicant holds a valid CBEC export
 -- registration with customs on the return date.
 CREATE FUNCTION cbreturn.applicant_verdict(applicant cbreturn.uscc, on_date date)
     RETURNS cbreturn.register_verdict
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-    -- dates in the reason are ISO whatever the session's DateStyle
-    SET datestyle = 'ISO, YMD'
-AS $$
-DECLARE
-    basis constant text := 'seed 002 export I (GACC announcement of 2024-12-15 on CBEC export returns): '
-                           'the applicant holds a valid CBEC export registration with customs';
-    hit cbreturn.applicants;
-    near cbreturn.applicants;
-BEGIN
-    PERFORM cbreturn.register_date_guard(on_date, 'applicant_verdict');
-    SELECT * INTO hit FROM cbreturn.applicants a
-     WHERE a.uscc = applicant AND a.valid_from <= on_date
-       AND (a.valid_to IS NULL OR a.valid_to >= on_date)
-     ORDER BY a.valid_from DESC LIMIT 1;
-    IF FOUND THEN
-        RETURN ROW(true, 'R-EX-4',
-                   format('%s (%s), customs registration %s, registered from %s%s',
-                          hit.name, applicant, hit.customs_registration_code, hit.valid_from,
-                          CASE WHEN hit.valid_to IS NULL THEN '' ELSE ' to ' || hit.valid_to END),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-    -- Not registered that day: name the nearest period, if any (the latest
-    -- that began before the date, else the first that begins after it), so
-    -- the reason says whether the registration lapsed or had not begun.
-    SELECT * INTO near FROM cbreturn.applicants a
-     WHERE a.uscc = applicant
-     ORDER BY (a.valid_from > on_date), abs(a.valid_from - on_date) LIMIT 1;
-    IF NOT FOUND THEN
-        RETURN ROW(false, 'R-EX-4',
-                   format('applicant %s is not in cbreturn.applicants', applicant),
-                   basis)::cbreturn.register_verdict;
-    ELSIF near.valid_from > on_date THEN
-        RETURN ROW(false, 'R-EX-4',
-                   format('registration of applicant %s (%s) starts on %s, after %s',
-                          applicant, near.name, near.valid_from, on_date),
-                   basis)::cbreturn.register_verdict;
-    ELSE
-        RETURN ROW(false, 'R-EX-4',
-                   format('registration of applicant %s (%s) ended on %s, before %s',
-                          applicant, near.name, near.valid_to, on_date),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'applicant_verdict'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.applicant_verdict(cbreturn.uscc, date) IS
     'R-EX-4: is the applicant registered for CBEC export on the date (cbreturn.applicants)? With the reason; basis seed 002 export I';
 
@@ -241,56 +191,8 @@ COMMENT ON FUNCTION cbreturn.applicant_registered(cbreturn.uscc, date) IS
 -- a supervised site authorised for CBEC retail export business.
 CREATE FUNCTION cbreturn.return_site_verdict(site text, office cbreturn.customs_code, on_date date)
     RETURNS cbreturn.register_verdict
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-    -- dates in the reason are ISO whatever the session's DateStyle
-    SET datestyle = 'ISO, YMD'
-AS $$
-DECLARE
-    basis constant text := 'seeds 000 and 001 (GACC 2024 No. 167 and the 2026 nationwide announcement): '
-                           'returns go to customs-supervised sites authorised for CBEC retail export';
-    hit cbreturn.return_sites;
-    near cbreturn.return_sites;
-    offices text;
-BEGIN
-    PERFORM cbreturn.register_date_guard(on_date, 'return_site_verdict');
-    SELECT * INTO hit FROM cbreturn.return_sites s
-     WHERE s.site_code = site AND s.customs_office = office AND s.valid_from <= on_date
-       AND (s.valid_to IS NULL OR s.valid_to >= on_date)
-     ORDER BY s.valid_from DESC LIMIT 1;
-    IF FOUND THEN
-        RETURN ROW(true, 'R-EX-6',
-                   format('site %s (%s, %s) at customs office %s is authorised from %s%s',
-                          site, hit.name, hit.kind, office, hit.valid_from,
-                          CASE WHEN hit.valid_to IS NULL THEN '' ELSE ' to ' || hit.valid_to END),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-    SELECT * INTO near FROM cbreturn.return_sites s
-     WHERE s.site_code = site AND s.customs_office = office
-     ORDER BY (s.valid_from > on_date), abs(s.valid_from - on_date) LIMIT 1;
-    IF FOUND AND near.valid_from > on_date THEN
-        RETURN ROW(false, 'R-EX-6',
-                   format('site %s at customs office %s is authorised only from %s, after %s',
-                          site, office, near.valid_from, on_date),
-                   basis)::cbreturn.register_verdict;
-    ELSIF FOUND THEN
-        RETURN ROW(false, 'R-EX-6',
-                   format('authorisation of site %s at customs office %s ended on %s, before %s',
-                          site, office, near.valid_to, on_date),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-    SELECT string_agg(DISTINCT s.customs_office::text, ', ') INTO offices
-      FROM cbreturn.return_sites s WHERE s.site_code = site;
-    IF offices IS NOT NULL THEN
-        RETURN ROW(false, 'R-EX-6',
-                   format('site %s is registered under customs office %s, not %s', site, offices, office),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-    RETURN ROW(false, 'R-EX-6',
-               format('site %s at customs office %s is not in cbreturn.return_sites', site, office),
-               basis)::cbreturn.register_verdict;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'return_site_verdict'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.return_site_verdict(text, cbreturn.customs_code, date) IS
     'R-EX-6: is the site authorised for CBEC retail export returns at that customs office on the date (cbreturn.return_sites)? With the reason; basis seeds 000, 001';
 
@@ -305,13 +207,8 @@ COMMENT ON FUNCTION cbreturn.return_site_authorised(text, cbreturn.customs_code,
 -- latest effective_from on or before it; NULL when none is recorded.
 CREATE FUNCTION cbreturn.credit_rating(enterprise cbreturn.uscc, on_date date)
     RETURNS cbreturn.customs_credit_rating
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-BEGIN ATOMIC
-    SELECT r.rating FROM cbreturn.operator_credit_ratings r
-     WHERE r.uscc = enterprise AND r.effective_from <= on_date
-     ORDER BY r.effective_from DESC LIMIT 1;
-END;
+    AS 'MODULE_PATHNAME', 'credit_rating'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.credit_rating(cbreturn.uscc, date) IS
     'customs credit rating of an enterprise in effect on the date, NULL if none recorded (R-IM-5; GACC Order No. 251)';
 
@@ -322,81 +219,8 @@ COMMENT ON FUNCTION cbreturn.credit_rating(cbreturn.uscc, date) IS
 -- must be the warehouse's area (R-IM-1: the original area).
 CREATE FUNCTION cbreturn.return_warehouse_verdict(warehouse text, on_date date, special_area text DEFAULT NULL)
     RETURNS cbreturn.register_verdict
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-    -- dates in the reason are ISO whatever the session's DateStyle
-    SET datestyle = 'ISO, YMD'
-AS $$
-DECLARE
-    basis constant text := 'seed 002 import II-IV (GACC 2021 No. 70): return-centre warehouse in the special area, '
-                           'operator not discredited, video linked to customs, WMS, customs data interface';
-    hit cbreturn.return_warehouses;
-    near cbreturn.return_warehouses;
-    rating cbreturn.customs_credit_rating;
-    rated_from date;
-    missing text[] := '{}';
-BEGIN
-    IF warehouse IS NULL OR on_date IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM cbreturn.register_date_guard(on_date, 'return_warehouse_verdict');
-    SELECT * INTO hit FROM cbreturn.return_warehouses w
-     WHERE w.warehouse_code = warehouse AND w.valid_from <= on_date
-       AND (w.valid_to IS NULL OR w.valid_to >= on_date)
-     ORDER BY w.valid_from DESC LIMIT 1;
-    IF NOT FOUND THEN
-        SELECT * INTO near FROM cbreturn.return_warehouses w
-         WHERE w.warehouse_code = warehouse
-         ORDER BY (w.valid_from > on_date), abs(w.valid_from - on_date) LIMIT 1;
-        IF NOT FOUND THEN
-            RETURN ROW(false, 'R-IM-5',
-                       format('warehouse %s is not in cbreturn.return_warehouses', warehouse),
-                       basis)::cbreturn.register_verdict;
-        ELSIF near.valid_from > on_date THEN
-            RETURN ROW(false, 'R-IM-5',
-                       format('warehouse %s is registered only from %s, after %s', warehouse, near.valid_from, on_date),
-                       basis)::cbreturn.register_verdict;
-        ELSE
-            RETURN ROW(false, 'R-IM-5',
-                       format('registration of warehouse %s ended on %s, before %s', warehouse, near.valid_to, on_date),
-                       basis)::cbreturn.register_verdict;
-        END IF;
-    END IF;
-
-    IF special_area IS NOT NULL AND hit.special_area <> special_area THEN
-        RETURN ROW(false, 'R-IM-5',
-                   format('warehouse %s is in %s, not in %s', warehouse, hit.special_area, special_area),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-
-    SELECT r.rating, r.effective_from INTO rating, rated_from
-      FROM cbreturn.operator_credit_ratings r
-     WHERE r.uscc = hit.operator_uscc AND r.effective_from <= on_date
-     ORDER BY r.effective_from DESC LIMIT 1;
-    IF rating = 'discredited' THEN
-        RETURN ROW(false, 'R-IM-5',
-                   format('operator %s of warehouse %s is rated discredited (失信) since %s',
-                          hit.operator_uscc, warehouse, rated_from),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-
-    IF NOT hit.video_linked THEN missing := missing || 'video linked to customs'::text; END IF;
-    IF NOT hit.wms THEN missing := missing || 'WMS'::text; END IF;
-    IF NOT hit.customs_interface THEN missing := missing || 'customs data interface'::text; END IF;
-    IF cardinality(missing) > 0 THEN
-        RETURN ROW(false, 'R-IM-5',
-                   format('warehouse %s lacks: %s', warehouse, array_to_string(missing, ', ')),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-
-    RETURN ROW(true, 'R-IM-5',
-               format('warehouse %s (%s) in %s, operator %s %s',
-                      warehouse, hit.name, hit.special_area, hit.operator_uscc,
-                      CASE WHEN rating IS NULL THEN 'with no credit rating recorded (not known to be discredited)'
-                           ELSE format('rated %s since %s', rating, rated_from) END),
-               basis)::cbreturn.register_verdict;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'return_warehouse_verdict'
+    LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.return_warehouse_verdict(text, date, text) IS
     'R-IM-5: may a 1210 return go to this return-centre warehouse on the date (registered, in the area, operator not discredited, facilities)? With the reason; basis seed 002 import II-IV, GACC 2021 No. 70';
 
@@ -412,47 +236,8 @@ COMMENT ON FUNCTION cbreturn.return_warehouse_ok(text, date, text) IS
 CREATE FUNCTION cbreturn.import_applicant_verdict(enterprise cbreturn.customs_registration_code,
                                                   applicant cbreturn.uscc, on_date date)
     RETURNS cbreturn.register_verdict
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-    SET datestyle = 'ISO, YMD'
-AS $$
-DECLARE
-    basis constant text := 'seed 002 import I (GACC 2020 No. 45; GACC 2018 No. 194): the e-commerce enterprise''s '
-                           'domestic agent or a customs broker it authorises applies';
-    hit cbreturn.import_agents;
-    near cbreturn.import_agents;
-BEGIN
-    PERFORM cbreturn.register_date_guard(on_date, 'import_applicant_verdict');
-    SELECT * INTO hit FROM cbreturn.import_agents g
-     WHERE g.enterprise_code = enterprise AND g.agent_uscc = applicant AND g.valid_from <= on_date
-       AND (g.valid_to IS NULL OR g.valid_to >= on_date)
-     ORDER BY g.valid_from DESC LIMIT 1;
-    IF FOUND THEN
-        RETURN ROW(true, 'R-IM-7',
-                   format('%s (%s) is the %s of enterprise %s from %s%s',
-                          hit.name, applicant, replace(hit.role::text, '_', ' '), enterprise, hit.valid_from,
-                          CASE WHEN hit.valid_to IS NULL THEN '' ELSE ' to ' || hit.valid_to END),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-    SELECT * INTO near FROM cbreturn.import_agents g
-     WHERE g.enterprise_code = enterprise AND g.agent_uscc = applicant
-     ORDER BY (g.valid_from > on_date), abs(g.valid_from - on_date) LIMIT 1;
-    IF NOT FOUND THEN
-        RETURN ROW(false, 'R-IM-7',
-                   format('%s is neither the domestic agent of enterprise %s nor a broker it authorised, in cbreturn.import_agents',
-                          applicant, enterprise),
-                   basis)::cbreturn.register_verdict;
-    ELSIF near.valid_from > on_date THEN
-        RETURN ROW(false, 'R-IM-7',
-                   format('%s acts for enterprise %s only from %s, after %s', applicant, enterprise, near.valid_from, on_date),
-                   basis)::cbreturn.register_verdict;
-    ELSE
-        RETURN ROW(false, 'R-IM-7',
-                   format('%s stopped acting for enterprise %s on %s, before %s', applicant, enterprise, near.valid_to, on_date),
-                   basis)::cbreturn.register_verdict;
-    END IF;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'import_applicant_verdict'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_applicant_verdict(cbreturn.customs_registration_code, cbreturn.uscc, date) IS
     'R-IM-7: may this applicant file a retail import return for the enterprise on the date (its domestic agent or an authorised broker, cbreturn.import_agents)? With the reason; basis seed 002 import I';
 
@@ -477,65 +262,24 @@ CREATE FUNCTION cbreturn.import_arrival_place_verdict(code cbreturn.supervision_
                                                       arrival_place text, returned_on date,
                                                       declared_area text DEFAULT NULL)
     RETURNS cbreturn.register_verdict
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-    SET datestyle = 'ISO, YMD'
-AS $$
-DECLARE
-    basis_im1 constant text := 'seed 002 import, seed 004 (GACC 2020 No. 45): the goods return to the original '
-                               'customs supervision site, special area or bonded logistics centre';
-    basis_im6 constant text := 'seed 002 (bonded retail import returns across customs): declared at another office, '
-                               'goods moved into the special area at the place of declaration';
-    v cbreturn.register_verdict;
-BEGIN
-    IF code IS NULL OR original_place IS NULL OR arrival_place IS NULL OR returned_on IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM cbreturn.register_date_guard(returned_on, 'import_arrival_place_verdict');
-    IF code::text NOT IN ('1210', '1239', '9610') THEN
-        RAISE EXCEPTION 'supervision code % has no CBEC retail import returns', code
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'R-IM-1 covers retail imports under 1210, 1239 and 9610.',
-                  HINT = 'Pass the supervision code of the original import declaration list.';
-    END IF;
-    IF arrival_place = original_place THEN
-        RETURN ROW(true, 'R-IM-1', format('arrived at the original place %s', original_place),
-                   basis_im1)::cbreturn.register_verdict;
-    END IF;
-    IF code::text = '1210' THEN
-        IF EXISTS (SELECT FROM cbreturn.return_warehouses w WHERE w.warehouse_code = arrival_place) THEN
-            v := cbreturn.return_warehouse_verdict(arrival_place, returned_on, original_place);
-            RETURN v;
-        END IF;
-        IF declared_area IS NOT NULL AND arrival_place = declared_area THEN
-            RETURN ROW(true, 'R-IM-6',
-                       format('declared away from %s; arrived in the special area %s at the place of declaration',
-                              original_place, declared_area),
-                       basis_im6)::cbreturn.register_verdict;
-        END IF;
-        RETURN ROW(false, 'R-IM-1',
-                   format('arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor %s',
-                          arrival_place, original_place,
-                          CASE WHEN declared_area IS NULL THEN 'a special area of declaration (none given)'
-                               ELSE 'the special area of declaration ' || declared_area END),
-                   basis_im1)::cbreturn.register_verdict;
-    END IF;
-    RETURN ROW(false, 'R-IM-1',
-               format('a %s return goes back to the original site %s, not to %s', code, original_place, arrival_place),
-               basis_im1)::cbreturn.register_verdict;
-END
-$$;
+    AS 'MODULE_PATHNAME', 'import_arrival_place_verdict'
+    LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_arrival_place_verdict(cbreturn.supervision_code, text, text, date, text) IS
     'R-IM-1, R-IM-5, R-IM-6: may an import return arrive at this place (original site; for 1210 a return-centre warehouse of the area or the special area of declaration)? Basis seed 002, seed 004, GACC 2020 No. 45, GACC 2021 No. 70';
 
 -- Explain: one row per register consulted, in the format of the other
 -- explain functions (docs/rules.md, "Explain functions"), so a caller can
--- append these rows to theirs.  Each check runs when its inputs are given.
+-- append these rows to theirs.  Each check runs when its inputs are given;
+-- the arrival place (R-IM-1, R-IM-5, R-IM-6) when arrival_code,
+-- original_place and arrival_place are.
 CREATE FUNCTION cbreturn.explain_registers(on_date date, applicant cbreturn.uscc DEFAULT NULL,
                                            site text DEFAULT NULL, office cbreturn.customs_code DEFAULT NULL,
                                            warehouse text DEFAULT NULL, special_area text DEFAULT NULL,
                                            import_enterprise cbreturn.customs_registration_code DEFAULT NULL,
-                                           import_applicant cbreturn.uscc DEFAULT NULL)
+                                           import_applicant cbreturn.uscc DEFAULT NULL,
+                                           arrival_code cbreturn.supervision_code DEFAULT NULL,
+                                           original_place text DEFAULT NULL, arrival_place text DEFAULT NULL,
+                                           declared_area text DEFAULT NULL)
     RETURNS TABLE (step integer, rule_id text, passed boolean, seen text, basis text)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, cbreturn, pg_temp
@@ -562,6 +306,12 @@ BEGIN
         n := n + 1;
         RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
     END IF;
+    IF arrival_code IS NOT NULL AND original_place IS NOT NULL AND arrival_place IS NOT NULL THEN
+        v := cbreturn.import_arrival_place_verdict(arrival_code, original_place, arrival_place, on_date,
+                                                   declared_area);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
     IF import_enterprise IS NOT NULL AND import_applicant IS NOT NULL THEN
         v := cbreturn.import_applicant_verdict(import_enterprise, import_applicant, on_date);
         n := n + 1;
@@ -570,8 +320,31 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text,
-                                               cbreturn.customs_registration_code, cbreturn.uscc) IS
-    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse, R-IM-7 import applicant) for the inputs given: step, rule_id, passed, seen, basis';
+                                               cbreturn.customs_registration_code, cbreturn.uscc,
+                                               cbreturn.supervision_code, text, text, text) IS
+    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse, R-IM-1/R-IM-5/R-IM-6 arrival place, R-IM-7 import applicant) for the inputs given: step, rule_id, passed, seen, basis';
+
+-- Every session reloads its snapshot after an edit (src/policy/registers.c).
+CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.applicants
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.applicants
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.return_sites
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.return_sites
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.return_warehouses
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.return_warehouses
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.operator_credit_ratings
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.operator_credit_ratings
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.import_agents
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.import_agents
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
 
 -- Every row is the DBA's: dump them all.
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.applicants', '');

@@ -15,6 +15,16 @@ CREATE FUNCTION cbreturn.export_return_deadline(exported_on date, reason cbretur
 COMMENT ON FUNCTION cbreturn.export_return_deadline(date, cbreturn.return_reason) IS
     'last day (inclusive) a returned export may re-enter: 1 year for quality_or_spec, 6 months otherwise (R-EX-1, R-P-1)';
 
+-- R-EX-1 with R-TX-2 (seed 003 art. 1): a 1210 export from a special area
+-- or bonded logistics centre B counts its window from the departure.
+CREATE FUNCTION cbreturn.bonded_export_return_deadline(exported_on date, left_special_area_on date,
+                                                       reason cbreturn.return_reason)
+    RETURNS date
+    AS 'MODULE_PATHNAME', 'bonded_export_return_deadline'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.bonded_export_return_deadline(date, date, cbreturn.return_reason) IS
+    'last day (inclusive) a 1210 export may re-enter: the R-EX-1 window counted from the day the goods left the special area (R-TX-2, R-P-1)';
+
 CREATE FUNCTION cbreturn.import_apply_deadline(released_on date)
     RETURNS date
     AS 'MODULE_PATHNAME', 'import_apply_deadline'
@@ -200,6 +210,17 @@ CREATE FUNCTION cbreturn.explain_export_return_deadline(exported_on date, reason
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) IS
     'the rules behind export_return_deadline (R-EX-2, R-P-1, R-EX-1), one row per rule checked';
+
+CREATE FUNCTION cbreturn.explain_bonded_export_return_deadline(exported_on date, left_special_area_on date,
+                                                               reason cbreturn.return_reason,
+                                                               returned_on date DEFAULT NULL,
+                                                               OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                               OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_bonded_export_return_deadline'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_bonded_export_return_deadline(date, date, cbreturn.return_reason, date) IS
+    'the rules behind bonded_export_return_deadline (R-EX-2, R-TX-2, R-P-1, R-EX-1), one row per rule checked';
 
 CREATE FUNCTION cbreturn.explain_import_return(released_on date, applied_on date DEFAULT NULL,
                                                arrived_on date DEFAULT NULL,

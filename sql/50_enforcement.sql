@@ -141,11 +141,11 @@ CREATE TRIGGER attached_changed_truncate AFTER TRUNCATE ON cbreturn.attached_col
 CREATE FUNCTION cbreturn.export_return_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'export_return_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.export_return_check() IS
-    'AFTER ROW trigger (BEFORE ROW when it fills remarks or a deadline): R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs; attach with cbreturn.attach_export_return_checks';
+    'AFTER ROW trigger (BEFORE ROW when it fills remarks or a deadline): R-EX-1 window (R-TX-2 for 1210), R-EX-2 remark code, R-EX-5 cross-customs, R-EX-6 return site, R-EX-4 applicant; attach with cbreturn.attach_export_return_checks';
 CREATE FUNCTION cbreturn.import_return_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'import_return_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.import_return_check() IS
-    'AFTER ROW trigger: R-IM-1 application and arrival windows; attach with cbreturn.attach_import_return_checks';
+    'AFTER ROW trigger: R-IM-1 application and arrival windows and arrival place, R-IM-5 return-centre warehouse, R-IM-6, R-IM-7 applicant; attach with cbreturn.attach_import_return_checks';
 CREATE FUNCTION cbreturn.status_check() RETURNS trigger
     AS 'MODULE_PATHNAME', 'status_check' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn.status_check() IS
@@ -165,6 +165,22 @@ CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reas
     AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, applied_on date,
                                         arrived_on date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
+-- Since 0.3.0 attach writes the forms below, with the register roles (R-EX-4,
+-- R-EX-6, R-IM-5, R-IM-6, R-IM-7) and the departure of R-TX-2 last; the
+-- shorter forms above stay for the triggers attached before (and restored
+-- from their dumps), which read no such role.
+CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+                                        returned_on date, remarks "any", supervision_code "any",
+                                        export_office "any", return_office "any", applicant "any",
+                                        return_site "any", left_special_area_on date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, applied_on date,
+                                        arrived_on date, supervision_code "any", original_place "any",
+                                        arrival_place "any", declared_area "any", warehouse "any",
+                                        enterprise "any", applicant "any")
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
 
@@ -346,7 +362,8 @@ END
 $$;
 
 -- ---------------------------------------------------------------------------
--- attach_export_return_checks: R-EX-1, R-EX-2, R-EX-5
+-- attach_export_return_checks: R-EX-1, R-EX-2, R-EX-5, R-EX-6, R-EX-4, and
+-- the 1210 clock of R-TX-2
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.attach_export_return_checks(
     "table"             regclass,
@@ -358,7 +375,10 @@ CREATE FUNCTION cbreturn.attach_export_return_checks(
     supervision_code    name DEFAULT NULL,
     export_office       name DEFAULT NULL,
     return_office       name DEFAULT NULL,
-    deadline            name DEFAULT NULL)
+    deadline            name DEFAULT NULL,
+    applicant           name DEFAULT NULL,
+    return_site         name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -368,60 +388,78 @@ DECLARE
     reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
     sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
     office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
     dates regtype[] := ARRAY['date']::regtype[];
     offices int := 0;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF reason IS NULL AND remarks IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the export check needs a reason column, a remarks column or both',
-            HINT = 'The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.';
+        PERFORM cbreturn._error('attach.export_needs_reason_or_remarks');
     END IF;
     IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'fill_remarks needs both a reason column and a remarks column';
+        PERFORM cbreturn._error('attach.fill_remarks_needs_both');
     END IF;
     offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
                + (return_office IS NOT NULL)::int;
     IF offices NOT IN (0, 3) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the R-EX-5 cross-customs check needs supervision_code, export_office and return_office together';
+        PERFORM cbreturn._error('attach.cross_customs_needs_three');
     END IF;
     IF offices = 3 AND returned_on IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the R-EX-5 cross-customs check needs the returned_on column';
+        PERFORM cbreturn._error('attach.cross_customs_needs_returned_on');
     END IF;
-    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the deadline column must be a column of its own';
+    IF return_site IS NOT NULL AND offices <> 3 THEN
+        PERFORM cbreturn._error('attach.site_needs_cross_customs');
+    END IF;
+    IF applicant IS NOT NULL AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.applicant_needs_returned_on');
+    END IF;
+    IF left_special_area_on IS NOT NULL AND supervision_code IS NULL THEN
+        PERFORM cbreturn._error('attach.departure_needs_code');
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks, supervision_code,
+                                             export_office, return_office, applicant, return_site,
+                                             left_special_area_on) THEN
+        PERFORM cbreturn._error('attach.deadline_own_column');
     END IF;
 
     PERFORM cbreturn._register("table", 'export', fill_remarks);
     PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, dates,
-                                    'the export clearance date (R-EX-1)');
+                                    cbreturn._text('role.exported_on'));
     IF reason IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
-                                        'the return reason (R-EX-1)');
+                                        cbreturn._text('role.reason'));
     END IF;
     IF returned_on IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, dates,
-                                        'the return date (R-EX-1)');
+                                        cbreturn._text('role.returned_on'));
     END IF;
     IF remarks IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
-                                        'the remarks (R-EX-2)');
+                                        cbreturn._text('role.remarks'));
     END IF;
     IF offices = 3 THEN
         PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
-                                        'the supervision code (R-EX-5)');
+                                        cbreturn._text('role.supervision_code'));
         PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
-                                        'the customs office that cleared the export (R-EX-5)');
+                                        cbreturn._text('role.export_office'));
         PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
-                                        'the customs office of the return (R-EX-5)');
+                                        cbreturn._text('role.return_office'));
     END IF;
     IF deadline IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
-                                        'the deadline to fill in (R-EX-1)');
+                                        cbreturn._text('role.deadline'));
+    END IF;
+    IF applicant IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'applicant', "table", applicant, codes,
+                                        cbreturn._text('role.applicant'));
+    END IF;
+    IF return_site IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'return_site', "table", return_site, textual,
+                                        cbreturn._text('role.return_site'));
+    END IF;
+    IF left_special_area_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'left_special_area_on', "table",
+                                        left_special_area_on, dates, cbreturn._text('role.left_special_area_on'));
     END IF;
     -- A check that only reads the row fires AFTER it is written, so that COPY
     -- keeps inserting in batches (PostgreSQL falls back to one row at a time
@@ -434,69 +472,110 @@ BEGIN
     IF fill_remarks OR deadline IS NOT NULL THEN
         PERFORM cbreturn._refuse_generated("table",
             ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
-                  return_office, deadline],
-            'the export check that fills remarks or a deadline');
+                  return_office, deadline, applicant, return_site, left_special_area_on],
+            cbreturn._text('check.export_filling'));
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
             'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
     ELSE
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
+            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check()',
             "table", "table"::pg_catalog.oid,
             cbreturn._new_column(exported_on), cbreturn._new_column(reason),
             cbreturn._new_column(returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
-            cbreturn._new_column(return_office));
+            cbreturn._new_column(return_office), cbreturn._new_column(applicant),
+            cbreturn._new_column(return_site), cbreturn._new_column(left_special_area_on));
     END IF;
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name) IS
-    'attach the export-return checks (R-EX-1 window, R-EX-2 remark code, R-EX-5 cross-customs) to a table, naming its columns';
+COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
+                                                         name, name, name) IS
+    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns';
 
 -- ---------------------------------------------------------------------------
--- attach_import_return_checks: R-IM-1
+-- attach_import_return_checks: R-IM-1, R-IM-5, R-IM-6, R-IM-7
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.attach_import_return_checks(
     "table"             regclass,
     released_on         name,
     applied_on          name DEFAULT NULL,
-    arrived_on          name DEFAULT NULL)
+    arrived_on          name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    original_place      name DEFAULT NULL,
+    arrival_place       name DEFAULT NULL,
+    declared_area       name DEFAULT NULL,
+    warehouse           name DEFAULT NULL,
+    enterprise          name DEFAULT NULL,
+    applicant           name DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     dates regtype[] := ARRAY['date']::regtype[];
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    enterprises regtype[] := ARRAY['cbreturn.customs_registration_code', 'text', 'character varying',
+                                   'character']::regtype[];
+    places name[] := ARRAY[supervision_code, original_place, arrival_place, declared_area, warehouse,
+                           enterprise, applicant];
+    roles text[] := ARRAY['supervision_code', 'original_place', 'arrival_place', 'declared_area', 'warehouse',
+                          'enterprise', 'applicant'];
+    i int;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF applied_on IS NULL AND arrived_on IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
+        PERFORM cbreturn._error('attach.import_needs_dates');
+    END IF;
+    IF arrival_place IS NOT NULL AND (original_place IS NULL OR supervision_code IS NULL) THEN
+        PERFORM cbreturn._error('attach.arrival_needs_original_and_code');
+    END IF;
+    IF (original_place IS NOT NULL AND arrival_place IS NULL AND warehouse IS NULL)
+       OR (declared_area IS NOT NULL AND arrival_place IS NULL) THEN
+        PERFORM cbreturn._error('attach.place_needs_arrival');
+    END IF;
+    IF (enterprise IS NULL) <> (applicant IS NULL) OR (applicant IS NOT NULL AND applied_on IS NULL) THEN
+        PERFORM cbreturn._error('attach.import_applicant_needs');
     END IF;
     PERFORM cbreturn._register("table", 'import');
     PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
-                                    'the release date of the import list (R-IM-1)');
+                                    cbreturn._text('role.released_on'));
     IF applied_on IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
-                                        'the date the return was applied for (R-IM-1)');
+                                        cbreturn._text('role.applied_on'));
     END IF;
     IF arrived_on IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
-                                        'the date the goods arrived back (R-IM-1)');
+                                        cbreturn._text('role.arrived_on'));
     END IF;
+    FOR i IN 1 .. pg_catalog.cardinality(places) LOOP
+        CONTINUE WHEN places[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'import', roles[i], "table", places[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'enterprise' THEN enterprises
+                                                      WHEN 'applicant' THEN codes ELSE textual END,
+                                        cbreturn._text('role.import_' || roles[i]));
+    END LOOP;
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
+        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
         'EXECUTE FUNCTION cbreturn.import_return_check()',
         "table", "table"::pg_catalog.oid, cbreturn._new_column(released_on),
-        cbreturn._new_column(applied_on), cbreturn._new_column(arrived_on));
+        cbreturn._new_column(applied_on), cbreturn._new_column(arrived_on),
+        cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
+        cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
+        cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
+        cbreturn._new_column(applicant));
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name) IS
-    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release) to a table';
+COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
+                                                         name, name) IS
+    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release, at the original place; R-IM-5 return-centre warehouse; R-IM-6 special area of declaration; R-IM-7 applicant) to a table';
 
 -- ---------------------------------------------------------------------------
 -- attach_status_check: rules section 6
@@ -771,6 +850,10 @@ COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", 
     'internal: WHEN clause of the reading export check; true when the row passes R-EX-1, R-EX-2 and R-EX-5, so that no trigger event is queued for it';
 COMMENT ON FUNCTION cbreturn._import_row_ok(regclass, date, date, date) IS
     'internal: WHEN clause of the import check; true when the row passes R-IM-1, so that no trigger event is queued for it';
+COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", "any", "any", "any", "any", "any", date) IS
+    'internal: WHEN clause of the reading export check; true when the row passes R-EX-1 (R-TX-2 for 1210), R-EX-2, R-EX-5, R-EX-6 and R-EX-4, so that no trigger event is queued for it';
+COMMENT ON FUNCTION cbreturn._import_row_ok(regclass, date, date, date, "any", "any", "any", "any", "any", "any", "any") IS
+    'internal: WHEN clause of the import check; true when the row passes R-IM-1 and the register rules attached (R-IM-5, R-IM-6, R-IM-7), so that no trigger event is queued for it';
 COMMENT ON FUNCTION cbreturn._register(regclass, text, boolean, regclass, text[]) IS
     'internal: records an attached check and creates its trigger';
 COMMENT ON FUNCTION cbreturn._follow_alter_table() IS

@@ -60,6 +60,11 @@ extern void cbr_language_end(void);
 #define ERRCODE_CBRETURN_CROSS_CUSTOMS		MAKE_SQLSTATE('C','B','0','0','5')	/* R-EX-5 */
 #define ERRCODE_CBRETURN_STATUS				MAKE_SQLSTATE('C','B','0','0','6')	/* rules section 6 */
 #define ERRCODE_CBRETURN_UNKNOWN_CODE		MAKE_SQLSTATE('C','B','0','0','7')	/* R-ID-2, R-ID-3 reference data */
+#define ERRCODE_CBRETURN_APPLICANT			MAKE_SQLSTATE('C','B','0','0','8')	/* R-EX-4 */
+#define ERRCODE_CBRETURN_SITE				MAKE_SQLSTATE('C','B','0','0','9')	/* R-EX-6 */
+#define ERRCODE_CBRETURN_WAREHOUSE			MAKE_SQLSTATE('C','B','0','1','0')	/* R-IM-5 */
+#define ERRCODE_CBRETURN_ARRIVAL			MAKE_SQLSTATE('C','B','0','1','1')	/* R-IM-1, R-IM-6 arrival place */
+#define ERRCODE_CBRETURN_IMPORT_APPLICANT	MAKE_SQLSTATE('C','B','0','1','2')	/* R-IM-7 */
 
 /* ---------------------------------------------------------------------
  * declaration_id (R-ID-1)

@@ -305,13 +305,29 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("function \"%s\" must be called in the WHEN clause of the %s check", funcname, kind)));
 	args = ((FuncExpr *) expr)->args;
-	if (list_length(args) != n + 1)
+	if (list_length(args) < 2 || list_length(args) > n + 1)
 		elog(ERROR, "%s called with %d arguments", funcname, list_length(args));
 	for (i = 0; i < n; i++)
 	{
-		Node	   *arg = (Node *) list_nth(args, i + 1);
+		Node	   *arg;
 		bool		ok;
 
+		/*
+		 * A WHEN clause written by an earlier release passes fewer columns
+		 * (the roles added since come last): the roles it does not pass
+		 * must not be attached, or the clause would let their rows through.
+		 */
+		if (i + 1 >= list_length(args))
+		{
+			if (attnums[i] == InvalidAttrNumber)
+				continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the WHEN clause of the %s check on table \"%s\" does not pass the column attached as %s",
+							kind, RelationGetRelationName(rel), roles[i]),
+					 errhint("Detach the check with cbreturn.detach() and attach it again, so that the trigger and its WHEN clause are made from the metadata.")));
+		}
+		arg = (Node *) list_nth(args, i + 1);
 		if (attnums[i] == InvalidAttrNumber)
 			ok = IsA(arg, Const) && ((Const *) arg)->constisnull;
 		else

@@ -1,6 +1,7 @@
 /*
  * export_check.c
- *		The export-return check (R-EX-1, R-EX-2, R-EX-5) on an ERP's own
+ *		The export-return check (R-EX-1, R-EX-2, R-EX-5, R-EX-6, R-EX-4, and
+ *		the 1210 clock of R-TX-2) on an ERP's own
  *		table: a thin adapter from a row to cbr_decide_export_return
  *		(src/rules/export.c), and from its verdict to an error.
  *
@@ -26,12 +27,15 @@ typedef enum ExportRole
 	EX_SUPERVISION,
 	EX_EXPORT_OFFICE,
 	EX_RETURN_OFFICE,
+	EX_APPLICANT,				/* R-EX-4 (added in 0.3.0: roles added later come last) */
+	EX_SITE,					/* R-EX-6 */
+	EX_LEFT,					/* R-TX-2: departure from the special area (1210) */
 	EX_NROLES
 } ExportRole;
 
 static const char *const export_roles[EX_NROLES] = {
 	"exported_on", "reason", "returned_on", "remarks", "supervision_code",
-	"export_office", "return_office"
+	"export_office", "return_office", "applicant", "return_site", "left_special_area_on"
 };
 
 typedef struct ExportCache
@@ -40,6 +44,8 @@ typedef struct ExportCache
 	AttrNumber	deadline;
 	bool		reason_is_enum;
 	bool		code_is_text[3];	/* supervision, export office, return office */
+	bool		applicant_is_text;
+	bool		site_is_bpchar;
 	bool		fill_remarks;
 	/* how to build a value of the remarks column when filling it */
 	FmgrInfo	remarks_in;
@@ -76,6 +82,17 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	c->col[EX_EXPORT_OFFICE] = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
 	c->col[EX_RETURN_OFFICE] = cbr_role_column(meta, "return_office", rel, office_t, 4, false);
 	c->deadline = cbr_role_column(meta, "deadline", rel, date_t, 1, false);
+	{
+		Oid			uscc_t[4] = {cbr_type_oid("uscc"), TEXTOID, VARCHAROID, BPCHAROID};
+
+		c->col[EX_APPLICANT] = cbr_role_column(meta, "applicant", rel, uscc_t, 4, false);
+		c->col[EX_SITE] = cbr_role_column(meta, "return_site", rel, text_t, 3, false);
+		c->col[EX_LEFT] = cbr_role_column(meta, "left_special_area_on", rel, date_t, 1, false);
+		if (c->col[EX_APPLICANT])
+			c->applicant_is_text = TupleDescAttr(tupdesc, c->col[EX_APPLICANT] - 1)->atttypid != uscc_t[0];
+		if (c->col[EX_SITE])
+			c->site_is_bpchar = TupleDescAttr(tupdesc, c->col[EX_SITE] - 1)->atttypid == BPCHAROID;
+	}
 	c->fill_remarks = meta->fill_remarks && c->col[EX_REMARKS] != InvalidAttrNumber;
 	if (c->col[EX_REASON])
 		c->reason_is_enum = TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->atttypid == reason_t[0];
@@ -186,6 +203,33 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 			row->code_state[i] = cbr_parse_code4(TextDatumGetCString(d), &row->code[i], &err)
 				? CBR_VALUE_OK : CBR_VALUE_BAD;
 	}
+
+	/* R-TX-2: the departure from the special area (1210) */
+	row->left_attached = c->col[EX_LEFT] != InvalidAttrNumber;
+	row->has_left = !isnull[EX_LEFT];
+	row->left = row->has_left ? DatumGetDateADT(v[EX_LEFT]) : 0;
+
+	/* R-EX-4, R-EX-6: the applicant and the return site, read from registers */
+	row->applicant_attached = c->col[EX_APPLICANT] != InvalidAttrNumber;
+	row->site_attached = c->col[EX_SITE] != InvalidAttrNumber;
+	row->registers = (row->applicant_attached || row->site_attached) ? cbr_registers() : NULL;
+	memset(&row->applicant, 0, sizeof(row->applicant));
+	if (isnull[EX_APPLICANT])
+		row->applicant_state = CBR_VALUE_NULL;
+	else if (!c->applicant_is_text)
+	{
+		row->applicant = *(const CbrUscc *) DatumGetPointer(v[EX_APPLICANT]);
+		row->applicant_state = CBR_VALUE_OK;
+	}
+	else
+	{
+		char	   *str = TextDatumGetCString(v[EX_APPLICANT]);
+		CbrUsccError err;
+
+		row->applicant_state = cbr_parse_uscc(str, (int) strlen(str), false, &row->applicant, &err)
+			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+	row->site = isnull[EX_SITE] ? NULL : cbr_text_value(v[EX_SITE], c->site_is_bpchar);
 }
 
 /* 22P02: the reason or a code column holds text that reads as no value. */
@@ -198,6 +242,8 @@ cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int b
 	int16		code;
 	CbrParseError err;
 
+	if (bad_text == 3)
+		cbr_report_uscc_text(rel, c->col[EX_APPLICANT], TextDatumGetCString(v[EX_APPLICANT]));
 	if (bad_text < 0)
 	{
 		int			len;
@@ -276,10 +322,30 @@ cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
 	{
 		case CBR_BAD_INFINITE:
 		case CBR_BAD_RANGE:
-			cbr_report_date_out_of_range(w->bad == CBR_DATE_EXPORTED ? gettext_noop("export date") : "returned_on",
+			cbr_report_date_out_of_range(w->bad == CBR_DATE_EXPORTED ? gettext_noop("export date")
+										 : w->bad == CBR_DATE_LEFT_AREA ? "left_special_area_on" : "returned_on",
 										 w->bad_value);
 			break;
 		case CBR_BAD_ORDER:
+			/* R-TX-2: the goods leave the special area after their export declaration */
+			if (w->bad == CBR_DATE_LEFT_AREA)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("departure from the special area on %s is before the export date %s (R-TX-2)",
+								cbr_date_iso(row->left), cbr_date_iso(row->exported)),
+						 errdetail("%sexported on %s, left the special area on %s.", cbr_row_identity(rel, tuple),
+								   cbr_date_iso(row->exported), cbr_date_iso(row->left)),
+						 errhint("A departure on or after %s is accepted.", cbr_date_iso(row->exported)),
+						 errtablecol(rel, c->col[EX_LEFT])));
+			if (w->other == CBR_DATE_LEFT_AREA)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("return of %s is before the departure from the special area on %s (R-EX-1)",
+								cbr_date_iso(row->returned), cbr_date_iso(row->left)),
+						 errdetail("%sleft the special area on %s, returned on %s.", cbr_row_identity(rel, tuple),
+								   cbr_date_iso(row->left), cbr_date_iso(row->returned)),
+						 errhint("A return date on or after %s is accepted.", cbr_date_iso(row->left)),
+						 errtablecol(rel, c->col[EX_RETURNED])));
 			/* docs/rules.md, Bad input: a return before the export is 22023 */
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -291,6 +357,18 @@ cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
 					 errtablecol(rel, c->col[EX_RETURNED])));
 			break;
 		case CBR_FAIL_WINDOW:
+			if (v->bonded)
+				ereport(ERROR,
+						(errcode(ERRCODE_CBRETURN_WINDOW),
+						 errmsg("return of %s is after the R-EX-1 deadline %s",
+								cbr_date_iso(row->returned), cbr_date_iso(w->deadline)),
+						 errdetail("%sexported under 1210 on %s, left the special area on %s, reason %s, returned on %s; the window is %d months from the departure from the special area (R-TX-2).",
+								   cbr_row_identity(rel, tuple), cbr_date_iso(row->exported),
+								   cbr_date_iso(row->left), _(cbr_reason_label(v->reason)),
+								   cbr_date_iso(row->returned), w->length),
+						 errhint("A return of these goods is accepted on or before %s.",
+								 cbr_date_iso(w->deadline)),
+						 errtablecol(rel, c->col[EX_RETURNED])));
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_WINDOW),
 					 errmsg("return of %s is after the R-EX-1 deadline %s",
@@ -341,6 +419,14 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 			 errtablecol(rel, c->col[EX_RETURN_OFFICE])));
 }
 
+/* CB009: R-EX-6, the return site (at the office of the return). */
+static void
+cbr_export_report_site(Relation rel, HeapTuple tuple, const ExportCache *c, const CbrExportRow *row,
+					   const CbrExportVerdict *d)
+{
+	cbr_report_site(rel, tuple, c->col[EX_SITE], row->site, row->code[2], &d->reg);
+}
+
 /* Raise the error of a verdict other than CBR_PASS, as a client sees it. */
 static void
 cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
@@ -358,7 +444,20 @@ cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Dat
 		case CBR_FAIL_REMARK_MISMATCH:
 			cbr_export_report_remarks(rel, tuple, c, row, d);
 			break;
+		case CBR_FAIL_SITE:
+			cbr_export_report_site(rel, tuple, c, row, d);
+			break;
+		case CBR_FAIL_APPLICANT:
+			cbr_report_applicant(rel, tuple, c->col[EX_APPLICANT], &row->applicant, &d->reg);
+			break;
 		default:
+			if (d->reg.rule_id != NULL)
+			{
+				/* bad input asked of a register (an infinite return date) */
+				if (strcmp(d->reg.rule_id, "R-EX-4") == 0)
+					cbr_report_applicant(rel, tuple, c->col[EX_APPLICANT], &row->applicant, &d->reg);
+				cbr_export_report_site(rel, tuple, c, row, d);
+			}
 			if (d->window.outcome != CBR_PASS)
 				cbr_export_report_window(rel, tuple, c, row, d);
 			cbr_export_report_cross(rel, tuple, c, &d->cross);
@@ -371,8 +470,8 @@ cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Dat
  * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; BEFORE when it fills the remarks or the deadline column.
  *
- * The rules are cbr_decide_export_return's (R-EX-2, R-EX-1, R-EX-5, in that
- * order); this raises what it found, fills empty remarks when the DBA asked
+ * The rules are cbr_decide_export_return's (R-EX-2, R-EX-1 with the 1210
+ * clock of R-TX-2, R-EX-5, R-EX-6, R-EX-4, in that order); this raises what it found, fills empty remarks when the DBA asked
  * for that, and fills the optional deadline column.
  */
 PG_FUNCTION_INFO_V1(export_return_check);
@@ -439,9 +538,11 @@ export_return_check(PG_FUNCTION_ARGS)
 /*
  * cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
  * returned_on date, remarks "any", supervision_code "any",
- * export_office "any", return_office "any"): the WHEN clause of the
- * reading export check.  True when cbr_decide_export_return accepts the row
- * (R-EX-1, R-EX-2, R-EX-5); false when it rejects it, cannot read a value,
+ * export_office "any", return_office "any"[, applicant "any", return_site
+ * "any", left_special_area_on date]): the WHEN clause of the reading export
+ * check (the shorter form is the one triggers attached before 0.3.0 call).
+ * True when cbr_decide_export_return accepts the row (R-EX-1, R-EX-2,
+ * R-EX-5, R-EX-6, R-EX-4); false when it rejects it, cannot read a value,
  * or the check fills a column (then the trigger must see every row).  The
  * arguments are the attached columns in role order, NULL for a role not
  * attached (verified, see cbr_row_ok_config).
@@ -461,9 +562,10 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 
 	if (c->fill_remarks || c->deadline)
 		PG_RETURN_BOOL(false);
+	/* a WHEN clause of 0.2.0 passes the first seven roles only */
 	for (i = 0; i < EX_NROLES; i++)
 	{
-		isnull[i] = PG_ARGISNULL(i + 1);
+		isnull[i] = i + 1 >= PG_NARGS() || PG_ARGISNULL(i + 1);
 		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
 	}
 	cbr_export_read(c, v, isnull, &row);

@@ -1,9 +1,12 @@
 /*
  * import_check.c
- *		The import-return check (R-IM-1) on an ERP's own table: a thin
- *		adapter from a row to cbr_decide_import_return (src/rules/import.c),
- *		and from its verdict to an error.  The SQL function
- *		import_return_on_time asks the same decision.
+ *		The import-return check (R-IM-1 windows; R-IM-5 warehouse, R-IM-1 /
+ *		R-IM-6 arrival place, R-IM-7 applicant from the registers) on an
+ *		ERP's own table: a thin adapter from a row to
+ *		cbr_decide_import_return (src/rules/import.c) and
+ *		cbr_decide_import_places (src/rules/registers.c), and from their
+ *		verdicts to an error.  The SQL functions import_return_on_time and
+ *		the register verdicts ask the same decisions.
  *
  * It only reads the row, so attach creates it AFTER ROW with a WHEN clause
  * (_import_row_ok): it is only called for a row that fails.
@@ -12,15 +15,38 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "utils/builtins.h"
 
 /* The columns the import check reads, in the order of _import_row_ok's arguments. */
-#define IM_NROLES 3
+typedef enum ImportRole
+{
+	IM_RELEASED,
+	IM_APPLIED,
+	IM_ARRIVED,
+	IM_CODE,					/* added in 0.3.0: roles added later come last */
+	IM_ORIGINAL,
+	IM_ARRIVAL,
+	IM_DECLARED_AREA,
+	IM_WAREHOUSE,
+	IM_ENTERPRISE,
+	IM_APPLICANT,
+	IM_NROLES
+} ImportRole;
 
-static const char *const import_roles[IM_NROLES] = {"released_on", "applied_on", "arrived_on"};
+#define IM_NDATES 3
+
+static const char *const import_roles[IM_NROLES] = {
+	"released_on", "applied_on", "arrived_on", "supervision_code", "original_place",
+	"arrival_place", "declared_area", "warehouse", "enterprise", "applicant"
+};
 
 typedef struct ImportCache
 {
-	AttrNumber	col[IM_NROLES];	/* released, applied, arrived; 0: not attached */
+	AttrNumber	col[IM_NROLES];	/* 0: not attached */
+	bool		is_bpchar[IM_NROLES];	/* text roles of type character */
+	bool		code_is_text;
+	bool		applicant_is_text;
+	bool		registers;		/* a register role is attached */
 } ImportCache;
 
 /* Builds the ImportCache of the import check on rel (see cbr_check_config). */
@@ -28,11 +54,35 @@ static void *
 cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 {
 	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
+	TupleDesc	tupdesc = RelationGetDescr(rel);
 	Oid			date_t[1] = {DATEOID};
+	Oid			text_t[3] = {TEXTOID, VARCHAROID, BPCHAROID};
+	Oid			code_t[4] = {cbr_type_oid("supervision_code"), TEXTOID, VARCHAROID, BPCHAROID};
+	Oid			uscc_t[4] = {cbr_type_oid("uscc"), TEXTOID, VARCHAROID, BPCHAROID};
+	Oid			enterprise_t[4] = {cbr_type_oid("customs_registration_code"), TEXTOID, VARCHAROID, BPCHAROID};
 	int			i;
 
-	for (i = 0; i < IM_NROLES; i++)
-		c->col[i] = cbr_role_column(meta, import_roles[i], rel, date_t, 1, i == 0);
+	for (i = 0; i < IM_NDATES; i++)
+		c->col[i] = cbr_role_column(meta, import_roles[i], rel, date_t, 1, i == IM_RELEASED);
+	c->col[IM_CODE] = cbr_role_column(meta, "supervision_code", rel, code_t, 4, false);
+	for (i = IM_ORIGINAL; i <= IM_WAREHOUSE; i++)
+		c->col[i] = cbr_role_column(meta, import_roles[i], rel, text_t, 3, false);
+	c->col[IM_ENTERPRISE] = cbr_role_column(meta, "enterprise", rel, enterprise_t, 4, false);
+	c->col[IM_APPLICANT] = cbr_role_column(meta, "applicant", rel, uscc_t, 4, false);
+	for (i = IM_CODE; i < IM_NROLES; i++)
+	{
+		Oid			t;
+
+		if (!c->col[i])
+			continue;
+		c->registers = c->registers || i != IM_CODE;
+		t = TupleDescAttr(tupdesc, c->col[i] - 1)->atttypid;
+		c->is_bpchar[i] = t == BPCHAROID;
+		if (i == IM_CODE)
+			c->code_is_text = t != code_t[0];
+		if (i == IM_APPLICANT)
+			c->applicant_is_text = t != uscc_t[0];
+	}
 	return c;
 }
 
@@ -42,11 +92,115 @@ cbr_import_attnums(const void *config, AttrNumber *attnums)
 	memcpy(attnums, ((const ImportCache *) config)->col, sizeof(AttrNumber) * IM_NROLES);
 }
 
-/* The verdict on the dates of a row (has[i] false: NULL or not attached). */
-static CbrOutcome
-cbr_import_decide(const bool *has, const DateADT *date, CbrImportVerdict *v)
+/* A text role's value, NULL when NULL or not attached. */
+static const char *
+cbr_import_text(const ImportCache *c, const Datum *v, const bool *isnull, int role)
 {
-	return cbr_decide_import_return(has[0], date[0], has[1], date[1], has[2], date[2], v);
+	return isnull[role] ? NULL : cbr_text_value(v[role], c->is_bpchar[role]);
+}
+
+/*
+ * Read the values of the register roles of a row (isnull for a role not
+ * attached) into *row.  Never raises for a value: unreadable text is
+ * CBR_VALUE_BAD, for the verdict to report.
+ */
+static void
+cbr_import_read(const ImportCache *c, const Datum *v, const bool *isnull, CbrImportPlaceRow *row)
+{
+	CbrParseError perr;
+	CbrUsccError uerr;
+
+	memset(row, 0, sizeof(*row));
+	row->has_applied = !isnull[IM_APPLIED];
+	row->applied_on = row->has_applied ? DatumGetDateADT(v[IM_APPLIED]) : 0;
+	row->has_arrived = !isnull[IM_ARRIVED];
+	row->arrived_on = row->has_arrived ? DatumGetDateADT(v[IM_ARRIVED]) : 0;
+	if (isnull[IM_CODE])
+		row->code_state = CBR_VALUE_NULL;
+	else if (!c->code_is_text)
+	{
+		row->code = DatumGetInt16(v[IM_CODE]);
+		row->code_state = CBR_VALUE_OK;
+	}
+	else
+		row->code_state = cbr_parse_code4(TextDatumGetCString(v[IM_CODE]), &row->code, &perr)
+			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	row->original_place = cbr_import_text(c, v, isnull, IM_ORIGINAL);
+	row->arrival_place = cbr_import_text(c, v, isnull, IM_ARRIVAL);
+	row->declared_area = cbr_import_text(c, v, isnull, IM_DECLARED_AREA);
+	row->warehouse = cbr_import_text(c, v, isnull, IM_WAREHOUSE);
+	row->enterprise = cbr_import_text(c, v, isnull, IM_ENTERPRISE);
+	if (isnull[IM_APPLICANT])
+		row->applicant_state = CBR_VALUE_NULL;
+	else if (!c->applicant_is_text)
+	{
+		row->applicant = *(const CbrUscc *) DatumGetPointer(v[IM_APPLICANT]);
+		row->applicant_state = CBR_VALUE_OK;
+	}
+	else
+	{
+		char	   *str = TextDatumGetCString(v[IM_APPLICANT]);
+
+		row->applicant_state = cbr_parse_uscc(str, (int) strlen(str), false, &row->applicant, &uerr)
+			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+}
+
+/*
+ * The verdicts on a row: the R-IM-1 windows, then the registers (when a
+ * register role is attached).  has[i] false: NULL or not attached.
+ */
+static CbrOutcome
+cbr_import_decide(const ImportCache *c, const Datum *v, const bool *isnull, CbrImportVerdict *w,
+				  CbrImportPlaceRow *row, CbrImportPlaceVerdict *p)
+{
+	DateADT		date[IM_NDATES];
+	int			i;
+
+	for (i = 0; i < IM_NDATES; i++)
+		date[i] = isnull[i] ? 0 : DatumGetDateADT(v[i]);
+	p->outcome = CBR_PASS;
+	if (cbr_decide_import_return(!isnull[0], date[0], !isnull[1], date[1], !isnull[2], date[2], w) != CBR_PASS)
+		return w->outcome;
+	if (!c->registers)
+		return CBR_PASS;
+	cbr_import_read(c, v, isnull, row);
+	return cbr_decide_import_places(cbr_registers(), row, p);
+}
+
+/* The errors of the register rules (CB010, CB011, CB012) and their bad input. */
+static void
+cbr_import_report_places(Relation rel, HeapTuple tuple, const ImportCache *c, const Datum *v,
+						 const CbrImportPlaceRow *row, const CbrImportPlaceVerdict *p)
+{
+	const char *date_role = row->has_arrived ? "arrived_on" : "applied_on";
+
+	if (p->outcome == CBR_BAD_TEXT && p->bad_text == 1)
+		cbr_report_uscc_text(rel, c->col[IM_APPLICANT], TextDatumGetCString(v[IM_APPLICANT]));
+	if (p->outcome == CBR_BAD_TEXT)
+	{
+		char	   *str = TextDatumGetCString(v[IM_CODE]);
+		int16		code;
+		CbrParseError err;
+
+		if (cbr_parse_code4(str, &code, &err))
+			elog(ERROR, "code \"%s\" was unreadable and is now read", str);
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
+						NameStr(TupleDescAttr(RelationGetDescr(rel), c->col[IM_CODE] - 1)->attname),
+						cbr_parse_error_text(&err, str)),
+				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
+				 errtablecol(rel, c->col[IM_CODE])));
+	}
+	if (strcmp(p->reg.rule_id, "R-IM-7") == 0)
+		cbr_report_import_applicant(rel, tuple, c->col[IM_APPLICANT], row->enterprise,
+									&row->applicant, &p->reg);
+	if (p->place == row->warehouse)
+		cbr_report_warehouse(rel, tuple, c->col[IM_WAREHOUSE], row->warehouse, row->original_place,
+							 &p->reg, date_role);
+	cbr_report_arrival(rel, tuple, c->col[IM_ARRIVAL], row->original_place, row->arrival_place,
+					   row->declared_area, &p->reg, date_role);
 }
 
 /* Raise the error of a verdict other than CBR_PASS. */
@@ -97,7 +251,7 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 /*
  * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW, with a WHEN clause (_import_row_ok); raises what
- * cbr_decide_import_return found.
+ * cbr_decide_import_return and cbr_decide_import_places found.
  */
 PG_FUNCTION_INFO_V1(import_return_check);
 Datum
@@ -108,43 +262,58 @@ import_return_check(PG_FUNCTION_ARGS)
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	HeapTuple	tuple = cbr_checked_tuple(trigdata);
 	ImportCache *c = (ImportCache *) cbr_check_config(fcinfo, rel, CBR_CHECK_IMPORT, cbr_import_build);
-	bool		has[IM_NROLES];
-	DateADT		date[IM_NROLES];
-	CbrImportVerdict v;
+	Datum		v[IM_NROLES];
+	bool		isnull[IM_NROLES];
+	CbrImportVerdict w;
+	CbrImportPlaceRow row;
+	CbrImportPlaceVerdict p;
 	int			i;
 
 	for (i = 0; i < IM_NROLES; i++)
 	{
-		date[i] = 0;
-		has[i] = cbr_get_date(tuple, tupdesc, c->col[i], &date[i]);
+		v[i] = (Datum) 0;
+		isnull[i] = true;
+		if (c->col[i])
+			v[i] = heap_getattr(tuple, c->col[i], tupdesc, &isnull[i]);
 	}
-	if (cbr_import_decide(has, date, &v) != CBR_PASS)
-		cbr_import_report(rel, tuple, c, date[0], &v);
+	if (cbr_import_decide(c, v, isnull, &w, &row, &p) != CBR_PASS)
+	{
+		if (p.outcome != CBR_PASS)
+			cbr_import_report_places(rel, tuple, c, v, &row, &p);
+		cbr_import_report(rel, tuple, c, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w);
+	}
 	return PointerGetDatum(tuple);
 }
 
 /*
  * cbreturn._import_row_ok(checked regclass, released_on date, applied_on
- * date, arrived_on date): the WHEN clause of the import check.  True when
- * cbr_decide_import_return accepts the row (R-IM-1); the arguments are the
- * attached columns, NULL for a role not attached (verified, see
+ * date, arrived_on date[, supervision_code "any", original_place "any",
+ * arrival_place "any", declared_area "any", warehouse "any", enterprise
+ * "any", applicant "any"]): the WHEN clause of the import check (the
+ * shorter form is the one triggers attached before 0.3.0 call).  True when
+ * the row passes R-IM-1 and the register rules attached; the arguments are
+ * the attached columns, NULL for a role not attached (verified, see
  * cbr_row_ok_config).
  */
 PG_FUNCTION_INFO_V1(cbr_import_row_ok);
 Datum
 cbr_import_row_ok(PG_FUNCTION_ARGS)
 {
-	bool		has[IM_NROLES];
-	DateADT		date[IM_NROLES];
-	CbrImportVerdict v;
+	ImportCache *c;
+	Datum		v[IM_NROLES];
+	bool		isnull[IM_NROLES];
+	CbrImportVerdict w;
+	CbrImportPlaceRow row;
+	CbrImportPlaceVerdict p;
 	int			i;
 
-	(void) cbr_row_ok_config(fcinfo, CBR_CHECK_IMPORT, cbr_import_build, cbr_import_attnums,
-							 "_import_row_ok", import_roles, IM_NROLES);
+	c = (ImportCache *) cbr_row_ok_config(fcinfo, CBR_CHECK_IMPORT, cbr_import_build,
+										  cbr_import_attnums, "_import_row_ok", import_roles,
+										  IM_NROLES);
 	for (i = 0; i < IM_NROLES; i++)
 	{
-		has[i] = !PG_ARGISNULL(i + 1);
-		date[i] = has[i] ? PG_GETARG_DATEADT(i + 1) : 0;
+		isnull[i] = i + 1 >= PG_NARGS() || PG_ARGISNULL(i + 1);
+		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
 	}
-	PG_RETURN_BOOL(cbr_import_decide(has, date, &v) == CBR_PASS);
+	PG_RETURN_BOOL(cbr_import_decide(c, v, isnull, &w, &row, &p) == CBR_PASS);
 }

@@ -87,6 +87,28 @@ cbr_checked_tuple(TriggerData *trigdata)
 extern bool cbr_get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d);
 
 /* ---------------------------------------------------------------------
+ * register_errors.c: the errors of the register rules (CB008-CB012)
+ * --------------------------------------------------------------------- */
+pg_noreturn extern void cbr_report_uscc_text(Relation rel, AttrNumber col, const char *str);
+pg_noreturn extern void cbr_report_applicant(Relation rel, HeapTuple tuple, AttrNumber col,
+											 const CbrUscc *u, const CbrRegisterVerdict *v);
+pg_noreturn extern void cbr_report_site(Relation rel, HeapTuple tuple, AttrNumber col,
+										const char *site, int16 office, const CbrRegisterVerdict *v);
+pg_noreturn extern void cbr_report_warehouse(Relation rel, HeapTuple tuple, AttrNumber col,
+											 const char *warehouse, const char *special_area,
+											 const CbrRegisterVerdict *v, const char *date_role);
+pg_noreturn extern void cbr_report_arrival(Relation rel, HeapTuple tuple, AttrNumber col,
+										   const char *original_place, const char *arrival_place,
+										   const char *declared_area, const CbrRegisterVerdict *v,
+										   const char *date_role);
+pg_noreturn extern void cbr_report_import_applicant(Relation rel, HeapTuple tuple, AttrNumber col,
+													const char *enterprise, const CbrUscc *u,
+													const CbrRegisterVerdict *v);
+
+/* A text value as a C string (register keys); bpchar: its padding removed. */
+extern char *cbr_text_value(Datum d, bool bpchar);
+
+/* ---------------------------------------------------------------------
  * check_cache.c: the backend-lifetime cache of attached checks
  * --------------------------------------------------------------------- */
 typedef enum CbrCheckKind

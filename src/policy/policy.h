@@ -67,6 +67,28 @@ extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, cons
 extern const CbrPolicy *cbr_policy(void);
 
 /* ---------------------------------------------------------------------
+ * registers.c: the snapshot of the registers (R-EX-4, R-EX-6, R-IM-5, R-IM-7)
+ * --------------------------------------------------------------------- */
+
+/* The cached registers; loads them if this backend has none or they changed. */
+extern const CbrRegisters *cbr_registers(void);
+
+/* ---------------------------------------------------------------------
+ * registers_report.c: the reason and basis of a register verdict
+ * --------------------------------------------------------------------- */
+extern const char *cbr_register_basis(const CbrRegisterVerdict *v);
+extern char *cbr_uscc_text(const CbrUscc *u);
+extern char *cbr_site_offices(const CbrRegisterVerdict *v);
+extern char *cbr_applicant_reason(const CbrUscc *applicant, const CbrRegisterVerdict *v);
+extern char *cbr_site_reason(const char *site, int16 office, const CbrRegisterVerdict *v);
+extern char *cbr_warehouse_reason(const char *warehouse, const char *special_area,
+								  const CbrRegisterVerdict *v);
+extern char *cbr_import_applicant_reason(const char *enterprise, const CbrUscc *applicant,
+										 const CbrRegisterVerdict *v);
+extern char *cbr_arrival_reason(const char *original_place, const char *arrival_place,
+								const char *declared_area, const CbrRegisterVerdict *v);
+
+/* ---------------------------------------------------------------------
  * reason.c: cbreturn.return_reason <-> CbrReason
  * --------------------------------------------------------------------- */
 extern CbrReason cbr_reason_from_oid(Oid enumval);
@@ -108,6 +130,8 @@ extern void cbr_report_bad_date(CbrOutcome outcome, const char *what, DateADT d,
 pg_noreturn extern void cbr_report_date_out_of_range(const char *what, DateADT d);
 extern void cbr_report_cross_customs_input(const CbrCrossVerdict *v);
 pg_noreturn extern void cbr_report_unknown_code(int16 code);
+/* 22023: a supervision code without CBEC retail import returns (R-IM-1). */
+pg_noreturn extern void cbr_report_not_retail_import(int16 code);
 
 /*
  * An explain step: one rule checked, whether it passed, what it saw and its
@@ -126,6 +150,9 @@ extern void cbr_step_add(List **steps, const char *rule_id, bool passed,
 
 extern List *cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bool has_returned,
 									   const CbrWindowVerdict *v);
+extern List *cbr_steps_bonded_export_deadline(CbrReason reason, DateADT exported_on,
+											  DateADT left_on, bool has_returned,
+											  const CbrWindowVerdict *v);
 extern List *cbr_steps_import_return(DateADT released_on, bool has_applied, bool has_arrived,
 									 const CbrImportVerdict *v);
 extern List *cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v);

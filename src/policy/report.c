@@ -24,6 +24,7 @@
 #define BASIS_IM1 "GACC 2020 No. 45"
 #define BASIS_PILOT "GACC 2024 No. 167"
 #define BASIS_TX_DEFAULT "MoF/GACC/STA 2026 No. 16"
+#define BASIS_TX2_1210 "MoF/GACC/STA 2026 No. 16 art. 1 (seed 003): for 1210 the period runs from the day the goods left the special customs supervision area or bonded logistics centre (type B)"
 
 char *
 cbr_date_iso(DateADT d)
@@ -200,6 +201,34 @@ cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bool has_return
 	cbr_step_add(&steps, "R-P-1", true, BASIS_P1,
 				 "exported on %s + %d months = %s (start day not counted; last day inside the window; clamped to the month end)",
 				 cbr_date_iso(exported_on), v->length, cbr_date_iso(v->deadline));
+	if (has_returned)
+		cbr_step_add(&steps, "R-EX-1", v->outcome == CBR_PASS, BASIS_EX1,
+					 "returned on %s, deadline %s (%s)", cbr_date_iso(v->bad_value),
+					 cbr_date_iso(v->deadline), cbr_window_label(v->length));
+	else
+		cbr_step_add(&steps, "R-EX-1", true, BASIS_EX1, "deadline %s (%s); not returned yet",
+					 cbr_date_iso(v->deadline), cbr_window_label(v->length));
+	return steps;
+}
+
+/*
+ * R-EX-2, R-TX-2, R-P-1, R-EX-1 of a 1210 export return, whose window counts
+ * from the departure from the special area (cbr_decide_bonded_export_window).
+ */
+List *
+cbr_steps_bonded_export_deadline(CbrReason reason, DateADT exported_on, DateADT left_on,
+								 bool has_returned, const CbrWindowVerdict *v)
+{
+	List	   *steps = NIL;
+
+	cbr_step_add(&steps, "R-EX-2", true, BASIS_EX2, "reason %s: remark code %s",
+				 cbr_reason_label(reason), cbr_remark_code(reason));
+	cbr_step_add(&steps, "R-TX-2", true, BASIS_TX2_1210,
+				 "1210: declared for export on %s, left the special area on %s; the window counts from the departure",
+				 cbr_date_iso(exported_on), cbr_date_iso(left_on));
+	cbr_step_add(&steps, "R-P-1", true, BASIS_P1,
+				 "left the special area on %s + %d months = %s (start day not counted; last day inside the window; clamped to the month end)",
+				 cbr_date_iso(left_on), v->length, cbr_date_iso(v->deadline));
 	if (has_returned)
 		cbr_step_add(&steps, "R-EX-1", v->outcome == CBR_PASS, BASIS_EX1,
 					 "returned on %s, deadline %s (%s)", cbr_date_iso(v->bad_value),

@@ -49,6 +49,39 @@ cbr_decide_export_window(DateADT exported_on, CbrReason reason, bool has_returne
 	return v->outcome = returned_on <= v->deadline ? CBR_PASS : CBR_FAIL_WINDOW;
 }
 
+/*
+ * R-EX-1 for goods exported under 1210 from a special customs supervision
+ * area or a bonded logistics centre (type B): the window counts from the day
+ * the goods left the area (R-TX-2, seed 003 art. 1: "for 1210 the 6 months
+ * run from the day the goods left"), which is when they actually went
+ * abroad; the lengths are R-EX-1's.  The departure cannot precede the
+ * export declaration, and the return cannot precede the departure (22023).
+ */
+CbrOutcome
+cbr_decide_bonded_export_window(DateADT exported_on, DateADT left_on, CbrReason reason,
+								bool has_returned, DateADT returned_on, CbrWindowVerdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (DATE_NOT_FINITE(exported_on))
+	{
+		v->bad = CBR_DATE_EXPORTED;
+		v->bad_value = exported_on;
+		return v->outcome = CBR_BAD_INFINITE;
+	}
+	if (cbr_decide_order(CBR_DATE_LEFT_AREA, left_on, CBR_DATE_EXPORTED, exported_on, v) != CBR_PASS)
+		return v->outcome;
+	if (cbr_decide_deadline(left_on, CBR_DATE_LEFT_AREA, cbr_export_window_months(reason),
+							true, v) != CBR_PASS)
+		return v->outcome;
+	if (!has_returned)
+		return v->outcome = CBR_PASS;
+	if (cbr_decide_order(CBR_DATE_RETURNED, returned_on, CBR_DATE_LEFT_AREA, left_on, v) != CBR_PASS)
+		return v->outcome;
+	v->bad = CBR_DATE_RETURNED;
+	v->bad_value = returned_on;
+	return v->outcome = returned_on <= v->deadline ? CBR_PASS : CBR_FAIL_WINDOW;
+}
+
 /* An office code whose district cbreturn.districts knows (R-ID-2). */
 static inline bool
 cbr_office_known(const CbrPolicy *p, int16 office)
@@ -150,15 +183,98 @@ cbr_export_window_passes(const CbrExportRow *row, CbrReason reason)
 }
 
 /*
+ * Whether the row's R-EX-1 window counts from the departure from the
+ * special area (R-TX-2): a departure column is attached and the supervision
+ * code is 1210.  A row whose code is NULL is not known to be 1210: its
+ * window counts from the export date, the earlier start.
+ */
+static bool
+cbr_export_row_bonded(const CbrExportRow *row)
+{
+	return row->left_attached && row->codes_attached &&
+		row->code_state[0] == CBR_VALUE_OK && row->code[0] == CBR_CODE_1210;
+}
+
+/* R-EX-1 on the row (R-TX-2 for 1210), or the order of its dates. */
+static CbrOutcome
+cbr_decide_export_row_window(const CbrExportRow *row, CbrExportVerdict *v)
+{
+	if (!row->has_exported)
+		return CBR_PASS;
+	if (row->left_attached && row->codes_attached && row->code_state[0] == CBR_VALUE_BAD)
+	{
+		/* whether the departure counts depends on the code: read it first */
+		v->bad_text = 0;
+		return CBR_BAD_TEXT;
+	}
+	if (cbr_export_row_bonded(row))
+	{
+		v->bonded = true;
+		if (row->has_left && v->has_reason)
+			return cbr_decide_bonded_export_window(row->exported, row->left, v->reason,
+												   row->has_returned, row->returned, &v->window);
+		/* no reason: the dates in order; no departure: no window yet */
+		if (row->has_left &&
+			cbr_decide_order(CBR_DATE_LEFT_AREA, row->left, CBR_DATE_EXPORTED, row->exported,
+							 &v->window) != CBR_PASS)
+			return v->window.outcome;
+		if (row->has_returned)
+			return cbr_decide_order(CBR_DATE_RETURNED, row->returned,
+									row->has_left ? CBR_DATE_LEFT_AREA : CBR_DATE_EXPORTED,
+									row->has_left ? row->left : row->exported, &v->window);
+		return CBR_PASS;
+	}
+	if (v->has_reason)
+	{
+		if (cbr_export_window_passes(row, v->reason))
+			return CBR_PASS;
+		return cbr_decide_export_window(row->exported, v->reason, row->has_returned,
+										row->returned, &v->window);
+	}
+	if (row->has_returned)
+		return cbr_decide_order(CBR_DATE_RETURNED, row->returned, CBR_DATE_EXPORTED,
+								row->exported, &v->window);
+	return CBR_PASS;
+}
+
+/*
+ * R-EX-5 and R-EX-6 on the row: the codes are read in order and a NULL one
+ * ends the check.  The site of a return through another district must be
+ * authorised at the office of the return on the return date (R-EX-6).
+ */
+static CbrOutcome
+cbr_decide_export_row_cross(const CbrPolicy *p, const CbrExportRow *row, CbrExportVerdict *v)
+{
+	int			i;
+
+	if (!row->codes_attached || !row->has_returned)
+		return CBR_PASS;
+	for (i = 0; i < 3; i++)
+	{
+		if (row->code_state[i] == CBR_VALUE_NULL)
+			return CBR_PASS;
+		if (row->code_state[i] == CBR_VALUE_BAD)
+		{
+			v->bad_text = i;
+			return CBR_BAD_TEXT;
+		}
+	}
+	if (cbr_decide_cross_customs(p, row->code[0], row->code[1], row->code[2],
+								 row->returned, &v->cross) != CBR_PASS)
+		return v->cross.outcome;
+	if (!row->site_attached || row->site == NULL || v->cross.same_district)
+		return CBR_PASS;
+	return cbr_decide_return_site(row->registers, row->site, row->code[2], row->returned, &v->reg);
+}
+
+/*
  * The export rules on one row, in the order the write-time check reports
- * them: R-EX-2, then R-EX-1 with R-P-1, then R-EX-5.  The codes of R-EX-5
- * are read in order and a NULL one ends the check.
+ * them: R-EX-2, then R-EX-1 with R-P-1 (from the departure for 1210,
+ * R-TX-2), then R-EX-5 and R-EX-6, then R-EX-4.
  */
 CbrOutcome
 cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row, CbrExportVerdict *v)
 {
-	int			i;
-
 	memset(v, 0, sizeof(*v));
 	if (row->reason_state == CBR_VALUE_BAD)
 	{
@@ -170,31 +286,18 @@ cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row, CbrExportV
 
 	if (row->remarks_attached && (v->outcome = cbr_decide_remarks(row, v)) != CBR_PASS)
 		return v->outcome;
+	if ((v->outcome = cbr_decide_export_row_window(row, v)) != CBR_PASS)
+		return v->outcome;
+	if ((v->outcome = cbr_decide_export_row_cross(p, row, v)) != CBR_PASS)
+		return v->outcome;
 
-	if (row->has_exported && v->has_reason)
-	{
-		if (!cbr_export_window_passes(row, v->reason) &&
-			cbr_decide_export_window(row->exported, v->reason, row->has_returned,
-									 row->returned, &v->window) != CBR_PASS)
-			return v->outcome = v->window.outcome;
-	}
-	else if (row->has_exported && row->has_returned &&
-			 cbr_decide_order(CBR_DATE_RETURNED, row->returned, CBR_DATE_EXPORTED,
-							  row->exported, &v->window) != CBR_PASS)
-		return v->outcome = v->window.outcome;
-
-	if (!row->codes_attached || !row->has_returned)
+	/* R-EX-4: the applicant is registered on the return date */
+	if (!row->applicant_attached || !row->has_returned || row->applicant_state == CBR_VALUE_NULL)
 		return v->outcome = CBR_PASS;
-	for (i = 0; i < 3; i++)
+	if (row->applicant_state == CBR_VALUE_BAD)
 	{
-		if (row->code_state[i] == CBR_VALUE_NULL)
-			return v->outcome = CBR_PASS;
-		if (row->code_state[i] == CBR_VALUE_BAD)
-		{
-			v->bad_text = i;
-			return v->outcome = CBR_BAD_TEXT;
-		}
+		v->bad_text = 3;
+		return v->outcome = CBR_BAD_TEXT;
 	}
-	return v->outcome = cbr_decide_cross_customs(p, row->code[0], row->code[1], row->code[2],
-												 row->returned, &v->cross);
+	return v->outcome = cbr_decide_applicant(row->registers, &row->applicant, row->returned, &v->reg);
 }

@@ -134,7 +134,13 @@ typedef enum CbrOutcome
 	CBR_FAIL_STATUS_FINAL,		/* section 6: a final status changed (CB006) */
 	CBR_FAIL_STAMP_AHEAD,		/* section 6: time of a stage not reached (CB006) */
 	CBR_FAIL_STAMP_ORDER,		/* section 6: a later stage with an earlier time (CB006) */
-	CBR_FAIL_STAMP_CLEARED		/* section 6: a recorded stage time cleared (CB006) */
+	CBR_FAIL_STAMP_CLEARED,		/* section 6: a recorded stage time cleared (CB006) */
+	CBR_BAD_ARGUMENT,			/* a value the rule does not cover (22023) */
+	CBR_FAIL_APPLICANT,			/* R-EX-4: applicant not registered that day (CB008) */
+	CBR_FAIL_SITE,				/* R-EX-6: return site not authorised that day (CB009) */
+	CBR_FAIL_WAREHOUSE,			/* R-IM-5: return-centre warehouse refused (CB010) */
+	CBR_FAIL_ARRIVAL,			/* R-IM-1, R-IM-6: arrival place refused (CB011) */
+	CBR_FAIL_IMPORT_APPLICANT	/* R-IM-7: applicant may not apply (CB012) */
 } CbrOutcome;
 
 /* ---------------------------------------------------------------------
@@ -211,6 +217,15 @@ extern CbrOutcome cbr_decide_export_window(DateADT exported_on, CbrReason reason
 										   bool has_returned, DateADT returned_on,
 										   CbrWindowVerdict *v);
 
+/*
+ * R-EX-1 with R-TX-2 for 1210: the window of goods exported from a special
+ * customs supervision area (or bonded logistics centre B) counts from the
+ * day they left it, which is not before the export declaration (22023).
+ */
+extern CbrOutcome cbr_decide_bonded_export_window(DateADT exported_on, DateADT left_on,
+												  CbrReason reason, bool has_returned,
+												  DateADT returned_on, CbrWindowVerdict *v);
+
 /* The deadline of R-IM-1 (CBR_DATE_APPLIED: 30 days, CBR_DATE_ARRIVED: 45). */
 extern CbrOutcome cbr_decide_import_deadline(DateADT released_on, CbrDateRole which,
 											 CbrWindowVerdict *v);
@@ -251,6 +266,9 @@ typedef enum CbrValueState
 	CBR_VALUE_BAD				/* text that does not read as the type (22P02) */
 } CbrValueState;
 
+/* The registers (R-EX-4, R-EX-6, R-IM-5, R-IM-7) and their decisions. */
+#include "rules/registers.h"
+
 typedef struct CbrExportRow
 {
 	bool		reason_attached;
@@ -268,18 +286,31 @@ typedef struct CbrExportRow
 	int			remarks_len;
 	CbrValueState code_state[3];	/* supervision, export office, return office */
 	int16		code[3];
+	/* R-TX-2 clock of 1210 rows: the departure from the special area */
+	bool		left_attached;
+	bool		has_left;
+	DateADT		left;
+	/* R-EX-4 applicant, R-EX-6 return site: read from registers */
+	bool		applicant_attached;
+	CbrValueState applicant_state;
+	CbrUscc		applicant;
+	bool		site_attached;
+	const char *site;			/* NUL-terminated; NULL when NULL */
+	const CbrRegisters *registers;	/* when applicant or site is attached */
 } CbrExportRow;
 
 typedef struct CbrExportVerdict
 {
 	CbrOutcome	outcome;		/* bad dates: see window.bad */
-	int			bad_text;		/* CBR_BAD_TEXT: -1 the reason, 0..2 a code */
+	int			bad_text;		/* CBR_BAD_TEXT: -1 the reason, 0..2 a code, 3 the applicant */
 	bool		has_reason;
 	CbrReason	reason;			/* the reason column's, or the remarks' code's */
 	CbrReason	coded;			/* the reason of the remark code */
 	bool		fill_remarks;	/* blank remarks to be filled with the code */
 	CbrWindowVerdict window;	/* R-EX-1 */
+	bool		bonded;			/* window counted from the departure (1210, R-TX-2) */
 	CbrCrossVerdict cross;		/* R-EX-5, when decided */
+	CbrRegisterVerdict reg;		/* R-EX-6, R-EX-4, when decided */
 } CbrExportVerdict;
 
 extern CbrOutcome cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row,

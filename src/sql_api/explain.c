@@ -71,6 +71,33 @@ explain_export_return_deadline(PG_FUNCTION_ARGS)
 }
 
 /*
+ * explain_bonded_export_return_deadline(exported_on date,
+ * left_special_area_on date, reason return_reason, returned_on date DEFAULT
+ * NULL): R-EX-2, R-TX-2, R-P-1, R-EX-1 of a 1210 return, the window counted
+ * from the departure from the special area (cbr_decide_bonded_export_window).
+ */
+PG_FUNCTION_INFO_V1(explain_bonded_export_return_deadline);
+Datum
+explain_bonded_export_return_deadline(PG_FUNCTION_ARGS)
+{
+	CbrWindowVerdict v;
+	CbrReason	reason;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return cbr_emit_steps(fcinfo, NIL);
+	reason = cbr_reason_from_oid(PG_GETARG_OID(2));
+	(void) cbr_decide_bonded_export_window(PG_GETARG_DATEADT(0), PG_GETARG_DATEADT(1), reason,
+										   !PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_DATEADT(3),
+										   &v);
+	if (v.outcome != CBR_PASS && v.outcome != CBR_FAIL_WINDOW)
+		cbr_report_bad_date(v.outcome, cbr_date_role_name(v.bad), v.bad_value,
+							cbr_date_role_name(v.other), v.other_value);
+	return cbr_emit_steps(fcinfo, cbr_steps_bonded_export_deadline(reason, PG_GETARG_DATEADT(0),
+																	PG_GETARG_DATEADT(1),
+																	!PG_ARGISNULL(3), &v));
+}
+
+/*
  * explain_import_return(released_on date, applied_on date DEFAULT NULL,
  * arrived_on date DEFAULT NULL): R-IM-1, both deadlines
  * (cbr_decide_import_return).
