@@ -349,5 +349,42 @@ SELECT step, rule_id, passed, seen
   FROM explain_registers('2026-05-10', '91440300MAEXAMP021', 'SZ-MS-0007', '5301', 'HZ-RCW-02',
                          'Hangzhou Comprehensive Bonded Zone');
 
+\echo '    The write-time checks read the same registers.  An ERP export-return table with the applicant,'
+\echo '    the return site and, for 1210 goods, the day they left the special area (R-TX-2):'
+CREATE TABLE erp."ExportBack" (
+    "RetNo" text PRIMARY KEY, "TradeMode" supervision_code, "ClearDate" date, "LeaveDate" date,
+    "Reason" return_reason, "BackDate" date, "DeclPort" customs_code, "BackPort" customs_code,
+    "Site" text, "AgentCode" text);
+SELECT attach_export_return_checks('erp."ExportBack"', exported_on => 'ClearDate', reason => 'Reason',
+    returned_on => 'BackDate', supervision_code => 'TradeMode', export_office => 'DeclPort',
+    return_office => 'BackPort', applicant => 'AgentCode', return_site => 'Site',
+    left_special_area_on => 'LeaveDate');
+INSERT INTO erp."ExportBack" VALUES
+    ('B-001', '9610', '2026-03-10', NULL, 'consumer_return', '2026-05-10', '2924', '5316', 'SZ-MS-0007', '91330100MAEXAMP01Q');
+\echo '    1210 goods declared on 2025-12-01 that left the zone on 2026-02-20 may come back until'
+\echo '    2026-08-20, 6 months from the departure (from the export date it would be 2026-06-01):'
+SELECT bonded_export_return_deadline('2025-12-01', '2026-02-20', 'unsold') AS deadline_1210,
+       export_return_deadline('2025-12-01', 'unsold') AS deadline_from_export_date;
+INSERT INTO erp."ExportBack" VALUES
+    ('B-002', '1210', '2025-12-01', '2026-02-20', 'unsold', '2026-08-15', '2924', '2924', NULL, '91330100MAEXAMP01Q');
+\x on
+SELECT * FROM pg_temp.attempt('applicant whose registration lapsed (R-EX-4)',
+    $$INSERT INTO erp."ExportBack" VALUES ('B-003', '9610', '2026-03-10', NULL, 'unsold', '2026-05-10', '5316', '5316', NULL, '91440300MAEXAMP021')$$);
+SELECT * FROM pg_temp.attempt('site not authorised at the office of the return (R-EX-6)',
+    $$INSERT INTO erp."ExportBack" VALUES ('B-004', '9610', '2026-03-10', NULL, 'unsold', '2026-05-10', '2924', '5301', 'SZ-MS-0007', '91330100MAEXAMP01Q')$$);
+\x off
+\echo '    And a 1210 import return routed to a return centre whose operator is discredited that day (R-IM-5):'
+CREATE TABLE erp."ImportBack" (
+    "RetNo" text PRIMARY KEY, "ListType" supervision_code, "Released" date, "Applied" date,
+    "Zone" text, "Rcw" text);
+SELECT attach_import_return_checks('erp."ImportBack"', released_on => 'Released', applied_on => 'Applied',
+    supervision_code => 'ListType', original_place => 'Zone', warehouse => 'Rcw');
+INSERT INTO erp."ImportBack" VALUES ('I-001', '1210', '2026-04-28', '2026-04-30', 'Hangzhou Comprehensive Bonded Zone', 'HZ-RCW-02');
+\x on
+SELECT * FROM pg_temp.attempt('return centre of a discredited operator (R-IM-5)',
+    $$INSERT INTO erp."ImportBack" VALUES ('I-002', '1210', '2026-05-02', '2026-05-10', 'Hangzhou Comprehensive Bonded Zone', 'HZ-RCW-02')$$);
+\x off
+SELECT "RetNo", "TradeMode", "BackDate", "AgentCode" FROM erp."ExportBack" ORDER BY 1;
+
 \echo
 \echo '=== end of demo'

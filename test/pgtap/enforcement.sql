@@ -6,8 +6,10 @@ CREATE EXTENSION IF NOT EXISTS cbreturn;
 SELECT plan(22);
 
 SELECT has_function('cbreturn', 'attach_export_return_checks',
-    ARRAY['regclass', 'name', 'name', 'name', 'name', 'boolean', 'name', 'name', 'name', 'name']);
-SELECT has_function('cbreturn', 'attach_import_return_checks', ARRAY['regclass', 'name', 'name', 'name']);
+    ARRAY['regclass', 'name', 'name', 'name', 'name', 'boolean', 'name', 'name', 'name', 'name',
+          'name', 'name', 'name']);
+SELECT has_function('cbreturn', 'attach_import_return_checks',
+    ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name']);
 SELECT has_function('cbreturn', 'attach_quantity_check', ARRAY['regclass', 'name[]', 'name', 'regclass', 'name[]', 'name']);
 SELECT has_function('cbreturn', 'attach_status_check',
     ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'text[]']);
