@@ -91,7 +91,7 @@ cbr_report_site(Relation rel, HeapTuple tuple, AttrNumber col, const char *site,
 			 ? errdetail("%sthe authorisation of site %s at customs office %04d ended on %s, before the return date %s.",
 						 row, site, office, cbr_date_iso(s->to), cbr_date_iso(v->on_date))
 			 : v->finding == CBR_REG_OTHER_OFFICE
-			 ? errdetail("%ssite %s is registered under customs office %s, not %04d.",
+			 ? errdetail("%ssite %s is registered under customs office %s only, not under %04d.",
 						 row, site, cbr_site_offices(v), office)
 			 : errdetail("%ssite %s at customs office %04d is not in the register of return sites (cbreturn.return_sites).",
 						 row, site, office),
@@ -104,8 +104,8 @@ static char *
 cbr_facilities_text(unsigned missing)
 {
 	static const char *const words[] = {
-		gettext_noop("video linked to customs"), gettext_noop("WMS"),
-		gettext_noop("customs data interface")
+		gettext_noop("video surveillance linked to customs"),
+		gettext_noop("warehouse management system (WMS)"), gettext_noop("data interface with customs")
 	};
 	StringInfoData buf;
 	int			i;
@@ -142,7 +142,7 @@ cbr_report_warehouse(Relation rel, HeapTuple tuple, AttrNumber col, const char *
 			 errmsg("return-centre warehouse %s may not take this 1210 return on %s (R-IM-5)",
 					warehouse, cbr_date_iso(v->on_date)),
 			 v->finding == CBR_REG_NOT_YET
-			 ? errdetail("%swarehouse %s is registered only from %s, after %s.",
+			 ? errdetail("%sthe registration of warehouse %s starts on %s, after %s.",
 						 row, warehouse, cbr_date_iso(w->from), cbr_date_iso(v->on_date))
 			 : v->finding == CBR_REG_ENDED
 			 ? errdetail("%sthe registration of warehouse %s ended on %s, before %s.",
@@ -177,7 +177,7 @@ cbr_report_arrival(Relation rel, HeapTuple tuple, AttrNumber col, const char *or
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_ARRIVAL),
 				 errmsg("the goods of this return may not arrive at %s (R-IM-1)", arrival_place),
-				 errdetail("%sa %04d return goes back to the original site %s, not to %s.",
+				 errdetail("%sa %04d return arrives back at the original site %s, not at %s.",
 						   row, v->code, original_place, arrival_place),
 				 errhint("Direct-purchase (9610) and 1239 returns arrive at the original customs supervision site."),
 				 errtablecol(rel, col)));
