@@ -601,6 +601,171 @@ test_tax_rules(void)
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_BAD_CODE, "R-TX: an unknown code is bad input (CB007)");
 }
 
+/* ---------------------------------------------------------------------
+ * Registers (src/rules/registers.c): R-EX-4, R-EX-6, R-IM-5, R-IM-7, the
+ * arrival place of R-IM-1 / R-IM-6; and the 1210 clock (R-TX-2)
+ * --------------------------------------------------------------------- */
+static CbrUscc
+code_n(uint32 n)
+{
+	CbrUscc		u = {{n, 7, 9}};
+
+	return u;
+}
+
+/* Brute force: does any of the n periods cover d? */
+static bool
+brute_covers(const CbrRegApplicant *rows, int n, const CbrUscc *u, DateADT d)
+{
+	int			i;
+
+	for (i = 0; i < n; i++)
+		if (cbr_uscc_cmp(&rows[i].uscc, u) == 0 && rows[i].from <= d && d <= rows[i].to)
+			return true;
+	return false;
+}
+
+static void
+test_registers(void)
+{
+	CbrRegApplicant app[5];
+	CbrRegSite sites[3];
+	CbrRegWarehouse wh[3];
+	CbrRegRating rt[3];
+	CbrRegAgent ag[1];
+	CbrRegisters r;
+	CbrRegisterVerdict v;
+	CbrUscc		a = code_n(10);
+	CbrUscc		b = code_n(20);
+	CbrUscc		none = code_n(15);
+	CbrWindowVerdict w;
+	CbrWindowVerdict x;
+	bool		agree = true;
+	int			i;
+
+	memset(&r, 0, sizeof(r));
+	memset(app, 0, sizeof(app));
+	/* a: 2025-01-01 .. 2025-06-30, renewed from 2025-07-02; b: from 2026-12-01 */
+	app[0] = (CbrRegApplicant) {a, "3301960002", "A", ymd(2025, 1, 1), ymd(2025, 6, 30)};
+	app[1] = (CbrRegApplicant) {a, "3301960002", "A", ymd(2025, 7, 2), DATEVAL_NOEND};
+	app[2] = (CbrRegApplicant) {b, "4403960001", "B", ymd(2026, 12, 1), DATEVAL_NOEND};
+	r.applicants = app;
+	r.napplicants = 3;
+
+	ok(cbr_decide_applicant(&r, &a, ymd(2025, 1, 1), &v) == CBR_PASS && v.applicant == &app[0],
+	   "R-EX-4: the first day of a registration is inside");
+	ok(cbr_decide_applicant(&r, &a, ymd(2025, 6, 30), &v) == CBR_PASS, "R-EX-4: the last day is inside");
+	ok(cbr_decide_applicant(&r, &a, ymd(2025, 7, 1), &v) == CBR_FAIL_APPLICANT &&
+	   v.finding == CBR_REG_ENDED && v.applicant == &app[0], "R-EX-4: the day of the gap: ended, naming the lapsed period");
+	ok(cbr_decide_applicant(&r, &a, ymd(2030, 1, 1), &v) == CBR_PASS && v.applicant == &app[1],
+	   "R-EX-4: an open-ended renewal covers later dates");
+	ok(cbr_decide_applicant(&r, &a, ymd(2024, 12, 31), &v) == CBR_FAIL_APPLICANT &&
+	   v.finding == CBR_REG_NOT_YET && v.applicant == &app[0], "R-EX-4: before every period: not yet, naming the first");
+	ok(cbr_decide_applicant(&r, &b, ymd(2026, 11, 30), &v) == CBR_FAIL_APPLICANT &&
+	   v.finding == CBR_REG_NOT_YET, "R-EX-4: the day before a registration starts");
+	ok(cbr_decide_applicant(&r, &none, ymd(2025, 3, 1), &v) == CBR_FAIL_APPLICANT &&
+	   v.finding == CBR_REG_ABSENT && v.applicant == NULL, "R-EX-4: a code between two registered ones is absent");
+	ok(cbr_decide_applicant(&r, &a, DATEVAL_NOEND, &v) == CBR_BAD_INFINITE,
+	   "R-EX-4: infinity is no calendar day (22008), never matched to an open-ended row");
+
+	/* property: the binary search agrees with a scan over every day of 2024-2027 */
+	for (i = ymd(2024, 1, 1); i <= ymd(2027, 12, 31); i++)
+	{
+		const CbrUscc *keys[3] = {&a, &b, &none};
+		int			k;
+
+		for (k = 0; k < 3; k++)
+			if ((cbr_decide_applicant(&r, keys[k], i, &v) == CBR_PASS) != brute_covers(app, 3, keys[k], i))
+				agree = false;
+	}
+	ok(agree, "R-EX-4: the lookup agrees with a scan of every period, every day of four years");
+
+	/* R-EX-6: one site registered under office 5141 only */
+	sites[0] = (CbrRegSite) {"SITE-GZ-07", 5141, "marketplace_site", "S", ymd(2024, 12, 15), ymd(2025, 12, 31)};
+	sites[1] = (CbrRegSite) {"SITE-HZ-01", 2924, "bonded_warehouse", "T", ymd(2024, 12, 15), DATEVAL_NOEND};
+	r.sites = sites;
+	r.nsites = 2;
+	ok(cbr_decide_return_site(&r, "SITE-GZ-07", 5141, ymd(2025, 12, 31), &v) == CBR_PASS,
+	   "R-EX-6: authorised on its last day");
+	ok(cbr_decide_return_site(&r, "SITE-GZ-07", 2924, ymd(2025, 6, 1), &v) == CBR_FAIL_SITE &&
+	   v.finding == CBR_REG_OTHER_OFFICE && v.nsite_rows == 1, "R-EX-6: registered under another office");
+	ok(cbr_decide_return_site(&r, "SITE-GZ-0", 5141, ymd(2025, 6, 1), &v) == CBR_FAIL_SITE &&
+	   v.finding == CBR_REG_ABSENT, "R-EX-6: a prefix of a site code is another site");
+
+	/* R-IM-5: ratings hold from their day until the next one */
+	rt[0] = (CbrRegRating) {a, "general", 1, false, ymd(2024, 1, 1)};
+	rt[1] = (CbrRegRating) {a, "discredited", 2, true, ymd(2025, 8, 1)};
+	rt[2] = (CbrRegRating) {b, "general", 1, false, ymd(2020, 1, 1)};
+	r.ratings = rt;
+	r.nratings = 3;
+	ok(cbr_register_rating(&r, &a, ymd(2023, 12, 31)) == NULL, "credit rating: none before the first");
+	ok(cbr_register_rating(&r, &a, ymd(2025, 7, 31)) == &rt[0], "credit rating: the day before a change");
+	ok(cbr_register_rating(&r, &a, ymd(2025, 8, 1)) == &rt[1], "credit rating: the day of a change");
+	ok(cbr_register_rating(&r, &none, ymd(2025, 8, 1)) == NULL, "credit rating: another code's rows are not read");
+
+	wh[0] = (CbrRegWarehouse) {"RCW-1", "HZ-CBZ", 2991, a, "W1", true, true, true, ymd(2025, 1, 1), DATEVAL_NOEND};
+	wh[1] = (CbrRegWarehouse) {"RCW-2", "HZ-CBZ", 2991, b, "W2", true, false, true, ymd(2025, 1, 1), DATEVAL_NOEND};
+	r.warehouses = wh;
+	r.nwarehouses = 2;
+	ok(cbr_decide_return_warehouse(&r, "RCW-1", "HZ-CBZ", ymd(2025, 7, 31), &v) == CBR_PASS,
+	   "R-IM-5: operator not discredited the day before");
+	ok(cbr_decide_return_warehouse(&r, "RCW-1", "HZ-CBZ", ymd(2025, 8, 1), &v) == CBR_FAIL_WAREHOUSE &&
+	   v.finding == CBR_REG_DISCREDITED, "R-IM-5: operator discredited on the day");
+	ok(cbr_decide_return_warehouse(&r, "RCW-1", "NB-MSBZ", ymd(2025, 3, 1), &v) == CBR_FAIL_WAREHOUSE &&
+	   v.finding == CBR_REG_OTHER_AREA, "R-IM-5: a warehouse of another area");
+	ok(cbr_decide_return_warehouse(&r, "RCW-2", NULL, ymd(2025, 3, 1), &v) == CBR_FAIL_WAREHOUSE &&
+	   v.finding == CBR_REG_FACILITIES && v.missing == CBR_FACILITY_WMS, "R-IM-5: a missing WMS");
+
+	/* R-IM-1, R-IM-6 */
+	ok(cbr_decide_arrival_place(&r, 9710, "A", "B", NULL, ymd(2025, 3, 1), &v) == CBR_BAD_ARGUMENT,
+	   "R-IM-1: 9710 has no retail import returns (22023)");
+	ok(cbr_decide_arrival_place(&r, 9610, "A", "A", NULL, ymd(2025, 3, 1), &v) == CBR_PASS,
+	   "R-IM-1: the original site");
+	ok(cbr_decide_arrival_place(&r, 9610, "A", "RCW-1", NULL, ymd(2025, 3, 1), &v) == CBR_FAIL_ARRIVAL &&
+	   v.finding == CBR_REG_NOT_ORIGINAL, "R-IM-1: 9610 never goes to a return centre");
+	ok(cbr_decide_arrival_place(&r, 1210, "HZ-CBZ", "RCW-1", NULL, ymd(2025, 3, 1), &v) == CBR_PASS,
+	   "R-IM-5 through R-IM-1: a return centre of the area");
+	ok(cbr_decide_arrival_place(&r, 1210, "HZ-CBZ", "GZ", "GZ", ymd(2025, 3, 1), &v) == CBR_PASS &&
+	   strcmp(v.rule_id, "R-IM-6") == 0, "R-IM-6: the special area of declaration");
+	ok(cbr_decide_arrival_place(&r, 1210, "HZ-CBZ", "GZ", NULL, ymd(2025, 3, 1), &v) == CBR_FAIL_ARRIVAL &&
+	   v.finding == CBR_REG_ELSEWHERE, "R-IM-1: 1210 elsewhere");
+
+	/* R-IM-7 */
+	ag[0] = (CbrRegAgent) {"3101W60001", b, "authorised_broker", "G", ymd(2025, 1, 1), ymd(2025, 12, 31)};
+	r.agents = ag;
+	r.nagents = 1;
+	ok(cbr_decide_import_applicant(&r, "3101W60001", &b, ymd(2025, 12, 31), &v) == CBR_PASS,
+	   "R-IM-7: the broker on its last day");
+	ok(cbr_decide_import_applicant(&r, "3101W60001", &b, ymd(2026, 1, 1), &v) == CBR_FAIL_IMPORT_APPLICANT &&
+	   v.finding == CBR_REG_ENDED, "R-IM-7: the broker the day after");
+	ok(cbr_decide_import_applicant(&r, "3101W60002", &b, ymd(2025, 6, 1), &v) == CBR_FAIL_IMPORT_APPLICANT &&
+	   v.finding == CBR_REG_ABSENT, "R-IM-7: another enterprise's broker");
+
+	/* R-TX-2: the 1210 window is R-EX-1's counted from the departure */
+	agree = true;
+	for (i = ymd(2026, 1, 1); i <= ymd(2028, 12, 31); i++)
+	{
+		int			reason;
+
+		for (reason = 0; reason < CBR_REASON_COUNT; reason++)
+		{
+			(void) cbr_decide_bonded_export_window(i - 45, i, (CbrReason) reason, false, 0, &w);
+			(void) cbr_decide_export_window(i, (CbrReason) reason, false, 0, &x);
+			if (w.outcome != CBR_PASS || w.deadline != x.deadline)
+				agree = false;
+		}
+	}
+	ok(agree, "R-TX-2: the 1210 deadline is the R-EX-1 deadline of the departure, every day of three years");
+	ok(cbr_decide_bonded_export_window(ymd(2026, 3, 20), ymd(2026, 1, 10), CBR_REASON_UNSOLD, false, 0, &w) == CBR_BAD_ORDER &&
+	   w.bad == CBR_DATE_LEFT_AREA, "R-TX-2: a departure before the export declaration is bad input");
+	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 9, 20), &w) == CBR_PASS,
+	   "R-TX-2: returned on the deadline counted from the departure");
+	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 9, 21), &w) == CBR_FAIL_WINDOW,
+	   "R-TX-2: the day after is late");
+	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 3, 19), &w) == CBR_BAD_ORDER &&
+	   w.other == CBR_DATE_LEFT_AREA, "R-TX-2: a return before the departure is bad input");
+}
+
 int
 main(void)
 {
@@ -613,6 +778,7 @@ main(void)
 	test_status_rules();
 	test_within_months();
 	test_tax_rules();
+	test_registers();
 	printf("1..%d\n", test_no);
 	return failures == 0 ? 0 : 1;
 }
