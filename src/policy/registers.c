@@ -162,7 +162,7 @@ cbr_load_sites(CbrRegisters *r, MemoryContext cxt)
 	bool		isnull;
 
 	reg_query("SELECT site_code, customs_office, kind::pg_catalog.text, name, valid_from, valid_to"
-			  "  FROM cbreturn.return_sites ORDER BY site_code COLLATE \"C\", customs_office, valid_from");
+			  "  FROM cbreturn.return_sites ORDER BY site_code COLLATE pg_catalog.\"C\", customs_office, valid_from");
 	s = MemoryContextAllocZero(cxt, sizeof(*s) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -186,7 +186,7 @@ cbr_load_warehouses(CbrRegisters *r, MemoryContext cxt)
 
 	reg_query("SELECT warehouse_code, special_area, customs_office, operator_uscc, name,"
 			  "       video_linked, wms, customs_interface, valid_from, valid_to"
-			  "  FROM cbreturn.return_warehouses ORDER BY warehouse_code COLLATE \"C\", valid_from");
+			  "  FROM cbreturn.return_warehouses ORDER BY warehouse_code COLLATE pg_catalog.\"C\", valid_from");
 	w = MemoryContextAllocZero(cxt, sizeof(*w) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -236,7 +236,7 @@ cbr_load_agents(CbrRegisters *r, MemoryContext cxt)
 	reg_query("SELECT enterprise_code::pg_catalog.text, agent_uscc, role::pg_catalog.text, name,"
 			  "       valid_from, valid_to"
 			  "  FROM cbreturn.import_agents"
-			  " ORDER BY enterprise_code::pg_catalog.text COLLATE \"C\", agent_uscc, valid_from");
+			  " ORDER BY enterprise_code::pg_catalog.text COLLATE pg_catalog.\"C\", agent_uscc, valid_from");
 	a = MemoryContextAllocZero(cxt, sizeof(*a) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
