@@ -171,6 +171,28 @@ SELECT n, e.* FROM (VALUES
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
 SELECT ret_no, memo FROM erp.export_fill ORDER BY ret_no;
 
+-- The check and the lookup functions agree, row by row: every day from
+-- 2024-12-01 to 2027-01-31, three applicants (registered with a lapse, not
+-- yet registered, never registered) and two sites (one lapsing, one at
+-- another office).
+CREATE TABLE erp.agree (id int PRIMARY KEY, code text, clear_date date, ret_reason cbreturn.return_reason,
+                        reenter date, decl_port cbreturn.customs_code, ret_port cbreturn.customs_code,
+                        site text, agent cbreturn.uscc);
+SELECT cbreturn.attach_export_return_checks('erp.agree', exported_on => 'clear_date', reason => 'ret_reason',
+    returned_on => 'reenter', supervision_code => 'code', export_office => 'decl_port', return_office => 'ret_port',
+    return_site => 'site', applicant => 'agent');
+SELECT count(*) AS rows_compared,
+       count(*) FILTER (WHERE accepted = (applicant_registered(u, d) AND (s IS NULL OR return_site_authorised(s, '5141', d)))) AS agree,
+       count(*) FILTER (WHERE accepted) AS accepted
+  FROM (SELECT n, u, s, d,
+               (SELECT state FROM pg_temp.err(format(
+                   $$INSERT INTO erp.agree VALUES (%s, '9610', %L, 'quality_or_spec', %L, '2924', %L, %L, %L)$$,
+                   n, d - 10, d, CASE WHEN s IS NULL THEN '2924' ELSE '5141' END, s, u))) = 'ok' AS accepted
+          FROM (SELECT row_number() OVER (ORDER BY g, u, s) AS n, g::date AS d, u, s
+                  FROM generate_series('2024-12-01'::date, '2027-01-31', '1 day') AS g,
+                       (VALUES ('91440300708461136T'::uscc), ('91110108551385082Q'), ('914403001922038216')) AS a(u),
+                       (VALUES (NULL::text), ('SITE-GZ-07'), ('SITE-HZ-01')) AS t(s)) x) y;
+
 -- ---------------------------------------------------------------------------
 -- Attach refuses what it cannot check (22023, 42804)
 -- ---------------------------------------------------------------------------
