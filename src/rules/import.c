@@ -145,13 +145,40 @@ cbr_qty_trim(CbrQty *q)
 	}
 }
 
-/* a + b for a, b >= 0; false on overflow */
-static bool
-cbr_qty_add(CbrQty a, CbrQty b, CbrQty *r)
+/* q at scale (>= q.scale, <= 18) as a 128-bit integer: never overflows */
+static int128
+cbr_at_scale(CbrQty q, int scale)
 {
-	CbrQty		neg = {-b.value, b.scale};
+	return (int128) q.value * cbr_pow10_128(scale - q.scale);
+}
 
-	return cbr_qty_sub(a, neg, r);
+/*
+ * a + b <=> c, for a comparison against a limit: exact at any scale, so an
+ * amount with many decimals is compared, not refused.
+ */
+static int
+cbr_sum_cmp(CbrQty a, CbrQty b, CbrQty c)
+{
+	int			scale = Max(Max(a.scale, b.scale), c.scale);
+	int128		l = cbr_at_scale(a, scale) + cbr_at_scale(b, scale);
+	int128		r = cbr_at_scale(c, scale);
+
+	return l < r ? -1 : (l > r ? 1 : 0);
+}
+
+/*
+ * a - b at the larger scale (as numeric subtraction shows it), or with the
+ * trailing zeros dropped when that scale does not fit; false when the
+ * difference has more digits than a CbrQty holds.
+ */
+static bool
+cbr_sub_exact(CbrQty a, CbrQty b, CbrQty *r)
+{
+	if (cbr_qty_sub(a, b, r))
+		return true;
+	cbr_qty_trim(&a);
+	cbr_qty_trim(&b);
+	return cbr_qty_sub(a, b, r);
 }
 
 /* The sign of q: -1, 0, 1. */
@@ -193,16 +220,13 @@ cbr_tax_fen(CbrQty value, CbrQty rate, CbrQty share, CbrQty ct_rate, int64 *fen)
 	return cbr_div_round(num, den, fen);
 }
 
-/* A rate in [0, 1): 0 ok, 1 outside, -1 cannot compare. */
+/* A rate in [0, 1): 0 ok, 1 outside. */
 static int
 cbr_rate_bad(CbrQty rate)
 {
 	const CbrQty one = {1, 0};
-	int			c;
 
-	if (!cbr_qty_cmp(rate, one, &c))
-		return -1;
-	return (cbr_qty_sign(rate) < 0 || c >= 0) ? 1 : 0;
+	return (cbr_qty_sign(rate) < 0 || cbr_sum_cmp(rate, cbr_qty_zero, one) >= 0) ? 1 : 0;
 }
 
 /*
@@ -217,7 +241,6 @@ CbrOutcome
 cbr_decide_import_tax(const CbrPolicy *p, CbrQty value, CbrQty vat_rate, CbrQty ct_rate,
 					  CbrQty used, CbrImportTax *v)
 {
-	CbrQty		sum;
 	int			c_tx;
 	int			c_year;
 	int64		ct;
@@ -232,10 +255,8 @@ cbr_decide_import_tax(const CbrPolicy *p, CbrQty value, CbrQty vat_rate, CbrQty 
 		return v->bad_arg = CBR_ARG_CONSUMPTION_TAX_RATE, v->outcome = CBR_BAD_RATE;
 	if (cbr_qty_sign(used) < 0)
 		return v->bad_arg = CBR_ARG_ANNUAL_USED, v->outcome = CBR_BAD_AMOUNT;
-	if (!cbr_qty_cmp(value, p->limit_per_transaction, &c_tx))
-		return v->bad_arg = CBR_ARG_CUSTOMS_VALUE, v->outcome = CBR_BAD_PRECISION;
-	if (!cbr_qty_add(used, value, &sum) || !cbr_qty_cmp(sum, p->limit_per_year, &c_year))
-		return v->bad_arg = CBR_ARG_ANNUAL_USED, v->outcome = CBR_BAD_PRECISION;
+	c_tx = cbr_sum_cmp(value, cbr_qty_zero, p->limit_per_transaction);
+	c_year = cbr_sum_cmp(used, value, p->limit_per_year);
 	v->over_transaction = c_tx > 0;
 	v->within = c_tx <= 0 && c_year <= 0;
 	if (!v->within)
@@ -258,10 +279,10 @@ cbr_decide_quota_remaining(const CbrPolicy *p, CbrQty used, CbrQty *left, CbrImp
 	*bad_arg = CBR_ARG_ANNUAL_USED;
 	if (cbr_qty_sign(used) < 0)
 		return CBR_BAD_AMOUNT;
-	if (!cbr_qty_sub(p->limit_per_year, used, left))
-		return CBR_BAD_PRECISION;
-	if (cbr_qty_sign(*left) < 0)
+	if (cbr_sum_cmp(used, cbr_qty_zero, p->limit_per_year) >= 0)
 		*left = cbr_qty_zero;
+	else if (!cbr_sub_exact(p->limit_per_year, used, left))
+		return CBR_BAD_PRECISION;
 	return CBR_PASS;
 }
 
@@ -289,8 +310,6 @@ cbr_stage_from_name(const char *name, int len)
 CbrOutcome
 cbr_decide_import_quota(const CbrQuotaInput *in, CbrQuotaVerdict *v)
 {
-	int			c;
-
 	memset(v, 0, sizeof(*v));
 	v->effect = in->stage == CBR_STAGE_REJECTED ? CBR_EFFECT_NEVER
 		: in->stage == CBR_STAGE_RELEASED ? CBR_EFFECT_APPLIED : CBR_EFFECT_NOT_YET;
@@ -307,18 +326,14 @@ cbr_decide_import_quota(const CbrQuotaInput *in, CbrQuotaVerdict *v)
 		v->quota_year = cbr_date_year(in->purchased_on);
 	}
 	v->same_year = !in->has_year || !in->has_purchase || in->amount_year == v->quota_year;
-	if (in->has_used && v->same_year)
-	{
-		if (!cbr_qty_cmp(in->returned, in->annual_used, &c))
-			return v->bad_arg = CBR_ARG_RETURNED_VALUE, v->outcome = CBR_BAD_PRECISION;
-		if (c > 0)
-			return v->bad_arg = CBR_ARG_RETURNED_VALUE, v->outcome = CBR_BAD_EXCESS;
-	}
+	if (in->has_used && v->same_year &&
+		cbr_sum_cmp(in->returned, cbr_qty_zero, in->annual_used) > 0)
+		return v->bad_arg = CBR_ARG_RETURNED_VALUE, v->outcome = CBR_BAD_EXCESS;
 	if (v->effect == CBR_EFFECT_APPLIED)
 	{
 		v->restored = in->returned;
 		if (in->has_used && v->same_year &&
-			!cbr_qty_sub(in->annual_used, in->returned, &v->amount_after))
+			!cbr_sub_exact(in->annual_used, in->returned, &v->amount_after))
 			return v->bad_arg = CBR_ARG_RETURNED_VALUE, v->outcome = CBR_BAD_PRECISION;
 	}
 	return v->outcome = CBR_PASS;

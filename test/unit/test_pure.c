@@ -604,6 +604,19 @@ test_import_tax(void)
 	   t.bad_arg == CBR_ARG_CONSUMPTION_TAX_RATE, "R-IM-4: a negative consumption tax rate is bad input");
 	ok(cbr_decide_import_tax(&p, qty("1"), qty("0.13"), qty("0"), qty("-5"), &t) == CBR_BAD_AMOUNT &&
 	   t.bad_arg == CBR_ARG_ANNUAL_USED, "R-IM-4: a negative annual amount is bad input");
+	ok(cbr_decide_import_tax(&p, qty("4999.123456789012345"), qty("0.13"), qty("0"),
+							 qty("9000.123456789012345"), &t) == CBR_PASS && t.within &&
+	   qty_is(t.import_vat, "454.92"),
+	   "R-IM-4: 15 decimals compared with the limits exactly (the limits at that scale do not fit 64 bits)");
+	p.limit_per_year = qty("13999.24691357802469");
+	ok(cbr_decide_import_tax(&p, qty("4999.123456789012345"), qty("0.13"), qty("0"),
+							 qty("9000.123456789012345"), &t) == CBR_PASS && t.within,
+	   "R-IM-4: a sum equal to the annual limit is within");
+	p.limit_per_year = qty("13999.24691357802468");
+	ok(cbr_decide_import_tax(&p, qty("4999.123456789012345"), qty("0.13"), qty("0"),
+							 qty("9000.123456789012345"), &t) == CBR_PASS && !t.within,
+	   "R-IM-4: 10^-14 over the annual limit is over it");
+	import_policy(&p);
 	p.limit_per_transaction = qty("9000000000000000000");
 	p.limit_per_year = qty("9000000000000000000");
 	ok(cbr_decide_import_tax(&p, qty("9000000000000000000"), qty("0.999999999999999999"),
@@ -639,6 +652,10 @@ test_import_tax(void)
 	   "R-IM-4: 26000 - 20000 = 6000 left");
 	ok(cbr_decide_quota_remaining(&p, qty("30000"), &left, &bad) == CBR_PASS && qty_is(left, "0"),
 	   "R-IM-4: never below 0");
+	ok(cbr_decide_quota_remaining(&p, qty("1000.000000000000000"), &left, &bad) == CBR_PASS &&
+	   qty_is(left, "25000"), "R-IM-4: trailing zeros beyond what fits are dropped, not refused");
+	ok(cbr_decide_quota_remaining(&p, qty("2599.000000000000001"), &left, &bad) == CBR_BAD_PRECISION,
+	   "R-IM-4: a difference with more digits than fit is refused, never rounded");
 
 	/* R-IM-3 */
 	memset(&in, 0, sizeof(in));
