@@ -238,7 +238,8 @@ lang_run() {    # $1 lc_messages, $2 cbreturn.language
     LC_ALL=C PGOPTIONS="-c lc_messages=$1" psql -X -q -d cbreturn_nls_lang -v VERBOSITY=verbose \
         -c "SET ROLE cbreturn_nls_clerk" -c "SET cbreturn.language = '$2'" \
         -c "SELECT '2924'::cbreturn.declaration_id" -c "SELECT 1 / 0" \
-        -c "SELECT cbreturn.detach(NULL)" 2>&1 || true
+        -c "SELECT cbreturn.detach(NULL)" \
+        -c "SELECT cbreturn.label('unsold'::cbreturn.return_reason) || '/' || cbreturn.return_status_label('overdue') || '/' || cbreturn.stage_label('rejected') AS labels" 2>&1 || true
 }
 lang_run C zh_CN.UTF-8 >"$out/lang1"
 lang_run zh_CN.UTF-8 C >"$out/lang2"
@@ -257,4 +258,9 @@ grep -q '^ERROR:  22004: 退货记录表不得为 NULL$' "$out/lang1" ||
     { cat "$out/lang1"; fail "cbreturn.language = zh_CN.UTF-8 did not give Chinese for a message of the PL/pgSQL functions"; }
 grep -q '^[^ ]*:  22004: the returns table must not be NULL$' "$out/lang2" ||
     { cat "$out/lang2"; fail "cbreturn.language = C did not give English for a message of the PL/pgSQL functions"; }
-echo "ok: cbreturn.language, set by a role without privileges, wins over lc_messages for cbreturn's messages only (C and PL/pgSQL)"
+# and so do the labels for people (the terms of docs/glossary.md)
+grep -qx ' 滞销退运（ZXTY）/已逾期/不予放行' "$out/lang1" ||
+    { cat "$out/lang1"; fail "cbreturn.language = zh_CN.UTF-8 did not give the Chinese labels"; }
+grep -qx ' unsold (ZXTY)/overdue/rejected' "$out/lang2" ||
+    { cat "$out/lang2"; fail "cbreturn.language = C did not give the English labels"; }
+echo "ok: cbreturn.language, set by a role without privileges, wins over lc_messages for cbreturn's messages only (C, PL/pgSQL, labels)"

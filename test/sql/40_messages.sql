@@ -108,3 +108,40 @@ SELECT pg_temp.err($$INSERT INTO cbreturn.attached_column (relation, check_kind,
                      VALUES ('msg.ret_1', 'status', 'status', 'msg.ret_1', 'no_such_column')$$);
 SELECT count(*) AS recorded FROM cbreturn.attached_column WHERE relation = 'msg.ret_1'::regclass;
 DROP SCHEMA msg CASCADE;
+
+-- Labels for people: every value of cbreturn's enums, every status of
+-- return_status and every stage has one (here in English; test/checks/nls.sh
+-- checks Chinese ones under cbreturn.language).
+-- (every enum of cbreturn is listed below: a new one must be added here)
+SELECT typname FROM pg_type WHERE typnamespace = 'cbreturn'::regnamespace AND typtype = 'e' ORDER BY 1;
+SELECT 'return_reason' AS type, r::text AS value, cbreturn.label(r) AS label
+  FROM unnest(enum_range(NULL::cbreturn.return_reason)) r
+UNION ALL
+SELECT 'return_site_kind', k::text, cbreturn.label(k)
+  FROM unnest(enum_range(NULL::cbreturn.return_site_kind)) k
+UNION ALL
+SELECT 'customs_credit_rating', c::text, cbreturn.label(c)
+  FROM unnest(enum_range(NULL::cbreturn.customs_credit_rating)) c
+UNION ALL
+SELECT 'import_agent_role', a::text, cbreturn.label(a)
+  FROM unnest(enum_range(NULL::cbreturn.import_agent_role)) a
+UNION ALL
+SELECT 'return_status', s, cbreturn.return_status_label(s)
+  FROM unnest(ARRAY['open', 'due_soon', 'overdue', 'closed_on_time', 'closed_late']) s
+UNION ALL
+SELECT 'stage', s, cbreturn.stage_label(s)
+  FROM unnest(ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected']) s;
+-- what return_status says, as a report shows it
+SELECT cbreturn.return_status_label(cbreturn.return_status('2026-09-01', NULL, '2026-09-02')) AS status;
+-- NULL in, NULL out; the functions follow the session's language, so they are STABLE
+SELECT cbreturn.label(NULL::cbreturn.return_reason) IS NULL AS null_reason,
+       cbreturn.return_status_label(NULL) IS NULL AS null_status,
+       cbreturn.stage_label(NULL) IS NULL AS null_stage;
+SELECT p.oid::regprocedure, p.provolatile, p.proparallel
+  FROM pg_proc p WHERE p.proname IN ('label', 'return_status_label', 'stage_label')
+   AND p.pronamespace = 'cbreturn'::regnamespace ORDER BY 1::text;
+-- 22023: a value that is not cbreturn's, a status or stage that does not exist
+CREATE TYPE pg_temp.mood AS ENUM ('happy');
+SELECT pg_temp.err($$SELECT cbreturn.label('happy'::pg_temp.mood)$$);
+SELECT pg_temp.err($$SELECT cbreturn.return_status_label('Overdue')$$);
+SELECT pg_temp.err($$SELECT cbreturn.stage_label('cleared')$$);
