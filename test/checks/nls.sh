@@ -36,6 +36,24 @@ for mid, mstr in re.findall(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.
 sys.exit(1 if bad else 0)
 EOF
 echo "ok: po/zh_CN.po is complete: no fuzzy or untranslated entry, formats and placeholders agree"
+# the terms of docs/glossary.md, not their near-synonyms
+python3 - po/zh_CN.po <<'EOF' || fail "a translation does not use the term of docs/glossary.md"
+import re, sys
+text = open(sys.argv[1], encoding='utf-8').read()
+variants = {            # found: the term to use (docs/glossary.md)
+    '滞销退货': '滞销退运', '质量规格': '品质规格', '品质/规格': '品质规格', '跨关退货': '跨关区退货',
+    '退货中心仓库': '退货中心仓', '原样': '原状', '结关': '放行', '通关日期': '放行日期',
+    '海关代码': '关区代码', '监管代码': '监管方式代码', '卸下': '解除', '退货表': '退货记录表',
+    '相等运算符': '等值操作符', '\u201c': '"', '\u201d': '"',
+}
+bad = 0
+for mid, mstr in re.findall(r'^msgid "((?:[^"\\]|\\.)*)"\nmsgstr "((?:[^"\\]|\\.)*)"', text, re.M):
+    for wrong, right in variants.items():
+        if wrong in mstr:
+            print('%s: "%s" where the glossary says "%s": %s' % (mid, wrong, right, mstr)); bad += 1
+sys.exit(1 if bad else 0)
+EOF
+echo "ok: po/zh_CN.po uses the terms of docs/glossary.md"
 
 # --- 5. every message of the PL/pgSQL functions is catalogued (no server needed)
 # The functions whose RAISEs are still being converted (docs/i18n.md, "What is
