@@ -12,12 +12,14 @@
 #      another role create in it, is refused (42501) and nothing is
 #      installed;
 #   4. the database owner cannot disable, replace or call the event
-#      triggers' functions (42501).
+#      triggers' functions (42501);
+#   5. ALTER EXTENSION UPDATE from 0.2.0 takes such a schema over too, and
+#      refuses while another role may create in it.
 # Runs against the cluster named by PGHOST/PGPORT (test/run starts one).
 set -euo pipefail
 
 owner=cbr_trust_owner
-dbs=(cbr_trust_a cbr_trust_b cbr_trust_c cbr_trust_d)
+dbs=(cbr_trust_a cbr_trust_b cbr_trust_c cbr_trust_d cbr_trust_e cbr_trust_f)
 cleanup() {
     for d in "${dbs[@]}"; do psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true; done
     psql -X -q -d postgres -c "DROP ROLE IF EXISTS $owner" >/dev/null 2>&1 || true
@@ -91,5 +93,27 @@ check "nor replace its function" "42501" \
     "$(state cbr_trust_b $owner 'CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$')"
 check "nor call the SECURITY DEFINER functions directly" "42501" \
     "$(state cbr_trust_b $owner 'SELECT cbreturn._quantity_rebuild_worker(NULL, NULL)')"
+
+# 5. the update from 0.2.0
+if [ -n "${CBRETURN_SHAREDIR:-}" ] && [ -f sql/releases/cbreturn--0.2.0.sql ]; then
+    cp sql/releases/cbreturn--0.2.0.sql "$CBRETURN_SHAREDIR/extension/"
+    q cbr_trust_e -c "CREATE SCHEMA cbreturn AUTHORIZATION $owner"
+    PGOPTIONS='-c check_function_bodies=off' q cbr_trust_e -c "CREATE EXTENSION cbreturn VERSION '0.2.0'"
+    check "0.2.0 left a schema made for another role with that role" "$owner" \
+        "$(q cbr_trust_e -c "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'cbreturn'")"
+    check "the update goes through" "ok" "$(state cbr_trust_e '' 'ALTER EXTENSION cbreturn UPDATE')"
+    check "and the schema now belongs to the superuser" "t" \
+        "$(q cbr_trust_e -c "SELECT r.rolsuper FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = 'cbreturn'")"
+    check "its former owner cannot rename it any more" "42501" "$(state cbr_trust_e $owner 'ALTER SCHEMA cbreturn RENAME TO cbreturn_old')"
+    q cbr_trust_f -c "CREATE SCHEMA cbreturn; GRANT CREATE ON SCHEMA cbreturn TO $owner"
+    PGOPTIONS='-c check_function_bodies=off' q cbr_trust_f -c "CREATE EXTENSION cbreturn VERSION '0.2.0'"
+    check "the update is refused while another role may create in the schema" "42501" \
+        "$(state cbr_trust_f '' 'ALTER EXTENSION cbreturn UPDATE')"
+    check "and leaves the extension at 0.2.0" "0.2.0" \
+        "$(q cbr_trust_f -c "SELECT extversion FROM pg_extension WHERE extname = 'cbreturn'")"
+else
+    printf 'not ok - CBRETURN_SHAREDIR is not set or 0.2.0 is not frozen (run through test/run)\n'
+    failures=$((failures + 1))
+fi
 
 [ "$failures" -eq 0 ]
