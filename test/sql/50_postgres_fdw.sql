@@ -95,6 +95,21 @@ SELECT * FROM (
 SELECT cbreturn.district_number('0000'::cbreturn.customs_code) AS lowest,
        cbreturn.district_number('9999'::cbreturn.customs_code) AS highest;
 
+-- A write through the foreign table fires the remote table's checks, and
+-- their error comes back with its SQLSTATE (R-IM-1: CB001).
+CREATE TABLE fdw_remote.import_return (id int PRIMARY KEY, released_on date, applied_on date, arrived_on date);
+SELECT cbreturn.attach_import_return_checks('fdw_remote.import_return',
+    released_on => 'released_on', applied_on => 'applied_on', arrived_on => 'arrived_on');
+CREATE FOREIGN TABLE fdw_import (id int, released_on date, applied_on date, arrived_on date)
+    SERVER cbr_fdw OPTIONS (schema_name 'fdw_remote', table_name 'import_return');
+\set VERBOSITY sqlstate
+INSERT INTO fdw_import VALUES (1, '2026-01-01', '2026-02-15', NULL);
+\set VERBOSITY default
+INSERT INTO fdw_import VALUES (2, '2026-01-01', '2026-01-20', NULL);
+SELECT id FROM fdw_remote.import_return ORDER BY id;
+SELECT cbreturn.detach('fdw_remote.import_return');
+DROP FOREIGN TABLE fdw_import;
+
 DROP FOREIGN TABLE fdw_returns, fdw_returns_plain;
 DROP SCHEMA fdw_remote CASCADE;
 DROP EXTENSION postgres_fdw CASCADE;
