@@ -28,9 +28,15 @@ DECLARE
     -- IS NOT DISTINCT FROM so that NULL means "not loading", never "keep".
     loading boolean := pg_catalog.current_setting('cbreturn.loading_policy', true)
                        IS NOT DISTINCT FROM 'on';
+    -- A row applied by logical replication (the trigger is enabled ALWAYS,
+    -- 65_scale_out.sql) keeps the "shipped" the publisher gave it: the
+    -- publisher's shipped rows replace the subscriber's own below, and its
+    -- edits stay edits (docs/scale-out.md).  Only a superuser can set this.
+    replicated boolean := pg_catalog.current_setting('session_replication_role')
+                          OPERATOR(pg_catalog.=) 'replica';
     same boolean;
 BEGIN
-    IF NOT (NEW.shipped AND loading) THEN
+    IF NOT (NEW.shipped AND (loading OR replicated)) THEN
         NEW.shipped := false;
     END IF;
     IF TG_OP = 'INSERT' THEN

@@ -371,12 +371,22 @@ cbr_policy(void)
  * policy table.  Queues a relcache invalidation of the table, which reaches
  * this backend at its next command and the others at commit, so every
  * session reloads its policy cache (see the file header).
+ *
+ * Also AFTER ... FOR EACH ROW, as the trigger policy_changed_replica that
+ * is enabled REPLICA (sql/65_scale_out.sql): a logical replication worker
+ * (and any session with session_replication_role = replica) fires row
+ * triggers only, so a policy edit that arrives by replication invalidates
+ * through it (docs/scale-out.md).
  */
 PG_FUNCTION_INFO_V1(policy_changed);
 Datum
 policy_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
+		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
+		trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	/* and this backend at once, so a later call in this same command reloads */
 	cbr_cache_invalidate(&policy_cache);
