@@ -65,6 +65,8 @@ extern void cbr_language_end(void);
 #define ERRCODE_CBRETURN_WAREHOUSE			MAKE_SQLSTATE('C','B','0','1','0')	/* R-IM-5 */
 #define ERRCODE_CBRETURN_ARRIVAL			MAKE_SQLSTATE('C','B','0','1','1')	/* R-IM-1, R-IM-6 arrival place */
 #define ERRCODE_CBRETURN_IMPORT_APPLICANT	MAKE_SQLSTATE('C','B','0','1','2')	/* R-IM-7 */
+#define ERRCODE_CBRETURN_DISTRIBUTED		MAKE_SQLSTATE('C','B','0','1','5')	/* a Citus table or shard (docs/scale-out.md) */
+#define ERRCODE_CBRETURN_REASON_LABEL		MAKE_SQLSTATE('C','B','0','1','3')	/* R-V-1 reason vocabulary */
 
 /* ---------------------------------------------------------------------
  * declaration_id (R-ID-1)

@@ -74,9 +74,10 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	memcpy(sup_t + 1, text_t, sizeof(text_t));
 	memcpy(office_t + 1, text_t, sizeof(text_t));
 
-	c->col[EX_EXPORTED] = cbr_role_column(meta, "exported_on", rel, date_t, 1, true);
+	/* R-T-1: the date roles may be date, timestamp or timestamptz columns */
+	c->col[EX_EXPORTED] = cbr_date_role_column(meta, "exported_on", rel, true);
 	c->col[EX_REASON] = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
-	c->col[EX_RETURNED] = cbr_role_column(meta, "returned_on", rel, date_t, 1, false);
+	c->col[EX_RETURNED] = cbr_date_role_column(meta, "returned_on", rel, false);
 	c->col[EX_REMARKS] = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
 	c->col[EX_SUPERVISION] = cbr_role_column(meta, "supervision_code", rel, sup_t, 4, false);
 	c->col[EX_EXPORT_OFFICE] = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
@@ -87,7 +88,7 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 
 		c->col[EX_APPLICANT] = cbr_role_column(meta, "applicant", rel, uscc_t, 4, false);
 		c->col[EX_SITE] = cbr_role_column(meta, "return_site", rel, text_t, 3, false);
-		c->col[EX_LEFT] = cbr_role_column(meta, "left_special_area_on", rel, date_t, 1, false);
+		c->col[EX_LEFT] = cbr_date_role_column(meta, "left_special_area_on", rel, false);
 		if (c->col[EX_APPLICANT])
 			c->applicant_is_text = TupleDescAttr(tupdesc, c->col[EX_APPLICANT] - 1)->atttypid != uscc_t[0];
 		if (c->col[EX_SITE])
@@ -121,22 +122,15 @@ cbr_export_attnums(const void *config, AttrNumber *attnums)
 	memcpy(attnums, ((const ExportCache *) config)->col, sizeof(AttrNumber) * EX_NROLES);
 }
 
-/* The reason held by a text value: one of the labels of return_reason. */
+/*
+ * The reason held by a text value: a label of cbreturn.reason_labels (R-V-1;
+ * src/policy/reason_labels.c), compared without the blanks around it (bpchar
+ * padding included) and without letter case.
+ */
 static bool
 cbr_reason_from_label(const char *s, int len, CbrReason *reason)
 {
-	int			r;
-
-	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
-		len--;
-	for (r = 0; r < CBR_REASON_COUNT; r++)
-		if ((int) strlen(cbr_reason_label((CbrReason) r)) == len &&
-			memcmp(s, cbr_reason_label((CbrReason) r), len) == 0)
-		{
-			*reason = (CbrReason) r;
-			return true;
-		}
-	return false;
+	return cbr_reason_label_lookup(s, len, reason) == CBR_LABEL_REASON;
 }
 
 /*
@@ -232,10 +226,61 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 	row->site = isnull[EX_SITE] ? NULL : cbr_text_value(v[EX_SITE], c->site_is_bpchar);
 }
 
-/* 22P02: the reason or a code column holds text that reads as no value. */
+/*
+ * CB013: the reason column holds a label that names no reason (R-V-1): not
+ * in cbreturn.reason_labels, or withdrawn there.  The label and the row are
+ * shown only as far as the writing role may see them.
+ */
+pg_noreturn static void cbr_export_report_label(TriggerData *trigdata, HeapTuple tuple,
+												const ExportCache *c, Datum value);
 static void
-cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int bad_text)
+cbr_export_report_label(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, Datum value)
 {
+	Relation	rel = trigdata->tg_relation;
+	const char *colname = NameStr(TupleDescAttr(RelationGetDescr(rel), c->col[EX_REASON] - 1)->attname);
+	text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(value));
+	const char *s = VARDATA_ANY(t);
+	int			len = (int) VARSIZE_ANY_EXHDR(t);
+	CbrReason	reason;
+	bool		withdrawn = cbr_reason_label_lookup(s, len, &reason) == CBR_LABEL_WITHDRAWN;
+	char	   *label;
+
+	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
+		len--;
+	label = pnstrdup(s, len);
+	if (!cbr_writer_may_see(trigdata, c->col[EX_REASON]))
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+				 errmsg("the return reason in column \"%s\" is a label that names no reason (R-V-1)", colname),
+				 errdetail("%sthe label is not shown: you may not read column \"%s\".",
+						   cbr_row_identity_seen(trigdata, tuple), colname),
+				 errhint("Use a label of cbreturn.reason_labels, or ask its owner to add this one."),
+				 errtablecol(rel, c->col[EX_REASON])));
+	if (withdrawn)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+				 errmsg("return reason label \"%s\" in column \"%s\" is withdrawn (R-V-1)", label, colname),
+				 errdetail("%sthe reason is \"%s\", whose row in cbreturn.reason_labels has no reason.",
+						   cbr_row_identity_seen(trigdata, tuple), label),
+				 errhint("Use a label that names a reason, or set the reason of this label in cbreturn.reason_labels."),
+				 errtablecol(rel, c->col[EX_REASON])));
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+			 errmsg("unknown return reason label \"%s\" in column \"%s\" (R-V-1)", label, colname),
+			 errdetail("%sthe reason is \"%s\", which is not a label of cbreturn.reason_labels.",
+					   cbr_row_identity_seen(trigdata, tuple), label),
+			 errhint("Add the label to cbreturn.reason_labels with its reason, or use a remark code: %s, %s or %s.",
+					 cbr_remark_code(CBR_REASON_UNSOLD), cbr_remark_code(CBR_REASON_CONSUMER_RETURN),
+					 cbr_remark_code(CBR_REASON_QUALITY_OR_SPEC)),
+			 errtablecol(rel, c->col[EX_REASON])));
+}
+
+/* 22P02: a code column holds text that reads as no value (CB013 for the reason). */
+static void
+cbr_export_report_text(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c,
+					   const Datum *v, int bad_text)
+{
+	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	AttrNumber	attnum;
 	char	   *str;
@@ -243,25 +288,9 @@ cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int b
 	CbrParseError err;
 
 	if (bad_text == 3)
-		cbr_report_uscc_text(rel, c->col[EX_APPLICANT], TextDatumGetCString(v[EX_APPLICANT]));
+		cbr_report_uscc_text(trigdata, c->col[EX_APPLICANT], TextDatumGetCString(v[EX_APPLICANT]));
 	if (bad_text < 0)
-	{
-		int			len;
-
-		str = TextDatumGetCString(v[EX_REASON]);
-		len = (int) strlen(str);
-		while (len > 0 && str[len - 1] == ' ')	/* bpchar padding */
-			str[--len] = '\0';
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid return reason \"%s\" in column \"%s\"", str,
-						NameStr(TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->attname)),
-				 errhint("The reasons are %s, %s and %s (R-EX-1).",
-						 _(cbr_reason_label(CBR_REASON_UNSOLD)),
-						 _(cbr_reason_label(CBR_REASON_CONSUMER_RETURN)),
-						 _(cbr_reason_label(CBR_REASON_QUALITY_OR_SPEC))),
-				 errtablecol(rel, c->col[EX_REASON])));
-	}
+		cbr_export_report_label(trigdata, tuple, c, v[EX_REASON]);
 	attnum = c->col[EX_SUPERVISION + bad_text];
 	str = TextDatumGetCString(v[EX_SUPERVISION + bad_text]);
 	if (cbr_parse_code4(str, &code, &err))
@@ -421,23 +450,27 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 
 /* CB009: R-EX-6, the return site (at the office of the return). */
 static void
-cbr_export_report_site(Relation rel, HeapTuple tuple, const ExportCache *c, const CbrExportRow *row,
-					   const CbrExportVerdict *d)
+cbr_export_report_site(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c,
+					   const CbrExportRow *row, const CbrExportVerdict *d)
 {
-	cbr_report_site(rel, tuple, c->col[EX_SITE], row->site, row->code[2], &d->reg);
+	AttrNumber	shown[2] = {c->col[EX_SITE], c->col[EX_RETURN_OFFICE]};
+
+	cbr_report_site(trigdata, tuple, shown, row->site, row->code[2], &d->reg);
 }
 
 /* Raise the error of a verdict other than CBR_PASS, as a client sees it. */
 static void
-cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
+cbr_export_report(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, const Datum *v,
 				  const CbrExportRow *row, const CbrExportVerdict *d)
 {
+	Relation	rel = trigdata->tg_relation;
+
 	switch (d->outcome)
 	{
 		case CBR_PASS:
 			return;
 		case CBR_BAD_TEXT:
-			cbr_export_report_text(rel, c, v, d->bad_text);
+			cbr_export_report_text(trigdata, tuple, c, v, d->bad_text);
 			break;
 		case CBR_FAIL_REMARK_EMPTY:
 		case CBR_FAIL_REMARK_NO_CODE:
@@ -445,18 +478,18 @@ cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Dat
 			cbr_export_report_remarks(rel, tuple, c, row, d);
 			break;
 		case CBR_FAIL_SITE:
-			cbr_export_report_site(rel, tuple, c, row, d);
+			cbr_export_report_site(trigdata, tuple, c, row, d);
 			break;
 		case CBR_FAIL_APPLICANT:
-			cbr_report_applicant(rel, tuple, c->col[EX_APPLICANT], &row->applicant, &d->reg);
+			cbr_report_applicant(trigdata, tuple, c->col[EX_APPLICANT], &row->applicant, &d->reg);
 			break;
 		default:
 			if (d->reg.rule_id != NULL)
 			{
 				/* bad input asked of a register (an infinite return date) */
 				if (strcmp(d->reg.rule_id, "R-EX-4") == 0)
-					cbr_report_applicant(rel, tuple, c->col[EX_APPLICANT], &row->applicant, &d->reg);
-				cbr_export_report_site(rel, tuple, c, row, d);
+					cbr_report_applicant(trigdata, tuple, c->col[EX_APPLICANT], &row->applicant, &d->reg);
+				cbr_export_report_site(trigdata, tuple, c, row, d);
 			}
 			if (d->window.outcome != CBR_PASS)
 				cbr_export_report_window(rel, tuple, c, row, d);
@@ -510,12 +543,13 @@ export_return_check(PG_FUNCTION_ARGS)
 	{
 		v[i] = (Datum) 0;
 		isnull[i] = true;
+		/* a timestamp(tz) date role is read as its date (R-T-1) */
 		if (c->col[i])
-			v[i] = heap_getattr(tuple, c->col[i], tupdesc, &isnull[i]);
+			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);
 	}
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
-		cbr_export_report(rel, tuple, c, v, &row, &d);
+		cbr_export_report(trigdata, tuple, c, v, &row, &d);
 
 	if (d.fill_remarks)
 	{

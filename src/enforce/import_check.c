@@ -55,15 +55,15 @@ cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 {
 	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
 	TupleDesc	tupdesc = RelationGetDescr(rel);
-	Oid			date_t[1] = {DATEOID};
 	Oid			text_t[3] = {TEXTOID, VARCHAROID, BPCHAROID};
 	Oid			code_t[4] = {cbr_type_oid("supervision_code"), TEXTOID, VARCHAROID, BPCHAROID};
 	Oid			uscc_t[4] = {cbr_type_oid("uscc"), TEXTOID, VARCHAROID, BPCHAROID};
 	Oid			enterprise_t[4] = {cbr_type_oid("customs_registration_code"), TEXTOID, VARCHAROID, BPCHAROID};
 	int			i;
 
+	/* R-T-1: date, timestamp or timestamptz (read as its China date) */
 	for (i = 0; i < IM_NDATES; i++)
-		c->col[i] = cbr_role_column(meta, import_roles[i], rel, date_t, 1, i == IM_RELEASED);
+		c->col[i] = cbr_date_role_column(meta, import_roles[i], rel, i == IM_RELEASED);
 	c->col[IM_CODE] = cbr_role_column(meta, "supervision_code", rel, code_t, 4, false);
 	for (i = IM_ORIGINAL; i <= IM_WAREHOUSE; i++)
 		c->col[i] = cbr_role_column(meta, import_roles[i], rel, text_t, 3, false);
@@ -170,13 +170,17 @@ cbr_import_decide(const ImportCache *c, const Datum *v, const bool *isnull, CbrI
 
 /* The errors of the register rules (CB010, CB011, CB012) and their bad input. */
 static void
-cbr_import_report_places(Relation rel, HeapTuple tuple, const ImportCache *c, const Datum *v,
+cbr_import_report_places(TriggerData *trigdata, HeapTuple tuple, const ImportCache *c, const Datum *v,
 						 const CbrImportPlaceRow *row, const CbrImportPlaceVerdict *p)
 {
+	Relation	rel = trigdata->tg_relation;
 	const char *date_role = row->has_arrived ? "arrived_on" : "applied_on";
+	AttrNumber	who[2] = {c->col[IM_APPLICANT], c->col[IM_ENTERPRISE]};
+	AttrNumber	wh[2] = {c->col[IM_WAREHOUSE], c->col[IM_ORIGINAL]};
+	AttrNumber	at[3] = {c->col[IM_ARRIVAL], c->col[IM_ORIGINAL], c->col[IM_DECLARED_AREA]};
 
 	if (p->outcome == CBR_BAD_TEXT && p->bad_text == 1)
-		cbr_report_uscc_text(rel, c->col[IM_APPLICANT], TextDatumGetCString(v[IM_APPLICANT]));
+		cbr_report_uscc_text(trigdata, c->col[IM_APPLICANT], TextDatumGetCString(v[IM_APPLICANT]));
 	if (p->outcome == CBR_BAD_TEXT)
 	{
 		char	   *str = TextDatumGetCString(v[IM_CODE]);
@@ -194,12 +198,10 @@ cbr_import_report_places(Relation rel, HeapTuple tuple, const ImportCache *c, co
 				 errtablecol(rel, c->col[IM_CODE])));
 	}
 	if (strcmp(p->reg.rule_id, "R-IM-7") == 0)
-		cbr_report_import_applicant(rel, tuple, c->col[IM_APPLICANT], row->enterprise,
-									&row->applicant, &p->reg);
+		cbr_report_import_applicant(trigdata, tuple, who, row->enterprise, &row->applicant, &p->reg);
 	if (p->place == row->warehouse)
-		cbr_report_warehouse(rel, tuple, c->col[IM_WAREHOUSE], row->warehouse, row->original_place,
-							 &p->reg, date_role);
-	cbr_report_arrival(rel, tuple, c->col[IM_ARRIVAL], row->original_place, row->arrival_place,
+		cbr_report_warehouse(trigdata, tuple, wh, row->warehouse, row->original_place, &p->reg, date_role);
+	cbr_report_arrival(trigdata, tuple, at, row->original_place, row->arrival_place,
 					   row->declared_area, &p->reg, date_role);
 }
 
@@ -274,12 +276,12 @@ import_return_check(PG_FUNCTION_ARGS)
 		v[i] = (Datum) 0;
 		isnull[i] = true;
 		if (c->col[i])
-			v[i] = heap_getattr(tuple, c->col[i], tupdesc, &isnull[i]);
+			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);	/* R-T-1 */
 	}
 	if (cbr_import_decide(c, v, isnull, &w, &row, &p) != CBR_PASS)
 	{
 		if (p.outcome != CBR_PASS)
-			cbr_import_report_places(rel, tuple, c, v, &row, &p);
+			cbr_import_report_places(trigdata, tuple, c, v, &row, &p);
 		cbr_import_report(rel, tuple, c, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w);
 	}
 	return PointerGetDatum(tuple);

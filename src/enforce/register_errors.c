@@ -31,10 +31,42 @@ cbr_register_bad_input(const CbrRegisterVerdict *v, const char *date_role)
 		cbr_report_not_retail_import(v->code);
 }
 
+/*
+ * The error of a register rule when the writing role may not read a column
+ * whose value the error would show (cbr_writer_may_see): the rule and the
+ * column, not the value (issue 9).  shown: up to n column numbers, 0 unused.
+ */
+static void
+cbr_register_hidden(TriggerData *td, HeapTuple tuple, int sqlstate, const char *rule_id,
+					const AttrNumber *shown, int n)
+{
+	Relation	rel = td->tg_relation;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		const char *colname;
+
+		if (shown[i] == InvalidAttrNumber || cbr_writer_may_see(td, shown[i]))
+			continue;
+		colname = NameStr(TupleDescAttr(RelationGetDescr(rel), shown[i] - 1)->attname);
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("the value in column \"%s\" does not pass the register rule %s", colname, rule_id),
+				 errdetail("%sthe value is not shown: you may not read column \"%s\".",
+						   tuple ? cbr_row_identity_seen(td, tuple) : "", colname),
+				 errtablecol(rel, shown[i])));
+	}
+}
+
 /* 22P02: a text column holding no unified social credit code. */
 void
-cbr_report_uscc_text(Relation rel, AttrNumber col, const char *str)
+cbr_report_uscc_text(TriggerData *td, AttrNumber col, const char *str)
 {
+	Relation	rel = td->tg_relation;
+	AttrNumber	cols[1] = {col};
+
+	cbr_register_hidden(td, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION, "R-EX-4", cols, 1);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid unified social credit code \"%s\" in column \"%s\"", str,
@@ -47,14 +79,17 @@ cbr_report_uscc_text(Relation rel, AttrNumber col, const char *str)
 
 /* CB008: R-EX-4, the applicant holds no CBEC export registration that day. */
 void
-cbr_report_applicant(Relation rel, HeapTuple tuple, AttrNumber col, const CbrUscc *u,
+cbr_report_applicant(TriggerData *td, HeapTuple tuple, AttrNumber col, const CbrUscc *u,
 					 const CbrRegisterVerdict *v)
 {
 	const CbrRegApplicant *a = v->applicant;
 	char	   *code = cbr_uscc_text(u);
-	char	   *row = cbr_row_identity(rel, tuple);
+	Relation	rel = td->tg_relation;
+	char	   *row;
 
 	cbr_register_bad_input(v, "returned_on");
+	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_APPLICANT, "R-EX-4", &col, 1);
+	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_APPLICANT),
 			 errmsg("applicant %s has no CBEC export registration valid on %s (R-EX-4)",
@@ -73,13 +108,17 @@ cbr_report_applicant(Relation rel, HeapTuple tuple, AttrNumber col, const CbrUsc
 
 /* CB009: R-EX-6, the site is not authorised at the office of the return that day. */
 void
-cbr_report_site(Relation rel, HeapTuple tuple, AttrNumber col, const char *site, int16 office,
-				const CbrRegisterVerdict *v)
+cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const char *site,
+				int16 office, const CbrRegisterVerdict *v)
 {
 	const CbrRegSite *s = v->site;
-	char	   *row = cbr_row_identity(rel, tuple);
+	Relation	rel = td->tg_relation;
+	AttrNumber	col = shown[0];
+	char	   *row;
 
 	cbr_register_bad_input(v, "returned_on");
+	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_SITE, "R-EX-6", shown, 2);
+	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_SITE),
 			 errmsg("return site %s is not authorised for CBEC retail export returns at customs office %04d on %s (R-EX-6)",
@@ -123,13 +162,17 @@ cbr_facilities_text(unsigned missing)
 
 /* CB010: R-IM-5, the return-centre warehouse may not take the return. */
 void
-cbr_report_warehouse(Relation rel, HeapTuple tuple, AttrNumber col, const char *warehouse,
+cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const char *warehouse,
 					 const char *special_area, const CbrRegisterVerdict *v, const char *date_role)
 {
 	const CbrRegWarehouse *w = v->warehouse;
-	char	   *row = cbr_row_identity(rel, tuple);
+	Relation	rel = td->tg_relation;
+	AttrNumber	col = shown[0];
+	char	   *row;
 
 	cbr_register_bad_input(v, date_role);
+	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_WAREHOUSE, "R-IM-5", shown, 2);
+	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_BONDED)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_WAREHOUSE),
@@ -163,16 +206,19 @@ cbr_report_warehouse(Relation rel, HeapTuple tuple, AttrNumber col, const char *
 
 /* CB011 (or CB010 through a warehouse): R-IM-1, R-IM-6, where the goods arrive. */
 void
-cbr_report_arrival(Relation rel, HeapTuple tuple, AttrNumber col, const char *original_place,
-				   const char *arrival_place, const char *declared_area,
+cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
+				   const char *original_place, const char *arrival_place, const char *declared_area,
 				   const CbrRegisterVerdict *v, const char *date_role)
 {
+	Relation	rel = td->tg_relation;
+	AttrNumber	col = shown[0];
 	char	   *row;
 
 	cbr_register_bad_input(v, date_role);
 	if (v->outcome == CBR_FAIL_WAREHOUSE)
-		cbr_report_warehouse(rel, tuple, col, arrival_place, original_place, v, date_role);
-	row = cbr_row_identity(rel, tuple);
+		cbr_report_warehouse(td, tuple, shown, arrival_place, original_place, v, date_role);
+	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_ARRIVAL, "R-IM-1", shown, 3);
+	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_ORIGINAL)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_ARRIVAL),
@@ -195,14 +241,18 @@ cbr_report_arrival(Relation rel, HeapTuple tuple, AttrNumber col, const char *or
 
 /* CB012: R-IM-7, the applicant does not act for the enterprise that day. */
 void
-cbr_report_import_applicant(Relation rel, HeapTuple tuple, AttrNumber col, const char *enterprise,
-							const CbrUscc *u, const CbrRegisterVerdict *v)
+cbr_report_import_applicant(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
+							const char *enterprise, const CbrUscc *u, const CbrRegisterVerdict *v)
 {
 	const CbrRegAgent *g = v->agent;
 	char	   *code = cbr_uscc_text(u);
-	char	   *row = cbr_row_identity(rel, tuple);
+	Relation	rel = td->tg_relation;
+	AttrNumber	col = shown[0];
+	char	   *row;
 
 	cbr_register_bad_input(v, "applied_on");
+	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_IMPORT_APPLICANT, "R-IM-7", shown, 2);
+	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_IMPORT_APPLICANT),
 			 errmsg("%s may not apply for a return of enterprise %s on %s (R-IM-7)",

@@ -17,6 +17,7 @@
 #define CBRETURN_TRIGGER_H
 
 #include "policy/policy.h"
+#include "policy/facts.h"
 
 #include "access/tupdesc.h"
 #include "commands/trigger.h"
@@ -83,27 +84,53 @@ cbr_checked_tuple(TriggerData *trigdata)
 		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 }
 
-/* Fetch a date column (0 = not attached: reported as NULL). */
+/*
+ * Fetch a date role (0 = not attached: reported as NULL): a date column as
+ * it is, a timestamp's date, a timestamptz's China date (R-T-1).
+ */
 extern bool cbr_get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d);
+
+/*
+ * The value of a column as a check reads it: a timestamp or timestamptz as
+ * the date of R-T-1 (a DateADT Datum), any other type as stored.
+ */
+extern Datum cbr_getattr_fact(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, bool *isnull);
+
+/* The attnum of a date role: a date, timestamp or timestamptz column (R-T-1). */
+extern AttrNumber cbr_date_role_column(const CbrCheckMeta *meta, const char *role, Relation rel,
+									   bool required);
+
+/*
+ * May the writing role see the value of column attnum of the row a trigger
+ * checks: it may SELECT the column, or the UPDATE being checked sets it.
+ */
+extern bool cbr_writer_may_see(TriggerData *trigdata, AttrNumber attnum);
+
+/*
+ * "Row (id)=(42) of s.t: " as cbr_row_identity, when the writing role may
+ * see every key column (cbr_writer_may_see); "A row of s.t: " otherwise.
+ */
+extern char *cbr_row_identity_seen(TriggerData *trigdata, HeapTuple tuple);
 
 /* ---------------------------------------------------------------------
  * register_errors.c: the errors of the register rules (CB008-CB012)
  * --------------------------------------------------------------------- */
-pg_noreturn extern void cbr_report_uscc_text(Relation rel, AttrNumber col, const char *str);
-pg_noreturn extern void cbr_report_applicant(Relation rel, HeapTuple tuple, AttrNumber col,
+pg_noreturn extern void cbr_report_uscc_text(TriggerData *td, AttrNumber col, const char *str);
+pg_noreturn extern void cbr_report_applicant(TriggerData *td, HeapTuple tuple, AttrNumber col,
 											 const CbrUscc *u, const CbrRegisterVerdict *v);
-pg_noreturn extern void cbr_report_site(Relation rel, HeapTuple tuple, AttrNumber col,
+/* shown: the columns whose values the error names (0 for none); the first is the error's column */
+pg_noreturn extern void cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 										const char *site, int16 office, const CbrRegisterVerdict *v);
-pg_noreturn extern void cbr_report_warehouse(Relation rel, HeapTuple tuple, AttrNumber col,
+pg_noreturn extern void cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 											 const char *warehouse, const char *special_area,
 											 const CbrRegisterVerdict *v, const char *date_role);
-pg_noreturn extern void cbr_report_arrival(Relation rel, HeapTuple tuple, AttrNumber col,
+pg_noreturn extern void cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 										   const char *original_place, const char *arrival_place,
 										   const char *declared_area, const CbrRegisterVerdict *v,
 										   const char *date_role);
-pg_noreturn extern void cbr_report_import_applicant(Relation rel, HeapTuple tuple, AttrNumber col,
-													const char *enterprise, const CbrUscc *u,
-													const CbrRegisterVerdict *v);
+pg_noreturn extern void cbr_report_import_applicant(TriggerData *td, HeapTuple tuple,
+													const AttrNumber *shown, const char *enterprise,
+													const CbrUscc *u, const CbrRegisterVerdict *v);
 
 /* A text value as a C string (register keys); bpchar: its padding removed. */
 extern char *cbr_text_value(Datum d, bool bpchar);
@@ -139,5 +166,8 @@ extern void *cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCh
 
 /* Forget every cached quantity check and guard (quantity.c). */
 extern void cbr_quantity_cache_invalidate_all(void);
+
+/* distributed.c: CB015 for a Citus table or shard (docs/scale-out.md). */
+extern void cbr_refuse_citus_relation(Oid relid);
 
 #endif							/* CBRETURN_TRIGGER_H */

@@ -193,6 +193,36 @@ SELECT count(*) AS rows_compared,
                        (VALUES ('91440300708461136T'::uscc), ('91110108551385082Q'), ('914403001922038216')) AS a(u),
                        (VALUES (NULL::text), ('SITE-GZ-07'), ('SITE-HZ-01')) AS t(s)) x) y;
 
+-- The departure may be a timestamptz (R-T-1: its date in China counts).
+CREATE TABLE erp.export_tz (id int PRIMARY KEY, code text, clear_date date, leave_at timestamptz,
+                            ret_reason cbreturn.return_reason, reenter date, decl_port cbreturn.customs_code,
+                            ret_port cbreturn.customs_code);
+SELECT cbreturn.attach_export_return_checks('erp.export_tz', exported_on => 'clear_date', reason => 'ret_reason',
+    returned_on => 'reenter', supervision_code => 'code', export_office => 'decl_port', return_office => 'ret_port',
+    left_special_area_on => 'leave_at');
+SELECT n, e.state, e.message FROM (VALUES
+    -- 2026-03-19 17:00 UTC is 2026-03-20 01:00 in China: the window ends on 2026-09-20
+    (121, $$INSERT INTO erp.export_tz VALUES (121, '1210', '2026-01-10', '2026-03-19 17:00+00', 'unsold', '2026-09-20', '2924', '2924')$$),
+    (122, $$INSERT INTO erp.export_tz VALUES (122, '1210', '2026-01-10', '2026-03-19 17:00+00', 'unsold', '2026-09-21', '2924', '2924')$$),
+    -- 2026-03-19 15:00 UTC is still 2026-03-19 in China: the window ends on 2026-09-19
+    (123, $$INSERT INTO erp.export_tz VALUES (123, '1210', '2026-01-10', '2026-03-19 15:00+00', 'unsold', '2026-09-20', '2924', '2924')$$)
+) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
+
+-- A role that may update the row but not read the applicant column is not
+-- shown the applicant: the rule and the column are named, not the value.
+CREATE ROLE regress_cbr_regchk_clerk;
+GRANT USAGE ON SCHEMA erp TO regress_cbr_regchk_clerk;
+GRANT SELECT (ret_no, trade_mode, clear_date, leave_date, ret_reason, reenter, decl_port, ret_port, site),
+      UPDATE (ret_reason) ON erp.export_return TO regress_cbr_regchk_clerk;
+UPDATE cbreturn.applicants SET valid_to = '2026-04-30' WHERE uscc = '91330100799655058B';
+SET ROLE regress_cbr_regchk_clerk;
+SELECT * FROM pg_temp.err($$UPDATE erp.export_return SET ret_reason = 'consumer_return' WHERE ret_no = 1$$);
+RESET ROLE;
+UPDATE cbreturn.applicants SET valid_to = NULL WHERE uscc = '91330100799655058B';
+REVOKE ALL ON erp.export_return FROM regress_cbr_regchk_clerk;
+REVOKE ALL ON SCHEMA erp FROM regress_cbr_regchk_clerk;
+DROP ROLE regress_cbr_regchk_clerk;
+
 -- ---------------------------------------------------------------------------
 -- Attach refuses what it cannot check (22023, 42804)
 -- ---------------------------------------------------------------------------
