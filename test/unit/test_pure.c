@@ -969,6 +969,8 @@ test_registers(void)
 	   "R-TX-2: the day after is late");
 	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 3, 19), &w) == CBR_BAD_ORDER &&
 	   w.other == CBR_DATE_LEFT_AREA, "R-TX-2: a return before the departure is bad input");
+}
+
 /*
  * Both R-IM-1 windows on a day (assess.c), over every pair of standings
  * with margins -3 .. 10 and either open or closed: closed exactly when both
