@@ -1197,3 +1197,12 @@ BEGIN
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
 END
 $$;
+
+-- ==== Reason labels under logical replication (issue 14, issue 12) ====
+
+-- cbreturn.reason_labels is a policy table too: the same treatment.
+CREATE TRIGGER reason_labels_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_labels_changed();
+ALTER TABLE cbreturn.reason_labels ENABLE REPLICA TRIGGER reason_labels_changed_replica,
+    ENABLE ALWAYS TRIGGER reason_labels_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard,
+    ENABLE ALWAYS TRIGGER label_key_guard;
