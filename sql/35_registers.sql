@@ -345,6 +345,31 @@ CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.im
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
 CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.import_agents
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+-- Logical replication applies a change with session_replication_role =
+-- replica: it fires the row triggers enabled REPLICA or ALWAYS and no
+-- statement trigger (docs/scale-out.md).  So a register edit that arrives
+-- by replication invalidates through registers_changed_replica, and a
+-- replicated TRUNCATE through the truncate trigger enabled ALWAYS.
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.applicants
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.return_sites
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.return_warehouses
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.operator_credit_ratings
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.import_agents
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+ALTER TABLE cbreturn.applicants ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.return_sites ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.return_warehouses ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.operator_credit_ratings ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.import_agents ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
 
 -- Every row is the DBA's: dump them all.
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.applicants', '');

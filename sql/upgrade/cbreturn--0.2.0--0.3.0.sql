@@ -1198,11 +1198,21 @@ BEGIN
 END
 $$;
 
+-- ==== Reason labels under logical replication (issue 14, issue 12) ====
+
+-- cbreturn.reason_labels is a policy table too: the same treatment.
+CREATE TRIGGER reason_labels_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_labels_changed();
+ALTER TABLE cbreturn.reason_labels ENABLE REPLICA TRIGGER reason_labels_changed_replica,
+    ENABLE ALWAYS TRIGGER reason_labels_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard,
+    ENABLE ALWAYS TRIGGER label_key_guard;
+
 -- ==== registers in the write-time checks, the 1210 clock (issue 11) ====
 -- The register lookups are decided in C over a per-session snapshot of the
 -- registers (src/rules/registers.c, src/policy/registers.c), reloaded after
--- an edit through the statement triggers registers_changed; the PL/pgSQL
--- bodies give way to C functions with the same answers.
+-- an edit through the triggers registers_changed (and, under logical
+-- replication, registers_changed_replica); the PL/pgSQL bodies give way to C
+-- functions with the same answers.
 DROP FUNCTION cbreturn.register_date_guard(date, text);
 CREATE FUNCTION cbreturn.registers_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'registers_changed' LANGUAGE C;
@@ -1328,6 +1338,31 @@ CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.im
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
 CREATE TRIGGER registers_changed_truncate AFTER TRUNCATE ON cbreturn.import_agents
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
+-- Logical replication applies a change with session_replication_role =
+-- replica: it fires the row triggers enabled REPLICA or ALWAYS and no
+-- statement trigger (docs/scale-out.md).  So a register edit that arrives
+-- by replication invalidates through registers_changed_replica, and a
+-- replicated TRUNCATE through the truncate trigger enabled ALWAYS.
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.applicants
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.return_sites
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.return_warehouses
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.operator_credit_ratings
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+CREATE TRIGGER registers_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.import_agents
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.registers_changed();
+ALTER TABLE cbreturn.applicants ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.return_sites ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.return_warehouses ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.operator_credit_ratings ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
+ALTER TABLE cbreturn.import_agents ENABLE REPLICA TRIGGER registers_changed_replica,
+    ENABLE ALWAYS TRIGGER registers_changed_truncate;
 
 -- R-EX-1 with R-TX-2: the 1210 clock (item 7)
 CREATE FUNCTION cbreturn.bonded_export_return_deadline(exported_on date, left_special_area_on date,

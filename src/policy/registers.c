@@ -294,13 +294,20 @@ cbr_registers(void)
  * every register.  Queues a relcache invalidation of the table, which
  * reaches this backend at its next command and the others at commit, and
  * forgets this backend's snapshot at once, so a later call in this same
- * command reads the registers again.
+ * command reads the registers again.  Also AFTER ... FOR EACH ROW, as the
+ * trigger registers_changed_replica enabled REPLICA (sql/35_registers.sql):
+ * a logical replication worker fires row triggers only.
  */
 PG_FUNCTION_INFO_V1(registers_changed);
 Datum
 registers_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "registers_changed");
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	/* AFTER ... FOR EACH ROW: registers_changed_replica, fired by logical replication */
+	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
+		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
+		trigdata = cbr_statement_trigger_protocol(fcinfo, "registers_changed");
 
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	cbr_cache_invalidate(&registers_cache);
