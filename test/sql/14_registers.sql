@@ -134,7 +134,8 @@ SELECT * FROM pg_temp.query_error($$INSERT INTO cbreturn.import_agents VALUES ('
 DELETE FROM import_agents;
 
 -- ---------------------------------------------------------------------------
--- Edits are seen by the next statement (no cache), also inside a transaction.
+-- Edits are seen by the next statement (the triggers registers_changed
+-- reload the snapshot), also inside a transaction.
 -- ---------------------------------------------------------------------------
 BEGIN;
 SELECT applicant_registered('91110108MAEXAMP03W', '2025-09-01') AS before_insert;
