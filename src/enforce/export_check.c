@@ -416,7 +416,8 @@ export_return_check(PG_FUNCTION_ARGS)
 	}
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
-		cbr_export_report(rel, tuple, c, v, &row, &d);
+		CBR_REPORT_VISIBLE(rel, tuple, c->col, EX_NROLES, gettext_noop("export return"),
+						   cbr_export_report(rel, tuple, c, v, &row, &d));
 
 	if (d.fill_remarks)
 	{

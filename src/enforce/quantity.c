@@ -270,7 +270,7 @@ line_text(QuantityCache *c, const QtySide *s)
 
 /* Turn a verdict on a return into its error (nothing for CBR_QTY_OK). */
 static void
-report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
 {
 	char		row[CBR_QTY_TEXT_LEN];
 	char		total[CBR_QTY_TEXT_LEN];
@@ -333,16 +333,41 @@ report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerd
 	}
 }
 
+/*
+ * The same, without the row's own values (key, quantity, row identity) when
+ * the current role may not read them (row_values.c).
+ */
+static void
+report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+{
+	AttrNumber	cols[CBR_MAX_KEYS + 1];
+
+	if (v->outcome == CBR_QTY_OK)
+		return;
+	memcpy(cols, c->key, sizeof(AttrNumber) * c->nkeys);
+	cols[c->nkeys] = c->quantity;
+	CBR_REPORT_VISIBLE(rel, s->tuple, cols, c->nkeys + 1, gettext_noop("quantity"),
+					   report_return_values(c, rel, s, v));
+}
+
 /* The ledger row of a line is missing or wrong: refuse (fail closed). */
 static void
-ledger_broken(QuantityCache *c, const QtySide *s) pg_attribute_noreturn();
+ledger_broken(QuantityCache *c, Relation rel, const QtySide *s) pg_attribute_noreturn();
 static void
-ledger_broken(QuantityCache *c, const QtySide *s)
+ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
 {
+	if (cbr_columns_visible(rel, s->tuple, c->key, c->nkeys))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the quantity ledger of line %s of %s is missing or inconsistent (R-EX-3, R-IM-2)",
+						line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
+				 errdetail("The write is refused so that no over-return slips through."),
+				 errhint("Compare with SELECT * FROM cbreturn.verify_quantity_ledger('%s'); and rebuild with cbreturn.rebuild_quantity_ledger().",
+						 cbr_qty_rel_text(c->declared.relid))));
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("the quantity ledger of line %s of %s is missing or inconsistent (R-EX-3, R-IM-2)",
-					line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
+			 errmsg("the quantity ledger of a line of %s is missing or inconsistent (R-EX-3, R-IM-2)",
+					cbr_qty_rel_text(c->declared.relid)),
 			 errdetail("The write is refused so that no over-return slips through."),
 			 errhint("Compare with SELECT * FROM cbreturn.verify_quantity_ledger('%s'); and rebuild with cbreturn.rebuild_quantity_ledger().",
 					 cbr_qty_rel_text(c->declared.relid))));
@@ -401,7 +426,7 @@ ledger_move(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows, bool grows, bool 
 					   &total, &total_rows, moved, &negative))
 		return cbr_qty_of_datum(total, NUMERICOID, NULL, 0);
 	if (negative)
-		ledger_broken(c, s);
+		ledger_broken(c, w->rel, s);
 
 	/* no row yet, or not one the direct path knows: the statements decide */
 	*moved = true;
@@ -417,7 +442,7 @@ ledger_move(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows, bool grows, bool 
 		ret = SPI_execute_plan(c->upsert_plan, args, NULL, false, 1);
 	SetUserIdAndSecContext(save_userid, save_sec);
 	if ((ret != SPI_OK_UPDATE_RETURNING && ret != SPI_OK_INSERT_RETURNING) || SPI_processed != 1)
-		ledger_broken(c, s);
+		ledger_broken(c, w->rel, s);
 	return cbr_qty_of_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 							NUMERICOID, NULL, 0);
 }
@@ -548,7 +573,7 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	if (o.counted && c->declared.canonical)
 		o.line.image = cbr_line_image(c->nkeys, o.keys, c->declared.typlen, c->declared.typbyval);
 	else if (o.counted && !write_find(&w, o.keys, &o.line, false))
-		ledger_broken(c, &o);	/* a line with returns cannot go (the guard) */
+		ledger_broken(c, rel, &o);	/* a line with returns cannot go (the guard) */
 	if (!cbr_qty_sub(zero, o.qty, &minus_old))
 		report_return(c, rel, &o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
 

@@ -205,7 +205,7 @@ cbr_key_text(int n, const Datum *values, const Oid *types)
 		bool		varlena;
 
 		getTypeOutputInfo(types[i], &out, &varlena);
-		appendStringInfo(&s, "%s%s", i ? ", " : "", OidOutputFunctionCall(out, values[i]));
+		appendStringInfo(&s, "%s%s", i ? ", " : "", cbr_clip_value(OidOutputFunctionCall(out, values[i])));
 	}
 	appendStringInfoChar(&s, ')');
 	return s.data;

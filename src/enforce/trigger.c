@@ -76,6 +76,7 @@ cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, CbrTiming ti
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired for INSERT or UPDATE%s", funcname,
 						allow_delete ? " or DELETE" : "")));
+	cbr_note_trigger(trigdata);
 	return trigdata;
 }
 
@@ -104,6 +105,15 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 
 	if (pk == NULL)
 		return "";
+	/* all key columns readable by the current role, or no identity (row_values.c) */
+	while ((x = bms_next_member(pk, x)) >= 0)
+	{
+		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+
+		if (attnum > 0 && !cbr_column_visible(rel, tuple, attnum))
+			return "";
+	}
+	x = -1;
 	initStringInfo(&names);
 	initStringInfo(&values);
 	while ((x = bms_next_member(pk, x)) >= 0)
@@ -128,7 +138,7 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 			bool		varlena;
 
 			getTypeOutputInfo(att->atttypid, &typout, &varlena);
-			appendStringInfoString(&values, OidOutputFunctionCall(typout, d));
+			appendStringInfoString(&values, cbr_clip_value(OidOutputFunctionCall(typout, d)));
 		}
 		first = false;
 	}
