@@ -43,6 +43,7 @@
 #include "policy/policy.h"
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -402,37 +403,24 @@ write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
 }
 
 /*
- * Move the counter of the line of s by (delta, rows) in its ledger row; the
- * line's total afterwards.  In place through the heap when the row exists
- * (quantity_ledger_row.c), else through the SPI statements, which create a
- * line's row at its first return.  *moved: another transaction changed the
- * row after the write's snapshot, so what was read under it may be stale.
+ * The SPI statements that move the counter of the line of s by (delta,
+ * rows): the update, or for a line's first return the upsert; the total
+ * afterwards.  For what the direct path (quantity_ledger_row.c) leaves.
  */
 static CbrQty
-ledger_move(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows, bool grows, bool *moved)
+ledger_statements(QtyWrite *w, QtySide *s, Datum delta, int64 rows, bool grows)
 {
 	QuantityCache *c = w->c;
 	Datum		args[4];
-	Datum		total;
-	int64		total_rows;
-	bool		negative;
 	Oid			save_userid;
 	int			save_sec;
 	int			ret;
 	bool		isnull;
 
-	args[2] = cbr_qty_numeric(delta);
-	if (cbr_ledger_add(&c->ledger, c->declared.relid, s->line.image, args[2], rows, w->snap,
-					   &total, &total_rows, moved, &negative))
-		return cbr_qty_of_datum(total, NUMERICOID, NULL, 0);
-	if (negative)
-		ledger_broken(c, w->rel, s);
-
-	/* no row yet, or not one the direct path knows: the statements decide */
-	*moved = true;
 	write_connect(w);
 	args[0] = ObjectIdGetDatum(c->declared.relid);
 	args[1] = PointerGetDatum(s->line.image);
+	args[2] = delta;
 	args[3] = Int64GetDatum(rows);
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(c->ledger_owner,
@@ -448,36 +436,28 @@ ledger_move(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows, bool grows, bool 
 }
 
 /*
- * Move the counter of the line of s by (delta, rows); when the line gains a
- * row or quantity, decide on the declared line as committed once its
- * ledger row is ours.
+ * Decide on a return that adds delta to its line, total being the line's
+ * new total, once the line's ledger row is ours: the verdict's error, or
+ * nothing.
  *
  * READ COMMITTED: the write's snapshot was taken before the ledger row was
  * locked.  If nobody changed that row since (no return, no guard: the guard
  * on the declared table moves the same row before it lowers, deletes or
  * re-keys a line), the declared line read under the snapshot is the one a
- * fresh read would give as far as over-returns go; otherwise it is read
- * again under the latest snapshot.  REPEATABLE READ and SERIALIZABLE: a
- * row changed since the transaction's snapshot is 40001 already; the
- * declared line is read under the latest snapshot, as before the change.
+ * fresh read would give as far as over-returns go (a line inserted or a
+ * quantity raised just now may be missed, as if the return came first);
+ * otherwise (moved) it is read again under the latest snapshot.
+ * REPEATABLE READ and SERIALIZABLE: a ledger row changed since the
+ * transaction's snapshot is 40001 already; the declared line is read under
+ * the latest snapshot.
  */
 static void
-apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
+decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
 {
-	QuantityCache *c = w->c;
-	CbrQty		total;
 	CbrQtyVerdict v;
-	bool		grows;
-	bool		moved;
-	int			sign;
 	bool		has_line = true;
 	CbrQty		declared = s->line.declared;
 
-	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
-	grows = sign > 0 || rows > 0;
-	total = ledger_move(w, s, delta, rows, grows, &moved);
-	if (!grows)
-		return;
 	if (moved || IsolationUsesXactSnapshot() || !s->line.found)
 	{
 		CbrLine		again;
@@ -488,7 +468,47 @@ apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 			declared = again.declared;
 	}
 	cbr_quantity_decide(s->qty, delta, total, has_line, declared, &v);
-	report_return(c, w->rel, s, &v);
+	report_return(w->c, w->rel, s, &v);
+}
+
+/*
+ * Move the counter of the line of s by (delta, rows); when the line gains a
+ * row or quantity, decide first.  The ledger row is locked, the rule
+ * decided, and only then written (a refused return leaves no new row
+ * version behind); a line without a ledger row yet goes through the SPI
+ * statements, which write first and decide after, in the same transaction.
+ */
+static void
+apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
+{
+	QuantityCache *c = w->c;
+	CbrLedgerLock lk;
+	Datum		delta_d = cbr_qty_numeric(delta);
+	bool		grows;
+	int			sign;
+
+	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
+	grows = sign > 0 || rows > 0;
+	if (cbr_ledger_lock(&c->ledger, c->declared.relid, s->line.image, w->snap, &lk))
+	{
+		Datum		total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
+		int64		total_rows;
+
+		if (pg_add_s64_overflow(lk.rows, rows, &total_rows) || total_rows < 0 ||
+			DatumGetBool(DirectFunctionCall2(numeric_lt, total, NumericGetDatum(int64_to_numeric(0)))))
+			ledger_broken(c, w->rel, s);
+		if (grows)
+			decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
+		cbr_ledger_write(&lk, total, total_rows);
+		return;
+	}
+	/* no row yet, or not one the direct path knows: the statements decide */
+	{
+		CbrQty		total = ledger_statements(w, s, delta_d, rows, grows);
+
+		if (grows)
+			decide_on_line(w, s, delta, total, true);
+	}
 }
 
 /* Nothing the check counts changed: same key values bit for bit, same quantity. */

@@ -77,10 +77,22 @@ typedef struct CbrLedgerRow
 	Oid			index;			/* its primary key (declared_relation, line) */
 } CbrLedgerRow;
 
+/* A ledger row found and locked, its counters as found. */
+typedef struct CbrLedgerLock
+{
+	Relation	lrel;
+	Relation	irel;
+	TupleTableSlot *slot;
+	bool		moved;			/* changed by another transaction since the snapshot */
+	Datum		returned;		/* numeric */
+	int64		rows;
+} CbrLedgerLock;
+
 extern void cbr_ledger_resolve(CbrLedgerRow *l, Oid relid);
-extern bool cbr_ledger_add(const CbrLedgerRow *l, Oid declared, const bytea *image, Datum delta,
-						   int64 rows, Snapshot snap, Datum *total, int64 *total_rows,
-						   bool *moved, bool *negative);
+extern bool cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+							CbrLedgerLock *lk);
+extern void cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows);
+extern void cbr_ledger_release(CbrLedgerLock *lk);
 
 /* The ledger key of stored key values (the declared row's). */
 extern bytea *cbr_line_image(int n, const Datum *values, const int16 *typlen, const bool *typbyval);

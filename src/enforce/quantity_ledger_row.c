@@ -141,57 +141,51 @@ insert_index_entries(Relation lrel, HeapTuple tuple)
 }
 
 /*
- * Add (delta, rows) to the ledger row of (declared, image), found under
- * snap and locked as UPDATE would lock it.  Returns false, having changed
- * nothing, when there is no such row (or the direct path is off); then
- * the caller runs the SPI statements.  *moved is set when the row was
- * changed by another transaction after snap was taken (READ COMMITTED
- * followed it): what the caller read under snap may be stale.  *total and
- * *total_rows are the counters after the change; false is also returned,
- * with *negative set, when they would go below zero (the ledger is wrong:
- * the caller refuses the write).
+ * Find the ledger row of (declared, image) under snap and lock it as UPDATE
+ * would lock it; its counters into lk.  Returns false, holding nothing,
+ * when there is no such row (or the direct path is off, or the row is not
+ * one it knows); then the caller runs the SPI statements.  lk->moved is set
+ * when another transaction changed the row after snap was taken (READ
+ * COMMITTED followed it to its latest version): what the caller read under
+ * snap may be stale.  Once the caller has decided, cbr_ledger_write()
+ * writes the new counters, or cbr_ledger_release() lets the row be (its
+ * lock is kept to the end of the transaction, as UPDATE keeps it).
  */
 bool
-cbr_ledger_add(const CbrLedgerRow *l, Oid declared, const bytea *image, Datum delta, int64 rows,
-			   Snapshot snap, Datum *total, int64 *total_rows, bool *moved, bool *negative)
+cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+				CbrLedgerLock *lk)
 {
-	Relation	lrel;
-	Relation	irel;
 	ScanKeyData sk[2];
 	IndexScanDesc scan;
-	TupleTableSlot *slot;
 	bool		found;
 	TM_Result	res;
 	TM_FailureData tmfd;
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
-	Datum		values[LEDGER_NATTS];
-	bool		nulls[LEDGER_NATTS];
-	HeapTuple	newtup;
-	int64		newrows;
-	Datum		newreturned;
+	Datum		declared_d;
+	Datum		line_d;
+	bool		isnull[4];
 
-	*moved = false;
-	*negative = false;
+	memset(lk, 0, sizeof(*lk));
 	if (!OidIsValid(l->relid))
 		return false;
-	lrel = table_open(l->relid, RowExclusiveLock);
-	if (lrel->trigdesc != NULL || RelationGetDescr(lrel)->natts != LEDGER_NATTS)
+	lk->lrel = table_open(l->relid, RowExclusiveLock);
+	if (lk->lrel->trigdesc != NULL || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
 	{
-		table_close(lrel, RowExclusiveLock);
+		table_close(lk->lrel, RowExclusiveLock);
 		return false;
 	}
-	irel = index_open(l->index, RowExclusiveLock);
+	lk->irel = index_open(l->index, RowExclusiveLock);
 	ScanKeyInit(&sk[0], LEDGER_DECLARED, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(declared));
 	ScanKeyInit(&sk[1], LEDGER_LINE, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(image));
-	slot = table_slot_create(lrel, NULL);
-	scan = index_beginscan(lrel, irel, snap, 2, 0);
+	lk->slot = table_slot_create(lk->lrel, NULL);
+	scan = index_beginscan(lk->lrel, lk->irel, snap, 2, 0);
 	index_rescan(scan, sk, 2, NULL, 0);
-	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	found = index_getnext_slot(scan, ForwardScanDirection, lk->slot);
 	index_endscan(scan);
 	if (!found)
 		goto not_here;
 
-	res = table_tuple_lock(lrel, &slot->tts_tid, snap, slot, GetCurrentCommandId(true),
+	res = table_tuple_lock(lk->lrel, &lk->slot->tts_tid, snap, lk->slot, GetCurrentCommandId(true),
 						   LockTupleNoKeyExclusive, LockWaitBlock,
 						   xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
 	switch (res)
@@ -210,55 +204,74 @@ cbr_ledger_add(const CbrLedgerRow *l, Oid declared, const bytea *image, Datum de
 			/* changed by this very command, invisible: not a case the direct path knows */
 			goto not_here;
 	}
-	*moved = tmfd.traversed;
+	lk->moved = tmfd.traversed;
 
-	slot_getallattrs(slot);
-	memcpy(values, slot->tts_values, sizeof(values));
-	memcpy(nulls, slot->tts_isnull, sizeof(nulls));
 	/* the row locked is the line's: its key is never updated, only deleted */
-	if (nulls[LEDGER_RETURNED - 1] || nulls[LEDGER_ROWS - 1] ||
-		DatumGetObjectId(values[LEDGER_DECLARED - 1]) != declared ||
-		cbr_qty_image_cmp(DatumGetByteaPP(values[LEDGER_LINE - 1]), image) != 0)
+	declared_d = slot_getattr(lk->slot, LEDGER_DECLARED, &isnull[0]);
+	line_d = slot_getattr(lk->slot, LEDGER_LINE, &isnull[1]);
+	lk->returned = slot_getattr(lk->slot, LEDGER_RETURNED, &isnull[2]);
+	lk->rows = DatumGetInt64(slot_getattr(lk->slot, LEDGER_ROWS, &isnull[3]));
+	if (isnull[0] || isnull[1] || isnull[2] || isnull[3] ||
+		DatumGetObjectId(declared_d) != declared ||
+		cbr_qty_image_cmp(DatumGetByteaPP(line_d), image) != 0)
 		goto not_here;
-	newreturned = DirectFunctionCall2(numeric_add, values[LEDGER_RETURNED - 1], delta);
-	if (DatumGetBool(DirectFunctionCall2(numeric_lt, newreturned, NumericGetDatum(int64_to_numeric(0)))) ||
-		pg_add_s64_overflow(DatumGetInt64(values[LEDGER_ROWS - 1]), rows, &newrows) || newrows < 0)
-	{
-		*negative = true;
-		ExecDropSingleTupleTableSlot(slot);
-		index_close(irel, RowExclusiveLock);
-		table_close(lrel, RowExclusiveLock);
-		return false;
-	}
-	values[LEDGER_RETURNED - 1] = newreturned;
-	values[LEDGER_ROWS - 1] = Int64GetDatum(newrows);
-	newtup = heap_form_tuple(RelationGetDescr(lrel), values, nulls);
-	{
-		ItemPointerData otid = slot->tts_tid;
-
-#if PG_VERSION_NUM >= 160000
-		TU_UpdateIndexes update_indexes;
-
-		simple_heap_update(lrel, &otid, newtup, &update_indexes);
-		if (update_indexes != TU_None)
-			insert_index_entries(lrel, newtup);
-#else
-		simple_heap_update(lrel, &otid, newtup);
-		if (!HeapTupleIsHeapOnly(newtup))
-			insert_index_entries(lrel, newtup);
-#endif
-	}
-	*total = newreturned;
-	*total_rows = newrows;
-	heap_freetuple(newtup);
-	ExecDropSingleTupleTableSlot(slot);
-	index_close(irel, RowExclusiveLock);
-	table_close(lrel, RowExclusiveLock);
 	return true;
 
 not_here:
-	ExecDropSingleTupleTableSlot(slot);
-	index_close(irel, RowExclusiveLock);
-	table_close(lrel, RowExclusiveLock);
+	cbr_ledger_release(lk);
 	return false;
+}
+
+void
+cbr_ledger_release(CbrLedgerLock *lk)
+{
+	if (lk->slot != NULL)
+		ExecDropSingleTupleTableSlot(lk->slot);
+	if (lk->irel != NULL)
+		index_close(lk->irel, RowExclusiveLock);
+	if (lk->lrel != NULL)
+		table_close(lk->lrel, RowExclusiveLock);
+	memset(lk, 0, sizeof(*lk));
+}
+
+/*
+ * Write the counters (returned, rows) into the row lk holds, and release
+ * it.  The counters' domains say they are never negative: checked here,
+ * as the executor would (23514), since this path does not go through it.
+ */
+void
+cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
+{
+	Datum		values[LEDGER_NATTS];
+	bool		nulls[LEDGER_NATTS];
+	HeapTuple	newtup;
+	ItemPointerData otid = lk->slot->tts_tid;
+
+	if (rows < 0 ||
+		DatumGetBool(DirectFunctionCall2(numeric_lt, returned, NumericGetDatum(int64_to_numeric(0)))))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("a counter of the quantity ledger would be negative (R-EX-3, R-IM-2)"),
+				 errhint("Compare the ledger with the returns: SELECT * FROM cbreturn.verify_quantity_ledger(...);")));
+	slot_getallattrs(lk->slot);
+	memcpy(values, lk->slot->tts_values, sizeof(values));
+	memcpy(nulls, lk->slot->tts_isnull, sizeof(nulls));
+	values[LEDGER_RETURNED - 1] = returned;
+	values[LEDGER_ROWS - 1] = Int64GetDatum(rows);
+	newtup = heap_form_tuple(RelationGetDescr(lk->lrel), values, nulls);
+	{
+#if PG_VERSION_NUM >= 160000
+		TU_UpdateIndexes update_indexes;
+
+		simple_heap_update(lk->lrel, &otid, newtup, &update_indexes);
+		if (update_indexes != TU_None)
+			insert_index_entries(lk->lrel, newtup);
+#else
+		simple_heap_update(lk->lrel, &otid, newtup);
+		if (!HeapTupleIsHeapOnly(newtup))
+			insert_index_entries(lk->lrel, newtup);
+#endif
+	}
+	heap_freetuple(newtup);
+	cbr_ledger_release(lk);
 }
