@@ -127,3 +127,13 @@ cbr_rethrow_hidden(Relation rel, const char *check, MemoryContext cxt)
 			 errhint("Ask a role that may read the row, or the owner of the table, what it holds."),
 			 errtable(rel)));
 }
+
+/* cbreturn._clip(text): cbr_clip_value for the SQL that builds messages (line texts). */
+PG_FUNCTION_INFO_V1(_clip);
+Datum
+_clip(PG_FUNCTION_ARGS)
+{
+	char	   *s = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	PG_RETURN_TEXT_P(cstring_to_text(cbr_clip_value(s)));
+}
