@@ -247,7 +247,7 @@ cbr_qty_cached_config(FunctionCallInfo fcinfo, Relation rel, QtyCacheKind kind)
 	bool		found;
 
 	if (likely(e != NULL && e->cache.valid && e->key.relid == RelationGetRelid(rel) &&
-			   e->key.kind == kind))
+			   e->key.kind == (int32) kind))
 		return e->config;
 	if (qty_cache == NULL)
 	{
