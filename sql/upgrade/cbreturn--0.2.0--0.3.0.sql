@@ -1198,6 +1198,15 @@ BEGIN
 END
 $$;
 
+-- ==== Reason labels under logical replication (issue 14, issue 12) ====
+
+-- cbreturn.reason_labels is a policy table too: the same treatment.
+CREATE TRIGGER reason_labels_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_labels_changed();
+ALTER TABLE cbreturn.reason_labels ENABLE REPLICA TRIGGER reason_labels_changed_replica,
+    ENABLE ALWAYS TRIGGER reason_labels_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard,
+    ENABLE ALWAYS TRIGGER label_key_guard;
+
 -- ==== quantity check: safety and performance (issue 9, issue 10) ====
 -- Messages cut each value at 64 bytes (cbreturn._clip, as the C checks do);
 -- a recount counts no inheritance child of a returns table (they are not
