@@ -278,11 +278,14 @@ import_return_check(PG_FUNCTION_ARGS)
 		if (c->col[i])
 			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);	/* R-T-1 */
 	}
+	/* the values the reports show: the columns the check reads (row_values.c) */
 	if (cbr_import_decide(c, v, isnull, &w, &row, &p) != CBR_PASS)
 	{
 		if (p.outcome != CBR_PASS)
-			cbr_import_report_places(trigdata, tuple, c, v, &row, &p);
-		cbr_import_report(rel, tuple, c, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w);
+			CBR_REPORT_VISIBLE(rel, tuple, c->col, IM_NROLES, gettext_noop("import return"),
+							   cbr_import_report_places(trigdata, tuple, c, v, &row, &p));
+		CBR_REPORT_VISIBLE(rel, tuple, c->col, IM_NROLES, gettext_noop("import return"),
+						   cbr_import_report(rel, tuple, c, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w));
 	}
 	return PointerGetDatum(tuple);
 }

@@ -31,42 +31,12 @@ cbr_register_bad_input(const CbrRegisterVerdict *v, const char *date_role)
 		cbr_report_not_retail_import(v->code);
 }
 
-/*
- * The error of a register rule when the writing role may not read a column
- * whose value the error would show (cbr_writer_may_see): the rule and the
- * column, not the value (issue 9).  shown: up to n column numbers, 0 unused.
- */
-static void
-cbr_register_hidden(TriggerData *td, HeapTuple tuple, int sqlstate, const char *rule_id,
-					const AttrNumber *shown, int n)
-{
-	Relation	rel = td->tg_relation;
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		const char *colname;
-
-		if (shown[i] == InvalidAttrNumber || cbr_writer_may_see(td, shown[i]))
-			continue;
-		colname = NameStr(TupleDescAttr(RelationGetDescr(rel), shown[i] - 1)->attname);
-		ereport(ERROR,
-				(errcode(sqlstate),
-				 errmsg("the value in column \"%s\" does not pass the register rule %s", colname, rule_id),
-				 errdetail("%sthe value is not shown: you may not read column \"%s\".",
-						   tuple ? cbr_row_identity_seen(td, tuple) : "", colname),
-				 errtablecol(rel, shown[i])));
-	}
-}
-
 /* 22P02: a text column holding no unified social credit code. */
 void
 cbr_report_uscc_text(TriggerData *td, AttrNumber col, const char *str)
 {
 	Relation	rel = td->tg_relation;
-	AttrNumber	cols[1] = {col};
 
-	cbr_register_hidden(td, NULL, ERRCODE_INVALID_TEXT_REPRESENTATION, "R-EX-4", cols, 1);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid unified social credit code \"%s\" in column \"%s\"", str,
@@ -88,7 +58,6 @@ cbr_report_applicant(TriggerData *td, HeapTuple tuple, AttrNumber col, const Cbr
 	char	   *row;
 
 	cbr_register_bad_input(v, "returned_on");
-	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_APPLICANT, "R-EX-4", &col, 1);
 	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_APPLICANT),
@@ -117,7 +86,6 @@ cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const
 	char	   *row;
 
 	cbr_register_bad_input(v, "returned_on");
-	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_SITE, "R-EX-6", shown, 2);
 	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_SITE),
@@ -171,7 +139,6 @@ cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, 
 	char	   *row;
 
 	cbr_register_bad_input(v, date_role);
-	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_WAREHOUSE, "R-IM-5", shown, 2);
 	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_BONDED)
 		ereport(ERROR,
@@ -217,7 +184,6 @@ cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 	cbr_register_bad_input(v, date_role);
 	if (v->outcome == CBR_FAIL_WAREHOUSE)
 		cbr_report_warehouse(td, tuple, shown, arrival_place, original_place, v, date_role);
-	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_ARRIVAL, "R-IM-1", shown, 3);
 	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_ORIGINAL)
 		ereport(ERROR,
@@ -251,7 +217,6 @@ cbr_report_import_applicant(TriggerData *td, HeapTuple tuple, const AttrNumber *
 	char	   *row;
 
 	cbr_register_bad_input(v, "applied_on");
-	cbr_register_hidden(td, tuple, ERRCODE_CBRETURN_IMPORT_APPLICANT, "R-IM-7", shown, 2);
 	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_IMPORT_APPLICANT),

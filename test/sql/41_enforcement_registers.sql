@@ -209,7 +209,7 @@ SELECT n, e.state, e.message FROM (VALUES
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
 
 -- A role that may update the row but not read the applicant column is not
--- shown the applicant: the rule and the column are named, not the value.
+-- shown the applicant: the error keeps its SQLSTATE and shows no value.
 CREATE ROLE regress_cbr_regchk_clerk;
 GRANT USAGE ON SCHEMA erp TO regress_cbr_regchk_clerk;
 GRANT SELECT (ret_no, trade_mode, clear_date, leave_date, ret_reason, reenter, decl_port, ret_port, site),
