@@ -167,10 +167,7 @@ CREATE FUNCTION cbreturn.register_date_guard(on_date date, fn text) RETURNS void
 AS $$
 BEGIN
     IF NOT pg_catalog.isfinite(on_date) THEN
-        RAISE EXCEPTION 'date % is not a day on which a return can happen', on_date
-            USING ERRCODE = 'datetime_field_overflow',
-                  DETAIL = pg_catalog.format('%s looks registers up as of a calendar day.', fn),
-                  HINT = 'Pass the China date of the return (R-T-1).';
+        PERFORM cbreturn._error('registers.infinite_date', on_date::pg_catalog.text, fn);
     END IF;
 END
 $$;
@@ -493,10 +490,7 @@ BEGIN
     END IF;
     PERFORM cbreturn.register_date_guard(returned_on, 'import_arrival_place_verdict');
     IF code::text NOT IN ('1210', '1239', '9610') THEN
-        RAISE EXCEPTION 'supervision code % has no CBEC retail import returns', code
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'R-IM-1 covers retail imports under 1210, 1239 and 9610.',
-                  HINT = 'Pass the supervision code of the original import declaration list.';
+        PERFORM cbreturn._error('registers.not_import_code', code::text);
     END IF;
     IF arrival_place = original_place THEN
         RETURN ROW(true, 'R-IM-1', format('arrived at the original place %s', original_place),

@@ -107,10 +107,8 @@ BEGIN
        AND att.attname OPERATOR(pg_catalog.=) NEW.column_name
        AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
     IF NOT FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_column',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s does not exist',
-                                        NEW.column_name, NEW.column_relation),
-            HINT = 'Give the column name as it is stored, without quotes; case matters.';
+        PERFORM cbreturn._error('metadata.column_missing', NEW.column_name::pg_catalog.text,
+                                NEW.column_relation::pg_catalog.text);
     END IF;
     NEW.column_attnum := a.attnum;
     NEW.column_type := a.atttypid;
@@ -177,6 +175,8 @@ CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, appl
 -- input function: say that it does not exist.  Temporary tables go at session
 -- end (or DISCARD TEMP) without the event triggers that remove their metadata,
 -- which 0.1.0 left behind to break every later dump (issue 9, item 4).
+-- what is 'table', 'returns table' or 'declared table'; the messages name it
+-- in the session's language (docs/i18n.md).
 CREATE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -184,10 +184,13 @@ AS $$
 DECLARE
     kind "char";
     persistence "char";
+    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
+                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
+                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
+                           ELSE what END;
 BEGIN
     IF rel IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-            MESSAGE = pg_catalog.format('the %s must not be NULL', what);
+        PERFORM cbreturn._error('attach.not_null', said);
     END IF;
     SELECT c.relkind, c.relpersistence INTO kind, persistence
       FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
@@ -195,21 +198,16 @@ BEGIN
         PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
     END IF;
     IF persistence OPERATOR(pg_catalog.=) 't' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is a temporary table', what, rel),
-            DETAIL = 'A temporary table goes at the end of its session without the event triggers that remove the metadata of its checks.',
-            HINT = 'Attach the checks to a permanent table.';
+        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
     END IF;
     -- A quantity check covers a partitioned returns table from its parent
     -- (R-EX-3, R-IM-2: the limit holds over every partition).
     IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
         NULL;
     ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('%s %s is partitioned', what, rel),
-            HINT = 'Attach the checks to each partition.';
+        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
     ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        PERFORM cbreturn._error('attach.not_table', what, rel::pg_catalog.text);
+        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
     END IF;
     IF NOT cbreturn._owns(rel) THEN
         PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
@@ -229,8 +227,7 @@ DECLARE
     typ regtype;
 BEGIN
     IF col IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-            MESSAGE = pg_catalog.format('the column for %s (%s) must be named', meaning, col_role);
+        PERFORM cbreturn._error('attach.column_unnamed', meaning, col_role);
     END IF;
     SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
      WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
@@ -241,11 +238,9 @@ BEGIN
                                 meaning, col_role);
     END IF;
     IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
-        RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s is of type %s, but %s must be of type %s',
-                                        col, col_rel, typ, meaning,
-                                        pg_catalog.array_to_string(accepted::text[], ' or ')),
-            HINT = 'Attach a column of an accepted type, for example a generated column that converts this one.';
+        PERFORM cbreturn._error('attach.column_type', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                typ::pg_catalog.text, meaning,
+                                pg_catalog.array_to_string(accepted::pg_catalog.text[], ' | '));
     END IF;
     -- A column of the declared table is read by the guard, a BEFORE UPDATE
     -- trigger, which sees no value of a generated column yet (issue 9, item 11).
@@ -273,11 +268,7 @@ BEGIN
        AND att.attgenerated OPERATOR(pg_catalog.<>) ''
      ORDER BY att.attnum LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s is a generated column, which %s cannot read',
-                                        g, rel, meaning),
-            DETAIL = 'This check runs in a BEFORE ROW trigger, which PostgreSQL calls before it computes generated columns.',
-            HINT = 'Attach a plain column, or attach the export check without fill_remarks and deadline so that it runs AFTER the row is stored and sees generated columns.';
+        PERFORM cbreturn._error('attach.generated', g::pg_catalog.text, rel::pg_catalog.text, meaning);
     END IF;
 END
 $$;
@@ -301,9 +292,8 @@ BEGIN
     IF EXISTS (SELECT FROM cbreturn.attached_check k
                 WHERE k.relation OPERATOR(pg_catalog.=) rel
                   AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
-        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
-            MESSAGE = pg_catalog.format('the %s check is already attached to %s', kind, rel),
-            HINT = pg_catalog.format('Detach it first: SELECT cbreturn.detach(%L, %L);', rel::text, kind);
+        PERFORM cbreturn._error('attach.already_attached', kind, rel::pg_catalog.text,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
     END IF;
     PERFORM cbreturn._drop_orphan_triggers(rel, kind);
     PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
@@ -529,8 +519,7 @@ BEGIN
     IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
        OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
             WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'labels must hold 7 distinct labels, for the stages in the order registered, declared, shipped, arrived, inspected, released, rejected';
+        PERFORM cbreturn._error('attach.status_labels');
     END IF;
     PERFORM cbreturn._register("table", 'status', false, NULL, labels);
     PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
@@ -540,24 +529,22 @@ BEGIN
                                 WHERE att.attrelid OPERATOR(pg_catalog.=) "table"
                                   AND att.attname OPERATOR(pg_catalog.=) status)
             AND ty.typtype OPERATOR(pg_catalog.=) 'e'),
-        'the status (rules section 6)');
+        cbreturn._text('role.status'));
     FOR i IN 1 .. 7 LOOP
         CONTINUE WHEN cols[i] IS NULL;
         PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
-                                        pg_catalog.format('the time of stage %s', stages[i]));
+                                        cbreturn._text('role.' || stages[i] || '_at'));
         SELECT c.column_type INTO t FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
            AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
         IF first_type IS NULL THEN
             first_type := t;
         ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
-            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
-                MESSAGE = pg_catalog.format('stage time column "%s" is of type %s, but the others are of type %s',
-                                            cols[i], t, first_type),
-                HINT = 'All stage time columns must have the same type so that they can be compared.';
+            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
+                                    first_type::pg_catalog.text);
         END IF;
     END LOOP;
-    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, 'the status check');
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
@@ -581,9 +568,7 @@ BEGIN
     -- (a quantity check may be attached to a partitioned returns table)
     PERFORM cbreturn._check_table("table", 'returns table');
     IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = pg_catalog.format('unknown check kind "%s"', check_kind),
-            HINT = 'The kinds are export, import, quantity and status.';
+        PERFORM cbreturn._error('attach.unknown_kind', check_kind);
     END IF;
     FOR k IN SELECT * FROM cbreturn.attached_check a
               WHERE a.relation OPERATOR(pg_catalog.=) "table"
@@ -602,10 +587,10 @@ BEGIN
                              ELSE ARRAY[check_kind] END LOOP
         n := n + cbreturn._drop_orphan_triggers("table", kind);
     END LOOP;
-    IF n = 0 THEN
-        RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-            MESSAGE = pg_catalog.format('no %scheck is attached to %s',
-                                        coalesce(check_kind || ' ', ''), "table");
+    IF n = 0 AND check_kind IS NULL THEN
+        PERFORM cbreturn._error('detach.not_attached', "table"::pg_catalog.text);
+    ELSIF n = 0 THEN
+        PERFORM cbreturn._error('detach.kind_not_attached', check_kind, "table"::pg_catalog.text);
     END IF;
     RETURN n;
 END
@@ -675,13 +660,12 @@ BEGIN
               WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
                 AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
     LOOP
-        RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
-            MESSAGE = pg_catalog.format('column "%s" of relation %s is used by the cbreturn %s check on %s',
-                                        c.column_name, c.column_relation, c.check_kind, c.relation),
-            DETAIL = CASE WHEN c.attisdropped THEN 'The column cannot be dropped while the check is attached.'
-                          ELSE 'The type of the column cannot change while the check is attached.' END,
-            HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
-                                     c.relation::text, c.check_kind);
+        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
+                                     ELSE 'attach.column_type_in_use' END,
+                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
+                                c.check_kind, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
     END LOOP;
     -- Renamed columns: the attnum is the truth, the name follows it.
     UPDATE cbreturn.attached_column ac
@@ -722,11 +706,9 @@ BEGIN
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
     LOOP
-        RAISE EXCEPTION USING ERRCODE = 'dependent_objects_still_exist',
-            MESSAGE = pg_catalog.format('table %s holds the declared lines of the cbreturn quantity check on %s',
-                                        k.object_identity, k.relation),
-            HINT = pg_catalog.format('Detach the check first: SELECT cbreturn.detach(%L, %L);',
-                                     k.relation::text, 'quantity');
+        PERFORM cbreturn._error('attach.declared_in_use', k.object_identity, k.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                pg_catalog.quote_literal('quantity'));
     END LOOP;
     -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
     PERFORM cbreturn._quantity_after_drop(gone);

@@ -350,11 +350,7 @@ BEGIN
     IF EXISTS (SELECT FROM cbreturn.quantity_ledger l
                 WHERE l.declared_relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass
                   AND l.return_rows OPERATOR(pg_catalog.>) 0) THEN
-        RAISE EXCEPTION USING ERRCODE = 'CB003',
-            MESSAGE = pg_catalog.format('cannot truncate table %s: returns are counted against its lines (R-EX-3, R-IM-2)',
-                                        TG_RELID::pg_catalog.regclass),
-            DETAIL = 'A quantity check counts returns against the declared lines of this table.',
-            HINT = 'Delete the returns first, or detach the quantity checks with cbreturn.detach().';
+        PERFORM cbreturn._error('quantity.truncate_declared', TG_RELID::pg_catalog.regclass::pg_catalog.text);
     END IF;
     RETURN NULL;
 END
@@ -390,30 +386,25 @@ BEGIN
     PERFORM cbreturn._check_table("table", 'returns table');
     PERFORM cbreturn._check_table(declared_table, 'declared table');
     IF "table" OPERATOR(pg_catalog.=) declared_table THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the returns and the declared lines must be in two tables';
+        PERFORM cbreturn._error('attach.quantity_same_table');
     END IF;
     IF EXISTS (SELECT FROM cbreturn.attached_check a
                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
                   AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
                        OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
                   AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
-        RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
-            MESSAGE = pg_catalog.format('a partition or a partitioned ancestor of %s already has a quantity check', "table"),
-            HINT = 'Attach the check once, on the partitioned table: it covers every partition.';
+        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
     END IF;
     n := pg_catalog.cardinality(line);
     IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'line and declared_line must name the same number of key columns, 1 to 8',
-            HINT = 'For example line => ''{decl_no,item_no}'', declared_line => ''{decl_no,g_no}''.';
+        PERFORM cbreturn._error('attach.quantity_key_count');
     END IF;
     PERFORM cbreturn._register("table", 'quantity', false, declared_table);
     FOR i IN 1 .. n LOOP
         PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
-                                        'a line key column');
+                                        cbreturn._text('role.line_key'));
         PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
-                                        declared_line[i], NULL, 'a declared line key column');
+                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
         SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
            AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
@@ -421,10 +412,8 @@ BEGIN
          WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
            AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
         IF t1 OPERATOR(pg_catalog.<>) t2 THEN
-            RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
-                MESSAGE = pg_catalog.format('line key column "%s" is of type %s but declared line key column "%s" is of type %s',
-                                            line[i], t1, declared_line[i], t2),
-                HINT = 'The key columns of a return and of its declared line must have the same types.';
+            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
         END IF;
         -- the line is found with the key type's own equality (R-EX-3): a
         -- type without a default btree equality cannot name a line
@@ -433,9 +422,9 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
-                                    'the returned quantity (R-EX-3, R-IM-2)');
+                                    cbreturn._text('role.quantity'));
     PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
-                                    declared_quantity, quantities, 'the declared quantity (R-EX-3, R-IM-2)');
+                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
     -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
     -- the key types' equality) and read as the declared table's owner may.
     PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
@@ -450,10 +439,8 @@ BEGIN
                    AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
      LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = pg_catalog.format('the quantity check on %s counts against %s with other declared columns',
-                                        other.relation, declared_table),
-            HINT = 'Every returns table of one declared table names the same declared_line and declared_quantity.';
+        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
+                                declared_table::pg_catalog.text);
     END IF;
 
     -- One grouped pass over every return of the declared table (existing

@@ -414,4 +414,13 @@ extern CbrOutcome cbr_decide_standing(DateADT deadline, bool has_returned, DateA
 									  DateADT as_of, CbrStandingVerdict *v);
 extern CbrReturnStatus cbr_standing_status(const CbrStandingVerdict *v, int32 due_soon_days);
 
+/*
+ * The one-call import assessment (assess.c): where a return stands when both
+ * R-IM-1 windows run, each decided by cbr_decide_standing; *days_left is the
+ * margin of the window(s) that decide.
+ */
+extern CbrReturnStatus cbr_import_standing(const CbrStandingVerdict *apply,
+										   const CbrStandingVerdict *arrive,
+										   int32 due_soon_days, int64 *days_left);
+
 #endif							/* CBRETURN_RULES_H */

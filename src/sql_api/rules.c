@@ -350,7 +350,7 @@ cbr_relief_form(TupleDesc tupdesc, const CbrReliefInput *in, const CbrRelief *r)
 	int			n = 0;
 	int			i;
 
-	if (tupdesc->natts > lengthof(values))
+	if (tupdesc->natts > (int) lengthof(values))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
 				 errmsg("type cbreturn.tax_relief has %d attributes, but this version of cbreturn knows %d",

@@ -125,6 +125,10 @@ SELECT n, (r).relieved, (r).tax_certificate_required AS certificate, (r).evidenc
   FROM (SELECT *, cbreturn.export_tax_relief(code, exported_on, returned_on, reason, is_food,
                                              original_state, left_on, rebate) AS r FROM tt) s
  ORDER BY n;
+-- assess_export_return lists the same evidence item by item in Chinese too
+-- (the items are separated by the full-width semicolon there).
+SELECT cardinality(evidence) AS items, evidence[3] LIKE '%出口货物已补税/未退税证明%' AS certificate_item
+  FROM cbreturn.assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true);
 -- A period without a Chinese title is named by its announcement column.
 BEGIN;
 INSERT INTO cbreturn.tax_policy_periods (announcement, declared_from, declared_to, supervision_codes, months)
@@ -146,3 +150,5 @@ SET cbreturn.language = 'zh_CN.UTF-8';
 EXECUTE relief;
 RESET cbreturn.language;
 DEALLOCATE relief;
+SELECT cardinality(evidence) AS items, evidence[3] LIKE '%(出口货物已补税/未退税证明)%' AS certificate_item
+  FROM cbreturn.assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true);

@@ -63,3 +63,85 @@ SET cbreturn.language = 'C';
 SELECT pg_temp.err($$SELECT cbreturn._error('attach.not_owner', 'erp.returns')$$)
        = '42501: must be owner of table erp.returns' AS english_under_c;
 RESET cbreturn.language;
+
+-- The other messages of attach, detach, the metadata triggers, the quantity
+-- check and the register lookups (issue 13): each key with its SQLSTATE, and
+-- each catalogued word they need.
+SELECT k, pg_temp.err(format('SELECT cbreturn._error(%L%s)', k, a)) AS raised
+  FROM (VALUES
+    ('metadata.column_missing', $$, 'FDate', 'erp.returns'$$),
+    ('attach.temporary', $$, cbreturn._text('the_returns_table'), 'tmp_ret'$$),
+    ('attach.generated', $$, 'g', 'erp.returns', cbreturn._text('check.status')$$),
+    ('attach.status_labels', ''),
+    ('attach.stage_types', $$, 'shipped', 'date', 'timestamp with time zone'$$),
+    ('attach.declared_in_use', $$, 'erp.decl', 'erp.returns', quote_literal('erp.returns'), quote_literal('quantity')$$),
+    ('quantity.truncate_declared', $$, 'erp.decl'$$),
+    ('attach.quantity_same_table', ''),
+    ('attach.quantity_partition_attached', $$, 'erp.returns_2026'$$),
+    ('attach.quantity_key_count', ''),
+    ('attach.quantity_key_types', $$, 'item_no', 'integer', 'g_no', 'text'$$),
+    ('attach.quantity_declared_columns', $$, 'erp.returns', 'erp.decl'$$),
+    ('registers.infinite_date', $$, 'infinity', 'return_site_verdict'$$),
+    ('registers.not_import_code', $$, '9710'$$)
+  ) v(k, a)
+ ORDER BY k;
+SELECT k, cbreturn._text(k)
+  FROM unnest(ARRAY['the_returns_table', 'role.status', 'role.registered_at', 'role.declared_at',
+                    'role.shipped_at', 'role.arrived_at', 'role.inspected_at', 'role.released_at',
+                    'role.rejected_at', 'check.status', 'role.line_key', 'role.declared_line_key',
+                    'role.quantity', 'role.declared_quantity']) k;
+
+-- The same messages where the functions raise them.
+CREATE SCHEMA msg;
+CREATE TABLE msg.ret (id int PRIMARY KEY, st text, reg date, shp timestamptz, exported date, reason text)
+    PARTITION BY RANGE (id);
+CREATE TABLE msg.ret_1 PARTITION OF msg.ret FOR VALUES FROM (0) TO (100);
+-- 0A000: a partitioned table for a check that is not a quantity check
+SELECT pg_temp.err($$SELECT cbreturn.attach_status_check('msg.ret', status => 'st')$$);
+-- 22004: no table
+SELECT pg_temp.err($$SELECT cbreturn.detach(NULL)$$);
+-- 42804: stage times of two types
+SELECT pg_temp.err($$SELECT cbreturn.attach_status_check('msg.ret_1', status => 'st', registered_at => 'reg', shipped_at => 'shp')$$);
+-- 42703: metadata naming a column that is not there (as a restore of a
+-- hand-edited dump would); the row is refused, not recorded
+SELECT pg_temp.err($$INSERT INTO cbreturn.attached_column (relation, check_kind, role, column_relation, column_name)
+                     VALUES ('msg.ret_1', 'status', 'status', 'msg.ret_1', 'no_such_column')$$);
+SELECT count(*) AS recorded FROM cbreturn.attached_column WHERE relation = 'msg.ret_1'::regclass;
+DROP SCHEMA msg CASCADE;
+
+-- Labels for people: every value of cbreturn's enums, every status of
+-- return_status and every stage has one (here in English; test/checks/nls.sh
+-- checks Chinese ones under cbreturn.language).
+-- (every enum of cbreturn is listed below: a new one must be added here)
+SELECT typname FROM pg_type WHERE typnamespace = 'cbreturn'::regnamespace AND typtype = 'e' ORDER BY 1;
+SELECT 'return_reason' AS type, r::text AS value, cbreturn.label(r) AS label
+  FROM unnest(enum_range(NULL::cbreturn.return_reason)) r
+UNION ALL
+SELECT 'return_site_kind', k::text, cbreturn.label(k)
+  FROM unnest(enum_range(NULL::cbreturn.return_site_kind)) k
+UNION ALL
+SELECT 'customs_credit_rating', c::text, cbreturn.label(c)
+  FROM unnest(enum_range(NULL::cbreturn.customs_credit_rating)) c
+UNION ALL
+SELECT 'import_agent_role', a::text, cbreturn.label(a)
+  FROM unnest(enum_range(NULL::cbreturn.import_agent_role)) a
+UNION ALL
+SELECT 'return_status', s, cbreturn.return_status_label(s)
+  FROM unnest(ARRAY['open', 'due_soon', 'overdue', 'closed_on_time', 'closed_late']) s
+UNION ALL
+SELECT 'stage', s, cbreturn.stage_label(s)
+  FROM unnest(ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected']) s;
+-- what return_status says, as a report shows it
+SELECT cbreturn.return_status_label(cbreturn.return_status('2026-09-01', NULL, '2026-09-02')) AS status;
+-- NULL in, NULL out; the functions follow the session's language, so they are STABLE
+SELECT cbreturn.label(NULL::cbreturn.return_reason) IS NULL AS null_reason,
+       cbreturn.return_status_label(NULL) IS NULL AS null_status,
+       cbreturn.stage_label(NULL) IS NULL AS null_stage;
+SELECT p.oid::regprocedure, p.provolatile, p.proparallel
+  FROM pg_proc p WHERE p.proname IN ('label', 'return_status_label', 'stage_label')
+   AND p.pronamespace = 'cbreturn'::regnamespace ORDER BY 1::text;
+-- 22023: a value that is not cbreturn's, a status or stage that does not exist
+CREATE TYPE pg_temp.mood AS ENUM ('happy');
+SELECT pg_temp.err($$SELECT cbreturn.label('happy'::pg_temp.mood)$$);
+SELECT pg_temp.err($$SELECT cbreturn.return_status_label('Overdue')$$);
+SELECT pg_temp.err($$SELECT cbreturn.stage_label('cleared')$$);

@@ -615,6 +615,68 @@ test_tax_rules(void)
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_BAD_CODE, "R-TX: an unknown code is bad input (CB007)");
 }
 
+/*
+ * Both R-IM-1 windows on a day (assess.c), over every pair of standings
+ * with margins -3 .. 10 and either open or closed: closed exactly when both
+ * are; overdue exactly when one is late and not both are closed; due soon
+ * before open; days_left the smallest margin of the windows that decide.
+ */
+static void
+test_import_standing(void)
+{
+	int			bad = 0;
+	int			n = 0;
+	int			da, db, ca, cb;
+
+	for (da = -3; da <= 10; da++)
+		for (db = -3; db <= 10; db++)
+			for (ca = 0; ca < 2; ca++)
+				for (cb = 0; cb < 2; cb++)
+				{
+					CbrStandingVerdict a = {0};
+					CbrStandingVerdict b = {0};
+					CbrReturnStatus sa, sb, s;
+					bool		late_a, late_b, closed_both, due;
+					int64		days, want;
+
+					a.closed = ca;
+					a.days_left = da;
+					b.closed = cb;
+					b.days_left = db;
+					sa = cbr_standing_status(&a, 2);
+					sb = cbr_standing_status(&b, 2);
+					s = cbr_import_standing(&a, &b, 2, &days);
+					late_a = sa == CBR_STATUS_OVERDUE || sa == CBR_STATUS_CLOSED_LATE;
+					late_b = sb == CBR_STATUS_OVERDUE || sb == CBR_STATUS_CLOSED_LATE;
+					closed_both = ca && cb;
+					due = (!ca && sa == CBR_STATUS_DUE_SOON) || (!cb && sb == CBR_STATUS_DUE_SOON);
+					if (closed_both || late_a || late_b)
+						want = Min(da, db);
+					else
+						want = ca ? db : cb ? da : Min(da, db);
+					n++;
+					if ((s == CBR_STATUS_CLOSED_ON_TIME || s == CBR_STATUS_CLOSED_LATE) != closed_both ||
+						(s == CBR_STATUS_OVERDUE) != ((late_a || late_b) && !closed_both) ||
+						(s == CBR_STATUS_CLOSED_LATE) != (closed_both && (late_a || late_b)) ||
+						(s == CBR_STATUS_DUE_SOON) != (!closed_both && !late_a && !late_b && due) ||
+						days != want)
+						bad++;
+				}
+	ok(n == 14 * 14 * 4 && bad == 0, "both R-IM-1 windows: status and days left over every pair of standings");
+	{
+		CbrStandingVerdict a = {0};
+		CbrStandingVerdict b = {0};
+		int64		days;
+
+		/* applied 5 days late, goods 9 days from their deadline: overdue already */
+		a.closed = true;
+		a.days_left = -5;
+		b.days_left = 9;
+		ok(cbr_import_standing(&a, &b, 7, &days) == CBR_STATUS_OVERDUE && days == -5,
+		   "an application filed late is overdue before the goods arrive");
+	}
+}
+
 int
 main(void)
 {
@@ -627,6 +689,7 @@ main(void)
 	test_status_rules();
 	test_within_months();
 	test_tax_rules();
+	test_import_standing();
 	printf("1..%d\n", test_no);
 	return failures == 0 ? 0 : 1;
 }
