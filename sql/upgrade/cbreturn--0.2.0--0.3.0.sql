@@ -733,3 +733,207 @@ BEGIN
     END IF;
 END
 $$;
+
+-- ==== Import-side rules and pilot data (issue 11 items 4, 5, 6, 8; issue 10) ====
+-- R-IM-1: a late application is late whether or not the goods have arrived;
+-- import_return_on_time reads a NULL date as "not recorded yet".
+ALTER FUNCTION cbreturn.import_return_on_time(date, date, date) CALLED ON NULL INPUT;
+COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
+    'true when the application is within 30 days and the arrival within 45 days of the release of the import list; false once a recorded date is late (a late application whether or not the goods arrived); NULL while a date that decides is not recorded (R-IM-1)';
+
+-- R-IM-3 with the status of a recorded return (rules section 6): nothing is
+-- refunded or restored before customs releases the return, nothing ever when
+-- it is rejected; the quota restored is that of the purchase's calendar year.
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
+                                                           purchased_on date, amount_year integer,
+                                                           status text)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise (R-IM-3)';
+
+CREATE TYPE cbreturn.import_effect AS (
+    effect          text,
+    tax_refunded    boolean,
+    quota_year      integer,
+    quota_restored  numeric,
+    basis           text
+);
+COMMENT ON TYPE cbreturn.import_effect IS
+    'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
+    RETURNS cbreturn.import_effect
+    AS 'MODULE_PATHNAME', 'import_return_effect'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
+
+-- Pilot data (R-EX-5): the rules grade the list of 20 pilot districts M;
+-- where a seed names the district too, H.  Only rows still as shipped are
+-- changed; a DBA's edits are kept.
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+UPDATE cbreturn.districts SET
+    pilot_confidence = CASE
+        WHEN code IN ('01', '02', '09', '19', '22', '23', '29', '79', '94') THEN 'H'
+        ELSE 'M' END,
+    pilot_source = CASE
+        WHEN code IN ('01', '02', '09', '29')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seeds 001 and 002'
+        WHEN code IN ('19', '22', '23', '79', '94')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seed 001'
+        ELSE 'GACC 2024 No. 167 (pilot from 2024-12-15) as listed in the rules (R-EX-5); named in no seed' END
+ WHERE cross_return_pilot_from IS NOT NULL AND shipped;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
+-- ==== Beyond one server: logical replication, postgres_fdw (issue 14) ====
+-- policy_row_guard keeps the publisher's "shipped" on a replicated row (as in 20_reference.sql).
+CREATE OR REPLACE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    -- cbreturn is on the path for the key types' "=" operator (a
+    -- supervision_code key); only the extension's owner can create objects
+    -- there, and pg_catalog comes first.
+    SET search_path = pg_catalog, cbreturn, pg_temp
+AS $$
+DECLARE
+    -- Only the extension's own install and upgrade scripts set this, to
+    -- insert rows that stay shipped.  An unset setting is NULL: compare with
+    -- IS NOT DISTINCT FROM so that NULL means "not loading", never "keep".
+    loading boolean := pg_catalog.current_setting('cbreturn.loading_policy', true)
+                       IS NOT DISTINCT FROM 'on';
+    -- A row applied by logical replication (the trigger is enabled ALWAYS,
+    -- 65_scale_out.sql) keeps the "shipped" the publisher gave it: the
+    -- publisher's shipped rows replace the subscriber's own below, and its
+    -- edits stay edits (docs/scale-out.md).  Only a superuser can set this.
+    replicated boolean := pg_catalog.current_setting('session_replication_role')
+                          OPERATOR(pg_catalog.=) 'replica';
+    same boolean;
+BEGIN
+    IF NOT (NEW.shipped AND (loading OR replicated)) THEN
+        NEW.shipped := false;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- A row whose key matches a shipped row replaces it: this is how a
+        -- restored DBA edit takes the place of the row CREATE EXTENSION has
+        -- just inserted.  TG_ARGV[0] names the key column.
+        EXECUTE pg_catalog.format(
+            'DELETE FROM %I.%I AS t WHERE t.shipped AND t.%I = ($1).%I',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            USING NEW;
+        -- A restore into a database that already holds the same edit (the
+        -- extension's data restored again, or over a database prepared with
+        -- the same edits) finds the row there: an identical local row is
+        -- kept and the restored copy skipped, instead of failing the COPY
+        -- on the primary key.  A local row that differs still fails (23505):
+        -- which edit is right is the DBA's call (docs/policy.md).
+        EXECUTE pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM %I.%I AS t WHERE t.%I = ($1).%I AND NOT t.shipped'
+            ' AND t IS NOT DISTINCT FROM $1)',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            INTO same USING NEW;
+        IF same THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- As in 65_scale_out.sql.
+-- Beyond one server (docs/scale-out.md): logical replication and
+-- postgres_fdw.
+--
+-- Logical replication applies a change with session_replication_role =
+-- replica: it fires the row triggers enabled REPLICA or ALWAYS, and no
+-- statement trigger (the initial copy fires both kinds, as COPY does).  So:
+--
+--   * policy_changed_replica, a row trigger enabled REPLICA, tells the
+--     subscriber's sessions to reload their policy cache when a policy edit
+--     arrives; the statement triggers policy_changed keep doing it in
+--     ordinary sessions, where this one does not fire;
+--   * policy_changed_truncate and policy_row_guard are enabled ALWAYS: a
+--     replicated TRUNCATE invalidates too, and the initial copy of a
+--     published policy table replaces the subscriber's shipped rows with the
+--     publisher's rows instead of failing on their primary keys;
+--   * node_local, enabled REPLICA on the metadata of attached checks and on
+--     the quantity ledger, drops what a replication worker applies to them:
+--     they describe this node's own tables (src/enforce/replication.c).
+
+CREATE FUNCTION cbreturn._node_local() RETURNS trigger
+    AS 'MODULE_PATHNAME', '_node_local' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._node_local() IS
+    'internal: BEFORE ROW trigger, enabled REPLICA, on the per-node tables of cbreturn: drops the rows logical replication applies to them (docs/scale-out.md)';
+
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.districts
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.supervision_codes
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.tax_policy_periods
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.rule_parameters
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.holidays
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+ALTER TABLE cbreturn.districts ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.supervision_codes ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.tax_policy_periods ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.rule_parameters ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.holidays ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_check
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_column
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.quantity_ledger
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.attached_check ENABLE REPLICA TRIGGER node_local;
+ALTER TABLE cbreturn.attached_column ENABLE REPLICA TRIGGER node_local;
+ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
+
+-- R-EX-3, R-IM-2 after a failover: a subscriber's quantity checks do not
+-- fire while replication applies the publisher's returns (unless enabled
+-- ALWAYS), so its ledger does not follow them.  One call, before the
+-- promoted node takes writes, counts every declared table's returns again
+-- (and refuses, CB003, if a line breaks the rule).  The rights are those of
+-- rebuild_quantity_ledger, checked per declared table.
+CREATE FUNCTION cbreturn.rebuild_quantity_ledgers()
+    RETURNS TABLE (declared_table regclass, returns_tables regclass[])
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d regclass;
+BEGIN
+    FOR d IN SELECT s.declared_relation
+               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
+              ORDER BY s.declared_relation::pg_catalog.oid
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d, '{}');
+        declared_table := d;
+        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
+                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
+                                 ORDER BY a.relation::pg_catalog.oid);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
+    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
+
+-- postgres_fdw ships a function of a listed extension only when its result
+-- has no collation; district() is text.  The district as a number ships.
+CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
+    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
+    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
+    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
+    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';

@@ -118,4 +118,7 @@ extern void *cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCh
 /* Forget every cached quantity check and guard (quantity.c). */
 extern void cbr_quantity_cache_invalidate_all(void);
 
+/* distributed.c: CB015 for a Citus table or shard (docs/scale-out.md). */
+extern void cbr_refuse_citus_relation(Oid relid);
+
 #endif							/* CBRETURN_TRIGGER_H */
