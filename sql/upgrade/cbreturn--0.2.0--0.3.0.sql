@@ -4,44 +4,6 @@
 -- fresh 0.3.0 install, from 0.2.0 and from 0.1.0 alike.
 \echo Use "ALTER EXTENSION cbreturn UPDATE" to load this file. \quit
 
--- ==== Export tax relief answers, basis texts and Chinese explanations (issues 10, 11, 13) ====
--- R-TX-3: the tax authority's certificate is part of the evidence for every
--- relief.  ALTER TYPE adds the attribute last (a fresh install has it last
--- too); values stored before the upgrade read it as NULL.
-ALTER TYPE cbreturn.tax_relief ADD ATTRIBUTE tax_certificate_required boolean;
-COMMENT ON TYPE cbreturn.tax_relief IS
-    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment and the tax certificate (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
-
--- The scalar accessor for scans.
-CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
-                                             reason cbreturn.return_reason, is_food boolean,
-                                             original_state boolean,
-                                             left_special_area_on date DEFAULT NULL,
-                                             rebate_claimed boolean DEFAULT false)
-    RETURNS boolean
-    AS 'MODULE_PATHNAME', 'export_tax_relieved'
-    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
-                                                 boolean, boolean, date, boolean) IS
-    '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
-
--- The explanations follow the language setting: no longer IMMUTABLE.
-ALTER FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) STABLE;
-ALTER FUNCTION cbreturn.explain_import_return(date, date, date) STABLE;
-
--- The Chinese official titles of the tax policy announcements (R-TX-1), named
--- by the Chinese bases; a row the DBA edited keeps its own title if it has one.
-ALTER TABLE cbreturn.tax_policy_periods ADD COLUMN title_zh text CHECK (title_zh <> '');
-COMMENT ON COLUMN cbreturn.tax_policy_periods.title_zh IS
-    'Chinese official title of the announcement (e.g. 财政部 海关总署 税务总局公告2026年第16号), named in Chinese bases; NULL: the announcement column is named';
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
-UPDATE cbreturn.tax_policy_periods AS t
-   SET title_zh = v.title_zh
-  FROM (VALUES ('MoF/GACC/STA 2023 No. 4', '财政部 海关总署 税务总局公告2023年第4号'),
-               ('MoF/GACC/STA 2023 No. 34', '财政部 海关总署 税务总局公告2023年第34号'),
-               ('MoF/GACC/STA 2026 No. 16', '财政部 海关总署 税务总局公告2026年第16号')) AS v(announcement, title_zh)
- WHERE t.announcement = v.announcement AND t.title_zh IS NULL;
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 -- ==== Chinese messages for clerks and DBAs (issue 13) ====
 -- The RAISEs of attach, detach, the metadata triggers, the quantity check
 -- and the register lookups go through cbreturn._error, so a zh_CN session
@@ -903,6 +865,41 @@ ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
 -- rebuild_quantity_ledger, checked per declared table.
 CREATE FUNCTION cbreturn.rebuild_quantity_ledgers()
     RETURNS TABLE (declared_table regclass, returns_tables regclass[])
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d regclass;
+BEGIN
+    FOR d IN SELECT s.declared_relation
+               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
+              ORDER BY s.declared_relation::pg_catalog.oid
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d, '{}');
+        declared_table := d;
+        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
+                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
+                                 ORDER BY a.relation::pg_catalog.oid);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
+    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
+
+-- postgres_fdw ships a function of a listed extension only when its result
+-- has no collation; district() is text.  The district as a number ships.
+CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
+    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
+    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
+    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
+    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+
 -- ==== Row facts: reason vocabularies (R-V-1) and China dates (R-T-1) (issue 12) ====
 -- New: cbreturn.china_date(), cbreturn.reason_label_key(), cbreturn.reason_labels
 -- (with its shipped labels), cbreturn.return_reason(label); the attach functions
@@ -1071,36 +1068,6 @@ CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    d regclass;
-BEGIN
-    FOR d IN SELECT s.declared_relation
-               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
-                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
-              ORDER BY s.declared_relation::pg_catalog.oid
-    LOOP
-        PERFORM cbreturn._quantity_rebuild(d, '{}');
-        declared_table := d;
-        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
-                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
-                                 ORDER BY a.relation::pg_catalog.oid);
-        RETURN NEXT;
-    END LOOP;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
-    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
-
--- postgres_fdw ships a function of a listed extension only when its result
--- has no collation; district() is text.  The district as a number ships.
-CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
-    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
-    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
-    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
-COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
-    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
     textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
     reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
     sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
@@ -1230,3 +1197,42 @@ BEGIN
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
 END
 $$;
+
+-- ==== Export tax relief answers, basis texts and Chinese explanations (issues 10, 11, 13) ====
+-- R-TX-3: the tax authority's certificate is part of the evidence for every
+-- relief.  ALTER TYPE adds the attribute last (a fresh install has it last
+-- too); values stored before the upgrade read it as NULL.
+ALTER TYPE cbreturn.tax_relief ADD ATTRIBUTE tax_certificate_required boolean;
+COMMENT ON TYPE cbreturn.tax_relief IS
+    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment and the tax certificate (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
+
+-- The scalar accessor for scans.
+CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                             reason cbreturn.return_reason, is_food boolean,
+                                             original_state boolean,
+                                             left_special_area_on date DEFAULT NULL,
+                                             rebate_claimed boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'export_tax_relieved'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean) IS
+    '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
+
+-- The explanations follow the language setting: no longer IMMUTABLE.
+ALTER FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) STABLE;
+ALTER FUNCTION cbreturn.explain_import_return(date, date, date) STABLE;
+
+-- The Chinese official titles of the tax policy announcements (R-TX-1), named
+-- by the Chinese bases; a row the DBA edited keeps its own title if it has one.
+ALTER TABLE cbreturn.tax_policy_periods ADD COLUMN title_zh text CHECK (title_zh <> '');
+COMMENT ON COLUMN cbreturn.tax_policy_periods.title_zh IS
+    'Chinese official title of the announcement (e.g. 财政部 海关总署 税务总局公告2026年第16号), named in Chinese bases; NULL: the announcement column is named';
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+UPDATE cbreturn.tax_policy_periods AS t
+   SET title_zh = v.title_zh
+  FROM (VALUES ('MoF/GACC/STA 2023 No. 4', '财政部 海关总署 税务总局公告2023年第4号'),
+               ('MoF/GACC/STA 2023 No. 34', '财政部 海关总署 税务总局公告2023年第34号'),
+               ('MoF/GACC/STA 2026 No. 16', '财政部 海关总署 税务总局公告2026年第16号')) AS v(announcement, title_zh)
+ WHERE t.announcement = v.announcement AND t.title_zh IS NULL;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);

@@ -243,9 +243,21 @@ cbr_load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 {
 	uint64		i;
 
-	cbr_run_query("SELECT announcement, extends, declared_from, declared_to, months, "
-			  "supervision_codes, title_zh FROM cbreturn.tax_policy_periods "
-			  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\"");
+	/*
+	 * title_zh came with 0.3.0: a 0.2.0 schema served by this module (before
+	 * ALTER EXTENSION cbreturn UPDATE) has none, and its periods are named by
+	 * their announcement in every language.
+	 */
+	Oid			relid = get_relname_relid("tax_policy_periods", get_namespace_oid("cbreturn", false));
+	bool		has_title_zh = get_attnum(relid, "title_zh") != InvalidAttrNumber;
+
+	cbr_run_query(has_title_zh
+				  ? "SELECT announcement, extends, declared_from, declared_to, months, "
+				  "supervision_codes, title_zh FROM cbreturn.tax_policy_periods "
+				  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\""
+				  : "SELECT announcement, extends, declared_from, declared_to, months, "
+				  "supervision_codes, NULL::text FROM cbreturn.tax_policy_periods "
+				  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\"");
 	p->ntax_periods = (int) SPI_processed;
 	p->tax_periods = MemoryContextAllocZero(cxt, sizeof(CbrTaxPeriod) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
