@@ -1198,6 +1198,15 @@ BEGIN
 END
 $$;
 
+-- ==== Reason labels under logical replication (issue 14, issue 12) ====
+
+-- cbreturn.reason_labels is a policy table too: the same treatment.
+CREATE TRIGGER reason_labels_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_labels_changed();
+ALTER TABLE cbreturn.reason_labels ENABLE REPLICA TRIGGER reason_labels_changed_replica,
+    ENABLE ALWAYS TRIGGER reason_labels_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard,
+    ENABLE ALWAYS TRIGGER label_key_guard;
+
 -- ==== Export tax relief answers, basis texts and Chinese explanations (issues 10, 11, 13) ====
 -- R-TX-3: the tax authority's certificate is part of the evidence for every
 -- relief.  ALTER TYPE adds the attribute last (a fresh install has it last
