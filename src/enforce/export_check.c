@@ -448,7 +448,23 @@ export_return_check(PG_FUNCTION_ARGS)
 	}
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
-		cbr_export_report(trigdata, tuple, c, v, &row, &d);
+	{
+		/*
+		 * The values the report shows (row_values.c): an unreadable code its
+		 * own column; a label that names no reason hides itself
+		 * (cbr_writer_may_see); any other verdict the columns it was read from.
+		 */
+		const AttrNumber *shows = c->col;
+		int			nshows = EX_NROLES;
+
+		if (d.outcome == CBR_BAD_TEXT)
+		{
+			nshows = d.bad_text < 0 ? 0 : 1;
+			shows = &c->col[EX_SUPERVISION + Max(d.bad_text, 0)];
+		}
+		CBR_REPORT_VISIBLE(rel, tuple, shows, nshows, gettext_noop("export return"),
+						   cbr_export_report(trigdata, tuple, c, v, &row, &d));
+	}
 
 	if (d.fill_remarks)
 	{

@@ -119,7 +119,8 @@ import_return_check(PG_FUNCTION_ARGS)
 		has[i] = cbr_get_date(tuple, tupdesc, c->col[i], &date[i]);
 	}
 	if (cbr_import_decide(has, date, &v) != CBR_PASS)
-		cbr_import_report(rel, tuple, c, date[0], &v);
+		CBR_REPORT_VISIBLE(rel, tuple, c->col, IM_NROLES, gettext_noop("import return"),
+						   cbr_import_report(rel, tuple, c, date[0], &v));
 	return PointerGetDatum(tuple);
 }
 
