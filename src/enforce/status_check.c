@@ -11,6 +11,7 @@
  * an earlier time.  BEFORE ROW: it compares the old and the new row.
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -207,6 +208,26 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 			 errtablecol(rel, c->stamp[v->which])));
 }
 
+/* A verdict of cbr_decide_status, for cbr_violation_report (violation.c). */
+typedef struct StatusReport
+{
+	StatusCache *c;
+	Relation	rel;
+	HeapTuple	oldtup;
+	HeapTuple	tuple;
+	const CbrStatusVerdict *v;
+} StatusReport;
+
+static void
+cbr_status_raise(void *arg)
+{
+	StatusReport *a = (StatusReport *) arg;
+
+	if (a->v->outcome == CBR_FAIL_STATUS_BACK || a->v->outcome == CBR_FAIL_STATUS_FINAL)
+		cbr_status_report_move(a->c, a->rel, a->oldtup, a->v);
+	cbr_status_report_stamp(a->c, a->rel, a->oldtup, a->tuple, a->v);
+}
+
 /*
  * cbreturn.status_check(): BEFORE INSERT OR UPDATE FOR EACH ROW; raises
  * what cbr_decide_status found.
@@ -227,17 +248,13 @@ status_check(PG_FUNCTION_ARGS)
 	cbr_status_read(c, rel, tuple, &row);
 	if (is_update)
 		cbr_status_read(c, rel, trigdata->tg_trigtuple, &old);
-	switch (cbr_decide_status(is_update ? &old : NULL, &row, &v))
+	if (cbr_decide_status(is_update ? &old : NULL, &row, &v) != CBR_PASS)
 	{
-		case CBR_PASS:
-			break;
-		case CBR_FAIL_STATUS_BACK:
-		case CBR_FAIL_STATUS_FINAL:
-			cbr_status_report_move(c, rel, trigdata->tg_trigtuple, &v);
-			break;
-		default:
-			cbr_status_report_stamp(c, rel, trigdata->tg_trigtuple, tuple, &v);
-			break;
+		/* refuse as always, or record (src/enforce/violation.c) */
+		StatusReport a = {c, rel, trigdata->tg_trigtuple, tuple, &v};
+
+		cbr_violation_report(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
+							 cbr_status_raise, &a);
 	}
 	return PointerGetDatum(tuple);
 }
