@@ -73,6 +73,14 @@ extern PGDLLEXPORT Datum export_return_check(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum import_return_check(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum status_check(PG_FUNCTION_ARGS);
 
+/* A relation's schema-qualified, quoted name, for messages. */
+static char *
+cbr_rel_text(Oid relid)
+{
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  get_rel_name(relid));
+}
+
 /* check_kind as cbreturn.attached_check spells it, by CbrCheckKind */
 static const char *const kind_names[CBR_CHECK_KINDS] = {"export", "import", "status"};
 
@@ -753,9 +761,7 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table %s",
-						quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-												   RelationGetRelationName(rel))),
+				 errmsg("permission denied for table %s", cbr_rel_text(relid)),
 				 errdetail("Listing the rows that break the attached checks reads the columns the checks read and the primary key.")));
 }
 
@@ -763,7 +769,7 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 static void
 cbr_scan_error_context(void *arg)
 {
-	errcontext("checking the existing rows of table \"%s\"", (const char *) arg);
+	errcontext("checking the existing rows of table %s", (const char *) arg);
 }
 
 /*
@@ -826,7 +832,7 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn existing row", ALLOCSET_DEFAULT_SIZES);
 	slot = table_slot_create(rel, NULL);
 	errcb.callback = cbr_scan_error_context;
-	errcb.arg = RelationGetRelationName(rel);
+	errcb.arg = cbr_rel_text(RelationGetRelid(rel));
 	errcb.previous = error_context_stack;
 	error_context_stack = &errcb;
 	collector = col;
@@ -915,12 +921,12 @@ cbr_open_checked(Oid relid)
 	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table \"%s\" is partitioned", RelationGetRelationName(rel)),
+				 errmsg("table %s is partitioned", cbr_rel_text(relid)),
 				 errhint("The export, import and status checks are attached to each partition: ask for each partition.")));
 	if (rel->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("\"%s\" is not a table", RelationGetRelationName(rel))));
+				 errmsg("%s is not a table", cbr_rel_text(relid))));
 	return rel;
 }
 
@@ -972,7 +978,7 @@ Datum
 cbr_validate(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			relid = PG_GETARG_OID(0);
+	Oid			relid;
 	char	   *only = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	Relation	rel;
 	AttachedChecks a;
@@ -981,6 +987,11 @@ cbr_validate(PG_FUNCTION_ARGS)
 	int			k;
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table must not be NULL")));
+	relid = PG_GETARG_OID(0);
 	if (only != NULL && strcmp(only, "quantity") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -998,9 +1009,9 @@ cbr_validate(PG_FUNCTION_ARGS)
 	if (a.nkinds == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 only ? errmsg("no %s check is attached to table \"%s\"", only, RelationGetRelationName(rel))
-				 : errmsg("no export, import or status check is attached to table \"%s\"",
-						  RelationGetRelationName(rel))));
+				 only ? errmsg("no %s check is attached to table %s", only, cbr_rel_text(relid))
+				 : errmsg("no export, import or status check is attached to table %s",
+						  cbr_rel_text(relid))));
 	cbr_require_select(rel, &a);
 	col.relid = relid;
 	col.capture = false;
@@ -1050,7 +1061,7 @@ cbr_not_attached(Oid relid, const char *kind)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_UNDEFINED_OBJECT),
-			 errmsg("no %s check is attached to table \"%s\"", kind, get_rel_name(relid))));
+			 errmsg("no %s check is attached to table %s", kind, cbr_rel_text(relid))));
 }
 
 /*
@@ -1066,10 +1077,14 @@ cbr_set_on_violation(PG_FUNCTION_ARGS)
 	char	   *kind;
 	char	   *mode;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the table, the check kind and the mode must not be NULL")));
+				 errmsg("the table and the check kind must not be NULL")));
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("on_violation must be refuse or record, not NULL")));
 	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	mode = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	cbr_metadata_require_owner(PG_GETARG_OID(0));
@@ -1185,15 +1200,15 @@ cbr_set_ordinary_return_column(PG_FUNCTION_ARGS)
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						NameStr(*PG_GETARG_NAME(2)), get_rel_name(relid))));
+				 errmsg("column \"%s\" of relation %s does not exist",
+						NameStr(*PG_GETARG_NAME(2)), cbr_rel_text(relid))));
 	get_atttypetypmodcoll(relid, attnum, &atttype, &typmod, &collation);
 	generated = get_attgenerated(relid, attnum);
 	if (generated != '\0' && before)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("column \"%s\" of table \"%s\" is a generated column",
-						NameStr(*PG_GETARG_NAME(2)), get_rel_name(relid)),
+				 errmsg("column \"%s\" of table %s is a generated column",
+						NameStr(*PG_GETARG_NAME(2)), cbr_rel_text(relid)),
 				 errdetail("The export check on this table fills remarks or a deadline, so it runs before the row is written, when a generated column has no value yet."),
 				 errhint("Name a stored column.")));
 	if (!OidIsValid(lookup_type_cache(atttype, TYPECACHE_EQ_OPR)->eq_opr))
