@@ -6,6 +6,8 @@
 #   make bench                   the benchmark, on a throwaway cluster
 #   make test-matrix             make test on PostgreSQL 17 and 18, and pg_upgrade from
 #                                15 to 17, each in a Debian root of its own (docs/testing.md)
+#   make test-citus              the Citus suite: builds Citus (test/citus/build.sh), starts a
+#                                coordinator and two workers (docs/scale-out.md)
 #   make po                      re-extract po/cbreturn.pot from the sources and merge it
 #                                into po/zh_CN.po (docs/i18n.md); then translate what is new
 
@@ -68,7 +70,7 @@ $(INSTALL_SQL): $(sort $(wildcard sql/*.sql)) cbreturn.control
 isolation-outdir:
 	@mkdir -p test/isolation/output_iso
 
-.PHONY: test demo bench deps test-matrix
+.PHONY: test demo bench deps test-matrix test-citus
 # The two commands of the README.  Each installs what it needs (as root), builds,
 # starts a throwaway cluster on a unix socket and removes it whatever happens.
 test:
@@ -82,3 +84,7 @@ deps:
 # Not part of `make test`: debootstraps (and keeps) a root per major; root only.
 test-matrix:
 	test/matrix
+# Not part of `make test`: builds Citus from CITUS_SRC (or a clone of its public
+# repository) outside the tree, in CITUS_BUILD (default /var/tmp/cbreturn-citus).
+test-citus:
+	test/citus/run

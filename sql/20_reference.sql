@@ -28,9 +28,15 @@ DECLARE
     -- IS NOT DISTINCT FROM so that NULL means "not loading", never "keep".
     loading boolean := pg_catalog.current_setting('cbreturn.loading_policy', true)
                        IS NOT DISTINCT FROM 'on';
+    -- A row applied by logical replication (the trigger is enabled ALWAYS,
+    -- 65_scale_out.sql) keeps the "shipped" the publisher gave it: the
+    -- publisher's shipped rows replace the subscriber's own below, and its
+    -- edits stay edits (docs/scale-out.md).  Only a superuser can set this.
+    replicated boolean := pg_catalog.current_setting('session_replication_role')
+                          OPERATOR(pg_catalog.=) 'replica';
     same boolean;
 BEGIN
-    IF NOT (NEW.shipped AND loading) THEN
+    IF NOT (NEW.shipped AND (loading OR replicated)) THEN
         NEW.shipped := false;
     END IF;
     IF TG_OP = 'INSERT' THEN
@@ -151,21 +157,26 @@ INSERT INTO cbreturn.districts (code, name_zh, name_en, cross_return_pilot_from,
     ('96', '银川', 'Yinchuan', NULL, 'U', true),
     ('97', '西宁', 'Xining', NULL, 'M', true);
 
--- Pilot membership (R-EX-5), by source.  Seed 001 names nine of the 20
--- pilot districts (Beijing, Tianjin, Dalian, Harbin, Shanghai, Nanjing,
--- Hangzhou, Chengdu, Urumqi); seed 002 names four of them again (Beijing,
--- Tianjin, Dalian, Hangzhou), so those four have two sources.  The other
--- eleven come from the list of the rules (R-EX-5, GACC 2024 No. 167), which
--- no seed confirms: U until checked against the announcement.
+-- Pilot membership (R-EX-5), by source.  The rules list the 20 pilot
+-- districts of GACC 2024 No. 167 with membership M (one good secondary
+-- source).  Seed 001 names nine of them (Beijing, Tianjin, Dalian, Harbin,
+-- Shanghai, Nanjing, Hangzhou, Chengdu, Urumqi) and seed 002, the
+-- announcement's translated text, four (Beijing, Tianjin, Dalian, Hangzhou):
+-- where a seed agrees with the list the membership is H (several sources
+-- agree).  The other eleven (Ningbo, Hefei, Fuzhou, Xiamen, Nanchang,
+-- Qingdao, Zhengzhou, Changsha, Guangzhou, Huangpu, Shenzhen) rest on the
+-- list alone: M.  Code confidence (column confidence) is the district
+-- list's and says nothing about the pilot.
 UPDATE cbreturn.districts SET
     pilot_confidence = CASE
-        WHEN code IN ('01', '02', '09', '29') THEN 'H'
-        WHEN code IN ('19', '22', '23', '79', '94') THEN 'M'
-        ELSE 'U' END,
+        WHEN code IN ('01', '02', '09', '19', '22', '23', '29', '79', '94') THEN 'H'
+        ELSE 'M' END,
     pilot_source = CASE
-        WHEN code IN ('01', '02', '09', '29') THEN 'seeds 001 and 002 (GACC announcement, pilot from 2024-12-15)'
-        WHEN code IN ('19', '22', '23', '79', '94') THEN 'seed 001 (GACC announcement of November 2024, pilot from 2024-12-15)'
-        ELSE 'GACC 2024 No. 167 as listed in the rules (R-EX-5); named by no seed' END
+        WHEN code IN ('01', '02', '09', '29')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seeds 001 and 002'
+        WHEN code IN ('19', '22', '23', '79', '94')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seed 001'
+        ELSE 'GACC 2024 No. 167 (pilot from 2024-12-15) as listed in the rules (R-EX-5); named in no seed' END
  WHERE cross_return_pilot_from IS NOT NULL;
 
 -- ---------------------------------------------------------------------------

@@ -132,9 +132,9 @@ COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, 
 CREATE FUNCTION cbreturn.import_return_on_time(released_on date, applied_on date, arrived_on date)
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'import_return_on_time'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
-    'true when the application is within 30 days and the arrival within 45 days of the release of the import list (R-IM-1)';
+    'true when the application is within 30 days and the arrival within 45 days of the release of the import list; false once a recorded date is late (a late application whether or not the goods arrived); NULL while a date that decides is not recorded (R-IM-1)';
 
 CREATE TYPE cbreturn.import_tax AS (
     within_limits   boolean,
@@ -169,6 +169,35 @@ CREATE FUNCTION cbreturn.import_annual_quota_remaining(annual_used numeric)
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_annual_quota_remaining(numeric) IS
     'what is left of the annual limit (rule parameter import_limit_per_year, CNY 26,000), never below 0 (R-IM-4)';
+
+-- R-IM-3 with the status of a recorded return (rules section 6): nothing is
+-- refunded or restored before customs releases the return, nothing ever when
+-- it is rejected; the quota restored is that of the purchase's calendar year.
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
+                                                           purchased_on date, amount_year integer,
+                                                           status text)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise (R-IM-3)';
+
+CREATE TYPE cbreturn.import_effect AS (
+    effect          text,
+    tax_refunded    boolean,
+    quota_year      integer,
+    quota_restored  numeric,
+    basis           text
+);
+COMMENT ON TYPE cbreturn.import_effect IS
+    'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
+    RETURNS cbreturn.import_effect
+    AS 'MODULE_PATHNAME', 'import_return_effect'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
 
 -- ---------------------------------------------------------------------------
 -- Status of a return, for reporting tools (rules section 6)

@@ -359,6 +359,8 @@ DECLARE
     sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
     office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
     dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
     offices int := 0;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
@@ -387,14 +389,14 @@ BEGIN
     END IF;
 
     PERFORM cbreturn._register("table", 'export', fill_remarks);
-    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, dates,
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
                                     'the export clearance date (R-EX-1)');
     IF reason IS NOT NULL THEN
         PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
                                         'the return reason (R-EX-1)');
     END IF;
     IF returned_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, dates,
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
                                         'the return date (R-EX-1)');
     END IF;
     IF remarks IS NOT NULL THEN
@@ -435,8 +437,8 @@ BEGIN
             'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check()',
             "table", "table"::pg_catalog.oid,
-            cbreturn._new_column(exported_on), cbreturn._new_column(reason),
-            cbreturn._new_column(returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
             cbreturn._new_column(return_office));
     END IF;
@@ -458,7 +460,8 @@ CREATE FUNCTION cbreturn.attach_import_return_checks(
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF applied_on IS NULL AND arrived_on IS NULL THEN
@@ -481,8 +484,8 @@ BEGIN
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
         'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
         'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_column(released_on),
-        cbreturn._new_column(applied_on), cbreturn._new_column(arrived_on));
+        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name) IS

@@ -60,6 +60,8 @@ extern void cbr_language_end(void);
 #define ERRCODE_CBRETURN_CROSS_CUSTOMS		MAKE_SQLSTATE('C','B','0','0','5')	/* R-EX-5 */
 #define ERRCODE_CBRETURN_STATUS				MAKE_SQLSTATE('C','B','0','0','6')	/* rules section 6 */
 #define ERRCODE_CBRETURN_UNKNOWN_CODE		MAKE_SQLSTATE('C','B','0','0','7')	/* R-ID-2, R-ID-3 reference data */
+#define ERRCODE_CBRETURN_DISTRIBUTED		MAKE_SQLSTATE('C','B','0','1','5')	/* a Citus table or shard (docs/scale-out.md) */
+#define ERRCODE_CBRETURN_REASON_LABEL		MAKE_SQLSTATE('C','B','0','1','3')	/* R-V-1 reason vocabulary */
 
 /* ---------------------------------------------------------------------
  * declaration_id (R-ID-1)

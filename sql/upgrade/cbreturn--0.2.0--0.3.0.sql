@@ -535,6 +535,663 @@ AS 'MODULE_PATHNAME', 'cbreturn_stage_label'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.stage_label(text) IS
     'the label for people of a stage of rules section 6 (registered … rejected), in the session''s language';
+-- ==== Assessment, text keys and the schema (issue 12, items 7, 8, 9) ====
+-- sql/15_text_comparisons.sql: district(text), text = declaration_id
+-- Identifiers held as text by an ERP (docs/types.md, "Text and varchar keys").
+--
+-- district('2924'): an untyped literal matched both district(customs_code)
+-- and district(declaration_id) and was refused as ambiguous.  An overload on
+-- text takes it (PostgreSQL prefers the string category for an unknown
+-- literal), as well as text and varchar columns; typed arguments still take
+-- the typed overloads.
+CREATE FUNCTION cbreturn.district(code_or_declaration text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN pg_catalog.length(pg_catalog.btrim($1)) OPERATOR(pg_catalog.<=) 4
+                THEN cbreturn.district($1::cbreturn.customs_code)
+                ELSE cbreturn.district($1::cbreturn.declaration_id) END
+$$;
+COMMENT ON FUNCTION cbreturn.district(text) IS
+    '2-digit customs district of a customs code (4 digits) or a declaration number (18 characters) given as text (R-ID-1, R-ID-2)';
+
+-- varchar_key = declaration_id_column: the text is read as a declaration
+-- number (hyphenated and lower-case forms included), so both sides compare
+-- as declaration numbers; text that is not one raises 22P02 as the cast
+-- does.  SQL-standard bodies (BEGIN ATOMIC): parsed when the extension is
+-- installed, so no name is looked up when they run, and PostgreSQL inlines
+-- them, so the planner sees the cast and declaration_id's own operator and
+-- can use an index on the declaration_id column, or an expression index on
+-- (varchar_col::cbreturn.declaration_id).
+CREATE FUNCTION cbreturn.text_eq_declaration_id(text, cbreturn.declaration_id) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT $1::cbreturn.declaration_id OPERATOR(cbreturn.=) $2;
+END;
+CREATE FUNCTION cbreturn.text_ne_declaration_id(text, cbreturn.declaration_id) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT $1::cbreturn.declaration_id OPERATOR(cbreturn.<>) $2;
+END;
+CREATE FUNCTION cbreturn.declaration_id_eq_text(cbreturn.declaration_id, text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT $1 OPERATOR(cbreturn.=) $2::cbreturn.declaration_id;
+END;
+CREATE FUNCTION cbreturn.declaration_id_ne_text(cbreturn.declaration_id, text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT $1 OPERATOR(cbreturn.<>) $2::cbreturn.declaration_id;
+END;
+COMMENT ON FUNCTION cbreturn.text_eq_declaration_id(text, cbreturn.declaration_id) IS
+    'text = declaration_id: the text read as a declaration number (22P02 when it is none)';
+COMMENT ON FUNCTION cbreturn.text_ne_declaration_id(text, cbreturn.declaration_id) IS
+    'text <> declaration_id: the text read as a declaration number (22P02 when it is none)';
+COMMENT ON FUNCTION cbreturn.declaration_id_eq_text(cbreturn.declaration_id, text) IS
+    'declaration_id = text: the text read as a declaration number (22P02 when it is none)';
+COMMENT ON FUNCTION cbreturn.declaration_id_ne_text(cbreturn.declaration_id, text) IS
+    'declaration_id <> text: the text read as a declaration number (22P02 when it is none)';
+
+CREATE OPERATOR cbreturn.= (
+    LEFTARG = text, RIGHTARG = cbreturn.declaration_id, PROCEDURE = cbreturn.text_eq_declaration_id,
+    COMMUTATOR = OPERATOR(cbreturn.=), NEGATOR = OPERATOR(cbreturn.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+);
+CREATE OPERATOR cbreturn.<> (
+    LEFTARG = text, RIGHTARG = cbreturn.declaration_id, PROCEDURE = cbreturn.text_ne_declaration_id,
+    COMMUTATOR = OPERATOR(cbreturn.<>), NEGATOR = OPERATOR(cbreturn.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR cbreturn.= (
+    LEFTARG = cbreturn.declaration_id, RIGHTARG = text, PROCEDURE = cbreturn.declaration_id_eq_text,
+    COMMUTATOR = OPERATOR(cbreturn.=), NEGATOR = OPERATOR(cbreturn.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel
+);
+CREATE OPERATOR cbreturn.<> (
+    LEFTARG = cbreturn.declaration_id, RIGHTARG = text, PROCEDURE = cbreturn.declaration_id_ne_text,
+    COMMUTATOR = OPERATOR(cbreturn.<>), NEGATOR = OPERATOR(cbreturn.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+
+-- sql/45_assess.sql: the one-call assessment
+-- The one-call assessment of a return, for reporting (docs/reporting.md).
+-- The C side is src/sql_api/assess.c: every field is the verdict of the rule
+-- function that decides it, so the assessment cannot disagree with them.
+-- Over a table: a LATERAL join in the caller's own query (docs/reporting.md).
+
+CREATE TYPE cbreturn.export_assessment AS (
+    deadline              date,
+    days_left             integer,
+    status                text,
+    remark_code           text,
+    cross_customs_allowed boolean,
+    tax_relief            cbreturn.tax_relief,
+    evidence              text[],
+    missing               text[]
+);
+COMMENT ON TYPE cbreturn.export_assessment IS
+    'answer of assess_export_return: R-EX-1 deadline, days left and status on a day, R-EX-2 remark code, R-EX-5 verdict, R-TX relief with its R-TX-5 evidence items, the inputs that were missing';
+
+CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
+                                              exported_on date,
+                                              reason cbreturn.return_reason,
+                                              returned_on date,
+                                              as_of date,
+                                              export_office cbreturn.customs_code DEFAULT NULL,
+                                              return_office cbreturn.customs_code DEFAULT NULL,
+                                              is_food boolean DEFAULT NULL,
+                                              original_state boolean DEFAULT NULL,
+                                              left_special_area_on date DEFAULT NULL,
+                                              rebate_claimed boolean DEFAULT false,
+                                              due_soon_days integer DEFAULT 7)
+    RETURNS cbreturn.export_assessment
+    AS 'MODULE_PATHNAME', 'assess_export_return'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                                  date, boolean, integer) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing';
+
+CREATE TYPE cbreturn.import_assessment AS (
+    apply_deadline     date,
+    arrival_deadline   date,
+    apply_days_left    integer,
+    arrival_days_left  integer,
+    apply_status       text,
+    arrival_status     text,
+    status             text,
+    days_left          integer,
+    on_time            boolean,
+    missing            text[]
+);
+COMMENT ON TYPE cbreturn.import_assessment IS
+    'answer of assess_import_return: both R-IM-1 deadlines, each window''s days left and status on a day, the return''s status over both, on_time so far, the inputs that were missing';
+
+CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date, arrived_on date, as_of date,
+                                              due_soon_days integer DEFAULT 7)
+    RETURNS cbreturn.import_assessment
+    AS 'MODULE_PATHNAME', 'assess_import_return'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer) IS
+    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet';
+
+-- sql/95_schema.sql: the schema cbreturn belongs to the superuser that runs
+-- the update (docs/security.md, "The schema"); no other role may create in
+-- it.  Objects of others already in it are not judged here: the install
+-- refuses them, an update cannot tell a DBA's view from a planted one.
+DO $$
+DECLARE
+    creators text;
+BEGIN
+    EXECUTE 'ALTER SCHEMA cbreturn OWNER TO CURRENT_USER';
+    SELECT pg_catalog.string_agg(DISTINCT coalesce(pg_catalog.quote_ident(r.rolname), 'PUBLIC'), ', ') INTO creators
+      FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a
+      LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee
+     WHERE n.oid OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+       AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+       AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner;
+    IF creators IS NOT NULL THEN
+        PERFORM cbreturn._error('install.schema_create_granted', creators);
+    END IF;
+END
+$$;
+
+-- ==== Import-side rules and pilot data (issue 11 items 4, 5, 6, 8; issue 10) ====
+-- R-IM-1: a late application is late whether or not the goods have arrived;
+-- import_return_on_time reads a NULL date as "not recorded yet".
+ALTER FUNCTION cbreturn.import_return_on_time(date, date, date) CALLED ON NULL INPUT;
+COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
+    'true when the application is within 30 days and the arrival within 45 days of the release of the import list; false once a recorded date is late (a late application whether or not the goods arrived); NULL while a date that decides is not recorded (R-IM-1)';
+
+-- R-IM-3 with the status of a recorded return (rules section 6): nothing is
+-- refunded or restored before customs releases the return, nothing ever when
+-- it is rejected; the quota restored is that of the purchase's calendar year.
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
+                                                           purchased_on date, amount_year integer,
+                                                           status text)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise (R-IM-3)';
+
+CREATE TYPE cbreturn.import_effect AS (
+    effect          text,
+    tax_refunded    boolean,
+    quota_year      integer,
+    quota_restored  numeric,
+    basis           text
+);
+COMMENT ON TYPE cbreturn.import_effect IS
+    'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
+    RETURNS cbreturn.import_effect
+    AS 'MODULE_PATHNAME', 'import_return_effect'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
+
+-- Pilot data (R-EX-5): the rules grade the list of 20 pilot districts M;
+-- where a seed names the district too, H.  Only rows still as shipped are
+-- changed; a DBA's edits are kept.
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+UPDATE cbreturn.districts SET
+    pilot_confidence = CASE
+        WHEN code IN ('01', '02', '09', '19', '22', '23', '29', '79', '94') THEN 'H'
+        ELSE 'M' END,
+    pilot_source = CASE
+        WHEN code IN ('01', '02', '09', '29')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seeds 001 and 002'
+        WHEN code IN ('19', '22', '23', '79', '94')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seed 001'
+        ELSE 'GACC 2024 No. 167 (pilot from 2024-12-15) as listed in the rules (R-EX-5); named in no seed' END
+ WHERE cross_return_pilot_from IS NOT NULL AND shipped;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
+-- ==== Beyond one server: logical replication, postgres_fdw (issue 14) ====
+-- policy_row_guard keeps the publisher's "shipped" on a replicated row (as in 20_reference.sql).
+CREATE OR REPLACE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    -- cbreturn is on the path for the key types' "=" operator (a
+    -- supervision_code key); only the extension's owner can create objects
+    -- there, and pg_catalog comes first.
+    SET search_path = pg_catalog, cbreturn, pg_temp
+AS $$
+DECLARE
+    -- Only the extension's own install and upgrade scripts set this, to
+    -- insert rows that stay shipped.  An unset setting is NULL: compare with
+    -- IS NOT DISTINCT FROM so that NULL means "not loading", never "keep".
+    loading boolean := pg_catalog.current_setting('cbreturn.loading_policy', true)
+                       IS NOT DISTINCT FROM 'on';
+    -- A row applied by logical replication (the trigger is enabled ALWAYS,
+    -- 65_scale_out.sql) keeps the "shipped" the publisher gave it: the
+    -- publisher's shipped rows replace the subscriber's own below, and its
+    -- edits stay edits (docs/scale-out.md).  Only a superuser can set this.
+    replicated boolean := pg_catalog.current_setting('session_replication_role')
+                          OPERATOR(pg_catalog.=) 'replica';
+    same boolean;
+BEGIN
+    IF NOT (NEW.shipped AND (loading OR replicated)) THEN
+        NEW.shipped := false;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        -- A row whose key matches a shipped row replaces it: this is how a
+        -- restored DBA edit takes the place of the row CREATE EXTENSION has
+        -- just inserted.  TG_ARGV[0] names the key column.
+        EXECUTE pg_catalog.format(
+            'DELETE FROM %I.%I AS t WHERE t.shipped AND t.%I = ($1).%I',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            USING NEW;
+        -- A restore into a database that already holds the same edit (the
+        -- extension's data restored again, or over a database prepared with
+        -- the same edits) finds the row there: an identical local row is
+        -- kept and the restored copy skipped, instead of failing the COPY
+        -- on the primary key.  A local row that differs still fails (23505):
+        -- which edit is right is the DBA's call (docs/policy.md).
+        EXECUTE pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM %I.%I AS t WHERE t.%I = ($1).%I AND NOT t.shipped'
+            ' AND t IS NOT DISTINCT FROM $1)',
+            TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[0])
+            INTO same USING NEW;
+        IF same THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- As in 65_scale_out.sql.
+-- Beyond one server (docs/scale-out.md): logical replication and
+-- postgres_fdw.
+--
+-- Logical replication applies a change with session_replication_role =
+-- replica: it fires the row triggers enabled REPLICA or ALWAYS, and no
+-- statement trigger (the initial copy fires both kinds, as COPY does).  So:
+--
+--   * policy_changed_replica, a row trigger enabled REPLICA, tells the
+--     subscriber's sessions to reload their policy cache when a policy edit
+--     arrives; the statement triggers policy_changed keep doing it in
+--     ordinary sessions, where this one does not fire;
+--   * policy_changed_truncate and policy_row_guard are enabled ALWAYS: a
+--     replicated TRUNCATE invalidates too, and the initial copy of a
+--     published policy table replaces the subscriber's shipped rows with the
+--     publisher's rows instead of failing on their primary keys;
+--   * node_local, enabled REPLICA on the metadata of attached checks and on
+--     the quantity ledger, drops what a replication worker applies to them:
+--     they describe this node's own tables (src/enforce/replication.c).
+
+CREATE FUNCTION cbreturn._node_local() RETURNS trigger
+    AS 'MODULE_PATHNAME', '_node_local' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._node_local() IS
+    'internal: BEFORE ROW trigger, enabled REPLICA, on the per-node tables of cbreturn: drops the rows logical replication applies to them (docs/scale-out.md)';
+
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.districts
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.supervision_codes
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.tax_policy_periods
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.rule_parameters
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.holidays
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+ALTER TABLE cbreturn.districts ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.supervision_codes ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.tax_policy_periods ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.rule_parameters ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.holidays ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_check
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_column
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.quantity_ledger
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.attached_check ENABLE REPLICA TRIGGER node_local;
+ALTER TABLE cbreturn.attached_column ENABLE REPLICA TRIGGER node_local;
+ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
+
+-- R-EX-3, R-IM-2 after a failover: a subscriber's quantity checks do not
+-- fire while replication applies the publisher's returns (unless enabled
+-- ALWAYS), so its ledger does not follow them.  One call, before the
+-- promoted node takes writes, counts every declared table's returns again
+-- (and refuses, CB003, if a line breaks the rule).  The rights are those of
+-- rebuild_quantity_ledger, checked per declared table.
+CREATE FUNCTION cbreturn.rebuild_quantity_ledgers()
+    RETURNS TABLE (declared_table regclass, returns_tables regclass[])
+-- ==== Row facts: reason vocabularies (R-V-1) and China dates (R-T-1) (issue 12) ====
+-- New: cbreturn.china_date(), cbreturn.reason_label_key(), cbreturn.reason_labels
+-- (with its shipped labels), cbreturn.return_reason(label); the attach functions
+-- accept timestamp and timestamptz date roles and pass them to the WHEN
+-- functions as cbreturn.china_date(NEW."column").  Checks attached before keep
+-- their triggers: their date columns are dates, read as before; a text reason
+-- column is now read through cbreturn.reason_labels.
+
+-- ---------------------------------------------------------------------------
+-- R-T-1: customs dates are dates in China (Asia/Shanghai)
+-- ---------------------------------------------------------------------------
+-- IMMUTABLE as PostgreSQL's own AT TIME ZONE is: the answer depends on the
+-- server's time zone data, never on the session (TimeZone, DateStyle).
+CREATE FUNCTION cbreturn.china_date(ts timestamptz) RETURNS date
+    AS 'MODULE_PATHNAME', 'china_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.china_date(timestamptz) IS
+    'the date in China (Asia/Shanghai) of an instant, whatever the session''s TimeZone (R-T-1); infinity stays infinity';
+CREATE FUNCTION cbreturn.china_date(ts timestamp) RETURNS date
+    AS 'MODULE_PATHNAME', 'china_date_local' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.china_date(timestamp) IS
+    'the date of a timestamp without time zone, which is read as China local time (R-T-1)';
+
+-- An argument of the WHEN clause of a reading check for a date role: NULL,
+-- NEW."column" for a date column, cbreturn.china_date(NEW."column") for a
+-- timestamp or timestamptz column (the WHEN functions take dates).
+CREATE FUNCTION cbreturn._new_date_column(rel regclass, col name) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN col IS NULL THEN 'NULL'
+                WHEN (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                       WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+                         AND att.attname OPERATOR(pg_catalog.=) col
+                         AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped)
+                     OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.timestamp', 'pg_catalog.timestamptz']::pg_catalog.regtype[])
+                THEN pg_catalog.format('cbreturn.china_date(NEW.%I)', col)
+                ELSE pg_catalog.format('NEW.%I', col) END
+$$;
+COMMENT ON FUNCTION cbreturn._new_date_column(regclass, name) IS
+    'internal: the argument of the WHEN clause attach writes for a date role, NEW."column", cbreturn.china_date(NEW."column") for a timestamp (R-T-1), or NULL';
+
+-- ---------------------------------------------------------------------------
+-- R-V-1: reason vocabularies
+-- ---------------------------------------------------------------------------
+-- The key labels are compared by: no blanks around (ASCII, U+3000, U+00A0),
+-- Latin letters in lower case, full-width letters and signs as ASCII
+-- (src/rules/label.c).  IMMUTABLE: it depends only on its argument (and on
+-- the database's encoding, which never changes).
+CREATE FUNCTION cbreturn.reason_label_key(label text) RETURNS text
+    AS 'MODULE_PATHNAME', 'reason_label_key' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.reason_label_key(text) IS
+    'the key under which a reason label is looked up (R-V-1): without blanks around it, Latin letters in lower case, full-width letters as ASCII';
+
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+
+CREATE TABLE cbreturn.reason_labels (
+    label           text PRIMARY KEY
+                    CHECK (cbreturn.reason_label_key(label) OPERATOR(pg_catalog.<>) ''),
+    -- NULL: the label is known and refused (how a shipped label is withdrawn)
+    reason          cbreturn.return_reason,
+    shipped         boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE cbreturn.reason_labels IS
+    'the labels an ERP stores in a reason column and the return reason each names (R-V-1); compared by cbreturn.reason_label_key';
+COMMENT ON COLUMN cbreturn.reason_labels.label IS
+    'a label as an ERP writes it; blanks around it, Latin letter case and full-width letters do not matter';
+COMMENT ON COLUMN cbreturn.reason_labels.reason IS
+    'the return reason the label names; NULL: the label is refused (a withdrawn shipped label)';
+COMMENT ON COLUMN cbreturn.reason_labels.shipped IS
+    'true for rows as shipped by cbreturn; false once added or changed locally (these are dumped)';
+-- Two labels with one key would be one label with two reasons.
+CREATE UNIQUE INDEX reason_labels_key ON cbreturn.reason_labels (cbreturn.reason_label_key(label));
+
+-- The remark codes of R-EX-2 (seed 002), the Chinese names of the three
+-- kinds of return (滞销退运, 退货退运, 品质规格退运, seed 002) and their short
+-- forms, and the enum's own labels.
+INSERT INTO cbreturn.reason_labels (label, reason, shipped) VALUES
+    ('ZXTY', 'unsold', true),
+    ('THTY', 'consumer_return', true),
+    ('PGTY', 'quality_or_spec', true),
+    ('滞销', 'unsold', true),
+    ('滞销退运', 'unsold', true),
+    ('退货', 'consumer_return', true),
+    ('退货退运', 'consumer_return', true),
+    ('品质', 'quality_or_spec', true),
+    ('规格', 'quality_or_spec', true),
+    ('品质规格退运', 'quality_or_spec', true),
+    ('unsold', 'unsold', true),
+    ('consumer_return', 'consumer_return', true),
+    ('quality_or_spec', 'quality_or_spec', true);
+
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
+
+-- A label with the key of a shipped label replaces it, as policy_row_guard
+-- does for the same label: so a restored edit 'zxty' takes the place of the
+-- shipped 'ZXTY' instead of failing on the key.  (Fires before
+-- policy_row_guard: triggers fire in name order.)
+CREATE FUNCTION cbreturn._reason_label_replace() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    DELETE FROM cbreturn.reason_labels r
+     WHERE r.shipped AND r.label OPERATOR(pg_catalog.<>) NEW.label
+       AND cbreturn.reason_label_key(r.label) OPERATOR(pg_catalog.=) cbreturn.reason_label_key(NEW.label);
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._reason_label_replace() IS
+    'internal: a label inserted with the key of a shipped label replaces it (dump and restore of cbreturn.reason_labels)';
+CREATE TRIGGER label_key_guard BEFORE INSERT ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_label_replace();
+CREATE TRIGGER policy_row_guard BEFORE INSERT OR UPDATE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_row_guard('label');
+
+-- Every session keeps the labels in memory (src/policy/reason_labels.c); a
+-- change reaches this session at once and the others at their next
+-- transaction after it commits, as for the policy tables.
+CREATE FUNCTION cbreturn._reason_labels_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_reason_labels_changed' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._reason_labels_changed() IS
+    'internal: statement trigger on cbreturn.reason_labels that makes every session read the labels again';
+CREATE TRIGGER reason_labels_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._reason_labels_changed();
+CREATE TRIGGER reason_labels_changed_truncate AFTER TRUNCATE ON cbreturn.reason_labels
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._reason_labels_changed();
+
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.reason_labels', 'WHERE NOT shipped');
+REVOKE ALL ON cbreturn.reason_labels FROM PUBLIC;
+GRANT SELECT ON cbreturn.reason_labels TO PUBLIC;
+
+-- The reason a label names.  One function for text, varchar and char, and
+-- one for a quoted literal: PostgreSQL reads return_reason('...') with an
+-- untyped literal as a cast to the enum of the same name unless a function
+-- takes exactly that argument type (unknown).
+CREATE FUNCTION cbreturn.return_reason(label text) RETURNS cbreturn.return_reason
+    AS 'MODULE_PATHNAME', 'return_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.return_reason(label character varying) RETURNS cbreturn.return_reason
+    AS 'MODULE_PATHNAME', 'return_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.return_reason(label character) RETURNS cbreturn.return_reason
+    AS 'MODULE_PATHNAME', 'return_reason' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.return_reason(label unknown) RETURNS cbreturn.return_reason
+    AS 'MODULE_PATHNAME', 'return_reason_literal' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.return_reason(text) IS
+    'the return reason an ERP label names, by cbreturn.reason_labels (R-V-1); CB013 for a label that names none';
+COMMENT ON FUNCTION cbreturn.return_reason(character varying) IS
+    'the return reason an ERP label names, by cbreturn.reason_labels (R-V-1); CB013 for a label that names none';
+COMMENT ON FUNCTION cbreturn.return_reason(character) IS
+    'the return reason an ERP label names, by cbreturn.reason_labels (R-V-1); CB013 for a label that names none';
+COMMENT ON FUNCTION cbreturn.return_reason(unknown) IS
+    'the return reason a quoted label names, by cbreturn.reason_labels (R-V-1); CB013 for a label that names none';
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d regclass;
+BEGIN
+    FOR d IN SELECT s.declared_relation
+               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
+              ORDER BY s.declared_relation::pg_catalog.oid
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d, '{}');
+        declared_table := d;
+        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
+                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
+                                 ORDER BY a.relation::pg_catalog.oid);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
+    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
+
+-- postgres_fdw ships a function of a listed extension only when its result
+-- has no collation; district() is text.  The district as a number ships.
+CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
+    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
+    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
+    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
+    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    offices int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF reason IS NULL AND remarks IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the export check needs a reason column, a remarks column or both',
+            HINT = 'The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.';
+    END IF;
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'fill_remarks needs both a reason column and a remarks column';
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the R-EX-5 cross-customs check needs supervision_code, export_office and return_office together';
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the R-EX-5 cross-customs check needs the returned_on column';
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the deadline column must be a column of its own';
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
+                                    'the export clearance date (R-EX-1)');
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        'the return reason (R-EX-1)');
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
+                                        'the return date (R-EX-1)');
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        'the remarks (R-EX-2)');
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        'the supervision code (R-EX-5)');
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        'the customs office that cleared the export (R-EX-5)');
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        'the customs office of the return (R-EX-5)');
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        'the deadline to fill in (R-EX-1)');
+    END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline],
+            'the export check that fills remarks or a deadline');
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+    ELSE
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check()',
+            "table", "table"::pg_catalog.oid,
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office));
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_import_return_checks(
+    "table"             regclass,
+    released_on         name,
+    applied_on          name DEFAULT NULL,
+    arrived_on          name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF applied_on IS NULL AND arrived_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
+    END IF;
+    PERFORM cbreturn._register("table", 'import');
+    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
+                                    'the release date of the import list (R-IM-1)');
+    IF applied_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
+                                        'the date the return was applied for (R-IM-1)');
+    END IF;
+    IF arrived_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
+                                        'the date the goods arrived back (R-IM-1)');
+    END IF;
+    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check()',
+        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
+END
+$$;
 
 -- ==== Record mode, ordinary returns, existing rows (issue 12) ====
 -- Record mode, ordinary (taxed) returns and existing rows (issue 12, items 4

@@ -35,8 +35,11 @@
  */
 #include "enforce/trigger.h"
 
+#include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "storage/lmgr.h"
@@ -286,6 +289,24 @@ typedef struct RowOkState
 	void	   *verified;		/* the config the arguments were checked against */
 } RowOkState;
 
+/* Is funcid cbreturn.china_date(argtype) (R-T-1)? */
+static bool
+cbr_is_china_date(Oid funcid, Oid argtype)
+{
+	HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+	Form_pg_proc proc;
+	bool		is;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	proc = (Form_pg_proc) GETSTRUCT(tup);
+	is = strcmp(NameStr(proc->proname), "china_date") == 0 &&
+		proc->pronamespace == get_namespace_oid("cbreturn", false) &&
+		proc->pronargs == 1 && proc->proargtypes.values[0] == argtype;
+	ReleaseSysCache(tup);
+	return is;
+}
+
 /*
  * Check that arguments 1..n of the WHEN function (argument 0 is the table)
  * are the columns attnums[] of rel, a NULL constant where a role is not
@@ -315,9 +336,22 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
 		if (attnums[i] == InvalidAttrNumber)
 			ok = IsA(arg, Const) && ((Const *) arg)->constisnull;
 		else
-			ok = IsA(arg, Var) && ((Var *) arg)->varattno == attnums[i] &&
+		{
+			Oid			coltype = TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->atttypid;
+
+			/* R-T-1: a timestamp(tz) date role is passed as cbreturn.china_date(NEW.col) */
+			ok = true;
+			if (coltype == TIMESTAMPOID || coltype == TIMESTAMPTZOID)
+			{
+				ok = IsA(arg, FuncExpr) && list_length(((FuncExpr *) arg)->args) == 1 &&
+					cbr_is_china_date(((FuncExpr *) arg)->funcid, coltype);
+				if (ok)
+					arg = (Node *) linitial(((FuncExpr *) arg)->args);
+			}
+			ok = ok && IsA(arg, Var) && ((Var *) arg)->varattno == attnums[i] &&
 				((Var *) arg)->varno != INNER_VAR &&	/* OLD in a WHEN clause */
-				exprType(arg) == TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->atttypid;
+				exprType(arg) == coltype;
+		}
 		if (!ok)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -69,9 +69,10 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	memcpy(sup_t + 1, text_t, sizeof(text_t));
 	memcpy(office_t + 1, text_t, sizeof(text_t));
 
-	c->col[EX_EXPORTED] = cbr_role_column(meta, "exported_on", rel, date_t, 1, true);
+	/* R-T-1: the date roles may be date, timestamp or timestamptz columns */
+	c->col[EX_EXPORTED] = cbr_date_role_column(meta, "exported_on", rel, true);
 	c->col[EX_REASON] = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
-	c->col[EX_RETURNED] = cbr_role_column(meta, "returned_on", rel, date_t, 1, false);
+	c->col[EX_RETURNED] = cbr_date_role_column(meta, "returned_on", rel, false);
 	c->col[EX_REMARKS] = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
 	c->col[EX_SUPERVISION] = cbr_role_column(meta, "supervision_code", rel, sup_t, 4, false);
 	c->col[EX_EXPORT_OFFICE] = cbr_role_column(meta, "export_office", rel, office_t, 4, false);
@@ -105,22 +106,15 @@ cbr_export_attnums(const void *config, AttrNumber *attnums)
 	memcpy(attnums, ((const ExportCache *) config)->col, sizeof(AttrNumber) * EX_NROLES);
 }
 
-/* The reason held by a text value: one of the labels of return_reason. */
+/*
+ * The reason held by a text value: a label of cbreturn.reason_labels (R-V-1;
+ * src/policy/reason_labels.c), compared without the blanks around it (bpchar
+ * padding included) and without letter case.
+ */
 static bool
 cbr_reason_from_label(const char *s, int len, CbrReason *reason)
 {
-	int			r;
-
-	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
-		len--;
-	for (r = 0; r < CBR_REASON_COUNT; r++)
-		if ((int) strlen(cbr_reason_label((CbrReason) r)) == len &&
-			memcmp(s, cbr_reason_label((CbrReason) r), len) == 0)
-		{
-			*reason = (CbrReason) r;
-			return true;
-		}
-	return false;
+	return cbr_reason_label_lookup(s, len, reason) == CBR_LABEL_REASON;
 }
 
 /*
@@ -189,10 +183,61 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 	}
 }
 
-/* 22P02: the reason or a code column holds text that reads as no value. */
+/*
+ * CB013: the reason column holds a label that names no reason (R-V-1): not
+ * in cbreturn.reason_labels, or withdrawn there.  The label and the row are
+ * shown only as far as the writing role may see them.
+ */
+pg_noreturn static void cbr_export_report_label(TriggerData *trigdata, HeapTuple tuple,
+												const ExportCache *c, Datum value);
 static void
-cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int bad_text)
+cbr_export_report_label(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, Datum value)
 {
+	Relation	rel = trigdata->tg_relation;
+	const char *colname = NameStr(TupleDescAttr(RelationGetDescr(rel), c->col[EX_REASON] - 1)->attname);
+	text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(value));
+	const char *s = VARDATA_ANY(t);
+	int			len = (int) VARSIZE_ANY_EXHDR(t);
+	CbrReason	reason;
+	bool		withdrawn = cbr_reason_label_lookup(s, len, &reason) == CBR_LABEL_WITHDRAWN;
+	char	   *label;
+
+	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
+		len--;
+	label = pnstrdup(s, len);
+	if (!cbr_writer_may_see(trigdata, c->col[EX_REASON]))
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+				 errmsg("the return reason in column \"%s\" is a label that names no reason (R-V-1)", colname),
+				 errdetail("%sthe label is not shown: you may not read column \"%s\".",
+						   cbr_row_identity_seen(trigdata, tuple), colname),
+				 errhint("Use a label of cbreturn.reason_labels, or ask its owner to add this one."),
+				 errtablecol(rel, c->col[EX_REASON])));
+	if (withdrawn)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+				 errmsg("return reason label \"%s\" in column \"%s\" is withdrawn (R-V-1)", label, colname),
+				 errdetail("%sthe reason is \"%s\", whose row in cbreturn.reason_labels has no reason.",
+						   cbr_row_identity_seen(trigdata, tuple), label),
+				 errhint("Use a label that names a reason, or set the reason of this label in cbreturn.reason_labels."),
+				 errtablecol(rel, c->col[EX_REASON])));
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+			 errmsg("unknown return reason label \"%s\" in column \"%s\" (R-V-1)", label, colname),
+			 errdetail("%sthe reason is \"%s\", which is not a label of cbreturn.reason_labels.",
+					   cbr_row_identity_seen(trigdata, tuple), label),
+			 errhint("Add the label to cbreturn.reason_labels with its reason, or use a remark code: %s, %s or %s.",
+					 cbr_remark_code(CBR_REASON_UNSOLD), cbr_remark_code(CBR_REASON_CONSUMER_RETURN),
+					 cbr_remark_code(CBR_REASON_QUALITY_OR_SPEC)),
+			 errtablecol(rel, c->col[EX_REASON])));
+}
+
+/* 22P02: a code column holds text that reads as no value (CB013 for the reason). */
+static void
+cbr_export_report_text(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c,
+					   const Datum *v, int bad_text)
+{
+	Relation	rel = trigdata->tg_relation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	AttrNumber	attnum;
 	char	   *str;
@@ -200,23 +245,7 @@ cbr_export_report_text(Relation rel, const ExportCache *c, const Datum *v, int b
 	CbrParseError err;
 
 	if (bad_text < 0)
-	{
-		int			len;
-
-		str = TextDatumGetCString(v[EX_REASON]);
-		len = (int) strlen(str);
-		while (len > 0 && str[len - 1] == ' ')	/* bpchar padding */
-			str[--len] = '\0';
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid return reason \"%s\" in column \"%s\"", str,
-						NameStr(TupleDescAttr(tupdesc, c->col[EX_REASON] - 1)->attname)),
-				 errhint("The reasons are %s, %s and %s (R-EX-1).",
-						 _(cbr_reason_label(CBR_REASON_UNSOLD)),
-						 _(cbr_reason_label(CBR_REASON_CONSUMER_RETURN)),
-						 _(cbr_reason_label(CBR_REASON_QUALITY_OR_SPEC))),
-				 errtablecol(rel, c->col[EX_REASON])));
-	}
+		cbr_export_report_label(trigdata, tuple, c, v[EX_REASON]);
 	attnum = c->col[EX_SUPERVISION + bad_text];
 	str = TextDatumGetCString(v[EX_SUPERVISION + bad_text]);
 	if (cbr_parse_code4(str, &code, &err))
@@ -344,15 +373,17 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 
 /* Raise the error of a verdict other than CBR_PASS, as a client sees it. */
 static void
-cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
+cbr_export_report(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, const Datum *v,
 				  const CbrExportRow *row, const CbrExportVerdict *d)
 {
+	Relation	rel = trigdata->tg_relation;
+
 	switch (d->outcome)
 	{
 		case CBR_PASS:
 			return;
 		case CBR_BAD_TEXT:
-			cbr_export_report_text(rel, c, v, d->bad_text);
+			cbr_export_report_text(trigdata, tuple, c, v, d->bad_text);
 			break;
 		case CBR_FAIL_REMARK_EMPTY:
 		case CBR_FAIL_REMARK_NO_CODE:
@@ -371,7 +402,7 @@ cbr_export_report(Relation rel, HeapTuple tuple, const ExportCache *c, const Dat
 /* The arguments of cbr_export_report, for cbr_violation_report (violation.c). */
 typedef struct ExportReport
 {
-	Relation	rel;
+	TriggerData *trigdata;
 	HeapTuple	tuple;
 	const ExportCache *c;
 	const Datum *v;
@@ -384,7 +415,7 @@ cbr_export_raise(void *arg)
 {
 	ExportReport *a = (ExportReport *) arg;
 
-	cbr_export_report(a->rel, a->tuple, a->c, a->v, a->row, a->d);
+	cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d);
 }
 
 /*
@@ -396,18 +427,18 @@ cbr_export_raise(void *arg)
  * return; the R-EX-1 deadline for a recorded one.
  */
 static void
-cbr_export_violation(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
+cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, const Datum *v,
 					 const CbrExportRow *row, CbrExportVerdict *d)
 {
-	CbrViolations *s = cbr_violations_begin(rel, CBR_CHECK_EXPORT);
+	CbrViolations *s = cbr_violations_begin(trigdata->tg_relation, CBR_CHECK_EXPORT);
 	CbrExportRow r = *row;
 	CbrExportVerdict dv = *d;
-	ExportReport a = {rel, tuple, c, v, &r, &dv};
+	ExportReport a = {trigdata, tuple, c, v, &r, &dv};
 
 	if (s == NULL)
 	{
 		if (d->outcome != CBR_PASS)
-			cbr_export_report(rel, tuple, c, v, row, d);
+			cbr_export_report(trigdata, tuple, c, v, row, d);
 		return;
 	}
 	if (cbr_violations_ordinary(s, tuple))
@@ -470,12 +501,13 @@ export_return_check(PG_FUNCTION_ARGS)
 	{
 		v[i] = (Datum) 0;
 		isnull[i] = true;
+		/* a timestamp(tz) date role is read as its date (R-T-1) */
 		if (c->col[i])
-			v[i] = heap_getattr(tuple, c->col[i], tupdesc, &isnull[i]);
+			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);
 	}
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS || c->fill_remarks || c->deadline)
-		cbr_export_violation(rel, tuple, c, v, &row, &d);
+		cbr_export_violation(trigdata, tuple, c, v, &row, &d);
 
 	if (d.fill_remarks)
 	{

@@ -29,11 +29,11 @@ static void *
 cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 {
 	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
-	Oid			date_t[1] = {DATEOID};
 	int			i;
 
+	/* R-T-1: date, timestamp or timestamptz (read as its China date) */
 	for (i = 0; i < IM_NROLES; i++)
-		c->col[i] = cbr_role_column(meta, import_roles[i], rel, date_t, 1, i == 0);
+		c->col[i] = cbr_date_role_column(meta, import_roles[i], rel, i == 0);
 	return c;
 }
 

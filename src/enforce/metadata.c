@@ -31,7 +31,7 @@
  * remove their metadata, and the orphaned rows used to break every later
  * dump and restore.  docs/security.md describes the privilege model.
  */
-#include "cbreturn.h"
+#include "enforce/trigger.h"
 #include "enforce/violation.h"
 
 #include "access/htup_details.h"
@@ -191,11 +191,13 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table and the check kind must not be NULL")));
 	require_owner(PG_GETARG_OID(0), caller);
+	cbr_refuse_citus_relation(PG_GETARG_OID(0));
 	if (!PG_ARGISNULL(3))
 	{
 		Oid			declared = PG_GETARG_OID(3);
 
 		require_permanent_table(declared, gettext_noop("declared table"));
+		cbr_refuse_citus_relation(declared);
 
 		/*
 		 * The check guards the declared table (its lines may not drop below

@@ -249,6 +249,8 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"declared_quantity_guard\" must be fired for UPDATE or DELETE")));
 	c = (GuardCache *) cbr_qty_cached_config(fcinfo, rel, QTY_CACHE_GUARD);
+	if (c->nchecks == 0)
+		cbr_refuse_citus_relation(RelationGetRelid(rel));	/* a shard: never fail open */
 	if (c->nchecks == 0 || !declared_keys(&c->declared, desc, oldtup, okeys))
 		return PointerGetDatum(is_delete ? oldtup : newtup);
 	oimage = cbr_line_image(c->declared.nkeys, okeys, c->declared.typlen, c->declared.typbyval);

@@ -27,10 +27,12 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "nodes/bitmapset.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -306,9 +308,63 @@ cbr_get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d)
 
 	if (attnum == InvalidAttrNumber)
 		return false;
-	v = heap_getattr(tuple, attnum, tupdesc, &isnull);
+	v = cbr_getattr_fact(tuple, tupdesc, attnum, &isnull);
 	if (isnull)
 		return false;
 	*d = DatumGetDateADT(v);
 	return true;
+}
+
+Datum
+cbr_getattr_fact(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, bool *isnull)
+{
+	Datum		v = heap_getattr(tuple, attnum, tupdesc, isnull);
+	Oid			typid;
+
+	if (*isnull)
+		return v;
+	typid = TupleDescAttr(tupdesc, attnum - 1)->atttypid;
+	if (typid == TIMESTAMPTZOID || typid == TIMESTAMPOID)
+		return DateADTGetDatum(cbr_fact_date(v, typid));
+	return v;
+}
+
+AttrNumber
+cbr_date_role_column(const CbrCheckMeta *meta, const char *role, Relation rel, bool required)
+{
+	static const Oid date_types[3] = {DATEOID, TIMESTAMPOID, TIMESTAMPTZOID};
+
+	return cbr_role_column(meta, role, rel, date_types, 3, required);
+}
+
+bool
+cbr_writer_may_see(TriggerData *trigdata, AttrNumber attnum)
+{
+	Relation	rel = trigdata->tg_relation;
+	Oid			user = GetUserId();
+
+	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && trigdata->tg_updatedcols != NULL &&
+		bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, trigdata->tg_updatedcols))
+		return true;
+	return pg_class_aclcheck(RelationGetRelid(rel), user, ACL_SELECT) == ACLCHECK_OK ||
+		pg_attribute_aclcheck(RelationGetRelid(rel), attnum, user, ACL_SELECT) == ACLCHECK_OK;
+}
+
+char *
+cbr_row_identity_seen(TriggerData *trigdata, HeapTuple tuple)
+{
+	Relation	rel = trigdata->tg_relation;
+	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
+	int			x = -1;
+
+	while ((x = bms_next_member(pk, x)) >= 0)
+	{
+		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+
+		if (attnum > 0 && !cbr_writer_may_see(trigdata, attnum))
+			return psprintf(_("A row of %s: "),
+							quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+													   RelationGetRelationName(rel)));
+	}
+	return cbr_row_identity(rel, tuple);
 }

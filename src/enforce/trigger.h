@@ -17,6 +17,7 @@
 #define CBRETURN_TRIGGER_H
 
 #include "policy/policy.h"
+#include "policy/facts.h"
 
 #include "access/tupdesc.h"
 #include "commands/trigger.h"
@@ -83,8 +84,33 @@ cbr_checked_tuple(TriggerData *trigdata)
 		? trigdata->tg_newtuple : trigdata->tg_trigtuple;
 }
 
-/* Fetch a date column (0 = not attached: reported as NULL). */
+/*
+ * Fetch a date role (0 = not attached: reported as NULL): a date column as
+ * it is, a timestamp's date, a timestamptz's China date (R-T-1).
+ */
 extern bool cbr_get_date(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, DateADT *d);
+
+/*
+ * The value of a column as a check reads it: a timestamp or timestamptz as
+ * the date of R-T-1 (a DateADT Datum), any other type as stored.
+ */
+extern Datum cbr_getattr_fact(HeapTuple tuple, TupleDesc tupdesc, AttrNumber attnum, bool *isnull);
+
+/* The attnum of a date role: a date, timestamp or timestamptz column (R-T-1). */
+extern AttrNumber cbr_date_role_column(const CbrCheckMeta *meta, const char *role, Relation rel,
+									   bool required);
+
+/*
+ * May the writing role see the value of column attnum of the row a trigger
+ * checks: it may SELECT the column, or the UPDATE being checked sets it.
+ */
+extern bool cbr_writer_may_see(TriggerData *trigdata, AttrNumber attnum);
+
+/*
+ * "Row (id)=(42) of s.t: " as cbr_row_identity, when the writing role may
+ * see every key column (cbr_writer_may_see); "A row of s.t: " otherwise.
+ */
+extern char *cbr_row_identity_seen(TriggerData *trigdata, HeapTuple tuple);
 
 /* ---------------------------------------------------------------------
  * check_cache.c: the backend-lifetime cache of attached checks
@@ -117,5 +143,8 @@ extern void *cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCh
 
 /* Forget every cached quantity check and guard (quantity.c). */
 extern void cbr_quantity_cache_invalidate_all(void);
+
+/* distributed.c: CB015 for a Citus table or shard (docs/scale-out.md). */
+extern void cbr_refuse_citus_relation(Oid relid);
 
 #endif							/* CBRETURN_TRIGGER_H */

@@ -479,6 +479,11 @@ cbr_detail_without_row(Relation rel, HeapTuple tuple, const char *detail)
 	len = strlen(prefix);
 	if (len > 0 && strncmp(detail, prefix, len) == 0)
 		return pstrdup(detail + len);
+	/* cbr_row_identity_seen's words for a row whose key the writer may not see */
+	prefix = psprintf(_("A row of %s: "), cbr_rel_text(RelationGetRelid(rel)));
+	len = strlen(prefix);
+	if (strncmp(detail, prefix, len) == 0)
+		return pstrdup(detail + len);
 	return pstrdup(detail);
 }
 

@@ -267,6 +267,15 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("supervision code {1} has no CBEC retail import returns"),
 		gettext_noop("R-IM-1 covers retail imports under 1210, 1239 and 9610."),
 		gettext_noop("Pass the supervision code of the original import declaration list.")},
+	/* the install takes the schema cbreturn over (sql/95_schema.sql, docs/security.md) */
+	{"install.schema_not_own", ERRCODE_INSUFFICIENT_PRIVILEGE,
+		gettext_noop("schema cbreturn holds objects that are not part of the extension"),
+		gettext_noop("Objects: {1}."),
+		gettext_noop("cbreturn's functions that run as a superuser name the objects of this schema, so it may hold nothing else: move or drop those objects, then run CREATE EXTENSION again.")},
+	{"install.schema_create_granted", ERRCODE_INSUFFICIENT_PRIVILEGE,
+		gettext_noop("roles other than its owner may create objects in schema cbreturn"),
+		gettext_noop("CREATE is granted to: {1}."),
+		gettext_noop("Revoke it (REVOKE CREATE ON SCHEMA cbreturn FROM ...), then try again.")},
 	{NULL, 0, NULL, NULL, NULL}
 };
 

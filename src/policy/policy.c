@@ -76,7 +76,8 @@ typedef enum PolicyDataFault
 	FAULT_PARAMETER_MISSING,
 	FAULT_PARAMETER_DATE,
 	FAULT_PARAMETER_NUMERIC,
-	FAULT_PARAMETER_BOOLEAN
+	FAULT_PARAMETER_BOOLEAN,
+	FAULT_PARAMETER_AMOUNT
 } PolicyDataFault;
 
 static void
@@ -89,6 +90,7 @@ cbr_policy_data_error(const char *table, PolicyDataFault fault, const char *arg)
 			 fault == FAULT_PARAMETER_MISSING ? errdetail("Rule parameter \"%s\" is missing.", arg) :
 			 fault == FAULT_PARAMETER_DATE ? errdetail("Rule parameter \"%s\" needs a value in column value_date.", arg) :
 			 fault == FAULT_PARAMETER_NUMERIC ? errdetail("Rule parameter \"%s\" needs a value in column value_numeric.", arg) :
+			 fault == FAULT_PARAMETER_AMOUNT ? errdetail("Rule parameter \"%s\" needs a finite value of 0 or more with at most 18 digits after the decimal point in column value_numeric.", arg) :
 			 errdetail("Rule parameter \"%s\" needs a value in column value_boolean.", arg),
 			 errhint("Correct the row (docs/policy.md); the shipped values are in the extension's install script.")));
 }
@@ -186,20 +188,52 @@ cbr_parameter(const char *name, char kind)
 	return (Datum) 0;			/* keep compiler quiet */
 }
 
-static void
-cbr_load_rule_parameters(CbrPolicy *p, MemoryContext cxt)
+CbrValueState
+cbr_qty_from_numeric(Numeric n, CbrQty *q)
 {
-	MemoryContext old;
+	char	   *text;
+	char	   *point;
+	char	   *end;
 
+	if (numeric_is_nan(n) || numeric_is_inf(n))
+		return CBR_VALUE_BAD;
+	text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(n)));
+	if (cbr_qty_parse(text, q))
+		return CBR_VALUE_OK;	/* with the numeric's own scale */
+	point = strchr(text, '.');
+	if (point != NULL)
+	{
+		end = point + strlen(point) - 1;
+		while (end > point && *end == '0')
+			*end-- = '\0';
+		if (end == point)
+			*point = '\0';
+	}
+	return cbr_qty_parse(text, q) ? CBR_VALUE_OK : CBR_VALUE_NULL;
+}
+
+/* An R-IM-4 amount or share: finite, 0 or more, exact (CB000 otherwise). */
+static CbrQty
+cbr_parameter_amount(const char *name)
+{
+	CbrQty		q;
+
+	if (cbr_qty_from_numeric(DatumGetNumeric(cbr_parameter(name, 'n')), &q) != CBR_VALUE_OK ||
+		q.value < 0)
+		cbr_policy_data_error("rule_parameters", FAULT_PARAMETER_AMOUNT, name);
+	return q;
+}
+
+static void
+cbr_load_rule_parameters(CbrPolicy *p)
+{
 	cbr_run_query("SELECT name, value_date, value_numeric, value_boolean FROM cbreturn.rule_parameters");
 	p->nationwide_from = DatumGetDateADT(cbr_parameter("cross_customs_nationwide_from", 'd'));
 	p->pilot_both_districts = DatumGetBool(cbr_parameter("cross_customs_pilot_both_districts", 'b'));
 	p->weekends_rest = DatumGetBool(cbr_parameter("holiday_weekends_are_rest_days", 'b'));
-	old = MemoryContextSwitchTo(cxt);
-	p->limit_per_transaction = DatumGetNumeric(datumCopy(cbr_parameter("import_limit_per_transaction", 'n'), false, -1));
-	p->limit_per_year = DatumGetNumeric(datumCopy(cbr_parameter("import_limit_per_year", 'n'), false, -1));
-	p->import_tax_share = DatumGetNumeric(datumCopy(cbr_parameter("import_tax_share", 'n'), false, -1));
-	MemoryContextSwitchTo(old);
+	p->limit_per_transaction = cbr_parameter_amount("import_limit_per_transaction");
+	p->limit_per_year = cbr_parameter_amount("import_limit_per_year");
+	p->import_tax_share = cbr_parameter_amount("import_tax_share");
 }
 
 static void
@@ -315,7 +349,7 @@ cbr_policy_load(void)
 			elog(ERROR, "SPI_connect failed");
 		cbr_load_districts(p, b.cxt);
 		cbr_load_supervision_codes(p);
-		cbr_load_rule_parameters(p, b.cxt);
+		cbr_load_rule_parameters(p);
 		cbr_load_tax_periods(p, b.cxt);
 		cbr_load_holidays(p, b.cxt);
 		SPI_finish();
@@ -337,12 +371,22 @@ cbr_policy(void)
  * policy table.  Queues a relcache invalidation of the table, which reaches
  * this backend at its next command and the others at commit, so every
  * session reloads its policy cache (see the file header).
+ *
+ * Also AFTER ... FOR EACH ROW, as the trigger policy_changed_replica that
+ * is enabled REPLICA (sql/65_scale_out.sql): a logical replication worker
+ * (and any session with session_replication_role = replica) fires row
+ * triggers only, so a policy edit that arrives by replication invalidates
+ * through it (docs/scale-out.md).
  */
 PG_FUNCTION_INFO_V1(policy_changed);
 Datum
 policy_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
+		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
+		trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	/* and this backend at once, so a later call in this same command reloads */
 	cbr_cache_invalidate(&policy_cache);

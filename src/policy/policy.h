@@ -16,6 +16,7 @@
 
 #include "commands/trigger.h"
 #include "nodes/pg_list.h"
+#include "utils/numeric.h"
 
 /* ---------------------------------------------------------------------
  * cache.c: what every backend cache of cbreturn shares
@@ -65,6 +66,14 @@ extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, cons
 
 /* The cached policy; loads it if this backend has none or it was invalidated. */
 extern const CbrPolicy *cbr_policy(void);
+
+/*
+ * A numeric as an exact decimal, at its own scale where that fits (else
+ * with the trailing zeros of the fraction dropped):
+ * CBR_VALUE_OK, CBR_VALUE_BAD for NaN or an infinity, CBR_VALUE_NULL when it
+ * has more digits than a CbrQty holds.
+ */
+extern CbrValueState cbr_qty_from_numeric(Numeric n, CbrQty *q);
 
 /* ---------------------------------------------------------------------
  * reason.c: cbreturn.return_reason <-> CbrReason

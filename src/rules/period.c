@@ -82,6 +82,18 @@ cbr_add_days(DateADT start, int days, DateADT *result)
 	return cbr_valid_result((int64) start + days, result);
 }
 
+/* The calendar year of a finite date (R-IM-3: the quota year of a purchase). */
+int
+cbr_date_year(DateADT d)
+{
+	int64		y;
+	int			m;
+	int			day;
+
+	cbr_civil_from_days(d, &y, &m, &day);
+	return (int) y;
+}
+
 /*
  * R-P-1 (Civil Code arts. 201-202): "within N months of D" ends on the same
  * day of the month N months later, or on that month's last day when it has

@@ -23,7 +23,7 @@
 
 #include "cbreturn.h"
 #include "utils/date.h"
-#include "utils/numeric.h"
+#include "rules/quantity.h"		/* CbrQty: the exact decimals of R-IM-3, R-IM-4 */
 
 /* R-EX-1: months from the export clearance date, by reason. */
 #define CBR_EXPORT_MONTHS_UNSOLD_OR_RETURNED	6
@@ -96,9 +96,9 @@ typedef struct CbrPolicy
 	/* cbreturn.rule_parameters */
 	DateADT		nationwide_from;	/* cross_customs_nationwide_from (R-EX-5) */
 	bool		pilot_both_districts;	/* cross_customs_pilot_both_districts */
-	Numeric		limit_per_transaction;	/* import_limit_per_transaction (R-IM-4) */
-	Numeric		limit_per_year; /* import_limit_per_year (R-IM-4) */
-	Numeric		import_tax_share;	/* import_tax_share (R-IM-4) */
+	CbrQty		limit_per_transaction;	/* import_limit_per_transaction (R-IM-4) */
+	CbrQty		limit_per_year; /* import_limit_per_year (R-IM-4) */
+	CbrQty		import_tax_share;	/* import_tax_share (R-IM-4) */
 	bool		weekends_rest;	/* holiday_weekends_are_rest_days (R-P-2) */
 
 	/* cbreturn.tax_policy_periods, by declared_from, declared_to, name */
@@ -124,6 +124,10 @@ typedef enum CbrOutcome
 	CBR_BAD_TEXT,				/* text that reads as no value of its type (22P02) */
 	CBR_BAD_DISTRICT,			/* district not in cbreturn.districts (CB007) */
 	CBR_BAD_CODE,				/* supervision code not in cbreturn.supervision_codes (CB007) */
+	CBR_BAD_AMOUNT,				/* R-IM-3/4: a negative amount (22023) */
+	CBR_BAD_RATE,				/* R-IM-4: a rate outside [0, 1) (22023) */
+	CBR_BAD_EXCESS,				/* R-IM-3: a return larger than the annual amount (22023) */
+	CBR_BAD_PRECISION,			/* R-IM-3/4: amounts beyond exact arithmetic (22003) */
 	CBR_FAIL_WINDOW,			/* R-EX-1, R-IM-1 (CB001) */
 	CBR_FAIL_REMARK_EMPTY,		/* R-EX-2 (CB002) */
 	CBR_FAIL_REMARK_NO_CODE,	/* R-EX-2 (CB002) */
@@ -143,6 +147,9 @@ typedef enum CbrOutcome
  * --------------------------------------------------------------------- */
 extern bool cbr_add_days(DateADT start, int days, DateADT *result);
 extern bool cbr_add_months(DateADT start, int months, DateADT *result);
+
+/* The calendar year of a finite date. */
+extern int	cbr_date_year(DateADT d);
 
 /* d <= cbr_add_months(start, months), deciding from day counts where it can. */
 extern bool cbr_within_months(DateADT start, int months, DateADT d, bool *within);
@@ -294,11 +301,95 @@ typedef struct CbrImportVerdict
 	CbrWindowVerdict apply;		/* the application deadline (and its test) */
 	CbrWindowVerdict arrive;	/* the arrival deadline (and its test) */
 	const CbrWindowVerdict *failed; /* the one that failed, or NULL */
+	bool		decided;		/* see cbr_decide_import_return */
 } CbrImportVerdict;
 
+/*
+ * decided: the verdict is final.  A late date (R-IM-1: an application filed
+ * after day 30 is late when filed, whatever the arrival) or bad input is
+ * final; a pass is final only when both dates are known, otherwise the
+ * return is on time so far (import_return_on_time answers NULL).
+ */
 extern CbrOutcome cbr_decide_import_return(bool has_released, DateADT released_on, bool has_applied,
 										   DateADT applied_on, bool has_arrived,
 										   DateADT arrived_on, CbrImportVerdict *v);
+
+/* ---------------------------------------------------------------------
+ * R-IM-3, R-IM-4 (import.c): the retail-import tax, the annual amount and
+ * what a return restores.  Amounts and rates are exact decimals (CbrQty,
+ * rules/quantity.h); the arithmetic is exact (128-bit integers) and each
+ * tax is rounded half away from zero to the fen, once.
+ * --------------------------------------------------------------------- */
+typedef enum CbrImportArg
+{
+	CBR_ARG_CUSTOMS_VALUE,
+	CBR_ARG_VAT_RATE,
+	CBR_ARG_CONSUMPTION_TAX_RATE,
+	CBR_ARG_ANNUAL_USED,
+	CBR_ARG_RETURNED_VALUE
+} CbrImportArg;
+
+/* The SQL argument name of each CbrImportArg. */
+extern const char *const cbr_import_arg_names[5];
+
+typedef struct CbrImportTax
+{
+	CbrOutcome	outcome;		/* CBR_PASS or bad input (bad_arg) */
+	CbrImportArg bad_arg;
+	bool		within;			/* within both limits of R-IM-4 */
+	bool		over_transaction;	/* customs_value above import_limit_per_transaction */
+	CbrQty		tariff;			/* the amounts, scale 2, when within */
+	CbrQty		consumption_tax;
+	CbrQty		import_vat;
+	CbrQty		total;
+} CbrImportTax;
+
+extern CbrOutcome cbr_decide_import_tax(const CbrPolicy *p, CbrQty customs_value, CbrQty vat_rate,
+										CbrQty consumption_tax_rate, CbrQty annual_used,
+										CbrImportTax *v);
+
+/* R-IM-4: what is left of the annual limit, never below 0. */
+extern CbrOutcome cbr_decide_quota_remaining(const CbrPolicy *p, CbrQty annual_used, CbrQty *left,
+											 CbrImportArg *bad_arg);
+
+/* R-IM-3 with section 6: what a return's status means for its effect. */
+typedef enum CbrImportEffect
+{
+	CBR_EFFECT_NOT_YET,			/* registered ... inspected: nothing restored yet */
+	CBR_EFFECT_APPLIED,			/* released: tax refunded, quota restored */
+	CBR_EFFECT_NEVER			/* rejected: nothing, ever */
+} CbrImportEffect;
+
+/* "not_yet", "applied", "never" */
+extern const char *const cbr_import_effect_names[3];
+
+/* The stage (index of cbr_stage_names) named by a status; -1 for none. */
+extern int	cbr_stage_from_name(const char *name, int len);
+
+typedef struct CbrQuotaInput
+{
+	int			stage;			/* index of cbr_stage_names */
+	CbrQty		returned;		/* returned_value */
+	bool		has_purchase;	/* purchased_on given */
+	DateADT		purchased_on;
+	bool		has_used;		/* annual_used given */
+	CbrQty		annual_used;
+	bool		has_year;		/* the year annual_used is of; else the purchase's */
+	int			amount_year;
+} CbrQuotaInput;
+
+typedef struct CbrQuotaVerdict
+{
+	CbrOutcome	outcome;		/* CBR_PASS, bad input (bad_arg), CBR_BAD_INFINITE */
+	CbrImportArg bad_arg;
+	CbrImportEffect effect;
+	int			quota_year;		/* calendar year of the purchase (has_purchase) */
+	bool		same_year;		/* annual_used is of the purchase's year */
+	CbrQty		restored;		/* restored to quota_year: returned_value, or 0 */
+	CbrQty		amount_after;	/* annual_used after the return (has_used) */
+} CbrQuotaVerdict;
+
+extern CbrOutcome cbr_decide_import_quota(const CbrQuotaInput *in, CbrQuotaVerdict *v);
 
 /* ---------------------------------------------------------------------
  * R-TX-1 ... R-TX-6 (tax.c): tax relief on a returned export.
@@ -369,6 +460,8 @@ extern const CbrTaxPeriod *cbr_tax_period_for(const CbrPolicy *p, int16 code, Da
 
 /* registered, declared, shipped, arrived, inspected, released, rejected */
 extern const char *const cbr_stage_names[CBR_STAGES];
+#define CBR_STAGE_RELEASED	5
+#define CBR_STAGE_REJECTED	6
 
 typedef struct CbrStatusRow
 {
@@ -415,5 +508,14 @@ typedef struct CbrStandingVerdict
 extern CbrOutcome cbr_decide_standing(DateADT deadline, bool has_returned, DateADT returned_on,
 									  DateADT as_of, CbrStandingVerdict *v);
 extern CbrReturnStatus cbr_standing_status(const CbrStandingVerdict *v, int32 due_soon_days);
+
+/*
+ * The one-call import assessment (assess.c): where a return stands when both
+ * R-IM-1 windows run, each decided by cbr_decide_standing; *days_left is the
+ * margin of the window(s) that decide.
+ */
+extern CbrReturnStatus cbr_import_standing(const CbrStandingVerdict *apply,
+										   const CbrStandingVerdict *arrive,
+										   int32 due_soon_days, int64 *days_left);
 
 #endif							/* CBRETURN_RULES_H */

@@ -203,6 +203,11 @@ cross_customs_return_allowed(PG_FUNCTION_ARGS)
  * -> boolean.  R-IM-1 (GACC 2020 No. 45), decided by cbr_decide_import_return
  * (src/rules/import.c): application within 30 days and arrival within 45
  * days of the release of the import list, neither before it (22023).
+ * CALLED ON NULL INPUT: a NULL applied_on or arrived_on is a date not known
+ * yet.  false as soon as a known date is late (an application filed after
+ * day 30 is late whether or not the goods have arrived); true when both are
+ * known and on time; NULL while the answer depends on a date not known yet,
+ * and when released_on is NULL.
  */
 PG_FUNCTION_INFO_V1(import_return_on_time);
 Datum
@@ -210,9 +215,17 @@ import_return_on_time(PG_FUNCTION_ARGS)
 {
 	CbrImportVerdict v;
 
-	if (cbr_decide_import_return(true, PG_GETARG_DATEADT(0), true, PG_GETARG_DATEADT(1),
-								 true, PG_GETARG_DATEADT(2), &v) == CBR_PASS)
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (cbr_decide_import_return(true, PG_GETARG_DATEADT(0),
+								 !PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+								 !PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
+								 &v) == CBR_PASS)
+	{
+		if (!v.decided)
+			PG_RETURN_NULL();
 		PG_RETURN_BOOL(true);
+	}
 	cbr_import_report_input(&v);
 	PG_RETURN_BOOL(false);
 }

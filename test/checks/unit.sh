@@ -21,4 +21,7 @@ cc -std=gnu99 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -Werror \
    -Isrc -I"$("$PG_CONFIG" --includedir-server)" \
    test/unit/test_quantity.c src/rules/quantity.c \
    -L"$("$PG_CONFIG" --pkglibdir)" -lpgcommon -lpgport -lm -o "$out/test_quantity"
-prove -e '' "$out/test_pure" "$out/test_quantity"
+# shellcheck disable=SC2086
+cc -std=gnu99 -O1 -g $san -Wall -Wextra -Wno-unused-parameter -Werror \
+   -Isrc test/unit/test_label.c src/rules/label.c -o "$out/test_label"
+prove -e '' "$out/test_pure" "$out/test_quantity" "$out/test_label"

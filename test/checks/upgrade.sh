@@ -58,5 +58,11 @@ for r in "${releases[@]}"; do
         diff <(echo "$fresh_catalog") <(catalog_of "$db") | head -40
         fail "upgrade from $old does not give the catalog objects of a fresh $v install"
     fi
+    # shipped reference data the upgrade scripts rewrite (pilot data, R-EX-5)
+    districts_of() { psql -X -At -v ON_ERROR_STOP=1 -d "$1" -c 'SELECT d FROM cbreturn.districts d ORDER BY code'; }
+    if ! diff <(districts_of cbreturn_upgrade_fresh) <(districts_of "$db") >/dev/null; then
+        diff <(districts_of cbreturn_upgrade_fresh) <(districts_of "$db") | head -20
+        fail "upgrade from $old does not give the districts of a fresh $v install"
+    fi
     echo "ok: $old upgrades to $v with the schema of a fresh install ($(echo "$fresh_catalog" | wc -l) catalog objects compared)"
 done

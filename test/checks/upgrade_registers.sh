@@ -2,11 +2,13 @@
 # Upgrading a 0.1.0 database that holds a DBA's district edits
 # (ALTER EXTENSION cbreturn UPDATE) carries the pilot data split of R-EX-5
 # and creates the registers (R-EX-4, R-EX-6, R-IM-5, R-IM-7):
-#   - shipped districts get their pilot confidence and source (Qingdao U,
-#     Harbin M, Beijing H) and stay shipped; their code confidence is kept;
+#   - shipped districts get their pilot confidence and source (Qingdao M,
+#     Harbin H, Beijing H) and stay shipped; their code confidence is kept;
 #   - a district the DBA edited keeps the edit, is still not shipped, and
 #     has no pilot source (the upgrade cannot know the DBA's);
-#   - the registers exist, empty, and answer lookups.
+#   - the registers exist, empty, and answer lookups;
+#   - from 0.2.0, shipped districts are regraded (0.3.0) and a DBA's pilot
+#     edit is kept.
 # Runs against the cluster test/run starts (CBRETURN_SHAREDIR set by it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,9 +35,9 @@ PGOPTIONS='-c check_function_bodies=off' q -c "CREATE EXTENSION cbreturn VERSION
 q -c "UPDATE cbreturn.districts SET cross_return_pilot_from = '2025-06-01', confidence = 'M' WHERE code = '43'"
 q -c "ALTER EXTENSION cbreturn UPDATE"
 
-check "Qingdao: code H, pilot U (named by no seed), still shipped" "H|U|t" \
+check "Qingdao: code H, pilot M (the rules' list, named by no seed), still shipped" "H|M|t" \
       "$(q -c "SELECT confidence, pilot_confidence, shipped FROM cbreturn.districts WHERE code = '42'")"
-check "Harbin: pilot M on seed 001" "M|seed 001 (GACC announcement of November 2024, pilot from 2024-12-15)" \
+check "Harbin: pilot H on the rules' list and seed 001" "H|GACC 2024 No. 167 (pilot from 2024-12-15), named in seed 001" \
       "$(q -c "SELECT pilot_confidence, pilot_source FROM cbreturn.districts WHERE code = '19'")"
 check "Beijing: pilot H on seeds 001 and 002" "H" \
       "$(q -c "SELECT pilot_confidence FROM cbreturn.districts WHERE code = '01'")"
@@ -51,6 +53,22 @@ check "a lookup answers after the upgrade" "f" \
       "$(q -c "SELECT cbreturn.applicant_registered('914403001922038216', '2025-01-01')")"
 check "uscc input works after the upgrade" "91330100799655058B" \
       "$(q -c "SELECT '91330100799655058b'::cbreturn.uscc")"
+
+# From 0.2.0 (the pilot grading of 0.3.0): shipped rows are regraded, a
+# DBA's pilot edit of 0.2.0 is kept as the DBA wrote it.
+if [ -f sql/releases/cbreturn--0.2.0.sql ]; then
+    cp sql/releases/cbreturn--0.2.0.sql "$CBRETURN_SHAREDIR/extension/"
+    psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE $db" -c "CREATE DATABASE $db"
+    PGOPTIONS='-c check_function_bodies=off' q -c "CREATE EXTENSION cbreturn VERSION '0.2.0'"
+    q -c "UPDATE cbreturn.districts SET pilot_confidence = 'U', pilot_source = 'DBA: not yet checked' WHERE code = '79'"
+    q -c "ALTER EXTENSION cbreturn UPDATE"
+    check "0.2.0: Qingdao regraded M, still shipped" "M|t" \
+          "$(q -c "SELECT pilot_confidence, shipped FROM cbreturn.districts WHERE code = '42'")"
+    check "0.2.0: Harbin regraded H" "H" \
+          "$(q -c "SELECT pilot_confidence FROM cbreturn.districts WHERE code = '19'")"
+    check "0.2.0: the DBA's pilot edit of Chengdu is kept, not shipped" "U|DBA: not yet checked|f" \
+          "$(q -c "SELECT pilot_confidence, pilot_source, shipped FROM cbreturn.districts WHERE code = '79'")"
+fi
 
 if [ "$failures" -ne 0 ]; then
     printf '%d upgrade assertion(s) failed\n' "$failures"

@@ -199,13 +199,19 @@ SELECT label, (r).relieved, (r).import_duty_exempt AS duty, (r).import_vat_exemp
 SELECT (export_tax_relief('9810', date '2026-03-10', date '2026-05-10', 'consumer_return', false, true, NULL, true)).evidence_required;
 
 \echo
-\echo '--- 11. Retail import returns (R-IM-1, R-IM-4)'
+\echo '--- 11. Retail import returns (R-IM-1, R-IM-3, R-IM-4)'
 SELECT released_on, import_apply_deadline(released_on) AS apply_by,
        import_arrival_deadline(released_on) AS arrive_by,
        applied_on, arrived_on, import_return_on_time(released_on, applied_on, arrived_on) AS on_time
   FROM (VALUES (date '2026-01-31', date '2026-03-02', date '2026-03-17'),
                (date '2026-01-31', date '2026-03-03', date '2026-03-10'),
-               (date '2026-01-31', date '2026-02-20', date '2026-03-18')) AS v(released_on, applied_on, arrived_on);
+               (date '2026-01-31', date '2026-02-20', date '2026-03-18'),
+               (date '2026-01-31', date '2026-03-04', NULL)) AS v(released_on, applied_on, arrived_on);
+\echo '    (the last: applied on day 32, goods not back yet: already late, R-IM-1)'
+\echo '    A December purchase returned in January: nothing restored before release, 2026 quota after (R-IM-3)'
+SELECT status, (e).effect, (e).tax_refunded, (e).quota_year, (e).quota_restored
+  FROM (VALUES ('inspected'), ('released'), ('rejected')) AS v(status),
+       LATERAL (SELECT import_return_effect(date '2026-12-20', 1500, status) AS e) AS x;
 \echo '    Tax on a CNY 1,200 retail import (tariff 0, VAT and consumption tax at 70 %) and the quota after its return'
 SELECT (t).tariff, (t).import_vat, (t).consumption_tax, (t).total,
        import_annual_amount_after_return(9800, 1200) AS annual_after_return,

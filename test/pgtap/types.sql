@@ -7,7 +7,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION cbreturn;
 SET search_path = public, cbreturn;
-SELECT plan(86);
+SELECT plan(87);
 
 -- ---------------------------------------------------------------------------
 -- Catalog objects
@@ -65,11 +65,20 @@ SELECT is((SELECT count(*)::int FROM pg_proc p
               AND (p.proname ~ '^(declaration_id|customs_code|supervision_code)(_|$)'
                    OR p.proname IN ('district', 'declared_year', 'is_import', 'is_list', 'sequence_no',
                                     'print_form', 'min', 'max'))),
-          65, 'the volatility check saw all 65 type functions: 16 per type, 9 accessors, 8 aggregates (uscc''s min and max included)');
+          68, 'the volatility check saw all 68 type functions: 16 per type, 10 accessors (district(text) included), 8 aggregates (uscc''s min and max included), declaration_id_eq_text and declaration_id_ne_text');
 SELECT is_empty($$
     SELECT o.oid::regoperator::text FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode
      WHERE o.oprnamespace = 'cbreturn'::regnamespace AND NOT p.proleakproof
-$$, 'every comparison operator is LEAKPROOF, so it can be used under row-level security');
+       AND 'text'::regtype NOT IN (o.oprleft, o.oprright)
+$$, 'every comparison operator between cbreturn types is LEAKPROOF, so it can be used under row-level security');
+-- The text = declaration_id operators read the text as a declaration number
+-- and raise 22P02 quoting it when it is none: an error that shows a value is
+-- a leak, so they are not LEAKPROOF (docs/types.md).
+SELECT set_eq($$
+    SELECT o.oid::regoperator::text FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode
+     WHERE o.oprnamespace = 'cbreturn'::regnamespace AND NOT p.proleakproof
+$$, ARRAY['=(text,declaration_id)', '<>(text,declaration_id)', '=(declaration_id,text)', '<>(declaration_id,text)'],
+  'only the four text comparisons are not LEAKPROOF: they raise on text that is no declaration number');
 
 -- ---------------------------------------------------------------------------
 -- Good literals: canonical output.

@@ -1,9 +1,11 @@
 -- Pilot data (R-EX-5, issue 11 item 8): districts.confidence says how sure
 -- the code and names are; pilot_confidence and pilot_source say how sure the
--- pilot membership is and which source names it.  Seed 001 names Beijing,
--- Tianjin, Dalian, Harbin, Shanghai, Nanjing, Hangzhou, Chengdu and Urumqi;
--- seed 002 names Beijing, Tianjin, Dalian and Hangzhou; Qingdao is in the
--- rules' list of 20 but in no seed.
+-- pilot membership is and which source names it.  The rules list the 20
+-- pilot districts with membership M; seed 001 names Beijing, Tianjin,
+-- Dalian, Harbin, Shanghai, Nanjing, Hangzhou, Chengdu and Urumqi, seed 002
+-- Beijing, Tianjin, Dalian and Hangzhou: where a seed agrees with the list,
+-- H.  Qingdao is in the rules' list of 20 but in no seed: M, never U (the
+-- rules grade the list M) and never H (no second source).
 SET datestyle = 'ISO, YMD';
 SET search_path = public, cbreturn;
 
@@ -15,12 +17,24 @@ SELECT cross_return_pilot_from IS NOT NULL AS pilot, pilot_confidence, count(*),
        count(*) FILTER (WHERE pilot_source IS NOT NULL) AS with_source
   FROM districts GROUP BY 1, 2 ORDER BY 1, 2;
 
--- The nine districts seed 001 names are M or H; those no seed names are U.
+-- The nine districts seed 001 names are H; the eleven no seed names are M.
+-- Must be empty.
 SELECT name_en, pilot_confidence FROM districts
  WHERE cross_return_pilot_from IS NOT NULL
    AND (name_en IN ('Beijing', 'Tianjin', 'Dalian', 'Harbin', 'Shanghai', 'Nanjing', 'Hangzhou', 'Chengdu', 'Urumqi'))
-       = (pilot_confidence = 'U')
+       <> (pilot_confidence = 'H')
  ORDER BY 1;
+-- No pilot district reads U (the rules grade the list M), and the source
+-- says which seeds name it.  Must be empty.
+SELECT name_en, pilot_confidence, pilot_source FROM districts
+ WHERE cross_return_pilot_from IS NOT NULL
+   AND (pilot_confidence = 'U'
+        OR (pilot_source LIKE '%named in seed%') <> (pilot_confidence = 'H')
+        OR pilot_source NOT LIKE 'GACC 2024 No. 167%')
+ ORDER BY 1;
+-- The two questions are separate: code confidence is the district list's.
+SELECT name_en, confidence AS code_confidence, pilot_confidence FROM districts
+ WHERE name_en IN ('Harbin', 'Chengdu', 'Urumqi', 'Qingdao') ORDER BY 1;
 
 -- Bad values are refused.
 SELECT pilot_confidence FROM districts WHERE code = '42';

@@ -104,7 +104,7 @@ INSERT INTO cases VALUES
 -- Text columns only: unreadable labels and codes, padding.
 CREATE TEMP TABLE text_cases (LIKE cases);
 INSERT INTO text_cases VALUES
-    (60, '2026-03-01', 'Unsold', NULL, 'ZXTY', NULL, NULL, NULL, 'not a label (case matters)'),
+    (60, '2026-03-01', 'Unsold', NULL, 'ZXTY', NULL, NULL, NULL, 'a label in any case (R-V-1)'),
     (61, '2026-03-01', 'unsold  ', '2026-09-01', 'ZXTY', NULL, NULL, NULL, 'label with trailing blanks'),
     (62, '2026-03-01', 'returned', NULL, NULL, NULL, NULL, NULL, 'not a label, no remarks'),
     (63, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', '96l0', '2924', '2201', 'bad supervision code'),
@@ -112,7 +112,9 @@ INSERT INTO text_cases VALUES
     (65, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', '9610', '2924', '22011', 'bad return office'),
     (66, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', NULL, '29x4', '2201', 'bad code after a NULL one: not read'),
     (67, '2026-01-01', 'unsold', NULL, 'ZXTY', '96l0', '2924', '2201', 'bad code, no return date: not read'),
-    (68, '2026-01-01', 'unsold', '2026-07-02', 'ZXTY', '96l0', '2924', '2201', 'late and a bad code: R-EX-1 first');
+    (68, '2026-01-01', 'unsold', '2026-07-02', 'ZXTY', '96l0', '2924', '2201', 'late and a bad code: R-EX-1 first'),
+    (69, '2026-03-01', 'unsold stock', NULL, 'ZXTY', NULL, NULL, NULL, 'not a label (R-V-1)'),
+    (70, '2026-03-01', '滞销', '2026-09-02', 'ZXTY', NULL, NULL, NULL, 'Chinese label, a day late');
 
 -- compare(table, cases): every case written into the table with the check
 -- off, then decided three ways, each shown as 'ok' or SQLSTATE: message:

@@ -60,6 +60,23 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE fn = trg) AS agree,
   FROM imp_verdicts;
 -- must be empty
 SELECT * FROM imp_verdicts WHERE fn IS DISTINCT FROM trg LIMIT 5;
+-- ... and with a date not recorded yet (issue 11 item 6): the function is
+-- false exactly when the check refuses (a late application before any
+-- arrival, a late arrival before any application), NULL or true otherwise.
+CREATE TEMP TABLE imp_open_verdicts AS
+SELECT id, released, applied, arrived,
+       pg_temp.fn_verdict(format('SELECT coalesce(cbreturn.import_return_on_time(%L, %L, %L), true)',
+                                 released, applied, arrived), 'CB001') AS fn,
+       pg_temp.trg_verdict(format('INSERT INTO core.imp VALUES (%s, %L, %L, %L)',
+                                  id + 10000, released, applied, arrived)) AS trg
+  FROM (SELECT id, released, CASE WHEN id % 2 = 0 THEN applied END AS applied,
+               CASE WHEN id % 2 = 1 THEN arrived END AS arrived
+          FROM imp_rows) r;
+SELECT count(*) AS rows, count(*) FILTER (WHERE fn = trg) AS agree,
+       string_agg(DISTINCT fn, ', ' ORDER BY fn) AS verdicts
+  FROM imp_open_verdicts;
+-- must be empty
+SELECT * FROM imp_open_verdicts WHERE fn IS DISTINCT FROM trg LIMIT 5;
 
 -- ---------------------------------------------------------------------
 -- Property: explain_export_return_deadline and the export check agree (R-EX-1)

@@ -496,6 +496,211 @@ test_import_rules(void)
 	   v.failed->bad == CBR_DATE_ARRIVED, "R-IM-1: bad input is reported before a late date");
 	ok(cbr_decide_import_return(false, 0, true, ymd(2026, 3, 3), false, 0, &v) == CBR_PASS,
 	   "R-IM-1: no release date, no window yet");
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 3, 3), false, 0, &v) == CBR_FAIL_WINDOW &&
+	   v.failed == &v.apply && v.decided,
+	   "R-IM-1: an application filed on day 31 is late when filed, before any arrival");
+	ok(cbr_decide_import_return(true, rel, false, 0, true, ymd(2026, 3, 18), &v) == CBR_FAIL_WINDOW &&
+	   v.failed == &v.arrive && v.decided,
+	   "R-IM-1: an arrival on day 46 is late whether or not the application is recorded");
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 3, 2), false, 0, &v) == CBR_PASS && !v.decided,
+	   "R-IM-1: on time so far, not decided until the arrival is known");
+	ok(cbr_decide_import_return(true, rel, true, ymd(2026, 3, 2), true, ymd(2026, 3, 17), &v) == CBR_PASS &&
+	   v.decided, "R-IM-1: both dates known and on time: decided");
+}
+
+/* ---------------------------------------------------------------------
+ * R-IM-3, R-IM-4: exact decimals
+ * --------------------------------------------------------------------- */
+static CbrQty
+qty(const char *text)
+{
+	CbrQty		q = {0, 0};
+
+	if (!cbr_qty_parse(text, &q))
+	{
+		printf("# bad test decimal %s\n", text);
+		exit(2);
+	}
+	return q;
+}
+
+static bool
+qty_is(CbrQty q, const char *text)
+{
+	char		buf[CBR_QTY_TEXT_LEN];
+
+	cbr_qty_format(q, buf);
+	if (strcmp(buf, text) != 0)
+		printf("# got %s, expected %s\n", buf, text);
+	return strcmp(buf, text) == 0;
+}
+
+static void
+import_policy(CbrPolicy *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->limit_per_transaction = qty("5000");
+	p->limit_per_year = qty("26000");
+	p->import_tax_share = qty("0.7");
+}
+
+/*
+ * The tax in fen by the definition, by a different route than import.c:
+ * long division of the exact rational, digit by digit, in plain integers
+ * small enough for the generated inputs (value <= 99999.99, rates in
+ * hundredths, share 0.7).
+ */
+static int64
+naive_fen(int64 value_fen, int rate_pct, int ct_pct)
+{
+	/*
+	 * value/100 * rate/100 * 7/10 / ((100 - ct)/100) * 100 fen: the
+	 * consumption tax with rate = ct, the VAT (on value / (1 - ct)) with
+	 * the VAT rate
+	 */
+	int64		num = value_fen * rate_pct * 7;
+	int64		den = (int64) 10 * (100 - ct_pct);
+	int64		q = num / den;
+
+	if (2 * (num % den) >= den)
+		q++;
+	return q;
+}
+
+static void
+test_import_tax(void)
+{
+	CbrPolicy	p;
+	CbrImportTax t;
+	CbrQuotaInput in;
+	CbrQuotaVerdict v;
+	CbrQty		left;
+	CbrImportArg bad;
+	int			i;
+	int			mismatches = 0;
+
+	import_policy(&p);
+	ok(cbr_decide_import_tax(&p, qty("1000"), qty("0.13"), qty("0"), qty("0"), &t) == CBR_PASS &&
+	   t.within && qty_is(t.import_vat, "91.00") && qty_is(t.consumption_tax, "0.00") &&
+	   qty_is(t.tariff, "0.00") && qty_is(t.total, "91.00"),
+	   "R-IM-4: 1000 at VAT 13 %: 91.00");
+	ok(cbr_decide_import_tax(&p, qty("1000"), qty("0.13"), qty("0.15"), qty("0"), &t) == CBR_PASS &&
+	   qty_is(t.consumption_tax, "123.53") && qty_is(t.import_vat, "107.06") && qty_is(t.total, "230.59"),
+	   "R-IM-4: cosmetics, consumption tax 15 %: 123.53 + 107.06 = 230.59");
+	ok(cbr_decide_import_tax(&p, qty("1.15"), qty("0"), qty("0.3"), qty("0"), &t) == CBR_PASS &&
+	   qty_is(t.consumption_tax, "0.35"),
+	   "R-IM-4: an exact half fen rounds up (1.15 * 0.3 / 0.7 * 0.7 = 0.345 -> 0.35)");
+	ok(cbr_decide_import_tax(&p, qty("5000"), qty("0.13"), qty("0"), qty("21000"), &t) == CBR_PASS && t.within,
+	   "R-IM-4: on both limits: within");
+	ok(cbr_decide_import_tax(&p, qty("5000.01"), qty("0.13"), qty("0"), qty("0"), &t) == CBR_PASS &&
+	   !t.within && t.over_transaction, "R-IM-4: above the per-transaction limit");
+	ok(cbr_decide_import_tax(&p, qty("1000"), qty("0.13"), qty("0"), qty("25000.01"), &t) == CBR_PASS &&
+	   !t.within && !t.over_transaction, "R-IM-4: above the annual limit");
+	ok(cbr_decide_import_tax(&p, qty("-1"), qty("0.13"), qty("0"), qty("0"), &t) == CBR_BAD_AMOUNT &&
+	   t.bad_arg == CBR_ARG_CUSTOMS_VALUE, "R-IM-4: a negative value is bad input");
+	ok(cbr_decide_import_tax(&p, qty("1"), qty("1"), qty("0"), qty("0"), &t) == CBR_BAD_RATE &&
+	   t.bad_arg == CBR_ARG_VAT_RATE, "R-IM-4: a VAT rate of 1 is bad input");
+	ok(cbr_decide_import_tax(&p, qty("1"), qty("0.13"), qty("-0.1"), qty("0"), &t) == CBR_BAD_RATE &&
+	   t.bad_arg == CBR_ARG_CONSUMPTION_TAX_RATE, "R-IM-4: a negative consumption tax rate is bad input");
+	ok(cbr_decide_import_tax(&p, qty("1"), qty("0.13"), qty("0"), qty("-5"), &t) == CBR_BAD_AMOUNT &&
+	   t.bad_arg == CBR_ARG_ANNUAL_USED, "R-IM-4: a negative annual amount is bad input");
+	ok(cbr_decide_import_tax(&p, qty("4999.123456789012345"), qty("0.13"), qty("0"),
+							 qty("9000.123456789012345"), &t) == CBR_PASS && t.within &&
+	   qty_is(t.import_vat, "454.92"),
+	   "R-IM-4: 15 decimals compared with the limits exactly (the limits at that scale do not fit 64 bits)");
+	p.limit_per_year = qty("13999.24691357802469");
+	ok(cbr_decide_import_tax(&p, qty("4999.123456789012345"), qty("0.13"), qty("0"),
+							 qty("9000.123456789012345"), &t) == CBR_PASS && t.within,
+	   "R-IM-4: a sum equal to the annual limit is within");
+	p.limit_per_year = qty("13999.24691357802468");
+	ok(cbr_decide_import_tax(&p, qty("4999.123456789012345"), qty("0.13"), qty("0"),
+							 qty("9000.123456789012345"), &t) == CBR_PASS && !t.within,
+	   "R-IM-4: 10^-14 over the annual limit is over it");
+	import_policy(&p);
+	p.limit_per_transaction = qty("9000000000000000000");
+	p.limit_per_year = qty("9000000000000000000");
+	ok(cbr_decide_import_tax(&p, qty("9000000000000000000"), qty("0.999999999999999999"),
+							 qty("0.999999999999999999"), qty("0"), &t) == CBR_BAD_PRECISION,
+	   "R-IM-4: a tax that does not fit is refused, never wrapped");
+	import_policy(&p);
+
+	/* property: the tax equals the exact rational rounded once, computed another way */
+	for (i = 0; i < 20000; i++)
+	{
+		int64		value_fen = ((int64) i * 7919) % 500001;
+		int			rate = (i * 13) % 30;
+		int			ct = (i * 7) % 60;
+		char		buf[32];
+
+		snprintf(buf, sizeof(buf), "%lld.%02lld", (long long) (value_fen / 100), (long long) (value_fen % 100));
+		{
+			/* the rates at scale 2 and, for odd i, at scale 4 (trailing zeros) */
+			CbrQty		r = {i % 2 ? rate * 100 : rate, i % 2 ? 4 : 2};
+			CbrQty		c = {i % 2 ? ct * 100 : ct, i % 2 ? 4 : 2};
+
+			if (cbr_decide_import_tax(&p, qty(buf), r, c, qty("0"), &t) != CBR_PASS || !t.within ||
+				t.consumption_tax.value != naive_fen(value_fen, ct, ct) ||
+				t.import_vat.value != naive_fen(value_fen, rate, ct) ||
+				t.total.value != t.consumption_tax.value + t.import_vat.value || t.total.scale != 2)
+				mismatches++;
+		}
+	}
+	ok(mismatches == 0, "R-IM-4 property: 20000 generated imports taxed as the exact rational rounded once");
+
+	/* R-IM-4: what is left */
+	ok(cbr_decide_quota_remaining(&p, qty("20000"), &left, &bad) == CBR_PASS && qty_is(left, "6000"),
+	   "R-IM-4: 26000 - 20000 = 6000 left");
+	ok(cbr_decide_quota_remaining(&p, qty("30000"), &left, &bad) == CBR_PASS && qty_is(left, "0"),
+	   "R-IM-4: never below 0");
+	ok(cbr_decide_quota_remaining(&p, qty("1000.000000000000000"), &left, &bad) == CBR_PASS &&
+	   qty_is(left, "25000"), "R-IM-4: trailing zeros beyond what fits are dropped, not refused");
+	ok(cbr_decide_quota_remaining(&p, qty("2599.000000000000001"), &left, &bad) == CBR_BAD_PRECISION,
+	   "R-IM-4: a difference with more digits than fit is refused, never rounded");
+
+	/* R-IM-3 */
+	memset(&in, 0, sizeof(in));
+	in.stage = CBR_STAGE_RELEASED;
+	in.has_used = true;
+	in.annual_used = qty("20000.00");
+	in.returned = qty("1500");
+	ok(cbr_decide_import_quota(&in, &v) == CBR_PASS && v.effect == CBR_EFFECT_APPLIED &&
+	   qty_is(v.amount_after, "18500.00") && qty_is(v.restored, "1500"),
+	   "R-IM-3: a released return reduces the annual amount");
+	in.has_purchase = true;
+	in.purchased_on = ymd(2026, 12, 20);
+	in.has_year = true;
+	in.amount_year = 2027;
+	in.annual_used = qty("800");
+	ok(cbr_decide_import_quota(&in, &v) == CBR_PASS && v.quota_year == 2026 && !v.same_year &&
+	   qty_is(v.amount_after, "800") && qty_is(v.restored, "1500"),
+	   "R-IM-3: a December purchase returned in January restores the purchase year's quota, not January's");
+	in.amount_year = 2026;
+	in.annual_used = qty("20000");
+	ok(cbr_decide_import_quota(&in, &v) == CBR_PASS && v.same_year && qty_is(v.amount_after, "18500"),
+	   "R-IM-3: the purchase year's amount is reduced");
+	in.annual_used = qty("1000");
+	ok(cbr_decide_import_quota(&in, &v) == CBR_BAD_EXCESS && v.bad_arg == CBR_ARG_RETURNED_VALUE,
+	   "R-IM-3: more than the purchase year's amount is bad input");
+	in.annual_used = qty("20000");
+	for (i = 0; i < CBR_STAGES; i++)
+	{
+		in.stage = i;
+		(void) cbr_decide_import_quota(&in, &v);
+		if (i == CBR_STAGE_RELEASED ? !(v.effect == CBR_EFFECT_APPLIED && qty_is(v.amount_after, "18500"))
+			: i == CBR_STAGE_REJECTED ? !(v.effect == CBR_EFFECT_NEVER && qty_is(v.amount_after, "20000") &&
+										  v.restored.value == 0)
+			: !(v.effect == CBR_EFFECT_NOT_YET && qty_is(v.amount_after, "20000") && v.restored.value == 0))
+			break;
+	}
+	ok(i == CBR_STAGES, "R-IM-3, section 6: only a released return restores; before: not yet; rejected: never");
+	in.stage = CBR_STAGE_RELEASED;
+	in.purchased_on = DATEVAL_NOEND;
+	ok(cbr_decide_import_quota(&in, &v) == CBR_BAD_INFINITE, "R-IM-3: an infinite purchase date is bad input");
+	ok(cbr_stage_from_name("released", 8) == CBR_STAGE_RELEASED && cbr_stage_from_name("rejected", 8) == CBR_STAGE_REJECTED &&
+	   cbr_stage_from_name("registered", 10) == 0 && cbr_stage_from_name("Released", 8) == -1 &&
+	   cbr_stage_from_name("release", 7) == -1, "section 6: stage names");
+	ok(cbr_date_year(ymd(2026, 12, 31)) == 2026 && cbr_date_year(ymd(2027, 1, 1)) == 2027 &&
+	   cbr_date_year(ymd(1999, 12, 31)) == 1999, "cbr_date_year at a year's boundary");
 }
 
 static void
@@ -601,6 +806,68 @@ test_tax_rules(void)
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_BAD_CODE, "R-TX: an unknown code is bad input (CB007)");
 }
 
+/*
+ * Both R-IM-1 windows on a day (assess.c), over every pair of standings
+ * with margins -3 .. 10 and either open or closed: closed exactly when both
+ * are; overdue exactly when one is late and not both are closed; due soon
+ * before open; days_left the smallest margin of the windows that decide.
+ */
+static void
+test_import_standing(void)
+{
+	int			bad = 0;
+	int			n = 0;
+	int			da, db, ca, cb;
+
+	for (da = -3; da <= 10; da++)
+		for (db = -3; db <= 10; db++)
+			for (ca = 0; ca < 2; ca++)
+				for (cb = 0; cb < 2; cb++)
+				{
+					CbrStandingVerdict a = {0};
+					CbrStandingVerdict b = {0};
+					CbrReturnStatus sa, sb, s;
+					bool		late_a, late_b, closed_both, due;
+					int64		days, want;
+
+					a.closed = ca;
+					a.days_left = da;
+					b.closed = cb;
+					b.days_left = db;
+					sa = cbr_standing_status(&a, 2);
+					sb = cbr_standing_status(&b, 2);
+					s = cbr_import_standing(&a, &b, 2, &days);
+					late_a = sa == CBR_STATUS_OVERDUE || sa == CBR_STATUS_CLOSED_LATE;
+					late_b = sb == CBR_STATUS_OVERDUE || sb == CBR_STATUS_CLOSED_LATE;
+					closed_both = ca && cb;
+					due = (!ca && sa == CBR_STATUS_DUE_SOON) || (!cb && sb == CBR_STATUS_DUE_SOON);
+					if (closed_both || late_a || late_b)
+						want = Min(da, db);
+					else
+						want = ca ? db : cb ? da : Min(da, db);
+					n++;
+					if ((s == CBR_STATUS_CLOSED_ON_TIME || s == CBR_STATUS_CLOSED_LATE) != closed_both ||
+						(s == CBR_STATUS_OVERDUE) != ((late_a || late_b) && !closed_both) ||
+						(s == CBR_STATUS_CLOSED_LATE) != (closed_both && (late_a || late_b)) ||
+						(s == CBR_STATUS_DUE_SOON) != (!closed_both && !late_a && !late_b && due) ||
+						days != want)
+						bad++;
+				}
+	ok(n == 14 * 14 * 4 && bad == 0, "both R-IM-1 windows: status and days left over every pair of standings");
+	{
+		CbrStandingVerdict a = {0};
+		CbrStandingVerdict b = {0};
+		int64		days;
+
+		/* applied 5 days late, goods 9 days from their deadline: overdue already */
+		a.closed = true;
+		a.days_left = -5;
+		b.days_left = 9;
+		ok(cbr_import_standing(&a, &b, 7, &days) == CBR_STATUS_OVERDUE && days == -5,
+		   "an application filed late is overdue before the goods arrive");
+	}
+}
+
 int
 main(void)
 {
@@ -610,9 +877,11 @@ main(void)
 	test_calendar();
 	test_export_rules();
 	test_import_rules();
+	test_import_tax();
 	test_status_rules();
 	test_within_months();
 	test_tax_rules();
+	test_import_standing();
 	printf("1..%d\n", test_no);
 	return failures == 0 ? 0 : 1;
 }

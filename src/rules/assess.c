@@ -1,0 +1,66 @@
+/*
+ * assess.c
+ *		Where a retail import return stands on a day when both windows of
+ *		R-IM-1 run at once (the one-call assessment, docs/reporting.md).
+ *
+ * Each window is decided on its own by cbr_decide_standing (status.c); this
+ * only combines the two.  R-IM-1 (GACC 2020 No. 45, rules.md): an
+ * application filed after day 30 is late as soon as it is filed, whether or
+ * not the goods have arrived yet, so a late clock makes the return overdue
+ * before the other one closes.
+ */
+#include "rules/rules.h"
+
+static inline bool
+cbr_status_late(CbrReturnStatus s)
+{
+	return s == CBR_STATUS_OVERDUE || s == CBR_STATUS_CLOSED_LATE;
+}
+
+static inline bool
+cbr_status_closed(CbrReturnStatus s)
+{
+	return s == CBR_STATUS_CLOSED_ON_TIME || s == CBR_STATUS_CLOSED_LATE;
+}
+
+/*
+ * Both windows closed: closed_late if either closed late, else
+ * closed_on_time.  Otherwise overdue as soon as either window is late (an
+ * application filed late, or one not filed by its deadline, or goods not
+ * arrived by theirs); else the more urgent of the open windows (due_soon
+ * before open).  days_left: the smallest margin of the windows that decide
+ * (every window when closed or late, else the open ones).
+ */
+CbrReturnStatus
+cbr_import_standing(const CbrStandingVerdict *apply, const CbrStandingVerdict *arrive,
+					int32 due_soon_days, int64 *days_left)
+{
+	CbrReturnStatus sa = cbr_standing_status(apply, due_soon_days);
+	CbrReturnStatus sb = cbr_standing_status(arrive, due_soon_days);
+	int64		both = Min(apply->days_left, arrive->days_left);
+
+	if (cbr_status_closed(sa) && cbr_status_closed(sb))
+	{
+		*days_left = both;
+		return (cbr_status_late(sa) || cbr_status_late(sb))
+			? CBR_STATUS_CLOSED_LATE : CBR_STATUS_CLOSED_ON_TIME;
+	}
+	if (cbr_status_late(sa) || cbr_status_late(sb))
+	{
+		*days_left = both;
+		return CBR_STATUS_OVERDUE;
+	}
+	if (cbr_status_closed(sa))
+	{
+		*days_left = arrive->days_left;
+		return sb;
+	}
+	if (cbr_status_closed(sb))
+	{
+		*days_left = apply->days_left;
+		return sa;
+	}
+	*days_left = both;
+	return (sa == CBR_STATUS_DUE_SOON || sb == CBR_STATUS_DUE_SOON)
+		? CBR_STATUS_DUE_SOON : CBR_STATUS_OPEN;
+}

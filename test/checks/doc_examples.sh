@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Examples in the documentation that say they run as they are: a block
+#
+#     <!-- same as test/sql/NAME.sql -->
+#     ```sql
+#     ...
+#     ```
+#
+# must appear in that regression test, line for line and in order (comment
+# lines of the block and blank lines aside; the test may have more lines in
+# between), so the regression test runs what the page shows and its expected
+# output checks the answers.  Fails when a page and its test drift apart, or
+# when a page names a test that does not exist.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+python3 - README.md docs/*.md <<'PY'
+import re, sys
+failures = 0
+blocks = 0
+for page in sys.argv[1:]:
+    text = open(page, encoding='utf-8').read()
+    for m in re.finditer(r'<!-- same as (test/sql/[\w.]+\.sql) -->\n```sql\n(.*?)```', text, re.S):
+        blocks += 1
+        test_file = m.group(1)
+        try:
+            test_lines = [l.rstrip() for l in open(test_file, encoding='utf-8')]
+        except OSError:
+            print(f'not ok - {page}: names {test_file}, which does not exist')
+            failures += 1
+            continue
+        want = [l.rstrip() for l in m.group(2).splitlines()
+                if l.strip() and not l.lstrip().startswith('--')]
+        i = 0
+        for line in want:
+            while i < len(test_lines) and test_lines[i] != line:
+                i += 1
+            if i == len(test_lines):
+                print(f'not ok - {page}: this line of its example is not in {test_file} (in order):\n#   {line}')
+                failures += 1
+                break
+            i += 1
+        else:
+            print(f'ok - {page}: its example runs in {test_file} ({len(want)} lines)')
+if blocks == 0:
+    print('not ok - no example is marked "same as test/sql/..."')
+    failures += 1
+sys.exit(1 if failures else 0)
+PY
