@@ -865,6 +865,41 @@ ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
 -- rebuild_quantity_ledger, checked per declared table.
 CREATE FUNCTION cbreturn.rebuild_quantity_ledgers()
     RETURNS TABLE (declared_table regclass, returns_tables regclass[])
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d regclass;
+BEGIN
+    FOR d IN SELECT s.declared_relation
+               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
+              ORDER BY s.declared_relation::pg_catalog.oid
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d, '{}');
+        declared_table := d;
+        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
+                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
+                                 ORDER BY a.relation::pg_catalog.oid);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
+    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
+
+-- postgres_fdw ships a function of a listed extension only when its result
+-- has no collation; district() is text.  The district as a number ships.
+CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
+    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
+    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
+    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
+    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+
 -- ==== Row facts: reason vocabularies (R-V-1) and China dates (R-T-1) (issue 12) ====
 -- New: cbreturn.china_date(), cbreturn.reason_label_key(), cbreturn.reason_labels
 -- (with its shipped labels), cbreturn.return_reason(label); the attach functions
@@ -1033,36 +1068,6 @@ CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    d regclass;
-BEGIN
-    FOR d IN SELECT s.declared_relation
-               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
-                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
-              ORDER BY s.declared_relation::pg_catalog.oid
-    LOOP
-        PERFORM cbreturn._quantity_rebuild(d, '{}');
-        declared_table := d;
-        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
-                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
-                                 ORDER BY a.relation::pg_catalog.oid);
-        RETURN NEXT;
-    END LOOP;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
-    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
-
--- postgres_fdw ships a function of a listed extension only when its result
--- has no collation; district() is text.  The district as a number ships.
-CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
-    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
-    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
-    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
-COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
-    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
     textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
     reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
     sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];

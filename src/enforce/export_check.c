@@ -9,8 +9,7 @@
  * only called for a row that fails, and raises the detailed error.  BEFORE
  * ROW when it fills the remarks or the deadline column (see trigger.c).
  */
-#include "enforce/trigger.h"
-#include "enforce/violation.h"
+#include "enforce/violation.h"	/* and trigger.h */
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
