@@ -204,6 +204,13 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 	Datum		d;
 	int			ret;
 
+	/*
+	 * The module of 0.3.0 over a 0.2.0 schema, before ALTER EXTENSION
+	 * UPDATE: no options yet, every check refuses (as it did).  The update's
+	 * ALTER TABLE invalidates what is built here.
+	 */
+	if (get_attnum(options_metadata[0], "on_violation") == InvalidAttrNumber)
+		return opt;
 	args[0] = ObjectIdGetDatum(RelationGetRelid(rel));
 	args[1] = CStringGetTextDatum(kind_names[kind]);
 	if (SPI_connect() != SPI_OK_CONNECT)
