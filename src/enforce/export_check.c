@@ -414,7 +414,21 @@ cbr_export_raise(void *arg)
 {
 	ExportReport *a = (ExportReport *) arg;
 
-	cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d);
+	/*
+	 * The values the report shows (row_values.c): an unreadable code its own
+	 * column; a label that names no reason hides itself (cbr_writer_may_see);
+	 * any other verdict the columns it was read from.
+	 */
+	const AttrNumber *shows = a->c->col;
+	int			nshows = EX_NROLES;
+
+	if (a->d->outcome == CBR_BAD_TEXT)
+	{
+		nshows = a->d->bad_text < 0 ? 0 : 1;
+		shows = &a->c->col[EX_SUPERVISION + Max(a->d->bad_text, 0)];
+	}
+	CBR_REPORT_VISIBLE(a->trigdata->tg_relation, a->tuple, shows, nshows, gettext_noop("export return"),
+					   cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d));
 }
 
 /*
@@ -437,7 +451,7 @@ cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *
 	if (s == NULL)
 	{
 		if (d->outcome != CBR_PASS)
-			cbr_export_report(trigdata, tuple, c, v, row, d);
+			cbr_export_raise(&a);
 		return;
 	}
 	if (cbr_violations_ordinary(s, tuple))

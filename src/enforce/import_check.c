@@ -110,7 +110,8 @@ cbr_import_raise(void *arg)
 {
 	ImportReport *a = (ImportReport *) arg;
 
-	cbr_import_report(a->rel, a->tuple, a->c, a->released, a->v);
+	CBR_REPORT_VISIBLE(a->rel, a->tuple, a->c->col, IM_NROLES, gettext_noop("import return"),
+					   cbr_import_report(a->rel, a->tuple, a->c, a->released, a->v));
 }
 
 /*

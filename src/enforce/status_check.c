@@ -208,6 +208,16 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 			 errtablecol(rel, c->stamp[v->which])));
 }
 
+/* Raise the error of a verdict of cbr_decide_status. */
+static void
+cbr_status_report(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple,
+				  const CbrStatusVerdict *v)
+{
+	if (v->outcome == CBR_FAIL_STATUS_BACK || v->outcome == CBR_FAIL_STATUS_FINAL)
+		cbr_status_report_move(c, rel, oldtup, v);
+	cbr_status_report_stamp(c, rel, oldtup, tuple, v);
+}
+
 /* A verdict of cbr_decide_status, for cbr_violation_report (violation.c). */
 typedef struct StatusReport
 {
@@ -216,6 +226,7 @@ typedef struct StatusReport
 	HeapTuple	oldtup;
 	HeapTuple	tuple;
 	const CbrStatusVerdict *v;
+	bool		shown;			/* the role may read the values the report shows */
 } StatusReport;
 
 static void
@@ -223,14 +234,37 @@ cbr_status_raise(void *arg)
 {
 	StatusReport *a = (StatusReport *) arg;
 
-	if (a->v->outcome == CBR_FAIL_STATUS_BACK || a->v->outcome == CBR_FAIL_STATUS_FINAL)
-		cbr_status_report_move(a->c, a->rel, a->oldtup, a->v);
-	cbr_status_report_stamp(a->c, a->rel, a->oldtup, a->tuple, a->v);
+	CBR_REPORT_SHOWN(a->shown, a->rel, gettext_noop("status"),
+					 cbr_status_report(a->c, a->rel, a->oldtup, a->tuple, a->v));
+}
+
+/*
+ * Read the row (and the old one), decide, and refuse what is wrong as
+ * always, or record it (src/enforce/violation.c).
+ */
+static void
+cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple, bool shown)
+{
+	CbrStatusRow row;
+	CbrStatusRow old;
+	CbrStatusVerdict v;
+
+	cbr_status_read(c, rel, tuple, &row);
+	if (oldtup != NULL)
+		cbr_status_read(c, rel, oldtup, &old);
+	if (cbr_decide_status(oldtup != NULL ? &old : NULL, &row, &v) != CBR_PASS)
+	{
+		StatusReport a = {c, rel, oldtup, tuple, &v, shown};
+
+		cbr_violation_report(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
+							 cbr_status_raise, &a);
+	}
 }
 
 /*
  * cbreturn.status_check(): BEFORE INSERT OR UPDATE FOR EACH ROW; raises
- * what cbr_decide_status found.
+ * what cbr_decide_status found, without the row's values when the current
+ * role may not read them (row_values.c).
  */
 PG_FUNCTION_INFO_V1(status_check);
 Datum
@@ -238,23 +272,17 @@ status_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "status_check", CBR_FIRE_BEFORE, false);
 	Relation	rel = trigdata->tg_relation;
-	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
+	HeapTuple	oldtup = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_trigtuple : NULL;
 	HeapTuple	tuple = cbr_checked_tuple(trigdata);
 	StatusCache *c = (StatusCache *) cbr_check_config(fcinfo, rel, CBR_CHECK_STATUS, cbr_status_build);
-	CbrStatusRow row;
-	CbrStatusRow old;
-	CbrStatusVerdict v;
+	AttrNumber	cols[CBR_STAGES + 1];
+	bool		shown;
 
-	cbr_status_read(c, rel, tuple, &row);
-	if (is_update)
-		cbr_status_read(c, rel, trigdata->tg_trigtuple, &old);
-	if (cbr_decide_status(is_update ? &old : NULL, &row, &v) != CBR_PASS)
-	{
-		/* refuse as always, or record (src/enforce/violation.c) */
-		StatusReport a = {c, rel, trigdata->tg_trigtuple, tuple, &v};
-
-		cbr_violation_report(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
-							 cbr_status_raise, &a);
-	}
+	cols[0] = c->status;
+	memcpy(&cols[1], c->stamp, sizeof(AttrNumber) * CBR_STAGES);
+	shown = cbr_columns_visible(rel, tuple, cols, CBR_STAGES + 1) &&
+		(oldtup == NULL || cbr_columns_visible(rel, oldtup, cols, CBR_STAGES + 1));
+	/* the outer report hides what reading the row raises (an unknown status) */
+	CBR_REPORT_SHOWN(shown, rel, gettext_noop("status"), cbr_status_run(c, rel, oldtup, tuple, shown));
 	return PointerGetDatum(tuple);
 }

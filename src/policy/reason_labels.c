@@ -216,7 +216,12 @@ PG_FUNCTION_INFO_V1(cbr_reason_labels_changed);
 Datum
 cbr_reason_labels_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = cbr_statement_trigger_protocol(fcinfo, "_reason_labels_changed");
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	/* also AFTER ... FOR EACH ROW, enabled REPLICA, as policy_changed() */
+	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
+		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
+		trigdata = cbr_statement_trigger_protocol(fcinfo, "_reason_labels_changed");
 
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	cbr_cache_invalidate(&label_cache);

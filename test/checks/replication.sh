@@ -120,6 +120,8 @@ UPDATE cbreturn.rule_parameters SET value_date = '2026-05-01' WHERE name = 'cros
 INSERT INTO cbreturn.holidays (day, working_day, name) VALUES ('2027-02-08', false, 'check holiday');
 INSERT INTO cbreturn.tax_policy_periods (announcement, declared_from, declared_to, supervision_codes)
 VALUES ('check 2028', '2028-01-01', '2028-12-31', '{9610}');
+INSERT INTO cbreturn.reason_labels (label, reason) VALUES ('库存退运', 'unsold');
+UPDATE cbreturn.reason_labels SET reason = NULL WHERE label = '规格';
 CREATE PUBLICATION everything FOR ALL TABLES;
 SQL
 sub -c "CREATE SUBSCRIPTION everything CONNECTION 'host=$dir port=$port_pub user=postgres dbname=erp' PUBLICATION everything" 2>&1 |
@@ -127,7 +129,7 @@ sub -c "CREATE SUBSCRIPTION everything CONNECTION 'host=$dir port=$port_pub user
 waitfor "SELECT count(*) > 0 AND bool_and(srsubstate = 'r') FROM pg_subscription_rel" "the initial copy"
 echo "ok - initial copy of every table, the policy tables over their shipped rows included"
 
-policy_tables="districts supervision_codes tax_policy_periods rule_parameters holidays"
+policy_tables="districts supervision_codes tax_policy_periods rule_parameters holidays reason_labels"
 for t in $policy_tables; do
     q="SELECT md5(string_agg(t::text, '|' ORDER BY t::text COLLATE \"C\")) FROM cbreturn.$t t"
     [ "$(pub -c "$q")" = "$(sub -c "$q")" ] || fail "cbreturn.$t differs from the publisher's after the initial copy"
@@ -159,9 +161,12 @@ SELECT 'delete', cbreturn.is_rest_day('2027-02-09');
 SELECT 'truncate', cbreturn.is_rest_day('2026-10-01');
 \! psql -X -q -h $dir -p $port_pub -U postgres -d erp -c "TRUNCATE cbreturn.holidays" && bash $dir/wait.sh "SELECT NOT EXISTS (SELECT FROM cbreturn.holidays)"
 SELECT 'truncate', cbreturn.is_rest_day('2026-10-01');
+SELECT 'label', cbreturn.return_reason('滞销');
+\! psql -X -q -h $dir -p $port_pub -U postgres -d erp -c "INSERT INTO cbreturn.reason_labels (label, reason) VALUES ('质量退运', 'quality_or_spec')" && bash $dir/wait.sh "SELECT EXISTS (SELECT FROM cbreturn.reason_labels WHERE label = '质量退运')"
+SELECT 'label', cbreturn.return_reason('质量退运');
 SQL
 ) || fail "the long-lived session failed: $out"
-expected=$'insert|f\ninsert|t\nupdate|f\nupdate|t\ndelete|f\ntruncate|t\ntruncate|f'
+expected=$'insert|f\ninsert|t\nupdate|f\nupdate|t\ndelete|f\ntruncate|t\ntruncate|f\nlabel|unsold\nlabel|quality_or_spec'
 [ "$out" = "$expected" ] || fail "a long-lived subscriber session kept the old policy; expected
 $expected
 got
