@@ -12,6 +12,7 @@
  * (_import_row_ok): it is only called for a row that fails.
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -147,8 +148,9 @@ cbr_import_read(const ImportCache *c, const Datum *v, const bool *isnull, CbrImp
 }
 
 /*
- * The verdicts on a row: the R-IM-1 windows, then the registers (when a
- * register role is attached).  has[i] false: NULL or not attached.
+ * The verdicts on a row: the R-IM-1 windows (*w), and the register rules
+ * when a register role is attached (*p); the outcome of the first that
+ * fails, the windows first.
  */
 static CbrOutcome
 cbr_import_decide(const ImportCache *c, const Datum *v, const bool *isnull, CbrImportVerdict *w,
@@ -160,12 +162,13 @@ cbr_import_decide(const ImportCache *c, const Datum *v, const bool *isnull, CbrI
 	for (i = 0; i < IM_NDATES; i++)
 		date[i] = isnull[i] ? 0 : DatumGetDateADT(v[i]);
 	p->outcome = CBR_PASS;
-	if (cbr_decide_import_return(!isnull[0], date[0], !isnull[1], date[1], !isnull[2], date[2], w) != CBR_PASS)
-		return w->outcome;
-	if (!c->registers)
-		return CBR_PASS;
-	cbr_import_read(c, v, isnull, row);
-	return cbr_decide_import_places(cbr_registers(), row, p);
+	(void) cbr_decide_import_return(!isnull[0], date[0], !isnull[1], date[1], !isnull[2], date[2], w);
+	if (c->registers)
+	{
+		cbr_import_read(c, v, isnull, row);
+		(void) cbr_decide_import_places(cbr_registers(), row, p);
+	}
+	return w->outcome != CBR_PASS ? w->outcome : p->outcome;
 }
 
 /* The errors of the register rules (CB010, CB011, CB012) and their bad input. */
@@ -250,6 +253,63 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 	elog(ERROR, "import check verdict %d was not reported", (int) f->outcome);
 }
 
+/* The arguments of cbr_import_report, for cbr_violation_report (violation.c). */
+typedef struct ImportReport
+{
+	TriggerData *trigdata;
+	HeapTuple	tuple;
+	const ImportCache *c;
+	const Datum *v;
+	DateADT		released;
+	const CbrImportVerdict *w;
+	const CbrImportPlaceRow *row;
+	const CbrImportPlaceVerdict *p;
+} ImportReport;
+
+/* R-IM-1 windows: the values the report shows are the columns the check reads. */
+static void
+cbr_import_raise(void *arg)
+{
+	ImportReport *a = (ImportReport *) arg;
+	Relation	rel = a->trigdata->tg_relation;
+
+	CBR_REPORT_VISIBLE(rel, a->tuple, a->c->col, IM_NROLES, gettext_noop("import return"),
+					   cbr_import_report(rel, a->tuple, a->c, a->released, a->w));
+}
+
+/* R-IM-5, R-IM-1 / R-IM-6 arrival place, R-IM-7 (CB010-CB012). */
+static void
+cbr_import_raise_places(void *arg)
+{
+	ImportReport *a = (ImportReport *) arg;
+	Relation	rel = a->trigdata->tg_relation;
+
+	CBR_REPORT_VISIBLE(rel, a->tuple, a->c->col, IM_NROLES, gettext_noop("import return"),
+					   cbr_import_report_places(a->trigdata, a->tuple, a->c, a->v, a->row, a->p));
+}
+
+/*
+ * A row the decisions refused: raise as always (refuse mode) or record each
+ * broken rule, the windows and the register rule (record mode); an ordinary
+ * (taxed) return is not held to the CBEC import rules (src/enforce/violation.c).
+ */
+static void
+cbr_import_violation(TriggerData *trigdata, HeapTuple tuple, const ImportCache *c, const Datum *v,
+					 DateADT released, const CbrImportVerdict *w, const CbrImportPlaceRow *row,
+					 const CbrImportPlaceVerdict *p)
+{
+	CbrViolations *s = cbr_violations_begin(trigdata->tg_relation, CBR_CHECK_IMPORT);
+	ImportReport a = {trigdata, tuple, c, v, released, w, row, p};
+
+	if (cbr_violations_ordinary(s, tuple))
+		return;
+	if (w->outcome != CBR_PASS)
+		cbr_violation_report(s, tuple, "R-IM-1", cbr_import_raise, &a);
+	if (p->outcome != CBR_PASS)
+		cbr_violation_report(s, tuple, p->outcome == CBR_BAD_TEXT ? "R-IM-1" : p->reg.rule_id,
+							 cbr_import_raise_places, &a);
+}
+
 /*
  * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW, with a WHEN clause (_import_row_ok); raises what
@@ -278,15 +338,8 @@ import_return_check(PG_FUNCTION_ARGS)
 		if (c->col[i])
 			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);	/* R-T-1 */
 	}
-	/* the values the reports show: the columns the check reads (row_values.c) */
 	if (cbr_import_decide(c, v, isnull, &w, &row, &p) != CBR_PASS)
-	{
-		if (p.outcome != CBR_PASS)
-			CBR_REPORT_VISIBLE(rel, tuple, c->col, IM_NROLES, gettext_noop("import return"),
-							   cbr_import_report_places(trigdata, tuple, c, v, &row, &p));
-		CBR_REPORT_VISIBLE(rel, tuple, c->col, IM_NROLES, gettext_noop("import return"),
-						   cbr_import_report(rel, tuple, c, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w));
-	}
+		cbr_import_violation(trigdata, tuple, c, v, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w, &row, &p);
 	return PointerGetDatum(tuple);
 }
 

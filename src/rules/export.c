@@ -247,7 +247,7 @@ cbr_decide_export_row_cross(const CbrPolicy *p, const CbrExportRow *row, CbrExpo
 {
 	int			i;
 
-	if (!row->codes_attached || !row->has_returned)
+	if (!row->codes_attached || !row->has_returned || row->cross_set_aside)
 		return CBR_PASS;
 	for (i = 0; i < 3; i++)
 	{

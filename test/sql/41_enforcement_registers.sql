@@ -332,6 +332,19 @@ SELECT n, e.* FROM (VALUES
     (104, $$SELECT cbreturn.attach_import_return_checks('erp.import_bad', 'release_dt', arrived_on => 'apply_dt', enterprise => 'ebc_code', applicant => 'agent')$$)
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
 
+-- Record mode: each broken register rule is logged with its SQLSTATE and
+-- the row is stored (the export check: R-EX-6, then R-EX-4 with the site set
+-- aside; the import check: the R-IM-1 window, then the register rule).
+SELECT cbreturn.set_on_violation('erp.export_return', 'export', 'record');
+INSERT INTO erp.export_return VALUES (201, '9610', '2026-03-01', NULL, 'unsold', '2026-05-01', '2924', '5141', 'SITE-XX-99', '914403001922038216');
+SELECT cbreturn.set_on_violation('erp.import_return', 'import', 'record');
+INSERT INTO erp.import_return VALUES (202, '1210', '2026-06-01', '2026-07-05', NULL, 'HZ-CBZ', NULL, NULL, 'RCW-XX-9', NULL, NULL);
+SELECT check_kind, row_key, rule_id, sqlstate, message
+  FROM cbreturn.violation_log WHERE relation IN ('erp.export_return'::regclass, 'erp.import_return'::regclass)
+ ORDER BY id;
+SELECT (SELECT count(*) FROM erp.export_return WHERE ret_no = 201) AS export_stored,
+       (SELECT count(*) FROM erp.import_return WHERE ret_no = 202) AS import_stored;
+
 -- The explain function shows the arrival place step with the others.
 SELECT step, rule_id, passed, seen
   FROM cbreturn.explain_registers('2026-06-20', import_enterprise => '3101W60001',
