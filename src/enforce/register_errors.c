@@ -106,28 +106,6 @@ cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const
 			 errtablecol(rel, col)));
 }
 
-/* The facilities a warehouse lacks, each word translated, as a list. */
-static char *
-cbr_facilities_text(unsigned missing)
-{
-	static const char *const words[] = {
-		gettext_noop("video surveillance linked to customs"),
-		gettext_noop("warehouse management system (WMS)"), gettext_noop("data interface with customs")
-	};
-	StringInfoData buf;
-	int			i;
-
-	initStringInfo(&buf);
-	for (i = 0; i < 3; i++)
-		if (missing & (1u << i))
-		{
-			if (buf.len > 0)
-				appendStringInfoString(&buf, _(", "));
-			appendStringInfoString(&buf, _(words[i]));
-		}
-	return buf.data;
-}
-
 /* CB010: R-IM-5, the return-centre warehouse may not take the return. */
 void
 cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const char *warehouse,

@@ -87,6 +87,7 @@ extern const CbrRegisters *cbr_registers(void);
  * --------------------------------------------------------------------- */
 extern const char *cbr_register_basis(const CbrRegisterVerdict *v);
 extern char *cbr_uscc_text(const CbrUscc *u);
+extern char *cbr_facilities_text(unsigned missing);
 extern char *cbr_site_offices(const CbrRegisterVerdict *v);
 extern char *cbr_applicant_reason(const CbrUscc *applicant, const CbrRegisterVerdict *v);
 extern char *cbr_site_reason(const char *site, int16 office, const CbrRegisterVerdict *v);

@@ -4,32 +4,79 @@
  *		registers.c), as the register functions return them in
  *		cbreturn.register_verdict and explain_registers shows them.
  *
- * Like the other explain texts (report.c) these are data in English for an
- * auditor, not catalogued messages; the write-time checks word their errors
- * from the verdict itself (src/enforce/register_errors.c).  Dates are ISO.
+ * Like the explain steps (report.c) these are explanations returned as
+ * data, in the session's language (cbreturn.language or lc_messages); the
+ * write-time checks word their errors from the verdict itself
+ * (src/enforce/register_errors.c).  Dates are ISO.
  */
 #include "policy/policy.h"
 
 #include "lib/stringinfo.h"
 
-static const char *const basis_ex4 =
-	"seed 002 export I (GACC announcement of 2024-12-15 on CBEC export returns): "
-	"the applicant holds a valid CBEC export registration with customs";
-static const char *const basis_ex6 =
-	"seeds 000 and 001 (GACC 2024 No. 167 and the 2026 nationwide announcement): "
-	"returns go to customs-supervised sites authorised for CBEC retail export";
-static const char *const basis_im5 =
-	"seed 002 import II-IV (GACC 2021 No. 70): return-centre warehouse in the special area, "
-	"operator not discredited, video linked to customs, WMS, customs data interface";
-static const char *const basis_im7 =
-	"seed 002 import I (GACC 2020 No. 45; GACC 2018 No. 194): the e-commerce enterprise's "
-	"domestic agent or a customs broker it authorises applies";
-static const char *const basis_im1 =
-	"seed 002 import, seed 004 (GACC 2020 No. 45): the goods return to the original "
-	"customs supervision site, special area or bonded logistics centre";
-static const char *const basis_im6 =
-	"seed 002 (bonded retail import returns across customs): declared at another office, "
-	"goods moved into the special area at the place of declaration";
+/*
+ * The legal basis of each register rule (law, not policy data: the
+ * announcements with the points the sources give; docs/rules.md).
+ */
+#define BASIS_EX4 gettext_noop("GACC announcement of 2024-12-15 on CBEC export returns, export returns point I: the applicant holds a valid CBEC export registration with customs")
+#define BASIS_EX6 gettext_noop("GACC 2024 No. 167 and the GACC announcement extending cross-customs returns nationwide: returns go to customs-supervised sites authorised for CBEC retail export")
+#define BASIS_IM5 gettext_noop("GACC announcement of 2024-12-15, import returns points II to IV; GACC 2021 No. 70: a return-centre warehouse in the special area, its operator not discredited, with video linked to customs, a WMS and a customs data interface")
+#define BASIS_IM7 gettext_noop("GACC announcement of 2024-12-15, import returns point I; GACC 2020 No. 45; GACC 2018 No. 194: the e-commerce enterprise's domestic agent or a customs broker it authorises applies")
+#define BASIS_IM1 gettext_noop("GACC 2020 No. 45; GACC announcement of 2024-12-15, import returns: the goods return to the original customs supervision site, special area or bonded logistics centre")
+#define BASIS_IM6 gettext_noop("GACC announcement of 2024-12-15, bonded retail import returns across customs: declared at another customs office, the goods move into the special area at the place of declaration")
+
+/* The customs credit ratings (GACC Order No. 251), as labels of the enum. */
+static const char *const rating_names[][2] = {
+	{"advanced_certified", gettext_noop("advanced certified enterprise")},
+	{"general_certified", gettext_noop("general certified enterprise")},
+	{"general", gettext_noop("general credit enterprise")},
+	{"discredited", gettext_noop("discredited enterprise (失信)")},
+};
+
+/*
+ * The text of fmt (a literal, in the catalogue) in the session's language:
+ * the reasons are explanations, returned as data, as the explain steps are.
+ */
+static char *
+reasonf(const char *fmt,...) pg_attribute_printf(1, 2);
+static char *
+reasonf(const char *fmt,...)
+{
+	StringInfoData buf;
+	const char *tfmt;
+
+	cbr_language_begin();
+	tfmt = _(fmt);
+	initStringInfo(&buf);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+		int			len = buf.len;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&buf, tfmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		buf.len = len;
+		buf.data[len] = '\0';
+		enlargeStringInfo(&buf, needed);
+	}
+	cbr_language_end();
+	return buf.data;
+}
+
+/* A word of the catalogue in the session's language. */
+static const char *
+word(const char *msgid)
+{
+	const char *t;
+
+	cbr_language_begin();
+	t = _(msgid);
+	cbr_language_end();
+	return t;
+}
 
 const char *
 cbr_register_basis(const CbrRegisterVerdict *v)
@@ -37,16 +84,42 @@ cbr_register_basis(const CbrRegisterVerdict *v)
 	const char *r = v->rule_id;
 
 	if (strcmp(r, "R-EX-4") == 0)
-		return basis_ex4;
+		return word(BASIS_EX4);
 	if (strcmp(r, "R-EX-6") == 0)
-		return basis_ex6;
+		return word(BASIS_EX6);
 	if (strcmp(r, "R-IM-5") == 0)
-		return basis_im5;
+		return word(BASIS_IM5);
 	if (strcmp(r, "R-IM-7") == 0)
-		return basis_im7;
+		return word(BASIS_IM7);
 	if (strcmp(r, "R-IM-6") == 0)
-		return basis_im6;
-	return basis_im1;
+		return word(BASIS_IM6);
+	return word(BASIS_IM1);
+}
+
+/*
+ * The facilities a warehouse lacks (R-IM-5), each word translated, as a
+ * list: call it where the language is set (inside ereport, or between
+ * cbr_language_begin and cbr_language_end).
+ */
+char *
+cbr_facilities_text(unsigned missing)
+{
+	static const char *const words[] = {
+		gettext_noop("video surveillance linked to customs"),
+		gettext_noop("warehouse management system (WMS)"), gettext_noop("data interface with customs")
+	};
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < 3; i++)
+		if (missing & (1u << i))
+		{
+			if (buf.len > 0)
+				appendStringInfoString(&buf, _(", "));
+			appendStringInfoString(&buf, _(words[i]));
+		}
+	return buf.data;
 }
 
 char *
@@ -64,13 +137,6 @@ code4(int16 c)
 	return psprintf("%04d", c);
 }
 
-/* " to LAST" of a closed period, "" of a running one */
-static char *
-until(DateADT to)
-{
-	return DATE_IS_NOEND(to) ? "" : psprintf(" to %s", cbr_date_iso(to));
-}
-
 char *
 cbr_applicant_reason(const CbrUscc *applicant, const CbrRegisterVerdict *v)
 {
@@ -80,16 +146,19 @@ cbr_applicant_reason(const CbrUscc *applicant, const CbrRegisterVerdict *v)
 	switch (v->finding)
 	{
 		case CBR_REG_FOUND:
-			return psprintf("%s (%s), customs registration %s, registered from %s%s", a->name, u,
-							a->registration, cbr_date_iso(a->from), until(a->to));
+			if (DATE_IS_NOEND(a->to))
+				return reasonf("%s (%s), customs registration %s, registered from %s", a->name, u,
+							   a->registration, cbr_date_iso(a->from));
+			return reasonf("%s (%s), customs registration %s, registered from %s to %s", a->name, u,
+						   a->registration, cbr_date_iso(a->from), cbr_date_iso(a->to));
 		case CBR_REG_NOT_YET:
-			return psprintf("registration of applicant %s (%s) starts on %s, after %s", u, a->name,
-							cbr_date_iso(a->from), cbr_date_iso(v->on_date));
+			return reasonf("registration of applicant %s (%s) starts on %s, after %s", u, a->name,
+						   cbr_date_iso(a->from), cbr_date_iso(v->on_date));
 		case CBR_REG_ENDED:
-			return psprintf("registration of applicant %s (%s) ended on %s, before %s", u, a->name,
-							cbr_date_iso(a->to), cbr_date_iso(v->on_date));
+			return reasonf("registration of applicant %s (%s) ended on %s, before %s", u, a->name,
+						   cbr_date_iso(a->to), cbr_date_iso(v->on_date));
 		default:
-			return psprintf("applicant %s is not in cbreturn.applicants", u);
+			return reasonf("applicant %s is not in cbreturn.applicants", u);
 	}
 }
 
@@ -115,21 +184,36 @@ cbr_site_reason(const char *site, int16 office, const CbrRegisterVerdict *v)
 	switch (v->finding)
 	{
 		case CBR_REG_FOUND:
-			return psprintf("site %s (%s, %s) at customs office %s is authorised from %s%s", site,
-							s->name, s->kind, code4(office), cbr_date_iso(s->from), until(s->to));
+			if (DATE_IS_NOEND(s->to))
+				return reasonf("site %s (%s, %s) at customs office %s is authorised from %s", site,
+							   s->name, s->kind, code4(office), cbr_date_iso(s->from));
+			return reasonf("site %s (%s, %s) at customs office %s is authorised from %s to %s", site,
+						   s->name, s->kind, code4(office), cbr_date_iso(s->from), cbr_date_iso(s->to));
 		case CBR_REG_NOT_YET:
-			return psprintf("site %s at customs office %s is authorised only from %s, after %s", site,
-							code4(office), cbr_date_iso(s->from), cbr_date_iso(v->on_date));
+			return reasonf("site %s at customs office %s is authorised only from %s, after %s", site,
+						   code4(office), cbr_date_iso(s->from), cbr_date_iso(v->on_date));
 		case CBR_REG_ENDED:
-			return psprintf("authorisation of site %s at customs office %s ended on %s, before %s",
-							site, code4(office), cbr_date_iso(s->to), cbr_date_iso(v->on_date));
+			return reasonf("authorisation of site %s at customs office %s ended on %s, before %s",
+						   site, code4(office), cbr_date_iso(s->to), cbr_date_iso(v->on_date));
 		case CBR_REG_OTHER_OFFICE:
-			return psprintf("site %s is registered under customs office %s, not %s", site,
-							cbr_site_offices(v), code4(office));
+			return reasonf("site %s is registered under customs office %s, not %s", site,
+						   cbr_site_offices(v), code4(office));
 		default:
-			return psprintf("site %s at customs office %s is not in cbreturn.return_sites", site,
-							code4(office));
+			return reasonf("site %s at customs office %s is not in cbreturn.return_sites", site,
+						   code4(office));
 	}
+}
+
+/* The name of a credit rating, translated. */
+static const char *
+rating_name(const CbrRegRating *g)
+{
+	int			i;
+
+	for (i = 0; i < (int) lengthof(rating_names); i++)
+		if (strcmp(rating_names[i][0], g->label) == 0)
+			return word(rating_names[i][1]);
+	return g->label;
 }
 
 char *
@@ -141,35 +225,37 @@ cbr_warehouse_reason(const char *warehouse, const char *special_area, const CbrR
 	{
 		case CBR_REG_FOUND:
 			if (v->rating == NULL)
-				return psprintf("warehouse %s (%s) in %s, operator %s with no credit rating recorded (not known to be discredited)",
-								warehouse, w->name, w->area, cbr_uscc_text(&w->operator_uscc));
-			return psprintf("warehouse %s (%s) in %s, operator %s rated %s since %s", warehouse,
-							w->name, w->area, cbr_uscc_text(&w->operator_uscc), v->rating->label,
-							cbr_date_iso(v->rating->from));
+				return reasonf("warehouse %s (%s) in %s, operator %s with no credit rating recorded (not known to be discredited)",
+							   warehouse, w->name, w->area, cbr_uscc_text(&w->operator_uscc));
+			return reasonf("warehouse %s (%s) in %s, operator %s rated %s since %s", warehouse,
+						   w->name, w->area, cbr_uscc_text(&w->operator_uscc), rating_name(v->rating),
+						   cbr_date_iso(v->rating->from));
 		case CBR_REG_NOT_YET:
-			return psprintf("warehouse %s is registered only from %s, after %s", warehouse,
-							cbr_date_iso(w->from), cbr_date_iso(v->on_date));
+			return reasonf("warehouse %s is registered only from %s, after %s", warehouse,
+						   cbr_date_iso(w->from), cbr_date_iso(v->on_date));
 		case CBR_REG_ENDED:
-			return psprintf("registration of warehouse %s ended on %s, before %s", warehouse,
-							cbr_date_iso(w->to), cbr_date_iso(v->on_date));
+			return reasonf("registration of warehouse %s ended on %s, before %s", warehouse,
+						   cbr_date_iso(w->to), cbr_date_iso(v->on_date));
 		case CBR_REG_OTHER_AREA:
-			return psprintf("warehouse %s is in %s, not in %s", warehouse, w->area, special_area);
+			return reasonf("warehouse %s is in %s, not in %s", warehouse, w->area, special_area);
 		case CBR_REG_DISCREDITED:
-			return psprintf("operator %s of warehouse %s is rated discredited (失信) since %s",
-							cbr_uscc_text(&w->operator_uscc), warehouse,
-							cbr_date_iso(v->rating->from));
+			return reasonf("operator %s of warehouse %s is rated discredited (失信) since %s",
+						   cbr_uscc_text(&w->operator_uscc), warehouse,
+						   cbr_date_iso(v->rating->from));
 		case CBR_REG_FACILITIES:
-			return psprintf("warehouse %s lacks: %s%s%s%s%s", warehouse,
-							(v->missing & CBR_FACILITY_VIDEO) ? "video linked to customs" : "",
-							(v->missing & CBR_FACILITY_VIDEO) && (v->missing & ~CBR_FACILITY_VIDEO) ? ", " : "",
-							(v->missing & CBR_FACILITY_WMS) ? "WMS" : "",
-							(v->missing & CBR_FACILITY_WMS) && (v->missing & CBR_FACILITY_INTERFACE) ? ", " : "",
-							(v->missing & CBR_FACILITY_INTERFACE) ? "customs data interface" : "");
+			{
+				char	   *missing;
+
+				cbr_language_begin();
+				missing = cbr_facilities_text(v->missing);
+				cbr_language_end();
+				return reasonf("warehouse %s lacks: %s", warehouse, missing);
+			}
 		case CBR_REG_NOT_BONDED:
-			return psprintf("a %s return does not go to a return-centre warehouse, which takes 1210 returns only",
-							code4(v->code));
+			return reasonf("a %s return does not go to a return-centre warehouse, which takes 1210 returns only",
+						   code4(v->code));
 		default:
-			return psprintf("warehouse %s is not in cbreturn.return_warehouses", warehouse);
+			return reasonf("warehouse %s is not in cbreturn.return_warehouses", warehouse);
 	}
 }
 
@@ -179,29 +265,32 @@ cbr_import_applicant_reason(const char *enterprise, const CbrUscc *applicant,
 {
 	const CbrRegAgent *g = v->agent;
 	char	   *u = cbr_uscc_text(applicant);
+	bool		broker;
 
 	switch (v->finding)
 	{
 		case CBR_REG_FOUND:
-			{
-				char	   *role = pstrdup(g->role);
-				char	   *p;
-
-				for (p = role; *p; p++)
-					if (*p == '_')
-						*p = ' ';
-				return psprintf("%s (%s) is the %s of enterprise %s from %s%s", g->name, u, role,
-								enterprise, cbr_date_iso(g->from), until(g->to));
-			}
+			broker = strcmp(g->role, "authorised_broker") == 0;
+			if (DATE_IS_NOEND(g->to))
+				return broker
+					? reasonf("%s (%s) is a customs broker authorised by enterprise %s from %s", g->name, u,
+							  enterprise, cbr_date_iso(g->from))
+					: reasonf("%s (%s) is the domestic agent of enterprise %s from %s", g->name, u,
+							  enterprise, cbr_date_iso(g->from));
+			return broker
+				? reasonf("%s (%s) is a customs broker authorised by enterprise %s from %s to %s", g->name, u,
+						  enterprise, cbr_date_iso(g->from), cbr_date_iso(g->to))
+				: reasonf("%s (%s) is the domestic agent of enterprise %s from %s to %s", g->name, u,
+						  enterprise, cbr_date_iso(g->from), cbr_date_iso(g->to));
 		case CBR_REG_NOT_YET:
-			return psprintf("%s acts for enterprise %s only from %s, after %s", u, enterprise,
-							cbr_date_iso(g->from), cbr_date_iso(v->on_date));
+			return reasonf("%s acts for enterprise %s only from %s, after %s", u, enterprise,
+						   cbr_date_iso(g->from), cbr_date_iso(v->on_date));
 		case CBR_REG_ENDED:
-			return psprintf("%s stopped acting for enterprise %s on %s, before %s", u, enterprise,
-							cbr_date_iso(g->to), cbr_date_iso(v->on_date));
+			return reasonf("%s stopped acting for enterprise %s on %s, before %s", u, enterprise,
+						   cbr_date_iso(g->to), cbr_date_iso(v->on_date));
 		default:
-			return psprintf("%s is neither the domestic agent of enterprise %s nor a broker it authorised, in cbreturn.import_agents",
-							u, enterprise);
+			return reasonf("%s is neither the domestic agent of enterprise %s nor a broker it authorised, in cbreturn.import_agents",
+						   u, enterprise);
 	}
 }
 
@@ -214,19 +303,19 @@ cbr_arrival_reason(const char *original_place, const char *arrival_place, const 
 	switch (v->finding)
 	{
 		case CBR_REG_ORIGINAL:
-			return psprintf("arrived at the original place %s", original_place);
+			return reasonf("arrived at the original place %s", original_place);
 		case CBR_REG_DECLARED_AREA:
-			return psprintf("declared away from %s; arrived in the special area %s at the place of declaration",
-							original_place, declared_area);
+			return reasonf("declared away from %s; arrived in the special area %s at the place of declaration",
+						   original_place, declared_area);
 		case CBR_REG_ELSEWHERE:
 			if (declared_area == NULL)
-				return psprintf("arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor a special area of declaration (none given)",
-								arrival_place, original_place);
-			return psprintf("arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor the special area of declaration %s",
-							arrival_place, original_place, declared_area);
+				return reasonf("arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor a special area of declaration (none given)",
+							   arrival_place, original_place);
+			return reasonf("arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor the special area of declaration %s",
+						   arrival_place, original_place, declared_area);
 		default:
-			return psprintf("a %s return goes back to the original site %s, not to %s",
-							code4(v->code), original_place, arrival_place);
+			return reasonf("a %s return goes back to the original site %s, not to %s",
+						   code4(v->code), original_place, arrival_place);
 	}
 }
 
