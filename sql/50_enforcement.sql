@@ -63,7 +63,8 @@ SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_column', '');
 
 -- Everyone may read the metadata; only its owner (the role that created the
 -- extension) writes it.  Roles record and remove checks through attach and
--- detach, which call the three C functions below: they check the calling
+-- detach, which call the C functions below (and _metadata_quantity_labels,
+-- sql/55_enforce_quantity.sql): they check the calling
 -- role's rights (GetUserId) themselves and then write as the metadata's owner
 -- (src/enforce/metadata.c, docs/security.md).  A role that could write a row
 -- could make the triggers read a table it may not read (issue 9, item 2).
