@@ -1402,7 +1402,7 @@ GRANT SELECT ON cbreturn.citus_policy_applied TO PUBLIC;
 -- This node's role: 'off' (no Citus, or cbreturn.citus_policy not yet a
 -- reference table), 'coordinator', or 'worker'.
 CREATE FUNCTION cbreturn._citus_policy_role() RETURNS text
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -1429,7 +1429,7 @@ COMMENT ON FUNCTION cbreturn._citus_policy_role() IS
 
 -- The snapshot of one synced table, as citus_policy holds it.
 CREATE FUNCTION cbreturn._citus_policy_rows(table_name text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -1440,6 +1440,9 @@ BEGIN
     RETURN r;
 END
 $$;
+
+COMMENT ON FUNCTION cbreturn._citus_policy_rows(text) IS
+    'internal: the rows of a policy table or register as a jsonb array, as cbreturn.citus_policy holds them (docs/scale-out.md)';
 
 -- Statement trigger on every synced table (below).
 CREATE FUNCTION cbreturn._citus_policy_push() RETURNS trigger
