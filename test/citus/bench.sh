@@ -53,7 +53,7 @@ plain=$(best_ms "$(table_ddl r_plain)" "$(printf "$copy" r_plain)")
 checked=$(best_ms "$(table_ddl r_checked) SELECT cbreturn.attach_export_return_checks('r_checked', exported_on => 'exported_on', reason => 'reason', returned_on => 'returned_on');" \
                   "$(printf "$copy" r_checked)")
 dist=$(best_ms "$(table_ddl r_dist) SELECT create_distributed_table('r_dist', 'decl', shard_count => 32);" "$(printf "$copy" r_dist)")
-printf '  %-44s %10s  %5s\n' "plain table on the coordinator" "$plain" 1.00 \
+printf '  %-50s %10s  %5s\n' "plain table on the coordinator" "$plain" 1.00 \
     "with the export checks, on the coordinator" "$checked" "$(ratio "$checked" "$plain")" \
     "distributed, 32 shards (no checks)" "$dist" "$(ratio "$dist" "$plain")"
 
@@ -61,7 +61,7 @@ report="SELECT cbreturn.return_status(cbreturn.export_return_deadline(exported_o
 echo "report grouped by return_status over $rows returns (best of $runs, ms; ratio to the plain table)"
 q -c "VACUUM ANALYZE r_plain" >/dev/null
 base=$(best_ms "SELECT 1" "$(printf "$report" r_plain)")
-printf '  %-44s %10s  %5s\n' "plain table on the coordinator" "$base" 1.00
+printf '  %-50s %10s  %5s\n' "plain table on the coordinator" "$base" 1.00
 for shards in 4 8 32; do
     q >/dev/null <<SQL
 $(table_ddl "r_s$shards")
@@ -74,7 +74,7 @@ SQL
     grep -Eq "Query: SELECT cbreturn\.return_status\(.*FROM public\.r_s${shards}_[0-9]+ .*GROUP BY" <<<"$plan" ||
         fail "the report over $shards shards is not grouped on the workers: $plan"
     t=$(best_ms "SELECT 1" "$(printf "$report" "r_s$shards")")
-    printf '  %-44s %10s  %5s\n' "distributed, $shards shards (grouped on the workers)" "$t" "$(ratio "$t" "$base")"
+    printf '  %-50s %10s  %5s\n' "distributed, $shards shards (grouped on the workers)" "$t" "$(ratio "$t" "$base")"
 done
 [ "$(q -c "SELECT string_agg(s || n, ',' ORDER BY s) FROM ($(printf "$report" r_s32)) x(s, n)")" = \
   "$(q -c "SELECT string_agg(s || n, ',' ORDER BY s) FROM ($(printf "$report" r_plain)) x(s, n)")" ] ||
