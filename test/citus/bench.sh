@@ -64,6 +64,7 @@ base=$(best_ms "SELECT 1" "$(printf "$report" r_plain)")
 printf '  %-50s %10s  %5s\n' "plain table on the coordinator" "$base" 1.00
 for shards in 4 8 32; do
     q >/dev/null <<SQL
+SET client_min_messages = warning;
 $(table_ddl "r_s$shards")
 SELECT create_distributed_table('r_s$shards', 'decl', shard_count => $shards);
 INSERT INTO r_s$shards SELECT * FROM r_plain;
