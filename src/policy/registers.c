@@ -270,6 +270,8 @@ cbr_registers_load(void)
 		cbr_cache_build_read(&b);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
+		/* a Citus worker answers from the coordinator's registers or not at all */
+		cbr_citus_policy_check();
 		cbr_load_applicants(r, b.cxt);
 		cbr_load_sites(r, b.cxt);
 		cbr_load_warehouses(r, b.cxt);
