@@ -12,6 +12,20 @@ SET client_min_messages = warning;
 -- (退货单), pinyin column names, release times as timestamptz, labels.
 -- ===========================================================================
 CREATE SCHEMA erp44;
+-- the SQLSTATE, message, DETAIL and HINT of a statement that fails
+CREATE FUNCTION erp44.err(sql text) RETURNS TABLE (state text, message text, detail text, hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    state := 'ok';
+    RETURN NEXT;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    RETURN NEXT;
+END
+$$;
+GRANT USAGE ON SCHEMA erp44 TO PUBLIC;
 CREATE TABLE erp44.chukou_qingdan_biaotou (              -- 出口清单表头
     qingdan_bianhao     text PRIMARY KEY,                  -- 清单编号
     fangxing_shijian    timestamptz,                       -- 放行时间 (the export clearance)
@@ -58,17 +72,17 @@ INSERT INTO erp44.tuihuo_dan VALUES ('R1', 'Q1', '滞销', '2026-09-01', 'ZXTY',
 SET TimeZone = 'UTC';
 INSERT INTO erp44.tuihuo_dan VALUES ('R2', 'Q2', '退货', '2026-08-28', 'THTY', '2924');
 RESET TimeZone;
-\set VERBOSITY verbose
+\x on
 -- a day late: CB001, the export date shown is the header's China date
-INSERT INTO erp44.tuihuo_dan VALUES ('R3', 'Q2', '退货', '2026-08-29', 'THTY', '2924');
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R3', 'Q2', '退货', '2026-08-29', 'THTY', '2924')$$);
 -- through another district under 1210 (only 9610 may cross districts): CB005, the code and
 -- the export office from the header
-INSERT INTO erp44.tuihuo_dan VALUES ('R4', 'Q3', '品质', '2026-05-01', 'PGTY', '2924');
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R4', 'Q3', '品质', '2026-05-01', 'PGTY', '2924')$$);
 -- under 9610, from a pilot district: allowed
-INSERT INTO erp44.tuihuo_dan VALUES ('R4', 'Q1', '品质', '2026-05-01', 'PGTY', '2924');
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R4', 'Q1', '品质', '2026-05-01', 'PGTY', '2924')$$);
 -- the key names no header row: CB014
-INSERT INTO erp44.tuihuo_dan VALUES ('R5', 'Q404', '滞销', '2026-05-01', 'ZXTY', '5141');
-\set VERBOSITY default
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R5', 'Q404', '滞销', '2026-05-01', 'ZXTY', '5141')$$);
+\x off
 -- a return that names no header yet: its export facts are not known yet (the
 -- remarks are still checked)
 INSERT INTO erp44.tuihuo_dan VALUES ('R6', NULL, '滞销', '2026-05-01', 'ZXTY', '5141');
@@ -92,22 +106,27 @@ SELECT tuihuo_bianhao FROM erp44.tuihuo_dan ORDER BY 1;
 UPDATE erp44.chukou_qingdan_biaotou SET qiye_mingcheng = '深圳某电商有限公司' WHERE qingdan_bianhao = 'Q1';
 -- a correction every return still passes
 UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-03-05 09:00+08' WHERE qingdan_bianhao = 'Q1';
-\set VERBOSITY verbose
+\x on
 -- a correction that would make R1 late (its deadline would become 2026-08-20): CB014
-UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-02-20 09:00+08' WHERE qingdan_bianhao = 'Q1';
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-02-20 09:00+08' WHERE qingdan_bianhao = 'Q1'$$);
 -- a code that would make R4 a refused cross-customs return: CB014
-UPDATE erp44.chukou_qingdan_biaotou SET jianguan_fangshi = '1210' WHERE qingdan_bianhao = 'Q1';
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET jianguan_fangshi = '1210' WHERE qingdan_bianhao = 'Q1'$$);
 -- deleting or re-keying a row returns name: CB014, as a foreign key would
-DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q2';
-UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q2-1' WHERE qingdan_bianhao = 'Q2';
-TRUNCATE erp44.chukou_qingdan_biaotou;
-\set VERBOSITY default
+SELECT * FROM erp44.err($$DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q2'$$);
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q2-1' WHERE qingdan_bianhao = 'Q2'$$);
+SELECT * FROM erp44.err($$TRUNCATE erp44.chukou_qingdan_biaotou$$);
+\x off
 -- a row no return names may go, and be re-keyed
 UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q9-1' WHERE qingdan_bianhao = 'Q9';
 DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q9-1';
--- a correction a return already failed with the row as it was does not block:
--- R11 (quality, 12 months: 2027-03-01) stays on time when its header is moved later
+-- a correction blocks only what it would break: R30, stored while the check was off,
+-- is late with the row as it was and as corrected; R11 (quality, 12 months) passes both
+ALTER TABLE erp44.tuihuo_dan DISABLE TRIGGER cbreturn_export_check;
+INSERT INTO erp44.tuihuo_dan VALUES ('R30', 'Q3', '品质', '2027-06-01', 'PGTY', '5141');
+ALTER TABLE erp44.tuihuo_dan ENABLE TRIGGER cbreturn_export_check;
 UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-03-10 10:00+08' WHERE qingdan_bianhao = 'Q3';
+-- and R11 would be late from 2026-01-31 on: refused
+SELECT regress.try($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-01-31 10:00+08' WHERE qingdan_bianhao = 'Q3'$$);
 SELECT qingdan_bianhao, fangxing_shijian AT TIME ZONE 'Asia/Shanghai' AS beijing, shenbao_haiguan
   FROM erp44.chukou_qingdan_biaotou ORDER BY 1;
 
@@ -172,12 +191,12 @@ SELECT cbreturn.attach_header('erp44.jinkou_tuihuo', 'erp44.jinkou_qingdan_biaot
 SELECT cbreturn.attach_import_return_checks('erp44.jinkou_tuihuo', released_on => NULL,
     applied_on => 'shenqing_riqi', arrived_on => 'daoda_riqi');
 INSERT INTO erp44.jinkou_tuihuo VALUES ('J1', 310120260001, 1, '2026-05-01', '2026-05-16');
-\set VERBOSITY verbose
-INSERT INTO erp44.jinkou_tuihuo VALUES ('J2', 310120260001, 1, '2026-05-02', NULL);
-INSERT INTO erp44.jinkou_tuihuo VALUES ('J3', 310120260001, 2, '2026-05-01', NULL);
+\x on
+SELECT * FROM erp44.err($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J2', 310120260001, 1, '2026-05-02', NULL)$$);
+SELECT * FROM erp44.err($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J3', 310120260001, 2, '2026-05-01', NULL)$$);
 -- a later release date would put J1's application before the release: refused
-UPDATE erp44.jinkou_qingdan_biaotou SET fangxing_shijian = '2026-05-03 08:00';
-\set VERBOSITY default
+SELECT * FROM erp44.err($$UPDATE erp44.jinkou_qingdan_biaotou SET fangxing_shijian = '2026-05-03 08:00'$$);
+\x off
 -- a later one that J1 still meets goes through
 UPDATE erp44.jinkou_qingdan_biaotou SET fangxing_shijian = '2026-04-02 08:00';
 SELECT regress.try($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J4', 310120260001, 1, '2026-05-01', NULL)$$);
@@ -188,19 +207,18 @@ SELECT regress.try($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J4', 310120260001,
 -- ===========================================================================
 CREATE ROLE cbr44_owner;
 CREATE ROLE cbr44_clerk;
-GRANT USAGE ON SCHEMA erp44 TO cbr44_owner, cbr44_clerk;
 CREATE TABLE erp44.tuihuo3 (id int PRIMARY KEY, qd text, yuanyin text, riqi date, beizhu text);
 ALTER TABLE erp44.tuihuo3 OWNER TO cbr44_owner;
 SET ROLE cbr44_owner;
 -- neither TRIGGER nor SELECT on the header (42501)
 SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo3', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
 RESET ROLE;
-GRANT TRIGGER ON erp44.chukou_qingdan_biaotou TO cbr44_owner;
+GRANT TRIGGER, SELECT (qingdan_bianhao) ON erp44.chukou_qingdan_biaotou TO cbr44_owner;
 SET ROLE cbr44_owner;
--- TRIGGER but not SELECT on the column (42501)
+-- TRIGGER, and SELECT on the key but not on the date (42501)
 SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo3', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
 RESET ROLE;
-GRANT SELECT (qingdan_bianhao, fangxing_shijian_bj) ON erp44.chukou_qingdan_biaotou TO cbr44_owner;
+GRANT SELECT (fangxing_shijian_bj) ON erp44.chukou_qingdan_biaotou TO cbr44_owner;
 SET ROLE cbr44_owner;
 SELECT cbreturn.attach_header('erp44.tuihuo3', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}',
                               exported_on => 'fangxing_shijian_bj');
@@ -210,16 +228,16 @@ GRANT INSERT, SELECT ON erp44.tuihuo3 TO cbr44_clerk;
 RESET ROLE;
 SET ROLE cbr44_clerk;
 -- the clerk may not read the header: the error names the rule, not the header's date
-\set VERBOSITY verbose
-INSERT INTO erp44.tuihuo3 VALUES (1, 'Q2', '退货', '2026-08-29', 'THTY');
-\set VERBOSITY default
+\x on
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo3 VALUES (1, 'Q2', '退货', '2026-08-29', 'THTY')$$);
+\x off
 INSERT INTO erp44.tuihuo3 VALUES (2, 'Q2', '退货', '2026-08-28', 'THTY');
 RESET ROLE;
 GRANT SELECT (fangxing_shijian_bj) ON erp44.chukou_qingdan_biaotou TO cbr44_clerk;
 SET ROLE cbr44_clerk;
 SELECT regress.try($$INSERT INTO erp44.tuihuo3 VALUES (3, 'Q2', '退货', '2026-08-29', 'THTY')$$);
 RESET ROLE;
--- detaching as the returns table's owner leaves the guard to the header's owner
+-- the owner of the returns table detaches; the guard stays, tuihuo_dan still reads the header
 SET ROLE cbr44_owner;
 SELECT cbreturn.detach('erp44.tuihuo3');
 RESET ROLE;
