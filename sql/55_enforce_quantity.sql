@@ -100,6 +100,13 @@ $$;
 COMMENT ON FUNCTION cbreturn._quantity_columns(regclass, text) IS
     'internal: the line key columns (prefix line_ or declared_line_) of a quantity check, in key order';
 
+-- A value as the checks' messages show it: cut at 64 bytes (whole
+-- characters) and followed by "..." (src/enforce/row_values.c).
+CREATE FUNCTION cbreturn._clip(value text) RETURNS text
+    AS 'MODULE_PATHNAME', '_clip' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._clip(text) IS
+    'internal: a value cut at 64 bytes for a message, as the write-time checks cut the values they show';
+
 -- One query over every return of the declared table (all its returns
 -- tables but those in except_relation): per line named, the image of the
 -- declared row (NULL: no such line), the sum, the number of return rows,
@@ -134,11 +141,17 @@ BEGIN
          WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
            AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
         n := pg_catalog.cardinality(keys);
+        -- ONLY: inheritance children are neither checked (row triggers
+        -- are not inherited) nor counted; partitions are both
         parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
-            'SELECT %s, r.%I::pg_catalog.numeric AS q FROM %s r WHERE %s',
+            'SELECT %s, r.%I::pg_catalog.numeric AS q FROM %s%s r WHERE %s',
             (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
                FROM pg_catalog.generate_series(1, n) i),
-            q, k.relation,
+            q,
+            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
+            k.relation,
             (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
                FROM pg_catalog.generate_series(1, n) i));
     END LOOP;
@@ -152,9 +165,11 @@ BEGIN
         ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
         '              pg_catalog.min(u.q) AS minq'
         '         FROM (%s) u GROUP BY %s) s'
-        ' LEFT JOIN %s d ON %s',
+        ' LEFT JOIN ONLY %s d ON %s',
         (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
-        (SELECT pg_catalog.string_agg(pg_catalog.format('s.k%s::pg_catalog.text', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        -- each key value as text, cut at 64 bytes as the checks' messages cut them
+        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
+           FROM pg_catalog.generate_series(1, n) i),
         dq,
         (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
         pg_catalog.array_to_string(parts, ' UNION ALL '),
@@ -231,6 +246,16 @@ CREATE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oi
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
+           -- a role that may TRUNCATE a returns table (or a partition of one)
+           -- may have its declared table counted again, leaving nothing out:
+           -- its TRUNCATE does that, and a count can only tell the truth
+           OR (coalesce(pg_catalog.cardinality(except_relation), 0) OPERATOR(pg_catalog.=) 0
+               AND EXISTS (SELECT FROM cbreturn.attached_check a
+                             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
+                                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
+                            WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                              AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                              AND pg_catalog.has_table_privilege(p.relid, 'TRUNCATE')))
       FROM pg_catalog.unnest(ARRAY[declared::pg_catalog.oid]
                OPERATOR(pg_catalog.||) ARRAY(SELECT a.relation::pg_catalog.oid FROM cbreturn.attached_check a
                                                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
@@ -250,7 +275,7 @@ AS $$
        AND k.declared_relation OPERATOR(pg_catalog.=) declared
 $$;
 COMMENT ON FUNCTION cbreturn._quantity_may_act(regclass, oid[]) IS
-    'internal: may the current role rebuild the quantity ledger of a declared table (it owns the table or a returns table of it)';
+    'internal: may the current role rebuild the quantity ledger of a declared table (it owns the table or a returns table of it, or may TRUNCATE a returns table of it and leaves nothing out)';
 COMMENT ON FUNCTION cbreturn._quantity_may_see(regclass) IS
     'internal: may the current role see the sums of the quantity ledger of a declared table (it may read every column the checks read)';
 

@@ -507,13 +507,27 @@ export_return_check(PG_FUNCTION_ARGS)
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
 	{
+		/*
+		 * The values the report shows (row_values.c): an unreadable code its
+		 * own column; a label that names no reason hides itself
+		 * (cbr_writer_may_see); any other verdict the columns it was read from,
+		 * and the header's columns when the verdict shows a fact read there.
+		 */
+		const AttrNumber *shows = c->col;
+		int			nshows = EX_NROLES;
 		const char *rule;
 		int			code;
 
-		/* values read from a header are shown only to who may read them */
-		if (c->hdr && cbr_export_rule(&d, &rule, &code) && !cbr_header_visible(c->hdr))
-			cbr_header_report_hidden(c->hdr, trigdata, tuple, code, rule);
-		cbr_export_report(trigdata, tuple, c, v, &row, &d);
+		if (d.outcome == CBR_BAD_TEXT)
+		{
+			nshows = d.bad_text < 0 ? 0 : 1;
+			shows = &c->col[EX_SUPERVISION + Max(d.bad_text, 0)];
+		}
+		CBR_REPORT_SHOWN(cbr_columns_visible(rel, tuple, shows, nshows) &&
+						 (c->hdr == NULL || !cbr_export_rule(&d, &rule, &code) ||
+						  cbr_header_visible(c->hdr)),
+						 rel, gettext_noop("export return"),
+						 cbr_export_report(trigdata, tuple, c, v, &row, &d));
 	}
 
 	if (d.fill_remarks)

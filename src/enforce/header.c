@@ -580,21 +580,6 @@ cbr_header_visible(const CbrHeaderUse *u)
 }
 
 void
-cbr_header_report_hidden(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, int sqlerrcode,
-						 const char *rule)
-{
-	ereport(ERROR,
-			(errcode(sqlerrcode),
-			 errmsg("the return breaks %s with the facts of its declaration header %s", rule,
-					header_rel_text(u->relid)),
-			 errdetail("%sthe values are not shown: you may not read every column the check reads from %s.",
-					   cbr_row_identity_seen(trigdata, tuple), header_rel_text(u->relid)),
-			 errhint("Ask the owner of %s for SELECT on those columns to see the values.",
-					 header_rel_text(u->relid)),
-			 errtable(trigdata->tg_relation)));
-}
-
-void
 cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str)
 {
 	int16		code;

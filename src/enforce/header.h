@@ -60,13 +60,6 @@ extern void cbr_header_values(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple 
  */
 extern bool cbr_header_visible(const CbrHeaderUse *u);
 
-/*
- * The error of a return that fails a rule with facts from a header the
- * writer may not read: the rule's SQLSTATE, without the values.
- */
-pg_noreturn extern void cbr_header_report_hidden(const CbrHeaderUse *u, TriggerData *trigdata,
-												 HeapTuple tuple, int sqlerrcode, const char *rule);
-
 /* 22P02: the header column of role r holds a code that is not 4 digits. */
 pg_noreturn extern void cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str);
 

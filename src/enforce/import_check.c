@@ -166,12 +166,11 @@ import_return_check(PG_FUNCTION_ARGS)
 	if (c->hdr)
 		cbr_import_header_date(c, trigdata, tuple, has, date);
 	if (cbr_import_decide(has, date, &v) != CBR_PASS)
-	{
-		/* a date read from a header is shown only to who may read it */
-		if (c->hdr && !cbr_header_visible(c->hdr))
-			cbr_header_report_hidden(c->hdr, trigdata, tuple, cbr_import_code(&v), "R-IM-1");
-		cbr_import_report(rel, tuple, c, date[0], &v);
-	}
+		/* a date read from a header is shown only to who may read it there */
+		CBR_REPORT_SHOWN(cbr_columns_visible(rel, tuple, c->col, IM_NROLES) &&
+						 (c->hdr == NULL || cbr_header_visible(c->hdr)),
+						 rel, gettext_noop("import return"),
+						 cbr_import_report(rel, tuple, c, date[0], &v));
 	return PointerGetDatum(tuple);
 }
 

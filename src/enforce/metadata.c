@@ -38,6 +38,7 @@
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "enforce/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -249,6 +250,61 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The column roles each kind of check reads (the roles attach records; a
+ * check that reads a new role adds it here).  A role no check reads
+ * would be metadata that checks nothing, so it is refused.
+ */
+static const char *const export_column_roles[] = {
+	"exported_on", "reason", "returned_on", "remarks", "supervision_code",
+	"export_office", "return_office", "deadline", NULL
+};
+static const char *const import_column_roles[] = {
+	"released_on", "applied_on", "arrived_on", NULL
+};
+static const char *const status_column_roles[] = {
+	"status", "registered_at", "declared_at", "shipped_at", "arrived_at",
+	"inspected_at", "released_at", "rejected_at", NULL
+};
+static const char *const quantity_column_roles[] = {
+	"quantity", "declared_quantity", NULL
+};
+
+/* prefix followed by one digit 1 to 8 (line key columns of a quantity check) */
+static bool
+key_role(const char *role, const char *prefix)
+{
+	size_t		n = strlen(prefix);
+
+	return strncmp(role, prefix, n) == 0 && role[n] >= '1' && role[n] <= '8' && role[n + 1] == '\0';
+}
+
+static bool
+role_known(const char *kind, const char *role)
+{
+	const char *const *roles;
+	int			i;
+
+	if (strcmp(kind, "export") == 0)
+		roles = export_column_roles;
+	else if (strcmp(kind, "import") == 0)
+		roles = import_column_roles;
+	else if (strcmp(kind, "status") == 0)
+		roles = status_column_roles;
+	else if (strcmp(kind, "quantity") == 0)
+	{
+		if (key_role(role, "line_") || key_role(role, "declared_line_"))
+			return true;
+		roles = quantity_column_roles;
+	}
+	else
+		return false;
+	for (i = 0; roles[i] != NULL; i++)
+		if (strcmp(roles[i], role) == 0)
+			return true;
+	return false;
+}
+
+/*
  * cbreturn._metadata_column(rel regclass, kind text, col_role text,
  *                           col_rel regclass, col name) RETURNS void
  *
@@ -280,6 +336,16 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 	colrel = PG_GETARG_OID(3);
 	colname = NameStr(*PG_GETARG_NAME(4));
 	require_owner(relid, caller);
+	{
+		char	   *kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
+
+		if (!role_known(kind, role))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("no %s check reads a column as \"%s\"", cbr_clip_value(kind), cbr_clip_value(role)),
+					 errhint("Attach checks with the cbreturn.attach_* functions, which record the columns they read.")));
+	}
 
 	if (colrel != relid)
 	{

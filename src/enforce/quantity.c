@@ -43,6 +43,7 @@
 #include "policy/policy.h"
 
 #include "access/htup_details.h"
+#include "common/int.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
@@ -76,6 +77,7 @@ typedef struct QuantityCache
 	Oid			quantity_type;
 	CbrDeclared declared;
 	Oid			ledger_owner;
+	CbrLedgerRow ledger;		/* the ledger row changed in place (quantity_ledger_row.c) */
 	int			ncolumns;
 	QtyColumn  *columns;		/* every column of every check on the declared table */
 	SPIPlanPtr	update_plan;	/* ledger += delta, returning the total */
@@ -209,6 +211,7 @@ cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *de
 	c->columns = cbr_qty_check_columns(meta.declared_relid, mcxt, &c->ncolumns);
 
 	c->ledger_owner = cbr_qty_ledger_owner();
+	cbr_ledger_resolve(&c->ledger, cbr_qty_ledger_relid());
 	c->update_plan = cbr_qty_prepare_as(c->ledger_owner, ledger_update_sql, 4, ledger_types);
 	c->upsert_plan = cbr_qty_prepare_as(c->ledger_owner, ledger_upsert_sql, 4, ledger_types);
 	plans[0] = c->update_plan;
@@ -268,7 +271,7 @@ line_text(QuantityCache *c, const QtySide *s)
 
 /* Turn a verdict on a return into its error (nothing for CBR_QTY_OK). */
 static void
-report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
 {
 	char		row[CBR_QTY_TEXT_LEN];
 	char		total[CBR_QTY_TEXT_LEN];
@@ -331,48 +334,94 @@ report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerd
 	}
 }
 
+/*
+ * The same, without the row's own values (key, quantity, row identity) when
+ * the current role may not read them (row_values.c).
+ */
+static void
+report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+{
+	AttrNumber	cols[CBR_MAX_KEYS + 1];
+
+	if (v->outcome == CBR_QTY_OK)
+		return;
+	memcpy(cols, c->key, sizeof(AttrNumber) * c->nkeys);
+	cols[c->nkeys] = c->quantity;
+	CBR_REPORT_VISIBLE(rel, s->tuple, cols, c->nkeys + 1, gettext_noop("quantity"),
+					   report_return_values(c, rel, s, v));
+}
+
 /* The ledger row of a line is missing or wrong: refuse (fail closed). */
 static void
-ledger_broken(QuantityCache *c, const QtySide *s) pg_attribute_noreturn();
+ledger_broken(QuantityCache *c, Relation rel, const QtySide *s) pg_attribute_noreturn();
 static void
-ledger_broken(QuantityCache *c, const QtySide *s)
+ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
 {
+	if (cbr_columns_visible(rel, s->tuple, c->key, c->nkeys))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the quantity ledger of line %s of %s is missing or inconsistent (R-EX-3, R-IM-2)",
+						line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
+				 errdetail("The write is refused so that no over-return slips through."),
+				 errhint("Compare with SELECT * FROM cbreturn.verify_quantity_ledger('%s'); and rebuild with cbreturn.rebuild_quantity_ledger().",
+						 cbr_qty_rel_text(c->declared.relid))));
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("the quantity ledger of line %s of %s is missing or inconsistent (R-EX-3, R-IM-2)",
-					line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
+			 errmsg("the quantity ledger of a line of %s is missing or inconsistent (R-EX-3, R-IM-2)",
+					cbr_qty_rel_text(c->declared.relid)),
 			 errdetail("The write is refused so that no over-return slips through."),
 			 errhint("Compare with SELECT * FROM cbreturn.verify_quantity_ledger('%s'); and rebuild with cbreturn.rebuild_quantity_ledger().",
 					 cbr_qty_rel_text(c->declared.relid))));
 }
 
-/*
- * Move the counter of the line of s by (delta, rows); when the line gains a
- * row or quantity, read the declared line again under the ledger row lock
- * and decide.  Runs inside SPI_connect.
- */
-static void
-apply_delta(QuantityCache *c, Relation rel, QtySide *s, CbrQty delta, int64 rows)
+/* One write of a return being counted: what its sides share. */
+typedef struct QtyWrite
 {
+	QuantityCache *c;
+	Relation	rel;
+	bool		connected;		/* SPI_connect done */
+	Snapshot	snap;			/* the lines and the ledger are read under it */
+} QtyWrite;
+
+static void
+write_connect(QtyWrite *w)
+{
+	if (w->connected)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	w->connected = true;
+}
+
+/* The declared line of keys, under the write's snapshot (or the latest). */
+static bool
+write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
+{
+	if (w->c->declared.rls_plan != NULL)
+		write_connect(w);
+	return cbr_declared_find(&w->c->declared, keys, line, latest ? NULL : w->snap);
+}
+
+/*
+ * The SPI statements that move the counter of the line of s by (delta,
+ * rows): the update, or for a line's first return the upsert; the total
+ * afterwards.  For what the direct path (quantity_ledger_row.c) leaves.
+ */
+static CbrQty
+ledger_statements(QtyWrite *w, QtySide *s, Datum delta, int64 rows, bool grows)
+{
+	QuantityCache *c = w->c;
 	Datum		args[4];
 	Oid			save_userid;
 	int			save_sec;
 	int			ret;
 	bool		isnull;
-	CbrQty		total;
-	CbrQtyVerdict v;
-	bool		grows;
-	int			sign;
-	bool		has_line = true;
-	CbrQty		declared = s->line.declared;
 
-	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
-	grows = sign > 0 || rows > 0;
+	write_connect(w);
 	args[0] = ObjectIdGetDatum(c->declared.relid);
 	args[1] = PointerGetDatum(s->line.image);
-	args[2] = cbr_qty_numeric(delta);
+	args[2] = delta;
 	args[3] = Int64GetDatum(rows);
-
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(c->ledger_owner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
@@ -381,24 +430,85 @@ apply_delta(QuantityCache *c, Relation rel, QtySide *s, CbrQty delta, int64 rows
 		ret = SPI_execute_plan(c->upsert_plan, args, NULL, false, 1);
 	SetUserIdAndSecContext(save_userid, save_sec);
 	if ((ret != SPI_OK_UPDATE_RETURNING && ret != SPI_OK_INSERT_RETURNING) || SPI_processed != 1)
-		ledger_broken(c, s);
-	total = cbr_qty_of_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
-							 NUMERICOID, NULL, 0);
-	if (!grows)
-		return;
+		ledger_broken(c, w->rel, s);
+	return cbr_qty_of_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
+							NUMERICOID, NULL, 0);
+}
 
-	/* The line as committed now that its ledger row is ours (READ COMMITTED). */
+/*
+ * Decide on a return that adds delta to its line, total being the line's
+ * new total, once the line's ledger row is ours: the verdict's error, or
+ * nothing.
+ *
+ * READ COMMITTED: the write's snapshot was taken before the ledger row was
+ * locked.  If nobody changed that row since (no return, no guard: the guard
+ * on the declared table moves the same row before it lowers, deletes or
+ * re-keys a line), the declared line read under the snapshot is the one a
+ * fresh read would give as far as over-returns go (a line inserted or a
+ * quantity raised just now may be missed, as if the return came first);
+ * otherwise (moved) it is read again under the latest snapshot.
+ * REPEATABLE READ and SERIALIZABLE: a ledger row changed since the
+ * transaction's snapshot is 40001 already; the declared line is read under
+ * the latest snapshot.
+ */
+static void
+decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
+{
+	CbrQtyVerdict v;
+	bool		has_line = true;
+	CbrQty		declared = s->line.declared;
+
+	if (moved || IsolationUsesXactSnapshot() || !s->line.found)
 	{
 		CbrLine		again;
 
-		has_line = cbr_declared_find(&c->declared, s->keys, &again) &&
-			VARSIZE_ANY(again.image) == VARSIZE_ANY(s->line.image) &&
-			memcmp(again.image, s->line.image, VARSIZE_ANY(again.image)) == 0;
+		has_line = write_find(w, s->keys, &again, moved || IsolationUsesXactSnapshot()) &&
+			cbr_qty_image_cmp(again.image, s->line.image) == 0;
 		if (has_line)
 			declared = again.declared;
 	}
 	cbr_quantity_decide(s->qty, delta, total, has_line, declared, &v);
-	report_return(c, rel, s, &v);
+	report_return(w->c, w->rel, s, &v);
+}
+
+/*
+ * Move the counter of the line of s by (delta, rows); when the line gains a
+ * row or quantity, decide first.  The ledger row is locked, the rule
+ * decided, and only then written (a refused return leaves no new row
+ * version behind); a line without a ledger row yet goes through the SPI
+ * statements, which write first and decide after, in the same transaction.
+ */
+static void
+apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
+{
+	QuantityCache *c = w->c;
+	CbrLedgerLock lk;
+	Datum		delta_d = cbr_qty_numeric(delta);
+	bool		grows;
+	int			sign;
+
+	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
+	grows = sign > 0 || rows > 0;
+	if (cbr_ledger_lock(&c->ledger, c->declared.relid, s->line.image, w->snap, &lk))
+	{
+		Datum		total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
+		int64		total_rows;
+
+		if (pg_add_s64_overflow(lk.rows, rows, &total_rows) || total_rows < 0 ||
+			DatumGetBool(DirectFunctionCall2(numeric_lt, total, NumericGetDatum(int64_to_numeric(0)))))
+			ledger_broken(c, w->rel, s);
+		if (grows)
+			decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
+		cbr_ledger_write(&lk, total, total_rows);
+		return;
+	}
+	/* no row yet, or not one the direct path knows: the statements decide */
+	{
+		CbrQty		total = ledger_statements(w, s, delta_d, rows, grows);
+
+		if (grows)
+			decide_on_line(w, s, delta, total, true);
+	}
 }
 
 /* Nothing the check counts changed: same key values bit for bit, same quantity. */
@@ -435,6 +545,7 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	CbrQtyVerdict v;
 	CbrQty		zero = {0, 0};
 	CbrQty		minus_old;
+	QtyWrite	w = {c, rel, false, NULL};
 
 	side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? NULL : trigdata->tg_trigtuple, &o);
 	side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? trigdata->tg_trigtuple
@@ -450,8 +561,22 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	if ((!o.counted && !n.counted) || side_unchanged(c, &o, &n))
 		return PointerGetDatum(NULL);
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	/*
+	 * One snapshot for the write, taken after a command counter increment
+	 * so that the ledger rows moved for earlier rows of this statement are
+	 * seen (as SPI does before each statement): the transaction's in
+	 * REPEATABLE READ and SERIALIZABLE, the latest in READ COMMITTED.
+	 */
+	CommandCounterIncrement();
+	if (IsolationUsesXactSnapshot())
+	{
+		PushCopiedSnapshot(GetTransactionSnapshot());
+		UpdateActiveSnapshotCommandId();
+	}
+	else
+		PushActiveSnapshot(GetLatestSnapshot());
+	w.snap = GetActiveSnapshot();
+
 	/*
 	 * The ledger name of each line.  With byte-equal keys it is the image of
 	 * the row's own key values, and the new line is looked up once, under
@@ -460,15 +585,15 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	 */
 	if (n.counted && c->declared.canonical)
 		n.line.image = cbr_line_image(c->nkeys, n.keys, c->declared.typlen, c->declared.typbyval);
-	else if (n.counted && !cbr_declared_find(&c->declared, n.keys, &n.line))
+	else if (n.counted && !(n.line.found = write_find(&w, n.keys, &n.line, false)))
 	{
 		cbr_quantity_decide(n.qty, n.qty, n.qty, false, zero, &v);
 		report_return(c, rel, &n, &v);
 	}
 	if (o.counted && c->declared.canonical)
 		o.line.image = cbr_line_image(c->nkeys, o.keys, c->declared.typlen, c->declared.typbyval);
-	else if (o.counted && !cbr_declared_find(&c->declared, o.keys, &o.line))
-		ledger_broken(c, &o);	/* a line with returns cannot go (the guard) */
+	else if (o.counted && !write_find(&w, o.keys, &o.line, false))
+		ledger_broken(c, rel, &o);	/* a line with returns cannot go (the guard) */
 	if (!cbr_qty_sub(zero, o.qty, &minus_old))
 		report_return(c, rel, &o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
 
@@ -478,22 +603,24 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 
 		if (!cbr_qty_sub(n.qty, o.qty, &delta))
 			report_return(c, rel, &n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
-		apply_delta(c, rel, &n, delta, 0);
+		apply_delta(&w, &n, delta, 0);
 	}
 	else if (o.counted && n.counted && cbr_qty_image_cmp(o.line.image, n.line.image) > 0)
 	{
 		/* two lines: lock their ledger rows in image order (no deadlock) */
-		apply_delta(c, rel, &n, n.qty, 1);
-		apply_delta(c, rel, &o, minus_old, -1);
+		apply_delta(&w, &n, n.qty, 1);
+		apply_delta(&w, &o, minus_old, -1);
 	}
 	else
 	{
 		if (o.counted)
-			apply_delta(c, rel, &o, minus_old, -1);
+			apply_delta(&w, &o, minus_old, -1);
 		if (n.counted)
-			apply_delta(c, rel, &n, n.qty, 1);
+			apply_delta(&w, &n, n.qty, 1);
 	}
-	SPI_finish();
+	PopActiveSnapshot();
+	if (w.connected)
+		SPI_finish();
 	return PointerGetDatum(NULL);
 }
 

@@ -55,6 +55,7 @@ typedef struct CbrLine
 {
 	bytea	   *image;
 	CbrQty		declared;
+	bool		found;			/* read from the declared table (else only named) */
 } CbrLine;
 
 /* Resolve d for the declared table drel (open), keys named in line order. */
@@ -63,9 +64,35 @@ extern void cbr_declared_resolve(CbrDeclared *d, Relation drel, const AttrNumber
 
 /*
  * Find the declared line whose key equals keys (values of the key types),
- * as of the latest snapshot; false when there is none.  Runs inside SPI.
+ * as of snap (NULL: the latest snapshot); false when there is none.  Under
+ * row security (d->rls_plan) it reads through SPI, as of the latest
+ * snapshot, and needs an SPI connection.
  */
-extern bool cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line);
+extern bool cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line, Snapshot snap);
+
+/* The ledger row of a line, changed in place (quantity_ledger_row.c). */
+typedef struct CbrLedgerRow
+{
+	Oid			relid;			/* InvalidOid: the direct path is off */
+	Oid			index;			/* its primary key (declared_relation, line) */
+} CbrLedgerRow;
+
+/* A ledger row found and locked, its counters as found. */
+typedef struct CbrLedgerLock
+{
+	Relation	lrel;
+	Relation	irel;
+	TupleTableSlot *slot;
+	bool		moved;			/* changed by another transaction since the snapshot */
+	Datum		returned;		/* numeric */
+	int64		rows;
+} CbrLedgerLock;
+
+extern void cbr_ledger_resolve(CbrLedgerRow *l, Oid relid);
+extern bool cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+							CbrLedgerLock *lk);
+extern void cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows);
+extern void cbr_ledger_release(CbrLedgerLock *lk);
 
 /* The ledger key of stored key values (the declared row's). */
 extern bytea *cbr_line_image(int n, const Datum *values, const int16 *typlen, const bool *typbyval);
@@ -109,6 +136,7 @@ extern void *cbr_qty_guard_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *p
 
 extern const Oid cbr_qty_types[4];		/* the accepted quantity types */
 extern Oid	cbr_qty_ledger_owner(void);
+extern Oid	cbr_qty_ledger_relid(void);
 extern char *cbr_qty_rel_text(Oid relid);
 extern void cbr_qty_metadata_broken(Oid relid, const char *what) pg_attribute_noreturn();
 extern AttrNumber cbr_qty_role_column(const CbrCheckMeta *meta, Oid checked, const char *role,

@@ -282,7 +282,15 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 	cbr_quantity_decide_declared(returned,
 								 DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)),
 								 gone, newq, &v);
-	report_declared(c, rel, oldtup, okeys, is_delete, &v);
+	if (v.outcome != CBR_QTY_OK)
+	{
+		/* the old row's key, the new quantity: shown to a role that may read them */
+		bool		shown = cbr_columns_visible(rel, oldtup, c->declared.key, c->declared.nkeys) &&
+			(is_delete || cbr_column_visible(rel, newtup, c->declared.quantity));
+
+		CBR_REPORT_SHOWN(shown, rel, gettext_noop("quantity"),
+						 report_declared(c, rel, oldtup, okeys, is_delete, &v));
+	}
 	SPI_finish();
 	return PointerGetDatum(is_delete ? oldtup : newtup);
 }

@@ -67,9 +67,27 @@ caller_rights(Oid declared, Datum except, bool *may_act, bool *may_see)
 	if (ret != SPI_OK_SELECT || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot read the metadata of the quantity checks on %s", get_rel_name(declared) ? get_rel_name(declared) : "?")));
+				 errmsg("cannot read the metadata of the quantity checks on %s", cbr_qty_rel_text(declared))));
 	*may_act = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) && !isnull;
 	*may_see = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull)) && !isnull;
+
+	/*
+	 * Run for another role (the DROP event trigger runs as the extension's
+	 * owner): the figures are shown only if the role of the session's
+	 * statement (SET ROLE's, the outer user) may see them too.
+	 */
+	if (*may_see && GetOuterUserId() != GetUserId())
+	{
+		Oid			save_userid;
+		int			save_sec;
+
+		GetUserIdAndSecContext(&save_userid, &save_sec);
+		SetUserIdAndSecContext(GetOuterUserId(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		ret = SPI_execute_with_args("SELECT cbreturn._quantity_may_see($1)", 1, argtypes, args, NULL, true, 1);
+		SetUserIdAndSecContext(save_userid, save_sec);
+		*may_see = ret == SPI_OK_SELECT && SPI_processed == 1 &&
+			DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) && !isnull;
+	}
 }
 
 /* Run sql with args as the ledger's owner. */
@@ -135,7 +153,7 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 		if (may_see)
 			ereport(elevel,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),
-					 errmsg("existing returns against %s break R-EX-3/R-IM-2", get_rel_name(declared)),
+					 errmsg("existing returns against %s break R-EX-3/R-IM-2", cbr_qty_rel_text(declared)),
 					 errdetail("Line %s: %s (%s returned, %s declared); %s line(s) in all.",
 							   SPI_getvalue(t, d, 2), problem,
 							   SPI_getvalue(t, d, 3) ? SPI_getvalue(t, d, 3) : "nothing",
@@ -144,7 +162,7 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 		else
 			ereport(elevel,
 				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("existing returns against %s break R-EX-3/R-IM-2", get_rel_name(declared)),
+				 errmsg("existing returns against %s break R-EX-3/R-IM-2", cbr_qty_rel_text(declared)),
 				 errdetail("%s line(s) are over-returned, negative or not declared; the values are not shown: the current role may not read every table they come from.", count),
 				 errhint("Ask the owners of the tables to correct the returns.")));
 	}
@@ -193,7 +211,7 @@ verify_quantity_ledger(PG_FUNCTION_ARGS)
 	if (!may_see)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied to verify the quantity ledger of %s", get_rel_name(declared)),
+				 errmsg("permission denied to verify the quantity ledger of %s", cbr_qty_rel_text(declared)),
 				 errdetail("The ledger sums returns: only a role that may read every column the quantity checks on the table read, with no row security applying, may see it.")));
 	ret = run_as_owner("SELECT * FROM cbreturn._quantity_verify($1)", 1, argtypes, args);
 	if (ret != SPI_OK_SELECT)
@@ -235,6 +253,10 @@ _quantity_validate_declared(PG_FUNCTION_ARGS)
 	Relation	drel;
 	CbrDeclared d;
 
+	if (get_rel_name(declared) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", declared)));
 	deconstruct_array(names, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR, &elems, &nulls, &n);
 	if (n < 1 || n > CBR_MAX_KEYS)
 		ereport(ERROR,
@@ -248,7 +270,7 @@ _quantity_validate_declared(PG_FUNCTION_ARGS)
 		if (a <= 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" of relation %s does not exist", col, get_rel_name(declared))));
+					 errmsg("column \"%s\" of relation %s does not exist", col, cbr_qty_rel_text(declared))));
 		if (i < n)
 			keys[i] = a;
 		else

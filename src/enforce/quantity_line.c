@@ -205,7 +205,7 @@ cbr_key_text(int n, const Datum *values, const Oid *types)
 		bool		varlena;
 
 		getTypeOutputInfo(types[i], &out, &varlena);
-		appendStringInfo(&s, "%s%s", i ? ", " : "", OidOutputFunctionCall(out, values[i]));
+		appendStringInfo(&s, "%s%s", i ? ", " : "", cbr_clip_value(OidOutputFunctionCall(out, values[i])));
 	}
 	appendStringInfoChar(&s, ')');
 	return s.data;
@@ -439,6 +439,7 @@ static void
 line_from_values(const CbrDeclared *d, const Datum *values, Datum qty, bool qty_null, CbrLine *line)
 {
 	line->image = cbr_line_image(d->nkeys, values, d->typlen, d->typbyval);
+	line->found = true;
 	if (qty_null)
 	{
 		line->declared.value = 0;
@@ -449,7 +450,7 @@ line_from_values(const CbrDeclared *d, const Datum *values, Datum qty, bool qty_
 }
 
 bool
-cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line)
+cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line, Snapshot given)
 {
 	Datum		values[CBR_MAX_KEYS];
 	bool		isnull;
@@ -485,7 +486,7 @@ cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line)
 	{
 		Relation	drel = table_open(d->relid, AccessShareLock);
 		Relation	irel = index_open(d->index_oid, AccessShareLock);
-		Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+		Snapshot	snap = RegisterSnapshot(given != NULL ? given : GetLatestSnapshot());
 		ScanKeyData sk[CBR_MAX_KEYS];
 		IndexScanDesc scan;
 		TupleTableSlot *slot;

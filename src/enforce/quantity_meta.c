@@ -30,8 +30,8 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-static Oid
-ledger_relid(void)
+Oid
+cbr_qty_ledger_relid(void)
 {
 	Oid			relid = get_relname_relid("quantity_ledger", get_namespace_oid("cbreturn", false));
 
@@ -47,7 +47,7 @@ Oid
 cbr_qty_ledger_owner(void)
 {
 	Oid			owner;
-	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(ledger_relid()));
+	HeapTuple	tp = SearchSysCache1(RELOID, ObjectIdGetDatum(cbr_qty_ledger_relid()));
 
 	if (!HeapTupleIsValid(tp))
 		elog(ERROR, "cache lookup failed for cbreturn.quantity_ledger");

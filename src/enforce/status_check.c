@@ -207,9 +207,35 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 			 errtablecol(rel, c->stamp[v->which])));
 }
 
+/* Read the row (and the old one), decide, raise what is wrong. */
+static void
+cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple)
+{
+	CbrStatusRow row;
+	CbrStatusRow old;
+	CbrStatusVerdict v;
+
+	cbr_status_read(c, rel, tuple, &row);
+	if (oldtup != NULL)
+		cbr_status_read(c, rel, oldtup, &old);
+	switch (cbr_decide_status(oldtup != NULL ? &old : NULL, &row, &v))
+	{
+		case CBR_PASS:
+			break;
+		case CBR_FAIL_STATUS_BACK:
+		case CBR_FAIL_STATUS_FINAL:
+			cbr_status_report_move(c, rel, oldtup, &v);
+			break;
+		default:
+			cbr_status_report_stamp(c, rel, oldtup, tuple, &v);
+			break;
+	}
+}
+
 /*
  * cbreturn.status_check(): BEFORE INSERT OR UPDATE FOR EACH ROW; raises
- * what cbr_decide_status found.
+ * what cbr_decide_status found, without the row's values when the current
+ * role may not read them (row_values.c).
  */
 PG_FUNCTION_INFO_V1(status_check);
 Datum
@@ -217,27 +243,16 @@ status_check(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "status_check", CBR_FIRE_BEFORE, false);
 	Relation	rel = trigdata->tg_relation;
-	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event);
+	HeapTuple	oldtup = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_trigtuple : NULL;
 	HeapTuple	tuple = cbr_checked_tuple(trigdata);
 	StatusCache *c = (StatusCache *) cbr_check_config(fcinfo, rel, CBR_CHECK_STATUS, cbr_status_build);
-	CbrStatusRow row;
-	CbrStatusRow old;
-	CbrStatusVerdict v;
+	AttrNumber	cols[CBR_STAGES + 1];
+	bool		shown;
 
-	cbr_status_read(c, rel, tuple, &row);
-	if (is_update)
-		cbr_status_read(c, rel, trigdata->tg_trigtuple, &old);
-	switch (cbr_decide_status(is_update ? &old : NULL, &row, &v))
-	{
-		case CBR_PASS:
-			break;
-		case CBR_FAIL_STATUS_BACK:
-		case CBR_FAIL_STATUS_FINAL:
-			cbr_status_report_move(c, rel, trigdata->tg_trigtuple, &v);
-			break;
-		default:
-			cbr_status_report_stamp(c, rel, trigdata->tg_trigtuple, tuple, &v);
-			break;
-	}
+	cols[0] = c->status;
+	memcpy(&cols[1], c->stamp, sizeof(AttrNumber) * CBR_STAGES);
+	shown = cbr_columns_visible(rel, tuple, cols, CBR_STAGES + 1) &&
+		(oldtup == NULL || cbr_columns_visible(rel, oldtup, cols, CBR_STAGES + 1));
+	CBR_REPORT_SHOWN(shown, rel, gettext_noop("status"), cbr_status_run(c, rel, oldtup, tuple));
 	return PointerGetDatum(tuple);
 }

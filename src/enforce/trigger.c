@@ -78,6 +78,7 @@ cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname, CbrTiming ti
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired for INSERT or UPDATE%s", funcname,
 						allow_delete ? " or DELETE" : "")));
+	cbr_note_trigger(trigdata);
 	return trigdata;
 }
 
@@ -106,6 +107,15 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 
 	if (pk == NULL)
 		return "";
+	/* all key columns readable by the current role, or no identity (row_values.c) */
+	while ((x = bms_next_member(pk, x)) >= 0)
+	{
+		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
+
+		if (attnum > 0 && !cbr_column_visible(rel, tuple, attnum))
+			return "";
+	}
+	x = -1;
 	initStringInfo(&names);
 	initStringInfo(&values);
 	while ((x = bms_next_member(pk, x)) >= 0)
@@ -130,7 +140,7 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 			bool		varlena;
 
 			getTypeOutputInfo(att->atttypid, &typout, &varlena);
-			appendStringInfoString(&values, OidOutputFunctionCall(typout, d));
+			appendStringInfoString(&values, cbr_clip_value(OidOutputFunctionCall(typout, d)));
 		}
 		first = false;
 	}
@@ -341,14 +351,9 @@ cbr_date_role_column(const CbrCheckMeta *meta, const char *role, Relation rel, b
 bool
 cbr_writer_may_see(TriggerData *trigdata, AttrNumber attnum)
 {
-	Relation	rel = trigdata->tg_relation;
-	Oid			user = GetUserId();
-
-	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) && trigdata->tg_updatedcols != NULL &&
-		bms_is_member(attnum - FirstLowInvalidHeapAttributeNumber, trigdata->tg_updatedcols))
-		return true;
-	return pg_class_aclcheck(RelationGetRelid(rel), user, ACL_SELECT) == ACLCHECK_OK ||
-		pg_attribute_aclcheck(RelationGetRelid(rel), attnum, user, ACL_SELECT) == ACLCHECK_OK;
+	/* the one rule of row_values.c, for the row this trigger call checks */
+	cbr_note_trigger(trigdata);
+	return cbr_column_visible(trigdata->tg_relation, cbr_checked_tuple(trigdata), attnum);
 }
 
 char *

@@ -76,6 +76,57 @@ extern Oid	cbr_type_oid(const char *name);
  */
 extern char *cbr_row_identity(Relation rel, HeapTuple tuple);
 
+/* ---------------------------------------------------------------------
+ * row_values.c: which values of the row an error may show
+ * --------------------------------------------------------------------- */
+
+/* a value in a message is cut at this many bytes, then "..." */
+#define CBR_VALUE_MAX 64
+
+/* Noted by cbr_trigger_protocol: the trigger call the checks are in. */
+extern void cbr_note_trigger(TriggerData *trigdata);
+
+/* May the current role read column attnum of tuple (a row of rel the check sees)? */
+extern bool cbr_column_visible(Relation rel, HeapTuple tuple, AttrNumber attnum);
+/* Every column of attnums (0 entries are skipped)? */
+extern bool cbr_columns_visible(Relation rel, HeapTuple tuple, const AttrNumber *attnums, int n);
+/* s, or its first CBR_VALUE_MAX bytes (whole characters) and "..." */
+extern char *cbr_clip_value(const char *s);
+/* Raise the error being handled again without its values (see below). */
+pg_noreturn extern void cbr_rethrow_hidden(Relation rel, const char *check, MemoryContext cxt);
+
+/*
+ * Run call, the report of a check's verdict on tuple, which raises an error
+ * naming values of the columns attnums.  When the current role may not read
+ * all of them, the error is raised with its SQLSTATE and without values
+ * (check: the check's name, translated when shown).
+ */
+#define CBR_REPORT_VISIBLE(rel, tuple, attnums, n, check, call) \
+	CBR_REPORT_SHOWN(cbr_columns_visible((rel), (tuple), (attnums), (n)), rel, check, call)
+
+/* The same, with the answer to "may the role read them?" given as shown. */
+#define CBR_REPORT_SHOWN(shown, rel, check, call) \
+	do { \
+		if (shown) \
+		{ \
+			call; \
+		} \
+		else \
+		{ \
+			MemoryContext cbr_report_cxt_ = CurrentMemoryContext; \
+			\
+			PG_TRY(); \
+			{ \
+				call; \
+			} \
+			PG_CATCH(); \
+			{ \
+				cbr_rethrow_hidden((rel), (check), cbr_report_cxt_); \
+			} \
+			PG_END_TRY(); \
+		} \
+	} while (0)
+
 /* The row a check reads: the new row of an UPDATE, else the trigger tuple. */
 static inline HeapTuple
 cbr_checked_tuple(TriggerData *trigdata)

@@ -1,0 +1,277 @@
+/*
+ * quantity_ledger_row.c
+ *		The ledger row of one declared line, moved in place as an UPDATE
+ *		would move it (R-EX-3, R-IM-2; see quantity.c).
+ *
+ * Why not a prepared UPDATE through SPI: every return written paid the
+ * executor's start-up of that statement (the plan's nodes, the RETURNING
+ * projection, the result relation), a quarter of a backend's time in
+ * one-return transactions (docs/performance.md, "quantity rule").  The row
+ * is found through the ledger's primary key and changed through the heap,
+ * with what UPDATE does to stay correct under concurrency:
+ *
+ *   - the row is found under the snapshot the caller took (after a command
+ *     counter increment, so the returns written earlier in the same
+ *     statement are seen), and locked as UPDATE locks it
+ *     (LockTupleNoKeyExclusive, waiting for a concurrent writer);
+ *   - READ COMMITTED: the lock follows the row to its latest version (as
+ *     UPDATE's re-check does), and tells the caller that it did, so that
+ *     the caller reads the declared line again with a fresh snapshot;
+ *   - REPEATABLE READ and SERIALIZABLE: a row changed since the
+ *     transaction's snapshot is a serialization failure (40001), as UPDATE
+ *     raises it; heap_update takes the predicate locks of SERIALIZABLE;
+ *   - the counters never go negative (the CHECK of their domains, which
+ *     this path does not run through the executor, is checked here);
+ *   - a new row version that is not heap-only gets its index entries.
+ *
+ * Anything unusual (no row yet, a row deleted by a concurrent recount, a
+ * ledger whose layout, access method, triggers or indexes are not what the
+ * extension made) is left to the SPI statements of quantity.c: false.
+ */
+#include "enforce/quantity.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/index.h"
+#include "catalog/pg_am.h"
+#include "common/int.h"
+#include "catalog/pg_type.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/execnodes.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+/* The ledger's columns (sql/55_enforce_quantity.sql), checked by cbr_ledger_resolve. */
+#define LEDGER_DECLARED		1
+#define LEDGER_LINE			2
+#define LEDGER_RETURNED		3
+#define LEDGER_ROWS			4
+#define LEDGER_NATTS		4
+
+/*
+ * Resolve the direct path for the ledger relid: its primary key index on
+ * (declared_relation, line), a heap, the columns in the order the
+ * extension created them, no trigger, no index with expressions or a
+ * predicate.  Otherwise the direct path is off (InvalidOid) and the SPI
+ * statements do the work.  Relcache invalidations of the ledger rebuild
+ * the cached config that holds this (quantity_cache.c).
+ */
+void
+cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
+{
+	Relation	lrel = table_open(relid, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(lrel);
+	List	   *indexes;
+	ListCell   *lc;
+	Oid			pk = InvalidOid;
+	bool		usable;
+
+	memset(l, 0, sizeof(*l));
+	usable = lrel->rd_rel->relkind == RELKIND_RELATION &&
+		lrel->rd_tableam == GetHeapamTableAmRoutine() &&
+		!lrel->rd_rel->relhastriggers &&
+		desc->natts == LEDGER_NATTS &&
+		TupleDescAttr(desc, LEDGER_DECLARED - 1)->atttypid == REGCLASSOID &&
+		TupleDescAttr(desc, LEDGER_LINE - 1)->atttypid == BYTEAOID &&
+		getBaseType(TupleDescAttr(desc, LEDGER_RETURNED - 1)->atttypid) == NUMERICOID &&
+		getBaseType(TupleDescAttr(desc, LEDGER_ROWS - 1)->atttypid) == INT8OID;
+	indexes = RelationGetIndexList(lrel);
+	foreach(lc, indexes)
+	{
+		Relation	irel = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ix = irel->rd_index;
+
+		if (!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indexprs, NULL) ||
+			!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indpred, NULL) ||
+			!ix->indisvalid || !ix->indisready)
+			usable = false;
+		if (ix->indisprimary && ix->indnkeyatts == 2 &&
+			ix->indkey.values[0] == LEDGER_DECLARED && ix->indkey.values[1] == LEDGER_LINE &&
+			irel->rd_rel->relam == BTREE_AM_OID)
+			pk = RelationGetRelid(irel);
+		index_close(irel, AccessShareLock);
+	}
+	list_free(indexes);
+	table_close(lrel, AccessShareLock);
+	if (usable && OidIsValid(pk))
+	{
+		l->relid = relid;
+		l->index = pk;
+	}
+}
+
+/* Index entries of a new row version that is not heap-only (as CatalogIndexInsert). */
+static void
+insert_index_entries(Relation lrel, HeapTuple tuple)
+{
+	List	   *indexes = RelationGetIndexList(lrel);
+	ListCell   *lc;
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(lrel), &TTSOpsHeapTuple);
+
+	ExecStoreHeapTuple(tuple, slot, false);
+	foreach(lc, indexes)
+	{
+		Relation	irel = index_open(lfirst_oid(lc), RowExclusiveLock);
+		IndexInfo  *ii = BuildIndexInfo(irel);
+		Datum		values[INDEX_MAX_KEYS];
+		bool		isnull[INDEX_MAX_KEYS];
+
+		/* cbr_ledger_resolve allowed none; an index made since is refused, not skipped */
+		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL)
+			elog(ERROR, "an index of cbreturn.quantity_ledger has expressions or a predicate");
+		FormIndexDatum(ii, slot, NULL, values, isnull);
+		index_insert(irel, values, isnull, &tuple->t_self, lrel,
+					 irel->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,
+					 false, ii);
+		index_close(irel, RowExclusiveLock);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	list_free(indexes);
+}
+
+/*
+ * Find the ledger row of (declared, image) under snap and lock it as UPDATE
+ * would lock it; its counters into lk.  Returns false, holding nothing,
+ * when there is no such row (or the direct path is off, or the row is not
+ * one it knows); then the caller runs the SPI statements.  lk->moved is set
+ * when another transaction changed the row after snap was taken (READ
+ * COMMITTED followed it to its latest version): what the caller read under
+ * snap may be stale.  Once the caller has decided, cbr_ledger_write()
+ * writes the new counters, or cbr_ledger_release() lets the row be (its
+ * lock is kept to the end of the transaction, as UPDATE keeps it).
+ */
+bool
+cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+				CbrLedgerLock *lk)
+{
+	ScanKeyData sk[2];
+	IndexScanDesc scan;
+	bool		found;
+	TM_Result	res;
+	TM_FailureData tmfd;
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
+	Datum		declared_d;
+	Datum		line_d;
+	bool		isnull[4];
+
+	memset(lk, 0, sizeof(*lk));
+	if (!OidIsValid(l->relid))
+		return false;
+	lk->lrel = table_open(l->relid, RowExclusiveLock);
+	if (lk->lrel->trigdesc != NULL || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
+	{
+		table_close(lk->lrel, RowExclusiveLock);
+		return false;
+	}
+	lk->irel = index_open(l->index, RowExclusiveLock);
+	ScanKeyInit(&sk[0], LEDGER_DECLARED, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(declared));
+	ScanKeyInit(&sk[1], LEDGER_LINE, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(image));
+	lk->slot = table_slot_create(lk->lrel, NULL);
+	scan = index_beginscan(lk->lrel, lk->irel, snap, 2, 0);
+	index_rescan(scan, sk, 2, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, lk->slot);
+	index_endscan(scan);
+	if (!found)
+		goto not_here;
+
+	res = table_tuple_lock(lk->lrel, &lk->slot->tts_tid, snap, lk->slot, GetCurrentCommandId(true),
+						   LockTupleNoKeyExclusive, LockWaitBlock,
+						   xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	switch (res)
+	{
+		case TM_Ok:
+			break;
+		case TM_Updated:
+		case TM_Deleted:
+			if (xact_snapshot)
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			/* READ COMMITTED: the row went (a recount); the SPI statements decide */
+			goto not_here;
+		default:
+			/* changed by this very command, invisible: not a case the direct path knows */
+			goto not_here;
+	}
+	lk->moved = tmfd.traversed;
+
+	/* the row locked is the line's: its key is never updated, only deleted */
+	declared_d = slot_getattr(lk->slot, LEDGER_DECLARED, &isnull[0]);
+	line_d = slot_getattr(lk->slot, LEDGER_LINE, &isnull[1]);
+	lk->returned = slot_getattr(lk->slot, LEDGER_RETURNED, &isnull[2]);
+	lk->rows = DatumGetInt64(slot_getattr(lk->slot, LEDGER_ROWS, &isnull[3]));
+	if (isnull[0] || isnull[1] || isnull[2] || isnull[3] ||
+		DatumGetObjectId(declared_d) != declared ||
+		cbr_qty_image_cmp(DatumGetByteaPP(line_d), image) != 0)
+		goto not_here;
+	return true;
+
+not_here:
+	cbr_ledger_release(lk);
+	return false;
+}
+
+void
+cbr_ledger_release(CbrLedgerLock *lk)
+{
+	if (lk->slot != NULL)
+		ExecDropSingleTupleTableSlot(lk->slot);
+	if (lk->irel != NULL)
+		index_close(lk->irel, RowExclusiveLock);
+	if (lk->lrel != NULL)
+		table_close(lk->lrel, RowExclusiveLock);
+	memset(lk, 0, sizeof(*lk));
+}
+
+/*
+ * Write the counters (returned, rows) into the row lk holds, and release
+ * it.  The counters' domains say they are never negative: checked here,
+ * as the executor would (23514), since this path does not go through it.
+ */
+void
+cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
+{
+	Datum		values[LEDGER_NATTS];
+	bool		nulls[LEDGER_NATTS];
+	HeapTuple	newtup;
+	ItemPointerData otid = lk->slot->tts_tid;
+
+	if (rows < 0 ||
+		DatumGetBool(DirectFunctionCall2(numeric_lt, returned, NumericGetDatum(int64_to_numeric(0)))))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("a counter of the quantity ledger would be negative (R-EX-3, R-IM-2)"),
+				 errhint("Compare the ledger with the returns: SELECT * FROM cbreturn.verify_quantity_ledger(...);")));
+	slot_getallattrs(lk->slot);
+	memcpy(values, lk->slot->tts_values, sizeof(values));
+	memcpy(nulls, lk->slot->tts_isnull, sizeof(nulls));
+	values[LEDGER_RETURNED - 1] = returned;
+	values[LEDGER_ROWS - 1] = Int64GetDatum(rows);
+	newtup = heap_form_tuple(RelationGetDescr(lk->lrel), values, nulls);
+	{
+#if PG_VERSION_NUM >= 160000
+		TU_UpdateIndexes update_indexes;
+
+		simple_heap_update(lk->lrel, &otid, newtup, &update_indexes);
+		if (update_indexes != TU_None)
+			insert_index_entries(lk->lrel, newtup);
+#else
+		simple_heap_update(lk->lrel, &otid, newtup);
+		if (!HeapTupleIsHeapOnly(newtup))
+			insert_index_entries(lk->lrel, newtup);
+#endif
+	}
+	heap_freetuple(newtup);
+	cbr_ledger_release(lk);
+}
