@@ -70,7 +70,7 @@ COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
 -- _new_column writes NULL into the WHEN clause.  Naming the role on both is
 -- refused.
 CREATE FUNCTION cbreturn._header_role(rel regclass, col_role text, given name) RETURNS name
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -268,6 +268,10 @@ static const char *const status_column_roles[] = {
 static const char *const quantity_column_roles[] = {
 	"quantity", "declared_quantity", NULL
 };
+/* the facts a declaration header may hold (attach_header), and nothing else read from it */
+static const char *const header_column_roles[] = {
+	"exported_on", "supervision_code", "export_office", "left_special_area_on", "released_on", NULL
+};
 
 /* prefix followed by one digit 1 to 8 (line key columns of a quantity check) */
 static bool
@@ -295,6 +299,12 @@ role_known(const char *kind, const char *role)
 		if (key_role(role, "line_") || key_role(role, "declared_line_"))
 			return true;
 		roles = quantity_column_roles;
+	}
+	else if (strcmp(kind, "header") == 0)
+	{
+		if (key_role(role, "key_") || key_role(role, "header_key_"))
+			return true;
+		roles = header_column_roles;
 	}
 	else
 		return false;
@@ -340,7 +350,10 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 		char	   *kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 		char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
 
-		if (!role_known(kind, role))
+		if (!role_known(kind, role) ||
+			/* an export or import check reads only the header's facts from it */
+			(colrel != relid && strcmp(kind, "quantity") != 0 && strcmp(kind, "header") != 0 &&
+			 !role_known("header", role)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("no %s check reads a column as \"%s\"", cbr_clip_value(kind), cbr_clip_value(role)),
