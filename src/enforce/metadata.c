@@ -350,10 +350,7 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 		char	   *kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 		char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
 
-		if (!role_known(kind, role) ||
-			/* an export or import check reads only the header's facts from it */
-			(colrel != relid && strcmp(kind, "quantity") != 0 && strcmp(kind, "header") != 0 &&
-			 !role_known("header", role)))
+		if (!role_known(kind, role))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("no %s check reads a column as \"%s\"", cbr_clip_value(kind), cbr_clip_value(role)),
@@ -390,6 +387,11 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 			elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
 		declared = SPI_processed > 0;
 		SPI_finish();
+		/* an export or import check reads only the header's facts from it */
+		if (declared && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") != 0 &&
+			strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "header") != 0 &&
+			!role_known("header", text_to_cstring(PG_GETARG_TEXT_PP(2))))
+			declared = false;
 		if (!declared)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
