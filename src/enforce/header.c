@@ -74,6 +74,14 @@ struct CbrHeaderUse
 	Oid			subtype[CBR_HEADER_MAX_KEYS];
 	Oid			collation[CBR_HEADER_MAX_KEYS];
 	FmgrInfo	eqfn[CBR_HEADER_MAX_KEYS];
+	/*
+	 * A slot for the header's rows, over a copy of its row type that is not
+	 * reference-counted: made once with the config, so that a lookup does
+	 * not pin and release a tuple descriptor (resource owner bookkeeping was
+	 * the largest cost of a lookup).  Cleared after every use, so it never
+	 * keeps a buffer pinned between rows.
+	 */
+	TupleTableSlot *slot;
 	int			nroles;			/* the check's roles */
 	AttrNumber	hcol[CBR_MAX_ROLES];	/* header column of role r, 0: not from the header */
 	Oid			htype[CBR_MAX_ROLES];
@@ -315,6 +323,13 @@ cbr_header_use(const CbrCheckMeta *meta, Relation rel, const char *const *roles,
 	/* its index, owner, grants and columns are cached with the check's config */
 	cbr_check_cache_depend(header);
 	header_resolve_link(u, &hm, rel, hrel, cxt);
+	{
+		MemoryContext old = MemoryContextSwitchTo(cxt);
+
+		u->slot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(hrel)),
+										   table_slot_callbacks(hrel));
+		MemoryContextSwitchTo(old);
+	}
 	u->nroles = nroles;
 	for (i = 0; i < meta->ncols; i++)
 	{
@@ -415,20 +430,21 @@ header_keys_equal(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple htuple, cons
 }
 
 /*
- * Find the header row whose key equals keys[], lock it FOR KEY SHARE and
- * read the roles into v/isnull.  false when there is none.
+ * Find the header row whose key equals keys[] in hrel, lock it FOR KEY SHARE
+ * and read the roles into v/isnull, using u->slot.  false when there is none.
  */
 static bool
-header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull)
+header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xact_snapshot,
+					const Datum *keys, Datum *v, bool *isnull)
 {
-	bool		xact_snapshot = IsolationUsesXactSnapshot();
-	Relation	hrel = table_open(u->relid, RowShareLock);
 	Relation	irel = index_open(u->index_oid, AccessShareLock);
-	Snapshot	snap = RegisterSnapshot(xact_snapshot ? GetTransactionSnapshot() : GetLatestSnapshot());
 	TupleDesc	hdesc = RelationGetDescr(hrel);
+	TupleTableSlot *slot = u->slot;
 	ScanKeyData sk[CBR_HEADER_MAX_KEYS];
 	IndexScanDesc scan;
-	TupleTableSlot *slot;
+	ItemPointerData tid;
+	TM_FailureData tmfd;
+	TM_Result	res;
 	bool		found;
 	int			i;
 
@@ -439,59 +455,79 @@ header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull)
 		ScanKeyEntryInitialize(&sk[i], 0, i + 1, BTEqualStrategyNumber, u->subtype[k],
 							   u->collation[k], u->eqproc[k], keys[k]);
 	}
-	slot = table_slot_create(hrel, NULL);
 	scan = index_beginscan(hrel, irel, snap, u->nkeys, 0);
 	index_rescan(scan, sk, u->nkeys, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	index_endscan(scan);
-	if (found)
-	{
-		ItemPointerData tid = slot->tts_tid;
-		TM_FailureData tmfd;
-		TM_Result	res;
-
-		cbr_header_values(u, hdesc, ExecFetchSlotHeapTuple(slot, false, NULL), v, isnull);
-		res = table_tuple_lock(hrel, &tid, snap, slot, GetCurrentCommandId(false), LockTupleKeyShare,
-							   LockWaitBlock, xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
-							   &tmfd);
-		switch (res)
-		{
-			case TM_Ok:
-				/* READ COMMITTED: the row may have changed while we waited */
-				if (tmfd.traversed)
-				{
-					HeapTuple	newest = ExecFetchSlotHeapTuple(slot, false, NULL);
-
-					found = header_keys_equal(u, hdesc, newest, keys);
-					if (found)
-						cbr_header_values(u, hdesc, newest, v, isnull);
-				}
-				break;
-			case TM_SelfModified:
-				/* changed by this very statement: it reads the row as it found it */
-				break;
-			case TM_Updated:
-				if (xact_snapshot)
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent update")));
-				found = false;
-				break;
-			case TM_Deleted:
-				if (xact_snapshot)
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("could not serialize access due to concurrent delete")));
-				found = false;
-				break;
-			default:
-				elog(ERROR, "unexpected result %d locking a declaration header row", (int) res);
-		}
-	}
-	ExecDropSingleTupleTableSlot(slot);
-	UnregisterSnapshot(snap);
 	index_close(irel, AccessShareLock);
-	/* the lock on the table, like the row's, is kept until the transaction ends */
+	if (!found)
+		return false;
+
+	tid = slot->tts_tid;
+	cbr_header_values(u, hdesc, ExecFetchSlotHeapTuple(slot, false, NULL), v, isnull);
+	res = table_tuple_lock(hrel, &tid, snap, slot, GetCurrentCommandId(false), LockTupleKeyShare,
+						   LockWaitBlock, xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	switch (res)
+	{
+		case TM_Ok:
+			/* READ COMMITTED: the row may have changed while we waited */
+			if (tmfd.traversed)
+			{
+				HeapTuple	newest = ExecFetchSlotHeapTuple(slot, false, NULL);
+
+				if (!header_keys_equal(u, hdesc, newest, keys))
+					return false;
+				cbr_header_values(u, hdesc, newest, v, isnull);
+			}
+			return true;
+		case TM_SelfModified:
+			/* changed by this very statement: it reads the row as it found it */
+			return true;
+		case TM_Updated:
+			if (xact_snapshot)
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent update")));
+			return false;
+		case TM_Deleted:
+			if (xact_snapshot)
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete")));
+			return false;
+		default:
+			elog(ERROR, "unexpected result %d locking a declaration header row", (int) res);
+	}
+	return false;
+}
+
+/*
+ * The same, opening the header (RowShareLock, kept to the end of the
+ * transaction as the row lock is) under the snapshot of the isolation level:
+ * READ COMMITTED the latest, REPEATABLE READ and SERIALIZABLE the
+ * transaction's.  The slot is cleared whatever happens, so that it never
+ * holds a buffer pin an aborted transaction has already released.
+ */
+static bool
+header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull)
+{
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
+	Relation	hrel = table_open(u->relid, RowShareLock);
+	Snapshot	snap = RegisterSnapshot(xact_snapshot ? GetTransactionSnapshot() : GetLatestSnapshot());
+	bool		found;
+
+	PG_TRY();
+	{
+		found = header_fetch_locked(u, hrel, snap, xact_snapshot, keys, v, isnull);
+	}
+	PG_CATCH();
+	{
+		ExecClearTuple(u->slot);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	ExecClearTuple(u->slot);
+	UnregisterSnapshot(snap);
 	table_close(hrel, NoLock);
 	return found;
 }
