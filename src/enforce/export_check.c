@@ -9,7 +9,7 @@
  * only called for a row that fails, and raises the detailed error.  BEFORE
  * ROW when it fills the remarks or the deadline column (see trigger.c).
  */
-#include "enforce/trigger.h"
+#include "enforce/violation.h"	/* and trigger.h */
 #include "enforce/header.h"
 
 #include "access/htup_details.h"
@@ -461,6 +461,84 @@ cbr_export_report(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, 
 	elog(ERROR, "export check verdict %d was not reported", (int) d->outcome);
 }
 
+/* The arguments of cbr_export_report, for cbr_violation_report (violation.c). */
+typedef struct ExportReport
+{
+	TriggerData *trigdata;
+	HeapTuple	tuple;
+	const ExportCache *c;
+	const Datum *v;
+	const CbrExportRow *row;
+	const CbrExportVerdict *d;
+} ExportReport;
+
+static void
+cbr_export_raise(void *arg)
+{
+	ExportReport *a = (ExportReport *) arg;
+
+	/*
+	 * The values the report shows (row_values.c): an unreadable code its own
+	 * column; a label that names no reason hides itself (cbr_writer_may_see);
+	 * any other verdict the columns it was read from.
+	 */
+	const AttrNumber *shows = a->c->col;
+	int			nshows = EX_NROLES;
+	const char *rule;
+	int			code;
+
+	if (a->d->outcome == CBR_BAD_TEXT)
+	{
+		nshows = a->d->bad_text < 0 ? 0 : 1;
+		shows = &a->c->col[EX_SUPERVISION + Max(a->d->bad_text, 0)];
+	}
+	/* and a declaration header's columns, when the verdict shows a fact read there */
+	CBR_REPORT_SHOWN(cbr_columns_visible(a->trigdata->tg_relation, a->tuple, shows, nshows) &&
+					 (a->c->hdr == NULL || !cbr_export_rule(a->d, &rule, &code) ||
+					  cbr_header_visible(a->c->hdr)),
+					 a->trigdata->tg_relation, gettext_noop("export return"),
+					 cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d));
+}
+
+/*
+ * A row the decision refused, or any row of a check that fills a column:
+ * raise as always (refuse mode), or record each broken rule and let the row
+ * be stored (record mode), after setting R-EX-1 and R-EX-2 aside for an
+ * ordinary (taxed) return (src/enforce/violation.c).  *d is left with what
+ * the row is filled with: no remark code nor deadline for an ordinary
+ * return; the R-EX-1 deadline for a recorded one.
+ */
+static void
+cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, const Datum *v,
+					 const CbrExportRow *row, CbrExportVerdict *d)
+{
+	CbrViolations *s = cbr_violations_begin(trigdata->tg_relation, CBR_CHECK_EXPORT);
+	CbrExportRow r = *row;
+	CbrExportVerdict dv = *d;
+	ExportReport a = {trigdata, tuple, c, v, &r, &dv};
+
+	if (s == NULL)
+	{
+		if (d->outcome != CBR_PASS)
+			cbr_export_raise(&a);
+		return;
+	}
+	if (cbr_violations_ordinary(s, tuple))
+	{
+		cbr_export_skip_cbec(&r);
+		(void) cbr_decide_export_return(cbr_policy(), &r, &dv);
+		*d = dv;
+	}
+	if (dv.outcome == CBR_PASS)
+		return;
+	do
+	{
+		cbr_violation_report(s, tuple, cbr_export_rule_of(&dv), cbr_export_raise, &a);
+		if (dv.window.has_deadline && !d->window.has_deadline)
+			d->window = dv.window;
+	} while (cbr_export_next_failure(cbr_policy(), &r, &dv));
+}
+
 /*
  * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; BEFORE when it fills the remarks or the deadline column.
@@ -505,30 +583,8 @@ export_return_check(PG_FUNCTION_ARGS)
 	if (c->hdr)
 		cbr_header_read(c->hdr, trigdata, tuple, v, isnull);
 	cbr_export_read(c, v, isnull, &row);
-	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
-	{
-		/*
-		 * The values the report shows (row_values.c): an unreadable code its
-		 * own column; a label that names no reason hides itself
-		 * (cbr_writer_may_see); any other verdict the columns it was read from,
-		 * and the header's columns when the verdict shows a fact read there.
-		 */
-		const AttrNumber *shows = c->col;
-		int			nshows = EX_NROLES;
-		const char *rule;
-		int			code;
-
-		if (d.outcome == CBR_BAD_TEXT)
-		{
-			nshows = d.bad_text < 0 ? 0 : 1;
-			shows = &c->col[EX_SUPERVISION + Max(d.bad_text, 0)];
-		}
-		CBR_REPORT_SHOWN(cbr_columns_visible(rel, tuple, shows, nshows) &&
-						 (c->hdr == NULL || !cbr_export_rule(&d, &rule, &code) ||
-						  cbr_header_visible(c->hdr)),
-						 rel, gettext_noop("export return"),
-						 cbr_export_report(trigdata, tuple, c, v, &row, &d));
-	}
+	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS || c->fill_remarks || c->deadline)
+		cbr_export_violation(trigdata, tuple, c, v, &row, &d);
 
 	if (d.fill_remarks)
 	{
@@ -603,6 +659,9 @@ cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 		cbr_header_values(c->hdr, hdesc, htuple, v, isnull);
 	cbr_export_read(c, v, isnull, &row);
 	row.need_deadline = false;
+	/* an ordinary (taxed) return is not held to R-EX-1, R-EX-2 (cbreturn.set_ordinary_return_column) */
+	if (cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), tuple))
+		cbr_export_skip_cbec(&row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS)
 		return true;
 	(void) cbr_export_rule(&d, rule, sqlerrcode);

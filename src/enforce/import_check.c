@@ -9,6 +9,7 @@
  * (_import_row_ok): it is only called for a row that fails.
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 #include "enforce/header.h"
 
 #include "access/htup_details.h"
@@ -143,6 +144,45 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 	elog(ERROR, "import check verdict %d was not reported", (int) f->outcome);
 }
 
+/* The arguments of cbr_import_report, for cbr_violation_report (violation.c). */
+typedef struct ImportReport
+{
+	Relation	rel;
+	HeapTuple	tuple;
+	const ImportCache *c;
+	DateADT		released;
+	const CbrImportVerdict *v;
+} ImportReport;
+
+static void
+cbr_import_raise(void *arg)
+{
+	ImportReport *a = (ImportReport *) arg;
+
+	/* a release date read from a declaration header: shown only to who may read it there */
+	CBR_REPORT_SHOWN(cbr_columns_visible(a->rel, a->tuple, a->c->col, IM_NROLES) &&
+					 (a->c->hdr == NULL || cbr_header_visible(a->c->hdr)),
+					 a->rel, gettext_noop("import return"),
+					 cbr_import_report(a->rel, a->tuple, a->c, a->released, a->v));
+}
+
+/*
+ * A row the decision refused: raise as always (refuse mode) or record it
+ * (record mode); an ordinary (taxed) return is not held to R-IM-1
+ * (src/enforce/violation.c).
+ */
+static void
+cbr_import_violation(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT released,
+					 const CbrImportVerdict *v)
+{
+	CbrViolations *s = cbr_violations_begin(rel, CBR_CHECK_IMPORT);
+	ImportReport a = {rel, tuple, c, released, v};
+
+	if (cbr_violations_ordinary(s, tuple))
+		return;
+	cbr_violation_report(s, tuple, "R-IM-1", cbr_import_raise, &a);
+}
+
 /*
  * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW, with a WHEN clause (_import_row_ok); raises what
@@ -166,11 +206,7 @@ import_return_check(PG_FUNCTION_ARGS)
 	if (c->hdr)
 		cbr_import_header_date(c, trigdata, tuple, has, date);
 	if (cbr_import_decide(has, date, &v) != CBR_PASS)
-		/* a date read from a header is shown only to who may read it there */
-		CBR_REPORT_SHOWN(cbr_columns_visible(rel, tuple, c->col, IM_NROLES) &&
-						 (c->hdr == NULL || cbr_header_visible(c->hdr)),
-						 rel, gettext_noop("import return"),
-						 cbr_import_report(rel, tuple, c, date[0], &v));
+		cbr_import_violation(rel, tuple, c, date[0], &v);
 	return PointerGetDatum(tuple);
 }
 
@@ -228,7 +264,9 @@ cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 		has[0] = !hnull[0];
 		date[0] = has[0] ? DatumGetDateADT(hv[0]) : 0;
 	}
-	if (cbr_import_decide(has, date, &v) == CBR_PASS)
+	/* an ordinary (taxed) return is not held to R-IM-1 (cbreturn.set_ordinary_return_column) */
+	if (cbr_import_decide(has, date, &v) == CBR_PASS ||
+		cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_IMPORT), tuple))
 		return true;
 	*rule = "R-IM-1";
 	*sqlerrcode = cbr_import_code(&v);

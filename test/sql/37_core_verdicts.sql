@@ -189,7 +189,9 @@ DROP SCHEMA core CASCADE;
 -- metadata and ledger writers behind attach, detach and the quantity
 -- ledger's verification, which write or switch roles and must not,
 -- _error, which only raises the catalogued errors of attach and detach, and
--- _header_validate, attach_header's test of the link it recorded).
+-- the existing-row and record-mode functions, which scan a table with
+-- subtransactions or write the metadata, and _header_validate, attach_header's
+-- test of the link it recorded).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
@@ -197,7 +199,9 @@ SELECT p.proname, p.proparallel
    AND p.prorettype <> 'trigger'::regtype
    AND p.proname NOT LIKE '\_metadata\_%'
    AND p.proname NOT LIKE '\_quantity\_%'
-   AND p.proname NOT IN ('verify_quantity_ledger', '_error', '_header_validate')
+   AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
+                         'set_on_violation', 'set_ordinary_return_column',
+                         '_header_validate')
    AND p.proparallel <> 's'
  ORDER BY 1;
 
