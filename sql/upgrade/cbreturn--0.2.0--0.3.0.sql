@@ -1522,6 +1522,14 @@ SELECT k.relation AS "table",
     ON t.tgrelid OPERATOR(pg_catalog.=) k.relation
    AND t.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || k.check_kind || '_check');
 
+-- ==== The log of recorded violations stays per node under logical replication (issue 14) ====
+
+-- The log of recorded violations (sql/57_violations.sql) describes this
+-- node's own writes too.
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.violation_log
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.violation_log ENABLE REPLICA TRIGGER node_local;
+
 -- ==== Chinese for the import-side texts (issue 13) ====
 -- The bases of import_retail_tax (R-IM-4) and import_return_effect (R-IM-3)
 -- follow the language setting, so the latter is no longer IMMUTABLE; the
