@@ -2763,3 +2763,17 @@ $$;
 REVOKE ALL ON FUNCTION cbreturn._header_after_drop(oid[]) FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_after_drop(oid[]) IS
     'internal: the header part of the DROP event trigger: drops the guards of declaration headers no remaining returns table reads';
+
+-- ==== Chinese for the import-side texts (issue 13) ====
+-- The bases of import_retail_tax (R-IM-4) and import_return_effect (R-IM-3)
+-- follow the language setting, so the latter is no longer IMMUTABLE; the
+-- R-IM-3 effect has its explanation.
+ALTER FUNCTION cbreturn.import_return_effect(date, numeric, text) STABLE;
+CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status, one for the annual amount';
