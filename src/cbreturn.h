@@ -68,6 +68,7 @@ extern const char *cbr_language_key(void);
 #define ERRCODE_CBRETURN_IMPORT_APPLICANT	MAKE_SQLSTATE('C','B','0','1','2')	/* R-IM-7 */
 #define ERRCODE_CBRETURN_DISTRIBUTED		MAKE_SQLSTATE('C','B','0','1','5')	/* a Citus table or shard (docs/scale-out.md) */
 #define ERRCODE_CBRETURN_REASON_LABEL		MAKE_SQLSTATE('C','B','0','1','3')	/* R-V-1 reason vocabulary */
+#define ERRCODE_CBRETURN_HEADER				MAKE_SQLSTATE('C','B','0','1','4')	/* facts read from a declaration header */
 
 /* ---------------------------------------------------------------------
  * declaration_id (R-ID-1)

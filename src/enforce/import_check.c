@@ -13,6 +13,7 @@
  */
 #include "enforce/trigger.h"
 #include "enforce/violation.h"
+#include "enforce/header.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -48,6 +49,7 @@ typedef struct ImportCache
 	bool		code_is_text;
 	bool		applicant_is_text;
 	bool		registers;		/* a register role is attached */
+	CbrHeaderUse *hdr;			/* the release date read from a declaration header (header.c) */
 } ImportCache;
 
 /* Builds the ImportCache of the import check on rel (see cbr_check_config). */
@@ -62,9 +64,14 @@ cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	Oid			enterprise_t[4] = {cbr_type_oid("customs_registration_code"), TEXTOID, VARCHAROID, BPCHAROID};
 	int			i;
 
+	/* the release date may be read from a declaration header */
+	c->hdr = cbr_header_use(meta, rel, import_roles, IM_NROLES, cxt);
+	/* the release date may be read from a declaration header */
+	c->hdr = cbr_header_use(meta, rel, import_roles, IM_NROLES, cxt);
 	/* R-T-1: date, timestamp or timestamptz (read as its China date) */
 	for (i = 0; i < IM_NDATES; i++)
-		c->col[i] = cbr_date_role_column(meta, import_roles[i], rel, i == IM_RELEASED);
+		c->col[i] = cbr_date_role_column(meta, import_roles[i], rel,
+										 i == IM_RELEASED && !cbr_header_has(c->hdr, IM_RELEASED));
 	c->col[IM_CODE] = cbr_role_column(meta, "supervision_code", rel, code_t, 4, false);
 	for (i = IM_ORIGINAL; i <= IM_WAREHOUSE; i++)
 		c->col[i] = cbr_role_column(meta, import_roles[i], rel, text_t, 3, false);
@@ -144,6 +151,37 @@ cbr_import_read(const ImportCache *c, const Datum *v, const bool *isnull, CbrImp
 
 		row->applicant_state = cbr_parse_uscc(str, (int) strlen(str), false, &row->applicant, &uerr)
 			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+}
+
+/* The values of the checked columns of a row (isnull for a role not attached). */
+static void
+cbr_import_fetch(const ImportCache *c, TupleDesc tupdesc, HeapTuple tuple, Datum *v, bool *isnull)
+{
+	int			i;
+
+	for (i = 0; i < IM_NROLES; i++)
+	{
+		v[i] = (Datum) 0;
+		isnull[i] = true;
+		/* a timestamp(tz) date role is read as its date (R-T-1) */
+		if (c->col[i])
+			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);
+	}
+}
+
+/* The SQLSTATE of a failed R-IM-1 verdict, for the header guard. */
+static int
+cbr_import_code(const CbrImportVerdict *v)
+{
+	switch (v->failed->outcome)
+	{
+		case CBR_FAIL_WINDOW:
+			return ERRCODE_CBRETURN_WINDOW;
+		case CBR_BAD_ORDER:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		default:
+			return ERRCODE_DATETIME_FIELD_OVERFLOW;
 	}
 }
 
@@ -273,8 +311,11 @@ cbr_import_raise(void *arg)
 	ImportReport *a = (ImportReport *) arg;
 	Relation	rel = a->trigdata->tg_relation;
 
-	CBR_REPORT_VISIBLE(rel, a->tuple, a->c->col, IM_NROLES, gettext_noop("import return"),
-					   cbr_import_report(rel, a->tuple, a->c, a->released, a->w));
+	/* a release date read from a declaration header: shown only to who may read it there */
+	CBR_REPORT_SHOWN(cbr_columns_visible(rel, a->tuple, a->c->col, IM_NROLES) &&
+					 (a->c->hdr == NULL || cbr_header_visible(a->c->hdr)),
+					 rel, gettext_noop("import return"),
+					 cbr_import_report(rel, a->tuple, a->c, a->released, a->w));
 }
 
 /* R-IM-5, R-IM-1 / R-IM-6 arrival place, R-IM-7 (CB010-CB012). */
@@ -329,15 +370,11 @@ import_return_check(PG_FUNCTION_ARGS)
 	CbrImportVerdict w;
 	CbrImportPlaceRow row;
 	CbrImportPlaceVerdict p;
-	int			i;
 
-	for (i = 0; i < IM_NROLES; i++)
-	{
-		v[i] = (Datum) 0;
-		isnull[i] = true;
-		if (c->col[i])
-			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);	/* R-T-1 */
-	}
+	cbr_import_fetch(c, tupdesc, tuple, v, isnull);
+	/* the release date read from a declaration header: its row, found and locked */
+	if (c->hdr)
+		cbr_header_read(c->hdr, trigdata, tuple, v, isnull);
 	if (cbr_import_decide(c, v, isnull, &w, &row, &p) != CBR_PASS)
 		cbr_import_violation(trigdata, tuple, c, v, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w, &row, &p);
 	return PointerGetDatum(tuple);
@@ -368,10 +405,43 @@ cbr_import_row_ok(PG_FUNCTION_ARGS)
 	c = (ImportCache *) cbr_row_ok_config(fcinfo, CBR_CHECK_IMPORT, cbr_import_build,
 										  cbr_import_attnums, "_import_row_ok", import_roles,
 										  IM_NROLES);
+	/* the trigger reads a declaration header's row for every row */
+	if (c->hdr)
+		PG_RETURN_BOOL(false);
 	for (i = 0; i < IM_NROLES; i++)
 	{
 		isnull[i] = i + 1 >= PG_NARGS() || PG_ARGISNULL(i + 1);
 		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
 	}
 	PG_RETURN_BOOL(cbr_import_decide(c, v, isnull, &w, &row, &p) == CBR_PASS);
+}
+
+/*
+ * header.c's guard asks: does this return of rel pass the import check with
+ * the release date of header row htuple (the row as it was, or as
+ * corrected)?  The header gives R-IM-1's release date only, so the windows
+ * are what it can change.
+ */
+bool
+cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
+						  const char **rule, int *sqlerrcode)
+{
+	ImportCache *c = (ImportCache *) cbr_check_config_rel(rel, CBR_CHECK_IMPORT, cbr_import_build);
+	Datum		v[IM_NROLES];
+	bool		isnull[IM_NROLES];
+	CbrImportVerdict w;
+	CbrImportPlaceRow row;
+	CbrImportPlaceVerdict p;
+
+	cbr_import_fetch(c, RelationGetDescr(rel), tuple, v, isnull);
+	if (c->hdr)
+		cbr_header_values(c->hdr, hdesc, htuple, v, isnull);
+	(void) cbr_import_decide(c, v, isnull, &w, &row, &p);
+	/* an ordinary (taxed) return is not held to R-IM-1 (cbreturn.set_ordinary_return_column) */
+	if (w.outcome == CBR_PASS ||
+		cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_IMPORT), tuple))
+		return true;
+	*rule = "R-IM-1";
+	*sqlerrcode = cbr_import_code(&w);
+	return false;
 }

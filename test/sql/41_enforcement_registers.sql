@@ -208,6 +208,28 @@ SELECT n, e.state, e.message FROM (VALUES
     (123, $$INSERT INTO erp.export_tz VALUES (123, '1210', '2026-01-10', '2026-03-19 15:00+00', 'unsold', '2026-09-20', '2924', '2924')$$)
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
 
+-- The departure may be read from the declaration header (attach_header):
+-- the 1210 clock counts from the header's departure, and the header's guard
+-- refuses a correction of it that would make a stored return late.
+CREATE TABLE erp.export_head (list_no text PRIMARY KEY, trade_mode text, office cbreturn.customs_code,
+                              cleared date, left_at date);
+CREATE TABLE erp.export_ret (id int PRIMARY KEY, list_no text, ret_reason cbreturn.return_reason, reenter date,
+                             ret_port cbreturn.customs_code);
+INSERT INTO erp.export_head VALUES ('L1', '1210', '2924', '2026-01-10', '2026-03-20');
+SELECT cbreturn.attach_header('erp.export_ret', 'erp.export_head', '{list_no}', '{list_no}',
+    exported_on => 'cleared', supervision_code => 'trade_mode', left_special_area_on => 'left_at',
+    export_office => 'office');
+SELECT cbreturn.attach_export_return_checks('erp.export_ret', exported_on => NULL, reason => 'ret_reason',
+    returned_on => 'reenter', return_office => 'ret_port');
+SELECT n, e.state, e.message FROM (VALUES
+    (131, $$INSERT INTO erp.export_ret VALUES (131, 'L1', 'unsold', '2026-09-20', '2924')$$),
+    (132, $$INSERT INTO erp.export_ret VALUES (132, 'L1', 'unsold', '2026-09-21', '2924')$$),
+    (133, $$UPDATE erp.export_head SET left_at = '2026-03-19' WHERE list_no = 'L1'$$),
+    -- a departure before the export declaration, read from the header: 22023 naming the table
+    (134, $$INSERT INTO erp.export_head VALUES ('L2', '1210', '2924', '2026-03-20', '2026-01-10')$$),
+    (135, $$INSERT INTO erp.export_ret VALUES (135, 'L2', 'unsold', '2026-05-01', '2924')$$)
+) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
+
 -- A role that may update the row but not read the applicant column is not
 -- shown the applicant: the error keeps its SQLSTATE and shows no value.
 CREATE ROLE regress_cbr_regchk_clerk;
