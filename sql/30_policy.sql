@@ -36,6 +36,9 @@ CREATE TABLE cbreturn.tax_policy_periods (
     extends             text,
     confidence          "char" NOT NULL DEFAULT 'U' CHECK (confidence IN ('H', 'M', 'U')),
     shipped             boolean NOT NULL DEFAULT false,
+    -- The Chinese official title, named by Chinese explanations; last, as
+    -- ALTER TABLE ... ADD COLUMN put it on upgrade from 0.2.0.
+    title_zh            text CHECK (title_zh <> ''),
     CHECK (declared_to >= declared_from)
 );
 COMMENT ON TABLE cbreturn.tax_policy_periods IS
@@ -46,14 +49,18 @@ COMMENT ON COLUMN cbreturn.tax_policy_periods.supervision_codes IS 'export super
 COMMENT ON COLUMN cbreturn.tax_policy_periods.months IS
     'months from the export date (1210: from leaving the special area) within which the goods must return (R-TX-2)';
 COMMENT ON COLUMN cbreturn.tax_policy_periods.extends IS 'announcement this one extends, if any';
+COMMENT ON COLUMN cbreturn.tax_policy_periods.title_zh IS
+    'Chinese official title of the announcement (e.g. 财政部 海关总署 税务总局公告2026年第16号), named in Chinese bases; NULL: the announcement column is named';
 
 INSERT INTO cbreturn.tax_policy_periods
-    (announcement, declared_from, declared_to, supervision_codes, months, extends, confidence, shipped)
+    (announcement, declared_from, declared_to, supervision_codes, months, extends, confidence, shipped, title_zh)
 VALUES
-    ('MoF/GACC/STA 2023 No. 4', '2023-01-30', '2024-01-29', '{1210,9610,9710,9810}', 6, NULL, 'H', true),
+    ('MoF/GACC/STA 2023 No. 4', '2023-01-30', '2024-01-29', '{1210,9610,9710,9810}', 6, NULL, 'H', true,
+     '财政部 海关总署 税务总局公告2023年第4号'),
     ('MoF/GACC/STA 2023 No. 34', '2023-01-30', '2025-12-31', '{1210,9610,9710,9810}', 6,
-     'MoF/GACC/STA 2023 No. 4', 'H', true),
-    ('MoF/GACC/STA 2026 No. 16', '2026-01-01', '2027-12-31', '{1210,9610,9710,9810}', 6, NULL, 'H', true);
+     'MoF/GACC/STA 2023 No. 4', 'H', true, '财政部 海关总署 税务总局公告2023年第34号'),
+    ('MoF/GACC/STA 2026 No. 16', '2026-01-01', '2027-12-31', '{1210,9610,9710,9810}', 6, NULL, 'H', true,
+     '财政部 海关总署 税务总局公告2026年第16号');
 
 -- ---------------------------------------------------------------------------
 -- Rule parameters (R-EX-5, R-IM-4, R-P-2): values an announcement can change

@@ -109,10 +109,12 @@ CREATE TYPE cbreturn.tax_relief AS (
     rebate_repayment_required   boolean,
     evidence_required           text,
     basis                       text,
-    failed                      text[]
+    failed                      text[],
+    -- last, as ALTER TYPE ... ADD ATTRIBUTE put it on upgrade from 0.2.0
+    tax_certificate_required    boolean
 );
 COMMENT ON TYPE cbreturn.tax_relief IS
-    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
+    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment and the tax certificate (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
 
 CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, exported_on date, returned_on date,
                                            reason cbreturn.return_reason, is_food boolean,
@@ -125,6 +127,18 @@ CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, expor
 COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
                                                boolean, boolean, date, boolean) IS
     'tax relief on a returned export: announcement route for unsold/consumer returns (R-TX-1, R-TX-2, R-TX-4), statutory route for quality/spec (R-TX-6); R-TX-3, R-TX-5';
+
+CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                             reason cbreturn.return_reason, is_food boolean,
+                                             original_state boolean,
+                                             left_special_area_on date DEFAULT NULL,
+                                             rebate_claimed boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'export_tax_relieved'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean) IS
+    '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
 
 -- ---------------------------------------------------------------------------
 -- Retail import returns (R-IM-1 ... R-IM-4)
@@ -218,7 +232,8 @@ COMMENT ON FUNCTION cbreturn.return_days_left(date, date, date) IS
     'deadline minus as_of for an open return (negative: overdue); deadline minus returned_on for a closed one';
 
 -- ---------------------------------------------------------------------------
--- Explain: one row per rule checked
+-- Explain: one row per rule checked.  STABLE: the texts follow the language
+-- setting (cbreturn.language, lc_messages; docs/i18n.md).
 -- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.explain_export_return_deadline(exported_on date, reason cbreturn.return_reason,
                                                         returned_on date DEFAULT NULL,
@@ -226,7 +241,7 @@ CREATE FUNCTION cbreturn.explain_export_return_deadline(exported_on date, reason
                                                         OUT seen text, OUT basis text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'explain_export_return_deadline'
-    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) IS
     'the rules behind export_return_deadline (R-EX-2, R-P-1, R-EX-1), one row per rule checked';
 
@@ -236,7 +251,7 @@ CREATE FUNCTION cbreturn.explain_import_return(released_on date, applied_on date
                                                OUT seen text, OUT basis text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'explain_import_return'
-    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_import_return(date, date, date) IS
     'the rules behind import_return_on_time (R-IM-1), one row per deadline checked';
 

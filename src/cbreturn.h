@@ -45,6 +45,7 @@
 #define _(x) dgettext(TEXTDOMAIN, x)
 extern void cbr_language_begin(void);
 extern void cbr_language_end(void);
+extern const char *cbr_language_key(void);
 #undef ereport
 #define ereport(elevel, ...) \
 	ereport_domain(elevel, TEXTDOMAIN, (cbr_language_begin(), __VA_ARGS__, cbr_language_end()))

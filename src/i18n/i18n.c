@@ -20,6 +20,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/pg_locale.h"
 
 #include "cbreturn.h"
 
@@ -45,6 +46,7 @@ static char *cbr_language = NULL;
 static locale_t cbr_language_locale = (locale_t) 0;
 static bool cbr_language_stale = true;
 static bool cbr_language_active = false;
+static int	cbr_language_depth = 0;	/* begin/end pairs may nest */
 
 static bool
 cbr_language_check(char **newval, void **extra, GucSource source)
@@ -74,6 +76,8 @@ cbr_language_assign(const char *newval, void *extra)
 void
 cbr_language_begin(void)
 {
+	if (cbr_language_depth++ > 0)
+		return;
 	if (cbr_language_stale)
 	{
 		if (cbr_language_locale != (locale_t) 0)
@@ -102,6 +106,8 @@ cbr_language_begin(void)
 void
 cbr_language_end(void)
 {
+	if (cbr_language_depth > 0 && --cbr_language_depth > 0)
+		return;
 	if (cbr_language_active)
 	{
 		uselocale(LC_GLOBAL_LOCALE);
@@ -109,17 +115,38 @@ cbr_language_end(void)
 	}
 }
 
+/* An error interrupted a begin/end pair: back to the global locale. */
+static void
+cbr_language_reset(void)
+{
+	cbr_language_depth = 0;
+	cbr_language_end();
+}
+
 static void
 cbr_language_xact_callback(XactEvent event, void *arg)
 {
-	cbr_language_end();
+	cbr_language_reset();
 }
 
 static void
 cbr_language_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 							  SubTransactionId parentSubid, void *arg)
 {
-	cbr_language_end();
+	cbr_language_reset();
+}
+
+/*
+ * The language cbreturn's texts are in now: cbreturn.language, or
+ * lc_messages when that is empty.  Caches of translated texts (the rows of
+ * export_tax_relief) key on it; comparing it costs a strcmp.
+ */
+const char *
+cbr_language_key(void)
+{
+	if (cbr_language != NULL && cbr_language[0] != '\0')
+		return cbr_language;
+	return locale_messages ? locale_messages : "";
 }
 
 /*

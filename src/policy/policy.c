@@ -123,7 +123,7 @@ cbr_load_districts(CbrPolicy *p, MemoryContext cxt)
 {
 	uint64		i;
 
-	cbr_run_query("SELECT code, cross_return_pilot_from, name_en FROM cbreturn.districts");
+	cbr_run_query("SELECT code, cross_return_pilot_from, name_en, name_zh FROM cbreturn.districts");
 	p->earliest_pilot_from = DATEVAL_NOEND;
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -143,6 +143,8 @@ cbr_load_districts(CbrPolicy *p, MemoryContext cxt)
 			p->earliest_pilot_from = p->district_pilot_from[n];
 		p->district_name[n] = MemoryContextStrdup(cxt,
 												  SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3));
+		p->district_name_zh[n] = MemoryContextStrdup(cxt,
+													 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 4));
 	}
 }
 
@@ -241,9 +243,21 @@ cbr_load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 {
 	uint64		i;
 
-	cbr_run_query("SELECT announcement, extends, declared_from, declared_to, months, "
-			  "supervision_codes FROM cbreturn.tax_policy_periods "
-			  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\"");
+	/*
+	 * title_zh came with 0.3.0: a 0.2.0 schema served by this module (before
+	 * ALTER EXTENSION cbreturn UPDATE) has none, and its periods are named by
+	 * their announcement in every language.
+	 */
+	Oid			relid = get_relname_relid("tax_policy_periods", get_namespace_oid("cbreturn", false));
+	bool		has_title_zh = get_attnum(relid, "title_zh") != InvalidAttrNumber;
+
+	cbr_run_query(has_title_zh
+				  ? "SELECT announcement, extends, declared_from, declared_to, months, "
+				  "supervision_codes, title_zh FROM cbreturn.tax_policy_periods "
+				  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\""
+				  : "SELECT announcement, extends, declared_from, declared_to, months, "
+				  "supervision_codes, NULL::text FROM cbreturn.tax_policy_periods "
+				  "ORDER BY declared_from, declared_to, announcement COLLATE \"C\"");
 	p->ntax_periods = (int) SPI_processed;
 	p->tax_periods = MemoryContextAllocZero(cxt, sizeof(CbrTaxPeriod) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
@@ -260,15 +274,8 @@ cbr_load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 		t->announcement = MemoryContextStrdup(cxt, SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
 		ext = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
 		t->extends = ext ? MemoryContextStrdup(cxt, ext) : NULL;
-		t->basis = t->extends
-			? MemoryContextStrdup(cxt, psprintf("%s (extends %s)", t->announcement, t->extends))
-			: t->announcement;
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-
-			t->basis_text = cstring_to_text(t->basis);
-			MemoryContextSwitchTo(old);
-		}
+		ext = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 7);
+		t->title_zh = ext ? MemoryContextStrdup(cxt, ext) : NULL;
 		t->declared_from = DatumGetDateADT(cbr_get_datum(i, 3, &isnull));
 		t->declared_to = DatumGetDateADT(cbr_get_datum(i, 4, &isnull));
 		t->months = DatumGetInt32(cbr_get_datum(i, 5, &isnull));
@@ -280,6 +287,16 @@ cbr_load_tax_periods(CbrPolicy *p, MemoryContext cxt)
 		for (j = 0; j < n; j++)
 			if (!nulls[j])
 				t->codes[t->ncodes++] = DatumGetInt16(elems[j]);
+	}
+	/* the row each one extends, for its Chinese title (report.c) */
+	for (i = 0; i < SPI_processed; i++)
+	{
+		CbrTaxPeriod *t = &p->tax_periods[i];
+		int			j;
+
+		for (j = 0; t->extends != NULL && j < p->ntax_periods; j++)
+			if (strcmp(p->tax_periods[j].announcement, t->extends) == 0)
+				t->extended = &p->tax_periods[j];
 	}
 }
 

@@ -120,7 +120,10 @@ pg_noreturn extern void cbr_report_unknown_code(int16 code);
 
 /*
  * An explain step: one rule checked, whether it passed, what it saw and its
- * legal basis.  Built only when an explain function or an error asks.
+ * legal basis, in the session's language (cbreturn.language or
+ * lc_messages; a translation puts the rule's name before what it saw).
+ * Built only when an explain function or an error asks.  fmt is a literal
+ * that nls.mk extracts into the catalogue.
  */
 typedef struct CbrStep
 {
@@ -141,7 +144,14 @@ extern List *cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *
 extern List *cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in,
 								  const CbrRelief *r);
 
-/* R-EX-5: the legal basis, naming the nationwide date of the snapshot. */
+/*
+ * R-TX-3, R-TX-5: evidence_required and basis of a relieved export_tax_relief
+ * row, in the session's language (palloc'd).
+ */
+extern void cbr_relief_texts(const CbrReliefInput *in, const CbrRelief *r, char **evidence,
+							 char **basis);
+
+/* R-EX-5: the legal basis, naming the pilot and nationwide dates of the snapshot. */
 extern char *cbr_cross_customs_basis(const CbrPolicy *p);
 
 /* "; Failed: R-EX-5: ..." listing the failed steps, for an error's DETAIL. */

@@ -18,12 +18,66 @@
 #include "miscadmin.h"
 #include "utils/timestamp.h"
 
-#define BASIS_EX1 "GACC 2020 No. 44 (return windows of CBEC retail exports)"
-#define BASIS_EX2 "GACC CBEC retail export return procedure (remarks column)"
-#define BASIS_P1 "Civil Code arts. 201-202"
-#define BASIS_IM1 "GACC 2020 No. 45"
-#define BASIS_PILOT "GACC 2024 No. 167"
-#define BASIS_TX_DEFAULT "MoF/GACC/STA 2026 No. 16"
+/*
+ * The legal bases that are law, not policy data: the rule's source with its
+ * article or point where the sources give one (docs/rules.md lists them by
+ * rule id).  Seed 002 is GACC's announcement of 2024-12-15 on CBEC exports
+ * and its return procedures; the article numbers of the MoF/GACC/STA
+ * announcements are those of seed 003 (2026 No. 16), which repeats the
+ * structure of 2023 No. 4.  What an announcement a DBA can edit names (tax
+ * policy periods, the pilot and nationwide dates of R-EX-5) is built from
+ * the policy snapshot below, never written here.
+ */
+#define BASIS_P1 gettext_noop("Civil Code arts. 201-202")
+#define BASIS_EX1 gettext_noop("GACC announcement of 2024-12-15 on CBEC export returns, timeframes for returned goods (supersedes the single window of GACC 2020 No. 44)")
+#define BASIS_EX2 gettext_noop("GACC announcement of 2024-12-15 on CBEC export returns, export returns point III (remarks column)")
+#define BASIS_ID2 gettext_noop("GACC customs code list (the first two digits name the directly subordinate customs district)")
+#define BASIS_IM1 gettext_noop("GACC 2020 No. 45 (returns of CBEC retail imports); GACC 2018 No. 194 (supervision of CBEC retail imports and exports); GACC announcement of 2024-12-15, import returns")
+#define BASIS_TX6 gettext_noop("Tariff Law of the PRC; GACC measures for the administration of tax collection on imported and exported goods; GACC announcement of 2024-12-15 on CBEC export returns, export returns point II")
+#define BASIS_TX6_ORIGINAL gettext_noop("Tariff Law of the PRC (returned in original state); GACC measures for the administration of tax collection on imported and exported goods")
+#define BASIS_TX_CERTIFICATE gettext_noop("GACC announcement of 2024-12-15 on CBEC export returns, export returns point II")
+#define BASIS_TX_PERIODS gettext_noop("MoF/GACC/STA announcements on returned CBEC exports (cbreturn.tax_policy_periods)")
+
+/* The Chinese (or other) name of each rule, put before an explain step's text. */
+static const struct
+{
+	const char *id;
+	const char *name;
+}			cbr_rule_names[] = {
+	{"R-P-1", gettext_noop("counting periods")},
+	{"R-ID-2", gettext_noop("customs code")},
+	{"R-EX-1", gettext_noop("export return windows")},
+	{"R-EX-2", gettext_noop("remark codes")},
+	{"R-EX-5", gettext_noop("cross-customs-area return")},
+	{"R-IM-1", gettext_noop("import return windows")},
+	{"R-TX-1", gettext_noop("tax policy periods")},
+	{"R-TX-2", gettext_noop("tax relief on unsold and consumer returns")},
+	{"R-TX-3", gettext_noop("certificate of supplementary tax payment or non-refund")},
+	{"R-TX-4", gettext_noop("original state")},
+	{"R-TX-5", gettext_noop("evidence for relief")},
+	{"R-TX-6", gettext_noop("quality or specification returns")},
+};
+
+/*
+ * The language of the texts being built, as its translation names it: "en"
+ * untranslated, "zh" for Chinese.  English output names a rule by the
+ * rule_id column alone and shows the English data columns; a translation
+ * adds the rule's name to each step and shows the data of its language
+ * (districts.name_zh, tax_policy_periods.title_zh).  Call inside
+ * cbr_language_begin/end, so that cbreturn.language applies.
+ */
+static const char *
+cbr_texts_language(void)
+{
+	/* translator: the code of this translation's language, "zh" for Chinese; explanations pick the data columns of that language (name_zh, title_zh) by it */
+	return _("en");
+}
+
+static bool
+cbr_texts_zh(void)
+{
+	return strncmp(cbr_texts_language(), "zh", 2) == 0;
+}
 
 char *
 cbr_date_iso(DateADT d)
@@ -152,40 +206,79 @@ cbr_report_cross_customs_input(const CbrCrossVerdict *v)
 	}
 }
 
-/* Append one explain step. */
+/* Append one explain step whose text is built already (translated). */
+static void
+cbr_step_add_text(List **steps, const char *rule_id, bool passed, const char *basis,
+				  const char *text)
+{
+	CbrStep    *s = palloc(sizeof(CbrStep));
+	int			i;
+
+	s->seen = pstrdup(text);
+	cbr_language_begin();
+	if (strcmp(cbr_texts_language(), "en") != 0)
+		for (i = 0; i < (int) lengthof(cbr_rule_names); i++)
+			if (strcmp(cbr_rule_names[i].id, rule_id) == 0)
+				/* translator: an explain step: the rule's name, then what was seen */
+				s->seen = psprintf(_("%s: %s"), _(cbr_rule_names[i].name), text);
+	cbr_language_end();
+	s->rule_id = rule_id;
+	s->passed = passed;
+	s->basis = basis;
+	*steps = lappend(*steps, s);
+}
+
+/*
+ * Append one explain step: fmt (a literal, extracted into the catalogue) in
+ * the session's language; in a translation the rule's name comes first.
+ */
 void
 cbr_step_add(List **steps, const char *rule_id, bool passed, const char *basis,
 			 const char *fmt,...)
 {
-	CbrStep    *s;
 	StringInfoData buf;
+	const char *tfmt;
 
+	cbr_language_begin();
+	tfmt = _(fmt);
 	initStringInfo(&buf);
 	for (;;)
 	{
 		va_list		args;
 		int			needed;
+		int			len = buf.len;
 
 		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
+		needed = appendStringInfoVA(&buf, tfmt, args);
 		va_end(args);
 		if (needed == 0)
 			break;
+		buf.len = len;
+		buf.data[len] = '\0';
 		enlargeStringInfo(&buf, needed);
 	}
-	s = palloc(sizeof(CbrStep));
-	s->rule_id = rule_id;
-	s->passed = passed;
-	s->seen = buf.data;
-	s->basis = basis;
-	*steps = lappend(*steps, s);
+	cbr_step_add_text(steps, rule_id, passed, basis, buf.data);
+	cbr_language_end();
 }
 
+/* A basis that is law (BASIS_*), in the session's language. */
+static const char *
+cbr_basis(const char *msgid)
+{
+	const char *t;
+
+	cbr_language_begin();
+	t = _(msgid);
+	cbr_language_end();
+	return t;
+}
+
+/* R-EX-1: the window of a reason, for the explain text. */
 static const char *
 cbr_window_label(int months)
 {
-	return months == CBR_EXPORT_MONTHS_QUALITY ? "1 year: quality or specification"
-		: "6 months: unsold or consumer return";
+	return months == CBR_EXPORT_MONTHS_QUALITY ? _("1 year: quality or specification")
+		: _("6 months: unsold or consumer return");
 }
 
 /* R-EX-2, R-P-1, R-EX-1 of an export return (a verdict without bad input). */
@@ -195,18 +288,20 @@ cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bool has_return
 {
 	List	   *steps = NIL;
 
-	cbr_step_add(&steps, "R-EX-2", true, BASIS_EX2, "reason %s: remark code %s",
-				 cbr_reason_label(reason), cbr_remark_code(reason));
-	cbr_step_add(&steps, "R-P-1", true, BASIS_P1,
+	cbr_language_begin();
+	cbr_step_add(&steps, "R-EX-2", true, cbr_basis(BASIS_EX2), "reason %s: remark code %s",
+				 _(cbr_reason_label(reason)), cbr_remark_code(reason));
+	cbr_step_add(&steps, "R-P-1", true, cbr_basis(BASIS_P1),
 				 "exported on %s + %d months = %s (start day not counted; last day inside the window; clamped to the month end)",
 				 cbr_date_iso(exported_on), v->length, cbr_date_iso(v->deadline));
 	if (has_returned)
-		cbr_step_add(&steps, "R-EX-1", v->outcome == CBR_PASS, BASIS_EX1,
+		cbr_step_add(&steps, "R-EX-1", v->outcome == CBR_PASS, cbr_basis(BASIS_EX1),
 					 "returned on %s, deadline %s (%s)", cbr_date_iso(v->bad_value),
 					 cbr_date_iso(v->deadline), cbr_window_label(v->length));
 	else
-		cbr_step_add(&steps, "R-EX-1", true, BASIS_EX1, "deadline %s (%s); not returned yet",
+		cbr_step_add(&steps, "R-EX-1", true, cbr_basis(BASIS_EX1), "deadline %s (%s); not returned yet",
 					 cbr_date_iso(v->deadline), cbr_window_label(v->length));
+	cbr_language_end();
 	return steps;
 }
 
@@ -218,42 +313,59 @@ cbr_steps_import_return(DateADT released_on, bool has_applied, bool has_arrived,
 	List	   *steps = NIL;
 	const CbrWindowVerdict *a = &v->apply;
 	const CbrWindowVerdict *r = &v->arrive;
+	const char *basis = cbr_basis(BASIS_IM1);
 
 	if (has_applied)
-		cbr_step_add(&steps, "R-IM-1", a->outcome == CBR_PASS, BASIS_IM1,
+		cbr_step_add(&steps, "R-IM-1", a->outcome == CBR_PASS, basis,
 					 "application filed %s, deadline %s (release %s + %d days)",
 					 cbr_date_iso(a->bad_value), cbr_date_iso(a->deadline),
 					 cbr_date_iso(released_on), a->length);
 	else
-		cbr_step_add(&steps, "R-IM-1", true, BASIS_IM1,
+		cbr_step_add(&steps, "R-IM-1", true, basis,
 					 "no application yet; deadline %s (release %s + %d days)",
 					 cbr_date_iso(a->deadline), cbr_date_iso(released_on), a->length);
 	if (has_arrived)
-		cbr_step_add(&steps, "R-IM-1", r->outcome == CBR_PASS, BASIS_IM1,
+		cbr_step_add(&steps, "R-IM-1", r->outcome == CBR_PASS, basis,
 					 "goods arrived %s, deadline %s (release %s + %d days)",
 					 cbr_date_iso(r->bad_value), cbr_date_iso(r->deadline),
 					 cbr_date_iso(released_on), r->length);
 	else
-		cbr_step_add(&steps, "R-IM-1", true, BASIS_IM1,
+		cbr_step_add(&steps, "R-IM-1", true, basis,
 					 "goods not arrived yet; deadline %s (release %s + %d days)",
 					 cbr_date_iso(r->deadline), cbr_date_iso(released_on), r->length);
 	return steps;
 }
 
-/* The legal basis of R-EX-5, naming the nationwide date of the snapshot. */
+/* R-EX-5 (pilot): GACC 2024 No. 167, with the first pilot day of the snapshot. */
+static char *
+cbr_pilot_basis(const CbrPolicy *p)
+{
+	if (p->earliest_pilot_from == DATEVAL_NOEND)
+		return pstrdup(_("GACC 2024 No. 167 (pilot of cross-customs returns of CBEC retail exports)"));
+	return psprintf(_("GACC 2024 No. 167 (pilot of cross-customs returns of CBEC retail exports from %s)"),
+					cbr_date_iso(p->earliest_pilot_from));
+}
+
+/*
+ * The legal basis of R-EX-5 (seeds 000, 001, 002): the pilot and the
+ * nationwide announcement, with the dates of the snapshot.
+ */
 char *
 cbr_cross_customs_basis(const CbrPolicy *p)
 {
-	return psprintf("%s (pilot); GACC announcement of nationwide cross-customs returns from %s",
-					BASIS_PILOT, cbr_date_iso(p->nationwide_from));
+	char	   *result;
+
+	cbr_language_begin();
+	result = psprintf(_("%s; GACC announcement extending cross-customs returns of 9610 retail exports nationwide from %s"),
+					  cbr_pilot_basis(p), cbr_date_iso(p->nationwide_from));
+	cbr_language_end();
+	return result;
 }
 
-static char *
-cbr_pilot_text(const CbrPolicy *p, int district)
+static const char *
+cbr_district_name(const CbrPolicy *p, int district)
 {
-	if (!p->district_pilot[district])
-		return "is not a pilot district";
-	return psprintf("pilot from %s", cbr_date_iso(p->district_pilot_from[district]));
+	return cbr_texts_zh() ? p->district_name_zh[district] : p->district_name[district];
 }
 
 /* R-ID-2 and R-EX-5 (a verdict without bad input). */
@@ -264,37 +376,52 @@ cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v)
 	int			ed = v->export_district;
 	int			rd = v->return_district;
 	char	   *basis = cbr_cross_customs_basis(p);
+	char	   *pilot_basis;
 
-	cbr_step_add(&steps, "R-ID-2", true, "GACC customs code list",
+	cbr_language_begin();
+	pilot_basis = cbr_pilot_basis(p);
+	cbr_step_add(&steps, "R-ID-2", true, _(BASIS_ID2),
 				 "export office %04d is in district %02d (%s); return office %04d is in district %02d (%s)",
-				 v->export_office, ed, p->district_name[ed], v->return_office, rd, p->district_name[rd]);
+				 v->export_office, ed, cbr_district_name(p, ed), v->return_office, rd,
+				 cbr_district_name(p, rd));
 	if (v->same_district)
-	{
 		cbr_step_add(&steps, "R-EX-5", true, basis,
 					 "same district %02d: a return within the original district is always allowed (any supervision code)",
 					 ed);
-		return steps;
-	}
-	cbr_step_add(&steps, "R-EX-5", v->code_crosses, basis,
-				 "supervision code %04d, districts %02d -> %02d: cross-customs returns apply to %04d only",
-				 v->code, ed, rd, CBR_CODE_9610);
-	if (!v->code_crosses)
-		return steps;
-	if (v->nationwide)
+	else
+		cbr_step_add(&steps, "R-EX-5", v->code_crosses, basis,
+					 "supervision code %04d, districts %02d -> %02d: cross-customs returns apply to %04d only",
+					 v->code, ed, rd, CBR_CODE_9610);
+	if (v->same_district || !v->code_crosses)
 	{
+		/* decided by the steps above */
+	}
+	else if (v->nationwide)
 		cbr_step_add(&steps, "R-EX-5", true, basis,
 					 "returned on %s, on or after the nationwide date %s (rule parameter cross_customs_nationwide_from)",
 					 cbr_date_iso(v->returned_on), cbr_date_iso(p->nationwide_from));
-		return steps;
+	else
+	{
+		const char *rp = p->district_pilot[rd]
+			? psprintf(_("pilot from %s"), cbr_date_iso(p->district_pilot_from[rd]))
+			: _("is not a pilot district");
+		const char *ep = p->district_pilot[ed]
+			? psprintf(_("pilot from %s"), cbr_date_iso(p->district_pilot_from[ed]))
+			: _("is not a pilot district");
+
+		cbr_step_add(&steps, "R-EX-5", false, basis,
+					 "returned on %s, before the nationwide date %s: only the pilot can allow it",
+					 cbr_date_iso(v->returned_on), cbr_date_iso(p->nationwide_from));
+		if (p->pilot_both_districts)
+			cbr_step_add(&steps, "R-EX-5", v->outcome == CBR_PASS, pilot_basis,
+						 "pilot on %s: return district %02d %s, export district %02d %s; both must be in the pilot (cross_customs_pilot_both_districts)",
+						 cbr_date_iso(v->returned_on), rd, rp, ed, ep);
+		else
+			cbr_step_add(&steps, "R-EX-5", v->outcome == CBR_PASS, pilot_basis,
+						 "pilot on %s: return district %02d %s, export district %02d %s; the return district must be in the pilot (cross_customs_pilot_both_districts is false)",
+						 cbr_date_iso(v->returned_on), rd, rp, ed, ep);
 	}
-	cbr_step_add(&steps, "R-EX-5", false, basis,
-				 "returned on %s, before the nationwide date %s: only the pilot can allow it",
-				 cbr_date_iso(v->returned_on), cbr_date_iso(p->nationwide_from));
-	cbr_step_add(&steps, "R-EX-5", v->outcome == CBR_PASS, BASIS_PILOT,
-				 "pilot on %s: return district %02d %s, export district %02d %s; %s",
-				 cbr_date_iso(v->returned_on), rd, cbr_pilot_text(p, rd), ed, cbr_pilot_text(p, ed),
-				 p->pilot_both_districts ? "both must be in the pilot (cross_customs_pilot_both_districts)"
-				 : "the return district must be in the pilot (cross_customs_pilot_both_districts is false)");
+	cbr_language_end();
 	return steps;
 }
 
@@ -306,6 +433,7 @@ cbr_steps_failed_text(List *steps)
 	ListCell   *lc;
 
 	initStringInfo(&why);
+	cbr_language_begin();
 	foreach(lc, steps)
 	{
 		CbrStep    *st = (CbrStep *) lfirst(lc);
@@ -313,10 +441,15 @@ cbr_steps_failed_text(List *steps)
 		if (!st->passed && st->seen)
 			appendStringInfo(&why, "%s%s: %s", why.len ? "; " : _(" Failed: "), st->rule_id, st->seen);
 	}
+	cbr_language_end();
 	if (why.len)
 		appendStringInfoChar(&why, '.');
 	return why.data;
 }
+
+/* ---------------------------------------------------------------------
+ * R-TX: texts of the tax relief answer and its explanation
+ * --------------------------------------------------------------------- */
 
 /* "1210, 9610, 9710, 9810": the codes a policy period lists (R-TX-2). */
 static char *
@@ -331,6 +464,46 @@ cbr_period_codes_text(const CbrTaxPeriod *t)
 	return buf.data;
 }
 
+/* The title of an announcement in the language of the texts (title_zh in Chinese). */
+static const char *
+cbr_period_title(const CbrTaxPeriod *t)
+{
+	return cbr_texts_zh() && t->title_zh != NULL ? t->title_zh : t->announcement;
+}
+
+/* A policy period as a basis: its title, and the announcement it extends. */
+static char *
+cbr_period_name(const CbrTaxPeriod *t)
+{
+	if (t->extends == NULL)
+		return pstrdup(cbr_period_title(t));
+	return psprintf(_("%s (extends %s)"), cbr_period_title(t),
+					t->extended ? cbr_period_title(t->extended) : t->extends);
+}
+
+/*
+ * An article of a period's announcement (seed 003: art. 1 relief, art. 2
+ * certificate, art. 3 original state, art. 4 evidence); with no period, the
+ * announcements of cbreturn.tax_policy_periods.
+ */
+static char *
+cbr_period_article(const CbrTaxPeriod *t, int art)
+{
+	const char *name = t ? cbr_period_name(t) : _(BASIS_TX_PERIODS);
+
+	switch (art)
+	{
+		case 1:
+			return psprintf(_("%s, art. 1"), name);
+		case 2:
+			return psprintf(_("%s, art. 2"), name);
+		case 3:
+			return psprintf(_("%s, art. 3"), name);
+		default:
+			return psprintf(_("%s, art. 4"), name);
+	}
+}
+
 /* The last day of a window the verdict decided (R-P-1), for the explain text. */
 static char *
 cbr_window_end_text(DateADT start, int months)
@@ -342,15 +515,60 @@ cbr_window_end_text(DateADT start, int months)
 	return cbr_date_iso(end);
 }
 
+/*
+ * R-TX-5 (seed 003 art. 4) and R-TX-3 (seed 003 art. 2, seed 002 export II):
+ * what customs asks for, by reason, with the tax authority's certificate in
+ * either of its two statements.
+ */
+static const char *
+cbr_evidence_text(CbrReason reason, bool rebate_claimed)
+{
+	switch (reason)
+	{
+		case CBR_REASON_UNSOLD:
+			return rebate_claimed
+				? _("export declaration list or export declaration form; the enterprise's self-declaration that the goods are returned unsold; the tax authority's Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明), stating that the refunded export rebate was repaid")
+				: _("export declaration list or export declaration form; the enterprise's self-declaration that the goods are returned unsold; the tax authority's Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明), stating that no export rebate was refunded");
+		case CBR_REASON_CONSUMER_RETURN:
+			return rebate_claimed
+				? _("export declaration list or export declaration form; platform return or rejection records, or a return agreement; the tax authority's Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明), stating that the refunded export rebate was repaid")
+				: _("export declaration list or export declaration form; platform return or rejection records, or a return agreement; the tax authority's Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明), stating that no export rebate was refunded");
+		default:
+			return rebate_claimed
+				? _("export declaration list or export declaration form; proof of the quality or specification reason for the return; the tax authority's Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明), stating that the refunded export rebate was repaid")
+				: _("export declaration list or export declaration form; proof of the quality or specification reason for the return; the tax authority's Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明), stating that no export rebate was refunded");
+	}
+}
+
+/* The basis of a granted relief: the period's announcement art. 1, or R-TX-6's law. */
+static char *
+cbr_relief_basis_text(const CbrRelief *r)
+{
+	return r->route_tx6 ? pstrdup(_(BASIS_TX6)) : cbr_period_article(r->period, 1);
+}
+
+/*
+ * The texts of a relieved export_tax_relief row, in the session's language:
+ * evidence_required and basis.  The SQL function builds them once per
+ * distinct row, policy generation and language (src/sql_api/rules.c).
+ */
+void
+cbr_relief_texts(const CbrReliefInput *in, const CbrRelief *r, char **evidence, char **basis)
+{
+	cbr_language_begin();
+	*evidence = pstrdup(cbr_evidence_text(in->reason, in->rebate_claimed));
+	*basis = cbr_relief_basis_text(r);
+	cbr_language_end();
+}
+
 static void
 cbr_steps_tx6(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 {
-	cbr_step_add(steps, "R-TX-6", !(r->failed & CBR_FAILED_TX6), cbr_basis_tx6,
+	cbr_step_add(steps, "R-TX-6", !(r->failed & CBR_FAILED_TX6), _(BASIS_TX6),
 				 "quality_or_spec return on %s; must be back within 1 year of export %s, i.e. by %s",
 				 cbr_date_iso(in->returned_on), cbr_date_iso(in->exported_on),
 				 cbr_window_end_text(in->exported_on, CBR_EXPORT_MONTHS_QUALITY));
-	cbr_step_add(steps, "R-TX-4", in->original_state,
-				 psprintf("%s art. 3; %s", BASIS_TX_DEFAULT, cbr_basis_tx6),
+	cbr_step_add(steps, "R-TX-4", in->original_state, _(BASIS_TX6_ORIGINAL),
 				 "original_state = %s", in->original_state ? "true" : "false");
 }
 
@@ -358,40 +576,43 @@ static void
 cbr_steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 {
 	const CbrTaxPeriod *any = r->covering;
-	const CbrTaxPeriod *t = r->period;
-	const char *art1 = t ? t->announcement : psprintf("%s art. 1", BASIS_TX_DEFAULT);
+	const CbrTaxPeriod *t = r->period ? r->period : any;
+	char	   *art1 = cbr_period_article(t, 1);
 
 	if (any == NULL)
-		cbr_step_add(steps, "R-TX-1", false, "cbreturn.tax_policy_periods",
+		cbr_step_add(steps, "R-TX-1", false, art1,
 					 "no policy period covers exports declared on %s", cbr_date_iso(in->exported_on));
 	else
 	{
-		cbr_step_add(steps, "R-TX-1", true, any->announcement,
+		cbr_step_add(steps, "R-TX-1", true, art1,
 					 "exports declared %s to %s are covered; declared on %s",
 					 cbr_date_iso(any->declared_from), cbr_date_iso(any->declared_to),
 					 cbr_date_iso(in->exported_on));
-		if (t != NULL)
-			cbr_step_add(steps, "R-TX-2", true, any->announcement,
+		if (r->period != NULL)
+			cbr_step_add(steps, "R-TX-2", true, art1,
 						 "supervision code %04d is covered", in->code);
 		else
-			cbr_step_add(steps, "R-TX-2", false, any->announcement,
+			cbr_step_add(steps, "R-TX-2", false, art1,
 						 "supervision code %04d is not covered (%s are)", in->code,
 						 cbr_period_codes_text(any));
 	}
 	cbr_step_add(steps, "R-TX-2", !in->is_food, art1,
 				 "is_food = %s (food is excluded)", in->is_food ? "true" : "false");
 	if (!r->window_known)
-		cbr_step_add(steps, "R-TX-2", false, psprintf("%s art. 1", BASIS_TX_DEFAULT),
+		cbr_step_add(steps, "R-TX-2", false, art1,
 					 "%04d: the %d months run from leaving the special area, and left_special_area_on is missing",
 					 CBR_CODE_1210, r->months);
+	else if (in->code == CBR_CODE_1210)
+		cbr_step_add(steps, "R-TX-2", r->window_ok, art1,
+					 "returned on %s; must be back within %d months of leaving the special area on %s, i.e. by %s",
+					 cbr_date_iso(in->returned_on), r->months, cbr_date_iso(r->window_start),
+					 cbr_window_end_text(r->window_start, r->months));
 	else
 		cbr_step_add(steps, "R-TX-2", r->window_ok, art1,
-					 "returned on %s; must be back within %d months of %s %s, i.e. by %s",
-					 cbr_date_iso(in->returned_on), r->months,
-					 in->code == CBR_CODE_1210 ? "leaving the special area on" : "export on",
-					 cbr_date_iso(r->window_start), cbr_window_end_text(r->window_start, r->months));
-	cbr_step_add(steps, "R-TX-4", in->original_state,
-				 t ? t->announcement : psprintf("%s art. 3", BASIS_TX_DEFAULT),
+					 "returned on %s; must be back within %d months of export on %s, i.e. by %s",
+					 cbr_date_iso(in->returned_on), r->months, cbr_date_iso(r->window_start),
+					 cbr_window_end_text(r->window_start, r->months));
+	cbr_step_add(steps, "R-TX-4", in->original_state, cbr_period_article(t, 3),
 				 "original_state = %s", in->original_state ? "true" : "false");
 }
 
@@ -401,18 +622,26 @@ cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in, const CbrReli
 {
 	List	   *steps = NIL;
 
+	cbr_language_begin();
 	if (r->route_tx6)
 		cbr_steps_tx6(&steps, in, r);
 	else
 		cbr_steps_announced(&steps, in, r);
-	if (!r->relieved)
-		return steps;
-	cbr_step_add(&steps, "R-TX-3", true,
-				 r->route_tx6 ? "GACC CBEC retail export return procedure" : r->basis,
-				 in->rebate_claimed
-				 ? "export rebate claimed: repay it first, then present the tax authority's certificate"
-				 : "no export rebate claimed: nothing to repay");
-	cbr_step_add(&steps, "R-TX-5", true, r->route_tx6 ? cbr_basis_tx6 : r->basis,
-				 "%s", r->evidence_required);
+	if (r->relieved)
+	{
+		const char *cert = r->route_tx6 ? _(BASIS_TX_CERTIFICATE)
+			: psprintf(_("%s; %s"), cbr_period_article(r->period, 2), _(BASIS_TX_CERTIFICATE));
+
+		if (in->rebate_claimed)
+			cbr_step_add(&steps, "R-TX-3", true, cert,
+						 "export rebate claimed: repay it first; the tax authority's certificate then states that it was repaid");
+		else
+			cbr_step_add(&steps, "R-TX-3", true, cert,
+						 "no export rebate claimed: nothing to repay; the tax authority's certificate states that no rebate was refunded");
+		cbr_step_add_text(&steps, "R-TX-5", true,
+						  r->route_tx6 ? _(BASIS_TX6) : cbr_period_article(r->period, 4),
+						  cbr_evidence_text(in->reason, in->rebate_claimed));
+	}
+	cbr_language_end();
 	return steps;
 }

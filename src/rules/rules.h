@@ -62,8 +62,8 @@ typedef struct CbrTaxPeriod
 {
 	char	   *announcement;
 	char	   *extends;		/* NULL when none */
-	char	   *basis;			/* "announcement (extends ...)", named in results */
-	text	   *basis_text;		/* the same as a text datum, built once per load */
+	char	   *title_zh;		/* Chinese official title; NULL when none */
+	const struct CbrTaxPeriod *extended;	/* the row extends names, if listed */
 	DateADT		declared_from;
 	DateADT		declared_to;
 	int			months;
@@ -88,6 +88,7 @@ typedef struct CbrPolicy
 	bool		district_pilot[CBR_DISTRICT_COUNT];
 	DateADT		district_pilot_from[CBR_DISTRICT_COUNT];
 	char	   *district_name[CBR_DISTRICT_COUNT];	/* name_en */
+	char	   *district_name_zh[CBR_DISTRICT_COUNT];	/* name_zh */
 	DateADT		earliest_pilot_from;	/* DATEVAL_NOEND when no pilot district */
 
 	/* cbreturn.supervision_codes (R-ID-3) */
@@ -429,13 +430,15 @@ typedef struct CbrRelief
 	bool		import_vat_exempt;
 	bool		consumption_tax_exempt;
 	bool		export_duty_refund;
-	bool		rebate_repayment_required;
+	bool		rebate_repayment_required;	/* R-TX-3: a claimed rebate is repaid first */
+	bool		tax_certificate_required;	/* R-TX-3, R-TX-5: whenever relieved */
 	uint32		failed;			/* CBR_FAILED_TX* bits; 0 when relieved */
-	const char *evidence_required;	/* R-TX-5; NULL when not relieved */
-	const char *basis;			/* NULL when not relieved */
-	text	   *basis_text;		/* the period's, when relieved on that route */
 
-	/* what the explain function reports (window ends: cbr_add_months) */
+	/*
+	 * What the texts are built from (src/policy/report.c): the route, and on
+	 * the announcement route the period named as basis.  Evidence (R-TX-5)
+	 * follows from the reason and rebate_claimed of the input.
+	 */
 	bool		route_tx6;		/* quality/specification: the statutory route */
 	const CbrTaxPeriod *covering;	/* R-TX-1: a period covering the date, or NULL */
 	const CbrTaxPeriod *period; /* R-TX-2: the one listing the code, or NULL */
@@ -445,13 +448,8 @@ typedef struct CbrRelief
 	DateADT		window_start;
 } CbrRelief;
 
-extern const char *const cbr_basis_tx6;
-
 extern CbrOutcome cbr_decide_tax_relief(const CbrPolicy *p, const CbrReliefInput *in,
 										CbrRelief *out);
-
-/* R-TX-1: the policy period covering an export of code declared on d, or NULL. */
-extern const CbrTaxPeriod *cbr_tax_period_for(const CbrPolicy *p, int16 code, DateADT d);
 
 /* ---------------------------------------------------------------------
  * Rules section 6 (status.c): the stages of a return.

@@ -4,57 +4,17 @@
  *		plain values and the policy periods of the snapshot (rules.h).
  *
  * Unsold and consumer returns take the announcement route (R-TX-1, R-TX-2,
- * R-TX-4); quality/specification returns take the statutory one (R-TX-6,
- * R-TX-4).  R-TX-3 and R-TX-5 say what customs will ask for when relief is
- * granted.
+ * R-TX-4; MoF/GACC/STA announcements, seed 003 arts. 1 and 3);
+ * quality/specification returns take the statutory one (R-TX-6, R-TX-4; the
+ * Tariff Law and customs' tax collection measures, seed 002 export II).
+ * R-TX-3 and R-TX-5 say what customs will ask for when relief is granted:
+ * the tax authority's certificate always, after repaying a claimed rebate.
+ * The texts (basis, evidence) are built by src/policy/report.c, in the
+ * session's language, from this verdict.
  */
 #include "rules/rules.h"
 
 const char *const cbr_failed_rule_ids[CBR_FAILED_COUNT] = {"R-TX-1", "R-TX-2", "R-TX-4", "R-TX-6"};
-
-const char *const cbr_basis_tx6 =
-	"Tariff Law of the PRC (formerly Regulations on Import and Export Duties art. 43)";
-
-/*
- * R-TX-5 evidence (seed 003 art. 4) by reason and by whether an export
- * rebate was claimed (R-TX-3): compile-time strings, so the per-row path
- * copies nothing.
- */
-#define EVIDENCE_BASE "export declaration list or export declaration form"
-#define EVIDENCE_REBATE "; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority"
-#define EVIDENCE_UNSOLD "; the enterprise's self-declaration (自我声明) that the goods are returned unsold"
-#define EVIDENCE_RETURNED "; platform return or rejection records, or a return agreement"
-#define EVIDENCE_QUALITY "; proof of the quality or specification reason for the return"
-
-static const char *const evidence_texts[CBR_REASON_COUNT][2] = {
-	{EVIDENCE_BASE EVIDENCE_UNSOLD, EVIDENCE_BASE EVIDENCE_UNSOLD EVIDENCE_REBATE},
-	{EVIDENCE_BASE EVIDENCE_RETURNED, EVIDENCE_BASE EVIDENCE_RETURNED EVIDENCE_REBATE},
-	{EVIDENCE_BASE EVIDENCE_QUALITY, EVIDENCE_BASE EVIDENCE_QUALITY EVIDENCE_REBATE},
-};
-
-/*
- * R-TX-1: the period covering an export of code declared on d.  Periods may
- * overlap (2023 No. 34 extends 2023 No. 4); the one that starts last, then
- * ends last, is the basis named, as the most recent announcement.
- */
-const CbrTaxPeriod *
-cbr_tax_period_for(const CbrPolicy *p, int16 code, DateADT d)
-{
-	int			i;
-
-	for (i = p->ntax_periods - 1; i >= 0; i--)
-	{
-		const CbrTaxPeriod *t = &p->tax_periods[i];
-		int			j;
-
-		if (d < t->declared_from || d > t->declared_to)
-			continue;
-		for (j = 0; j < t->ncodes; j++)
-			if (t->codes[j] == code)
-				return t;
-	}
-	return NULL;
-}
 
 /* Bad input, as docs/rules.md lists it: infinite dates (22008), order (22023). */
 static bool
@@ -114,10 +74,15 @@ cbr_relief_tx6(const CbrReliefInput *in, CbrRelief *out)
 	out->relieved = out->failed == 0;
 	if (out->relieved)
 	{
-		/* R-TX-6 grants no import duty and an export duty refund only. */
+		/*
+		 * R-TX-6: import duty and the import-stage taxes customs collects
+		 * (import VAT, consumption tax) are not levied; export duty is
+		 * refunded.
+		 */
 		out->import_duty_exempt = true;
+		out->import_vat_exempt = true;
+		out->consumption_tax_exempt = true;
 		out->export_duty_refund = true;
-		out->basis = cbr_basis_tx6;
 	}
 	return CBR_PASS;
 }
@@ -182,8 +147,6 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 		out->import_vat_exempt = true;
 		out->consumption_tax_exempt = true;
 		out->export_duty_refund = true;
-		out->basis = out->period->basis;
-		out->basis_text = out->period->basis_text;
 	}
 	return CBR_PASS;
 }
@@ -202,12 +165,14 @@ cbr_decide_tax_relief(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *o
 		return o;
 
 	/*
-	 * R-TX-5 (seed 003 art. 4): what customs will ask for.  R-TX-3 (seed 003
-	 * art. 2; seed 002 for all CBEC export returns): a claimed export rebate
-	 * is repaid first, and the tax authority's certificate is then part of
-	 * the evidence.
+	 * R-TX-3 (seed 003 art. 2; seed 002 export II, for every CBEC export
+	 * return): relief is applied for on the tax authority's certificate
+	 * (出口货物已补税/未退税证明), which states either that no rebate was
+	 * refunded or that a refunded one was repaid; so a claimed rebate is
+	 * repaid first.  R-TX-5 (seed 003 art. 4): the certificate is part of the
+	 * evidence, beside the declaration and the proof of the reason.
 	 */
 	out->rebate_repayment_required = in->rebate_claimed;
-	out->evidence_required = evidence_texts[in->reason][in->rebate_claimed ? 1 : 0];
+	out->tax_certificate_required = true;
 	return CBR_PASS;
 }

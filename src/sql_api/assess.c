@@ -129,7 +129,8 @@ assess_days(int64 days)
 
 /*
  * The items of the evidence text of a tax relief (R-TX-5): its parts
- * separated by "; ".  NULL relief: NULL; not relieved: empty.
+ * separated by "; " (English) or "；" (Chinese: the text follows the
+ * language setting).  NULL relief: NULL; not relieved: empty.
  */
 static Datum
 assess_evidence(Datum relief, bool *isnull)
@@ -145,11 +146,22 @@ assess_evidence(Datum relief, bool *isnull)
 	if (null)
 		return assess_text_array(items, 0);
 	s = TextDatumGetCString(ev);
-	while (n < (int) lengthof(items) - 1 && (sep = strstr(s, "; ")) != NULL)
+	for (;;)
 	{
+		char	   *wide = strstr(s, "\xef\xbc\x9b");	/* U+FF1B FULLWIDTH SEMICOLON */
+		int			seplen = 2;
+
+		sep = strstr(s, "; ");
+		if (wide != NULL && (sep == NULL || wide < sep))
+		{
+			sep = wide;
+			seplen = 3;
+		}
+		if (sep == NULL || n >= (int) lengthof(items) - 1)
+			break;
 		*sep = '\0';
 		items[n++] = s;
-		s = sep + 2;
+		s = sep + seplen;
 	}
 	items[n++] = s;
 	return assess_text_array(items, n);

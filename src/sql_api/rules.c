@@ -287,18 +287,24 @@ cbr_constant_empty_text_array(void)
  * the policy period named as basis, the reason (evidence, R-TX-5) and whether
  * a rebate was claimed (R-TX-3); when not, the set of failed rule ids.  So a
  * backend builds each distinct row once and returns it afterwards as it is,
- * instead of forming a 9-column row with two texts and an array per input
- * row.  The cache follows the policy generation (a policy period's index is
- * part of the key); a replaced set of rows is retired by the protocol of
- * src/policy/cache.c, so a row handed out stays readable until the end of
- * the transaction, as long as any query can hold it.
+ * instead of forming a row with two texts and an array per input row.  The
+ * texts are in the session's language (src/policy/report.c), so the rows
+ * follow the policy generation (a policy period's index is part of the key),
+ * the language (cbreturn.language, lc_messages) and the row type (an
+ * attribute added by ALTER EXTENSION UPDATE); a replaced set of rows is
+ * retired by the protocol of src/policy/cache.c, so a row handed out stays
+ * readable until the end of the transaction, as long as any query can hold
+ * it.
  */
 typedef struct ReliefCache
 {
 	uint64		generation;
+	char	   *language;		/* cbr_language_key() of the build */
+	Oid			typid;			/* the row type of the build */
+	int			natts;
 	int			nslots;
 	HeapTupleHeader *slots;
-	CbrCache	cache;			/* holds slots and the rows */
+	CbrCache	cache;			/* holds slots, language and the rows */
 } ReliefCache;
 
 static ReliefCache relief_cache;
@@ -319,49 +325,50 @@ cbr_relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool re
 }
 
 static HeapTupleHeader *
-cbr_relief_cache_slot(const CbrPolicy *p, int key)
+cbr_relief_cache_slot(const CbrPolicy *p, TupleDesc tupdesc, int key)
 {
-	if (relief_cache.cache.cxt == NULL || relief_cache.generation != p->generation)
+	const char *language = cbr_language_key();
+
+	if (relief_cache.cache.cxt == NULL || relief_cache.generation != p->generation ||
+		relief_cache.typid != tupdesc->tdtypeid || relief_cache.natts != tupdesc->natts ||
+		strcmp(relief_cache.language, language) != 0)
 	{
 		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn tax relief rows",
 												  ALLOCSET_SMALL_SIZES);
 
 		relief_cache.nslots = 6 + p->ntax_periods * 6 + 32;
 		relief_cache.slots = MemoryContextAllocZero(cxt, sizeof(HeapTupleHeader) * relief_cache.nslots);
+		relief_cache.language = MemoryContextStrdup(cxt, language);
 		cbr_cache_install(&relief_cache.cache, cxt);
 		relief_cache.generation = p->generation;
+		relief_cache.typid = tupdesc->tdtypeid;
+		relief_cache.natts = tupdesc->natts;
 	}
 	if (key < 0 || key >= relief_cache.nslots)
 		return NULL;
 	return &relief_cache.slots[key];
 }
 
-/* A text datum of a compile-time string, built once per backend. */
-static text *
-cbr_constant_text(text **slot, const char *str)
-{
-	if (*slot == NULL)
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
-
-		*slot = cstring_to_text(str);
-		MemoryContextSwitchTo(old);
-	}
-	return *slot;
-}
-
-/* The composite of a verdict: built once per distinct row (see ReliefCache). */
+/*
+ * The composite of a verdict: built once per distinct row (see ReliefCache).
+ * The attributes in the order of cbreturn.tax_relief; a row type of 0.2.0
+ * (before ALTER EXTENSION UPDATE) has 9 and gets the first 9.
+ */
 static HeapTuple
-cbr_relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool rebate_claimed)
+cbr_relief_form(TupleDesc tupdesc, const CbrReliefInput *in, const CbrRelief *r)
 {
-	static text *evidence_cache[CBR_REASON_COUNT][2];
-	static text *basis_tx6_text;
-	Datum		values[9];
-	bool		nulls[9] = {false};
+	Datum		values[10];
+	bool		nulls[10] = {false};
 	Datum		failed[CBR_FAILED_COUNT];
 	int			n = 0;
 	int			i;
 
+	if (tupdesc->natts > (int) lengthof(values))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("type cbreturn.tax_relief has %d attributes, but this version of cbreturn knows %d",
+						tupdesc->natts, (int) lengthof(values)),
+				 errhint("Install the cbreturn module that matches the extension's version.")));
 	values[0] = BoolGetDatum(r->relieved);
 	values[1] = BoolGetDatum(r->import_duty_exempt);
 	values[2] = BoolGetDatum(r->import_vat_exempt);
@@ -371,10 +378,12 @@ cbr_relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool re
 	nulls[6] = nulls[7] = !r->relieved;
 	if (r->relieved)
 	{
-		values[6] = PointerGetDatum(cbr_constant_text(&evidence_cache[reason][rebate_claimed ? 1 : 0],
-												  r->evidence_required));
-		values[7] = PointerGetDatum(r->route_tx6 ? cbr_constant_text(&basis_tx6_text, cbr_basis_tx6)
-									: r->basis_text);
+		char	   *evidence;
+		char	   *basis;
+
+		cbr_relief_texts(in, r, &evidence, &basis);
+		values[6] = CStringGetTextDatum(evidence);
+		values[7] = CStringGetTextDatum(basis);
 	}
 	if (r->failed == 0)
 		values[8] = PointerGetDatum(cbr_constant_empty_text_array());
@@ -385,6 +394,7 @@ cbr_relief_form(TupleDesc tupdesc, const CbrRelief *r, CbrReason reason, bool re
 				failed[n++] = CStringGetTextDatum(cbr_failed_rule_ids[i]);
 		values[8] = PointerGetDatum(construct_array(failed, n, TEXTOID, -1, false, TYPALIGN_INT));
 	}
+	values[9] = BoolGetDatum(r->tax_certificate_required);
 	return heap_form_tuple(tupdesc, values, nulls);
 }
 
@@ -449,12 +459,12 @@ export_tax_relief(PG_FUNCTION_ARGS)
 
 	if (!cbr_relief_args(fcinfo, p, &in, &r))
 		PG_RETURN_NULL();
-	slot = cbr_relief_cache_slot(p, cbr_relief_key(p, &r, in.reason, in.rebate_claimed));
+	tupdesc = cbr_result_tupdesc(fcinfo);
+	slot = cbr_relief_cache_slot(p, tupdesc, cbr_relief_key(p, &r, in.reason, in.rebate_claimed));
 	/* formed by heap_form_tuple from in-line values: nothing to flatten */
 	if (slot != NULL && *slot != NULL)
 		PG_RETURN_POINTER(*slot);
-	tupdesc = cbr_result_tupdesc(fcinfo);
-	tuple = cbr_relief_form(tupdesc, &r, in.reason, in.rebate_claimed);
+	tuple = cbr_relief_form(tupdesc, &in, &r);
 	if (slot != NULL)
 	{
 		Size		len = HeapTupleHeaderGetDatumLength(tuple->t_data);
@@ -463,6 +473,24 @@ export_tax_relief(PG_FUNCTION_ARGS)
 		memcpy(*slot, tuple->t_data, len);
 	}
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+/*
+ * export_tax_relieved(same arguments as export_tax_relief) -> boolean
+ * (export_tax_relief(...)).relieved, for scans: the same decision,
+ * cbr_decide_tax_relief, without forming the composite or its texts.  NULL
+ * and bad input as export_tax_relief.
+ */
+PG_FUNCTION_INFO_V1(export_tax_relieved);
+Datum
+export_tax_relieved(PG_FUNCTION_ARGS)
+{
+	CbrReliefInput in;
+	CbrRelief	r;
+
+	if (!cbr_relief_args(fcinfo, cbr_policy(), &in, &r))
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL(r.relieved);
 }
 
 /* ---------------------------------------------------------------------

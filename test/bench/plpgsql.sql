@@ -139,6 +139,11 @@ DECLARE
     window_from date;
     failed text[] := '{}';
     evidence text;
+    -- R-TX-3: the certificate is always part of the evidence; what it states
+    certificate text := '; the tax authority''s Certificate of Supplementary Tax Payment / Non-refund '
+                        'of Export Goods (出口货物已补税/未退税证明), stating that '
+                        || CASE WHEN rebate_claimed THEN 'the refunded export rebate was repaid'
+                                ELSE 'no export rebate was refunded' END;
 BEGIN
     IF code IS NULL OR exported_on IS NULL OR returned_on IS NULL OR reason IS NULL
        OR is_food IS NULL OR original_state IS NULL OR rebate_claimed IS NULL THEN
@@ -173,16 +178,17 @@ BEGIN
             failed := failed || 'R-TX-6'::text;
         END IF;
         IF failed <> '{}' THEN
-            RETURN (false, false, false, false, false, false, NULL, NULL, failed)::cbreturn.tax_relief;
+            RETURN (false, false, false, false, false, false, NULL, NULL, failed, false)::cbreturn.tax_relief;
         END IF;
+        -- R-TX-6: import duty, import VAT and consumption tax not levied, on
+        -- the tax authority's certificate (R-TX-3)
         evidence := 'export declaration list or export declaration form'
-                    '; proof of the quality or specification reason for the return';
-        IF rebate_claimed THEN
-            evidence := evidence || '; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority';
-        END IF;
-        RETURN (true, true, false, false, true, rebate_claimed, evidence,
-                'Tariff Law of the PRC (formerly Regulations on Import and Export Duties art. 43)',
-                '{}')::cbreturn.tax_relief;
+                    '; proof of the quality or specification reason for the return'
+                    || certificate;
+        RETURN (true, true, true, true, true, rebate_claimed, evidence,
+                'Tariff Law of the PRC; GACC measures for the administration of tax collection on imported '
+                'and exported goods; GACC announcement of 2024-12-15 on CBEC export returns, export returns point II',
+                '{}', true)::cbreturn.tax_relief;
     END IF;
 
     -- Announcement route: R-TX-1 (a period covers the export date), R-TX-2
@@ -210,17 +216,16 @@ BEGIN
         failed := failed || 'R-TX-4'::text;
     END IF;
     IF failed <> '{}' THEN
-        RETURN (false, false, false, false, false, false, NULL, NULL, failed)::cbreturn.tax_relief;
+        RETURN (false, false, false, false, false, false, NULL, NULL, failed, false)::cbreturn.tax_relief;
     END IF;
     evidence := 'export declaration list or export declaration form'
                 || CASE WHEN reason = 'unsold'
-                        THEN '; the enterprise''s self-declaration (自我声明) that the goods are returned unsold'
-                        ELSE '; platform return or rejection records, or a return agreement' END;
-    IF rebate_claimed THEN
-        evidence := evidence || '; Certificate of Supplementary Tax Payment / Non-refund of Export Goods (出口货物已补税/未退税证明) from the tax authority';
-    END IF;
+                        THEN '; the enterprise''s self-declaration that the goods are returned unsold'
+                        ELSE '; platform return or rejection records, or a return agreement' END
+                || certificate;
     RETURN (true, true, true, true, true, rebate_claimed, evidence,
-            p.announcement || coalesce(' (extends ' || p.extends || ')', ''), '{}')::cbreturn.tax_relief;
+            p.announcement || coalesce(' (extends ' || p.extends || ')', '') || ', art. 1', '{}',
+            true)::cbreturn.tax_relief;
 END
 $$;
 \endif

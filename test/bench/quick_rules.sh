@@ -1,7 +1,8 @@
 #!/bin/bash
 # test/bench/quick_rules.sh: a quick look at two per-row rule costs without
 # the whole of `make bench` (docs/performance.md): export_return_deadline and
-# export_tax_relief against the built-in interval expression, over 2M rows,
+# export_tax_relief and its scalar accessor export_tax_relieved against the
+# built-in interval expression, over 2M rows,
 # seven alternating rounds, minimum and median.  Run on a throwaway cluster:
 #     test/run exec test/bench/quick_rules.sh
 set -euo pipefail
@@ -29,6 +30,7 @@ DO $$ BEGIN FOR i IN 1..7 LOOP
   PERFORM pg_temp.t('tx bare', 'SELECT count(*) FROM tx WHERE rebate_claimed IS NOT NULL');
   PERFORM pg_temp.t('tx interval', 'SELECT count(*) FROM tx WHERE (exported_on + interval ''6 months'') IS NOT NULL AND rebate_claimed IS NOT NULL');
   PERFORM pg_temp.t('tx C', 'SELECT count(*) FROM tx WHERE (cbreturn.export_tax_relief(code, exported_on, returned_on, reason, is_food, original_state, left_special_area_on, rebate_claimed)).relieved IS NOT NULL');
+  PERFORM pg_temp.t('tx C relieved', 'SELECT count(*) FROM tx WHERE cbreturn.export_tax_relieved(code, exported_on, returned_on, reason, is_food, original_state, left_special_area_on, rebate_claimed) IS NOT NULL');
 END LOOP; END $$;
 SELECT what, round(min(ms)) AS min_ms, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS median_ms FROM timing GROUP BY 1 ORDER BY 1;
 SQL

@@ -183,7 +183,8 @@ SELECT rule_id, passed, seen FROM explain_cross_customs_return('9610', '4301', '
 \echo
 \echo '--- 10. Tax relief on returned exports (R-TX-1 .. R-TX-6)'
 SELECT label, (r).relieved, (r).import_duty_exempt AS duty, (r).import_vat_exempt AS vat,
-       (r).export_duty_refund AS refund, (r).rebate_repayment_required AS repay_rebate,
+       (r).consumption_tax_exempt AS cons_tax, (r).export_duty_refund AS refund,
+       (r).rebate_repayment_required AS repay_rebate, (r).tax_certificate_required AS tax_certificate,
        (r).basis, (r).failed
   FROM (VALUES
     ('9610 unsold, 5 months',        export_tax_relief('9610', date '2026-03-10', date '2026-08-10', 'unsold', false, true)),
@@ -195,8 +196,11 @@ SELECT label, (r).relieved, (r).import_duty_exempt AS duty, (r).import_vat_exemp
     ('0110 general trade',           export_tax_relief('0110', date '2026-03-10', date '2026-05-10', 'unsold', false, true))
   ) AS v(label, r);
 
-\echo '    What customs will ask for (R-TX-5), for the rebate case'
+\echo '    What customs will ask for (R-TX-5), for the rebate case, and the same in Chinese'
 SELECT (export_tax_relief('9810', date '2026-03-10', date '2026-05-10', 'consumer_return', false, true, NULL, true)).evidence_required;
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT (export_tax_relief('9810', date '2026-03-10', date '2026-05-10', 'consumer_return', false, true, NULL, true)).evidence_required;
+RESET cbreturn.language;
 
 \echo
 \echo '--- 11. Retail import returns (R-IM-1, R-IM-3, R-IM-4)'

@@ -44,7 +44,7 @@ FROM (SELECT *, cbreturn.export_tax_relief(code, exported_on, returned_on, reaso
       FROM tx_cases) AS s
 ORDER BY n;
 
--- R-TX-5: evidence by reason; R-TX-3: the certificate once a rebate was claimed.
+-- R-TX-5: evidence by reason; R-TX-3: the certificate always, stating "repaid" once a rebate was claimed.
 SELECT n, reason, rebate, (cbreturn.export_tax_relief(code, exported_on, returned_on, reason, is_food,
                                                        original_state, left_on, rebate)).evidence_required
 FROM tx_cases WHERE n IN (1, 3, 16, 20) ORDER BY n;

@@ -344,7 +344,6 @@ test_policy(CbrPolicy *p)
 	p->pilot_both_districts = true;
 	p->code_known[9610] = p->code_known[1210] = p->code_known[9710] = p->code_known[110] = true;
 	test_period.announcement = "MoF/GACC/STA 2026 No. 16";
-	test_period.basis = test_period.announcement;
 	test_period.declared_from = ymd(2026, 1, 1);
 	test_period.declared_to = ymd(2027, 12, 31);
 	test_period.months = 6;
@@ -785,10 +784,17 @@ test_tax_rules(void)
 	in.reason = CBR_REASON_UNSOLD;
 	in.original_state = true;
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.period == &test_period &&
-	   r.evidence_required != NULL, "R-TX-2: 9610 unsold, back on the 6-month day: relieved");
+	   r.import_vat_exempt && r.consumption_tax_exempt && r.tax_certificate_required &&
+	   !r.rebate_repayment_required,
+	   "R-TX-2: 9610 unsold, back on the 6-month day: relieved, on the tax certificate (R-TX-3)");
+	in.rebate_claimed = true;
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.tax_certificate_required &&
+	   r.rebate_repayment_required, "R-TX-3: a claimed rebate is repaid first, then the certificate");
+	in.rebate_claimed = false;
 	in.returned_on = ymd(2026, 9, 2);
-	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && !r.relieved && r.failed == CBR_FAILED_TX2,
-	   "R-TX-2: a day late: failed R-TX-2");
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && !r.relieved && r.failed == CBR_FAILED_TX2 &&
+	   !r.tax_certificate_required && !r.import_vat_exempt,
+	   "R-TX-2: a day late: failed R-TX-2, nothing exempt, no certificate asked for");
 	in.code = 110;
 	in.returned_on = ymd(2026, 4, 1);
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.covering != NULL && r.period == NULL &&
@@ -799,7 +805,15 @@ test_tax_rules(void)
 	in.reason = CBR_REASON_QUALITY_OR_SPEC;
 	in.returned_on = ymd(2027, 3, 1);
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.route_tx6 && r.import_duty_exempt &&
-	   !r.import_vat_exempt, "R-TX-6: quality return within 1 year");
+	   r.import_vat_exempt && r.consumption_tax_exempt && r.export_duty_refund &&
+	   r.tax_certificate_required,
+	   "R-TX-6: quality return within 1 year: import duty, import VAT and consumption tax not levied");
+	in.is_food = true;
+	in.code = 110;
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.route_tx6 && r.import_vat_exempt,
+	   "R-TX-6: any supervision code, food not excluded");
+	in.is_food = false;
+	in.code = 1210;
 	in.returned_on = ymd(2026, 2, 1);
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_BAD_ORDER, "R-TX: a return before the export is bad input");
 	in.code = 4321;
