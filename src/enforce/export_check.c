@@ -9,7 +9,7 @@
  * only called for a row that fails, and raises the detailed error.  BEFORE
  * ROW when it fills the remarks or the deadline column (see trigger.c).
  */
-#include "enforce/trigger.h"
+#include "enforce/violation.h"	/* and trigger.h */
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -398,6 +398,78 @@ cbr_export_report(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, 
 	elog(ERROR, "export check verdict %d was not reported", (int) d->outcome);
 }
 
+/* The arguments of cbr_export_report, for cbr_violation_report (violation.c). */
+typedef struct ExportReport
+{
+	TriggerData *trigdata;
+	HeapTuple	tuple;
+	const ExportCache *c;
+	const Datum *v;
+	const CbrExportRow *row;
+	const CbrExportVerdict *d;
+} ExportReport;
+
+static void
+cbr_export_raise(void *arg)
+{
+	ExportReport *a = (ExportReport *) arg;
+
+	/*
+	 * The values the report shows (row_values.c): an unreadable code its own
+	 * column; a label that names no reason hides itself (cbr_writer_may_see);
+	 * any other verdict the columns it was read from.
+	 */
+	const AttrNumber *shows = a->c->col;
+	int			nshows = EX_NROLES;
+
+	if (a->d->outcome == CBR_BAD_TEXT)
+	{
+		nshows = a->d->bad_text < 0 ? 0 : 1;
+		shows = &a->c->col[EX_SUPERVISION + Max(a->d->bad_text, 0)];
+	}
+	CBR_REPORT_VISIBLE(a->trigdata->tg_relation, a->tuple, shows, nshows, gettext_noop("export return"),
+					   cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d));
+}
+
+/*
+ * A row the decision refused, or any row of a check that fills a column:
+ * raise as always (refuse mode), or record each broken rule and let the row
+ * be stored (record mode), after setting R-EX-1 and R-EX-2 aside for an
+ * ordinary (taxed) return (src/enforce/violation.c).  *d is left with what
+ * the row is filled with: no remark code nor deadline for an ordinary
+ * return; the R-EX-1 deadline for a recorded one.
+ */
+static void
+cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, const Datum *v,
+					 const CbrExportRow *row, CbrExportVerdict *d)
+{
+	CbrViolations *s = cbr_violations_begin(trigdata->tg_relation, CBR_CHECK_EXPORT);
+	CbrExportRow r = *row;
+	CbrExportVerdict dv = *d;
+	ExportReport a = {trigdata, tuple, c, v, &r, &dv};
+
+	if (s == NULL)
+	{
+		if (d->outcome != CBR_PASS)
+			cbr_export_raise(&a);
+		return;
+	}
+	if (cbr_violations_ordinary(s, tuple))
+	{
+		cbr_export_skip_cbec(&r);
+		(void) cbr_decide_export_return(cbr_policy(), &r, &dv);
+		*d = dv;
+	}
+	if (dv.outcome == CBR_PASS)
+		return;
+	do
+	{
+		cbr_violation_report(s, tuple, cbr_export_rule_of(&dv), cbr_export_raise, &a);
+		if (dv.window.has_deadline && !d->window.has_deadline)
+			d->window = dv.window;
+	} while (cbr_export_next_failure(cbr_policy(), &r, &dv));
+}
+
 /*
  * cbreturn.export_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW; BEFORE when it fills the remarks or the deadline column.
@@ -447,24 +519,8 @@ export_return_check(PG_FUNCTION_ARGS)
 			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);
 	}
 	cbr_export_read(c, v, isnull, &row);
-	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS)
-	{
-		/*
-		 * The values the report shows (row_values.c): an unreadable code its
-		 * own column; a label that names no reason hides itself
-		 * (cbr_writer_may_see); any other verdict the columns it was read from.
-		 */
-		const AttrNumber *shows = c->col;
-		int			nshows = EX_NROLES;
-
-		if (d.outcome == CBR_BAD_TEXT)
-		{
-			nshows = d.bad_text < 0 ? 0 : 1;
-			shows = &c->col[EX_SUPERVISION + Max(d.bad_text, 0)];
-		}
-		CBR_REPORT_VISIBLE(rel, tuple, shows, nshows, gettext_noop("export return"),
-						   cbr_export_report(trigdata, tuple, c, v, &row, &d));
-	}
+	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS || c->fill_remarks || c->deadline)
+		cbr_export_violation(trigdata, tuple, c, v, &row, &d);
 
 	if (d.fill_remarks)
 	{

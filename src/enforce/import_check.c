@@ -9,6 +9,7 @@
  * (_import_row_ok): it is only called for a row that fails.
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -94,6 +95,42 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 	elog(ERROR, "import check verdict %d was not reported", (int) f->outcome);
 }
 
+/* The arguments of cbr_import_report, for cbr_violation_report (violation.c). */
+typedef struct ImportReport
+{
+	Relation	rel;
+	HeapTuple	tuple;
+	const ImportCache *c;
+	DateADT		released;
+	const CbrImportVerdict *v;
+} ImportReport;
+
+static void
+cbr_import_raise(void *arg)
+{
+	ImportReport *a = (ImportReport *) arg;
+
+	CBR_REPORT_VISIBLE(a->rel, a->tuple, a->c->col, IM_NROLES, gettext_noop("import return"),
+					   cbr_import_report(a->rel, a->tuple, a->c, a->released, a->v));
+}
+
+/*
+ * A row the decision refused: raise as always (refuse mode) or record it
+ * (record mode); an ordinary (taxed) return is not held to R-IM-1
+ * (src/enforce/violation.c).
+ */
+static void
+cbr_import_violation(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT released,
+					 const CbrImportVerdict *v)
+{
+	CbrViolations *s = cbr_violations_begin(rel, CBR_CHECK_IMPORT);
+	ImportReport a = {rel, tuple, c, released, v};
+
+	if (cbr_violations_ordinary(s, tuple))
+		return;
+	cbr_violation_report(s, tuple, "R-IM-1", cbr_import_raise, &a);
+}
+
 /*
  * cbreturn.import_return_check(): AFTER (or BEFORE) INSERT OR UPDATE FOR
  * EACH ROW, with a WHEN clause (_import_row_ok); raises what
@@ -119,8 +156,7 @@ import_return_check(PG_FUNCTION_ARGS)
 		has[i] = cbr_get_date(tuple, tupdesc, c->col[i], &date[i]);
 	}
 	if (cbr_import_decide(has, date, &v) != CBR_PASS)
-		CBR_REPORT_VISIBLE(rel, tuple, c->col, IM_NROLES, gettext_noop("import return"),
-						   cbr_import_report(rel, tuple, c, date[0], &v));
+		cbr_import_violation(rel, tuple, c, date[0], &v);
 	return PointerGetDatum(tuple);
 }
 

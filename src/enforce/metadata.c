@@ -32,6 +32,7 @@
  * dump and restore.  docs/security.md describes the privilege model.
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -430,4 +431,22 @@ cbr_metadata_forget(PG_FUNCTION_ARGS)
 		"   AND ($2 IS NULL OR k.check_kind OPERATOR(pg_catalog.=) $2)",
 		2, argtypes, args, nulls, SPI_OK_DELETE);
 	PG_RETURN_INT32((int32) n);
+}
+
+/*
+ * For src/enforce/violation.c (issue 12): the owner check and the write as
+ * the metadata's owner, for set_on_violation, set_ordinary_return_column,
+ * validate and the entries of cbreturn.violation_log (owned by the same role).
+ */
+void
+cbr_metadata_require_owner(Oid relid)
+{
+	require_owner(relid, GetUserId());
+}
+
+uint64
+cbr_metadata_write(const char *sql, int nargs, Oid *argtypes, Datum *args,
+				   const char *nulls, int expected)
+{
+	return run_as_metadata_owner(sql, nargs, argtypes, args, nulls, expected);
 }

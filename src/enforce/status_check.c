@@ -11,6 +11,7 @@
  * an earlier time.  BEFORE ROW: it compares the old and the new row.
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -207,9 +208,42 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 			 errtablecol(rel, c->stamp[v->which])));
 }
 
-/* Read the row (and the old one), decide, raise what is wrong. */
+/* Raise the error of a verdict of cbr_decide_status. */
 static void
-cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple)
+cbr_status_report(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple,
+				  const CbrStatusVerdict *v)
+{
+	if (v->outcome == CBR_FAIL_STATUS_BACK || v->outcome == CBR_FAIL_STATUS_FINAL)
+		cbr_status_report_move(c, rel, oldtup, v);
+	cbr_status_report_stamp(c, rel, oldtup, tuple, v);
+}
+
+/* A verdict of cbr_decide_status, for cbr_violation_report (violation.c). */
+typedef struct StatusReport
+{
+	StatusCache *c;
+	Relation	rel;
+	HeapTuple	oldtup;
+	HeapTuple	tuple;
+	const CbrStatusVerdict *v;
+	bool		shown;			/* the role may read the values the report shows */
+} StatusReport;
+
+static void
+cbr_status_raise(void *arg)
+{
+	StatusReport *a = (StatusReport *) arg;
+
+	CBR_REPORT_SHOWN(a->shown, a->rel, gettext_noop("status"),
+					 cbr_status_report(a->c, a->rel, a->oldtup, a->tuple, a->v));
+}
+
+/*
+ * Read the row (and the old one), decide, and refuse what is wrong as
+ * always, or record it (src/enforce/violation.c).
+ */
+static void
+cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple, bool shown)
 {
 	CbrStatusRow row;
 	CbrStatusRow old;
@@ -218,17 +252,12 @@ cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple)
 	cbr_status_read(c, rel, tuple, &row);
 	if (oldtup != NULL)
 		cbr_status_read(c, rel, oldtup, &old);
-	switch (cbr_decide_status(oldtup != NULL ? &old : NULL, &row, &v))
+	if (cbr_decide_status(oldtup != NULL ? &old : NULL, &row, &v) != CBR_PASS)
 	{
-		case CBR_PASS:
-			break;
-		case CBR_FAIL_STATUS_BACK:
-		case CBR_FAIL_STATUS_FINAL:
-			cbr_status_report_move(c, rel, oldtup, &v);
-			break;
-		default:
-			cbr_status_report_stamp(c, rel, oldtup, tuple, &v);
-			break;
+		StatusReport a = {c, rel, oldtup, tuple, &v, shown};
+
+		cbr_violation_report(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
+							 cbr_status_raise, &a);
 	}
 }
 
@@ -253,6 +282,7 @@ status_check(PG_FUNCTION_ARGS)
 	memcpy(&cols[1], c->stamp, sizeof(AttrNumber) * CBR_STAGES);
 	shown = cbr_columns_visible(rel, tuple, cols, CBR_STAGES + 1) &&
 		(oldtup == NULL || cbr_columns_visible(rel, oldtup, cols, CBR_STAGES + 1));
-	CBR_REPORT_SHOWN(shown, rel, gettext_noop("status"), cbr_status_run(c, rel, oldtup, tuple));
+	/* the outer report hides what reading the row raises (an unknown status) */
+	CBR_REPORT_SHOWN(shown, rel, gettext_noop("status"), cbr_status_run(c, rel, oldtup, tuple, shown));
 	return PointerGetDatum(tuple);
 }

@@ -55,6 +55,26 @@ cbr_relief_input_bad(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 	return false;
 }
 
+/*
+ * The effect of relief on either route (R-TX-3 for the announcements, R-TX-6
+ * for quality returns): import duty and the import-stage taxes customs
+ * collects (import VAT, consumption tax) are not levied; export duty is
+ * refunded.
+ */
+static CbrOutcome
+cbr_relief_grant(CbrRelief *out)
+{
+	out->relieved = out->failed == 0;
+	if (out->relieved)
+	{
+		out->import_duty_exempt = true;
+		out->import_vat_exempt = true;
+		out->consumption_tax_exempt = true;
+		out->export_duty_refund = true;
+	}
+	return CBR_PASS;
+}
+
 /* R-TX-6 and R-TX-4: the statutory route of quality/specification returns. */
 static CbrOutcome
 cbr_relief_tx6(const CbrReliefInput *in, CbrRelief *out)
@@ -71,20 +91,7 @@ cbr_relief_tx6(const CbrReliefInput *in, CbrRelief *out)
 		out->failed |= CBR_FAILED_TX6;
 	if (!in->original_state)
 		out->failed |= CBR_FAILED_TX4;
-	out->relieved = out->failed == 0;
-	if (out->relieved)
-	{
-		/*
-		 * R-TX-6: import duty and the import-stage taxes customs collects
-		 * (import VAT, consumption tax) are not levied; export duty is
-		 * refunded.
-		 */
-		out->import_duty_exempt = true;
-		out->import_vat_exempt = true;
-		out->consumption_tax_exempt = true;
-		out->export_duty_refund = true;
-	}
-	return CBR_PASS;
+	return cbr_relief_grant(out);
 }
 
 /* R-TX-1, R-TX-2, R-TX-4: the announcement route. */
@@ -140,15 +147,7 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 	if (!in->original_state)
 		out->failed |= CBR_FAILED_TX4;
 
-	out->relieved = out->failed == 0;
-	if (out->relieved)
-	{
-		out->import_duty_exempt = true;
-		out->import_vat_exempt = true;
-		out->consumption_tax_exempt = true;
-		out->export_duty_refund = true;
-	}
-	return CBR_PASS;
+	return cbr_relief_grant(out);
 }
 
 CbrOutcome

@@ -42,6 +42,12 @@ CREATE TABLE "ERP"."Imp" (gone int, id int PRIMARY KEY, "Released" date, applied
 ALTER TABLE "ERP"."Imp" DROP COLUMN gone;
 SELECT cbreturn.attach_import_return_checks('"ERP"."Imp"', released_on => 'Released', applied_on => 'applied');
 ALTER TABLE "ERP"."Imp" RENAME COLUMN applied TO "Applied On";
+-- record mode and an ordinary-return column (issue 12): the log and its sequence are dumped
+CREATE TABLE "ERP"."Hist" (id int PRIMARY KEY, released date, applied date, kind text);
+SELECT cbreturn.attach_import_return_checks('"ERP"."Hist"', released_on => 'released', applied_on => 'applied');
+SELECT cbreturn.set_on_violation('"ERP"."Hist"', 'import', 'record');
+SELECT cbreturn.set_ordinary_return_column('"ERP"."Hist"', 'import', 'kind', '{taxed}');
+INSERT INTO "ERP"."Hist" VALUES (1, '2026-01-01', '2026-03-01', NULL);
 SQL
 pg_dump -d "$src" | psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$dst"
 
@@ -80,6 +86,15 @@ expect "WHEN-filtered R-IM-1 still enforced" CB001 \
     "INSERT INTO \"ERP\".\"Imp\" (id, \"Released\", \"Applied On\") VALUES (1, '2026-01-31', '2026-03-03')"
 expect "WHEN-filtered import good row accepted" ok \
     "INSERT INTO \"ERP\".\"Imp\" (id, \"Released\", \"Applied On\") VALUES (1, '2026-01-31', '2026-03-02')"
+h=$(psql -X -A -t -d "$dst" -c "SELECT string_agg(row_key->>'id' || ':' || rule_id, ',' ORDER BY id) FROM cbreturn.violation_log")
+if [ "$h" = "1:R-IM-1" ]; then echo "ok: the violation log is restored ($h)"; else echo "FAIL: the violation log after restore: '$h'"; status=1; fi
+expect "record mode restored: a late return is stored" ok \
+    "INSERT INTO \"ERP\".\"Hist\" VALUES (2, '2026-01-01', '2026-03-01', NULL)"
+expect "ordinary-return column restored: a late taxed return is stored" ok \
+    "INSERT INTO \"ERP\".\"Hist\" VALUES (3, '2026-01-01', '2026-03-01', 'taxed')"
+h=$(psql -X -A -t -d "$dst" -c "SELECT string_agg(row_key->>'id', ',' ORDER BY id) || ' ' || count(DISTINCT id) FROM cbreturn.violation_log")
+if [ "$h" = "1,2 2" ]; then echo "ok: the restored log goes on with new entries, its sequence restored ($h)"
+else echo "FAIL: the log after new writes: '$h'"; status=1; fi
 n=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column c JOIN pg_attribute a ON a.attrelid = c.column_relation AND a.attnum = c.column_attnum WHERE a.attname = c.column_name")
 m=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column")
 if [ "$n" = "$m" ] && [ "$m" -gt 0 ]; then echo "ok: all $m restored column numbers match their names"

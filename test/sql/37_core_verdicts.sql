@@ -187,8 +187,10 @@ DROP SCHEMA core CASCADE;
 -- Every C function of the rules engine may run in a parallel worker: none
 -- is PARALLEL UNSAFE or RESTRICTED (trigger functions aside, and the
 -- metadata and ledger writers behind attach, detach and the quantity
--- ledger's verification, which write or switch roles and must not, and
--- _error, which only raises the catalogued errors of attach and detach).
+-- ledger's verification, which write or switch roles and must not,
+-- _error, which only raises the catalogued errors of attach and detach, and
+-- the existing-row and record-mode functions, which scan a table with
+-- subtransactions or write the metadata).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
@@ -196,7 +198,8 @@ SELECT p.proname, p.proparallel
    AND p.prorettype <> 'trigger'::regtype
    AND p.proname NOT LIKE '\_metadata\_%'
    AND p.proname NOT LIKE '\_quantity\_%'
-   AND p.proname NOT IN ('verify_quantity_ledger', '_error')
+   AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
+                         'set_on_violation', 'set_ordinary_return_column')
    AND p.proparallel <> 's'
  ORDER BY 1;
 
