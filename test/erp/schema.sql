@@ -42,6 +42,7 @@ CREATE TABLE kuajing.tuihuo_dan (
     shenbao_haiguan   varchar(4) NOT NULL,         -- copied from the list header
     chukou_riqi       timestamptz NOT NULL,        -- copied from the list header
     tuihuo_haiguan    varchar(4),                  -- 退货海关: office the goods come back through
+    tuihuo_jianguan   varchar(4),                  -- 退货监管方式: 4561 = 退运货物, an ordinary (taxed) return
     zhuangtai         char(2) NOT NULL DEFAULT 'XJ',  -- 状态: XJ SB YS DH CY FX BH
     dengji_shijian    timestamptz,                 -- 登记 (XJ)
     shenbao_shijian   timestamptz,                 -- 申报 (SB)
@@ -96,6 +97,9 @@ BEGIN
         inspected_at => 'chayan_shijian', released_at => 'fangxing_shijian',
         rejected_at => 'bohui_shijian',
         labels => '{XJ,SB,YS,DH,CY,FX,BH}');
+    -- goods declared back as ordinary returned goods (4561) are taxed, and not
+    -- held to the CBEC window or remark code (R-EX-1, R-EX-2)
+    PERFORM cbreturn.set_ordinary_return_column(p, 'export', 'tuihuo_jianguan', '{4561}');
     RETURN p;
 END
 $$;
@@ -114,10 +118,11 @@ SELECT attach_quantity_check('kuajing.tuihuo_mingxi',
 -- China date (R-T-1).  The export facts are read from the list header.
 CREATE FUNCTION kuajing.tuihuo_pinggu(as_of date)    -- 退货评估: every request, assessed
     RETURNS TABLE (tuihuo_danhao varchar, cangku text, zhuangtai char(2), fangxing_riqi date,
-                   huowu_jiazhi numeric, a export_assessment)
+                   huowu_jiazhi numeric, putong boolean, a export_assessment)
     LANGUAGE sql STABLE
 BEGIN ATOMIC
 SELECT d.tuihuo_danhao, d.cangku, d.zhuangtai, china_date(d.fangxing_shijian), d.huowu_jiazhi,
+       coalesce(d.tuihuo_jianguan = '4561', false),
        assess_export_return(t.jianguan_fangshi::supervision_code, china_date(t.chukou_riqi),
                             return_reason(d.tuihuo_yuanyin), china_date(d.fangxing_shijian), as_of,
                             t.shenbao_haiguan::customs_code, d.tuihuo_haiguan::customs_code,
@@ -138,22 +143,24 @@ SELECT cangku,
        count(*) FILTER (WHERE (a).status = 'overdue'),
        min((a).deadline)
   FROM kuajing.tuihuo_pinggu(as_of)
- WHERE (a).status IN ('open', 'due_soon', 'overdue')
+ WHERE (a).status IN ('open', 'due_soon', 'overdue') AND NOT putong
  GROUP BY cangku;
 END;
 
--- 每月减免: tax relief per month of release; undecided when an input is missing.
+-- 每月减免: tax relief per month of release; undecided when an input is
+-- missing; an ordinary return (4561) is taxed, whatever the CBEC relief says.
 CREATE FUNCTION kuajing.meiyue_jianmian(as_of date)
     RETURNS TABLE (yuefen date, tuihuo bigint, jianmian bigint, jianmian_jiazhi numeric,
-                   bu_jianmian bigint, daiding bigint)
+                   bu_jianmian bigint, daiding bigint, putong_zhengshui bigint)
     LANGUAGE sql STABLE
 BEGIN ATOMIC
 SELECT date_trunc('month', fangxing_riqi)::date,
        count(*),
-       count(*) FILTER (WHERE ((a).tax_relief).relieved),
-       coalesce(sum(huowu_jiazhi) FILTER (WHERE ((a).tax_relief).relieved), 0),
-       count(*) FILTER (WHERE NOT ((a).tax_relief).relieved),
-       count(*) FILTER (WHERE (a).tax_relief IS NULL)
+       count(*) FILTER (WHERE ((a).tax_relief).relieved AND NOT putong),
+       coalesce(sum(huowu_jiazhi) FILTER (WHERE ((a).tax_relief).relieved AND NOT putong), 0),
+       count(*) FILTER (WHERE NOT ((a).tax_relief).relieved AND NOT putong),
+       count(*) FILTER (WHERE (a).tax_relief IS NULL AND NOT putong),
+       count(*) FILTER (WHERE putong)
   FROM kuajing.tuihuo_pinggu(as_of)
  WHERE fangxing_riqi <= as_of
  GROUP BY date_trunc('month', fangxing_riqi);

@@ -143,6 +143,43 @@ SELECT (SELECT count(*) FROM (SELECT * FROM kuajing.cangku_weijie_jintian
        (SELECT count(*) FROM (SELECT * FROM kuajing.meiyue_jianmian_jintian
                               EXCEPT SELECT * FROM kuajing.meiyue_jianmian(china_date(now()))) d) AS jianmian_differs;
 
+-- ===========================================================================
+-- A history load from the old system, in record mode: the late row is kept
+-- and logged instead of aborting the load; an ordinary return (4561) has no
+-- CBEC window.  Then back to refusing.
+-- ===========================================================================
+SELECT c."table", c.check_kind, set_on_violation(c."table", c.check_kind, 'record')
+  FROM attached_checks c
+ WHERE c."table"::text LIKE 'kuajing.tuihuo_dan_%' AND c.check_kind IN ('export', 'status')
+ ORDER BY c."table"::text COLLATE "C", c.check_kind COLLATE "C";
+INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
+        jianguan_fangshi, shenbao_haiguan, chukou_riqi, tuihuo_haiguan, tuihuo_jianguan, zhuangtai,
+        dengji_shijian, fangxing_shijian, huowu_jiazhi) VALUES
+    ('LS2026030101', '2026-03-05 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
+     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-03-05 02:00+00', '2026-03-20 02:00+00', 300.00),
+    ('LS2026080102', '2026-08-20 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
+     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-08-20 02:00+00', '2026-08-20 06:00+00', 500.00),
+    ('LS2026080103', '2026-08-21 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
+     '2026-02-10 14:00+08', '2924', '4561', 'FX', '2026-08-21 02:00+00', '2026-08-21 06:00+00', 700.00);
+SELECT relation, row_key, rule_id, sqlstate, message FROM violation_log ORDER BY id;
+SELECT c."table", c.check_kind, set_on_violation(c."table", c.check_kind, 'refuse')
+  FROM attached_checks c
+ WHERE c."table"::text LIKE 'kuajing.tuihuo_dan_%' AND c.check_kind IN ('export', 'status')
+   AND c.on_violation = 'record'
+ ORDER BY c."table"::text COLLATE "C", c.check_kind COLLATE "C";
+-- Every stored request that breaks a rule, over all partitions.
+SELECT p."table", v.row_key, v.rule_id, v.sqlstate
+  FROM (SELECT DISTINCT "table" FROM attached_checks WHERE "table"::text LIKE 'kuajing.tuihuo_dan_%') p
+ CROSS JOIN LATERAL violations(p."table") v
+ ORDER BY p."table"::text COLLATE "C", v.rule_id;
+-- The reports: the late row closed late, the ordinary return taxed.
+SELECT tuihuo_danhao, putong, (a).status, ((a).tax_relief).relieved
+  FROM kuajing.tuihuo_pinggu('2026-09-30') WHERE tuihuo_danhao LIKE 'LS%' ORDER BY tuihuo_danhao;
+SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;
+-- In refuse mode again, a late row is refused.
+UPDATE kuajing.tuihuo_dan SET fangxing_shijian = '2026-08-20 07:00+00' WHERE tuihuo_danhao = 'LS2026080102';
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+
 -- A new month: its partition comes with its checks.
 SELECT kuajing.chuangjian_yuefen('2026-11-01');
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
