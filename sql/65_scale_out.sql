@@ -60,6 +60,12 @@ ALTER TABLE cbreturn.attached_check ENABLE REPLICA TRIGGER node_local;
 ALTER TABLE cbreturn.attached_column ENABLE REPLICA TRIGGER node_local;
 ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
 
+-- The log of recorded violations (sql/57_violations.sql) describes this
+-- node's own writes too.
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.violation_log
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.violation_log ENABLE REPLICA TRIGGER node_local;
+
 -- R-EX-3, R-IM-2 after a failover: a subscriber's quantity checks do not
 -- fire while replication applies the publisher's returns (unless enabled
 -- ALWAYS), so its ledger does not follow them.  One call, before the

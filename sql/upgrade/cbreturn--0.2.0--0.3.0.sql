@@ -1521,3 +1521,11 @@ SELECT k.relation AS "table",
   LEFT JOIN pg_catalog.pg_trigger t
     ON t.tgrelid OPERATOR(pg_catalog.=) k.relation
    AND t.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || k.check_kind || '_check');
+
+-- ==== The log of recorded violations stays per node under logical replication (issue 14) ====
+
+-- The log of recorded violations (sql/57_violations.sql) describes this
+-- node's own writes too.
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.violation_log
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.violation_log ENABLE REPLICA TRIGGER node_local;

@@ -121,6 +121,9 @@ INSERT INTO cbreturn.holidays (day, working_day, name) VALUES ('2027-02-08', fal
 INSERT INTO cbreturn.tax_policy_periods (announcement, declared_from, declared_to, supervision_codes)
 VALUES ('check 2028', '2028-01-01', '2028-12-31', '{9610}');
 INSERT INTO cbreturn.reason_labels (label, reason) VALUES ('库存退运', 'unsold');
+-- the publisher's own log of recorded violations (as a check in record mode writes it)
+INSERT INTO cbreturn.violation_log (relation, check_kind, rule_id, sqlstate, message, logged_by)
+VALUES ('ret', 'export', 'R-EX-1', 'CB001', 'publisher only', current_user);
 UPDATE cbreturn.reason_labels SET reason = NULL WHERE label = '规格';
 CREATE PUBLICATION everything FOR ALL TABLES;
 SQL
@@ -144,7 +147,9 @@ echo "ok - every policy table equals the publisher's, edits and shipped flags in
     fail "the subscriber's attached checks changed"
 [ "$(sub -c "SELECT count(*) FROM cbreturn.quantity_ledger WHERE declared_relation IN ('decl'::regclass, 'decl3'::regclass)")" = 0 ] ||
     fail "the publisher's ledger rows were applied on the subscriber"
-echo "ok - the metadata and the ledger stay the subscriber's own"
+[ "$(sub -c "SELECT count(*) FROM cbreturn.violation_log")" = 0 ] ||
+    fail "the publisher's log of recorded violations was applied on the subscriber"
+echo "ok - the metadata, the ledger and the log of recorded violations stay the subscriber's own"
 
 # A long-lived session on the subscriber: its answers follow the replicated edits.
 wait_sub="for i in \$(seq 1 600); do [ \"\$(psql -X -At -h $dir -p $port_sub -U postgres -d erp -c \"\$1\")\" = t ] && exit 0; sleep 0.1; done; exit 1"
