@@ -25,13 +25,20 @@ CREATE TABLE cbreturn.attached_check (
     fill_remarks        boolean NOT NULL DEFAULT false,
     -- quantity: the table holding the declared lines (R-EX-3, R-IM-2)
     declared_relation   regclass,
-    -- status: the table's own labels for the seven stages of rules section 6
+    -- status: the table's own labels for the seven stages of rules section 6,
+    -- and an eighth for a withdrawn return when the table has one
     status_labels       text[],
     attached_at         timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    -- quantity: the status labels of the returns that hold no quantity
+    -- (rules section 6: rejected, withdrawn), read from the status column
+    freeing_labels      text[],
     PRIMARY KEY (relation, check_kind),
     CHECK ((check_kind = 'quantity') = (declared_relation IS NOT NULL)),
     CHECK ((check_kind = 'status') = (status_labels IS NOT NULL)),
-    CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) = 7)
+    CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) IN (7, 8)),
+    CONSTRAINT attached_check_freeing_labels_check
+        CHECK (freeing_labels IS NULL
+               OR (check_kind = 'quantity' AND pg_catalog.cardinality(freeing_labels) > 0))
 );
 COMMENT ON TABLE cbreturn.attached_check IS
     'checks attached to ERP tables by the cbreturn.attach_* functions (docs/enforcement.md)';
@@ -56,7 +63,8 @@ SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_column', '');
 
 -- Everyone may read the metadata; only its owner (the role that created the
 -- extension) writes it.  Roles record and remove checks through attach and
--- detach, which call the three C functions below: they check the calling
+-- detach, which call the C functions below (and _metadata_quantity_labels,
+-- sql/55_enforce_quantity.sql): they check the calling
 -- role's rights (GetUserId) themselves and then write as the metadata's owner
 -- (src/enforce/metadata.c, docs/security.md).  A role that could write a row
 -- could make the triggers read a table it may not read (issue 9, item 2).
@@ -505,7 +513,8 @@ CREATE FUNCTION cbreturn.attach_status_check(
     released_at         name DEFAULT NULL,
     rejected_at         name DEFAULT NULL,
     labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
-                                             'inspected', 'released', 'rejected'])
+                                             'inspected', 'released', 'rejected'],
+    withdrawn           text DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -517,6 +526,8 @@ DECLARE
     first_type regtype;
     t regtype;
     i int;
+    q record;
+    q_status name;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
@@ -524,15 +535,17 @@ BEGIN
             WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
         PERFORM cbreturn._error('attach.status_labels');
     END IF;
+    -- rules section 6: a withdrawn return, when the table records one, has a
+    -- label of its own
+    IF withdrawn IS NOT NULL THEN
+        IF pg_catalog.btrim(withdrawn) OPERATOR(pg_catalog.=) '' OR withdrawn OPERATOR(pg_catalog.=) ANY (labels) THEN
+            PERFORM cbreturn._error('attach.status_withdrawn_label', withdrawn);
+        END IF;
+        labels := labels OPERATOR(pg_catalog.||) withdrawn;
+    END IF;
     PERFORM cbreturn._register("table", 'status', false, NULL, labels);
     PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
-        ARRAY['text', 'character varying', 'character', 'name']::regtype[] ||
-        (SELECT pg_catalog.array_agg(ty.oid::regtype) FROM pg_catalog.pg_type ty
-          WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
-                                WHERE att.attrelid OPERATOR(pg_catalog.=) "table"
-                                  AND att.attname OPERATOR(pg_catalog.=) status)
-            AND ty.typtype OPERATOR(pg_catalog.=) 'e'),
-        cbreturn._text('role.status'));
+        cbreturn._status_types("table", status), cbreturn._text('role.status'));
     FOR i IN 1 .. 7 LOOP
         CONTINUE WHEN cols[i] IS NULL;
         PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
@@ -548,13 +561,33 @@ BEGIN
         END IF;
     END LOOP;
     PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
+    -- Rules section 6: a quantity check on this table frees the quantity of
+    -- the returns this check calls rejected or withdrawn.  One without a
+    -- status column takes this one's column and labels (and counts its
+    -- returns again); one with them must read the same.
+    SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
+    IF FOUND THEN
+        q_status := cbreturn._role_column("table", 'quantity', 'status');
+        IF q_status IS NULL THEN
+            PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
+            PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
+        ELSIF q_status OPERATOR(pg_catalog.<>) status
+              OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                      AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
+            PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,
+                                    q_status::pg_catalog.text, q.freeing_labels::pg_catalog.text,
+                                    status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                    pg_catalog.quote_literal("table"::pg_catalog.text));
+        END IF;
+    END IF;
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[]) IS
-    'attach the status check (rules section 6): the status only moves forward and stage times never go backwards';
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
+    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards';
 
 -- ---------------------------------------------------------------------------
 -- detach
@@ -619,7 +652,8 @@ SELECT k.relation AS "table",
        k.status_labels,
        t.tgname AS trigger_name,
        coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
-       k.attached_at
+       k.attached_at,
+       k.freeing_labels
   FROM cbreturn.attached_check k
   LEFT JOIN pg_catalog.pg_trigger t
     ON t.tgrelid OPERATOR(pg_catalog.=) k.relation

@@ -107,6 +107,82 @@ CREATE FUNCTION cbreturn._clip(value text) RETURNS text
 COMMENT ON FUNCTION cbreturn._clip(text) IS
     'internal: a value cut at 64 bytes for a message, as the write-time checks cut the values they show';
 
+-- ---------------------------------------------------------------------------
+-- Quantity and status together (rules section 6): a return that customs
+-- rejects, or that is withdrawn, frees its quantity for another return of
+-- its line.  The quantity check reads the returns table's status column and
+-- the labels that mean so: those of the status check on the same table
+-- (copied when either check is attached, and refused when they differ, so
+-- that the two checks agree), or its own.  Such a row counts as a return of
+-- quantity 0 in the check (src/enforce/quantity.c) and in every recount
+-- (below), which read the label the same way: the column's text without
+-- trailing blanks, compared exactly.
+-- ---------------------------------------------------------------------------
+-- The column recorded for a role of a check on rel, or NULL.
+CREATE FUNCTION cbreturn._role_column(rel regclass, kind text, col_role text) RETURNS name
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.column_name FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind
+       AND c.role OPERATOR(pg_catalog.=) col_role
+$$;
+COMMENT ON FUNCTION cbreturn._role_column(regclass, text, text) IS
+    'internal: the column recorded for a role of the check of one kind on a table, or NULL';
+
+-- The types a status column may have: text, varchar, char, name, or the
+-- column's own type when it is an enum.
+CREATE FUNCTION cbreturn._status_types(rel regclass, col name) RETURNS regtype[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY['text', 'character varying', 'character', 'name']::pg_catalog.regtype[] OPERATOR(pg_catalog.||)
+           (SELECT pg_catalog.array_agg(ty.oid::pg_catalog.regtype) FROM pg_catalog.pg_type ty
+             WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                                   WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+                                     AND att.attname OPERATOR(pg_catalog.=) col)
+               AND ty.typtype OPERATOR(pg_catalog.=) 'e')
+$$;
+COMMENT ON FUNCTION cbreturn._status_types(regclass, name) IS
+    'internal: the accepted types of a status column (text, varchar, char, name, or the column''s enum)';
+
+-- The labels the status check on rel calls rejected and withdrawn, or NULL.
+CREATE FUNCTION cbreturn._status_freeing_labels(rel regclass) RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT k.status_labels[7:8] FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) rel AND k.check_kind OPERATOR(pg_catalog.=) 'status'
+$$;
+COMMENT ON FUNCTION cbreturn._status_freeing_labels(regclass) IS
+    'internal: the labels of rejected and withdrawn returns of the status check on a table (rules section 6), or NULL';
+
+CREATE FUNCTION cbreturn._metadata_quantity_labels(rel regclass, labels text[]) RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_metadata_quantity_labels' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._metadata_quantity_labels(regclass, text[]) IS
+    'internal: records, as the metadata owner, the status labels that free a return''s quantity for the quantity check on a table the caller owns (docs/security.md)';
+
+-- Record the status column and the freeing labels of the quantity check on rel.
+CREATE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column name, labels text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
+       OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
+        PERFORM cbreturn._error('attach.quantity_freeing_labels');
+    END IF;
+    PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
+                                    cbreturn._status_types(rel, status_column),
+                                    cbreturn._text('role.freeing_status'));
+    PERFORM cbreturn._metadata_quantity_labels(rel, labels);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_status_attach(regclass, name, text[]) IS
+    'internal: records the status column and the labels of rejected and withdrawn returns of a quantity check (rules section 6)';
+
 -- One query over every return of the declared table (all its returns
 -- tables but those in except_relation): per line named, the image of the
 -- declared row (NULL: no such line), the sum, the number of return rows,
@@ -124,6 +200,8 @@ DECLARE
     dkeys name[];
     dq name;
     q name;
+    st name;
+    fl text[];
     n int;
 BEGIN
     FOR k IN SELECT a.relation FROM cbreturn.attached_check a
@@ -140,14 +218,23 @@ BEGIN
         SELECT c.column_name INTO dq FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
            AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
+        st := cbreturn._role_column(k.relation, 'quantity', 'status');
+        SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
         n := pg_catalog.cardinality(keys);
         -- ONLY: inheritance children are neither checked (row triggers
-        -- are not inherited) nor counted; partitions are both
+        -- are not inherited) nor counted; partitions are both.  Rules
+        -- section 6: a rejected or withdrawn return counts as quantity 0
+        -- (raw: its own quantity, for the negative ones)
         parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
-            'SELECT %s, r.%I::pg_catalog.numeric AS q FROM %s%s r WHERE %s',
+            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r WHERE %s',
             (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
                FROM pg_catalog.generate_series(1, n) i),
             q,
+            CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
+                 ELSE pg_catalog.format(
+                     'CASE WHEN pg_catalog.rtrim(r.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', st, fl, q) END,
             CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                         WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
                       OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
@@ -163,7 +250,7 @@ BEGIN
         ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
         ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
         ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
-        '              pg_catalog.min(u.q) AS minq'
+        '              pg_catalog.min(u.raw) AS minq'
         '         FROM (%s) u GROUP BY %s) s'
         ' LEFT JOIN ONLY %s d ON %s',
         (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
@@ -392,7 +479,9 @@ CREATE FUNCTION cbreturn.attach_quantity_check(
     quantity            name,
     declared_table      regclass,
     declared_line       name[],
-    declared_quantity   name)
+    declared_quantity   name,
+    status              name DEFAULT NULL,
+    freeing_labels      text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -405,6 +494,8 @@ DECLARE
     t2 regtype;
     other record;
     p record;
+    status_labels text[] := cbreturn._status_freeing_labels("table");
+    status_column name;
 BEGIN
     -- A partitioned returns table is attached once, on its parent: the row
     -- trigger is cloned to every partition, those created later included.
@@ -423,6 +514,28 @@ BEGIN
     n := pg_catalog.cardinality(line);
     IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
         PERFORM cbreturn._error('attach.quantity_key_count');
+    END IF;
+    -- Rules section 6: with a status check on the table, its status column
+    -- and its rejected and withdrawn labels, so that the two checks agree;
+    -- otherwise the ones given, or none (every return holds its quantity).
+    IF status_labels IS NOT NULL THEN
+        status_column := cbreturn._role_column("table", 'status', 'status');
+        IF status IS NOT NULL AND status OPERATOR(pg_catalog.<>) status_column THEN
+            PERFORM cbreturn._error('attach.quantity_status_column', "table"::pg_catalog.text,
+                                    status_column::pg_catalog.text, status::pg_catalog.text);
+        END IF;
+        IF freeing_labels IS NOT NULL
+           AND NOT (freeing_labels OPERATOR(pg_catalog.@>) status_labels
+                    AND freeing_labels OPERATOR(pg_catalog.<@) status_labels) THEN
+            PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
+                                    status_labels::pg_catalog.text, "table"::pg_catalog.text);
+        END IF;
+        freeing_labels := status_labels;
+    ELSE
+        status_column := status;
+        IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
+            PERFORM cbreturn._error('attach.quantity_freeing_labels');
+        END IF;
     END IF;
     PERFORM cbreturn._register("table", 'quantity', false, declared_table);
     FOR i IN 1 .. n LOOP
@@ -453,6 +566,9 @@ BEGIN
     -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
     -- the key types' equality) and read as the declared table's owner may.
     PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    IF status_column IS NOT NULL THEN
+        PERFORM cbreturn._quantity_status_attach("table", status_column, freeing_labels);
+    END IF;
     -- Every returns table of one declared table counts in one ledger row per
     -- line: they must name the same declared key and quantity.
     SELECT a.relation INTO other FROM cbreturn.attached_check a
@@ -495,8 +611,8 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name) IS
-    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity';
+COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name, name, text[]) IS
+    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity; rejected and withdrawn returns (status column and labels, or those of the status check on the table) hold none (rules section 6)';
 
 -- Detach (called by cbreturn.detach after the metadata of the check is gone):
 -- drop the quantity triggers and count the other returns tables again.

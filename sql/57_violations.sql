@@ -138,6 +138,7 @@ SELECT k.relation AS "table",
        t.tgname AS trigger_name,
        coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
        k.attached_at,
+       k.freeing_labels,
        k.on_violation,
        k.ordinary_values,
        k.validated_at

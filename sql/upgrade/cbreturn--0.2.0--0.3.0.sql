@@ -1373,6 +1373,16 @@ UPDATE cbreturn.tax_policy_periods AS t
  WHERE t.announcement = v.announcement AND t.title_zh IS NULL;
 SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 
+-- ==== Quantity and status together: the column of attached_check (issue 12, item 6) ====
+ALTER TABLE cbreturn.attached_check
+    DROP CONSTRAINT attached_check_status_labels_check,
+    ADD CONSTRAINT attached_check_status_labels_check
+        CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) IN (7, 8)),
+    ADD COLUMN freeing_labels text[],
+    ADD CONSTRAINT attached_check_freeing_labels_check
+        CHECK (freeing_labels IS NULL
+               OR (check_kind = 'quantity' AND pg_catalog.cardinality(freeing_labels) > 0));
+
 -- ==== Record mode, ordinary returns, existing rows (issue 12) ====
 -- Record mode, ordinary (taxed) returns and existing rows (issue 12, items 4
 -- and 5).  The C side is src/enforce/violation.c; docs/enforcement.md
@@ -1514,6 +1524,7 @@ SELECT k.relation AS "table",
        t.tgname AS trigger_name,
        coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
        k.attached_at,
+       k.freeing_labels,
        k.on_violation,
        k.ordinary_values,
        k.validated_at
@@ -1529,3 +1540,391 @@ SELECT k.relation AS "table",
 CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.violation_log
     FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
 ALTER TABLE cbreturn.violation_log ENABLE REPLICA TRIGGER node_local;
+
+-- ==== Quantity and status together, rules section 6 (issue 12, item 6) ====
+-- A return that customs rejects, or that is withdrawn, frees its quantity:
+-- the quantity check reads the status column and the labels of rejected and
+-- withdrawn returns (its own, or those of the status check on the same
+-- table); the status check may map a withdrawn label and reaches a status
+-- only through the stages whose times are recorded.  Checks attached before
+-- keep their behaviour: no quantity check has freeing labels yet.
+-- (the columns of attached_check are added before the record mode's, above,
+-- so that they stand where a fresh install has them)
+
+
+-- The column recorded for a role of a check on rel, or NULL.
+CREATE FUNCTION cbreturn._role_column(rel regclass, kind text, col_role text) RETURNS name
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.column_name FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind
+       AND c.role OPERATOR(pg_catalog.=) col_role
+$$;
+COMMENT ON FUNCTION cbreturn._role_column(regclass, text, text) IS
+    'internal: the column recorded for a role of the check of one kind on a table, or NULL';
+
+-- The types a status column may have: text, varchar, char, name, or the
+-- column's own type when it is an enum.
+CREATE FUNCTION cbreturn._status_types(rel regclass, col name) RETURNS regtype[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY['text', 'character varying', 'character', 'name']::pg_catalog.regtype[] OPERATOR(pg_catalog.||)
+           (SELECT pg_catalog.array_agg(ty.oid::pg_catalog.regtype) FROM pg_catalog.pg_type ty
+             WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                                   WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+                                     AND att.attname OPERATOR(pg_catalog.=) col)
+               AND ty.typtype OPERATOR(pg_catalog.=) 'e')
+$$;
+COMMENT ON FUNCTION cbreturn._status_types(regclass, name) IS
+    'internal: the accepted types of a status column (text, varchar, char, name, or the column''s enum)';
+
+-- The labels the status check on rel calls rejected and withdrawn, or NULL.
+CREATE FUNCTION cbreturn._status_freeing_labels(rel regclass) RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT k.status_labels[7:8] FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) rel AND k.check_kind OPERATOR(pg_catalog.=) 'status'
+$$;
+COMMENT ON FUNCTION cbreturn._status_freeing_labels(regclass) IS
+    'internal: the labels of rejected and withdrawn returns of the status check on a table (rules section 6), or NULL';
+
+CREATE FUNCTION cbreturn._metadata_quantity_labels(rel regclass, labels text[]) RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_metadata_quantity_labels' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._metadata_quantity_labels(regclass, text[]) IS
+    'internal: records, as the metadata owner, the status labels that free a return''s quantity for the quantity check on a table the caller owns (docs/security.md)';
+
+-- Record the status column and the freeing labels of the quantity check on rel.
+CREATE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column name, labels text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
+       OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
+        PERFORM cbreturn._error('attach.quantity_freeing_labels');
+    END IF;
+    PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
+                                    cbreturn._status_types(rel, status_column),
+                                    cbreturn._text('role.freeing_status'));
+    PERFORM cbreturn._metadata_quantity_labels(rel, labels);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_status_attach(regclass, name, text[]) IS
+    'internal: records the status column and the labels of rejected and withdrawn returns of a quantity check (rules section 6)';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    parts text[] := '{}';
+    keys name[];
+    dkeys name[];
+    dq name;
+    q name;
+    st name;
+    fl text[];
+    n int;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        keys := cbreturn._quantity_columns(k.relation, 'line_');
+        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
+        SELECT c.column_name INTO q FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'quantity';
+        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
+        st := cbreturn._role_column(k.relation, 'quantity', 'status');
+        SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
+        n := pg_catalog.cardinality(keys);
+        -- ONLY: inheritance children are neither checked (row triggers
+        -- are not inherited) nor counted; partitions are both.  Rules
+        -- section 6: a rejected or withdrawn return counts as quantity 0
+        -- (raw: its own quantity, for the negative ones)
+        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
+            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r WHERE %s',
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
+               FROM pg_catalog.generate_series(1, n) i),
+            q,
+            CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
+                 ELSE pg_catalog.format(
+                     'CASE WHEN pg_catalog.rtrim(r.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', st, fl, q) END,
+            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
+            k.relation,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
+               FROM pg_catalog.generate_series(1, n) i));
+    END LOOP;
+    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN pg_catalog.format(
+        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
+        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
+        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
+        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
+        '              pg_catalog.min(u.raw) AS minq'
+        '         FROM (%s) u GROUP BY %s) s'
+        ' LEFT JOIN ONLY %s d ON %s',
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
+        -- each key value as text, cut at 64 bytes as the checks' messages cut them
+        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
+           FROM pg_catalog.generate_series(1, n) i),
+        dq,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        pg_catalog.array_to_string(parts, ' UNION ALL '),
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        declared,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+           FROM pg_catalog.generate_series(1, n) i
+           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
+                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
+END
+$$;
+
+DROP FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[]);
+CREATE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'],
+    withdrawn           text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+    q record;
+    q_status name;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
+        PERFORM cbreturn._error('attach.status_labels');
+    END IF;
+    -- rules section 6: a withdrawn return, when the table records one, has a
+    -- label of its own
+    IF withdrawn IS NOT NULL THEN
+        IF pg_catalog.btrim(withdrawn) OPERATOR(pg_catalog.=) '' OR withdrawn OPERATOR(pg_catalog.=) ANY (labels) THEN
+            PERFORM cbreturn._error('attach.status_withdrawn_label', withdrawn);
+        END IF;
+        labels := labels OPERATOR(pg_catalog.||) withdrawn;
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        cbreturn._status_types("table", status), cbreturn._text('role.status'));
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        cbreturn._text('role.' || stages[i] || '_at'));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
+                                    first_type::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
+    -- Rules section 6: a quantity check on this table frees the quantity of
+    -- the returns this check calls rejected or withdrawn.  One without a
+    -- status column takes this one's column and labels (and counts its
+    -- returns again); one with them must read the same.
+    SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
+    IF FOUND THEN
+        q_status := cbreturn._role_column("table", 'quantity', 'status');
+        IF q_status IS NULL THEN
+            PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
+            PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
+        ELSIF q_status OPERATOR(pg_catalog.<>) status
+              OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                      AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
+            PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,
+                                    q_status::pg_catalog.text, q.freeing_labels::pg_catalog.text,
+                                    status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                    pg_catalog.quote_literal("table"::pg_catalog.text));
+        END IF;
+    END IF;
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
+    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards';
+
+DROP FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name);
+CREATE FUNCTION cbreturn.attach_quantity_check(
+    "table"             regclass,
+    line                name[],
+    quantity            name,
+    declared_table      regclass,
+    declared_line       name[],
+    declared_quantity   name,
+    status              name DEFAULT NULL,
+    freeing_labels      text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    other record;
+    p record;
+    status_labels text[] := cbreturn._status_freeing_labels("table");
+    status_column name;
+BEGIN
+    -- A partitioned returns table is attached once, on its parent: the row
+    -- trigger is cloned to every partition, those created later included.
+    PERFORM cbreturn._check_table("table", 'returns table');
+    PERFORM cbreturn._check_table(declared_table, 'declared table');
+    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
+        PERFORM cbreturn._error('attach.quantity_same_table');
+    END IF;
+    IF EXISTS (SELECT FROM cbreturn.attached_check a
+                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
+                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
+        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
+    END IF;
+    n := pg_catalog.cardinality(line);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
+        PERFORM cbreturn._error('attach.quantity_key_count');
+    END IF;
+    -- Rules section 6: with a status check on the table, its status column
+    -- and its rejected and withdrawn labels, so that the two checks agree;
+    -- otherwise the ones given, or none (every return holds its quantity).
+    IF status_labels IS NOT NULL THEN
+        status_column := cbreturn._role_column("table", 'status', 'status');
+        IF status IS NOT NULL AND status OPERATOR(pg_catalog.<>) status_column THEN
+            PERFORM cbreturn._error('attach.quantity_status_column', "table"::pg_catalog.text,
+                                    status_column::pg_catalog.text, status::pg_catalog.text);
+        END IF;
+        IF freeing_labels IS NOT NULL
+           AND NOT (freeing_labels OPERATOR(pg_catalog.@>) status_labels
+                    AND freeing_labels OPERATOR(pg_catalog.<@) status_labels) THEN
+            PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
+                                    status_labels::pg_catalog.text, "table"::pg_catalog.text);
+        END IF;
+        freeing_labels := status_labels;
+    ELSE
+        status_column := status;
+        IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
+            PERFORM cbreturn._error('attach.quantity_freeing_labels');
+        END IF;
+    END IF;
+    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
+                                        cbreturn._text('role.line_key'));
+        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
+                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
+                                    cbreturn._text('role.quantity'));
+    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
+                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
+    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
+    -- the key types' equality) and read as the declared table's owner may.
+    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    IF status_column IS NOT NULL THEN
+        PERFORM cbreturn._quantity_status_attach("table", status_column, freeing_labels);
+    END IF;
+    -- Every returns table of one declared table counts in one ledger row per
+    -- line: they must name the same declared key and quantity.
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table"
+       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
+            OR (SELECT c.column_name FROM cbreturn.attached_column c
+                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
+                                declared_table::pg_catalog.text);
+    END IF;
+
+    -- One grouped pass over every return of the declared table (existing
+    -- over-returns and returns naming no line are refused, not accepted).
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
+    -- (pg_partition_tree lists no row for a table that is not partitioned)
+    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
+             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+    END LOOP;
+    -- One guard per declared table serves every quantity check that uses it.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name, name, text[]) IS
+    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity; rejected and withdrawn returns (status column and labels, or those of the status check on the table) hold none (rules section 6)';

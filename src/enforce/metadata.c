@@ -257,7 +257,7 @@ static const char *const status_column_roles[] = {
 	"inspected_at", "released_at", "rejected_at", NULL
 };
 static const char *const quantity_column_roles[] = {
-	"quantity", "declared_quantity", NULL
+	"quantity", "declared_quantity", "status", NULL
 };
 
 /* prefix followed by one digit 1 to 8 (line key columns of a quantity check) */
@@ -449,4 +449,45 @@ cbr_metadata_write(const char *sql, int nargs, Oid *argtypes, Datum *args,
 				   const char *nulls, int expected)
 {
 	return run_as_metadata_owner(sql, nargs, argtypes, args, nulls, expected);
+}
+
+/*
+ * cbreturn._metadata_quantity_labels(rel regclass, labels text[]) RETURNS void
+ *
+ * Records the labels of the returns that free their quantity (rules
+ * section 6: rejected, withdrawn) for the quantity check on a table the
+ * caller owns, once its status column is recorded and while it has none
+ * yet.  attach_quantity_check and attach_status_check call it.
+ */
+PG_FUNCTION_INFO_V1(cbr_metadata_quantity_labels);
+Datum
+cbr_metadata_quantity_labels(PG_FUNCTION_ARGS)
+{
+	Oid			caller = GetUserId();
+	Oid			argtypes[2] = {OIDOID, TEXTARRAYOID};
+	Datum		args[2];
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the arguments of cbreturn._metadata_quantity_labels must not be NULL")));
+	require_owner(PG_GETARG_OID(0), caller);
+	args[0] = PG_GETARG_DATUM(0);
+	args[1] = PG_GETARG_DATUM(1);
+	if (run_as_metadata_owner(
+			"UPDATE cbreturn.attached_check k SET freeing_labels = $2"
+			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"   AND k.check_kind OPERATOR(pg_catalog.=) 'quantity'"
+			"   AND k.freeing_labels IS NULL"
+			"   AND pg_catalog.cardinality($2) OPERATOR(pg_catalog.>) 0"
+			"   AND EXISTS (SELECT FROM cbreturn.attached_column c"
+			"                WHERE c.relation OPERATOR(pg_catalog.=) k.relation"
+			"                  AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'"
+			"                  AND c.role OPERATOR(pg_catalog.=) 'status')",
+			2, argtypes, args, NULL, SPI_OK_UPDATE) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the quantity check on %s has no status column without labels", rel_text(PG_GETARG_OID(0))),
+				 errhint("Attach checks with the cbreturn.attach_* functions, which record the columns they read.")));
+	PG_RETURN_VOID();
 }

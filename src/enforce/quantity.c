@@ -35,6 +35,16 @@
  * returned so far are shown only to a role that may read every column the
  * check reads, with no row security applying to it.
  *
+ * Rules section 6: a return that customs rejects, or that is withdrawn,
+ * frees its quantity for another return of the line.  When the check knows
+ * the table's status column and the labels that mean so (its own, or those
+ * of the status check on the same table, copied at attach so that the two
+ * checks agree), such a row counts as a return of quantity 0: it still
+ * names its line (which therefore cannot go), its status change to rejected
+ * or withdrawn gives its quantity back, and a change back (reinstated) is
+ * charged and decided like an insert.  The recounts read the same column
+ * and labels (cbreturn._quantity_counts_sql).
+ *
  * Missing or inconsistent metadata or ledger refuses the write (55000),
  * never lets it through; cbreturn.verify_quantity_ledger() compares the
  * ledger with the tables.
@@ -54,6 +64,7 @@
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -80,6 +91,10 @@ typedef struct QuantityCache
 	CbrLedgerRow ledger;		/* the ledger row changed in place (quantity_ledger_row.c) */
 	int			ncolumns;
 	QtyColumn  *columns;		/* every column of every check on the declared table */
+	AttrNumber	status;			/* rules section 6: the status column, or 0 */
+	FmgrInfo	status_out;
+	int			nfreeing;
+	char	  **freeing;		/* labels of rejected and withdrawn returns */
 	SPIPlanPtr	update_plan;	/* ledger += delta, returning the total */
 	SPIPlanPtr	upsert_plan;	/* the same, for a line's first return */
 } QuantityCache;
@@ -141,6 +156,95 @@ column_in(Relation rel, Relation regrel, AttrNumber a, Oid checked)
 		cbr_qty_metadata_broken(checked, psprintf("partition %s has no column %s",
 										  cbr_qty_rel_text(RelationGetRelid(rel)), quote_identifier(name)));
 	return r;
+}
+
+/*
+ * Rules section 6: the status column of the check (role "status") and the
+ * labels of the returns that hold no quantity (attached_check.freeing_labels);
+ * both or neither, else the metadata is broken (fail closed).
+ */
+static void
+load_freeing(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid registered,
+			 MemoryContext mcxt)
+{
+	Relation	regrel = registered == RelationGetRelid(rel) ? rel : table_open(registered, AccessShareLock);
+	AttrNumber	a = cbr_role_column(meta, "status", regrel, NULL, 0, false);
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1];
+	bool		isnull = true;
+	int			ret;
+
+	args[0] = ObjectIdGetDatum(registered);
+	ret = SPI_execute_with_args(
+		"SELECT k.freeing_labels FROM cbreturn.attached_check k"
+		" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		"   AND k.check_kind OPERATOR(pg_catalog.=) 'quantity'",
+		1, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		cbr_qty_metadata_broken(registered, "its metadata cannot be read");
+	{
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			Datum	   *elems;
+			bool	   *nulls;
+			int			n;
+			int			i;
+
+			deconstruct_array(DatumGetArrayTypeP(d), TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+			c->freeing = MemoryContextAlloc(mcxt, sizeof(char *) * (n + 1));
+			for (i = 0; i < n; i++)
+			{
+				if (nulls[i])
+					cbr_qty_metadata_broken(registered, "a freeing status label is NULL");
+				c->freeing[i] = MemoryContextStrdup(mcxt, TextDatumGetCString(elems[i]));
+			}
+			c->nfreeing = n;
+		}
+	}
+	if ((a != InvalidAttrNumber) != (!isnull && c->nfreeing > 0))
+		cbr_qty_metadata_broken(registered, "its status column and its freeing labels are not recorded together");
+	if (a != InvalidAttrNumber)
+	{
+		Oid			typout;
+		bool		varlena;
+
+		c->status = column_in(rel, regrel, a, registered);
+		getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), c->status - 1)->atttypid, &typout, &varlena);
+		fmgr_info_cxt(typout, &c->status_out, mcxt);
+	}
+	if (regrel != rel)
+		table_close(regrel, AccessShareLock);
+}
+
+/*
+ * Does the row hold no quantity (rules section 6: rejected or withdrawn)?
+ * The status is read as the status check reads it: its output, without
+ * trailing blanks (char(n) padding), compared with each label exactly.
+ */
+static bool
+row_freed(QuantityCache *c, Relation rel, HeapTuple tuple)
+{
+	bool		isnull;
+	Datum		d;
+	char	   *s;
+	int			len;
+	int			i;
+
+	if (c->status == InvalidAttrNumber)
+		return false;
+	d = heap_getattr(tuple, c->status, RelationGetDescr(rel), &isnull);
+	if (isnull)
+		return false;			/* not known yet: the return holds its quantity */
+	s = OutputFunctionCall(&c->status_out, d);
+	len = (int) strlen(s);
+	while (len > 0 && s[len - 1] == ' ')
+		s[--len] = '\0';
+	for (i = 0; i < c->nfreeing; i++)
+		if (strcmp(s, c->freeing[i]) == 0)
+			return true;
+	return false;
 }
 
 static const char *ledger_update_sql =
@@ -209,6 +313,7 @@ cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *de
 	cbr_declared_resolve(&c->declared, drel, dkeys, c->nkeys, dquantity, mcxt);
 	table_close(drel, AccessShareLock);
 	c->columns = cbr_qty_check_columns(meta.declared_relid, mcxt, &c->ncolumns);
+	load_freeing(c, &meta, rel, registered, mcxt);
 
 	c->ledger_owner = cbr_qty_ledger_owner();
 	cbr_ledger_resolve(&c->ledger, cbr_qty_ledger_relid());
@@ -226,7 +331,8 @@ typedef struct QtySide
 	HeapTuple	tuple;
 	bool		counted;		/* every key column is set */
 	Datum		keys[CBR_MAX_KEYS];
-	CbrQty		qty;			/* NULL counts as 0 */
+	CbrQty		stored;			/* the quantity column; NULL counts as 0 */
+	CbrQty		qty;			/* what it holds: 0 when rejected or withdrawn */
 	CbrLine		line;			/* the declared line, once found */
 } QtySide;
 
@@ -244,7 +350,9 @@ side_of(QuantityCache *c, Relation rel, HeapTuple tuple, QtySide *s)
 		return;
 	d = heap_getattr(tuple, c->quantity, desc, &isnull);
 	if (!isnull)
-		s->qty = cbr_qty_of_datum(d, c->quantity_type, rel, c->quantity);
+		s->stored = cbr_qty_of_datum(d, c->quantity_type, rel, c->quantity);
+	if (!row_freed(c, rel, tuple))
+		s->qty = s->stored;
 	for (i = 0; i < c->nkeys; i++)
 	{
 		s->keys[i] = heap_getattr(tuple, c->key[i], desc, &isnull);
@@ -552,8 +660,11 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 			: TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : NULL, &n);
 	if (n.tuple != NULL)
 	{
-		/* a negative quantity is refused even on a row that names no line */
-		cbr_quantity_decide(n.qty, zero, zero, true, zero, &v);
+		/*
+		 * A negative quantity is refused even on a row that names no line,
+		 * or that is rejected or withdrawn.
+		 */
+		cbr_quantity_decide(n.stored, zero, zero, true, zero, &v);
 		if (v.outcome == CBR_QTY_NEGATIVE)
 			report_return(c, rel, &n, &v);
 	}

@@ -5,10 +5,16 @@
  *		(src/rules/status.c), and from its verdict to an error.
  *
  * A return is registered, declared, shipped, arrives, is inspected and is
- * released or rejected.  A status never goes backwards (released and
- * rejected are final), a recorded stage time is never cleared, a stage's
- * time is not set before the stage is reached, and a later stage never has
- * an earlier time.  BEFORE ROW: it compares the old and the new row.
+ * released or rejected; a table may also map a label for a withdrawn
+ * return.  A status never goes backwards (released, rejected and withdrawn
+ * are final), a recorded stage time is never cleared, a stage's time is not
+ * set before the stage is reached, a later stage never has an earlier time,
+ * and a status is reached only through the stages whose time columns the
+ * DBA mapped.  BEFORE ROW: it compares the old and the new row.
+ *
+ * The labels are also what the quantity check on the same table reads as
+ * rejected and withdrawn (attach_quantity_check takes them from here), so
+ * the two checks agree on which returns still hold their quantity.
  */
 #include "enforce/trigger.h"
 #include "enforce/violation.h"
@@ -24,6 +30,7 @@ typedef struct StatusCache
 	AttrNumber	status;
 	FmgrInfo	status_out;
 	char	   *labels[CBR_STAGES];
+	char	   *withdrawn;		/* the label of a withdrawn return, or NULL */
 	AttrNumber	stamp[CBR_STAGES];
 	Oid			stamp_type;		/* DATEOID, TIMESTAMPOID or TIMESTAMPTZOID */
 } StatusCache;
@@ -44,8 +51,10 @@ cbr_status_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), c->status - 1)->atttypid,
 					  &typout, &varlena);
 	fmgr_info_cxt(typout, &c->status_out, cxt);
-	if (meta->nlabels != CBR_STAGES)
+	if (meta->nlabels != CBR_STAGES && meta->nlabels != CBR_STAGES + 1)
 		elog(ERROR, "status check without its labels");
+	if (meta->nlabels == CBR_STAGES + 1)
+		c->withdrawn = meta->labels[CBR_STAGES];
 	for (i = 0; i < CBR_STAGES; i++)
 	{
 		char		role[32];
@@ -68,6 +77,15 @@ cbr_status_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	return c;
 }
 
+/* The label of a status (a stage, withdrawn), "NULL" for none. */
+static const char *
+cbr_status_label(StatusCache *c, int stage)
+{
+	if (stage < 0)
+		return "NULL";
+	return stage == CBR_STATUS_WITHDRAWN ? c->withdrawn : c->labels[stage];
+}
+
 /* The stage of a row, -1 for NULL; an unknown label is an error. */
 static int
 cbr_row_stage(StatusCache *c, Relation rel, HeapTuple tuple)
@@ -87,6 +105,17 @@ cbr_row_stage(StatusCache *c, Relation rel, HeapTuple tuple)
 	for (i = 0; i < CBR_STAGES; i++)
 		if (strcmp(s, c->labels[i]) == 0)
 			return i;
+	if (c->withdrawn != NULL && strcmp(s, c->withdrawn) == 0)
+		return CBR_STATUS_WITHDRAWN;
+	if (c->withdrawn != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_STATUS),
+				 errmsg("unknown return status \"%s\" (rules section 6)", s),
+				 errdetail("%sthe status column holds \"%s\".", cbr_row_identity(rel, tuple), s),
+				 errhint("The statuses are, in order: %s, %s, %s, %s, %s, then %s or %s; %s before either of those two.",
+						 c->labels[0], c->labels[1], c->labels[2], c->labels[3], c->labels[4],
+						 c->labels[5], c->labels[6], c->withdrawn),
+				 errtablecol(rel, c->status)));
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_STATUS),
 			 errmsg("unknown return status \"%s\" (rules section 6)", s),
@@ -135,6 +164,7 @@ cbr_status_read(StatusCache *c, Relation rel, HeapTuple tuple, CbrStatusRow *row
 			d = heap_getattr(tuple, c->stamp[i], RelationGetDescr(rel), &isnull);
 		row->has_stamp[i] = !isnull;
 		row->stamp[i] = isnull ? 0 : cbr_stamp_value(c, d);
+		row->mapped[i] = c->stamp[i] != InvalidAttrNumber;
 	}
 }
 
@@ -152,8 +182,8 @@ cbr_stamp_of(StatusCache *c, Relation rel, HeapTuple tuple, int i)
 static void
 cbr_status_report_move(StatusCache *c, Relation rel, HeapTuple oldtup, const CbrStatusVerdict *v)
 {
-	const char *to = v->stage < 0 ? "NULL" : c->labels[v->stage];
-	const char *from = c->labels[v->old_stage];
+	const char *to = cbr_status_label(c, v->stage);
+	const char *from = cbr_status_label(c, v->old_stage);
 
 	if (v->outcome == CBR_FAIL_STATUS_FINAL)
 		ereport(ERROR,
@@ -187,11 +217,21 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 						   cbr_row_identity(rel, oldtup), label, cbr_stamp_of(c, rel, oldtup, v->which)),
 				 errhint("Set the %s time to the corrected time instead of NULL.", label),
 				 errtablecol(rel, c->stamp[v->which])));
+	if (v->outcome == CBR_FAIL_STAGE_SKIPPED)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_STATUS),
+				 errmsg("return reaches status %s without a time for stage %s (rules section 6)",
+						cbr_status_label(c, v->stage), label),
+				 errdetail("%sthe status becomes %s and the %s time is empty.",
+						   cbr_row_identity(rel, tuple), cbr_status_label(c, v->stage), label),
+				 errhint("A status is reached only through the stages whose times the table records: set the %s time with the status.",
+						 label),
+				 errtablecol(rel, c->stamp[v->which])));
 	if (v->outcome == CBR_FAIL_STAMP_AHEAD)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_STATUS),
 				 errmsg("return has a time for stage %s but its status is %s (rules section 6)",
-						label, v->stage < 0 ? "NULL" : c->labels[v->stage]),
+						label, cbr_status_label(c, v->stage)),
 				 errdetail("%sthe %s time is %s.", cbr_row_identity(rel, tuple),
 						   label, cbr_stamp_of(c, rel, tuple, v->which)),
 				 errhint("Set the status to %s together with its time, or leave the time empty.", label),

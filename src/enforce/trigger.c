@@ -173,8 +173,8 @@ cbr_meta_from_check_row(CbrCheckMeta *meta, Oid relid, MemoryContext mcxt)
 		int			j;
 
 		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-		if (n != 7)
-			elog(ERROR, "status check on %u has %d labels, not 7", relid, n);
+		if (n != 7 && n != 8)
+			elog(ERROR, "status check on %u has %d labels, not 7 or 8", relid, n);
 		oldcxt = MemoryContextSwitchTo(mcxt);
 		for (j = 0; j < n; j++)
 			meta->labels[j] = nulls[j] ? pstrdup("") : TextDatumGetCString(elems[j]);

@@ -30,8 +30,8 @@ typedef struct CbrCheckMeta
 {
 	bool		fill_remarks;	/* export: fill an empty remarks column */
 	Oid			declared_relid; /* quantity: the declared-lines table */
-	int			nlabels;		/* status: 7 once loaded */
-	char	   *labels[7];
+	int			nlabels;		/* status: 7, or 8 with a withdrawn label */
+	char	   *labels[8];
 	int			ncols;
 	char	   *role[CBR_MAX_ROLES];
 	char	   *colname[CBR_MAX_ROLES];

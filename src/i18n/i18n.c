@@ -303,6 +303,27 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("roles other than its owner may create objects in schema cbreturn"),
 		gettext_noop("CREATE is granted to: {1}."),
 		gettext_noop("Revoke it (REVOKE CREATE ON SCHEMA cbreturn FROM ...), then try again.")},
+	/* quantity and status together, rules section 6 (issue 12 item 6) */
+	{"attach.status_withdrawn_label", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("withdrawn label \"{1}\" must be a label of its own"),
+		gettext_noop("A withdrawn return is neither one of the seven stages nor blank."),
+		gettext_noop("Give the label the table uses for a withdrawn return, different from the labels of the stages.")},
+	{"attach.quantity_status_column", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("the quantity check on {1} must read status column \"{2}\" of the status check attached to it, not \"{3}\""),
+		NULL,
+		gettext_noop("Leave status out: the quantity check takes the status check's column and labels, so that the two checks agree.")},
+	{"attach.quantity_status_labels", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("freeing_labels {1} differ from the rejected and withdrawn labels {2} of the status check on {3}"),
+		NULL,
+		gettext_noop("Leave freeing_labels out: the quantity check takes the status check's labels, so that the two checks agree.")},
+	{"attach.quantity_freeing_labels", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("status and freeing_labels go together, and freeing_labels must hold at least one label that is neither NULL nor blank"),
+		NULL,
+		gettext_noop("For example status => 'zt', freeing_labels => '{BH,CX}': the labels of the returns customs rejected or that were withdrawn.")},
+	{"attach.status_quantity_disagree", ERRCODE_INVALID_PARAMETER_VALUE,
+		gettext_noop("the quantity check on {1} frees returns by status column \"{2}\" with labels {3}, not by column \"{4}\" with labels {5} as this status check would"),
+		gettext_noop("A return that customs rejects, or that is withdrawn, frees its quantity; both checks must agree on which returns those are."),
+		gettext_noop("Detach the quantity check (SELECT cbreturn.detach({6}, 'quantity');), attach the status check, then attach the quantity check again: it takes the status check's column and labels.")},
 	{NULL, 0, NULL, NULL, NULL}
 };
 
@@ -333,6 +354,7 @@ static const CbrFragment cbr_fragments[] = {
 	{"role.declared_line_key", gettext_noop("a declared line key column (R-EX-3, R-IM-2)")},
 	{"role.quantity", gettext_noop("the returned quantity (R-EX-3, R-IM-2)")},
 	{"role.declared_quantity", gettext_noop("the declared quantity (R-EX-3, R-IM-2)")},
+	{"role.freeing_status", gettext_noop("the status that frees a rejected or withdrawn return's quantity (rules section 6)")},
 	{NULL, NULL}
 };
 

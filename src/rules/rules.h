@@ -139,7 +139,8 @@ typedef enum CbrOutcome
 	CBR_FAIL_STATUS_FINAL,		/* section 6: a final status changed (CB006) */
 	CBR_FAIL_STAMP_AHEAD,		/* section 6: time of a stage not reached (CB006) */
 	CBR_FAIL_STAMP_ORDER,		/* section 6: a later stage with an earlier time (CB006) */
-	CBR_FAIL_STAMP_CLEARED		/* section 6: a recorded stage time cleared (CB006) */
+	CBR_FAIL_STAMP_CLEARED,		/* section 6: a recorded stage time cleared (CB006) */
+	CBR_FAIL_STAGE_SKIPPED		/* section 6: a status reached without a mapped stage's time (CB006) */
 } CbrOutcome;
 
 /* ---------------------------------------------------------------------
@@ -461,11 +462,20 @@ extern const char *const cbr_stage_names[CBR_STAGES];
 #define CBR_STAGE_RELEASED	5
 #define CBR_STAGE_REJECTED	6
 
+/*
+ * A withdrawn return (rules section 6: withdrawn by its applicant before
+ * customs decided): a status a table may map besides the seven stages.  It
+ * is final, reached from any stage before released or rejected, and has no
+ * time column of its own.
+ */
+#define CBR_STATUS_WITHDRAWN 7
+
 typedef struct CbrStatusRow
 {
-	int			stage;			/* 0..6, -1 for NULL */
+	int			stage;			/* 0..6, CBR_STATUS_WITHDRAWN, -1 for NULL */
 	bool		has_stamp[CBR_STAGES];
 	int64		stamp[CBR_STAGES];	/* comparable: days or microseconds */
+	bool		mapped[CBR_STAGES]; /* the table has a time column for the stage */
 } CbrStatusRow;
 
 typedef struct CbrStatusVerdict
@@ -473,7 +483,7 @@ typedef struct CbrStatusVerdict
 	CbrOutcome	outcome;
 	int			stage;			/* the new status */
 	int			old_stage;		/* the old status (updates) */
-	int			which;			/* the stage whose time is at fault */
+	int			which;			/* the stage whose time is at fault (or missing) */
 	int			previous;		/* CBR_FAIL_STAMP_ORDER: the earlier stage */
 } CbrStatusVerdict;
 

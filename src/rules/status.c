@@ -14,7 +14,7 @@ const char *const cbr_return_status_names[5] = {
 	"open", "due_soon", "overdue", "closed_on_time", "closed_late"
 };
 
-#define CBR_STAGE_LAST 5		/* released and rejected: both the last step */
+#define CBR_STAGE_LAST 5		/* released, rejected and withdrawn: each the last step */
 
 static inline int
 cbr_stage_rank(int stage)
@@ -22,21 +22,53 @@ cbr_stage_rank(int stage)
 	return stage >= CBR_STAGE_LAST ? CBR_STAGE_LAST : stage;
 }
 
-/* A stage the return with status stage has reached (released excludes rejected). */
+/*
+ * A stage the return with status stage has reached (released excludes
+ * rejected; a withdrawn return may have reached any stage before a
+ * decision of customs, and no decision).
+ */
 static inline bool
 cbr_stage_reached(int stage, int i)
 {
 	if (stage < 0)
 		return false;
+	if (stage == CBR_STATUS_WITHDRAWN)
+		return i < CBR_STAGE_LAST;
 	return i < CBR_STAGE_LAST ? i <= cbr_stage_rank(stage) : i == stage;
 }
 
 /*
- * A status never goes backwards, released and rejected are final, a
- * recorded stage time is never cleared (that would let a later update
- * back-date the history, and only moving the status back could justify
- * it), a stage's time is not set before the stage is reached, and a later
- * stage never has an earlier time.
+ * A stage the return with status stage must have passed through (its own
+ * stage included): every stage up to it for the steps of the chain;
+ * registered and declared for a rejected return (customs can refuse a
+ * declared return at any step before release, rules section 6); registered
+ * for a withdrawn one.
+ */
+static inline bool
+cbr_stage_required(int stage, int i)
+{
+	if (stage < 0)
+		return false;
+	if (stage == CBR_STATUS_WITHDRAWN)
+		return i == 0;
+	if (stage == CBR_STAGE_REJECTED)
+		return i <= 1 || i == CBR_STAGE_REJECTED;
+	return i <= stage;
+}
+
+/*
+ * A status never goes backwards, released, rejected and withdrawn are
+ * final, a recorded stage time is never cleared (that would let a later
+ * update back-date the history, and only moving the status back could
+ * justify it), a stage's time is not set before the stage is reached, a
+ * later stage never has an earlier time, and a status is reached only
+ * through the stages whose times the table records (rules section 6: a
+ * return is registered, then declared, shipped, arrives, is inspected and
+ * released or rejected): on an insert or a change of status, every stage
+ * the new status requires (cbr_stage_required) and whose time column is
+ * mapped has its time.  That last rule is checked only when the status is
+ * set, so rows written before it keep their history; as times are never
+ * cleared, a row that passed it keeps passing.
  */
 CbrOutcome
 cbr_decide_status(const CbrStatusRow *old, const CbrStatusRow *row, CbrStatusVerdict *v)
@@ -75,6 +107,13 @@ cbr_decide_status(const CbrStatusRow *old, const CbrStatusRow *row, CbrStatusVer
 		}
 		prev = i;
 	}
+	if (old == NULL || old->stage != row->stage)
+		for (i = 0; i < CBR_STAGES; i++)
+			if (row->mapped[i] && !row->has_stamp[i] && cbr_stage_required(row->stage, i))
+			{
+				v->which = i;
+				return v->outcome = CBR_FAIL_STAGE_SKIPPED;
+			}
 	v->which = -1;
 	return v->outcome = CBR_PASS;
 }

@@ -42,10 +42,10 @@ INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao
     ('TH2026030005', '2026-03-20 10:00+08', '29242026E000100003', '宁波二号仓', '退货', 'THTY',
      '9710', '2924', '2026-02-10 14:00+08', '2924', 'BH', '2026-03-20 10:00+08', '2026-03-21 09:00+08',
      NULL, NULL, NULL, NULL, '2026-03-25 16:00+08', false, NULL, 2000.00),
-    -- released in July, not yet found in original state or not (relief undecided)
+    -- released in July; whether it is in original state is not recorded (relief undecided)
     ('TH2026070006', '2026-07-01 10:00+08', '29242026E000100003', '宁波二号仓', 'ZXTY', NULL,
      '9710', '2924', '2026-02-10 14:00+08', '2924', 'FX', '2026-07-01 10:00+08', '2026-07-02 09:00+08',
-     '2026-07-05 08:00+08', '2026-07-25 15:00+08', NULL, '2026-07-30 10:00+08', NULL, false, NULL, 1000.00),
+     '2026-07-05 08:00+08', '2026-07-25 15:00+08', '2026-07-28 10:00+08', '2026-07-30 10:00+08', NULL, false, NULL, 1000.00),
     -- food, released in September: no tax relief for food (R-TX-2)
     ('TH2026090007', '2026-09-01 09:00+08', '53162026E000200002', '杭州一号仓', '退货退运', NULL,
      '9610', '5316', '2026-03-15 09:30+08', '2924', 'FX', '2026-09-01 09:00+08', '2026-09-01 10:00+08',

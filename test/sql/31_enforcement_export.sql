@@ -195,8 +195,12 @@ UPDATE wms.return_track SET state = 'SHIPPED', ship_time = '2026-05-01 09:30+08'
 UPDATE wms.return_track SET state = 'NEW' WHERE id = 1;                                          -- backwards
 UPDATE wms.return_track SET state = 'shipped' WHERE id = 1;                                      -- not a label
 UPDATE wms.return_track SET arrive_time = '2026-05-03 09:00+08' WHERE id = 1;                    -- stage not reached
--- forward, skipping a stage without a time, is accepted
+-- forward, skipping a stage whose time the table records, is refused (rules
+-- section 6: a status is reached only through those stages); with its time,
+-- accepted
 UPDATE wms.return_track SET state = 'ARRIVED', arrive_time = '2026-05-03 09:00+08' WHERE id = 1;
+UPDATE wms.return_track SET state = 'ARRIVED', ship_time = '2026-05-02 09:00+08',
+                            arrive_time = '2026-05-03 09:00+08' WHERE id = 1;
 UPDATE wms.return_track SET state = 'INSPECTED', check_time = '2026-05-03 09:00+08' WHERE id = 1;   -- same time: fine
 UPDATE wms.return_track SET state = 'RELEASED', done_time = '2026-05-04 09:00+08' WHERE id = 1;
 -- final: neither back nor to the other final state
@@ -208,7 +212,9 @@ SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, done_tim
 SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, reject_time)
                      VALUES (2, 'REJECTED', '2026-05-02', '2026-05-01')$$);
 SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, reject_time)
-                     VALUES (2, 'REJECTED', '2026-05-01', '2026-05-02')$$);
+                     VALUES (2, 'REJECTED', '2026-05-01', '2026-05-02')$$);   -- never declared
+SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, decl_time, reject_time)
+                     VALUES (2, 'REJECTED', '2026-05-01', '2026-05-01', '2026-05-02')$$);
 SELECT id, state, reg_time, decl_time, ship_time, arrive_time, check_time, done_time, reject_time
   FROM wms.return_track ORDER BY id;
 

@@ -98,9 +98,9 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026040008', '2026-03-31 16:30+00', 1, '29242026E000100001', 1, 2);
 -- A month without its partition yet.
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
-        jianguan_fangshi, shenbao_haiguan, chukou_riqi, huowu_jiazhi)
+        jianguan_fangshi, shenbao_haiguan, chukou_riqi, dengji_shijian, huowu_jiazhi)
 VALUES ('TH2026110009', '2026-11-02 02:00+00', '29242026E000100001', '杭州一号仓', '品质',
-        '9610', '2924', '2026-03-01 10:00+08', 99.00);
+        '9610', '2924', '2026-03-01 10:00+08', '2026-11-02 02:00+00', 99.00);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
 -- The same refusals in Chinese: the clerk's session chooses its language.
@@ -154,13 +154,17 @@ SELECT c."table", c.check_kind, set_on_violation(c."table", c.check_kind, 'recor
  ORDER BY c."table"::text COLLATE "C", c.check_kind COLLATE "C";
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
         jianguan_fangshi, shenbao_haiguan, chukou_riqi, tuihuo_haiguan, tuihuo_jianguan, zhuangtai,
-        dengji_shijian, fangxing_shijian, huowu_jiazhi) VALUES
+        dengji_shijian, shenbao_shijian, fayun_shijian, daohuo_shijian, chayan_shijian, fangxing_shijian,
+        huowu_jiazhi) VALUES
     ('LS2026030101', '2026-03-05 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
-     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-03-05 02:00+00', '2026-03-20 02:00+00', 300.00),
-    ('LS2026080102', '2026-08-20 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
-     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-08-20 02:00+00', '2026-08-20 06:00+00', 500.00),
-    ('LS2026080103', '2026-08-21 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
-     '2026-02-10 14:00+08', '2924', '4561', 'FX', '2026-08-21 02:00+00', '2026-08-21 06:00+00', 700.00);
+     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-03-05 02:00+00', '2026-03-06 02:00+00',
+     '2026-03-08 02:00+00', '2026-03-18 02:00+00', '2026-03-19 02:00+00', '2026-03-20 02:00+00', 300.00),
+    ('LS2026080102', '2026-08-10 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
+     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-08-10 02:00+00', '2026-08-11 02:00+00',
+     '2026-08-12 02:00+00', '2026-08-18 02:00+00', '2026-08-19 02:00+00', '2026-08-20 06:00+00', 500.00),
+    ('LS2026080103', '2026-08-11 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
+     '2026-02-10 14:00+08', '2924', '4561', 'FX', '2026-08-11 02:00+00', '2026-08-12 02:00+00',
+     '2026-08-13 02:00+00', '2026-08-19 02:00+00', '2026-08-20 02:00+00', '2026-08-21 06:00+00', 700.00);
 SELECT relation, row_key, rule_id, sqlstate, message FROM violation_log ORDER BY id;
 SELECT c."table", c.check_kind, set_on_violation(c."table", c.check_kind, 'refuse')
   FROM attached_checks c
@@ -183,9 +187,9 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- A new month: its partition comes with its checks.
 SELECT kuajing.chuangjian_yuefen('2026-11-01');
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
-        jianguan_fangshi, shenbao_haiguan, chukou_riqi, huowu_jiazhi)
+        jianguan_fangshi, shenbao_haiguan, chukou_riqi, dengji_shijian, huowu_jiazhi)
 VALUES ('TH2026110009', '2026-11-02 02:00+00', '29242026E000100001', '杭州一号仓', '品质',
-        '9610', '2924', '2026-03-01 10:00+08', 99.00);
+        '9610', '2924', '2026-03-01 10:00+08', '2026-11-02 02:00+00', 99.00);
 SELECT tableoid::regclass AS partition, beizhu FROM kuajing.tuihuo_dan WHERE tuihuo_danhao = 'TH2026110009';
 UPDATE kuajing.tuihuo_dan SET zhuangtai = 'XJ', tuihuo_yuanyin = '坏了' WHERE tuihuo_danhao = 'TH2026110009';
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;

@@ -736,6 +736,49 @@ test_status_rules(void)
 	row.has_stamp[6] = true;
 	ok(cbr_decide_status(&old, &row, &v) == CBR_FAIL_STAMP_AHEAD && v.which == 6,
 	   "status: a released return has no rejected time");
+
+	/* rules section 6: a status is reached only through the mapped stages */
+	memset(&row, 0, sizeof(row));
+	row.stage = 5;
+	row.mapped[0] = row.mapped[1] = row.mapped[5] = row.mapped[6] = true;
+	row.has_stamp[0] = row.has_stamp[5] = true;
+	row.stamp[0] = 10;
+	row.stamp[5] = 20;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_FAIL_STAGE_SKIPPED && v.which == 1,
+	   "status: released without the mapped declared time is refused");
+	row.has_stamp[1] = true;
+	row.stamp[1] = 15;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_PASS,
+	   "status: released through every mapped stage (unmapped ones may be skipped)");
+	old = row;
+	old.has_stamp[1] = false;
+	old.stage = 5;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_PASS,
+	   "status: an update that keeps the status does not ask for the stages again");
+	memset(&row, 0, sizeof(row));
+	row.stage = CBR_STAGE_REJECTED;
+	row.mapped[0] = row.mapped[1] = row.mapped[2] = row.mapped[6] = true;
+	row.has_stamp[0] = row.has_stamp[1] = row.has_stamp[6] = true;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_PASS,
+	   "status: a rejection needs registered and declared, not shipped");
+	row.has_stamp[6] = false;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_FAIL_STAGE_SKIPPED && v.which == 6,
+	   "status: a rejection needs its own mapped time");
+
+	/* a withdrawn return: final, from any stage before a decision */
+	memset(&old, 0, sizeof(old));
+	old.stage = 4;
+	row = old;
+	row.stage = CBR_STATUS_WITHDRAWN;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_PASS, "status: inspected -> withdrawn");
+	ok(cbr_decide_status(&row, &old, &v) == CBR_FAIL_STATUS_FINAL, "status: withdrawn is final");
+	old.stage = 5;
+	ok(cbr_decide_status(&old, &row, &v) == CBR_FAIL_STATUS_FINAL, "status: released cannot be withdrawn");
+	row.has_stamp[3] = true;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_PASS, "status: a withdrawn return may have reached arrived");
+	row.has_stamp[5] = true;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_FAIL_STAMP_AHEAD && v.which == 5,
+	   "status: a withdrawn return has no release time");
 }
 
 /* The day-count shortcut of cbr_within_months never differs from counting months. */
