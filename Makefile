@@ -8,6 +8,7 @@
 #                                15 to 17, each in a Debian root of its own (docs/testing.md)
 #   make test-citus              the Citus suite: builds Citus (test/citus/build.sh), starts a
 #                                coordinator and two workers (docs/scale-out.md)
+#   make bench-citus             the Citus benchmark (test/citus/bench.sh) on the same cluster
 #   make po                      re-extract po/cbreturn.pot from the sources and merge it
 #                                into po/zh_CN.po (docs/i18n.md); then translate what is new
 
@@ -70,7 +71,7 @@ $(INSTALL_SQL): $(sort $(wildcard sql/*.sql)) cbreturn.control
 isolation-outdir:
 	@mkdir -p test/isolation/output_iso
 
-.PHONY: test demo bench deps test-matrix test-citus
+.PHONY: test demo bench deps test-matrix test-citus bench-citus
 # The two commands of the README.  Each installs what it needs (as root), builds,
 # starts a throwaway cluster on a unix socket and removes it whatever happens.
 test:
@@ -88,3 +89,5 @@ test-matrix:
 # repository) outside the tree, in CITUS_BUILD (default /var/tmp/cbreturn-citus).
 test-citus:
 	test/citus/run
+bench-citus:
+	test/citus/run bench

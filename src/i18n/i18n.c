@@ -294,6 +294,17 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("supervision code {1} has no CBEC retail import returns"),
 		gettext_noop("R-IM-1 covers retail imports under 1210, 1239 and 9610."),
 		gettext_noop("Pass the supervision code of the original import declaration list.")},
+	/* Citus: one source of truth for the policy (sql/66_citus.sql, docs/scale-out.md) */
+	{"citus.policy_on_worker", ERRCODE_CBRETURN_DISTRIBUTED,
+		gettext_noop("table {1} is edited on the Citus coordinator, not on a worker"),
+		gettext_noop("The policy tables and registers of a Citus cluster are the coordinator's; a worker holds a copy that the next edit on the coordinator replaces."),
+		gettext_noop("Make the change on the coordinator; it reaches every worker in the same transaction.")},
+	{"citus.sync_on_worker", ERRCODE_CBRETURN_DISTRIBUTED,
+		gettext_noop("cbreturn.citus_sync_policy() runs on the Citus coordinator"), NULL,
+		gettext_noop("Connect to the coordinator and call it there.")},
+	{"citus.sync_no_citus", ERRCODE_CBRETURN_DISTRIBUTED,
+		gettext_noop("cbreturn.citus_sync_policy() needs the extension citus"),
+		gettext_noop("This database has no Citus cluster whose workers could take the policy."), NULL},
 	/* the install takes the schema cbreturn over (sql/95_schema.sql, docs/security.md) */
 	{"install.schema_not_own", ERRCODE_INSUFFICIENT_PRIVILEGE,
 		gettext_noop("schema cbreturn holds objects that are not part of the extension"),

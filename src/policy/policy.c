@@ -364,6 +364,7 @@ cbr_policy_load(void)
 		cbr_cache_build_read(&b);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
+		cbr_citus_policy_check();
 		cbr_load_districts(p, b.cxt);
 		cbr_load_supervision_codes(p);
 		cbr_load_rule_parameters(p);

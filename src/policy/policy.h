@@ -67,6 +67,9 @@ extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, cons
 /* The cached policy; loads it if this backend has none or it was invalidated. */
 extern const CbrPolicy *cbr_policy(void);
 
+/* citus.c: CB015 on a Citus worker whose policy is not the coordinator's. */
+extern void cbr_citus_policy_check(void);
+
 /*
  * A numeric as an exact decimal, at its own scale where that fits (else
  * with the trailing zeros of the fraction dropped):

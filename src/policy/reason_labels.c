@@ -124,6 +124,7 @@ cbr_reason_labels_load(void)
 			cbr_cache_build_read(&b);
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
+			cbr_citus_policy_check();
 			ret = SPI_execute("SELECT l.label, l.reason FROM cbreturn.reason_labels l", true, 0);
 			if (ret != SPI_OK_SELECT)
 				elog(ERROR, "reading cbreturn.reason_labels failed: %s", SPI_result_code_string(ret));
