@@ -24,7 +24,7 @@ CREATE FUNCTION cbreturn._new_date_column(rel regclass, col name) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN col IS NULL THEN 'NULL'
+    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL'
                 WHEN (SELECT att.atttypid FROM pg_catalog.pg_attribute att
                        WHERE att.attrelid OPERATOR(pg_catalog.=) rel
                          AND att.attname OPERATOR(pg_catalog.=) col

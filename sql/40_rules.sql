@@ -206,10 +206,11 @@ CREATE TYPE cbreturn.import_effect AS (
 COMMENT ON TYPE cbreturn.import_effect IS
     'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
 
+-- STABLE: its basis follows the language setting (docs/i18n.md).
 CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
     RETURNS cbreturn.import_effect
     AS 'MODULE_PATHNAME', 'import_return_effect'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
     'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
 
@@ -254,6 +255,15 @@ CREATE FUNCTION cbreturn.explain_import_return(released_on date, applied_on date
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_import_return(date, date, date) IS
     'the rules behind import_return_on_time (R-IM-1), one row per deadline checked';
+
+CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status, one for the annual amount';
 
 CREATE FUNCTION cbreturn.explain_cross_customs_return(code cbreturn.supervision_code,
                                                       export_office cbreturn.customs_code,

@@ -20,10 +20,11 @@
 CREATE TABLE cbreturn.attached_check (
     relation            regclass NOT NULL,
     check_kind          text NOT NULL
-                        CHECK (check_kind IN ('export', 'import', 'quantity', 'status')),
+                        CHECK (check_kind IN ('export', 'import', 'quantity', 'status', 'header')),
     -- export: fill an empty remarks column with the R-EX-2 code
     fill_remarks        boolean NOT NULL DEFAULT false,
-    -- quantity: the table holding the declared lines (R-EX-3, R-IM-2)
+    -- quantity: the table holding the declared lines (R-EX-3, R-IM-2);
+    -- header: the declaration header the facts are read from (sql/52_enforce_header.sql)
     declared_relation   regclass,
     -- status: the table's own labels for the seven stages of rules section 6,
     -- and an eighth for a withdrawn return when the table has one
@@ -33,7 +34,7 @@ CREATE TABLE cbreturn.attached_check (
     -- (rules section 6: rejected, withdrawn), read from the status column
     freeing_labels      text[],
     PRIMARY KEY (relation, check_kind),
-    CHECK ((check_kind = 'quantity') = (declared_relation IS NOT NULL)),
+    CHECK ((check_kind IN ('quantity', 'header')) = (declared_relation IS NOT NULL)),
     CHECK ((check_kind = 'status') = (status_labels IS NOT NULL)),
     CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) IN (7, 8)),
     CONSTRAINT attached_check_freeing_labels_check
@@ -195,6 +196,7 @@ DECLARE
     said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
                            WHEN 'returns table' THEN cbreturn._text('the_returns_table')
                            WHEN 'declared table' THEN cbreturn._text('the_declared_table')
+                           WHEN 'header table' THEN cbreturn._text('the_header_table')
                            ELSE what END;
 BEGIN
     IF rel IS NULL THEN
@@ -217,7 +219,9 @@ BEGIN
     ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
         PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
     END IF;
-    IF NOT cbreturn._owns(rel) THEN
+    -- (a declaration header need not be the caller's: TRIGGER and SELECT on
+    -- it are enough, checked by _metadata_register and _metadata_column)
+    IF what OPERATOR(pg_catalog.<>) 'header table' AND NOT cbreturn._owns(rel) THEN
         PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
     END IF;
 END
@@ -234,7 +238,14 @@ AS $$
 DECLARE
     typ regtype;
 BEGIN
-    IF col IS NULL THEN
+    -- '' (a name no column can have): the role is read from the declaration
+    -- header attached to rel (cbreturn._header_role, sql/52_enforce_header.sql)
+    IF col OPERATOR(pg_catalog.=) '' THEN
+        SELECT c.column_relation, c.column_name INTO col_rel, col FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) col_role;
+    END IF;
+    IF col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN
         PERFORM cbreturn._error('attach.column_unnamed', meaning, col_role);
     END IF;
     SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
@@ -282,12 +293,13 @@ END
 $$;
 
 -- An argument of the WHEN clause of a reading check: NEW."column", quoted
--- as needed, or NULL for a role not attached.
+-- as needed, or NULL for a role not attached or read from a declaration
+-- header ('', cbreturn._header_role).
 CREATE FUNCTION cbreturn._new_column(col name) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN col IS NULL THEN 'NULL' ELSE pg_catalog.format('NEW.%I', col) END
+    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL' ELSE pg_catalog.format('NEW.%I', col) END
 $$;
 
 CREATE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
@@ -372,6 +384,10 @@ DECLARE
     offices int := 0;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
+    -- roles read from a declaration header (cbreturn.attach_header): ''
+    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
+    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
+    export_office := cbreturn._header_role("table", 'export_office', export_office);
     IF reason IS NULL AND remarks IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'the export check needs a reason column, a remarks column or both',
@@ -472,6 +488,8 @@ DECLARE
     dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
+    -- the release date read from a declaration header (cbreturn.attach_header): ''
+    released_on := cbreturn._header_role("table", 'released_on', released_on);
     IF applied_on IS NULL AND arrived_on IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
             MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
@@ -603,14 +621,21 @@ DECLARE
 BEGIN
     -- (a quantity check may be attached to a partitioned returns table)
     PERFORM cbreturn._check_table("table", 'returns table');
-    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
+    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status', 'header') THEN
         PERFORM cbreturn._error('attach.unknown_kind', check_kind);
     END IF;
+    -- a declaration header last: the checks that read it go first
     FOR k IN SELECT * FROM cbreturn.attached_check a
               WHERE a.relation OPERATOR(pg_catalog.=) "table"
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
+              ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
+        IF k.check_kind = 'header' THEN
+            -- refused while a check reads from it; its guards go with the last
+            -- returns table that reads it (sql/52_enforce_header.sql)
+            PERFORM cbreturn._header_detach("table", k.declared_relation);
+        END IF;
         IF k.check_kind = 'quantity' THEN
             -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
             -- while the check is still recorded: its owner may recount
@@ -731,8 +756,9 @@ BEGIN
     IF gone IS NULL THEN
         RETURN;
     END IF;
-    -- A declared-lines table cannot go while a returns table still counts on it.
-    FOR k IN SELECT a.relation, d.object_identity
+    -- A declared-lines table cannot go while a returns table still counts on
+    -- it, nor a declaration header while a returns table reads it.
+    FOR k IN SELECT a.relation, a.check_kind, d.object_identity
                FROM cbreturn.attached_check a
                JOIN pg_catalog.pg_event_trigger_dropped_objects() d
                  ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
@@ -743,12 +769,16 @@ BEGIN
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
     LOOP
-        PERFORM cbreturn._error('attach.declared_in_use', k.object_identity, k.relation::pg_catalog.text,
+        PERFORM cbreturn._error(CASE k.check_kind WHEN 'header' THEN 'attach.header_in_use'
+                                                  ELSE 'attach.declared_in_use' END,
+                                k.object_identity, k.relation::pg_catalog.text,
                                 pg_catalog.quote_literal(k.relation::pg_catalog.text),
-                                pg_catalog.quote_literal('quantity'));
+                                pg_catalog.quote_literal(k.check_kind));
     END LOOP;
     -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
     PERFORM cbreturn._quantity_after_drop(gone);
+    -- the guards of declaration headers no returns table reads any more
+    PERFORM cbreturn._header_after_drop(gone);
     DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
     DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
 END

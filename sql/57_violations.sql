@@ -143,6 +143,10 @@ SELECT k.relation AS "table",
        k.ordinary_values,
        k.validated_at
   FROM cbreturn.attached_check k
+  -- a declaration header's trigger is its guard on the header table
   LEFT JOIN pg_catalog.pg_trigger t
-    ON t.tgrelid OPERATOR(pg_catalog.=) k.relation
-   AND t.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || k.check_kind || '_check');
+    ON t.tgrelid OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
+                                             THEN k.declared_relation ELSE k.relation END
+   AND t.tgname OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
+                                            THEN 'cbreturn_header_guard'
+                                            ELSE 'cbreturn_' || k.check_kind || '_check' END;

@@ -63,6 +63,7 @@ extern const char *cbr_language_key(void);
 #define ERRCODE_CBRETURN_UNKNOWN_CODE		MAKE_SQLSTATE('C','B','0','0','7')	/* R-ID-2, R-ID-3 reference data */
 #define ERRCODE_CBRETURN_DISTRIBUTED		MAKE_SQLSTATE('C','B','0','1','5')	/* a Citus table or shard (docs/scale-out.md) */
 #define ERRCODE_CBRETURN_REASON_LABEL		MAKE_SQLSTATE('C','B','0','1','3')	/* R-V-1 reason vocabulary */
+#define ERRCODE_CBRETURN_HEADER				MAKE_SQLSTATE('C','B','0','1','4')	/* facts read from a declaration header */
 
 /* ---------------------------------------------------------------------
  * declaration_id (R-ID-1)

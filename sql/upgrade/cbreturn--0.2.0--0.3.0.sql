@@ -2142,3 +2142,638 @@ $$;
 COMMENT ON FUNCTION cbreturn.citus_sync_policy() IS
     'Citus, on the coordinator: makes the policy tables and registers one source of truth (every worker answers from the coordinator''s rows; docs/scale-out.md); run after CREATE EXTENSION, after adding a worker and after ALTER EXTENSION UPDATE';
 REVOKE ALL ON FUNCTION cbreturn.citus_sync_policy() FROM PUBLIC;
+
+-- ==== Facts from the declaration header (issue 12) ====
+
+-- A check kind 'header': the link from a returns table to its declaration
+-- header (sql/52_enforce_header.sql), which has a declared relation too.
+ALTER TABLE cbreturn.attached_check DROP CONSTRAINT attached_check_check_kind_check;
+ALTER TABLE cbreturn.attached_check ADD CONSTRAINT attached_check_check_kind_check
+    CHECK (check_kind IN ('export', 'import', 'quantity', 'status', 'header'));
+ALTER TABLE cbreturn.attached_check DROP CONSTRAINT attached_check_check;
+ALTER TABLE cbreturn.attached_check ADD CONSTRAINT attached_check_check
+    CHECK ((check_kind IN ('quantity', 'header')) = (declared_relation IS NOT NULL));
+
+-- '' names a role read from the header (cbreturn._header_role): NULL in a WHEN clause
+CREATE OR REPLACE FUNCTION cbreturn._new_date_column(rel regclass, col name) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL'
+                WHEN (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                       WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+                         AND att.attname OPERATOR(pg_catalog.=) col
+                         AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped)
+                     OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.timestamp', 'pg_catalog.timestamptz']::pg_catalog.regtype[])
+                THEN pg_catalog.format('cbreturn.china_date(NEW.%I)', col)
+                ELSE pg_catalog.format('NEW.%I', col) END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn._new_column(col name) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL' ELSE pg_catalog.format('NEW.%I', col) END
+$$;
+
+-- a header's column for a role, recorded for the check that reads it
+CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
+                                        col_rel regclass, col name, accepted regtype[],
+                                        meaning text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    typ regtype;
+BEGIN
+    -- '' (a name no column can have): the role is read from the declaration
+    -- header attached to rel (cbreturn._header_role, sql/52_enforce_header.sql)
+    IF col OPERATOR(pg_catalog.=) '' THEN
+        SELECT c.column_relation, c.column_name INTO col_rel, col FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) col_role;
+    END IF;
+    IF col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN
+        PERFORM cbreturn._error('attach.column_unnamed', meaning, col_role);
+    END IF;
+    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
+       AND att.attname OPERATOR(pg_catalog.=) col
+       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                meaning, col_role);
+    END IF;
+    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
+        PERFORM cbreturn._error('attach.column_type', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                typ::pg_catalog.text, meaning,
+                                pg_catalog.array_to_string(accepted::pg_catalog.text[], ' | '));
+    END IF;
+    -- A column of the declared table is read by the guard, a BEFORE UPDATE
+    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
+    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
+        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
+    END IF;
+    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
+END
+$$;
+
+-- a declaration header need not be the caller's own (TRIGGER and SELECT on it are enough)
+CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
+                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
+                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
+                           WHEN 'header table' THEN cbreturn._text('the_header_table')
+                           ELSE what END;
+BEGIN
+    IF rel IS NULL THEN
+        PERFORM cbreturn._error('attach.not_null', said);
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
+    END IF;
+    IF persistence OPERATOR(pg_catalog.=) 't' THEN
+        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
+    END IF;
+    -- A quantity check covers a partitioned returns table from its parent
+    -- (R-EX-3, R-IM-2: the limit holds over every partition).
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
+        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
+    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
+        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
+    END IF;
+    -- (a declaration header need not be the caller's: TRIGGER and SELECT on
+    -- it are enough, checked by _metadata_register and _metadata_column)
+    IF what OPERATOR(pg_catalog.<>) 'header table' AND NOT cbreturn._owns(rel) THEN
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
+    END IF;
+END
+$$;
+
+-- the attach functions leave out the roles the header holds
+CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    offices int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- roles read from a declaration header (cbreturn.attach_header): ''
+    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
+    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
+    export_office := cbreturn._header_role("table", 'export_office', export_office);
+    IF reason IS NULL AND remarks IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the export check needs a reason column, a remarks column or both',
+            HINT = 'The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.';
+    END IF;
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'fill_remarks needs both a reason column and a remarks column';
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the R-EX-5 cross-customs check needs supervision_code, export_office and return_office together';
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the R-EX-5 cross-customs check needs the returned_on column';
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks) THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the deadline column must be a column of its own';
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
+                                    'the export clearance date (R-EX-1)');
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        'the return reason (R-EX-1)');
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
+                                        'the return date (R-EX-1)');
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        'the remarks (R-EX-2)');
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        'the supervision code (R-EX-5)');
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        'the customs office that cleared the export (R-EX-5)');
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        'the customs office of the return (R-EX-5)');
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        'the deadline to fill in (R-EX-1)');
+    END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline],
+            'the export check that fills remarks or a deadline');
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+    ELSE
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check()',
+            "table", "table"::pg_catalog.oid,
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office));
+    END IF;
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn.attach_import_return_checks(
+    "table"             regclass,
+    released_on         name,
+    applied_on          name DEFAULT NULL,
+    arrived_on          name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- the release date read from a declaration header (cbreturn.attach_header): ''
+    released_on := cbreturn._header_role("table", 'released_on', released_on);
+    IF applied_on IS NULL AND arrived_on IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
+    END IF;
+    PERFORM cbreturn._register("table", 'import');
+    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
+                                    'the release date of the import list (R-IM-1)');
+    IF applied_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
+                                        'the date the return was applied for (R-IM-1)');
+    END IF;
+    IF arrived_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
+                                        'the date the goods arrived back (R-IM-1)');
+    END IF;
+    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check()',
+        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
+END
+$$;
+
+-- detach knows the header kind; a header table cannot be dropped while read
+CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    kind text;
+    n int := 0;
+BEGIN
+    -- (a quantity check may be attached to a partitioned returns table)
+    PERFORM cbreturn._check_table("table", 'returns table');
+    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status', 'header') THEN
+        PERFORM cbreturn._error('attach.unknown_kind', check_kind);
+    END IF;
+    -- a declaration header last: the checks that read it go first
+    FOR k IN SELECT * FROM cbreturn.attached_check a
+              WHERE a.relation OPERATOR(pg_catalog.=) "table"
+                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
+              ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
+        IF k.check_kind = 'header' THEN
+            -- refused while a check reads from it; its guards go with the last
+            -- returns table that reads it (sql/52_enforce_header.sql)
+            PERFORM cbreturn._header_detach("table", k.declared_relation);
+        END IF;
+        IF k.check_kind = 'quantity' THEN
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
+            -- while the check is still recorded: its owner may recount
+            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
+        END IF;
+        n := n + cbreturn._metadata_forget("table", k.check_kind);
+    END LOOP;
+    -- triggers restored without their metadata (pg_dump -n) go too
+    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
+                             ELSE ARRAY[check_kind] END LOOP
+        n := n + cbreturn._drop_orphan_triggers("table", kind);
+    END LOOP;
+    IF n = 0 AND check_kind IS NULL THEN
+        PERFORM cbreturn._error('detach.not_attached', "table"::pg_catalog.text);
+    ELSIF n = 0 THEN
+        PERFORM cbreturn._error('detach.kind_not_attached', check_kind, "table"::pg_catalog.text);
+    END IF;
+    RETURN n;
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone oid[];
+    k record;
+BEGIN
+    SELECT pg_catalog.array_agg(d.objid) INTO gone
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objsubid OPERATOR(pg_catalog.=) 0;
+    IF gone IS NULL THEN
+        RETURN;
+    END IF;
+    -- A declared-lines table cannot go while a returns table still counts on
+    -- it, nor a declaration header while a returns table reads it.
+    FOR k IN SELECT a.relation, a.check_kind, d.object_identity
+               FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                 ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objsubid OPERATOR(pg_catalog.=) 0
+              WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                -- stale metadata of a table already gone blocks nothing
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+    LOOP
+        PERFORM cbreturn._error(CASE k.check_kind WHEN 'header' THEN 'attach.header_in_use'
+                                                  ELSE 'attach.declared_in_use' END,
+                                k.object_identity, k.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(k.check_kind));
+    END LOOP;
+    -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
+    PERFORM cbreturn._quantity_after_drop(gone);
+    -- the guards of declaration headers no returns table reads any more
+    PERFORM cbreturn._header_after_drop(gone);
+    DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+END
+$$;
+
+-- the view shows a header's guard
+CREATE OR REPLACE VIEW cbreturn.attached_checks AS
+SELECT k.relation AS "table",
+       k.check_kind,
+       (SELECT pg_catalog.jsonb_object_agg(c.role, a.attname)
+          FROM cbreturn.attached_column c
+          JOIN pg_catalog.pg_attribute a
+            ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
+           AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+           AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind) AS columns,
+       k.fill_remarks,
+       k.declared_relation AS declared_table,
+       k.status_labels,
+       t.tgname AS trigger_name,
+       coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
+       k.attached_at,
+       k.freeing_labels,
+       k.on_violation,
+       k.ordinary_values,
+       k.validated_at
+  FROM cbreturn.attached_check k
+  -- a declaration header's trigger is its guard on the header table
+  LEFT JOIN pg_catalog.pg_trigger t
+    ON t.tgrelid OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
+                                             THEN k.declared_relation ELSE k.relation END
+   AND t.tgname OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
+                                            THEN 'cbreturn_header_guard'
+                                            ELSE 'cbreturn_' || k.check_kind || '_check' END;
+
+-- the header's own objects (sql/52_enforce_header.sql)
+CREATE FUNCTION cbreturn.header_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_header_guard' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.header_guard() IS
+    'BEFORE ROW trigger on a declaration header table: a row returns name may not be deleted or re-keyed, and a correction may not break a return that reads its facts from it (CB014)';
+
+CREATE FUNCTION cbreturn._header_validate(rel regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_header_validate' LANGUAGE C STRICT;
+COMMENT ON FUNCTION cbreturn._header_validate(regclass) IS
+    'internal: refuses a declaration header link without a unique constraint on exactly its header key, whose owner may not read it, or under row security that applies to its owner';
+
+-- TRUNCATE bypasses row triggers: of a header whose rows returns name,
+-- refused, as a foreign key would.  SECURITY DEFINER to look into the
+-- returns tables; it says only whether a return names a row, never a value.
+CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    named boolean;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE %s)', k.relation,
+                    (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
+                       FROM cbreturn.attached_column c
+                      WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+                        AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+                        AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
+           INTO named;
+        IF named THEN
+            PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
+                                    k.relation::pg_catalog.text);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
+    'internal: BEFORE TRUNCATE trigger of a declaration header table: refused while returns name its rows (CB014)';
+
+-- What an attach function passes for a role: the column given, or '' (a
+-- name no column can have) when the declaration header attached to rel
+-- holds the role; _attach_column then records the header's column, and
+-- _new_column writes NULL into the WHEN clause.  Naming the role on both is
+-- refused.
+CREATE FUNCTION cbreturn._header_role(rel regclass, col_role text, given name) RETURNS name
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    col name;
+    hdr regclass;
+BEGIN
+    SELECT c.column_name, c.column_relation INTO col, hdr FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+       AND c.role OPERATOR(pg_catalog.=) col_role;
+    IF NOT FOUND THEN
+        RETURN given;
+    END IF;
+    IF given IS NOT NULL THEN
+        PERFORM cbreturn._error('header.role_twice', col_role, given::pg_catalog.text, hdr::pg_catalog.text,
+                                col::pg_catalog.text);
+    END IF;
+    RETURN '';
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_role(regclass, text, name) IS
+    'internal: the column an attach function records for a role: the one given, or the declaration header''s when attach_header named it';
+
+-- ---------------------------------------------------------------------------
+-- attach_header
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.attach_header(
+    "table"             regclass,
+    header              regclass,
+    key                 name[],
+    header_key          name[],
+    exported_on         name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL,
+    released_on         name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on'];
+    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    k text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    PERFORM cbreturn._check_table(header, 'header table');
+    IF "table" OPERATOR(pg_catalog.=) header THEN
+        PERFORM cbreturn._error('header.same_table');
+    END IF;
+    -- the checks read the header from their attach on: attach it first
+    SELECT a.check_kind INTO k FROM cbreturn.attached_check a
+     WHERE a.relation OPERATOR(pg_catalog.=) "table"
+       AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.after_checks', k, "table"::pg_catalog.text,
+                                pg_catalog.quote_literal("table"::pg_catalog.text), pg_catalog.quote_literal(k));
+    END IF;
+    n := pg_catalog.cardinality(key);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(header_key) THEN
+        PERFORM cbreturn._error('header.key_count');
+    END IF;
+    IF (SELECT pg_catalog.count(c) FROM pg_catalog.unnest(cols) c) = 0 THEN
+        PERFORM cbreturn._error('header.no_role');
+    END IF;
+    PERFORM cbreturn._register("table", 'header', false, header);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'header', 'key_' || i, "table", key[i], NULL,
+                                        cbreturn._text('header.key'));
+        PERFORM cbreturn._attach_column("table", 'header', 'header_key_' || i, header, header_key[i], NULL,
+                                        cbreturn._text('header.header_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('key_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('header_key_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'header', roles[i], header, cols[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'export_office' THEN office ELSE days END,
+                                        cbreturn._text('header.' || roles[i]));
+    END LOOP;
+    -- a row is found as a foreign key finds it (unique constraint, the key
+    -- types' equality) and read as the header's owner may read it
+    PERFORM cbreturn._header_validate("table");
+    -- one guard per header table serves every returns table that reads it
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) header
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.header_guard()', header);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', header);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name) IS
+    'name the declaration header of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date or release date; the export and import checks attached afterwards read those from the header row';
+
+-- Detach (called by cbreturn.detach): refused while a check on rel reads
+-- from the header; the guards go with the last returns table reading it.
+CREATE FUNCTION cbreturn._header_detach(rel regclass, header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    SELECT a.check_kind, a.role INTO c FROM cbreturn.attached_column a
+     WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.<>) 'header'
+       AND a.column_relation OPERATOR(pg_catalog.=) header
+     ORDER BY 1, 2 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.in_use', header::pg_catalog.text, c.check_kind, rel::pg_catalog.text, c.role,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(c.check_kind));
+    END IF;
+    -- (only the header's owner may drop its triggers; left to a role that
+    -- attached with TRIGGER alone, a guard no returns table uses checks nothing)
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) header
+                      AND o.relation OPERATOR(pg_catalog.<>) rel)
+       AND cbreturn._owns(header) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', header);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', header);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_detach(regclass, regclass) IS
+    'internal: the header part of cbreturn.detach: refused while a check reads from the header; drops its guards with the last returns table reading it';
+
+-- DROP (called by cbreturn._follow_drop before it forgets the metadata of
+-- the dropped tables): the guards of a header no remaining returns table
+-- reads go.  (A header table itself cannot be dropped while a returns table
+-- reads it: _follow_drop refuses that.)
+CREATE FUNCTION cbreturn._header_after_drop(gone oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    h regclass;
+BEGIN
+    FOR h IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
+                AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                                 WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                                   AND o.declared_relation OPERATOR(pg_catalog.=) a.declared_relation
+                                   AND NOT o.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone))
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', h);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', h);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._header_after_drop(oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_after_drop(oid[]) IS
+    'internal: the header part of the DROP event trigger: drops the guards of declaration headers no remaining returns table reads';
+
+-- ==== Chinese for the import-side texts (issue 13) ====
+-- The bases of import_retail_tax (R-IM-4) and import_return_effect (R-IM-3)
+-- follow the language setting, so the latter is no longer IMMUTABLE; the
+-- R-IM-3 effect has its explanation.
+ALTER FUNCTION cbreturn.import_return_effect(date, numeric, text) STABLE;
+CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status, one for the annual amount';

@@ -74,6 +74,15 @@ static Oid	metadata_relids[2] = {InvalidOid, InvalidOid};
 /* an entry was invalidated: look for entries of dropped tables at the next build */
 static bool check_cache_sweep_pending = false;
 
+/*
+ * Other tables a cached config depends on (declaration headers, header.c):
+ * an invalidation of one of them forgets every config.  Past the array's
+ * size every invalidation does (never a stale config, only a rebuild).
+ */
+#define CHECK_CACHE_MAX_DEPENDS 32
+static Oid	check_cache_depends[CHECK_CACHE_MAX_DEPENDS];
+static int	check_cache_ndepends = 0;
+
 static void
 cbr_check_cache_invalidate_all(void)
 {
@@ -101,6 +110,12 @@ cbr_check_cache_relcache_callback(Datum arg, Oid relid)
 		cbr_check_cache_invalidate_all();
 		return;
 	}
+	for (k = 0; k < check_cache_ndepends; k++)
+		if (k >= CHECK_CACHE_MAX_DEPENDS || check_cache_depends[k] == relid)
+		{
+			cbr_check_cache_invalidate_all();
+			return;
+		}
 	memset(&key, 0, sizeof(key));
 	key.relid = relid;
 	for (k = 0; k < CBR_CHECK_KINDS; k++)
@@ -231,6 +246,27 @@ cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind, CbrCh
 	e = cbr_check_cache_entry(rel, kind, build);
 	fcinfo->flinfo->fn_extra = e;
 	return e->config;
+}
+
+void
+cbr_check_cache_depend(Oid relid)
+{
+	int			k;
+
+	for (k = 0; k < check_cache_ndepends && k < CHECK_CACHE_MAX_DEPENDS; k++)
+		if (check_cache_depends[k] == relid)
+			return;
+	if (check_cache_ndepends < CHECK_CACHE_MAX_DEPENDS)
+		check_cache_depends[check_cache_ndepends] = relid;
+	if (check_cache_ndepends <= CHECK_CACHE_MAX_DEPENDS)
+		check_cache_ndepends++;
+}
+
+/* The config of the check of the given kind on rel, outside a trigger call (header.c). */
+void *
+cbr_check_config_rel(Relation rel, CbrCheckKind kind, CbrCheckBuilder build)
+{
+	return cbr_check_cache_entry(rel, kind, build)->config;
 }
 
 /*

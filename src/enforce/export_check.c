@@ -10,6 +10,7 @@
  * ROW when it fills the remarks or the deadline column (see trigger.c).
  */
 #include "enforce/violation.h"	/* and trigger.h */
+#include "enforce/header.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -41,6 +42,7 @@ typedef struct ExportCache
 	bool		reason_is_enum;
 	bool		code_is_text[3];	/* supervision, export office, return office */
 	bool		fill_remarks;
+	CbrHeaderUse *hdr;			/* roles read from a declaration header (header.c) */
 	/* how to build a value of the remarks column when filling it */
 	FmgrInfo	remarks_in;
 	Oid			remarks_ioparam;
@@ -68,8 +70,10 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	memcpy(sup_t + 1, text_t, sizeof(text_t));
 	memcpy(office_t + 1, text_t, sizeof(text_t));
 
+	/* the export date and codes may be read from a declaration header */
+	c->hdr = cbr_header_use(meta, rel, export_roles, EX_NROLES, cxt);
 	/* R-T-1: the date roles may be date, timestamp or timestamptz columns */
-	c->col[EX_EXPORTED] = cbr_date_role_column(meta, "exported_on", rel, true);
+	c->col[EX_EXPORTED] = cbr_date_role_column(meta, "exported_on", rel, !cbr_header_has(c->hdr, EX_EXPORTED));
 	c->col[EX_REASON] = cbr_role_column(meta, "reason", rel, reason_t, 4, false);
 	c->col[EX_RETURNED] = cbr_date_role_column(meta, "returned_on", rel, false);
 	c->col[EX_REMARKS] = cbr_role_column(meta, "remarks", rel, text_t, 3, false);
@@ -86,6 +90,8 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 
 		if (a)
 			c->code_is_text[i] = TupleDescAttr(tupdesc, a - 1)->atttypid != (i == 0 ? sup_t[0] : office_t[0]);
+		else if (cbr_header_has(c->hdr, EX_SUPERVISION + i))
+			c->code_is_text[i] = cbr_header_type(c->hdr, EX_SUPERVISION + i) != (i == 0 ? sup_t[0] : office_t[0]);
 	}
 	if (c->fill_remarks)
 	{
@@ -128,7 +134,7 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 
 	row->reason_attached = c->col[EX_REASON] != InvalidAttrNumber;
 	row->remarks_attached = c->col[EX_REMARKS] != InvalidAttrNumber;
-	row->codes_attached = c->col[EX_SUPERVISION] != InvalidAttrNumber;
+	row->codes_attached = c->col[EX_SUPERVISION] != InvalidAttrNumber || cbr_header_has(c->hdr, EX_SUPERVISION);
 	row->fill_remarks = c->fill_remarks;
 	row->need_deadline = true;	/* the WHEN function clears it */
 
@@ -247,6 +253,8 @@ cbr_export_report_text(TriggerData *trigdata, HeapTuple tuple, const ExportCache
 		cbr_export_report_label(trigdata, tuple, c, v[EX_REASON]);
 	attnum = c->col[EX_SUPERVISION + bad_text];
 	str = TextDatumGetCString(v[EX_SUPERVISION + bad_text]);
+	if (attnum == InvalidAttrNumber)
+		cbr_header_report_code(c->hdr, EX_SUPERVISION + bad_text, str);
 	if (cbr_parse_code4(str, &code, &err))
 		elog(ERROR, "code \"%s\" was unreadable and is now read", str);
 	ereport(ERROR,
@@ -370,6 +378,61 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 			 errtablecol(rel, c->col[EX_RETURN_OFFICE])));
 }
 
+/*
+ * The rule a failed verdict names and its SQLSTATE; true when the error
+ * shows values the check may have read from a declaration header (the
+ * R-EX-1 dates, the R-EX-5 codes).
+ */
+static bool
+cbr_export_rule(const CbrExportVerdict *d, const char **rule, int *code)
+{
+	switch (d->outcome)
+	{
+		case CBR_FAIL_REMARK_EMPTY:
+		case CBR_FAIL_REMARK_NO_CODE:
+		case CBR_FAIL_REMARK_MISMATCH:
+			*rule = "R-EX-2";
+			*code = ERRCODE_CBRETURN_REMARK;
+			return false;
+		case CBR_BAD_TEXT:
+			*rule = d->bad_text < 0 ? "R-V-1" : "R-ID-2";
+			*code = d->bad_text < 0 ? ERRCODE_CBRETURN_REASON_LABEL : ERRCODE_INVALID_TEXT_REPRESENTATION;
+			return d->bad_text >= 0;
+		default:
+			break;
+	}
+	if (d->window.outcome != CBR_PASS)
+	{
+		*rule = "R-EX-1";
+		*code = d->window.outcome == CBR_FAIL_WINDOW ? ERRCODE_CBRETURN_WINDOW
+			: d->window.outcome == CBR_BAD_ORDER ? ERRCODE_INVALID_PARAMETER_VALUE
+			: ERRCODE_DATETIME_FIELD_OVERFLOW;
+		return true;
+	}
+	*rule = "R-EX-5";
+	*code = d->cross.outcome == CBR_BAD_DISTRICT || d->cross.outcome == CBR_BAD_CODE
+		? ERRCODE_CBRETURN_UNKNOWN_CODE
+		: d->cross.outcome == CBR_BAD_INFINITE || d->cross.outcome == CBR_BAD_RANGE
+		? ERRCODE_DATETIME_FIELD_OVERFLOW : ERRCODE_CBRETURN_CROSS_CUSTOMS;
+	return true;
+}
+
+/* The values of the checked columns of a row (isnull for a role not attached). */
+static void
+cbr_export_fetch(const ExportCache *c, TupleDesc tupdesc, HeapTuple tuple, Datum *v, bool *isnull)
+{
+	int			i;
+
+	for (i = 0; i < EX_NROLES; i++)
+	{
+		v[i] = (Datum) 0;
+		isnull[i] = true;
+		/* a timestamp(tz) date role is read as its date (R-T-1) */
+		if (c->col[i])
+			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);
+	}
+}
+
 /* Raise the error of a verdict other than CBR_PASS, as a client sees it. */
 static void
 cbr_export_report(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c, const Datum *v,
@@ -421,14 +484,20 @@ cbr_export_raise(void *arg)
 	 */
 	const AttrNumber *shows = a->c->col;
 	int			nshows = EX_NROLES;
+	const char *rule;
+	int			code;
 
 	if (a->d->outcome == CBR_BAD_TEXT)
 	{
 		nshows = a->d->bad_text < 0 ? 0 : 1;
 		shows = &a->c->col[EX_SUPERVISION + Max(a->d->bad_text, 0)];
 	}
-	CBR_REPORT_VISIBLE(a->trigdata->tg_relation, a->tuple, shows, nshows, gettext_noop("export return"),
-					   cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d));
+	/* and a declaration header's columns, when the verdict shows a fact read there */
+	CBR_REPORT_SHOWN(cbr_columns_visible(a->trigdata->tg_relation, a->tuple, shows, nshows) &&
+					 (a->c->hdr == NULL || !cbr_export_rule(a->d, &rule, &code) ||
+					  cbr_header_visible(a->c->hdr)),
+					 a->trigdata->tg_relation, gettext_noop("export return"),
+					 cbr_export_report(a->trigdata, a->tuple, a->c, a->v, a->row, a->d));
 }
 
 /*
@@ -495,7 +564,6 @@ export_return_check(PG_FUNCTION_ARGS)
 	Datum		vals[2];
 	bool		nulls[2] = {false, false};
 	int			n = 0;
-	int			i;
 
 	/*
 	 * Filling a column changes the row, which only a BEFORE trigger can do;
@@ -510,14 +578,10 @@ export_return_check(PG_FUNCTION_ARGS)
 				 : errdetail("The export check on table \"%s\" fills the deadline column.", RelationGetRelationName(rel)),
 				 errhint("Create the trigger with cbreturn.attach_export_return_checks, not by hand.")));
 
-	for (i = 0; i < EX_NROLES; i++)
-	{
-		v[i] = (Datum) 0;
-		isnull[i] = true;
-		/* a timestamp(tz) date role is read as its date (R-T-1) */
-		if (c->col[i])
-			v[i] = cbr_getattr_fact(tuple, tupdesc, c->col[i], &isnull[i]);
-	}
+	cbr_export_fetch(c, tupdesc, tuple, v, isnull);
+	/* roles read from a declaration header: its row, found and locked */
+	if (c->hdr)
+		cbr_header_read(c->hdr, trigdata, tuple, v, isnull);
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS || c->fill_remarks || c->deadline)
 		cbr_export_violation(trigdata, tuple, c, v, &row, &d);
@@ -563,7 +627,8 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 	CbrExportVerdict d;
 	int			i;
 
-	if (c->fill_remarks || c->deadline)
+	/* the trigger reads a declaration header's row for every row */
+	if (c->fill_remarks || c->deadline || c->hdr)
 		PG_RETURN_BOOL(false);
 	for (i = 0; i < EX_NROLES; i++)
 	{
@@ -573,4 +638,32 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 	cbr_export_read(c, v, isnull, &row);
 	row.need_deadline = false;	/* a passing row is all it asks */
 	PG_RETURN_BOOL(cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS && !d.fill_remarks);
+}
+
+/*
+ * header.c's guard asks: does this return of rel pass the export check with
+ * the facts of header row htuple (the row as it was, or as corrected)?
+ */
+bool
+cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
+						  const char **rule, int *sqlerrcode)
+{
+	ExportCache *c = (ExportCache *) cbr_check_config_rel(rel, CBR_CHECK_EXPORT, cbr_export_build);
+	Datum		v[EX_NROLES];
+	bool		isnull[EX_NROLES];
+	CbrExportRow row;
+	CbrExportVerdict d;
+
+	cbr_export_fetch(c, RelationGetDescr(rel), tuple, v, isnull);
+	if (c->hdr)
+		cbr_header_values(c->hdr, hdesc, htuple, v, isnull);
+	cbr_export_read(c, v, isnull, &row);
+	row.need_deadline = false;
+	/* an ordinary (taxed) return is not held to R-EX-1, R-EX-2 (cbreturn.set_ordinary_return_column) */
+	if (cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), tuple))
+		cbr_export_skip_cbec(&row);
+	if (cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS)
+		return true;
+	(void) cbr_export_rule(&d, rule, sqlerrcode);
+	return false;
 }

@@ -10,6 +10,7 @@
  */
 #include "enforce/trigger.h"
 #include "enforce/violation.h"
+#include "enforce/header.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -22,6 +23,7 @@ static const char *const import_roles[IM_NROLES] = {"released_on", "applied_on",
 typedef struct ImportCache
 {
 	AttrNumber	col[IM_NROLES];	/* released, applied, arrived; 0: not attached */
+	CbrHeaderUse *hdr;			/* the release date read from a declaration header (header.c) */
 } ImportCache;
 
 /* Builds the ImportCache of the import check on rel (see cbr_check_config). */
@@ -31,9 +33,11 @@ cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	ImportCache *c = MemoryContextAllocZero(cxt, sizeof(ImportCache));
 	int			i;
 
+	/* the release date may be read from a declaration header */
+	c->hdr = cbr_header_use(meta, rel, import_roles, IM_NROLES, cxt);
 	/* R-T-1: date, timestamp or timestamptz (read as its China date) */
 	for (i = 0; i < IM_NROLES; i++)
-		c->col[i] = cbr_date_role_column(meta, import_roles[i], rel, i == 0);
+		c->col[i] = cbr_date_role_column(meta, import_roles[i], rel, i == 0 && !cbr_header_has(c->hdr, 0));
 	return c;
 }
 
@@ -48,6 +52,51 @@ static CbrOutcome
 cbr_import_decide(const bool *has, const DateADT *date, CbrImportVerdict *v)
 {
 	return cbr_decide_import_return(has[0], date[0], has[1], date[1], has[2], date[2], v);
+}
+
+/* The dates of a row (has[i] false: NULL or not attached). */
+static void
+cbr_import_fetch(const ImportCache *c, TupleDesc tupdesc, HeapTuple tuple, bool *has, DateADT *date)
+{
+	int			i;
+
+	for (i = 0; i < IM_NROLES; i++)
+	{
+		date[i] = 0;
+		has[i] = cbr_get_date(tuple, tupdesc, c->col[i], &date[i]);
+	}
+}
+
+/* Put the release date of the header row (given, or found and locked) into has/date. */
+static void
+cbr_import_header_date(const ImportCache *c, TriggerData *trigdata, HeapTuple tuple,
+					   bool *has, DateADT *date)
+{
+	Datum		v[IM_NROLES];
+	bool		isnull[IM_NROLES];
+
+	memset(isnull, true, sizeof(isnull));
+	cbr_header_read(c->hdr, trigdata, tuple, v, isnull);
+	if (cbr_header_has(c->hdr, 0))
+	{
+		has[0] = !isnull[0];
+		date[0] = has[0] ? DatumGetDateADT(v[0]) : 0;
+	}
+}
+
+/* The SQLSTATE of a failed R-IM-1 verdict. */
+static int
+cbr_import_code(const CbrImportVerdict *v)
+{
+	switch (v->failed->outcome)
+	{
+		case CBR_FAIL_WINDOW:
+			return ERRCODE_CBRETURN_WINDOW;
+		case CBR_BAD_ORDER:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		default:
+			return ERRCODE_DATETIME_FIELD_OVERFLOW;
+	}
 }
 
 /* Raise the error of a verdict other than CBR_PASS. */
@@ -110,8 +159,11 @@ cbr_import_raise(void *arg)
 {
 	ImportReport *a = (ImportReport *) arg;
 
-	CBR_REPORT_VISIBLE(a->rel, a->tuple, a->c->col, IM_NROLES, gettext_noop("import return"),
-					   cbr_import_report(a->rel, a->tuple, a->c, a->released, a->v));
+	/* a release date read from a declaration header: shown only to who may read it there */
+	CBR_REPORT_SHOWN(cbr_columns_visible(a->rel, a->tuple, a->c->col, IM_NROLES) &&
+					 (a->c->hdr == NULL || cbr_header_visible(a->c->hdr)),
+					 a->rel, gettext_noop("import return"),
+					 cbr_import_report(a->rel, a->tuple, a->c, a->released, a->v));
 }
 
 /*
@@ -148,13 +200,11 @@ import_return_check(PG_FUNCTION_ARGS)
 	bool		has[IM_NROLES];
 	DateADT		date[IM_NROLES];
 	CbrImportVerdict v;
-	int			i;
 
-	for (i = 0; i < IM_NROLES; i++)
-	{
-		date[i] = 0;
-		has[i] = cbr_get_date(tuple, tupdesc, c->col[i], &date[i]);
-	}
+	cbr_import_fetch(c, tupdesc, tuple, has, date);
+	/* the release date read from a declaration header: its row, found and locked */
+	if (c->hdr)
+		cbr_import_header_date(c, trigdata, tuple, has, date);
 	if (cbr_import_decide(has, date, &v) != CBR_PASS)
 		cbr_import_violation(rel, tuple, c, date[0], &v);
 	return PointerGetDatum(tuple);
@@ -171,17 +221,54 @@ PG_FUNCTION_INFO_V1(cbr_import_row_ok);
 Datum
 cbr_import_row_ok(PG_FUNCTION_ARGS)
 {
+	ImportCache *c = (ImportCache *) cbr_row_ok_config(fcinfo, CBR_CHECK_IMPORT, cbr_import_build,
+													   cbr_import_attnums, "_import_row_ok",
+													   import_roles, IM_NROLES);
 	bool		has[IM_NROLES];
 	DateADT		date[IM_NROLES];
 	CbrImportVerdict v;
 	int			i;
 
-	(void) cbr_row_ok_config(fcinfo, CBR_CHECK_IMPORT, cbr_import_build, cbr_import_attnums,
-							 "_import_row_ok", import_roles, IM_NROLES);
+	/* the trigger reads a declaration header's row for every row */
+	if (c->hdr)
+		PG_RETURN_BOOL(false);
 	for (i = 0; i < IM_NROLES; i++)
 	{
 		has[i] = !PG_ARGISNULL(i + 1);
 		date[i] = has[i] ? PG_GETARG_DATEADT(i + 1) : 0;
 	}
 	PG_RETURN_BOOL(cbr_import_decide(has, date, &v) == CBR_PASS);
+}
+
+/*
+ * header.c's guard asks: does this return of rel pass the import check with
+ * the release date of header row htuple?
+ */
+bool
+cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
+						  const char **rule, int *sqlerrcode)
+{
+	ImportCache *c = (ImportCache *) cbr_check_config_rel(rel, CBR_CHECK_IMPORT, cbr_import_build);
+	bool		has[IM_NROLES];
+	DateADT		date[IM_NROLES];
+	CbrImportVerdict v;
+
+	cbr_import_fetch(c, RelationGetDescr(rel), tuple, has, date);
+	if (cbr_header_has(c->hdr, 0))
+	{
+		Datum		hv[IM_NROLES];
+		bool		hnull[IM_NROLES];
+
+		memset(hnull, true, sizeof(hnull));
+		cbr_header_values(c->hdr, hdesc, htuple, hv, hnull);
+		has[0] = !hnull[0];
+		date[0] = has[0] ? DatumGetDateADT(hv[0]) : 0;
+	}
+	/* an ordinary (taxed) return is not held to R-IM-1 (cbreturn.set_ordinary_return_column) */
+	if (cbr_import_decide(has, date, &v) == CBR_PASS ||
+		cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_IMPORT), tuple))
+		return true;
+	*rule = "R-IM-1";
+	*sqlerrcode = cbr_import_code(&v);
+	return false;
 }

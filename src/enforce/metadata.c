@@ -196,8 +196,10 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3))
 	{
 		Oid			declared = PG_GETARG_OID(3);
+		bool		header = !PG_ARGISNULL(1) && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "header") == 0;
 
-		require_permanent_table(declared, gettext_noop("declared table"));
+		require_permanent_table(declared, header ? gettext_noop("declaration header table")
+								: gettext_noop("declared table"));
 		cbr_refuse_citus_relation(declared);
 
 		/*
@@ -211,15 +213,23 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for table %s", rel_text(declared)),
-					 errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
-					 errhint("Attach as the owner of the declared table, or ask its owner to grant TRIGGER on it.")));
+					 header
+					 ? errdetail("A declaration header is guarded against corrections that would break the returns reading it, which needs the TRIGGER privilege on it.")
+					 : errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
+					 header
+					 ? errhint("Attach as the owner of the header table, or ask its owner to grant TRIGGER on it.")
+					 : errhint("Attach as the owner of the declared table, or ask its owner to grant TRIGGER on it.")));
 		if (pg_class_aclcheck(declared, caller, ACL_SELECT) != ACLCHECK_OK &&
 			pg_attribute_aclcheck_all(declared, caller, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for table %s", rel_text(declared)),
-					 errdetail("A quantity check reads the key and quantity columns of its declared table."),
-					 errhint("Ask the owner of the declared table to grant SELECT on those columns.")));
+					 header
+					 ? errdetail("The checks read the key and the facts of a return from its declaration header.")
+					 : errdetail("A quantity check reads the key and quantity columns of its declared table."),
+					 header
+					 ? errhint("Ask the owner of the header table to grant SELECT on those columns.")
+					 : errhint("Ask the owner of the declared table to grant SELECT on those columns.")));
 	}
 	for (i = 0; i < 5; i++)
 	{
@@ -259,6 +269,10 @@ static const char *const status_column_roles[] = {
 static const char *const quantity_column_roles[] = {
 	"quantity", "declared_quantity", "status", NULL
 };
+/* the facts a declaration header may hold (attach_header), and nothing else read from it */
+static const char *const header_column_roles[] = {
+	"exported_on", "supervision_code", "export_office", "left_special_area_on", "released_on", NULL
+};
 
 /* prefix followed by one digit 1 to 8 (line key columns of a quantity check) */
 static bool
@@ -286,6 +300,12 @@ role_known(const char *kind, const char *role)
 		if (key_role(role, "line_") || key_role(role, "declared_line_"))
 			return true;
 		roles = quantity_column_roles;
+	}
+	else if (strcmp(kind, "header") == 0)
+	{
+		if (key_role(role, "key_") || key_role(role, "header_key_"))
+			return true;
+		roles = header_column_roles;
 	}
 	else
 		return false;
@@ -345,7 +365,12 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 		bool		declared = false;
 		int			ret;
 
-		/* the declared table recorded with this check, and nothing else */
+		/*
+		 * The declared table recorded with this check, and nothing else; or,
+		 * for the export and import checks, the declaration header recorded
+		 * for rel (attach_header, whose TRIGGER and SELECT rights were
+		 * checked when it was registered).
+		 */
 		sel_args[0] = ObjectIdGetDatum(relid);
 		sel_args[1] = PG_GETARG_DATUM(1);
 		sel_args[2] = ObjectIdGetDatum(colrel);
@@ -354,13 +379,20 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 		ret = SPI_execute_with_args(
 			"SELECT FROM cbreturn.attached_check k"
 			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-			"   AND k.check_kind OPERATOR(pg_catalog.=) $2"
+			"   AND (k.check_kind OPERATOR(pg_catalog.=) $2"
+			"        OR (k.check_kind OPERATOR(pg_catalog.=) 'header'"
+			"            AND $2 OPERATOR(pg_catalog.=) ANY ('{export,import}'::pg_catalog.text[])))"
 			"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $3",
 			3, sel_types, sel_args, NULL, true, 1);
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
 		declared = SPI_processed > 0;
 		SPI_finish();
+		/* an export or import check reads only the header's facts from it */
+		if (declared && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") != 0 &&
+			strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "header") != 0 &&
+			!role_known("header", text_to_cstring(PG_GETARG_TEXT_PP(2))))
+			declared = false;
 		if (!declared)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -381,8 +413,12 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for column \"%s\" of table %s", colname, rel_text(colrel)),
-				 errdetail("A quantity check reads the key and quantity columns of its declared table."),
-				 errhint("Ask the owner of the declared table to grant SELECT on those columns.")));
+				 strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0
+				 ? errdetail("A quantity check reads the key and quantity columns of its declared table.")
+				 : errdetail("The checks read the key and the facts of a return from its declaration header."),
+				 strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0
+				 ? errhint("Ask the owner of the declared table to grant SELECT on those columns.")
+				 : errhint("Ask the owner of the header table to grant SELECT on those columns.")));
 
 	for (i = 0; i < 5; i++)
 		args[i] = PG_GETARG_DATUM(i);

@@ -220,7 +220,8 @@ cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mc
 				 errhint("Create the trigger with cbreturn.attach_%s, not by hand.",
 						 strcmp(kind, "export") == 0 ? "export_return_checks"
 						 : strcmp(kind, "import") == 0 ? "import_return_checks"
-						 : strcmp(kind, "quantity") == 0 ? "quantity_check" : "status_check")));
+						 : strcmp(kind, "quantity") == 0 ? "quantity_check"
+						 : strcmp(kind, "header") == 0 ? "header" : "status_check")));
 	cbr_meta_from_check_row(meta, relid, mcxt);
 
 	ret = SPI_execute_with_args(

@@ -184,6 +184,12 @@ typedef void (*CbrCheckAttnums) (const void *config, AttrNumber *attnums);
 extern void *cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind,
 							  CbrCheckBuilder build);
 
+/* Cached configs depend on table relid too (a declaration header, header.c). */
+extern void cbr_check_cache_depend(Oid relid);
+
+/* The same outside a trigger call (the guard of a declaration header, header.c). */
+extern void *cbr_check_config_rel(Relation rel, CbrCheckKind kind, CbrCheckBuilder build);
+
 /*
  * The config of the check on the table named by argument 0 of a WHEN
  * function, verified against the function's arguments when it is new.

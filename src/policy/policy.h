@@ -144,6 +144,11 @@ extern List *cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bo
 extern List *cbr_steps_import_return(DateADT released_on, bool has_applied, bool has_arrived,
 									 const CbrImportVerdict *v);
 extern List *cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v);
+extern List *cbr_steps_import_effect(const CbrQuotaInput *in, const CbrQuotaVerdict *v);
+
+/* R-IM-4, R-IM-3: the bases of import_retail_tax and import_return_effect (translated). */
+extern const char *cbr_import_tax_basis(bool within);
+extern const char *cbr_import_effect_basis(void);
 extern List *cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in,
 								  const CbrRelief *r);
 

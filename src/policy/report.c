@@ -37,6 +37,9 @@
 #define BASIS_TX6_ORIGINAL gettext_noop("Tariff Law of the PRC (returned in original state); GACC measures for the administration of tax collection on imported and exported goods")
 #define BASIS_TX_CERTIFICATE gettext_noop("GACC announcement of 2024-12-15 on CBEC export returns, export returns point II")
 #define BASIS_TX_PERIODS gettext_noop("MoF/GACC/STA announcements on returned CBEC exports (cbreturn.tax_policy_periods)")
+#define BASIS_IM3 gettext_noop("GACC 2020 No. 45, GACC 2018 No. 194: once customs has inspected and released the return, its tax is not levied or is refunded the way it was paid, and the consumer's annual amount of the purchase's calendar year is reduced by the returned value")
+#define BASIS_IM4 gettext_noop("MoF/GACC/STA 2018 No. 49: tariff 0, import VAT and consumption tax at the import_tax_share of the statutory amount")
+#define BASIS_IM4_ABOVE gettext_noop("MoF/GACC/STA 2018 No. 49: above the per-transaction or annual limit, not taxed as a CBEC retail import")
 
 /* The Chinese (or other) name of each rule, put before an explain step's text. */
 static const struct
@@ -50,6 +53,8 @@ static const struct
 	{"R-EX-2", gettext_noop("remark codes")},
 	{"R-EX-5", gettext_noop("cross-customs-area return")},
 	{"R-IM-1", gettext_noop("import return windows")},
+	{"R-IM-3", gettext_noop("tax and annual amount after a return")},
+	{"R-IM-4", gettext_noop("personal limits")},
 	{"R-TX-1", gettext_noop("tax policy periods")},
 	{"R-TX-2", gettext_noop("tax relief on unsold and consumer returns")},
 	{"R-TX-3", gettext_noop("certificate of supplementary tax payment or non-refund")},
@@ -333,6 +338,70 @@ cbr_steps_import_return(DateADT released_on, bool has_applied, bool has_arrived,
 		cbr_step_add(&steps, "R-IM-1", true, basis,
 					 "goods not arrived yet; deadline %s (release %s + %d days)",
 					 cbr_date_iso(r->deadline), cbr_date_iso(released_on), r->length);
+	return steps;
+}
+
+/* R-IM-4: the basis of an import_retail_tax answer, in the session's language. */
+const char *
+cbr_import_tax_basis(bool within)
+{
+	return cbr_basis(within ? BASIS_IM4 : BASIS_IM4_ABOVE);
+}
+
+/* R-IM-3: the basis of an import_return_effect answer, in the session's language. */
+const char *
+cbr_import_effect_basis(void)
+{
+	return cbr_basis(BASIS_IM3);
+}
+
+/*
+ * R-IM-3 with rules section 6: what the status of a recorded return means
+ * (a verdict without bad input).  A rejected return fails: it never
+ * refunds or restores anything; one not released yet passes, as a window
+ * not yet over does.
+ */
+List *
+cbr_steps_import_effect(const CbrQuotaInput *in, const CbrQuotaVerdict *v)
+{
+	List	   *steps = NIL;
+	const char *basis = cbr_basis(BASIS_IM3);
+	bool		passed = v->effect != CBR_EFFECT_NEVER;
+	char		amount[CBR_QTY_TEXT_LEN];
+	const char *stage;
+
+	cbr_qty_format(in->returned, amount);
+	cbr_language_begin();
+	/* the stage's label for people (src/i18n/labels.c) */
+	stage = _(cbr_stage_names[in->stage]);
+	switch (v->effect)
+	{
+		case CBR_EFFECT_APPLIED:
+			cbr_step_add(&steps, "R-IM-3", passed, basis,
+						 "status %s: customs has released the return, so its tax is not levied or is refunded",
+						 stage);
+			cbr_step_add(&steps, "R-IM-3", passed, basis,
+						 "purchased on %s: the annual amount of %d is reduced by %s",
+						 cbr_date_iso(in->purchased_on), v->quota_year, amount);
+			break;
+		case CBR_EFFECT_NOT_YET:
+			cbr_step_add(&steps, "R-IM-3", passed, basis,
+						 "status %s: not released by customs yet, so nothing is refunded or restored yet",
+						 stage);
+			cbr_step_add(&steps, "R-IM-3", passed, basis,
+						 "purchased on %s: once the return is released, the annual amount of %d will be reduced by %s",
+						 cbr_date_iso(in->purchased_on), v->quota_year, amount);
+			break;
+		case CBR_EFFECT_NEVER:
+			cbr_step_add(&steps, "R-IM-3", passed, basis,
+						 "status %s: customs did not release the return, so nothing is refunded or restored",
+						 stage);
+			cbr_step_add(&steps, "R-IM-3", passed, basis,
+						 "purchased on %s: the annual amount of %d stays as it is",
+						 cbr_date_iso(in->purchased_on), v->quota_year);
+			break;
+	}
+	cbr_language_end();
 	return steps;
 }
 

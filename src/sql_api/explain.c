@@ -17,7 +17,7 @@
 #include "utils/tuplestore.h"
 
 /* Emit the steps as the rows of a materialized SRF. */
-static Datum
+Datum
 cbr_emit_steps(FunctionCallInfo fcinfo, List *steps)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;

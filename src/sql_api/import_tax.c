@@ -122,9 +122,7 @@ import_retail_tax(PG_FUNCTION_ARGS)
 	}
 	else
 		nulls[1] = nulls[2] = nulls[3] = nulls[4] = true;
-	values[5] = CStringGetTextDatum(v.within
-									? "MoF/GACC/STA 2018 No. 49: tariff 0, import VAT and consumption tax at the import_tax_share of the statutory amount"
-									: "MoF/GACC/STA 2018 No. 49: above the per-transaction or annual limit, not taxed as a CBEC retail import");
+	values[5] = CStringGetTextDatum(cbr_import_tax_basis(v.within));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
@@ -245,8 +243,30 @@ import_return_effect(PG_FUNCTION_ARGS)
 	values[1] = BoolGetDatum(v.effect == CBR_EFFECT_APPLIED);
 	values[2] = Int32GetDatum(v.quota_year);
 	values[3] = cbr_qty_datum(v.restored);
-	values[4] = CStringGetTextDatum("GACC 2020 No. 45, GACC 2018 No. 194: once customs has inspected and released the return, its tax is not levied or is refunded the way it was paid, and the consumer's annual amount of the purchase's calendar year is reduced by the returned value");
+	values[4] = CStringGetTextDatum(cbr_import_effect_basis());
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * explain_import_return_effect(purchased_on date, returned_value numeric,
+ * status text): the rules behind import_return_effect (R-IM-3 with rules
+ * section 6), one row for the status and one for the annual amount, in the
+ * session's language; the same verdict and the same errors.
+ */
+PG_FUNCTION_INFO_V1(explain_import_return_effect);
+Datum
+explain_import_return_effect(PG_FUNCTION_ARGS)
+{
+	CbrQuotaInput in = {0};
+	CbrQuotaVerdict v;
+
+	in.has_purchase = true;
+	in.purchased_on = PG_GETARG_DATEADT(0);
+	in.returned = cbr_amount_arg(fcinfo, 1, CBR_ARG_RETURNED_VALUE);
+	in.stage = cbr_status_arg(fcinfo, 2);
+	(void) cbr_decide_import_quota(&in, &v);
+	cbr_report_quota(fcinfo, &in, &v, 1, 1);
+	return cbr_emit_steps(fcinfo, cbr_steps_import_effect(&in, &v));
 }
 
 /*

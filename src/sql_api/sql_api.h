@@ -13,6 +13,9 @@ extern bool cbr_relief_args(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReli
 							CbrRelief *r);
 extern void cbr_import_report_input(const CbrImportVerdict *v);
 
+/* The explain steps as the rows of a materialized SRF (explain.c). */
+extern Datum cbr_emit_steps(FunctionCallInfo fcinfo, List *steps);
+
 /* The blessed row descriptor of a composite-returning function, kept in fn_extra. */
 extern TupleDesc cbr_result_tupdesc(FunctionCallInfo fcinfo);
 

@@ -29,7 +29,7 @@ runs=${BENCH_RUNS:-5}
 pgbench_seconds=${BENCH_PGBENCH_SECONDS:-30}
 clients=${BENCH_CLIENTS:-8}
 lines=${BENCH_LINES:-1000}
-workloads=${BENCH_WORKLOADS:-identifiers deadlines rules triggers row_facts concurrency reporting violations}
+workloads=${BENCH_WORKLOADS:-identifiers deadlines rules triggers row_facts header concurrency reporting violations}
 datadir=${BENCH_DATA_DIR:-${PGHOST:-}}
 db=cbreturn_bench
 

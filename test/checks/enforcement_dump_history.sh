@@ -31,6 +31,8 @@ SELECT cbreturn.attach_quantity_check('erp.ret', line => '{no,line}', quantity =
     declared_table => 'erp.decl', declared_line => '{no,line}', declared_quantity => 'qty');
 SELECT cbreturn.attach_import_return_checks('erp.imp', released_on => 'released', applied_on => 'applied');
 SELECT cbreturn.attach_status_check('erp.track', status => 'st', registered_at => 'reg', declared_at => 'decl');
+SELECT cbreturn.attach_header('erp.hret', 'erp.hdr', key => '{list}', header_key => '{list_no}', released_on => 'released');
+SELECT cbreturn.attach_import_return_checks('erp.hret', released_on => NULL, applied_on => 'applied');
 SQL
 )
 psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$src" <<SQL
@@ -41,6 +43,12 @@ CREATE TABLE erp.ret (id int PRIMARY KEY, no text, line int, qty int, exported d
                       reason cbreturn.return_reason, returned date, remarks text);
 CREATE TABLE erp.imp (id int PRIMARY KEY, released date, applied date);
 CREATE TABLE erp.track (id int PRIMARY KEY, st text, reg date, decl date);
+-- a declaration header the import check reads its release date from (issue 12, item 2);
+-- a dropped column before the read one, so that restored column numbers differ
+CREATE TABLE erp.hdr (list_no text PRIMARY KEY, gone int, released timestamptz);
+ALTER TABLE erp.hdr DROP COLUMN gone;
+CREATE TABLE erp.hret (id int PRIMARY KEY, list text, applied date);
+INSERT INTO erp.hdr VALUES ('L1', '2026-01-31 23:30+08');
 INSERT INTO erp.decl VALUES ('D1', 1, 5);
 $attach_sql
 INSERT INTO erp.ret (id, no, line, qty, exported, reason, returned) VALUES (1, 'D1', 1, 4, '2026-03-01', 'unsold', '2026-04-01');
@@ -91,6 +99,14 @@ enforced() {  # every check of erp enforces in database $1
         "INSERT INTO erp.imp VALUES (1, '2026-01-31', '2026-03-03')"
     expect "$1" "status enforced" CB006 \
         "INSERT INTO erp.track VALUES (1, 'declared', '2026-03-02', '2026-03-01')"
+    expect "$1" "R-IM-1 with the release date from the header enforced" CB001 \
+        "INSERT INTO erp.hret VALUES (1, 'L1', '2026-03-03')"
+    expect "$1" "a return on time by the header's China date accepted" ok \
+        "INSERT INTO erp.hret VALUES (2, 'L1', '2026-03-02')"
+    expect "$1" "a return naming no header row refused" CB014 \
+        "INSERT INTO erp.hret VALUES (3, 'L404', '2026-03-02')"
+    expect "$1" "the header's guard enforced" CB014 \
+        "DELETE FROM erp.hdr"
     check "$1" "the DBA's policy edits restored" "Shenzhen (edited)|1" \
         "SELECT (SELECT name_en FROM cbreturn.districts WHERE code = '53') || '|' || (SELECT count(*) FROM cbreturn.holidays WHERE day = '2027-01-01')"
 }

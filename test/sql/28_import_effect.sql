@@ -13,6 +13,29 @@ SELECT s.ord, s.status, (e).effect, (e).tax_refunded, (e).quota_year, (e).quota_
  ORDER BY s.ord;
 SELECT basis FROM cbreturn.import_return_effect('2026-12-20', 1500, 'released');
 
+-- The explanation (R-IM-3 with rules section 6): one row for the status, one
+-- for the annual amount of the purchase's year; a rejected return fails.
+SELECT s.status, x.step, x.rule_id, x.passed, x.seen
+  FROM unnest(ARRAY['inspected', 'released', 'rejected']) AS s(status),
+       LATERAL cbreturn.explain_import_return_effect('2026-12-20', 1500.00, s.status) x
+ ORDER BY s.status, x.step;
+SELECT count(*) AS rows_for_null_status FROM cbreturn.explain_import_return_effect('2026-12-20', 1500, NULL);
+SELECT * FROM cbreturn.explain_import_return_effect('2026-12-20', 1500, 'withdrawn');
+
+-- In Chinese (cbreturn.language): the rule's Chinese name, the stage's label,
+-- the official Chinese titles of the announcements; R-IM-4's basis too.
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT basis FROM cbreturn.import_return_effect('2026-12-20', 1500, 'released');
+SELECT x.step, x.rule_id, x.passed, x.seen, x.basis
+  FROM cbreturn.explain_import_return_effect('2026-12-20', 1500.00, 'released') x;
+SELECT s.status, x.step, x.passed, x.seen
+  FROM (VALUES (1, 'shipped'), (2, 'rejected')) AS s(n, status),
+       LATERAL cbreturn.explain_import_return_effect('2027-01-05', 80, s.status) x
+ ORDER BY s.n, x.step;
+SELECT (cbreturn.import_retail_tax(1000, 0.13)).basis AS within_limits,
+       (cbreturn.import_retail_tax(5000.01, 0.13)).basis AS above_limits;
+RESET cbreturn.language;
+
 -- A status that is not a stage: 22023 naming the stages; NULL: NULL.
 SELECT cbreturn.import_return_effect('2026-12-20', 1500, 'Released');
 SELECT cbreturn.import_return_effect('2026-12-20', 1500, 'withdrawn');
@@ -61,8 +84,10 @@ SELECT extract(year FROM p.purchased_on)::int AS year,
   FROM purchase p LEFT JOIN import_return r ON r.purchase_id = p.id
  GROUP BY 1 ORDER BY 1;
 
--- Volatility: all IMMUTABLE (usable in generated columns); the R-IM-3 ones
--- STRICT, import_return_on_time not (a NULL date is one not recorded yet).
+-- Volatility: IMMUTABLE (usable in generated columns), except
+-- import_return_effect, whose basis follows the language setting (STABLE);
+-- the R-IM-3 ones STRICT, import_return_on_time not (a NULL date is one not
+-- recorded yet).
 SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, p.provolatile, p.proisstrict
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'cbreturn' AND p.proname IN ('import_return_effect', 'import_annual_amount_after_return',

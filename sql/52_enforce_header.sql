@@ -1,0 +1,251 @@
+-- Facts read from a declaration header (issue 12, item 2).  The export date,
+-- supervision code, export office and 1210 departure date of a return (for
+-- an import return, its release date) usually live on the original
+-- declaration's header row, not on the return.  attach_header names the
+-- header table, the key that links a return to its header row and the
+-- header's column of each such role; the export and import checks attached
+-- after it read those roles from the header row of each return (found with
+-- the key types' equality through the header key's unique index, locked FOR
+-- KEY SHARE), and a guard on the header table re-checks the returns of a row
+-- whose key or facts are corrected.  The C side is src/enforce/header.c;
+-- docs/enforcement.md ("Facts from the declaration header") is the guide.
+--
+-- Metadata: one cbreturn.attached_check row of kind 'header' (relation: the
+-- returns table, declared_relation: the header table) with the columns
+-- key_1..n (the returns table's), header_key_1..n and one per role (the
+-- header's).  A check that reads a role from the header records the header's
+-- column for that role in its own metadata (column_relation: the header), so
+-- renames, the refusal to drop or retype a column, dump and restore follow
+-- the header's columns as they follow the quantity check's declared table.
+
+CREATE FUNCTION cbreturn.header_guard() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_header_guard' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.header_guard() IS
+    'BEFORE ROW trigger on a declaration header table: a row returns name may not be deleted or re-keyed, and a correction may not break a return that reads its facts from it (CB014)';
+
+CREATE FUNCTION cbreturn._header_validate(rel regclass) RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_header_validate' LANGUAGE C STRICT;
+COMMENT ON FUNCTION cbreturn._header_validate(regclass) IS
+    'internal: refuses a declaration header link without a unique constraint on exactly its header key, whose owner may not read it, or under row security that applies to its owner';
+
+-- TRUNCATE bypasses row triggers: of a header whose rows returns name,
+-- refused, as a foreign key would.  SECURITY DEFINER to look into the
+-- returns tables; it says only whether a return names a row, never a value.
+CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    named boolean;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE %s)', k.relation,
+                    (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
+                       FROM cbreturn.attached_column c
+                      WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+                        AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+                        AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
+           INTO named;
+        IF named THEN
+            PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
+                                    k.relation::pg_catalog.text);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
+    'internal: BEFORE TRUNCATE trigger of a declaration header table: refused while returns name its rows (CB014)';
+
+-- What an attach function passes for a role: the column given, or '' (a
+-- name no column can have) when the declaration header attached to rel
+-- holds the role; _attach_column then records the header's column, and
+-- _new_column writes NULL into the WHEN clause.  Naming the role on both is
+-- refused.
+CREATE FUNCTION cbreturn._header_role(rel regclass, col_role text, given name) RETURNS name
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    col name;
+    hdr regclass;
+BEGIN
+    SELECT c.column_name, c.column_relation INTO col, hdr FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+       AND c.role OPERATOR(pg_catalog.=) col_role;
+    IF NOT FOUND THEN
+        RETURN given;
+    END IF;
+    IF given IS NOT NULL THEN
+        PERFORM cbreturn._error('header.role_twice', col_role, given::pg_catalog.text, hdr::pg_catalog.text,
+                                col::pg_catalog.text);
+    END IF;
+    RETURN '';
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_role(regclass, text, name) IS
+    'internal: the column an attach function records for a role: the one given, or the declaration header''s when attach_header named it';
+
+-- ---------------------------------------------------------------------------
+-- attach_header
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION cbreturn.attach_header(
+    "table"             regclass,
+    header              regclass,
+    key                 name[],
+    header_key          name[],
+    exported_on         name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL,
+    released_on         name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on'];
+    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    k text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    PERFORM cbreturn._check_table(header, 'header table');
+    IF "table" OPERATOR(pg_catalog.=) header THEN
+        PERFORM cbreturn._error('header.same_table');
+    END IF;
+    -- the checks read the header from their attach on: attach it first
+    SELECT a.check_kind INTO k FROM cbreturn.attached_check a
+     WHERE a.relation OPERATOR(pg_catalog.=) "table"
+       AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.after_checks', k, "table"::pg_catalog.text,
+                                pg_catalog.quote_literal("table"::pg_catalog.text), pg_catalog.quote_literal(k));
+    END IF;
+    n := pg_catalog.cardinality(key);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(header_key) THEN
+        PERFORM cbreturn._error('header.key_count');
+    END IF;
+    IF (SELECT pg_catalog.count(c) FROM pg_catalog.unnest(cols) c) = 0 THEN
+        PERFORM cbreturn._error('header.no_role');
+    END IF;
+    PERFORM cbreturn._register("table", 'header', false, header);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'header', 'key_' || i, "table", key[i], NULL,
+                                        cbreturn._text('header.key'));
+        PERFORM cbreturn._attach_column("table", 'header', 'header_key_' || i, header, header_key[i], NULL,
+                                        cbreturn._text('header.header_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('key_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('header_key_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'header', roles[i], header, cols[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'export_office' THEN office ELSE days END,
+                                        cbreturn._text('header.' || roles[i]));
+    END LOOP;
+    -- a row is found as a foreign key finds it (unique constraint, the key
+    -- types' equality) and read as the header's owner may read it
+    PERFORM cbreturn._header_validate("table");
+    -- one guard per header table serves every returns table that reads it
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) header
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.header_guard()', header);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', header);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name) IS
+    'name the declaration header of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date or release date; the export and import checks attached afterwards read those from the header row';
+
+-- Detach (called by cbreturn.detach): refused while a check on rel reads
+-- from the header; the guards go with the last returns table reading it.
+CREATE FUNCTION cbreturn._header_detach(rel regclass, header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    SELECT a.check_kind, a.role INTO c FROM cbreturn.attached_column a
+     WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.<>) 'header'
+       AND a.column_relation OPERATOR(pg_catalog.=) header
+     ORDER BY 1, 2 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.in_use', header::pg_catalog.text, c.check_kind, rel::pg_catalog.text, c.role,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(c.check_kind));
+    END IF;
+    -- (only the header's owner may drop its triggers; left to a role that
+    -- attached with TRIGGER alone, a guard no returns table uses checks nothing)
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) header
+                      AND o.relation OPERATOR(pg_catalog.<>) rel)
+       AND cbreturn._owns(header) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', header);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', header);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_detach(regclass, regclass) IS
+    'internal: the header part of cbreturn.detach: refused while a check reads from the header; drops its guards with the last returns table reading it';
+
+-- DROP (called by cbreturn._follow_drop before it forgets the metadata of
+-- the dropped tables): the guards of a header no remaining returns table
+-- reads go.  (A header table itself cannot be dropped while a returns table
+-- reads it: _follow_drop refuses that.)
+CREATE FUNCTION cbreturn._header_after_drop(gone oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    h regclass;
+BEGIN
+    FOR h IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
+                AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                                 WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                                   AND o.declared_relation OPERATOR(pg_catalog.=) a.declared_relation
+                                   AND NOT o.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone))
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', h);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', h);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._header_after_drop(oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_after_drop(oid[]) IS
+    'internal: the header part of the DROP event trigger: drops the guards of declaration headers no remaining returns table reads';

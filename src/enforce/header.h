@@ -1,0 +1,76 @@
+/*
+ * header.h
+ *		Facts read from a declaration header (issue 12, item 2): the export
+ *		date, supervision code, export office, 1210 departure date or
+ *		release date of a return kept on the original declaration's header
+ *		row rather than on the return (header.c, header_guard.c;
+ *		sql/52_enforce_header.sql, docs/enforcement.md).
+ *
+ * cbreturn.attach_header records the link from a returns table to its
+ * header table (check kind 'header': the key columns on both sides and the
+ * header columns of each role).  An export or import check attached after
+ * it takes the roles the header holds from there: its metadata names the
+ * header's column (column_relation = the header table), and the check reads
+ * the header row of each return, found with the key types' equality through
+ * the unique index the header key must have and locked FOR KEY SHARE, as a
+ * foreign key does.  A guard on the header table re-checks the returns of a
+ * row whose key or facts are corrected, and refuses what would break one.
+ */
+#ifndef CBRETURN_ENFORCE_HEADER_H
+#define CBRETURN_ENFORCE_HEADER_H
+
+#include "enforce/trigger.h"
+
+#define CBR_HEADER_MAX_KEYS 8
+
+/* What a check resolved of its header (part of the check's cached config). */
+typedef struct CbrHeaderUse CbrHeaderUse;
+
+/*
+ * The roles of a check (roles[0..nroles-1], the check's own order) that its
+ * metadata reads from the header attached to rel; NULL when none does.
+ * Raises when the header link cannot work (no unique index on its key, the
+ * header's owner may not read a column, row security applies to the owner).
+ */
+extern CbrHeaderUse *cbr_header_use(const CbrCheckMeta *meta, Relation rel,
+									const char *const *roles, int nroles, MemoryContext cxt);
+
+/* Does the header give role r (an index into the check's roles)?  u may be NULL. */
+extern bool cbr_header_has(const CbrHeaderUse *u, int r);
+
+/* The type of the header column of role r. */
+extern Oid	cbr_header_type(const CbrHeaderUse *u, int r);
+
+/*
+ * Find and lock (FOR KEY SHARE) the header row of the return tuple, and put
+ * the value of each role the header gives into v[r] / isnull[r] as a check
+ * reads it (a timestamp as its China date, R-T-1).  A NULL key: the roles
+ * are NULL ("not known yet").  CB014 when the key names no header row.
+ */
+extern void cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple,
+							Datum *v, bool *isnull);
+
+/* The same from a given header row (the guard's old or new row). */
+extern void cbr_header_values(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple htuple,
+							  Datum *v, bool *isnull);
+
+/*
+ * May the writing role see what the check read from the header: SELECT on
+ * every header column it reads, and no row security applies to it there.
+ */
+extern bool cbr_header_visible(const CbrHeaderUse *u);
+
+/* 22P02: the header column of role r holds a code that is not 4 digits. */
+pg_noreturn extern void cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str);
+
+/*
+ * What the export and import checks offer the header guard: does the return
+ * tuple of rel pass the check with the facts of header row htuple?  On
+ * failure *rule and *sqlerrcode say what it fails.
+ */
+extern bool cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc,
+									  HeapTuple htuple, const char **rule, int *sqlerrcode);
+extern bool cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc,
+									  HeapTuple htuple, const char **rule, int *sqlerrcode);
+
+#endif							/* CBRETURN_ENFORCE_HEADER_H */

@@ -1,0 +1,257 @@
+-- Write-time enforcement, facts from the declaration header (issue 12, item 2):
+-- the export date, supervision code, export office (and for imports the
+-- release date) read from the original declaration's header row, found by
+-- the return's key, locked, and guarded against corrections.
+SET datestyle = 'ISO, YMD';
+CREATE EXTENSION IF NOT EXISTS cbreturn;
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+
+-- ===========================================================================
+-- A Chinese seller's ERP: the export list header (出口清单表头) and returns
+-- (退货单), pinyin column names, release times as timestamptz, labels.
+-- ===========================================================================
+CREATE SCHEMA erp44;
+-- the SQLSTATE, message, DETAIL and HINT of a statement that fails
+CREATE FUNCTION erp44.err(sql text) RETURNS TABLE (state text, message text, detail text, hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE sql;
+    state := 'ok';
+    RETURN NEXT;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                            detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+    RETURN NEXT;
+END
+$$;
+GRANT USAGE ON SCHEMA erp44 TO PUBLIC;
+CREATE TABLE erp44.chukou_qingdan_biaotou (              -- 出口清单表头
+    qingdan_bianhao     text PRIMARY KEY,                  -- 清单编号
+    fangxing_shijian    timestamptz,                       -- 放行时间 (the export clearance)
+    jianguan_fangshi    varchar(4),                        -- 监管方式
+    shenbao_haiguan     varchar(4),                        -- 申报海关
+    qiye_mingcheng      text                               -- 企业名称 (read by no check)
+);
+CREATE TABLE erp44.tuihuo_dan (                          -- 退货单
+    tuihuo_bianhao      text PRIMARY KEY,                  -- 退货单编号
+    yuan_qingdan_bianhao text,                             -- 原清单编号
+    tuihuo_yuanyin      text,                              -- 退货原因 (滞销 / 退货 / 品质)
+    tuihuo_riqi         date,                              -- 退货日期
+    beizhu              text,                              -- 备注
+    tuihuo_haiguan      varchar(4)                         -- 退货海关
+);
+INSERT INTO erp44.chukou_qingdan_biaotou VALUES
+    ('Q1', '2026-03-01 10:00+08', '9610', '5141', '深圳某电商'),
+    ('Q2', '2026-02-28 23:30+08', '9610', '2924', '深圳某电商'),   -- 15:30 UTC: still the 28th in China
+    ('Q3', '2026-03-01 10:00+08', '1210', '5141', '深圳某电商'),
+    ('Q9', '2026-03-01 10:00+08', '9610', '5141', '未被引用');
+
+-- The header first: its key, and the header's column of each role it holds.
+SELECT cbreturn.attach_header('erp44.tuihuo_dan', 'erp44.chukou_qingdan_biaotou',
+    key => '{yuan_qingdan_bianhao}', header_key => '{qingdan_bianhao}',
+    exported_on => 'fangxing_shijian', supervision_code => 'jianguan_fangshi',
+    export_office => 'shenbao_haiguan');
+-- Then the check, leaving out what the header holds.
+SELECT cbreturn.attach_export_return_checks('erp44.tuihuo_dan', exported_on => NULL,
+    reason => 'tuihuo_yuanyin', returned_on => 'tuihuo_riqi', remarks => 'beizhu',
+    return_office => 'tuihuo_haiguan');
+SELECT "table", check_kind, columns, declared_table, trigger_name, enabled
+  FROM cbreturn.attached_checks WHERE "table"::text LIKE 'erp44.%' ORDER BY check_kind;
+-- the guards on the header table, no WHEN clause on the check (it reads every row's header)
+SELECT tgrelid::regclass, tgname, pg_get_triggerdef(oid) LIKE '%WHEN%' AS has_when
+  FROM pg_trigger WHERE tgrelid IN ('erp44.tuihuo_dan'::regclass, 'erp44.chukou_qingdan_biaotou'::regclass)
+   AND NOT tgisinternal ORDER BY 1, 2;
+
+-- ===========================================================================
+-- Returns read their facts from the header row
+-- ===========================================================================
+-- on time (6 months from the China date of the release: 2026-09-01 is the last day)
+INSERT INTO erp44.tuihuo_dan VALUES ('R1', 'Q1', '滞销', '2026-09-01', 'ZXTY', '5141');
+-- Q2 was released at 23:30 on 2026-02-28 in Beijing (15:30 UTC): its window ends 2026-08-28
+SET TimeZone = 'UTC';
+INSERT INTO erp44.tuihuo_dan VALUES ('R2', 'Q2', '退货', '2026-08-28', 'THTY', '2924');
+RESET TimeZone;
+\x on
+-- a day late: CB001, the export date shown is the header's China date
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R3', 'Q2', '退货', '2026-08-29', 'THTY', '2924')$$);
+-- through another district under 1210 (only 9610 may cross districts): CB005, the code and
+-- the export office from the header
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R4', 'Q3', '品质', '2026-05-01', 'PGTY', '2924')$$);
+-- under 9610, from a pilot district: allowed
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R4', 'Q1', '品质', '2026-05-01', 'PGTY', '2924')$$);
+-- the key names no header row: CB014
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo_dan VALUES ('R5', 'Q404', '滞销', '2026-05-01', 'ZXTY', '5141')$$);
+\x off
+-- a return that names no header yet: its export facts are not known yet (the
+-- remarks are still checked)
+INSERT INTO erp44.tuihuo_dan VALUES ('R6', NULL, '滞销', '2026-05-01', 'ZXTY', '5141');
+SELECT regress.try($$INSERT INTO erp44.tuihuo_dan VALUES ('R7', NULL, '滞销', '2026-05-01', 'THTY', '5141')$$);
+-- UPDATE is checked like INSERT: moving R6 onto a header row reads it
+SELECT regress.try($$UPDATE erp44.tuihuo_dan SET yuan_qingdan_bianhao = 'Q2', tuihuo_riqi = '2026-09-20' WHERE tuihuo_bianhao = 'R6'$$);
+UPDATE erp44.tuihuo_dan SET yuan_qingdan_bianhao = 'Q1' WHERE tuihuo_bianhao = 'R6';
+-- COPY: every row reads its header; one bad row refuses the whole COPY
+COPY erp44.tuihuo_dan FROM STDIN;
+R10	Q1	滞销	2026-04-01	ZXTY	5141
+R11	Q3	品质	2027-02-01	PGTY	5141
+R12	Q2	滞销	2026-08-01	ZXTY 首批	2924
+\.
+SELECT regress.try($$COPY erp44.tuihuo_dan FROM PROGRAM 'printf "R13\tQ1\t滞销\t2026-04-01\tZXTY\t5141\nR14\tQ2\t滞销\t2026-12-01\tZXTY\t2924\n"'$$);
+SELECT tuihuo_bianhao FROM erp44.tuihuo_dan ORDER BY 1;
+
+-- ===========================================================================
+-- Corrections of the header are checked against its returns
+-- ===========================================================================
+-- a column no check reads: nothing to check
+UPDATE erp44.chukou_qingdan_biaotou SET qiye_mingcheng = '深圳某电商有限公司' WHERE qingdan_bianhao = 'Q1';
+-- a correction every return still passes
+UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-03-05 09:00+08' WHERE qingdan_bianhao = 'Q1';
+\x on
+-- a correction that would make R1 late (its deadline would become 2026-08-20): CB014
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-02-20 09:00+08' WHERE qingdan_bianhao = 'Q1'$$);
+-- a code that would make R4 a refused cross-customs return: CB014
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET jianguan_fangshi = '1210' WHERE qingdan_bianhao = 'Q1'$$);
+-- deleting or re-keying a row returns name: CB014, as a foreign key would
+SELECT * FROM erp44.err($$DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q2'$$);
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q2-1' WHERE qingdan_bianhao = 'Q2'$$);
+SELECT * FROM erp44.err($$TRUNCATE erp44.chukou_qingdan_biaotou$$);
+\x off
+-- a row no return names may go, and be re-keyed
+UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q9-1' WHERE qingdan_bianhao = 'Q9';
+DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q9-1';
+-- a correction blocks only what it would break: R30, stored while the check was off,
+-- is late with the row as it was and as corrected; R11 (quality, 12 months) passes both
+ALTER TABLE erp44.tuihuo_dan DISABLE TRIGGER cbreturn_export_check;
+INSERT INTO erp44.tuihuo_dan VALUES ('R30', 'Q3', '品质', '2027-06-01', 'PGTY', '5141');
+ALTER TABLE erp44.tuihuo_dan ENABLE TRIGGER cbreturn_export_check;
+UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-03-10 10:00+08' WHERE qingdan_bianhao = 'Q3';
+-- and R11 would be late from 2026-01-31 on: refused
+SELECT regress.try($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-01-31 10:00+08' WHERE qingdan_bianhao = 'Q3'$$);
+SELECT qingdan_bianhao, fangxing_shijian AT TIME ZONE 'Asia/Shanghai' AS beijing, shenbao_haiguan
+  FROM erp44.chukou_qingdan_biaotou ORDER BY 1;
+
+-- ===========================================================================
+-- Renames follow; the header's columns and the header itself cannot go
+-- ===========================================================================
+ALTER TABLE erp44.chukou_qingdan_biaotou RENAME COLUMN fangxing_shijian TO fangxing_shijian_bj;
+ALTER TABLE erp44.tuihuo_dan RENAME COLUMN yuan_qingdan_bianhao TO yuan_qingdan;
+SELECT check_kind, columns FROM cbreturn.attached_checks WHERE "table" = 'erp44.tuihuo_dan'::regclass ORDER BY 1;
+SELECT regress.try($$INSERT INTO erp44.tuihuo_dan VALUES ('R20', 'Q2', '退货', '2026-08-29', 'THTY', '2924')$$);
+INSERT INTO erp44.tuihuo_dan VALUES ('R21', 'Q2', '退货', '2026-08-28', 'THTY', '2924');
+SELECT regress.try('ALTER TABLE erp44.chukou_qingdan_biaotou DROP COLUMN jianguan_fangshi');
+SELECT regress.try('ALTER TABLE erp44.chukou_qingdan_biaotou ALTER COLUMN shenbao_haiguan TYPE text');
+SELECT regress.try('DROP TABLE erp44.chukou_qingdan_biaotou');
+-- the unique key the lookup needs cannot go unnoticed: the next write is refused (42830)
+BEGIN;
+ALTER TABLE erp44.chukou_qingdan_biaotou DROP CONSTRAINT chukou_qingdan_biaotou_pkey;
+SELECT regress.try($$INSERT INTO erp44.tuihuo_dan VALUES ('R22', 'Q1', '滞销', '2026-05-01', 'ZXTY', '5141')$$);
+ROLLBACK;
+
+-- ===========================================================================
+-- Attach: what is refused
+-- ===========================================================================
+CREATE TABLE erp44.biaotou_nokey (bianhao text, riqi date);
+CREATE TABLE erp44.tuihuo2 (id int PRIMARY KEY, qd text, qd_int int, riqi date, yuanyin text, beizhu text);
+-- no unique constraint on the header key (42830), key types differ (42804), counts differ (22023),
+-- no role (22023), the same table (22023), a column of a type a role cannot read (42804)
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.biaotou_nokey', '{qd}', '{bianhao}', exported_on => 'riqi')$$);
+SELECT count(*) AS left_behind FROM cbreturn.attached_check WHERE relation = 'erp44.tuihuo2'::regclass;
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.chukou_qingdan_biaotou', '{qd_int}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.chukou_qingdan_biaotou', '{qd,riqi}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}')$$);
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.tuihuo2', '{qd}', '{qd}', exported_on => 'riqi')$$);
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}', exported_on => 'qiye_mingcheng')$$);
+-- a header after the check (55000): the check would not read it
+SELECT cbreturn.attach_export_return_checks('erp44.tuihuo2', exported_on => 'riqi', reason => 'yuanyin', remarks => 'beizhu');
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
+SELECT cbreturn.detach('erp44.tuihuo2');
+-- a role named both on the header and on the check (22023)
+SELECT cbreturn.attach_header('erp44.tuihuo2', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}',
+                              exported_on => 'fangxing_shijian_bj');
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('erp44.tuihuo2', exported_on => 'riqi', reason => 'yuanyin', remarks => 'beizhu')$$);
+-- a role the check needs that neither names (22004)
+SELECT regress.try($$SELECT cbreturn.attach_import_return_checks('erp44.tuihuo2', released_on => NULL, applied_on => 'riqi')$$);
+-- detaching the header while a check reads it (2BP01); detaching everything works
+SELECT cbreturn.attach_export_return_checks('erp44.tuihuo2', exported_on => NULL, reason => 'yuanyin', remarks => 'beizhu');
+SELECT regress.try($$SELECT cbreturn.detach('erp44.tuihuo2', 'header')$$);
+SELECT cbreturn.detach('erp44.tuihuo2');
+-- the guard stays while tuihuo_dan still reads the header
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'erp44.chukou_qingdan_biaotou'::regclass AND NOT tgisinternal ORDER BY 1;
+
+-- ===========================================================================
+-- Import returns: the release date of the import list header (进口清单表头)
+-- ===========================================================================
+CREATE TABLE erp44.jinkou_qingdan_biaotou (qingdan_hao bigint, xuhao int, fangxing_shijian timestamp,
+                                            PRIMARY KEY (qingdan_hao, xuhao));
+CREATE TABLE erp44.jinkou_tuihuo (tuihuo_hao text PRIMARY KEY, qingdan_hao bigint, xuhao int,
+                                  shenqing_riqi date, daoda_riqi date);
+INSERT INTO erp44.jinkou_qingdan_biaotou VALUES (310120260001, 1, '2026-04-01 08:00');
+SELECT cbreturn.attach_header('erp44.jinkou_tuihuo', 'erp44.jinkou_qingdan_biaotou',
+    key => '{qingdan_hao,xuhao}', header_key => '{qingdan_hao,xuhao}', released_on => 'fangxing_shijian');
+SELECT cbreturn.attach_import_return_checks('erp44.jinkou_tuihuo', released_on => NULL,
+    applied_on => 'shenqing_riqi', arrived_on => 'daoda_riqi');
+INSERT INTO erp44.jinkou_tuihuo VALUES ('J1', 310120260001, 1, '2026-05-01', '2026-05-16');
+\x on
+SELECT * FROM erp44.err($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J2', 310120260001, 1, '2026-05-02', NULL)$$);
+SELECT * FROM erp44.err($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J3', 310120260001, 2, '2026-05-01', NULL)$$);
+-- a later release date would put J1's application before the release: refused
+SELECT * FROM erp44.err($$UPDATE erp44.jinkou_qingdan_biaotou SET fangxing_shijian = '2026-05-03 08:00'$$);
+\x off
+-- a later one that J1 still meets goes through
+UPDATE erp44.jinkou_qingdan_biaotou SET fangxing_shijian = '2026-04-02 08:00';
+SELECT regress.try($$INSERT INTO erp44.jinkou_tuihuo VALUES ('J4', 310120260001, 1, '2026-05-01', NULL)$$);
+
+-- ===========================================================================
+-- Rights: attaching needs TRIGGER and SELECT on the header; a writer sees
+-- the header's values only if it may read them
+-- ===========================================================================
+CREATE ROLE cbr44_owner;
+CREATE ROLE cbr44_clerk;
+CREATE TABLE erp44.tuihuo3 (id int PRIMARY KEY, qd text, yuanyin text, riqi date, beizhu text);
+ALTER TABLE erp44.tuihuo3 OWNER TO cbr44_owner;
+SET ROLE cbr44_owner;
+-- neither TRIGGER nor SELECT on the header (42501)
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo3', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
+RESET ROLE;
+GRANT TRIGGER, SELECT (qingdan_bianhao) ON erp44.chukou_qingdan_biaotou TO cbr44_owner;
+SET ROLE cbr44_owner;
+-- TRIGGER, and SELECT on the key but not on the date (42501)
+SELECT regress.try($$SELECT cbreturn.attach_header('erp44.tuihuo3', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}', exported_on => 'fangxing_shijian_bj')$$);
+RESET ROLE;
+GRANT SELECT (fangxing_shijian_bj) ON erp44.chukou_qingdan_biaotou TO cbr44_owner;
+SET ROLE cbr44_owner;
+SELECT cbreturn.attach_header('erp44.tuihuo3', 'erp44.chukou_qingdan_biaotou', '{qd}', '{qingdan_bianhao}',
+                              exported_on => 'fangxing_shijian_bj');
+SELECT cbreturn.attach_export_return_checks('erp44.tuihuo3', exported_on => NULL, reason => 'yuanyin',
+                                            returned_on => 'riqi', remarks => 'beizhu');
+GRANT INSERT, SELECT ON erp44.tuihuo3 TO cbr44_clerk;
+RESET ROLE;
+SET ROLE cbr44_clerk;
+-- the clerk may not read the header: the error names the rule, not the header's date
+\x on
+SELECT * FROM erp44.err($$INSERT INTO erp44.tuihuo3 VALUES (1, 'Q2', '退货', '2026-08-29', 'THTY')$$);
+\x off
+INSERT INTO erp44.tuihuo3 VALUES (2, 'Q2', '退货', '2026-08-28', 'THTY');
+RESET ROLE;
+GRANT SELECT (fangxing_shijian_bj) ON erp44.chukou_qingdan_biaotou TO cbr44_clerk;
+SET ROLE cbr44_clerk;
+SELECT regress.try($$INSERT INTO erp44.tuihuo3 VALUES (3, 'Q2', '退货', '2026-08-29', 'THTY')$$);
+RESET ROLE;
+-- the owner of the returns table detaches; the guard stays, tuihuo_dan still reads the header
+SET ROLE cbr44_owner;
+SELECT cbreturn.detach('erp44.tuihuo3');
+RESET ROLE;
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'erp44.chukou_qingdan_biaotou'::regclass AND NOT tgisinternal ORDER BY 1;
+
+-- ===========================================================================
+-- DROP of a returns table: its header's guards go with the last reader
+-- ===========================================================================
+DROP TABLE erp44.tuihuo_dan, erp44.tuihuo3;
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'erp44.chukou_qingdan_biaotou'::regclass AND NOT tgisinternal ORDER BY 1;
+SELECT count(*) AS metadata_left FROM cbreturn.attached_check
+ WHERE relation::text IN ('erp44.tuihuo_dan', 'erp44.tuihuo3') OR declared_relation = 'erp44.chukou_qingdan_biaotou'::regclass;
+TRUNCATE erp44.chukou_qingdan_biaotou;
+
+DROP SCHEMA erp44 CASCADE;
+DROP ROLE cbr44_owner;
+DROP ROLE cbr44_clerk;
