@@ -367,7 +367,8 @@ SELECT step, rule_id, passed, seen
 \echo
 \echo '--- 15. A worked ERP: a Chinese seller''s own schema, wired with no trigger written by hand'
 \echo '    Export list header and lines, return requests partitioned by month (China months), pinyin'
-\echo '    columns, reasons as 滞销 / 退货 / 品质, status codes XJ SB YS DH CY FX BH, timestamptz times.'
+\echo '    columns, reasons as 滞销 / 退货 / 品质, status codes XJ SB YS DH CY FX BH, timestamptz times;'
+\echo '    the export facts read from the list header (attach_header).'
 \echo '    EXAMPLE DATA: the enterprise, list numbers and goods are made up (docs/erp-example.md).'
 \ir ../erp/schema.sql
 \ir ../erp/data.sql
@@ -395,6 +396,8 @@ SELECT * FROM pg_temp.attempt('released back to inspection (rules section 6)',
     $$UPDATE kuajing.tuihuo_dan SET zhuangtai = 'CY' WHERE tuihuo_danhao = 'TH2026040001'$$);
 SELECT * FROM pg_temp.attempt('3 more earphones: 11 of 10 (R-EX-3)',
     $$INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026080004', '2026-08-25 17:00+08', 2, '29242026E000100001', 1, 3)$$);
+SELECT * FROM pg_temp.attempt('the list header corrected to a day earlier: TH2026080004 would be late (CB014)',
+    $$UPDATE kuajing.qingdan_biaotou SET chukou_riqi = '2026-02-28 10:00+08' WHERE qingdan_bianhao = '29242026E000100001'$$);
 \x off
 \echo '    Reports as of 2026-09-10: each request, open returns per warehouse, relief per month of release'
 SELECT p.tuihuo_danhao AS 退货单号, p.cangku AS 仓库, (p.a).deadline AS 期限, return_status_label((p.a).status) AS 状态,

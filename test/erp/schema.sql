@@ -29,8 +29,9 @@ CREATE TABLE kuajing.qingdan_biaoti (
 );
 
 -- 退货单: one return request per row, partitioned by the month (China time)
--- of its application.  The export facts are copied from the list header by
--- the ERP when the request is made.
+-- of its application.  The export facts (export time, supervision code,
+-- export office) are not on the request: the checks read them from its list
+-- header (qingdan_bianhao), as the reports do.
 CREATE TABLE kuajing.tuihuo_dan (
     tuihuo_danhao     varchar(20) NOT NULL,        -- 退货单号
     shenqing_shijian  timestamptz NOT NULL,        -- 申请时间: partition key
@@ -38,9 +39,6 @@ CREATE TABLE kuajing.tuihuo_dan (
     cangku            text NOT NULL,               -- 仓库
     tuihuo_yuanyin    varchar(10) NOT NULL,        -- 退货原因: 滞销 / 退货 / 品质 ...
     beizhu            text,                        -- 备注: ZXTY / THTY / PGTY first (R-EX-2)
-    jianguan_fangshi  varchar(4) NOT NULL,         -- copied from the list header
-    shenbao_haiguan   varchar(4) NOT NULL,         -- copied from the list header
-    chukou_riqi       timestamptz NOT NULL,        -- copied from the list header
     tuihuo_haiguan    varchar(4),                  -- 退货海关: office the goods come back through
     tuihuo_jianguan   varchar(4),                  -- 退货监管方式: 4561 = 退运货物, an ordinary (taxed) return
     zhuangtai         char(2) NOT NULL DEFAULT 'XJ',  -- 状态: XJ SB YS DH CY FX BH
@@ -82,14 +80,21 @@ BEGIN
                    date_trunc('month', yuefen)::date || ' 00:00+08',
                    (date_trunc('month', yuefen) + interval '1 month')::date || ' 00:00+08');
     p := ('kuajing.' || quote_ident('tuihuo_dan_' || to_char(yuefen, 'YYYYMM')))::regclass;
-    PERFORM cbreturn.attach_export_return_checks(p,
+    -- the export facts of a request are on its list header (docs/enforcement.md,
+    -- "Facts from the declaration header"); the header is named first
+    PERFORM cbreturn.attach_header(p,
+        header           => 'kuajing.qingdan_biaotou',
+        key              => '{qingdan_bianhao}',    -- the request's list number
+        header_key       => '{qingdan_bianhao}',    -- the header's primary key
         exported_on      => 'chukou_riqi',          -- timestamptz: its China date (R-T-1)
+        supervision_code => 'jianguan_fangshi',
+        export_office    => 'shenbao_haiguan');
+    PERFORM cbreturn.attach_export_return_checks(p,
+        exported_on      => NULL,                   -- from the header, with the codes
         reason           => 'tuihuo_yuanyin',       -- 滞销 / 退货 / 品质 ... (R-V-1)
         returned_on      => 'fangxing_shijian',     -- timestamptz
         remarks          => 'beizhu',
         fill_remarks     => true,                   -- empty remarks get the reason's code
-        supervision_code => 'jianguan_fangshi',
-        export_office    => 'shenbao_haiguan',
         return_office    => 'tuihuo_haiguan');
     PERFORM cbreturn.attach_status_check(p, status => 'zhuangtai',
         registered_at => 'dengji_shijian', declared_at => 'shenbao_shijian',

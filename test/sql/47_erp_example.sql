@@ -11,17 +11,19 @@ SET client_min_messages = warning;
 \i test/erp/data.sql
 
 -- ===========================================================================
--- What is attached: the export and status checks on every month's partition,
--- the quantity check once on the request lines; no trigger made by hand.
+-- What is attached: the list header, the export and status checks on every
+-- month's partition (the header's guard on the list header), the quantity
+-- check once on the request lines; no trigger made by hand.
 -- ===========================================================================
 SELECT "table", check_kind, trigger_name, enabled
   FROM attached_checks WHERE "table"::text LIKE 'kuajing.%'
  ORDER BY "table"::text COLLATE "C", check_kind COLLATE "C";
--- every partition of the requests carries both checks (must be empty)
+-- every partition of the requests carries its header and both checks (must be empty)
 SELECT i.inhrelid::regclass AS unchecked_partition
   FROM pg_inherits i
  WHERE i.inhparent = 'kuajing.tuihuo_dan'::regclass
-   AND (SELECT count(*) FROM attached_checks c WHERE c."table" = i.inhrelid::regclass) <> 2;
+   AND (SELECT array_agg(c.check_kind ORDER BY c.check_kind COLLATE "C") FROM attached_checks c
+         WHERE c."table" = i.inhrelid::regclass) IS DISTINCT FROM '{export,header,status}';
 -- the triggers on the ERP's tables are all cbreturn's
 SELECT tgrelid::regclass AS "table", tgname, tgfoid::regproc AS function
   FROM pg_trigger
@@ -45,9 +47,9 @@ SELECT * FROM verify_quantity_ledger('kuajing.qingdan_biaoti');
 SET TimeZone = 'UTC';
 -- Partition routing: 2026-03-31 16:30 UTC is 00:30 on 1 April in Beijing.
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
-        jianguan_fangshi, shenbao_haiguan, chukou_riqi, tuihuo_haiguan, dengji_shijian, huowu_jiazhi)
+        tuihuo_haiguan, dengji_shijian, huowu_jiazhi)
 VALUES ('TH2026040008', '2026-03-31 16:30+00', '29242026E000100001', '杭州一号仓', '品质',
-        '9610', '2924', '2026-03-01 10:00+08', '2924', '2026-03-31 16:30+00', 199.00);
+        '2924', '2026-03-31 16:30+00', 199.00);
 SELECT tableoid::regclass AS partition, tuihuo_danhao, beizhu, zhuangtai
   FROM kuajing.tuihuo_dan WHERE tuihuo_danhao = 'TH2026040008';
 
@@ -98,10 +100,32 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026040008', '2026-03-31 16:30+00', 1, '29242026E000100001', 1, 2);
 -- A month without its partition yet.
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
-        jianguan_fangshi, shenbao_haiguan, chukou_riqi, dengji_shijian, huowu_jiazhi)
+        dengji_shijian, huowu_jiazhi)
 VALUES ('TH2026110009', '2026-11-02 02:00+00', '29242026E000100001', '杭州一号仓', '品质',
-        '9610', '2924', '2026-03-01 10:00+08', '2026-11-02 02:00+00', 99.00);
+        '2026-11-02 02:00+00', 99.00);
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+
+-- The export facts come from the list header.  A request naming a list that
+-- does not exist is refused by the check (before the foreign key).
+INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
+        dengji_shijian, huowu_jiazhi)
+VALUES ('TH2026040010', '2026-04-03 02:00+00', '29242026E000199999', '杭州一号仓', '品质',
+        '2026-04-03 02:00+00', 50.00);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- A correction of the header that would make a stored request late: TH2026080004
+-- (unsold, released on 1 September in Beijing) is on time only if list 1 was
+-- exported on or after 1 March.
+UPDATE kuajing.qingdan_biaotou SET chukou_riqi = '2026-02-28 10:00+08'
+ WHERE qingdan_bianhao = '29242026E000100001';
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- ...nor may the list a request names be deleted or renumbered.
+DELETE FROM kuajing.qingdan_biaotou WHERE qingdan_bianhao = '53162026E000200002';
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- A correction that breaks no request is accepted (and one no check reads costs a comparison).
+UPDATE kuajing.qingdan_biaotou SET chukou_riqi = '2026-03-01 09:00+08', dianshang_qiye = '示例跨境电商有限公司'
+ WHERE qingdan_bianhao = '29242026E000100001';
+SELECT qingdan_bianhao, china_date(chukou_riqi) AS exported_on, dianshang_qiye
+  FROM kuajing.qingdan_biaotou ORDER BY qingdan_bianhao;
 
 -- The same refusals in Chinese: the clerk's session chooses its language.
 SET cbreturn.language = 'zh_CN.UTF-8';
@@ -153,17 +177,17 @@ SELECT c."table", c.check_kind, set_on_violation(c."table", c.check_kind, 'recor
  WHERE c."table"::text LIKE 'kuajing.tuihuo_dan_%' AND c.check_kind IN ('export', 'status')
  ORDER BY c."table"::text COLLATE "C", c.check_kind COLLATE "C";
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
-        jianguan_fangshi, shenbao_haiguan, chukou_riqi, tuihuo_haiguan, tuihuo_jianguan, zhuangtai,
+        tuihuo_haiguan, tuihuo_jianguan, zhuangtai,
         dengji_shijian, shenbao_shijian, fayun_shijian, daohuo_shijian, chayan_shijian, fangxing_shijian,
         huowu_jiazhi) VALUES
-    ('LS2026030101', '2026-03-05 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
-     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-03-05 02:00+00', '2026-03-06 02:00+00',
+    ('LS2026030101', '2026-03-05 02:00+00', '29242026E000100003', '宁波二号仓', '滞销',
+     '2924', NULL, 'FX', '2026-03-05 02:00+00', '2026-03-06 02:00+00',
      '2026-03-08 02:00+00', '2026-03-18 02:00+00', '2026-03-19 02:00+00', '2026-03-20 02:00+00', 300.00),
-    ('LS2026080102', '2026-08-10 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
-     '2026-02-10 14:00+08', '2924', NULL, 'FX', '2026-08-10 02:00+00', '2026-08-11 02:00+00',
+    ('LS2026080102', '2026-08-10 02:00+00', '29242026E000100003', '宁波二号仓', '滞销',
+     '2924', NULL, 'FX', '2026-08-10 02:00+00', '2026-08-11 02:00+00',
      '2026-08-12 02:00+00', '2026-08-18 02:00+00', '2026-08-19 02:00+00', '2026-08-20 06:00+00', 500.00),
-    ('LS2026080103', '2026-08-11 02:00+00', '29242026E000100003', '宁波二号仓', '滞销', '9710', '2924',
-     '2026-02-10 14:00+08', '2924', '4561', 'FX', '2026-08-11 02:00+00', '2026-08-12 02:00+00',
+    ('LS2026080103', '2026-08-11 02:00+00', '29242026E000100003', '宁波二号仓', '滞销',
+     '2924', '4561', 'FX', '2026-08-11 02:00+00', '2026-08-12 02:00+00',
      '2026-08-13 02:00+00', '2026-08-19 02:00+00', '2026-08-20 02:00+00', '2026-08-21 06:00+00', 700.00);
 SELECT relation, row_key, rule_id, sqlstate, message FROM violation_log ORDER BY id;
 SELECT c."table", c.check_kind, set_on_violation(c."table", c.check_kind, 'refuse')
@@ -187,9 +211,9 @@ SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- A new month: its partition comes with its checks.
 SELECT kuajing.chuangjian_yuefen('2026-11-01');
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
-        jianguan_fangshi, shenbao_haiguan, chukou_riqi, dengji_shijian, huowu_jiazhi)
+        dengji_shijian, huowu_jiazhi)
 VALUES ('TH2026110009', '2026-11-02 02:00+00', '29242026E000100001', '杭州一号仓', '品质',
-        '9610', '2924', '2026-03-01 10:00+08', '2026-11-02 02:00+00', 99.00);
+        '2026-11-02 02:00+00', 99.00);
 SELECT tableoid::regclass AS partition, beizhu FROM kuajing.tuihuo_dan WHERE tuihuo_danhao = 'TH2026110009';
 UPDATE kuajing.tuihuo_dan SET zhuangtai = 'XJ', tuihuo_yuanyin = '坏了' WHERE tuihuo_danhao = 'TH2026110009';
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
