@@ -67,9 +67,10 @@ CREATE TABLE kuajing.tuihuo_mingxi (
     FOREIGN KEY (tuihuo_danhao, shenqing_shijian) REFERENCES kuajing.tuihuo_dan
 );
 
--- A month's partition of the requests, with its checks.  The export and
--- status checks are attached to each partition (docs/enforcement.md), so a
--- month is created with this function, never with a bare CREATE TABLE.
+-- A month's partition of the requests, with its checks.  The header and the
+-- export and status checks are attached to each partition (docs/enforcement.md),
+-- so a month is created with this function: a bare CREATE TABLE ... PARTITION
+-- OF is refused at commit (55000).
 CREATE FUNCTION kuajing.chuangjian_yuefen(yuefen date) RETURNS regclass
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE

@@ -208,7 +208,12 @@ SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;
 UPDATE kuajing.tuihuo_dan SET fangxing_shijian = '2026-08-20 07:00+00' WHERE tuihuo_danhao = 'LS2026080102';
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 
--- A new month: its partition comes with its checks.
+-- A new month: a bare CREATE TABLE ... PARTITION OF, without the header and
+-- checks, is refused when its transaction ends (55000)...
+CREATE TABLE kuajing.tuihuo_dan_202611 PARTITION OF kuajing.tuihuo_dan
+    FOR VALUES FROM ('2026-11-01 00:00+08') TO ('2026-12-01 00:00+08');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+-- ...the month's function makes the partition with its checks.
 SELECT kuajing.chuangjian_yuefen('2026-11-01');
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
         dengji_shijian, huowu_jiazhi)
