@@ -206,7 +206,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("Attach the checks to each partition.")},
 	{"attach.partition_unchecked", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 		gettext_noop("partition {1} of {2} has no {3}, which other partitions of {2} carry"),
-		gettext_noop("Partition {4}, for one, carries it; every partition of a checked table must carry the same checks, or rows written into it would not be checked."),
+		gettext_noop("Partition {4}, for one, carries them; every partition of a checked table must carry the same checks, or rows written into it would not be checked."),
 		gettext_noop("Attach the header and checks to the partition in the same transaction that creates or attaches it, or attach them to the table before ATTACH PARTITION.")},
 	{"attach.not_table", ERRCODE_WRONG_OBJECT_TYPE,
 		gettext_noop("{1} {2} is not a table"), NULL, NULL},
