@@ -871,6 +871,95 @@ CREATE EVENT TRIGGER cbreturn_follow_alter_table ON ddl_command_end
 CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
     EXECUTE FUNCTION cbreturn._follow_drop();
 
+-- Partitions of a checked partitioned table (issue 12).  The export, import
+-- and status checks and a declaration header are attached to each leaf
+-- partition; a partition created or attached later with plain DDL (CREATE
+-- TABLE ... PARTITION OF, ALTER TABLE ... ATTACH PARTITION) has none.  After
+-- a CREATE TABLE or ALTER TABLE that touches a partition tree in which a leaf
+-- carries one of them, every leaf of the tree is queued; at the end of the
+-- transaction (a deferred constraint trigger) a leaf that lacks a kind
+-- another leaf of the tree carries is refused (55000), so a month is created
+-- and given its checks in one transaction, or not at all.
+CREATE TABLE cbreturn.partition_pending (
+    relid   oid NOT NULL                           -- a leaf partition to look at on commit
+);
+COMMENT ON TABLE cbreturn.partition_pending IS
+    'internal: leaf partitions of checked partition trees touched by DDL in open transactions; empty between transactions';
+REVOKE ALL ON cbreturn.partition_pending FROM PUBLIC;
+
+-- The kinds a leaf must carry: those any other leaf of its tree carries.
+CREATE FUNCTION cbreturn._partition_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+    root regclass;
+    missing text;
+    sibling regclass;
+BEGIN
+    DELETE FROM cbreturn.partition_pending p WHERE p.relid OPERATOR(pg_catalog.=) NEW.relid;
+    SELECT c.oid::pg_catalog.regclass INTO leaf FROM pg_catalog.pg_class c
+     WHERE c.oid OPERATOR(pg_catalog.=) NEW.relid AND c.relispartition
+       AND c.relkind OPERATOR(pg_catalog.<>) 'p';
+    IF leaf IS NULL THEN
+        RETURN NULL;                        -- dropped, detached, or itself partitioned
+    END IF;
+    root := pg_catalog.pg_partition_root(leaf);
+    SELECT pg_catalog.string_agg(k.kind, ', ' ORDER BY k.kind COLLATE "C"),
+           (pg_catalog.array_agg(k.sibling ORDER BY k.kind COLLATE "C"))[1]
+      INTO missing, sibling
+      FROM (SELECT a.check_kind AS kind, pg_catalog.min(a.relation::pg_catalog.text)::pg_catalog.regclass AS sibling
+              FROM cbreturn.attached_check a
+             WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+               AND a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(root) t
+                                                    WHERE t.isleaf)
+               AND a.relation OPERATOR(pg_catalog.<>) leaf
+             GROUP BY a.check_kind) k
+     WHERE NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                        WHERE o.relation OPERATOR(pg_catalog.=) leaf
+                          AND o.check_kind OPERATOR(pg_catalog.=) k.kind);
+    IF missing IS NOT NULL THEN
+        PERFORM cbreturn._error('attach.partition_unchecked', leaf::pg_catalog.text, root::pg_catalog.text,
+                                missing, sibling::pg_catalog.text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._partition_check() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._partition_check() IS
+    'internal: deferred trigger of cbreturn.partition_pending: refuses (55000) a leaf partition that lacks a check or header another leaf of its partition tree carries';
+CREATE CONSTRAINT TRIGGER cbreturn_partition_check AFTER INSERT ON cbreturn.partition_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cbreturn._partition_check();
+
+CREATE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO cbreturn.partition_pending (relid)
+    SELECT DISTINCT t.relid
+      FROM (SELECT DISTINCT pg_catalog.pg_partition_root(d.objid) AS root
+              FROM pg_catalog.pg_event_trigger_ddl_commands() d
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+               AND d.objsubid OPERATOR(pg_catalog.=) 0
+               AND (c.relispartition OR c.relkind OPERATOR(pg_catalog.=) 'p')) r
+      CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.root) t
+     WHERE t.isleaf
+       -- only trees in which a leaf carries a check or a header
+       AND EXISTS (SELECT FROM cbreturn.attached_check a
+                    WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+                      AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._follow_partitions() IS
+    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit';
+CREATE EVENT TRIGGER cbreturn_follow_partitions ON ddl_command_end
+    WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION cbreturn._follow_partitions();
+
 -- ---------------------------------------------------------------------------
 -- Comments on the internal helpers (every function of the extension has one)
 -- ---------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Examples in the documentation that say they run as they are: a block
 #
-#     <!-- same as test/sql/NAME.sql -->
+#     <!-- same as test/sql/NAME.sql -->      (or test/erp/NAME.sql, the worked ERP's files)
 #     ```sql
 #     ...
 #     ```
 #
-# must appear in that regression test, line for line and in order (comment
+# must appear in that file, line for line and in order (comment
 # lines of the block and blank lines aside; the test may have more lines in
 # between), so the regression test runs what the page shows and its expected
 # output checks the answers.  Fails when a page and its test drift apart, or
@@ -31,7 +31,7 @@ failures = 0
 blocks = 0
 for page in sys.argv[1:]:
     text = open(page, encoding='utf-8').read()
-    for m in re.finditer(r'<!-- same as (test/sql/[\w.]+\.sql) -->\n```sql\n(.*?)```', text, re.S):
+    for m in re.finditer(r'<!-- same as (test/(?:sql|erp)/[\w.]+\.sql) -->\n```sql\n(.*?)```', text, re.S):
         blocks += 1
         test_file = m.group(1)
         try:

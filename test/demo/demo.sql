@@ -395,6 +395,55 @@ SELECT * FROM pg_temp.attempt('return centre of a discredited operator (R-IM-5)'
     $$INSERT INTO erp."ImportBack" VALUES ('I-002', '1210', '2026-05-02', '2026-05-10', 'Hangzhou Comprehensive Bonded Zone', 'HZ-RCW-02')$$);
 \x off
 SELECT "RetNo", "TradeMode", "BackDate", "AgentCode" FROM erp."ExportBack" ORDER BY 1;
+-- ============================================================================
+-- Section: a worked ERP (docs/erp-example.md).  The schema and the sample rows
+-- are the files the page and test/sql/47_erp_example.sql read.
+-- ============================================================================
+
+\echo
+\echo '--- 15. A worked ERP: a Chinese seller''s own schema, wired with no trigger written by hand'
+\echo '    Export list header and lines, return requests partitioned by month (China months), pinyin'
+\echo '    columns, reasons as 滞销 / 退货 / 品质, status codes XJ SB YS DH CY FX BH, timestamptz times;'
+\echo '    the export facts read from the list header (attach_header).'
+\echo '    EXAMPLE DATA: the enterprise, list numbers and goods are made up (docs/erp-example.md).'
+\ir ../erp/schema.sql
+\ir ../erp/data.sql
+SELECT "table", check_kind, columns FROM attached_checks
+ WHERE "table"::text IN ('kuajing.tuihuo_dan_202609', 'kuajing.tuihuo_mingxi') ORDER BY 1, 2;
+\echo '    Each request in its month; the label read as a reason (R-V-1); empty remarks filled (R-EX-2)'
+SELECT tableoid::regclass AS partition, tuihuo_danhao, tuihuo_yuanyin, return_reason(tuihuo_yuanyin) AS reason,
+       beizhu, zhuangtai, stage_label((ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released',
+       'rejected'])[array_position('{XJ,SB,YS,DH,CY,FX,BH}'::text[], zhuangtai::text)]) AS stage
+  FROM kuajing.tuihuo_dan ORDER BY tuihuo_danhao;
+\echo '    A clerk in UTC releases TH2026080004 at 23:30 Beijing time on its last day (15:30 UTC): on time'
+SET TimeZone = 'UTC';
+UPDATE kuajing.tuihuo_dan SET zhuangtai = 'FX', fayun_shijian = '2026-08-27 01:00+00',
+       daohuo_shijian = '2026-08-31 07:00+00', chayan_shijian = '2026-09-01 02:00+00',
+       fangxing_shijian = '2026-09-01 15:30+00'
+ WHERE tuihuo_danhao = 'TH2026080004';
+\echo '    What the clerk is refused (in Chinese: the session sets cbreturn.language)'
+SET cbreturn.language = 'zh_CN.UTF-8';
+\x on
+SELECT * FROM pg_temp.attempt('released 00:30 Beijing time, a day late (R-EX-1)',
+    $$UPDATE kuajing.tuihuo_dan SET zhuangtai = 'FX', fangxing_shijian = '2026-09-01 16:30+00' WHERE tuihuo_danhao = 'TH2026050002'$$);
+SELECT * FROM pg_temp.attempt('a label the vocabulary does not know (R-V-1)',
+    $$UPDATE kuajing.tuihuo_dan SET tuihuo_yuanyin = '坏了' WHERE tuihuo_danhao = 'TH2026050002'$$);
+SELECT * FROM pg_temp.attempt('released back to inspection (rules section 6)',
+    $$UPDATE kuajing.tuihuo_dan SET zhuangtai = 'CY' WHERE tuihuo_danhao = 'TH2026040001'$$);
+SELECT * FROM pg_temp.attempt('3 more earphones: 11 of 10 (R-EX-3)',
+    $$INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026080004', '2026-08-25 17:00+08', 2, '29242026E000100001', 1, 3)$$);
+SELECT * FROM pg_temp.attempt('the list header corrected to a day earlier: TH2026080004 would be late (CB014)',
+    $$UPDATE kuajing.qingdan_biaotou SET chukou_riqi = '2026-02-28 10:00+08' WHERE qingdan_bianhao = '29242026E000100001'$$);
+\x off
+\echo '    Reports as of 2026-09-10: each request, open returns per warehouse, relief per month of release'
+SELECT p.tuihuo_danhao AS 退货单号, p.cangku AS 仓库, (p.a).deadline AS 期限, return_status_label((p.a).status) AS 状态,
+       (p.a).days_left AS 剩余天数, label(return_reason(d.tuihuo_yuanyin)) AS 退运原因, ((p.a).tax_relief).relieved AS 减免
+  FROM kuajing.tuihuo_pinggu('2026-09-10') p JOIN kuajing.tuihuo_dan d USING (tuihuo_danhao)
+ ORDER BY p.tuihuo_danhao;
+RESET cbreturn.language;
+SELECT * FROM kuajing.cangku_weijie('2026-09-10') ORDER BY cangku;
+SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;
+RESET TimeZone;
 
 \echo
 \echo '=== end of demo'

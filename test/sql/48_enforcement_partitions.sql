@@ -1,0 +1,114 @@
+-- Partitions of a checked partitioned table (issue 12): the export, import
+-- and status checks and a declaration header sit on each leaf partition, so a
+-- leaf created or attached with plain DDL must be given the checks its
+-- siblings carry before its transaction commits, or the transaction is
+-- refused (55000).
+SET datestyle = 'ISO, YMD';
+CREATE EXTENSION IF NOT EXISTS cbreturn;
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+SET search_path = public, cbreturn;
+
+CREATE SCHEMA p48;
+CREATE TABLE p48.th (
+    id          int NOT NULL,
+    month       date NOT NULL,
+    exported_on date,
+    reason      text,
+    returned_on date,
+    status      text NOT NULL DEFAULT 'registered',
+    registered_at timestamptz,
+    PRIMARY KEY (id, month)
+) PARTITION BY RANGE (month);
+CREATE FUNCTION p48.checks(p regclass) RETURNS void LANGUAGE sql AS $$
+    SELECT cbreturn.attach_export_return_checks(p, exported_on => 'exported_on', reason => 'reason',
+                                                returned_on => 'returned_on');
+    SELECT cbreturn.attach_status_check(p, status => 'status', registered_at => 'registered_at');
+$$;
+CREATE FUNCTION p48.kinds() RETURNS TABLE (partition text, kinds text) LANGUAGE sql AS $$
+    SELECT t.relid::regclass::text, string_agg(a.check_kind, ',' ORDER BY a.check_kind COLLATE "C")
+      FROM pg_partition_tree('p48.th') t LEFT JOIN cbreturn.attached_check a ON a.relation = t.relid
+     WHERE t.isleaf GROUP BY 1 ORDER BY t.relid::regclass::text COLLATE "C";
+$$;
+
+-- No checks anywhere in the tree yet: partitions come and go freely.
+CREATE TABLE p48.th_01 PARTITION OF p48.th FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+SELECT count(*) AS queued FROM cbreturn.partition_pending;
+-- The checks on the first month; a second month made with its checks in one transaction.
+SELECT p48.checks('p48.th_01');
+BEGIN;
+CREATE TABLE p48.th_02 PARTITION OF p48.th FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+SELECT p48.checks('p48.th_02');
+COMMIT;
+SELECT * FROM p48.kinds();
+
+-- A bare CREATE TABLE ... PARTITION OF is refused when its transaction ends:
+-- rows written into it would not be checked.
+CREATE TABLE p48.th_03 PARTITION OF p48.th FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT to_regclass('p48.th_03') AS th_03;
+-- ...as is one given only some of the checks.
+BEGIN;
+CREATE TABLE p48.th_03 PARTITION OF p48.th FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+SELECT attach_status_check('p48.th_03', status => 'status', registered_at => 'registered_at');
+INSERT INTO p48.th VALUES (1, '2026-03-05', '2025-01-01', 'unsold', '2026-03-05', 'registered', now());   -- late, not checked here
+COMMIT;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT to_regclass('p48.th_03') AS th_03, (SELECT count(*) FROM p48.th) AS rows;
+
+-- ATTACH PARTITION: a table given its checks first is accepted...
+CREATE TABLE p48.th_04 (LIKE p48.th INCLUDING DEFAULTS);
+SELECT p48.checks('p48.th_04');
+ALTER TABLE p48.th ATTACH PARTITION p48.th_04 FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+-- ...a bare one is refused, and stays a table of its own.
+CREATE TABLE p48.th_05 (LIKE p48.th INCLUDING DEFAULTS);
+ALTER TABLE p48.th ATTACH PARTITION p48.th_05 FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT relispartition FROM pg_class WHERE oid = 'p48.th_05'::regclass;
+-- A table with other columns first (other attnums) attached with its checks.
+CREATE TABLE p48.th_06 (note text, LIKE p48.th INCLUDING DEFAULTS);
+ALTER TABLE p48.th_06 DROP COLUMN note;
+SELECT p48.checks('p48.th_06');
+ALTER TABLE p48.th ATTACH PARTITION p48.th_06 FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+INSERT INTO p48.th VALUES (2, '2026-06-05', '2025-01-01', 'unsold', '2026-06-05', 'registered', now());   -- late
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT * FROM p48.kinds();
+
+-- A sub-partitioned month: its leaves are held to the same.
+BEGIN;
+CREATE TABLE p48.th_07 PARTITION OF p48.th FOR VALUES FROM ('2026-07-01') TO ('2026-08-01') PARTITION BY RANGE (month);
+CREATE TABLE p48.th_07a PARTITION OF p48.th_07 FOR VALUES FROM ('2026-07-01') TO ('2026-07-16');
+COMMIT;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+BEGIN;
+CREATE TABLE p48.th_07 PARTITION OF p48.th FOR VALUES FROM ('2026-07-01') TO ('2026-08-01') PARTITION BY RANGE (month);
+CREATE TABLE p48.th_07a PARTITION OF p48.th_07 FOR VALUES FROM ('2026-07-01') TO ('2026-07-16');
+SELECT p48.checks('p48.th_07a');
+COMMIT;
+
+-- DETACH PARTITION: the table leaves with its checks; the tree is still whole.
+ALTER TABLE p48.th DETACH PARTITION p48.th_04;
+SELECT check_kind FROM attached_checks WHERE "table" = 'p48.th_04'::regclass ORDER BY check_kind COLLATE "C";
+-- Detaching the checks of one partition is not refused by itself, but the
+-- next CREATE or ALTER TABLE on the tree is, and names the partition.
+SELECT detach('p48.th_02', 'status');
+ALTER TABLE p48.th ADD COLUMN remarks text;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT attach_status_check('p48.th_02', status => 'status', registered_at => 'registered_at');
+ALTER TABLE p48.th ADD COLUMN remarks text;
+SELECT * FROM p48.kinds();
+-- With SET CONSTRAINTS ALL IMMEDIATE the refusal comes at once (fails closed).
+BEGIN;
+SET CONSTRAINTS ALL IMMEDIATE;
+CREATE TABLE p48.th_08 PARTITION OF p48.th FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+ROLLBACK;
+SELECT count(*) AS queued FROM cbreturn.partition_pending;
+
+-- The message in Chinese.
+SET cbreturn.language = 'zh_CN.UTF-8';
+CREATE TABLE p48.th_08 PARTITION OF p48.th FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+RESET cbreturn.language;
+
+SELECT detach(t.relid::regclass) FROM pg_partition_tree('p48.th') t WHERE t.isleaf ORDER BY t.relid::regclass::text COLLATE "C";
+SELECT detach('p48.th_04');
+DROP SCHEMA p48 CASCADE;
