@@ -41,3 +41,18 @@ END
 $$;
 GRANT USAGE ON SCHEMA regress TO PUBLIC;
 GRANT EXECUTE ON FUNCTION regress.try(text) TO PUBLIC;
+-- The fields of the error a statement raises that a client reads besides its
+-- text (PostgreSQL's SCHEMA NAME, TABLE NAME, COLUMN NAME), without the source
+-- location that psql's verbose mode would print with them.
+CREATE FUNCTION regress.try_fields(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    st text; sch text; tab text; col text;
+BEGIN
+    EXECUTE sql;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, sch = SCHEMA_NAME, tab = TABLE_NAME, col = COLUMN_NAME;
+    RETURN format('%s schema=%s table=%s column=%s', st, sch, tab, col);
+END
+$$;
+GRANT EXECUTE ON FUNCTION regress.try_fields(text) TO PUBLIC;

@@ -35,9 +35,8 @@ SELECT l AS label, cbreturn.reason_label_key(l) AS key,
  ORDER BY n;
 
 -- A label that names no reason: CB013, with what was compared.
-\set VERBOSITY verbose
 SELECT cbreturn.return_reason('坏了');
-\set VERBOSITY default
+\echo SQLSTATE :SQLSTATE
 
 -- ===========================================================================
 -- R-V-1 in the export check: a text reason column with the ERP's labels
@@ -95,11 +94,13 @@ SELECT n, why, back, note, result FROM label_results ORDER BY n;
 SELECT n, result, without_when FROM label_results WHERE result <> without_when;
 
 -- The error as a client sees it: its own SQLSTATE, the row and the label in DETAIL.
-\set VERBOSITY verbose
 INSERT INTO erp42.ret VALUES ('X1', '2026-03-01', '坏了', '2026-05-01', 'ZXTY');
+\echo SQLSTATE :SQLSTATE
 -- trailing blanks are not part of the label shown
 UPDATE erp42.ret SET why = '质量问题 ' WHERE ret_no = 'L1';
-\set VERBOSITY default
+\echo SQLSTATE :SQLSTATE
+-- the error's fields name the table and the column of the label
+SELECT regress.try_fields($$INSERT INTO erp42.ret VALUES ('X1', '2026-03-01', '坏了', '2026-05-01', 'ZXTY')$$);
 
 -- The DBA's vocabulary: a new label, seen by the next statement; a shipped
 -- label withdrawn (reason NULL) is refused; both rolled back.
@@ -144,18 +145,17 @@ ALTER TABLE erp42.ret DISABLE TRIGGER cbreturn_export_check;
 INSERT INTO erp42.ret VALUES ('S1', '2026-03-01', '机密原因', '2026-05-01', 'ZXTY');
 ALTER TABLE erp42.ret ENABLE TRIGGER cbreturn_export_check;
 SET ROLE regress_cbreturn_facts_clerk;
-\set VERBOSITY verbose
 UPDATE erp42.ret SET memo = 'ZXTY 2' WHERE ret_no = 'S1';
-\set VERBOSITY default
+\echo SQLSTATE :SQLSTATE
 -- ...nor, when it may not read the key, the row; the label it writes itself it sees.
 RESET ROLE;
 REVOKE SELECT (ret_no) ON erp42.ret FROM regress_cbreturn_facts_clerk;
 GRANT UPDATE (why) ON erp42.ret TO regress_cbreturn_facts_clerk;
 SET ROLE regress_cbreturn_facts_clerk;
-\set VERBOSITY verbose
 UPDATE erp42.ret SET memo = 'ZXTY 3' WHERE memo = 'ZXTY';
+\echo SQLSTATE :SQLSTATE
 UPDATE erp42.ret SET why = '又一个' WHERE memo = 'ZXTY';
-\set VERBOSITY default
+\echo SQLSTATE :SQLSTATE
 RESET ROLE;
 DELETE FROM erp42.ret WHERE ret_no = 'S1';
 
@@ -236,9 +236,8 @@ SELECT n, regress.try(format('INSERT INTO erp42.ret_tz VALUES (%s, %L, %L, %L, %
 SELECT n, count(DISTINCT result) AS verdicts, min(result) AS result FROM tz_results GROUP BY n ORDER BY n;
 SET TimeZone = 'UTC';
 -- The error names the China dates.
-\set VERBOSITY verbose
 INSERT INTO erp42.ret_tz VALUES (20, '2026-03-01 10:00+08', '退货', '2026-09-01 16:30+00', 'THTY');
-\set VERBOSITY default
+\echo SQLSTATE :SQLSTATE
 
 -- timestamp without time zone: read as China local time
 CREATE TABLE erp42.ret_ts (id int PRIMARY KEY, cleared timestamp, why text, back timestamp, memo text);
