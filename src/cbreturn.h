@@ -46,6 +46,8 @@
 extern void cbr_language_begin(void);
 extern void cbr_language_end(void);
 extern const char *cbr_language_key(void);
+/* The label for people of a value of one of cbreturn's enums (src/i18n/labels.c). */
+extern const char *cbr_label_cstring(const char *type, const char *value);
 #undef ereport
 #define ereport(elevel, ...) \
 	ereport_domain(elevel, TEXTDOMAIN, (cbr_language_begin(), __VA_ARGS__, cbr_language_end()))

@@ -60,24 +60,45 @@ static const CbrLabel cbr_labels[] = {
 	{NULL, NULL}
 };
 
-/* The label of type.value in the session's language, or NULL if none. */
-static text *
-cbr_label(const char *type, const char *value)
+/* The entry of type.value, or NULL if none. */
+static const CbrLabel *
+cbr_label_entry(const char *type, const char *value)
 {
 	char	   *key = psprintf("%s.%s", type, value);
-	const char *result;
 	int			i;
 
 	for (i = 0; cbr_labels[i].key != NULL; i++)
 		if (strcmp(cbr_labels[i].key, key) == 0)
 			break;
 	pfree(key);
-	if (cbr_labels[i].key == NULL)
-		return NULL;
+	return cbr_labels[i].key == NULL ? NULL : &cbr_labels[i];
+}
+
+/*
+ * The label of type.value in the session's language, or the value itself
+ * when it has none: for texts built for people (the register reasons).
+ */
+const char *
+cbr_label_cstring(const char *type, const char *value)
+{
+	const CbrLabel *l = cbr_label_entry(type, value);
+	const char *result;
+
+	if (l == NULL)
+		return value;
 	cbr_language_begin();
-	result = _(cbr_labels[i].label);
+	result = _(l->label);
 	cbr_language_end();
-	return cstring_to_text(result);
+	return result;
+}
+
+/* The label of type.value in the session's language, or NULL if none. */
+static text *
+cbr_label(const char *type, const char *value)
+{
+	if (cbr_label_entry(type, value) == NULL)
+		return NULL;
+	return cstring_to_text(cbr_label_cstring(type, value));
 }
 
 /*

@@ -186,9 +186,9 @@ cbr_site_reason(const char *site, int16 office, const CbrRegisterVerdict *v)
 		case CBR_REG_FOUND:
 			if (DATE_IS_NOEND(s->to))
 				return reasonf("site %s (%s, %s) at customs office %s is authorised from %s", site,
-							   s->name, s->kind, code4(office), cbr_date_iso(s->from));
+							   s->name, cbr_label_cstring("return_site_kind", s->kind), code4(office), cbr_date_iso(s->from));
 			return reasonf("site %s (%s, %s) at customs office %s is authorised from %s to %s", site,
-						   s->name, s->kind, code4(office), cbr_date_iso(s->from), cbr_date_iso(s->to));
+						   s->name, cbr_label_cstring("return_site_kind", s->kind), code4(office), cbr_date_iso(s->from), cbr_date_iso(s->to));
 		case CBR_REG_NOT_YET:
 			return reasonf("site %s at customs office %s is authorised only from %s, after %s", site,
 						   code4(office), cbr_date_iso(s->from), cbr_date_iso(v->on_date));

@@ -70,6 +70,10 @@ SELECT s, o, d, return_site_authorised(s, o, d) AS authorised, (return_site_verd
                ('SITE-CD-03', '7901', '2026-03-31'),
                ('SITE-XX-99', '2924', '2025-01-10')) AS t(s, o, d);
 SELECT (return_site_verdict('SITE-HZ-01', '2924', '2025-01-10')).*;
+-- the kind of site is named in the session's language, not as the enum value
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT (return_site_verdict('SITE-HZ-01', '2924', '2025-01-10')).reason LIKE '%保税仓库%' AS kind_in_chinese;
+RESET cbreturn.language;
 SELECT n, e.* FROM (VALUES
     (1, $$INSERT INTO cbreturn.return_sites VALUES ('SITE 1', '2924', 'bonded_warehouse', 'x', '2025-01-01', NULL)$$),
     (2, $$INSERT INTO cbreturn.return_sites VALUES ('SITE-1', '2924', 'warehouse', 'x', '2025-01-01', NULL)$$),
