@@ -2,6 +2,7 @@
 -- regress file drops the objects it made, so nothing depends on the types.
 DROP EXTENSION cbreturn;
 DROP FUNCTION regress.try(text);
+DROP FUNCTION regress.try_fields(text);
 DROP SCHEMA regress;
 
 -- No object remains recorded as a member of a dropped extension.
