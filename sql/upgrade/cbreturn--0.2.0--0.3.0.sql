@@ -2814,7 +2814,7 @@ BEGIN
         RETURN NULL;                        -- dropped, detached, or itself partitioned
     END IF;
     root := pg_catalog.pg_partition_root(leaf);
-    SELECT pg_catalog.string_agg(k.kind, ', ' ORDER BY k.kind COLLATE "C"),
+    SELECT pg_catalog.string_agg(cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.kind), cbreturn._text('list.separator') ORDER BY k.kind COLLATE "C"),
            (pg_catalog.array_agg(k.sibling ORDER BY k.kind COLLATE "C"))[1]
       INTO missing, sibling
       FROM (SELECT a.check_kind AS kind, pg_catalog.min(a.relation::pg_catalog.text)::pg_catalog.regclass AS sibling

@@ -435,6 +435,13 @@ static const CbrFragment cbr_fragments[] = {
 	{"role.import_enterprise", gettext_noop("the e-commerce enterprise (R-IM-7)")},
 	{"role.import_applicant", gettext_noop("the applicant (R-IM-7)")},
 	{"check.export_filling", gettext_noop("the export check that fills remarks or a deadline")},
+	/* the kinds of check a partition lacks (attach.partition_unchecked) */
+	{"kind.export", gettext_noop("export check")},
+	{"kind.import", gettext_noop("import check")},
+	{"kind.status", gettext_noop("status check")},
+	{"kind.header", gettext_noop("declaration header link")},
+	/* translator: the separator between the items of a list in a message */
+	{"list.separator", gettext_noop(", ")},
 	/* attach_header (sql/52_enforce_header.sql) */
 	{"the_header_table", gettext_noop("the declaration header table")},
 	{"header.key", gettext_noop("a key column of the return naming its declaration header")},
