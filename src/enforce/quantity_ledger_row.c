@@ -129,7 +129,10 @@ insert_index_entries(Relation lrel, HeapTuple tuple)
 
 		/* cbr_ledger_resolve allowed none; an index made since is refused, not skipped */
 		if (ii->ii_Expressions != NIL || ii->ii_Predicate != NIL)
-			elog(ERROR, "an index of cbreturn.quantity_ledger has expressions or a predicate");
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("an index of cbreturn.quantity_ledger has expressions or a predicate"),
+					 errhint("Drop that index: the quantity check keeps the ledger and its indexes itself.")));
 		FormIndexDatum(ii, slot, NULL, values, isnull);
 		index_insert(irel, values, isnull, &tuple->t_self, lrel,
 					 irel->rd_index->indisunique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO,

@@ -174,7 +174,11 @@ cbr_meta_from_check_row(CbrCheckMeta *meta, Oid relid, MemoryContext mcxt)
 
 		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 		if (n != 7 && n != 8)
-			elog(ERROR, "status check on %u has %d labels, not 7 or 8", relid, n);
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the cbreturn status check on %s has %d status labels, not 7 or 8",
+							get_rel_name(relid) ? get_rel_name(relid) : "?", n),
+					 errhint("Attach checks with the cbreturn.attach_* functions, which record the columns they read.")));
 		oldcxt = MemoryContextSwitchTo(mcxt);
 		for (j = 0; j < n; j++)
 			meta->labels[j] = nulls[j] ? pstrdup("") : TextDatumGetCString(elems[j]);

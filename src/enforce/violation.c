@@ -176,14 +176,17 @@ cbr_options_sweep(void)
 	}
 }
 
-/* The OID of a table of schema cbreturn (elog: the extension is broken). */
+/* The OID of a table of schema cbreturn (55000 when the schema predates it). */
 static Oid
 cbr_own_table(const char *name)
 {
 	Oid			relid = get_relname_relid(name, get_namespace_oid("cbreturn", false));
 
 	if (!OidIsValid(relid))
-		elog(ERROR, "table cbreturn.%s does not exist", name);
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table cbreturn.%s does not exist", name),
+				 errhint("The cbreturn module is newer than its objects in this database: run ALTER EXTENSION cbreturn UPDATE.")));
 	return relid;
 }
 
