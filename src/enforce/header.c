@@ -42,6 +42,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
@@ -867,13 +868,154 @@ header_lock_exclusive(Relation hrel, HeapTuple tuple)
 	ExecDropSingleTupleTableSlot(slot);
 }
 
+pg_noreturn static void header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link,
+									  ItemPointer tid);
+static void header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List *kinds,
+								   List *tids);
+
+/*
+ * The guard's work for the returns of one table relid (a leaf partition of
+ * link, or link itself) that read their facts from the header row oldt.
+ */
+static void
+header_guard_returns(TriggerData *trigdata, Relation hrel, Oid relid, Oid link, bool *escalated,
+					 MemoryContext cxt)
+{
+	TupleDesc	hdesc = RelationGetDescr(hrel);
+	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
+	HeapTuple	oldt = trigdata->tg_trigtuple;
+	HeapTuple	newt = deleting ? NULL : trigdata->tg_newtuple;
+	Relation	rel = try_table_open(relid, AccessShareLock);
+	CbrCheckMeta hm;
+	CbrHeaderUse u;
+	AttrNumber	facts[CBR_MAX_ROLES];
+	int			nfacts = 0;
+	bool		rekey;
+	Datum		keys[CBR_HEADER_MAX_KEYS];
+	List	   *tids;
+	int			i;
+
+	if (rel == NULL)
+		return;
+	memset(&u, 0, sizeof(u));
+	cbr_load_check(relid, "header", &hm, cxt);
+	header_resolve_link(&u, &hm, rel, hrel, cxt);
+	for (i = 0; i < hm.ncols; i++)
+		if (hm.colrel[i] == RelationGetRelid(hrel) && strncmp(hm.role[i], "header_key_", 11) != 0)
+			facts[nfacts++] = hm.attnum[i];
+
+	rekey = deleting || header_changed(hdesc, oldt, newt, u.hkey, u.nkeys);
+	if (!rekey && !header_changed(hdesc, oldt, newt, facts, nfacts))
+	{
+		table_close(rel, AccessShareLock);
+		return;
+	}
+	if (!rekey && !*escalated)
+	{
+		header_lock_exclusive(hrel, oldt);
+		*escalated = true;
+	}
+	for (i = 0; i < u.nkeys; i++)
+	{
+		bool		isnull;
+
+		keys[i] = heap_getattr(oldt, u.hkey[i], hdesc, &isnull);
+		if (isnull)
+			break;
+	}
+	/* a header row with a NULL key is named by no return */
+	tids = i < u.nkeys ? NIL : header_returns(&u, rel, keys);
+	if (tids != NIL && rekey)
+		header_refuse_rekey(trigdata, hrel, rel, link, (ItemPointer) linitial(tids));
+	if (tids != NIL)
+		header_recheck_returns(trigdata, hrel, rel, header_kinds(link, RelationGetRelid(hrel)), tids);
+	table_close(rel, AccessShareLock);
+}
+
+/* CB014: a header row that returns name is deleted or re-keyed. */
+pg_noreturn static void
+header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link, ItemPointer tid)
+{
+	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+	char	   *which = psprintf(_("a row of %s"), header_rel_text(RelationGetRelid(rel)));
+
+	if (table_tuple_fetch_row_version(rel, tid, snap, slot))
+		which = header_return_text(rel, ExecFetchSlotHeapTuple(slot, false, NULL));
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_HEADER),
+			 deleting
+			 ? errmsg("cannot delete a row of declaration header %s: returns read their facts from it",
+					  header_rel_text(RelationGetRelid(hrel)))
+			 : errmsg("cannot change the key of a row of declaration header %s: returns read their facts from it",
+					  header_rel_text(RelationGetRelid(hrel))),
+			 errdetail("%s%s names it.", cbr_row_identity_seen(trigdata, trigdata->tg_trigtuple), which),
+			 errhint("Correct or delete its returns first, or detach the header from them: SELECT cbreturn.detach(%s, 'header');",
+					 quote_literal_cstr(header_rel_text(link))),
+			 errtable(hrel)));
+}
+
+/*
+ * CB014: a return of tids that passes its checks with the header row as it
+ * was and would fail them with the row as corrected.
+ */
+static void
+header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List *kinds, List *tids)
+{
+	TupleDesc	hdesc = RelationGetDescr(hrel);
+	HeapTuple	oldt = trigdata->tg_trigtuple;
+	HeapTuple	newt = trigdata->tg_newtuple;
+	ListCell   *tc;
+
+	foreach(tc, tids)
+	{
+		TupleTableSlot *slot = table_slot_create(rel, NULL);
+		Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+		ListCell   *kc;
+
+		if (!table_tuple_fetch_row_version(rel, (ItemPointer) lfirst(tc), snap, slot))
+		{
+			UnregisterSnapshot(snap);
+			ExecDropSingleTupleTableSlot(slot);
+			continue;
+		}
+		foreach(kc, kinds)
+		{
+			const char *kind = (const char *) lfirst(kc);
+			HeapTuple	rt = ExecFetchSlotHeapTuple(slot, false, NULL);
+			bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, const char **, int *) =
+				strcmp(kind, "export") == 0 ? cbr_export_header_recheck : cbr_import_header_recheck;
+			const char *rule = NULL;
+			const char *was_rule = NULL;
+			int			code = 0;
+			int			was_code = 0;
+
+			if (recheck(rel, rt, hdesc, newt, &rule, &code) ||
+				!recheck(rel, rt, hdesc, oldt, &was_rule, &was_code))
+				continue;
+			ereport(ERROR,
+					(errcode(ERRCODE_CBRETURN_HEADER),
+					 errmsg("correcting a row of declaration header %s would break a return: %s (%s)",
+							header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
+					 errdetail("%s%s passes the %s check with the header row as it was and would fail %s with the row as corrected.",
+							   cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt), kind, rule),
+					 errhint("Correct the return first, or detach its check."),
+					 errtable(hrel)));
+		}
+		UnregisterSnapshot(snap);
+		ExecDropSingleTupleTableSlot(slot);
+	}
+}
+
 /*
  * cbreturn.header_guard(): BEFORE UPDATE OR DELETE FOR EACH ROW on a
  * declaration header table.  A row that returns name may not be deleted or
  * re-keyed (CB014, as a foreign key's NO ACTION); a correction of a column
  * a check reads is refused (CB014) when a return of the row that passes
  * its checks with the row as it was would fail them with the row as
- * corrected.
+ * corrected.  A partitioned returns table (issue 12) is read leaf by leaf,
+ * each with its own column numbers.
  */
 PG_FUNCTION_INFO_V1(cbr_header_guard);
 Datum
@@ -881,10 +1023,7 @@ cbr_header_guard(PG_FUNCTION_ARGS)
 {
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "header_guard", CBR_FIRE_BEFORE, true);
 	Relation	hrel = trigdata->tg_relation;
-	TupleDesc	hdesc = RelationGetDescr(hrel);
 	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
-	HeapTuple	oldt = trigdata->tg_trigtuple;
-	HeapTuple	newt = deleting ? NULL : trigdata->tg_newtuple;
 	bool		escalated = false;
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn header guard",
 											  ALLOCSET_SMALL_SIZES);
@@ -893,121 +1032,19 @@ cbr_header_guard(PG_FUNCTION_ARGS)
 
 	foreach(lc, header_links(RelationGetRelid(hrel)))
 	{
-		Oid			relid = lfirst_oid(lc);
-		Relation	rel = try_table_open(relid, AccessShareLock);
-		CbrCheckMeta hm;
-		CbrHeaderUse u;
-		AttrNumber	facts[CBR_MAX_ROLES];
-		int			nfacts = 0;
-		bool		rekey;
-		Datum		keys[CBR_HEADER_MAX_KEYS];
-		List	   *tids;
-		List	   *kinds;
-		ListCell   *tc;
-		int			i;
+		Oid			link = lfirst_oid(lc);
+		ListCell   *pc;
 
-		if (rel == NULL)
-			continue;
-		memset(&u, 0, sizeof(u));
-		cbr_load_check(relid, "header", &hm, cxt);
-		header_resolve_link(&u, &hm, rel, hrel, cxt);
-		for (i = 0; i < hm.ncols; i++)
-			if (hm.colrel[i] == RelationGetRelid(hrel) && strncmp(hm.role[i], "header_key_", 11) != 0)
-				facts[nfacts++] = hm.attnum[i];
-
-		rekey = deleting || header_changed(hdesc, oldt, newt, u.hkey, u.nkeys);
-		if (!rekey && !header_changed(hdesc, oldt, newt, facts, nfacts))
+		if (get_rel_relkind(link) != RELKIND_PARTITIONED_TABLE)
 		{
-			table_close(rel, AccessShareLock);
+			header_guard_returns(trigdata, hrel, link, link, &escalated, cxt);
 			continue;
 		}
-		if (!rekey && !escalated)
-		{
-			header_lock_exclusive(hrel, oldt);
-			escalated = true;
-		}
-		for (i = 0; i < u.nkeys; i++)
-		{
-			bool		isnull;
-
-			keys[i] = heap_getattr(oldt, u.hkey[i], hdesc, &isnull);
-			if (isnull)
-				break;
-		}
-		/* a header row with a NULL key is named by no return */
-		if (i < u.nkeys)
-		{
-			table_close(rel, AccessShareLock);
-			continue;
-		}
-		tids = header_returns(&u, rel, keys);
-		if (tids == NIL)
-		{
-			table_close(rel, AccessShareLock);
-			continue;
-		}
-		if (rekey)
-		{
-			TupleTableSlot *slot = table_slot_create(rel, NULL);
-			Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-			char	   *which = psprintf(_("a row of %s"), header_rel_text(relid));
-
-			if (table_tuple_fetch_row_version(rel, (ItemPointer) linitial(tids), snap, slot))
-				which = header_return_text(rel, ExecFetchSlotHeapTuple(slot, false, NULL));
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_HEADER),
-					 deleting
-					 ? errmsg("cannot delete a row of declaration header %s: returns read their facts from it",
-							  header_rel_text(RelationGetRelid(hrel)))
-					 : errmsg("cannot change the key of a row of declaration header %s: returns read their facts from it",
-							  header_rel_text(RelationGetRelid(hrel))),
-					 errdetail("%s%s names it.", cbr_row_identity_seen(trigdata, oldt), which),
-					 errhint("Correct or delete its returns first, or detach the header from them: SELECT cbreturn.detach(%s, 'header');",
-							 quote_literal_cstr(header_rel_text(relid))),
-					 errtable(hrel)));
-		}
-		kinds = header_kinds(relid, RelationGetRelid(hrel));
-		foreach(tc, tids)
-		{
-			TupleTableSlot *slot = table_slot_create(rel, NULL);
-			Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-			ListCell   *kc;
-
-			if (!table_tuple_fetch_row_version(rel, (ItemPointer) lfirst(tc), snap, slot))
-			{
-				UnregisterSnapshot(snap);
-				ExecDropSingleTupleTableSlot(slot);
-				continue;
-			}
-			foreach(kc, kinds)
-			{
-				const char *kind = (const char *) lfirst(kc);
-				HeapTuple	rt = ExecFetchSlotHeapTuple(slot, false, NULL);
-				bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, const char **, int *) =
-					strcmp(kind, "export") == 0 ? cbr_export_header_recheck : cbr_import_header_recheck;
-				const char *rule = NULL;
-				const char *was_rule = NULL;
-				int			code = 0;
-				int			was_code = 0;
-
-				if (recheck(rel, rt, hdesc, newt, &rule, &code) ||
-					!recheck(rel, rt, hdesc, oldt, &was_rule, &was_code))
-					continue;
-				ereport(ERROR,
-						(errcode(ERRCODE_CBRETURN_HEADER),
-						 errmsg("correcting a row of declaration header %s would break a return: %s (%s)",
-								header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
-						 errdetail("%s%s passes the %s check with the header row as it was and would fail %s with the row as corrected.",
-								   cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt), kind, rule),
-						 errhint("Correct the return first, or detach its check."),
-						 errtable(hrel)));
-			}
-			UnregisterSnapshot(snap);
-			ExecDropSingleTupleTableSlot(slot);
-		}
-		table_close(rel, AccessShareLock);
+		foreach(pc, find_all_inheritors(link, AccessShareLock, NULL))
+			if (get_rel_relkind(lfirst_oid(pc)) == RELKIND_RELATION)
+				header_guard_returns(trigdata, hrel, lfirst_oid(pc), link, &escalated, cxt);
 	}
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);
-	return PointerGetDatum(deleting ? oldt : newt);
+	return PointerGetDatum(deleting ? trigdata->tg_trigtuple : trigdata->tg_newtuple);
 }
