@@ -148,4 +148,55 @@ SELECT regress.try($$INSERT INTO p48o.ret (id, month, list_no, reason, returned_
 SELECT detach('p48o.ret');
 SELECT count(*) AS checks_left FROM cbreturn.attached_check WHERE relation::text LIKE 'p48o.ret%';
 SELECT detach('p48o.other_1');
+
+-- The import check (AFTER, WHEN clause) and the export check that fills a
+-- deadline (BEFORE, no WHEN clause) on a parent, read in a partition with
+-- other column numbers.
+CREATE TABLE p48o.imp (id int, month date, released date, applied date, PRIMARY KEY (id, month))
+    PARTITION BY RANGE (month);
+SELECT attach_import_return_checks('p48o.imp', released_on => 'released', applied_on => 'applied');
+CREATE TABLE p48o.imp_01 (gone int, applied date, released date, month date, id int, PRIMARY KEY (id, month));
+ALTER TABLE p48o.imp_01 DROP COLUMN gone;
+ALTER TABLE p48o.imp ATTACH PARTITION p48o.imp_01 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+SELECT regress.try($$INSERT INTO p48o.imp VALUES (1, '2026-01-05', '2026-01-05', '2026-02-05')$$);
+SELECT regress.try($$INSERT INTO p48o.imp VALUES (2, '2026-01-05', '2026-01-05', '2026-02-04')$$);
+CREATE TABLE p48o.fill (id int, month date, exported date, reason text, back date, deadline date,
+                        PRIMARY KEY (id, month)) PARTITION BY RANGE (month);
+SELECT attach_export_return_checks('p48o.fill', exported_on => 'exported', reason => 'reason',
+                                   returned_on => 'back', deadline => 'deadline');
+CREATE TABLE p48o.fill_01 (gone int, deadline date, back date, reason text, exported date, month date, id int,
+                           PRIMARY KEY (id, month));
+ALTER TABLE p48o.fill_01 DROP COLUMN gone;
+ALTER TABLE p48o.fill ATTACH PARTITION p48o.fill_01 FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+INSERT INTO p48o.fill (id, month, exported, reason, back) VALUES (1, '2026-01-05', '2025-12-31', 'unsold', '2026-01-05');
+SELECT id, deadline FROM p48o.fill;
+SELECT regress.try($$INSERT INTO p48o.fill (id, month, exported, reason, back)
+                     VALUES (2, '2026-01-05', '2025-01-31', 'unsold', '2026-01-05')$$);
+SELECT detach('p48o.imp'), detach('p48o.fill');
+
+-- Quantity and status together on one partitioned table (rules section 6):
+-- the status check on the parent gives the quantity check on the parent its
+-- column and labels, and a rejection in any partition frees its quantity.
+CREATE TABLE p48o.decl (list_no text, item int, qty int, PRIMARY KEY (list_no, item));
+INSERT INTO p48o.decl VALUES ('L1', 1, 5);
+CREATE TABLE p48o.lines (id int, month date, list_no text, item int, qty int,
+                         status text NOT NULL DEFAULT 'registered', PRIMARY KEY (id, month))
+    PARTITION BY RANGE (month);
+CREATE TABLE p48o.lines_01 PARTITION OF p48o.lines FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+SELECT attach_status_check('p48o.lines', status => 'status', withdrawn => 'withdrawn');
+SELECT attach_quantity_check('p48o.lines', line => '{list_no,item}', quantity => 'qty',
+                             declared_table => 'p48o.decl', declared_line => '{list_no,item}',
+                             declared_quantity => 'qty');
+SELECT check_kind, freeing_labels FROM attached_checks WHERE "table" = 'p48o.lines'::regclass
+ ORDER BY check_kind COLLATE "C";
+CREATE TABLE p48o.lines_02 (status text NOT NULL DEFAULT 'registered', qty int, item int, list_no text,
+                            month date, id int, PRIMARY KEY (id, month));
+ALTER TABLE p48o.lines ATTACH PARTITION p48o.lines_02 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+INSERT INTO p48o.lines VALUES (1, '2026-01-05', 'L1', 1, 3), (2, '2026-02-05', 'L1', 1, 2);
+SELECT regress.try($$INSERT INTO p48o.lines VALUES (3, '2026-02-06', 'L1', 1, 1)$$);
+UPDATE p48o.lines SET status = 'withdrawn' WHERE id = 2;
+SELECT regress.try($$INSERT INTO p48o.lines VALUES (3, '2026-02-06', 'L1', 1, 2)$$);
+SELECT regress.try($$UPDATE p48o.lines SET status = 'registered' WHERE id = 2$$);
+SELECT * FROM verify_quantity_ledger('p48o.decl');
+SELECT detach('p48o.lines');
 DROP SCHEMA p48o CASCADE;
