@@ -109,7 +109,8 @@ CREATE FUNCTION cbreturn.attach_header(
     supervision_code    name DEFAULT NULL,
     export_office       name DEFAULT NULL,
     left_special_area_on name DEFAULT NULL,
-    released_on         name DEFAULT NULL)
+    released_on         name DEFAULT NULL,
+    status              name DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -119,8 +120,11 @@ DECLARE
     days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
     sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
     office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
-    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on'];
-    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on];
+    -- status: a return request's status (rules section 6), read by the
+    -- quantity check attached afterwards with its freeing labels
+    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on',
+                          'status'];
+    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on, status];
     n int;
     i int;
     t1 regtype;
@@ -169,7 +173,9 @@ BEGIN
         CONTINUE WHEN cols[i] IS NULL;
         PERFORM cbreturn._attach_column("table", 'header', roles[i], header, cols[i],
                                         CASE roles[i] WHEN 'supervision_code' THEN sup
-                                                      WHEN 'export_office' THEN office ELSE days END,
+                                                      WHEN 'export_office' THEN office
+                                                      WHEN 'status' THEN cbreturn._status_types(header, cols[i])
+                                                      ELSE days END,
                                         cbreturn._text('header.' || roles[i]));
     END LOOP;
     -- a row is found as a foreign key finds it (unique constraint, the key
@@ -188,8 +194,8 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name) IS
-    'name the declaration header of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date or release date; the export and import checks attached afterwards read those from the header row';
+COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name, name) IS
+    'name the declaration header (or return request) of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date, release date or request status; the export, import and quantity checks attached afterwards read those from the header row';
 
 -- Detach (called by cbreturn.detach): refused while a check on rel reads
 -- from the header; the guards go with the last returns table reading it.

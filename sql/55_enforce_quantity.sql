@@ -174,8 +174,11 @@ BEGIN
        OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
         PERFORM cbreturn._error('attach.quantity_freeing_labels');
     END IF;
+    -- '': the request's status on the declaration header, whose type
+    -- attach_header checked already
     PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
-                                    cbreturn._status_types(rel, status_column),
+                                    CASE WHEN status_column OPERATOR(pg_catalog.<>) ''
+                                         THEN cbreturn._status_types(rel, status_column) END,
                                     cbreturn._text('role.freeing_status'));
     PERFORM cbreturn._metadata_quantity_labels(rel, labels);
 END
@@ -201,6 +204,9 @@ DECLARE
     dq name;
     q name;
     st name;
+    hdr regclass;
+    hjoin text;
+    salias text;
     fl text[];
     n int;
 BEGIN
@@ -218,7 +224,28 @@ BEGIN
         SELECT c.column_name INTO dq FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
            AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
-        st := cbreturn._role_column(k.relation, 'quantity', 'status');
+        SELECT c.column_name, c.column_relation INTO st, hdr FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
+        -- the status of the return's request, on its declaration header: the
+        -- header row the return's key names (the check refuses a return
+        -- naming none, the guard a header row going that returns name)
+        hjoin := '';
+        IF hdr IS NOT NULL AND hdr OPERATOR(pg_catalog.<>) k.relation THEN
+            SELECT pg_catalog.format(' LEFT JOIN ONLY %s h ON %s', hdr,
+                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hc.column_name,
+                           cbreturn._eq_operator(hc.column_type), rc.column_name), ' AND '))
+              INTO hjoin
+              FROM cbreturn.attached_column rc
+              JOIN cbreturn.attached_column hc
+                ON hc.relation OPERATOR(pg_catalog.=) rc.relation AND hc.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND hc.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rc.role)
+             WHERE rc.relation OPERATOR(pg_catalog.=) k.relation AND rc.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND rc.role OPERATOR(pg_catalog.~) '^key_[1-8]$';
+            salias := 'h';
+        ELSE
+            salias := 'r';
+        END IF;
         SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
          WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
         n := pg_catalog.cardinality(keys);
@@ -227,18 +254,18 @@ BEGIN
         -- section 6: a rejected or withdrawn return counts as quantity 0
         -- (raw: its own quantity, for the negative ones)
         parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
-            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r WHERE %s',
+            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r%s WHERE %s',
             (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
                FROM pg_catalog.generate_series(1, n) i),
             q,
             CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
                  ELSE pg_catalog.format(
-                     'CASE WHEN pg_catalog.rtrim(r.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
-                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', st, fl, q) END,
+                     'CASE WHEN pg_catalog.rtrim(%s.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', salias, st, fl, q) END,
             CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                         WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
                       OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
-            k.relation,
+            k.relation, hjoin,
             (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
                FROM pg_catalog.generate_series(1, n) i));
     END LOOP;
@@ -532,7 +559,12 @@ BEGIN
         END IF;
         freeing_labels := status_labels;
     ELSE
+        -- or the status of the return's request, on the declaration header
+        -- attached before (attach_header's status): '' names it
         status_column := status;
+        IF status IS NOT NULL OR freeing_labels IS NOT NULL THEN
+            status_column := cbreturn._header_role("table", 'status', status);
+        END IF;
         IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
             PERFORM cbreturn._error('attach.quantity_freeing_labels');
         END IF;

@@ -2982,3 +2982,385 @@ BEGIN
     RETURN NULL;
 END
 $$;
+
+-- ==== Quantity freeing labels read from a return request header (issue 12) ====
+-- attach_header takes the request's status (a new last argument, so the
+-- function is dropped and created again); the quantity check reads it from
+-- the header (_quantity_status_attach, attach_quantity_check) and the
+-- recounts join the header (_quantity_counts_sql).  The C side (quantity.c,
+-- header_guard.c, metadata.c) comes with the new module.
+DROP FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name);
+
+CREATE FUNCTION cbreturn.attach_header(
+    "table"             regclass,
+    header              regclass,
+    key                 name[],
+    header_key          name[],
+    exported_on         name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL,
+    released_on         name DEFAULT NULL,
+    status              name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    -- status: a return request's status (rules section 6), read by the
+    -- quantity check attached afterwards with its freeing labels
+    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on',
+                          'status'];
+    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on, status];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    k text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    PERFORM cbreturn._check_table(header, 'header table');
+    IF "table" OPERATOR(pg_catalog.=) header THEN
+        PERFORM cbreturn._error('header.same_table');
+    END IF;
+    -- the checks read the header from their attach on: attach it first
+    SELECT a.check_kind INTO k FROM cbreturn.attached_check a
+     WHERE a.relation OPERATOR(pg_catalog.=) "table"
+       AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.after_checks', k, "table"::pg_catalog.text,
+                                pg_catalog.quote_literal("table"::pg_catalog.text), pg_catalog.quote_literal(k));
+    END IF;
+    n := pg_catalog.cardinality(key);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(header_key) THEN
+        PERFORM cbreturn._error('header.key_count');
+    END IF;
+    IF (SELECT pg_catalog.count(c) FROM pg_catalog.unnest(cols) c) = 0 THEN
+        PERFORM cbreturn._error('header.no_role');
+    END IF;
+    PERFORM cbreturn._register("table", 'header', false, header);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'header', 'key_' || i, "table", key[i], NULL,
+                                        cbreturn._text('header.key'));
+        PERFORM cbreturn._attach_column("table", 'header', 'header_key_' || i, header, header_key[i], NULL,
+                                        cbreturn._text('header.header_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('key_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('header_key_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'header', roles[i], header, cols[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'export_office' THEN office
+                                                      WHEN 'status' THEN cbreturn._status_types(header, cols[i])
+                                                      ELSE days END,
+                                        cbreturn._text('header.' || roles[i]));
+    END LOOP;
+    -- a row is found as a foreign key finds it (unique constraint, the key
+    -- types' equality) and read as the header's owner may read it
+    PERFORM cbreturn._header_validate("table");
+    -- one guard per header table serves every returns table that reads it
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) header
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.header_guard()', header);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', header);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name, name) IS
+    'name the declaration header (or return request) of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date, release date or request status; the export, import and quantity checks attached afterwards read those from the header row';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column name, labels text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
+       OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
+        PERFORM cbreturn._error('attach.quantity_freeing_labels');
+    END IF;
+    -- '': the request's status on the declaration header, whose type
+    -- attach_header checked already
+    PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
+                                    CASE WHEN status_column OPERATOR(pg_catalog.<>) ''
+                                         THEN cbreturn._status_types(rel, status_column) END,
+                                    cbreturn._text('role.freeing_status'));
+    PERFORM cbreturn._metadata_quantity_labels(rel, labels);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_status_attach(regclass, name, text[]) IS
+    'internal: records the status column and the labels of rejected and withdrawn returns of a quantity check (rules section 6)';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    parts text[] := '{}';
+    keys name[];
+    dkeys name[];
+    dq name;
+    q name;
+    st name;
+    hdr regclass;
+    hjoin text;
+    salias text;
+    fl text[];
+    n int;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        keys := cbreturn._quantity_columns(k.relation, 'line_');
+        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
+        SELECT c.column_name INTO q FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'quantity';
+        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
+        SELECT c.column_name, c.column_relation INTO st, hdr FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
+        -- the status of the return's request, on its declaration header: the
+        -- header row the return's key names (the check refuses a return
+        -- naming none, the guard a header row going that returns name)
+        hjoin := '';
+        IF hdr IS NOT NULL AND hdr OPERATOR(pg_catalog.<>) k.relation THEN
+            SELECT pg_catalog.format(' LEFT JOIN ONLY %s h ON %s', hdr,
+                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hc.column_name,
+                           cbreturn._eq_operator(hc.column_type), rc.column_name), ' AND '))
+              INTO hjoin
+              FROM cbreturn.attached_column rc
+              JOIN cbreturn.attached_column hc
+                ON hc.relation OPERATOR(pg_catalog.=) rc.relation AND hc.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND hc.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rc.role)
+             WHERE rc.relation OPERATOR(pg_catalog.=) k.relation AND rc.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND rc.role OPERATOR(pg_catalog.~) '^key_[1-8]$';
+            salias := 'h';
+        ELSE
+            salias := 'r';
+        END IF;
+        SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
+        n := pg_catalog.cardinality(keys);
+        -- ONLY: inheritance children are neither checked (row triggers
+        -- are not inherited) nor counted; partitions are both.  Rules
+        -- section 6: a rejected or withdrawn return counts as quantity 0
+        -- (raw: its own quantity, for the negative ones)
+        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
+            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r%s WHERE %s',
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
+               FROM pg_catalog.generate_series(1, n) i),
+            q,
+            CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
+                 ELSE pg_catalog.format(
+                     'CASE WHEN pg_catalog.rtrim(%s.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', salias, st, fl, q) END,
+            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
+            k.relation, hjoin,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
+               FROM pg_catalog.generate_series(1, n) i));
+    END LOOP;
+    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN pg_catalog.format(
+        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
+        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
+        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
+        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
+        '              pg_catalog.min(u.raw) AS minq'
+        '         FROM (%s) u GROUP BY %s) s'
+        ' LEFT JOIN ONLY %s d ON %s',
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
+        -- each key value as text, cut at 64 bytes as the checks' messages cut them
+        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
+           FROM pg_catalog.generate_series(1, n) i),
+        dq,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        pg_catalog.array_to_string(parts, ' UNION ALL '),
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        declared,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+           FROM pg_catalog.generate_series(1, n) i
+           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
+                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
+    'internal: the grouped query over every return of a declared table that the quantity ledger is built and verified from';
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_quantity_check(
+    "table"             regclass,
+    line                name[],
+    quantity            name,
+    declared_table      regclass,
+    declared_line       name[],
+    declared_quantity   name,
+    status              name DEFAULT NULL,
+    freeing_labels      text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    other record;
+    p record;
+    status_labels text[] := cbreturn._status_freeing_labels("table");
+    status_column name;
+BEGIN
+    -- A partitioned returns table is attached once, on its parent: the row
+    -- trigger is cloned to every partition, those created later included.
+    PERFORM cbreturn._check_table("table", 'returns table');
+    PERFORM cbreturn._check_table(declared_table, 'declared table');
+    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
+        PERFORM cbreturn._error('attach.quantity_same_table');
+    END IF;
+    IF EXISTS (SELECT FROM cbreturn.attached_check a
+                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
+                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
+        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
+    END IF;
+    n := pg_catalog.cardinality(line);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
+        PERFORM cbreturn._error('attach.quantity_key_count');
+    END IF;
+    -- Rules section 6: with a status check on the table, its status column
+    -- and its rejected and withdrawn labels, so that the two checks agree;
+    -- otherwise the ones given, or none (every return holds its quantity).
+    IF status_labels IS NOT NULL THEN
+        status_column := cbreturn._role_column("table", 'status', 'status');
+        IF status IS NOT NULL AND status OPERATOR(pg_catalog.<>) status_column THEN
+            PERFORM cbreturn._error('attach.quantity_status_column', "table"::pg_catalog.text,
+                                    status_column::pg_catalog.text, status::pg_catalog.text);
+        END IF;
+        IF freeing_labels IS NOT NULL
+           AND NOT (freeing_labels OPERATOR(pg_catalog.@>) status_labels
+                    AND freeing_labels OPERATOR(pg_catalog.<@) status_labels) THEN
+            PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
+                                    status_labels::pg_catalog.text, "table"::pg_catalog.text);
+        END IF;
+        freeing_labels := status_labels;
+    ELSE
+        -- or the status of the return's request, on the declaration header
+        -- attached before (attach_header's status): '' names it
+        status_column := status;
+        IF status IS NOT NULL OR freeing_labels IS NOT NULL THEN
+            status_column := cbreturn._header_role("table", 'status', status);
+        END IF;
+        IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
+            PERFORM cbreturn._error('attach.quantity_freeing_labels');
+        END IF;
+    END IF;
+    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
+                                        cbreturn._text('role.line_key'));
+        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
+                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
+                                    cbreturn._text('role.quantity'));
+    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
+                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
+    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
+    -- the key types' equality) and read as the declared table's owner may.
+    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    IF status_column IS NOT NULL THEN
+        PERFORM cbreturn._quantity_status_attach("table", status_column, freeing_labels);
+    END IF;
+    -- Every returns table of one declared table counts in one ledger row per
+    -- line: they must name the same declared key and quantity.
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table"
+       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
+            OR (SELECT c.column_name FROM cbreturn.attached_column c
+                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
+                                declared_table::pg_catalog.text);
+    END IF;
+
+    -- One grouped pass over every return of the declared table (existing
+    -- over-returns and returns naming no line are refused, not accepted).
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
+    -- (pg_partition_tree lists no row for a table that is not partitioned)
+    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
+             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+    END LOOP;
+    -- One guard per declared table serves every quantity check that uses it.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name, name, text[]) IS
+    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity; rejected and withdrawn returns (status column and labels, or those of the status check on the table) hold none (rules section 6)';

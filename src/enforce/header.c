@@ -107,6 +107,9 @@ header_role_type_ok(const char *role, Oid t)
 		return text || t == cbr_type_oid("supervision_code");
 	if (strcmp(role, "export_office") == 0)
 		return text || t == cbr_type_oid("customs_code");
+	/* a return request's status (rules section 6), as the status check reads one */
+	if (strcmp(role, "status") == 0)
+		return text || t == NAMEOID || get_typtype(t) == TYPTYPE_ENUM;
 	return false;
 }
 

@@ -8,6 +8,7 @@
  *		A partitioned returns table (issue 12) is read leaf by leaf.
  */
 #include "enforce/header_int.h"
+#include "enforce/quantity.h"
 
 #include "access/htup_details.h"
 #include "access/relation.h"
@@ -182,6 +183,33 @@ header_kinds(Oid relid, Oid hrelid)
 	return kinds;
 }
 
+/* Does the quantity check on relid read its status from the header hrelid (rules section 6)? */
+static bool
+header_quantity_status(Oid relid, Oid hrelid)
+{
+	Oid			argtypes[2] = {OIDOID, OIDOID};
+	Datum		args[2];
+	bool		found;
+	int			ret;
+
+	args[0] = ObjectIdGetDatum(relid);
+	args[1] = ObjectIdGetDatum(hrelid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute_with_args(
+		"SELECT FROM cbreturn.attached_column c"
+		" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		"   AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
+		"   AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'"
+		"   AND c.role OPERATOR(pg_catalog.=) 'status'",
+		2, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret));
+	found = SPI_processed > 0;
+	SPI_finish();
+	return found;
+}
+
 /* The returns tables linked to the header hrelid. */
 static List *
 header_links(Oid hrelid)
@@ -321,6 +349,9 @@ header_guard_returns(TriggerData *trigdata, Relation hrel, Oid relid, Oid link, 
 		header_refuse_rekey(trigdata, hrel, rel, link, (ItemPointer) linitial(tids));
 	if (tids != NIL)
 		header_recheck_returns(trigdata, hrel, rel, header_kinds(link, RelationGetRelid(hrel)), tids);
+	/* rules section 6: a request's status frees or takes again its returns' quantity */
+	if (tids != NIL && !rekey && header_quantity_status(link, RelationGetRelid(hrel)))
+		cbr_qty_request_changed(trigdata, rel, tids);
 	table_close(rel, AccessShareLock);
 }
 

@@ -274,9 +274,14 @@ static const char *const status_column_roles[] = {
 static const char *const quantity_column_roles[] = {
 	"quantity", "declared_quantity", "status", NULL
 };
-/* the facts a declaration header may hold (attach_header), and nothing else read from it */
+/*
+ * the facts a declaration header may hold (attach_header), and nothing else
+ * read from it; "status": a return request's status (rules section 6), read
+ * by the quantity check
+ */
 static const char *const header_column_roles[] = {
-	"exported_on", "supervision_code", "export_office", "left_special_area_on", "released_on", NULL
+	"exported_on", "supervision_code", "export_office", "left_special_area_on", "released_on",
+	"status", NULL
 };
 
 /* prefix followed by one digit 1 to 8 (line key columns of a quantity check) */
@@ -372,9 +377,10 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 
 		/*
 		 * The declared table recorded with this check, and nothing else; or,
-		 * for the export and import checks, the declaration header recorded
-		 * for rel (attach_header, whose TRIGGER and SELECT rights were
-		 * checked when it was registered).
+		 * for the export, import and quantity checks, the declaration header
+		 * recorded for rel (attach_header, whose TRIGGER and SELECT rights
+		 * were checked when it was registered).  The quantity check reads
+		 * only the request's status from it (rules section 6).
 		 */
 		sel_args[0] = ObjectIdGetDatum(relid);
 		sel_args[1] = PG_GETARG_DATUM(1);
@@ -382,16 +388,22 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		ret = SPI_execute_with_args(
-			"SELECT FROM cbreturn.attached_check k"
+			"SELECT k.check_kind FROM cbreturn.attached_check k"
 			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 			"   AND (k.check_kind OPERATOR(pg_catalog.=) $2"
 			"        OR (k.check_kind OPERATOR(pg_catalog.=) 'header'"
-			"            AND $2 OPERATOR(pg_catalog.=) ANY ('{export,import}'::pg_catalog.text[])))"
-			"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $3",
+			"            AND $2 OPERATOR(pg_catalog.=) ANY ('{export,import,quantity}'::pg_catalog.text[])))"
+			"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
+			" ORDER BY k.check_kind OPERATOR(pg_catalog.=) 'header'",
 			3, sel_types, sel_args, NULL, true, 1);
 		if (ret != SPI_OK_SELECT)
 			elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
 		declared = SPI_processed > 0;
+		/* a quantity check reads only the request's status from its header */
+		if (declared && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0 &&
+			strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "header") == 0 &&
+			strcmp(text_to_cstring(PG_GETARG_TEXT_PP(2)), "status") != 0)
+			declared = false;
 		SPI_finish();
 		/* an export or import check reads only the header's facts from it */
 		if (declared && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") != 0 &&

@@ -50,11 +50,14 @@
  * ledger with the tables.
  */
 #include "enforce/quantity.h"
+#include "enforce/header.h"
 #include "policy/policy.h"
 
 #include "access/htup_details.h"
 #include "common/int.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "executor/tuptable.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
@@ -92,6 +95,11 @@ typedef struct QuantityCache
 	int			ncolumns;
 	QtyColumn  *columns;		/* every column of every check on the declared table */
 	AttrNumber	status;			/* rules section 6: the status column, or 0 */
+	CbrHeaderUse *request;		/* or the request header's status, or NULL */
+	TriggerData *trigdata;		/* the current call's (request lookups) */
+	Oid			request_relid;	/* the request header table, or InvalidOid */
+	int			status_override;	/* the guard's recount: 1 freed, 2 held, 0 read */
+	TriggerData *request_change;	/* the guard's recount: its call on the header */
 	FmgrInfo	status_out;
 	int			nfreeing;
 	char	  **freeing;		/* labels of rejected and withdrawn returns */
@@ -159,16 +167,53 @@ column_in(Relation rel, Relation regrel, AttrNumber a, Oid checked)
 }
 
 /*
+ * Rules section 6: the status may be the return request's, on the
+ * declaration header attached to the table (attach_header's status): then
+ * the check reads it from the request row the return names, as the export
+ * check reads its facts (header.c: found through the header key's unique
+ * index, locked FOR KEY SHARE; the header guard raises its lock to FOR
+ * UPDATE before a status change, so the two cannot miss each other).
+ */
+static bool
+load_request(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid registered,
+			 MemoryContext mcxt, Oid *request)
+{
+	static const char *const roles[1] = {"status"};
+	CbrCheckMeta one;
+	int			i;
+
+	for (i = 0; i < meta->ncols; i++)
+		if (strcmp(meta->role[i], "status") == 0 && meta->colrel[i] != registered)
+			break;
+	if (i == meta->ncols)
+		return false;
+	memset(&one, 0, sizeof(one));
+	one.registered_relid = meta->registered_relid;
+	one.ncols = 1;
+	one.role[0] = meta->role[i];
+	one.colname[0] = meta->colname[i];
+	one.colrel[0] = meta->colrel[i];
+	one.attnum[0] = meta->attnum[i];
+	c->request = cbr_header_use(&one, rel, roles, 1, mcxt);
+	if (c->request == NULL || !cbr_header_has(c->request, 0))
+		cbr_qty_metadata_broken(registered, "its request status column cannot be read");
+	*request = meta->colrel[i];
+	c->request_relid = meta->colrel[i];
+	return true;
+}
+
+/*
  * Rules section 6: the status column of the check (role "status") and the
  * labels of the returns that hold no quantity (attached_check.freeing_labels);
  * both or neither, else the metadata is broken (fail closed).
  */
 static void
 load_freeing(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid registered,
-			 MemoryContext mcxt)
+			 MemoryContext mcxt, Oid *request)
 {
 	Relation	regrel = registered == RelationGetRelid(rel) ? rel : table_open(registered, AccessShareLock);
 	AttrNumber	a = cbr_role_column(meta, "status", regrel, NULL, 0, false);
+	bool		from_request = load_request(c, meta, rel, registered, mcxt, request);
 	Oid			argtypes[1] = {OIDOID};
 	Datum		args[1];
 	bool		isnull = true;
@@ -203,7 +248,7 @@ load_freeing(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid regis
 			c->nfreeing = n;
 		}
 	}
-	if ((a != InvalidAttrNumber) != (!isnull && c->nfreeing > 0))
+	if ((a != InvalidAttrNumber || from_request) != (!isnull && c->nfreeing > 0))
 		cbr_qty_metadata_broken(registered, "its status column and its freeing labels are not recorded together");
 	if (a != InvalidAttrNumber)
 	{
@@ -214,9 +259,19 @@ load_freeing(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid regis
 		getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), c->status - 1)->atttypid, &typout, &varlena);
 		fmgr_info_cxt(typout, &c->status_out, mcxt);
 	}
+	else if (from_request)
+	{
+		Oid			typout;
+		bool		varlena;
+
+		getTypeOutputInfo(cbr_header_type(c->request, 0), &typout, &varlena);
+		fmgr_info_cxt(typout, &c->status_out, mcxt);
+	}
 	if (regrel != rel)
 		table_close(regrel, AccessShareLock);
 }
+
+static bool label_freeing(QuantityCache *c, Datum d, bool isnull);
 
 /*
  * Does the row hold no quantity (rules section 6: rejected or withdrawn)?
@@ -228,13 +283,27 @@ row_freed(QuantityCache *c, Relation rel, HeapTuple tuple)
 {
 	bool		isnull;
 	Datum		d;
+
+	if (c->status_override != 0)
+		return c->status_override == 1;
+	if (c->request != NULL)
+		/* its request's status, read locked (header.c; the guard recounts) */
+		cbr_header_read(c->request, c->trigdata, tuple, &d, &isnull);
+	else if (c->status == InvalidAttrNumber)
+		return false;
+	else
+		d = heap_getattr(tuple, c->status, RelationGetDescr(rel), &isnull);
+	return label_freeing(c, d, isnull);
+}
+
+/* Is the status d one of the freeing labels (rules section 6)? */
+static bool
+label_freeing(QuantityCache *c, Datum d, bool isnull)
+{
 	char	   *s;
 	int			len;
 	int			i;
 
-	if (c->status == InvalidAttrNumber)
-		return false;
-	d = heap_getattr(tuple, c->status, RelationGetDescr(rel), &isnull);
 	if (isnull)
 		return false;			/* not known yet: the return holds its quantity */
 	s = OutputFunctionCall(&c->status_out, d);
@@ -282,7 +351,7 @@ cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *de
 
 	cbr_load_check(registered, "quantity", &meta, mcxt);
 	c = MemoryContextAllocZero(mcxt, sizeof(QuantityCache));
-	*depends_on = meta.declared_relid;
+	depends_on[0] = meta.declared_relid;
 	regrel = registered == relid ? rel : table_open(registered, AccessShareLock);
 	for (i = 0; i < CBR_MAX_KEYS; i++)
 	{
@@ -313,7 +382,7 @@ cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *de
 	cbr_declared_resolve(&c->declared, drel, dkeys, c->nkeys, dquantity, mcxt);
 	table_close(drel, AccessShareLock);
 	c->columns = cbr_qty_check_columns(meta.declared_relid, mcxt, &c->ncolumns);
-	load_freeing(c, &meta, rel, registered, mcxt);
+	load_freeing(c, &meta, rel, registered, mcxt, &depends_on[1]);
 
 	c->ledger_owner = cbr_qty_ledger_owner();
 	cbr_ledger_resolve(&c->ledger, cbr_qty_ledger_relid());
@@ -446,6 +515,28 @@ report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const Cbr
  * The same, without the row's own values (key, quantity, row identity) when
  * the current role may not read them (row_values.c).
  */
+/*
+ * CB003 from the guard on a request header: a status change back from
+ * rejected or withdrawn (rules section 6) would make the request's returns
+ * exceed what was declared.  The request row is named as the role changing
+ * it may see it; the returns and the declared line are not shown (that
+ * role may read neither).
+ */
+pg_noreturn static void
+report_request(QuantityCache *c, Relation rel, const CbrQtyVerdict *v)
+{
+	TriggerData *htd = c->request_change;
+
+	ereport(ERROR,
+			(errcode(v->outcome == CBR_QTY_EXCEEDED ? ERRCODE_CBRETURN_QUANTITY : ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("changing the status of a row of return request table %s would return more than was declared (R-EX-3, R-IM-2)",
+					cbr_qty_rel_text(RelationGetRelid(htd->tg_relation))),
+			 errdetail("%sits returns in %s would hold their quantity again, and a declared line they name would then be returned beyond its declared quantity.",
+					   cbr_row_identity_seen(htd, htd->tg_trigtuple), cbr_qty_rel_text(RelationGetRelid(rel))),
+			 errhint("Keep the status, or correct the other returns of the line first."),
+			 errtable(htd->tg_relation)));
+}
+
 static void
 report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
 {
@@ -453,6 +544,8 @@ report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerd
 
 	if (v->outcome == CBR_QTY_OK)
 		return;
+	if (c->request_change != NULL)
+		report_request(c, rel, v);
 	memcpy(cols, c->key, sizeof(AttrNumber) * c->nkeys);
 	cols[c->nkeys] = c->quantity;
 	CBR_REPORT_VISIBLE(rel, s->tuple, cols, c->nkeys + 1, gettext_noop("quantity"),
@@ -654,6 +747,8 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	CbrQty		minus_old;
 	QtyWrite	w = {c, rel, false, NULL};
 
+	c->trigdata = trigdata;
+
 	side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? NULL : trigdata->tg_trigtuple, &o);
 	side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? trigdata->tg_trigtuple
 			: TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : NULL, &n);
@@ -734,3 +829,98 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
+
+/* One return of the guard's recount (cbr_qty_request_changed). */
+static void
+recount_return(QuantityCache *c, Relation rel, ItemPointer tid, bool freed)
+{
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
+	QtyWrite	w = {c, rel, false, NULL};
+	QtySide		s;
+	CbrQty		zero = {0, 0};
+	CbrQty		delta;
+
+	if (!table_tuple_fetch_row_version(rel, tid, snap, slot))
+	{
+		UnregisterSnapshot(snap);
+		ExecDropSingleTupleTableSlot(slot);
+		return;
+	}
+	side_of(c, rel, ExecFetchSlotHeapTuple(slot, false, NULL), &s);
+	delta = s.stored;
+	if (freed && !cbr_qty_sub(zero, s.stored, &delta))
+		report_return(c, rel, &s, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+	/* a return naming no line (a NULL key) is not counted: nothing moves */
+	if (s.counted)
+	{
+		CommandCounterIncrement();
+		if (IsolationUsesXactSnapshot())
+		{
+			PushCopiedSnapshot(GetTransactionSnapshot());
+			UpdateActiveSnapshotCommandId();
+		}
+		else
+			PushActiveSnapshot(GetLatestSnapshot());
+		w.snap = GetActiveSnapshot();
+		if (c->declared.canonical)
+			s.line.image = cbr_line_image(c->nkeys, s.keys, c->declared.typlen, c->declared.typbyval);
+		else if (!(s.line.found = write_find(&w, s.keys, &s.line, false)))
+			ledger_broken(c, rel, &s);	/* a line with returns cannot go (the guard) */
+		apply_delta(&w, &s, delta, 0);
+		PopActiveSnapshot();
+		if (w.connected)
+			SPI_finish();
+	}
+	UnregisterSnapshot(snap);
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * The guard on a request header (header_guard.c), for the returns of one
+ * table rel that name the header row being changed (tids, read under the
+ * latest snapshot after the guard raised its lock on the row to FOR UPDATE):
+ * rules section 6, a status change into a freeing label frees their
+ * quantity, and one out of it takes it again, decided as an insert (CB003
+ * when a line would exceed its declared quantity).  Nothing when the table
+ * has no quantity check reading this header's status, or when the change
+ * keeps the returns freed, or held.
+ */
+void
+cbr_qty_request_changed(TriggerData *htd, Relation rel, List *tids)
+{
+	LOCAL_FCINFO(fcinfo, 0);
+	FmgrInfo	flinfo;
+	QuantityCache *c;
+	TupleDesc	hdesc = RelationGetDescr(htd->tg_relation);
+	Datum		v;
+	bool		isnull;
+	bool		was;
+	bool		now;
+	ListCell   *lc;
+
+	memset(&flinfo, 0, sizeof(flinfo));
+	fcinfo->flinfo = &flinfo;
+	c = (QuantityCache *) cbr_qty_cached_config(fcinfo, rel, QTY_CACHE_CHECK);
+	if (c->request == NULL || c->request_relid != RelationGetRelid(htd->tg_relation))
+		return;
+	cbr_header_values(c->request, hdesc, htd->tg_trigtuple, &v, &isnull);
+	was = label_freeing(c, v, isnull);
+	cbr_header_values(c->request, hdesc, htd->tg_newtuple, &v, &isnull);
+	now = label_freeing(c, v, isnull);
+	if (was == now)
+		return;
+	PG_TRY();
+	{
+		c->request_change = htd;
+		c->status_override = now ? 1 : 2;
+		foreach(lc, tids)
+			recount_return(c, rel, (ItemPointer) lfirst(lc), now);
+	}
+	PG_FINALLY();
+	{
+		c->request_change = NULL;
+		c->status_override = 0;
+	}
+	PG_END_TRY();
+}

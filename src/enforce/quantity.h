@@ -130,6 +130,13 @@ typedef enum QtyCacheKind
 /* The config of the check or guard on rel, from the backend-lifetime cache. */
 extern void *cbr_qty_cached_config(FunctionCallInfo fcinfo, Relation rel, QtyCacheKind kind);
 
+/*
+ * The guard on a return request header (header_guard.c): a status change
+ * of the header row frees or takes again the quantity of its returns tids
+ * in rel, when rel's quantity check reads its status there (rules section 6).
+ */
+extern void cbr_qty_request_changed(TriggerData *htd, Relation rel, List *tids);
+
 /* Resolve a config within the caller's SPI connection (plans not kept yet). */
 extern void *cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on);
 extern void *cbr_qty_guard_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *depends_on);

@@ -67,7 +67,9 @@ typedef struct QtyCacheEntry
 	QtyCacheKey key;			/* hash key: must be first */
 	CbrCache	cache;			/* the build of the config (src/policy/cache.c) */
 	void	   *config;			/* QuantityCache or GuardCache, in cache.cxt */
-	Oid			depends_on;		/* the declared table of a check */
+	Oid			depends_on[2];	/* the declared table of a check; the request
+								 * header whose status it reads (rules
+								 * section 6), or InvalidOid */
 	bool		building;
 } QtyCacheEntry;
 
@@ -104,7 +106,8 @@ qty_cache_relcache_callback(Datum arg, Oid relid)
 	hash_seq_init(&status, qty_cache);
 	while ((e = (QtyCacheEntry *) hash_seq_search(&status)) != NULL)
 	{
-		if (all || e->building || e->key.relid == relid || e->depends_on == relid)
+		if (all || e->building || e->key.relid == relid ||
+			e->depends_on[0] == relid || e->depends_on[1] == relid)
 		{
 			cbr_cache_invalidate(&e->cache);
 			qty_sweep_pending = true;
@@ -186,7 +189,7 @@ build_entry(QtyCacheEntry *e, Relation rel, QtyConfigBuilder build)
 {
 	CbrCacheBuild b = {0};
 	SPIPlanPtr	plans[QTY_CACHE_PLANS];
-	Oid			depends_on;
+	Oid			depends_on[2];
 	void	   *config;
 
 	e->building = true;
@@ -197,11 +200,11 @@ build_entry(QtyCacheEntry *e, Relation rel, QtyConfigBuilder build)
 			qty_cache_lock_metadata();
 			cbr_cache_build_begin(&b, &e->cache, "cbreturn quantity check");
 			memset(plans, 0, sizeof(plans));
-			depends_on = InvalidOid;
+			depends_on[0] = depends_on[1] = InvalidOid;
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
 			cbr_cache_build_read(&b);
-			config = build(rel, b.cxt, plans, &depends_on);
+			config = build(rel, b.cxt, plans, depends_on);
 			if (cbr_cache_build_end(&b))
 				break;
 			SPI_finish();		/* changed while we read: read again (frees the plans) */
@@ -225,7 +228,8 @@ build_entry(QtyCacheEntry *e, Relation rel, QtyConfigBuilder build)
 		}
 		SPI_finish();
 		e->config = config;
-		e->depends_on = depends_on;
+		e->depends_on[0] = depends_on[0];
+		e->depends_on[1] = depends_on[1];
 	}
 	PG_FINALLY();
 	{
@@ -271,7 +275,7 @@ cbr_qty_cached_config(FunctionCallInfo fcinfo, Relation rel, QtyCacheKind kind)
 	{
 		memset(&e->cache, 0, sizeof(e->cache));
 		e->config = NULL;
-		e->depends_on = InvalidOid;
+		e->depends_on[0] = e->depends_on[1] = InvalidOid;
 		e->building = false;
 	}
 	if (!e->cache.valid)

@@ -65,7 +65,7 @@ cbr_qty_guard_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *de
 	int			ret;
 
 	c = MemoryContextAllocZero(mcxt, sizeof(GuardCache));
-	*depends_on = InvalidOid;
+	depends_on[0] = InvalidOid;
 	args[0] = ObjectIdGetDatum(RelationGetRelid(rel));
 	ret = SPI_execute_with_args(
 		"SELECT k.relation::pg_catalog.oid FROM cbreturn.attached_check k"

@@ -346,7 +346,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("For example key => '{orig_list_no}', header_key => '{list_no}'.")},
 	{"header.no_role", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("attach_header needs at least one column of the header"), NULL,
-		gettext_noop("Name exported_on, supervision_code, export_office, left_special_area_on or released_on.")},
+		gettext_noop("Name exported_on, supervision_code, export_office, left_special_area_on, released_on or status.")},
 	{"header.key_types", ERRCODE_DATATYPE_MISMATCH,
 		gettext_noop("key column \"{1}\" is of type {2} but header key column \"{3}\" is of type {4}"), NULL,
 		gettext_noop("The key columns of a return and of its declaration header must have the same types.")},
@@ -469,6 +469,7 @@ static const CbrFragment cbr_fragments[] = {
 	{"header.export_office", gettext_noop("the customs office that cleared the export, on the declaration header (R-EX-5)")},
 	{"header.left_special_area_on", gettext_noop("the date the goods left the special area, on the declaration header (R-TX-2)")},
 	{"header.released_on", gettext_noop("the release date on the declaration header (R-IM-1)")},
+	{"header.status", gettext_noop("the status of the return request, on its header (rules section 6)")},
 	{NULL, NULL}
 };
 

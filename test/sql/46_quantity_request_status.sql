@@ -1,0 +1,115 @@
+-- Quantity freeing labels read from a return request header (rules
+-- section 6, issue 12 item 6): the status of a return request (退货申请单)
+-- lives on its header while the quantities live on its lines.  attach_header
+-- names the header's status; the quantity check attached afterwards reads it
+-- from the request row each line names; the guard on the header frees or
+-- takes again the quantity of every line of a request whose status changes.
+-- Concurrency: test/isolation/specs/quantity_request_status.spec.
+SET datestyle = 'ISO, YMD';
+SET timezone = 'UTC';
+CREATE EXTENSION IF NOT EXISTS cbreturn;
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+
+CREATE SCHEMA erp46r;
+CREATE TABLE erp46r.bgd_mx (
+    bgdh    text,
+    xh      integer,
+    sl      integer NOT NULL,
+    PRIMARY KEY (bgdh, xh)
+);
+INSERT INTO erp46r.bgd_mx VALUES ('292420260000000001', 1, 10), ('292420260000000001', 2, 4);
+-- the request header (退货申请单) with its status code: 驳回 BH and 撤回 CX free
+CREATE TABLE erp46r.tuihuo_shenqing (
+    sqh     text PRIMARY KEY,
+    zt      varchar(4)
+);
+-- its lines (退货申请单明细)
+CREATE TABLE erp46r.tuihuo_mx (
+    id      integer PRIMARY KEY,
+    sqh     text,
+    bgdh    text,
+    xh      integer,
+    thsl    integer
+);
+INSERT INTO erp46r.tuihuo_shenqing VALUES ('SQ1', 'SB'), ('SQ2', 'SB'), ('SQ3', 'BH');
+-- an existing line of a rejected request is counted as holding nothing at attach
+INSERT INTO erp46r.tuihuo_mx VALUES (1, 'SQ1', '292420260000000001', 1, 6), (2, 'SQ3', '292420260000000001', 1, 9);
+
+-- 1. Attach: the header first, with the request's status, then the quantity
+-- check with the freeing labels alone.  Naming a status of the lines too is
+-- refused (one status).
+SELECT cbreturn.attach_header('erp46r.tuihuo_mx', 'erp46r.tuihuo_shenqing', '{sqh}', '{sqh}', status => 'zt');
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp46r.tuihuo_mx', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl',
+    status => 'sqh', freeing_labels => '{BH,CX}')$$);
+SELECT cbreturn.attach_quantity_check('erp46r.tuihuo_mx', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl',
+    freeing_labels => '{BH,CX}');
+SELECT c.check_kind, c.role, c.column_relation, c.column_name FROM cbreturn.attached_column c
+ WHERE c.relation = 'erp46r.tuihuo_mx'::regclass AND c.role = 'status' ORDER BY 1, 2;
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+
+-- 2. A line of a rejected request holds nothing; a line of an open request
+-- holds its quantity.
+INSERT INTO erp46r.tuihuo_mx VALUES (3, 'SQ3', '292420260000000001', 1, 10);
+SELECT regress.try($$INSERT INTO erp46r.tuihuo_mx VALUES (4, 'SQ2', '292420260000000001', 1, 5)$$);
+-- a line naming no request row: CB014
+SELECT regress.try($$INSERT INTO erp46r.tuihuo_mx VALUES (5, 'SQ9', '292420260000000001', 1, 1)$$);
+
+-- 3. Rejecting a request frees its lines' quantity for another return.
+UPDATE erp46r.tuihuo_shenqing SET zt = 'BH' WHERE sqh = 'SQ1';
+INSERT INTO erp46r.tuihuo_mx VALUES (4, 'SQ2', '292420260000000001', 1, 10);
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+
+-- 4. Moving it back would take the quantity again: refused (CB003), the
+-- request row named, nothing changed.
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ1';
+SELECT zt FROM erp46r.tuihuo_shenqing WHERE sqh = 'SQ1';
+-- a change between two freeing labels, or two holding ones, moves nothing
+UPDATE erp46r.tuihuo_shenqing SET zt = 'CX' WHERE sqh = 'SQ1';
+UPDATE erp46r.tuihuo_shenqing SET zt = 'YS' WHERE sqh = 'SQ2';
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+-- once the other return is withdrawn, moving it back takes its quantity again
+UPDATE erp46r.tuihuo_shenqing SET zt = 'CX' WHERE sqh = 'SQ2';
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ1';
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+-- and swapping them again, request by request
+UPDATE erp46r.tuihuo_shenqing SET zt = 'BH' WHERE sqh = 'SQ1';
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ2';
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+
+-- 5. A request with lines cannot go or change its key; TRUNCATE refused.
+SELECT regress.try($$DELETE FROM erp46r.tuihuo_shenqing WHERE sqh = 'SQ1'$$);
+SELECT regress.try($$UPDATE erp46r.tuihuo_shenqing SET sqh = 'SQX' WHERE sqh = 'SQ1'$$);
+SELECT regress.try($$TRUNCATE erp46r.tuihuo_shenqing$$);
+
+-- 6. The recounts read the request's status: verify and rebuild agree with
+-- the ledger the writes and the guard kept.
+SELECT * FROM cbreturn.verify_quantity_ledger('erp46r.bgd_mx');
+SELECT cbreturn.rebuild_quantity_ledger('erp46r.bgd_mx');
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+
+-- 7. A role that may change the request's status but read neither its key
+-- nor the lines sees no key, no line and no quantity in the refusal.
+CREATE ROLE erp46r_clerk;
+GRANT USAGE ON SCHEMA erp46r TO erp46r_clerk;
+GRANT SELECT (zt), UPDATE (zt) ON erp46r.tuihuo_shenqing TO erp46r_clerk;
+SET ROLE erp46r_clerk;
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE zt = 'BH';
+RESET ROLE;
+-- the same change by the owner names the request row
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ3';
+
+-- 8. Detach: the header stays while the quantity check reads its status.
+SELECT regress.try($$SELECT cbreturn.detach('erp46r.tuihuo_mx', 'header')$$);
+SELECT cbreturn.detach('erp46r.tuihuo_mx', 'quantity');
+SELECT cbreturn.detach('erp46r.tuihuo_mx', 'header');
+DROP SCHEMA erp46r CASCADE;
+DROP ROLE erp46r_clerk;
