@@ -39,6 +39,8 @@
 #include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "common/int.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
@@ -62,8 +64,11 @@
 /*
  * Resolve the direct path for the ledger relid: its primary key index on
  * (declared_relation, line), a heap, the columns in the order the
- * extension created them, no trigger, no index with expressions or a
- * predicate.  Otherwise the direct path is off (InvalidOid) and the SPI
+ * extension created them, no index with expressions or a predicate.
+ * Triggers are looked at per write (ledger_update_triggers_fire): the
+ * extension's own node_local trigger is enabled REPLICA only, so it fires
+ * in no ordinary session, and session_replication_role can change at any
+ * time without an invalidation.  Otherwise the direct path is off (InvalidOid) and the SPI
  * statements do the work.  Relcache invalidations of the ledger rebuild
  * the cached config that holds this (quantity_cache.c).
  */
@@ -80,7 +85,6 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 	memset(l, 0, sizeof(*l));
 	usable = lrel->rd_rel->relkind == RELKIND_RELATION &&
 		lrel->rd_tableam == GetHeapamTableAmRoutine() &&
-		!lrel->rd_rel->relhastriggers &&
 		desc->natts == LEDGER_NATTS &&
 		TupleDescAttr(desc, LEDGER_DECLARED - 1)->atttypid == REGCLASSOID &&
 		TupleDescAttr(desc, LEDGER_LINE - 1)->atttypid == BYTEAOID &&
@@ -109,6 +113,38 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 		l->relid = relid;
 		l->index = pk;
 	}
+}
+
+/*
+ * Would an UPDATE of the ledger fire a trigger in this session?  Decided as
+ * the trigger manager decides it (TriggerEnabled in commands/trigger.c):
+ * a trigger enabled ORIGIN fires unless the session's
+ * session_replication_role is replica, one enabled REPLICA only when it is,
+ * ALWAYS always, DISABLED never.  The extension's node_local trigger
+ * (sql/65_scale_out.sql, enabled REPLICA) thus leaves the direct path on in
+ * every ordinary session; any trigger that fires (a foreign key's, one a
+ * DBA added, node_local under replica) sends the write through the SPI
+ * statements, which fire it.
+ */
+static bool
+ledger_update_triggers_fire(const TriggerDesc *td)
+{
+	int			i;
+
+	if (td == NULL)
+		return false;
+	for (i = 0; i < td->numtriggers; i++)
+	{
+		const Trigger *t = &td->triggers[i];
+
+		if (!TRIGGER_FOR_UPDATE(t->tgtype) || t->tgenabled == TRIGGER_DISABLED)
+			continue;
+		if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA
+			? t->tgenabled != TRIGGER_FIRES_ON_ORIGIN
+			: t->tgenabled != TRIGGER_FIRES_ON_REPLICA)
+			return true;
+	}
+	return false;
 }
 
 /* Index entries of a new row version that is not heap-only (as CatalogIndexInsert). */
@@ -172,7 +208,7 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 	if (!OidIsValid(l->relid))
 		return false;
 	lk->lrel = table_open(l->relid, RowExclusiveLock);
-	if (lk->lrel->trigdesc != NULL || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
+	if (ledger_update_triggers_fire(lk->lrel->trigdesc) || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
 	{
 		table_close(lk->lrel, RowExclusiveLock);
 		return false;
