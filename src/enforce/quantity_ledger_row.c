@@ -46,6 +46,7 @@
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
+#include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -179,30 +180,38 @@ insert_index_entries(Relation lrel, HeapTuple tuple)
 	list_free(indexes);
 }
 
+/* The counters of the row in lk->slot, if it is the row of (declared, image). */
+static bool
+read_counters(CbrLedgerLock *lk, Oid declared, const bytea *image)
+{
+	bool		isnull[4];
+	Datum		declared_d = slot_getattr(lk->slot, LEDGER_DECLARED, &isnull[0]);
+	Datum		line_d = slot_getattr(lk->slot, LEDGER_LINE, &isnull[1]);
+
+	lk->returned = slot_getattr(lk->slot, LEDGER_RETURNED, &isnull[2]);
+	lk->rows = DatumGetInt64(slot_getattr(lk->slot, LEDGER_ROWS, &isnull[3]));
+	return !isnull[0] && !isnull[1] && !isnull[2] && !isnull[3] &&
+		DatumGetObjectId(declared_d) == declared &&
+		cbr_qty_image_cmp(DatumGetByteaPP(line_d), image) == 0;
+}
+
 /*
- * Find the ledger row of (declared, image) under snap and lock it as UPDATE
- * would lock it; its counters into lk.  Returns false, holding nothing,
+ * Find the ledger row of (declared, image) under snap, without locking it;
+ * its counters as of that version into lk.  Returns false, holding nothing,
  * when there is no such row (or the direct path is off, or the row is not
- * one it knows); then the caller runs the SPI statements.  lk->moved is set
- * when another transaction changed the row after snap was taken (READ
- * COMMITTED followed it to its latest version): what the caller read under
- * snap may be stale.  Once the caller has decided, cbr_ledger_write()
- * writes the new counters, or cbr_ledger_release() lets the row be (its
- * lock is kept to the end of the transaction, as UPDATE keeps it).
+ * one it knows); then the caller runs the SPI statements.  lk->untouched is
+ * set when no transaction has locked, updated or deleted the version found
+ * (its xmax is invalid, read under the buffer's lock): it is then the
+ * row's latest version, and a decision on its counters is the one a lock
+ * taken now would give.
  */
 bool
-cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+cbr_ledger_find(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
 				CbrLedgerLock *lk)
 {
 	ScanKeyData sk[2];
 	IndexScanDesc scan;
 	bool		found;
-	TM_Result	res;
-	TM_FailureData tmfd;
-	bool		xact_snapshot = IsolationUsesXactSnapshot();
-	Datum		declared_d;
-	Datum		line_d;
-	bool		isnull[4];
 
 	memset(lk, 0, sizeof(*lk));
 	if (!OidIsValid(l->relid))
@@ -211,6 +220,7 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 	if (ledger_update_triggers_fire(lk->lrel->trigdesc) || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
 	{
 		table_close(lk->lrel, RowExclusiveLock);
+		lk->lrel = NULL;
 		return false;
 	}
 	lk->irel = index_open(l->index, RowExclusiveLock);
@@ -221,8 +231,37 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 	index_rescan(scan, sk, 2, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, lk->slot);
 	index_endscan(scan);
-	if (!found)
-		goto not_here;
+	if (!found || !read_counters(lk, declared, image))
+	{
+		cbr_ledger_release(lk);
+		return false;
+	}
+	{
+		BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) lk->slot;
+
+		LockBuffer(bslot->buffer, BUFFER_LOCK_SHARE);
+		lk->untouched = (bslot->base.tuple->t_data->t_infomask & HEAP_XMAX_INVALID) != 0;
+		LockBuffer(bslot->buffer, BUFFER_LOCK_UNLOCK);
+	}
+	return true;
+}
+
+/*
+ * Lock the row cbr_ledger_find found as UPDATE would lock it; its counters
+ * into lk again.  Returns false, holding nothing, when the row went (then
+ * the caller runs the SPI statements).  lk->moved is set when another
+ * transaction changed the row after snap was taken (READ COMMITTED followed
+ * it to its latest version): what the caller read under snap may be stale.
+ * Once the caller has decided, cbr_ledger_write() writes the new counters,
+ * or cbr_ledger_release() lets the row be (its lock is kept to the end of
+ * the transaction, as UPDATE keeps it).
+ */
+bool
+cbr_ledger_lock_found(CbrLedgerLock *lk, Oid declared, const bytea *image, Snapshot snap)
+{
+	TM_Result	res;
+	TM_FailureData tmfd;
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
 
 	res = table_tuple_lock(lk->lrel, &lk->slot->tts_tid, snap, lk->slot, GetCurrentCommandId(true),
 						   LockTupleNoKeyExclusive, LockWaitBlock,
@@ -244,15 +283,9 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 			goto not_here;
 	}
 	lk->moved = tmfd.traversed;
-
+	lk->untouched = false;
 	/* the row locked is the line's: its key is never updated, only deleted */
-	declared_d = slot_getattr(lk->slot, LEDGER_DECLARED, &isnull[0]);
-	line_d = slot_getattr(lk->slot, LEDGER_LINE, &isnull[1]);
-	lk->returned = slot_getattr(lk->slot, LEDGER_RETURNED, &isnull[2]);
-	lk->rows = DatumGetInt64(slot_getattr(lk->slot, LEDGER_ROWS, &isnull[3]));
-	if (isnull[0] || isnull[1] || isnull[2] || isnull[3] ||
-		DatumGetObjectId(declared_d) != declared ||
-		cbr_qty_image_cmp(DatumGetByteaPP(line_d), image) != 0)
+	if (!read_counters(lk, declared, image))
 		goto not_here;
 	return true;
 

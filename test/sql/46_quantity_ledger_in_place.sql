@@ -27,11 +27,15 @@ SELECT tgname, tgenabled FROM pg_trigger
 
 -- A refused return (6 of 5) writes no ledger row version; one that passes
 -- (5 of 5) writes one.  Counted by the statistics of this transaction,
--- which count the updates of aborted subtransactions too.
+-- which count the updates of aborted subtransactions too.  In READ
+-- COMMITTED a refused return on a row nobody holds is decided without
+-- locking the row: its xmax stays unset.
 BEGIN;
 SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 4)$$);
 SELECT n_tup_upd AS ledger_versions_after_refusal FROM pg_stat_xact_all_tables
  WHERE relid = 'cbreturn.quantity_ledger'::regclass;
+SELECT returned, xmax = '0'::xid AS not_locked FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
 INSERT INTO erp_lr.ret (line, qty) VALUES (1, 3);
 SELECT n_tup_upd AS ledger_versions_after_pass FROM pg_stat_xact_all_tables
  WHERE relid = 'cbreturn.quantity_ledger'::regclass;
