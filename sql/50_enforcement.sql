@@ -191,6 +191,29 @@ CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, appl
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
 
+-- Citus: is rel a table Citus distributes (distributed, reference or Citus
+-- local)?  Its checks name their columns in their triggers, which Citus
+-- carries to the shards (sql/66_citus.sql); false without Citus.
+CREATE FUNCTION cbreturn._citus_table(rel regclass) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    -- dynamic SQL: the Citus catalogue need not exist when this is planned
+    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p
+                             WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1)'
+       INTO found USING rel;
+    RETURN found;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_table(regclass) IS
+    'internal: does Citus distribute this table (its checks are carried to the shards by their trigger text; docs/scale-out.md)';
+
 -- ---------------------------------------------------------------------------
 -- Attach helpers
 -- ---------------------------------------------------------------------------
@@ -364,7 +387,7 @@ BEGIN
                      OR (kind OPERATOR(pg_catalog.=) 'quantity'
                          AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
     LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, rel);
+        PERFORM cbreturn._trigger_ddl(rel, pg_catalog.format('DROP TRIGGER %I ON %s', t, rel));
         n := 1;
     END LOOP;
     RETURN n;
@@ -491,20 +514,24 @@ BEGIN
             ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
                   return_office, deadline, applicant, return_site, left_special_area_on],
             cbreturn._text('check.export_filling'));
-        EXECUTE pg_catalog.format(
+        -- (on a Citus table: the columns by name in the arguments, and
+        -- carried to every shard; sql/66_citus.sql)
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check(%s)', "table",
+            cbreturn._check_trigger_args("table", 'export')));
     ELSE
-        EXECUTE pg_catalog.format(
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
-            'EXECUTE FUNCTION cbreturn.export_return_check()',
-            "table", "table"::pg_catalog.oid,
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
+            "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
             cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
             cbreturn._new_column(return_office), cbreturn._new_column(applicant),
-            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on));
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
+            cbreturn._check_trigger_args("table", 'export')));
     END IF;
 END
 $$;
@@ -581,16 +608,16 @@ BEGIN
                                         cbreturn._text('role.import_' || roles[i]));
     END LOOP;
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
-    EXECUTE pg_catalog.format(
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
-        'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check(%s)',
+        "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
         cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
         cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
-        cbreturn._new_column(applicant));
+        cbreturn._new_column(applicant), cbreturn._check_trigger_args("table", 'import')));
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
@@ -679,9 +706,10 @@ BEGIN
                                     pg_catalog.quote_literal("table"::pg_catalog.text));
         END IF;
     END IF;
-    EXECUTE pg_catalog.format(
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
@@ -710,7 +738,8 @@ BEGIN
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
               ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
     LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s',
+                                                                 'cbreturn_' || k.check_kind || '_check', "table"));
         IF k.check_kind = 'header' THEN
             -- refused while a check reads from it; its guards go with the last
             -- returns table that reads it (sql/52_enforce_header.sql)
@@ -806,6 +835,22 @@ BEGIN
                                      ELSE 'attach.column_type_in_use' END,
                                 c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
                                 c.check_kind, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Citus: the checks of a Citus table name their columns in the triggers
+    -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.
+    FOR c IN SELECT ac.*
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND a.attname OPERATOR(pg_catalog.<>) ac.column_name
+                AND cbreturn._citus_table(ac.relation)
+    LOOP
+        PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
+                                c.relation::pg_catalog.text, c.check_kind,
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
     END LOOP;
