@@ -180,8 +180,9 @@ q -c "INSERT INTO sret VALUES (77777, '010120240000000001', 'unsold', '2024-01-1
     fail "a late return was refused after the export check was detached"
 state "UPDATE sret SET status = 'registered' WHERE status = 'shipped'" CB006
 q -c "SELECT cbreturn.detach('sret')" -c "SELECT cbreturn.detach('simp')" >/dev/null
-[ "$(q -c "SELECT count(*) FROM cbreturn.attached_check")" = 0 ] || fail "detach left metadata"
-[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger WHERE tgfoid IN ('cbreturn.export_return_check'::regproc, 'cbreturn.import_return_check'::regproc, 'cbreturn.status_check'::regproc)\$\$)")" = 0 ] ||
+[ "$(q -c "SELECT count(*) FROM cbreturn.attached_check WHERE relation IN ('sret'::regclass, 'simp'::regclass)")" = 0 ] ||
+    fail "detach left metadata"
+[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname ~ '^(sret|simp)(_[0-9]+)?\$' AND tgfoid IN ('cbreturn.export_return_check'::regproc, 'cbreturn.import_return_check'::regproc, 'cbreturn.status_check'::regproc)\$\$)")" = 0 ] ||
     fail "detach left a trigger on a node"
 echo "ok - detach removes the checks from every shard on every node"
 
