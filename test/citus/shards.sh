@@ -124,6 +124,10 @@ copyfile=$(mktemp "${TMPDIR:-/tmp}/cbreturn-citus-copy.XXXXXX")
 trap 'rm -f "$copyfile"' EXIT
 
 every_shard "after attach"
+# A worker routes a write to the distributed table itself (Citus's metadata
+# is on every node): the shards' checks refuse it there too.
+state "INSERT INTO sret VALUES (5555, '010120240000000005', 'unsold', '2024-01-10', '2026-03-01', 'ZXTY', 'registered')" CB001 -p "$CITUS_W1_PORT"
+echo "ok - a write to the distributed table through a worker is refused by the shards' check"
 [ "$(q -c "SELECT count(*) FROM sret")" -gt 40 ] || fail "the good rows are missing"
 
 # A shard moved to the other worker keeps its checks.
