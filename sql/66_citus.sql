@@ -285,18 +285,6 @@ $$;
 COMMENT ON FUNCTION cbreturn._check_trigger_args(regclass, text) IS
     'internal: the trigger arguments of a check on a Citus table, its columns by name (docs/scale-out.md)';
 
--- The first argument of a WHEN function: the table as a constant, or on a
--- Citus table the row's own table (a shard), which Citus can carry.
-CREATE FUNCTION cbreturn._when_table(rel regclass) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN cbreturn._citus_table(rel) THEN 'NEW.tableoid::pg_catalog.regclass'
-                ELSE pg_catalog.format('%L::pg_catalog.regclass', rel::pg_catalog.oid) END
-$$;
-COMMENT ON FUNCTION cbreturn._when_table(regclass) IS
-    'internal: the table argument of a check''s WHEN function: a constant, or NEW.tableoid on a Citus table (docs/scale-out.md)';
-
 -- Run a CREATE or DROP TRIGGER of a check on rel; on a Citus table with
 -- citus.enable_unsafe_triggers on for that statement only, so that Citus
 -- carries it to every shard (the triggers are cbreturn's own).

@@ -254,6 +254,7 @@ cbr_check_meta_from_trigger(Relation rel, const char *kind, CbrCheckMeta *meta, 
 	if (tg->tgnargs % 2 != 1 || strcmp(tg->tgargs[0], "cbreturn:1") != 0)
 		cbr_bad_trigger_args(rel, kind);
 	memset(meta, 0, sizeof(*meta));
+	meta->registered_relid = RelationGetRelid(rel);
 	oldcxt = MemoryContextSwitchTo(mcxt);
 	for (i = 1; i + 1 < tg->tgnargs; i += 2)
 	{
