@@ -710,7 +710,7 @@ DECLARE
     t regtype;
     i int;
     q record;
-    q_status name;
+    q_status text;
 BEGIN
     PERFORM cbreturn._check_table("table", 'table');
     IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
@@ -751,11 +751,18 @@ BEGIN
     SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
      WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
     IF FOUND THEN
-        q_status := cbreturn._role_column("table", 'quantity', 'status');
+        -- (a quantity check reading a return request's status on the
+        -- declaration header never agrees with a status column of the table)
+        SELECT CASE WHEN c.column_relation OPERATOR(pg_catalog.=) "table" THEN c.column_name::pg_catalog.text
+                    ELSE c.column_relation::pg_catalog.text OPERATOR(pg_catalog.||) '.'
+                         OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.column_name) END
+          INTO q_status FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
         IF q_status IS NULL THEN
             PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
             PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
-        ELSIF q_status OPERATOR(pg_catalog.<>) status
+        ELSIF q_status OPERATOR(pg_catalog.<>) status::pg_catalog.text
               OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
                       AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
             PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,

@@ -3911,3 +3911,100 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name, name, text[]) IS
     'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity; rejected and withdrawn returns (status column and labels, or those of the status check on the table) hold none (rules section 6)';
+
+-- A status check attached after a quantity check that reads a return
+-- request's status on the declaration header does not agree with it.
+CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'],
+    withdrawn           text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+    q record;
+    q_status text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
+        PERFORM cbreturn._error('attach.status_labels');
+    END IF;
+    -- rules section 6: a withdrawn return, when the table records one, has a
+    -- label of its own
+    IF withdrawn IS NOT NULL THEN
+        IF pg_catalog.btrim(withdrawn) OPERATOR(pg_catalog.=) '' OR withdrawn OPERATOR(pg_catalog.=) ANY (labels) THEN
+            PERFORM cbreturn._error('attach.status_withdrawn_label', withdrawn);
+        END IF;
+        labels := labels OPERATOR(pg_catalog.||) withdrawn;
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        cbreturn._status_types("table", status), cbreturn._text('role.status'));
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        cbreturn._text('role.' || stages[i] || '_at'));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
+                                    first_type::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
+    -- Rules section 6: a quantity check on this table frees the quantity of
+    -- the returns this check calls rejected or withdrawn.  One without a
+    -- status column takes this one's column and labels (and counts its
+    -- returns again); one with them must read the same.
+    SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
+    IF FOUND THEN
+        -- (a quantity check reading a return request's status on the
+        -- declaration header never agrees with a status column of the table)
+        SELECT CASE WHEN c.column_relation OPERATOR(pg_catalog.=) "table" THEN c.column_name::pg_catalog.text
+                    ELSE c.column_relation::pg_catalog.text OPERATOR(pg_catalog.||) '.'
+                         OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.column_name) END
+          INTO q_status FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
+        IF q_status IS NULL THEN
+            PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
+            PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
+        ELSIF q_status OPERATOR(pg_catalog.<>) status::pg_catalog.text
+              OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                      AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
+            PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,
+                                    q_status::pg_catalog.text, q.freeing_labels::pg_catalog.text,
+                                    status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                    pg_catalog.quote_literal("table"::pg_catalog.text));
+        END IF;
+    END IF;
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
+    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards';

@@ -111,5 +111,34 @@ UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ3';
 SELECT regress.try($$SELECT cbreturn.detach('erp46r.tuihuo_mx', 'header')$$);
 SELECT cbreturn.detach('erp46r.tuihuo_mx', 'quantity');
 SELECT cbreturn.detach('erp46r.tuihuo_mx', 'header');
+
+-- 9. A partitioned lines table (a partition with its own column order): the
+-- lines of every partition read their request; the guard moves them all.
+-- A status check on the lines' own column of the same name does not agree
+-- with the request's status: refused (22023).
+CREATE TABLE erp46r.tuihuo_mx_p (id int, sqh text, bgdh text, xh integer, thsl integer, zt text, djsj date, m int)
+    PARTITION BY LIST (m);
+CREATE TABLE erp46r.tuihuo_mx_p1 PARTITION OF erp46r.tuihuo_mx_p FOR VALUES IN (1);
+CREATE TABLE erp46r.tuihuo_mx_p2 (m int, zt text, thsl integer, xh integer, bgdh text, sqh text, id int, djsj date);
+ALTER TABLE erp46r.tuihuo_mx_p ATTACH PARTITION erp46r.tuihuo_mx_p2 FOR VALUES IN (2);
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ1';
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ2';
+SELECT cbreturn.attach_header('erp46r.tuihuo_mx_p', 'erp46r.tuihuo_shenqing', '{sqh}', '{sqh}', status => 'zt');
+SELECT cbreturn.attach_quantity_check('erp46r.tuihuo_mx_p', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl',
+    freeing_labels => '{BH,CX}');
+INSERT INTO erp46r.tuihuo_mx_p (id, sqh, bgdh, xh, thsl, m) VALUES (1, 'SQ1', '292420260000000001', 2, 3, 1);
+SELECT regress.try($$INSERT INTO erp46r.tuihuo_mx_p (id, sqh, bgdh, xh, thsl, m) VALUES (2, 'SQ2', '292420260000000001', 2, 2, 2)$$);
+UPDATE erp46r.tuihuo_shenqing SET zt = 'BH' WHERE sqh = 'SQ1';
+INSERT INTO erp46r.tuihuo_mx_p (id, sqh, bgdh, xh, thsl, m) VALUES (2, 'SQ2', '292420260000000001', 2, 2, 2);
+SELECT regress.try($$UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ1'$$);
+UPDATE erp46r.tuihuo_shenqing SET zt = 'CX' WHERE sqh = 'SQ2';
+UPDATE erp46r.tuihuo_shenqing SET zt = 'SB' WHERE sqh = 'SQ1';
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+SELECT * FROM cbreturn.verify_quantity_ledger('erp46r.bgd_mx');
+SELECT regress.try($$SELECT cbreturn.attach_status_check('erp46r.tuihuo_mx_p', status => 'zt', registered_at => 'djsj')$$);
+SELECT cbreturn.detach('erp46r.tuihuo_mx_p');
+
 DROP SCHEMA erp46r CASCADE;
 DROP ROLE erp46r_clerk;
