@@ -66,6 +66,20 @@ ALTER TABLE "ERP"."Monthly 05" DROP COLUMN gone;
 ALTER TABLE "ERP"."Monthly" ATTACH PARTITION "ERP"."Monthly 05" FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
 CREATE TABLE "ERP"."Monthly 06" PARTITION OF "ERP"."Monthly" FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
 INSERT INTO "ERP"."Monthly" VALUES (1, '2026-05-02', 'L1', 'unsold', '2026-05-02', 'registered', '2026-05-02');
+-- a return request's status on its header frees its lines (rules section 6);
+-- a dropped column before the status: its number changes on restore
+CREATE TABLE "ERP"."Req" (gone int, no text PRIMARY KEY, "Status" text);
+ALTER TABLE "ERP"."Req" DROP COLUMN gone;
+CREATE TABLE "ERP"."Req Lines" (id int PRIMARY KEY, req text, no text, line int, qty int);
+INSERT INTO "ERP"."Decl" VALUES ('D2', 1, 10);
+INSERT INTO "ERP"."Req" VALUES ('A', 'SB'), ('B', 'SB');
+SELECT cbreturn.attach_header('"ERP"."Req Lines"', '"ERP"."Req"', '{req}', '{no}', status => 'Status');
+SELECT cbreturn.attach_quantity_check('"ERP"."Req Lines"', line => '{no,line}', quantity => 'qty',
+    declared_table => '"ERP"."Decl"', declared_line => '{no,line}', declared_quantity => 'qty',
+    freeing_labels => '{BH}');
+INSERT INTO "ERP"."Req Lines" VALUES (1, 'A', 'D2', 1, 8);
+UPDATE "ERP"."Req" SET "Status" = 'BH' WHERE no = 'A';
+INSERT INTO "ERP"."Req Lines" VALUES (2, 'B', 'D2', 1, 9);
 SQL
 pg_dump -d "$src" | psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$dst"
 
@@ -125,6 +139,12 @@ expect "partitioned: the header guard sees the partitions' returns" CB014 \
     "UPDATE \"ERP\".\"Hdr\" SET exported = '2025-01-01'"
 expect "partitioned: a good row is accepted" ok \
     "INSERT INTO \"ERP\".\"Monthly\" VALUES (4, '2026-06-04', 'L1', 'unsold', '2026-06-04', 'registered', '2026-06-04')"
+expect "request status: reinstating a rejected request still refused" CB003 \
+    "UPDATE \"ERP\".\"Req\" SET \"Status\" = 'SB' WHERE no = 'A'"
+expect "request status: a line of a rejected request still holds nothing" ok \
+    "INSERT INTO \"ERP\".\"Req Lines\" VALUES (3, 'A', 'D2', 1, 10)"
+expect "request status: rejecting a request still frees its lines" ok \
+    "UPDATE \"ERP\".\"Req\" SET \"Status\" = 'BH' WHERE no = 'B'; INSERT INTO \"ERP\".\"Req\" VALUES ('C', 'SB'); INSERT INTO \"ERP\".\"Req Lines\" VALUES (4, 'C', 'D2', 1, 10)"
 p=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_check WHERE relation::text LIKE '%Monthly %'")
 if [ "$p" = 0 ]; then echo "ok: the partitions carry no metadata of their own after restore"
 else echo "FAIL: $p checks recorded on partitions after restore"; status=1; fi
