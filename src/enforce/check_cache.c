@@ -40,9 +40,11 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -184,8 +186,14 @@ cbr_check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
 		cbr_check_cache_lock_metadata();
 		cbr_cache_build_begin(&b, &e->cache, "cbreturn attached check");
 		cbr_cache_build_read(&b);
-		/* a check on a Citus table carries its columns in its trigger (distributed.c) */
-		if (!cbr_check_meta_from_trigger(rel, check_kind_names[e->key.kind], &meta, b.cxt))
+		/*
+		 * A check recorded in the metadata (on the table or an ancestor) is
+		 * read from there, whatever triggers a role with TRIGGER privilege
+		 * adds; only a table with none, a Citus shard, reads its check's
+		 * configuration from the check's own trigger (distributed.c).
+		 */
+		if (OidIsValid(cbr_check_registered(e->key.relid, check_kind_names[e->key.kind])) ||
+			!cbr_check_meta_from_trigger(rel, check_kind_names[e->key.kind], &meta, b.cxt))
 			cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
 		config = build(&meta, rel, b.cxt);
 	} while (!cbr_cache_build_end(&b));
@@ -424,6 +432,23 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
  * The config of the check on the table named by argument 0 of a WHEN
  * function, verified against the function's arguments when it is new.
  */
+static void
+cbr_row_ok_require_access(Oid relid, const char *funcname)
+{
+	AclMode		mask = ACL_SELECT | ACL_INSERT | ACL_UPDATE;
+	bool		missing = false;
+
+	if (pg_class_aclmask_ext(relid, GetUserId(), mask, ACLMASK_ANY, &missing) != 0 || missing)
+		return;					/* a missing relation is refused below */
+	if (pg_attribute_aclcheck_all(relid, GetUserId(), mask, ACLMASK_ANY) == ACLCHECK_OK)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for the table given to %s", funcname),
+			 errhint("%s is called by the WHEN clause of an attached check, for a role that writes the table.",
+					 funcname)));
+}
+
 void *
 cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder build,
 				  CbrCheckAttnums attnums_of, const char *funcname,
@@ -439,6 +464,14 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table argument of %s must not be NULL", funcname)));
 	relid = PG_GETARG_OID(0);
+	/*
+	 * A row an UPDATE moves to another partition: PostgreSQL evaluates the
+	 * partitioned table's AFTER UPDATE WHEN clause with NEW.tableoid 0 and
+	 * then discards the event; the partition the row moves to checks it as
+	 * an INSERT.  NULL: the caller answers "passes".
+	 */
+	if (relid == InvalidOid)
+		return NULL;
 	if (likely(st != NULL && st->relid == relid && st->entry->cache.valid &&
 			   st->entry->key.relid == relid &&
 			   st->entry->config == st->verified))
@@ -449,6 +482,12 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 		fcinfo->flinfo->fn_extra = st;
 	}
 	st->verified = NULL;
+	/*
+	 * The writer may write the table; a direct call by a role that may
+	 * neither read nor write it would otherwise take a lock on it and learn
+	 * of its columns.  Column privileges count, as for the write itself.
+	 */
+	cbr_row_ok_require_access(relid, funcname);
 	/* the writer holds a lock on the table already; a direct call takes one */
 	rel = try_relation_open(relid, AccessShareLock);
 	if (rel == NULL)

@@ -755,6 +755,8 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 	CbrExportVerdict d;
 	int			i;
 
+	if (c == NULL)
+		PG_RETURN_BOOL(true);	/* a row moved to another partition (cbr_row_ok_config) */
 	/* the trigger reads a declaration header's row for every row */
 	if (c->fill_remarks || c->deadline || c->hdr)
 		PG_RETURN_BOOL(false);

@@ -453,6 +453,11 @@ cbr_header_guard(PG_FUNCTION_ARGS)
 	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 	ListCell   *lc;
 
+	/* attach_header fires it for UPDATE and DELETE only; an INSERT has no returns to guard */
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired for UPDATE or DELETE", "header_guard")));
 	foreach(lc, header_links(RelationGetRelid(hrel)))
 	{
 		Oid			link = lfirst_oid(lc);
