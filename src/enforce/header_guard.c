@@ -5,7 +5,10 @@
  *		DELETE FOR EACH ROW, refuses to delete or re-key a header row that
  *		returns name (CB014) and re-checks the returns of a row whose facts
  *		are corrected, refusing a correction that would break one (CB014).
- *		A partitioned returns table (issue 12) is read leaf by leaf.
+ *		A partitioned returns table (issue 12) is read leaf by leaf.  A
+ *		quantity check reading a return request's status from the header
+ *		(rules section 6) has its lines moved in the ledger when the status
+ *		crosses its freeing labels (cbr_qty_request_changed, quantity.c).
  */
 #include "enforce/header_int.h"
 #include "enforce/quantity.h"

@@ -45,12 +45,18 @@
  * charged and decided like an insert.  The recounts read the same column
  * and labels (cbreturn._quantity_counts_sql).
  *
+ * The status may instead be a return request's, on the declaration header
+ * the lines name (attach_header's status, issue 12 item 6): the check reads
+ * it from the request row, locked FOR KEY SHARE (header.c), and the guard
+ * on the header (header_guard.c), which raises its lock on the row to FOR
+ * UPDATE first, moves the request's lines in the ledger when the status
+ * crosses the freeing labels (cbr_qty_request_changed).
+ *
  * Missing or inconsistent metadata or ledger refuses the write (55000),
  * never lets it through; cbreturn.verify_quantity_ledger() compares the
  * ledger with the tables.
  */
-#include "enforce/quantity.h"
-#include "enforce/header.h"
+#include "enforce/quantity_int.h"
 #include "policy/policy.h"
 
 #include "access/htup_details.h"
@@ -80,32 +86,6 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-/* What the quantity trigger of one returns table (or partition) needs. */
-typedef struct QuantityCache
-{
-	int			nkeys;
-	AttrNumber	key[CBR_MAX_KEYS];		/* in the table the trigger fires on */
-	Oid			keytype[CBR_MAX_KEYS];
-	char	   *keyname[CBR_MAX_KEYS];
-	AttrNumber	quantity;
-	Oid			quantity_type;
-	CbrDeclared declared;
-	Oid			ledger_owner;
-	CbrLedgerRow ledger;		/* the ledger row changed in place (quantity_ledger_row.c) */
-	int			ncolumns;
-	QtyColumn  *columns;		/* every column of every check on the declared table */
-	AttrNumber	status;			/* rules section 6: the status column, or 0 */
-	CbrHeaderUse *request;		/* or the request header's status, or NULL */
-	TriggerData *trigdata;		/* the current call's (request lookups) */
-	Oid			request_relid;	/* the request header table, or InvalidOid */
-	int			status_override;	/* the guard's recount: 1 freed, 2 held, 0 read */
-	TriggerData *request_change;	/* the guard's recount: its call on the header */
-	FmgrInfo	status_out;
-	int			nfreeing;
-	char	  **freeing;		/* labels of rejected and withdrawn returns */
-	SPIPlanPtr	update_plan;	/* ledger += delta, returning the total */
-	SPIPlanPtr	upsert_plan;	/* the same, for a line's first return */
-} QuantityCache;
 
 /* ---------------------------------------------------------------------
  * The quantity check on a returns table
@@ -167,42 +147,6 @@ column_in(Relation rel, Relation regrel, AttrNumber a, Oid checked)
 }
 
 /*
- * Rules section 6: the status may be the return request's, on the
- * declaration header attached to the table (attach_header's status): then
- * the check reads it from the request row the return names, as the export
- * check reads its facts (header.c: found through the header key's unique
- * index, locked FOR KEY SHARE; the header guard raises its lock to FOR
- * UPDATE before a status change, so the two cannot miss each other).
- */
-static bool
-load_request(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid registered,
-			 MemoryContext mcxt, Oid *request)
-{
-	static const char *const roles[1] = {"status"};
-	CbrCheckMeta one;
-	int			i;
-
-	for (i = 0; i < meta->ncols; i++)
-		if (strcmp(meta->role[i], "status") == 0 && meta->colrel[i] != registered)
-			break;
-	if (i == meta->ncols)
-		return false;
-	memset(&one, 0, sizeof(one));
-	one.registered_relid = meta->registered_relid;
-	one.ncols = 1;
-	one.role[0] = meta->role[i];
-	one.colname[0] = meta->colname[i];
-	one.colrel[0] = meta->colrel[i];
-	one.attnum[0] = meta->attnum[i];
-	c->request = cbr_header_use(&one, rel, roles, 1, mcxt);
-	if (c->request == NULL || !cbr_header_has(c->request, 0))
-		cbr_qty_metadata_broken(registered, "its request status column cannot be read");
-	*request = meta->colrel[i];
-	c->request_relid = meta->colrel[i];
-	return true;
-}
-
-/*
  * Rules section 6: the status column of the check (role "status") and the
  * labels of the returns that hold no quantity (attached_check.freeing_labels);
  * both or neither, else the metadata is broken (fail closed).
@@ -213,7 +157,7 @@ load_freeing(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid regis
 {
 	Relation	regrel = registered == RelationGetRelid(rel) ? rel : table_open(registered, AccessShareLock);
 	AttrNumber	a = cbr_role_column(meta, "status", regrel, NULL, 0, false);
-	bool		from_request = load_request(c, meta, rel, registered, mcxt, request);
+	bool		from_request = cbr_qty_load_request(c, meta, rel, registered, mcxt, request);
 	Oid			argtypes[1] = {OIDOID};
 	Datum		args[1];
 	bool		isnull = true;
@@ -271,8 +215,6 @@ load_freeing(QuantityCache *c, const CbrCheckMeta *meta, Relation rel, Oid regis
 		table_close(regrel, AccessShareLock);
 }
 
-static bool label_freeing(QuantityCache *c, Datum d, bool isnull);
-
 /*
  * Does the row hold no quantity (rules section 6: rejected or withdrawn)?
  * The status is read as the status check reads it: its output, without
@@ -293,12 +235,12 @@ row_freed(QuantityCache *c, Relation rel, HeapTuple tuple)
 		return false;
 	else
 		d = heap_getattr(tuple, c->status, RelationGetDescr(rel), &isnull);
-	return label_freeing(c, d, isnull);
+	return cbr_qty_label_freeing(c, d, isnull);
 }
 
 /* Is the status d one of the freeing labels (rules section 6)? */
-static bool
-label_freeing(QuantityCache *c, Datum d, bool isnull)
+bool
+cbr_qty_label_freeing(QuantityCache *c, Datum d, bool isnull)
 {
 	char	   *s;
 	int			len;
@@ -394,19 +336,9 @@ cbr_qty_check_build(Relation rel, MemoryContext mcxt, SPIPlanPtr *plans, Oid *de
 	return c;
 }
 
-/* One side of a write: the row before (old) or after (new). */
-typedef struct QtySide
-{
-	HeapTuple	tuple;
-	bool		counted;		/* every key column is set */
-	Datum		keys[CBR_MAX_KEYS];
-	CbrQty		stored;			/* the quantity column; NULL counts as 0 */
-	CbrQty		qty;			/* what it holds: 0 when rejected or withdrawn */
-	CbrLine		line;			/* the declared line, once found */
-} QtySide;
 
-static void
-side_of(QuantityCache *c, Relation rel, HeapTuple tuple, QtySide *s)
+void
+cbr_qty_side_of(QuantityCache *c, Relation rel, HeapTuple tuple, QtySide *s)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	bool		isnull;
@@ -515,37 +447,15 @@ report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const Cbr
  * The same, without the row's own values (key, quantity, row identity) when
  * the current role may not read them (row_values.c).
  */
-/*
- * CB003 from the guard on a request header: a status change back from
- * rejected or withdrawn (rules section 6) would make the request's returns
- * exceed what was declared.  The request row is named as the role changing
- * it may see it; the returns and the declared line are not shown (that
- * role may read neither).
- */
-pg_noreturn static void
-report_request(QuantityCache *c, Relation rel, const CbrQtyVerdict *v)
-{
-	TriggerData *htd = c->request_change;
-
-	ereport(ERROR,
-			(errcode(v->outcome == CBR_QTY_EXCEEDED ? ERRCODE_CBRETURN_QUANTITY : ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("changing the status of a row of return request table %s would return more than was declared (R-EX-3, R-IM-2)",
-					cbr_qty_rel_text(RelationGetRelid(htd->tg_relation))),
-			 errdetail("%sits returns in %s would hold their quantity again, and a declared line they name would then be returned beyond its declared quantity.",
-					   cbr_row_identity_seen(htd, htd->tg_trigtuple), cbr_qty_rel_text(RelationGetRelid(rel))),
-			 errhint("Keep the status, or correct the other returns of the line first."),
-			 errtable(htd->tg_relation)));
-}
-
-static void
-report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+void
+cbr_qty_report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
 {
 	AttrNumber	cols[CBR_MAX_KEYS + 1];
 
 	if (v->outcome == CBR_QTY_OK)
 		return;
 	if (c->request_change != NULL)
-		report_request(c, rel, v);
+		cbr_qty_report_request(c, rel, v);
 	memcpy(cols, c->key, sizeof(AttrNumber) * c->nkeys);
 	cols[c->nkeys] = c->quantity;
 	CBR_REPORT_VISIBLE(rel, s->tuple, cols, c->nkeys + 1, gettext_noop("quantity"),
@@ -553,9 +463,8 @@ report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerd
 }
 
 /* The ledger row of a line is missing or wrong: refuse (fail closed). */
-pg_noreturn static void ledger_broken(QuantityCache *c, Relation rel, const QtySide *s);
-static void
-ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
+void
+cbr_qty_ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
 {
 	if (cbr_columns_visible(rel, s->tuple, c->key, c->nkeys))
 		ereport(ERROR,
@@ -574,14 +483,6 @@ ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
 					 cbr_qty_rel_text(c->declared.relid))));
 }
 
-/* One write of a return being counted: what its sides share. */
-typedef struct QtyWrite
-{
-	QuantityCache *c;
-	Relation	rel;
-	bool		connected;		/* SPI_connect done */
-	Snapshot	snap;			/* the lines and the ledger are read under it */
-} QtyWrite;
 
 static void
 write_connect(QtyWrite *w)
@@ -594,8 +495,8 @@ write_connect(QtyWrite *w)
 }
 
 /* The declared line of keys, under the write's snapshot (or the latest). */
-static bool
-write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
+bool
+cbr_qty_write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
 {
 	if (w->c->declared.rls_plan != NULL)
 		write_connect(w);
@@ -630,7 +531,7 @@ ledger_statements(QtyWrite *w, QtySide *s, Datum delta, int64 rows, bool grows)
 		ret = SPI_execute_plan(c->upsert_plan, args, NULL, false, 1);
 	SetUserIdAndSecContext(save_userid, save_sec);
 	if ((ret != SPI_OK_UPDATE_RETURNING && ret != SPI_OK_INSERT_RETURNING) || SPI_processed != 1)
-		ledger_broken(c, w->rel, s);
+		cbr_qty_ledger_broken(c, w->rel, s);
 	return cbr_qty_of_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
 							NUMERICOID, NULL, 0);
 }
@@ -662,7 +563,7 @@ decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
 	{
 		CbrLine		again;
 
-		has_line = write_find(w, s->keys, &again, moved || IsolationUsesXactSnapshot()) &&
+		has_line = cbr_qty_write_find(w, s->keys, &again, moved || IsolationUsesXactSnapshot()) &&
 			cbr_qty_image_cmp(again.image, s->line.image) == 0;
 		if (has_line)
 		{
@@ -673,7 +574,7 @@ decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
 		}
 	}
 	cbr_quantity_decide(s->qty, delta, total, has_line, declared, &v);
-	report_return(w->c, w->rel, s, &v);
+	cbr_qty_report_return(w->c, w->rel, s, &v);
 }
 
 /*
@@ -692,8 +593,8 @@ decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
  * passes is decided again once the row is locked, on the version locked
  * (the declared line read again only if the row moved meanwhile).
  */
-static void
-apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
+void
+cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 {
 	QuantityCache *c = w->c;
 	CbrLedgerLock lk;
@@ -720,7 +621,7 @@ apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 			total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
 			if (pg_add_s64_overflow(lk.rows, rows, &total_rows) || total_rows < 0 ||
 				DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
-				ledger_broken(c, w->rel, s);
+				cbr_qty_ledger_broken(c, w->rel, s);
 			if (grows)
 				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
 			cbr_ledger_write(&lk, total, total_rows);
@@ -774,8 +675,8 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 
 	c->trigdata = trigdata;
 
-	side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? NULL : trigdata->tg_trigtuple, &o);
-	side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? trigdata->tg_trigtuple
+	cbr_qty_side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? NULL : trigdata->tg_trigtuple, &o);
+	cbr_qty_side_of(c, rel, TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ? trigdata->tg_trigtuple
 			: TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple : NULL, &n);
 	if (n.tuple != NULL)
 	{
@@ -785,7 +686,7 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 		 */
 		cbr_quantity_decide(n.stored, zero, zero, true, zero, &v);
 		if (v.outcome == CBR_QTY_NEGATIVE)
-			report_return(c, rel, &n, &v);
+			cbr_qty_report_return(c, rel, &n, &v);
 	}
 	/* An UPDATE that touches neither line nor quantity costs nothing here. */
 	if ((!o.counted && !n.counted) || side_unchanged(c, &o, &n))
@@ -810,43 +711,43 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	/*
 	 * The ledger name of each line.  With byte-equal keys it is the image of
 	 * the row's own key values, and the new line is looked up once, under
-	 * its ledger row lock (apply_delta); otherwise it is the image of the
+	 * its ledger row lock (cbr_qty_apply_delta); otherwise it is the image of the
 	 * declared row the keys equal, looked up first.
 	 */
 	if (n.counted && c->declared.canonical)
 		n.line.image = cbr_line_image(c->nkeys, n.keys, c->declared.typlen, c->declared.typbyval);
-	else if (n.counted && !(n.line.found = write_find(&w, n.keys, &n.line, false)))
+	else if (n.counted && !(n.line.found = cbr_qty_write_find(&w, n.keys, &n.line, false)))
 	{
 		cbr_quantity_decide(n.qty, n.qty, n.qty, false, zero, &v);
-		report_return(c, rel, &n, &v);
+		cbr_qty_report_return(c, rel, &n, &v);
 	}
 	if (o.counted && c->declared.canonical)
 		o.line.image = cbr_line_image(c->nkeys, o.keys, c->declared.typlen, c->declared.typbyval);
-	else if (o.counted && !write_find(&w, o.keys, &o.line, false))
-		ledger_broken(c, rel, &o);	/* a line with returns cannot go (the guard) */
+	else if (o.counted && !cbr_qty_write_find(&w, o.keys, &o.line, false))
+		cbr_qty_ledger_broken(c, rel, &o);	/* a line with returns cannot go (the guard) */
 	if (!cbr_qty_sub(zero, o.qty, &minus_old))
-		report_return(c, rel, &o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+		cbr_qty_report_return(c, rel, &o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
 
 	if (o.counted && n.counted && cbr_qty_image_cmp(o.line.image, n.line.image) == 0)
 	{
 		CbrQty		delta;
 
 		if (!cbr_qty_sub(n.qty, o.qty, &delta))
-			report_return(c, rel, &n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
-		apply_delta(&w, &n, delta, 0);
+			cbr_qty_report_return(c, rel, &n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+		cbr_qty_apply_delta(&w, &n, delta, 0);
 	}
 	else if (o.counted && n.counted && cbr_qty_image_cmp(o.line.image, n.line.image) > 0)
 	{
 		/* two lines: lock their ledger rows in image order (no deadlock) */
-		apply_delta(&w, &n, n.qty, 1);
-		apply_delta(&w, &o, minus_old, -1);
+		cbr_qty_apply_delta(&w, &n, n.qty, 1);
+		cbr_qty_apply_delta(&w, &o, minus_old, -1);
 	}
 	else
 	{
 		if (o.counted)
-			apply_delta(&w, &o, minus_old, -1);
+			cbr_qty_apply_delta(&w, &o, minus_old, -1);
 		if (n.counted)
-			apply_delta(&w, &n, n.qty, 1);
+			cbr_qty_apply_delta(&w, &n, n.qty, 1);
 	}
 	PopActiveSnapshot();
 	if (w.connected)
@@ -854,98 +755,3 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-
-/* One return of the guard's recount (cbr_qty_request_changed). */
-static void
-recount_return(QuantityCache *c, Relation rel, ItemPointer tid, bool freed)
-{
-	TupleTableSlot *slot = table_slot_create(rel, NULL);
-	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-	QtyWrite	w = {c, rel, false, NULL};
-	QtySide		s;
-	CbrQty		zero = {0, 0};
-	CbrQty		delta;
-
-	if (!table_tuple_fetch_row_version(rel, tid, snap, slot))
-	{
-		UnregisterSnapshot(snap);
-		ExecDropSingleTupleTableSlot(slot);
-		return;
-	}
-	side_of(c, rel, ExecFetchSlotHeapTuple(slot, false, NULL), &s);
-	delta = s.stored;
-	if (freed && !cbr_qty_sub(zero, s.stored, &delta))
-		report_return(c, rel, &s, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
-	/* a return naming no line (a NULL key) is not counted: nothing moves */
-	if (s.counted)
-	{
-		CommandCounterIncrement();
-		if (IsolationUsesXactSnapshot())
-		{
-			PushCopiedSnapshot(GetTransactionSnapshot());
-			UpdateActiveSnapshotCommandId();
-		}
-		else
-			PushActiveSnapshot(GetLatestSnapshot());
-		w.snap = GetActiveSnapshot();
-		if (c->declared.canonical)
-			s.line.image = cbr_line_image(c->nkeys, s.keys, c->declared.typlen, c->declared.typbyval);
-		else if (!(s.line.found = write_find(&w, s.keys, &s.line, false)))
-			ledger_broken(c, rel, &s);	/* a line with returns cannot go (the guard) */
-		apply_delta(&w, &s, delta, 0);
-		PopActiveSnapshot();
-		if (w.connected)
-			SPI_finish();
-	}
-	UnregisterSnapshot(snap);
-	ExecDropSingleTupleTableSlot(slot);
-}
-
-/*
- * The guard on a request header (header_guard.c), for the returns of one
- * table rel that name the header row being changed (tids, read under the
- * latest snapshot after the guard raised its lock on the row to FOR UPDATE):
- * rules section 6, a status change into a freeing label frees their
- * quantity, and one out of it takes it again, decided as an insert (CB003
- * when a line would exceed its declared quantity).  Nothing when the table
- * has no quantity check reading this header's status, or when the change
- * keeps the returns freed, or held.
- */
-void
-cbr_qty_request_changed(TriggerData *htd, Relation rel, List *tids)
-{
-	LOCAL_FCINFO(fcinfo, 0);
-	FmgrInfo	flinfo;
-	QuantityCache *c;
-	TupleDesc	hdesc = RelationGetDescr(htd->tg_relation);
-	Datum		v;
-	bool		isnull;
-	bool		was;
-	bool		now;
-	ListCell   *lc;
-
-	memset(&flinfo, 0, sizeof(flinfo));
-	fcinfo->flinfo = &flinfo;
-	c = (QuantityCache *) cbr_qty_cached_config(fcinfo, rel, QTY_CACHE_CHECK);
-	if (c->request == NULL || c->request_relid != RelationGetRelid(htd->tg_relation))
-		return;
-	cbr_header_values(c->request, hdesc, htd->tg_trigtuple, &v, &isnull);
-	was = label_freeing(c, v, isnull);
-	cbr_header_values(c->request, hdesc, htd->tg_newtuple, &v, &isnull);
-	now = label_freeing(c, v, isnull);
-	if (was == now)
-		return;
-	PG_TRY();
-	{
-		c->request_change = htd;
-		c->status_override = now ? 1 : 2;
-		foreach(lc, tids)
-			recount_return(c, rel, (ItemPointer) lfirst(lc), now);
-	}
-	PG_FINALLY();
-	{
-		c->request_change = NULL;
-		c->status_override = 0;
-	}
-	PG_END_TRY();
-}
