@@ -762,7 +762,10 @@ export_return_check(PG_FUNCTION_ARGS)
  * R-EX-5, R-EX-6, R-EX-4); false when it rejects it, cannot read a value,
  * or the check fills a column (then the trigger must see every row).  The
  * arguments are the attached columns in role order, NULL for a role not
- * attached (verified, see cbr_row_ok_config).
+ * attached (verified, see cbr_row_ok_config); for a check that reads a
+ * declaration header, the header key columns follow (the VARIADIC form),
+ * and the roles the header holds are read from its row, found and locked
+ * here (cbr_export_row_header).
  */
 /*
  * The roles a WHEN clause's row reads from its declaration header: its

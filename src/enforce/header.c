@@ -490,7 +490,7 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 		ScanKeyEntryInitialize(&sk[i], 0, i + 1, BTEqualStrategyNumber, u->subtype[k],
 							   u->collation[k], u->eqproc[k], keys[k]);
 	}
-	scan = index_beginscan(hrel, irel, snap, u->nkeys, 0);
+	scan = cbr_index_beginscan(hrel, irel, snap, u->nkeys, 0);
 	index_rescan(scan, sk, u->nkeys, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	index_endscan(scan);

@@ -15,6 +15,10 @@
  * the unique index the header key must have and locked FOR KEY SHARE, as a
  * foreign key does.  A guard on the header table re-checks the returns of a
  * row whose key or facts are corrected, and refuses what would break one.
+ * A transaction finds and locks a header row once: its later returns of the
+ * row read it from the transaction's cache (header_cache.c).  The export
+ * check's WHEN clause passes the header key and looks the row up itself
+ * (cbr_header_lookup), so a return that passes queues no trigger event.
  */
 #ifndef CBRETURN_ENFORCE_HEADER_H
 #define CBRETURN_ENFORCE_HEADER_H

@@ -20,9 +20,16 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/pg_locale.h"
 
 #include "cbreturn.h"
+
+/*
+ * lc_messages as the server holds it (utils/pg_locale.h).  Declared here
+ * rather than by including that header: from PostgreSQL 16 on it includes
+ * ICU's headers, which would make libicu-dev a build dependency for this
+ * one variable.
+ */
+extern PGDLLIMPORT char *locale_messages;
 
 void		_PG_init(void);
 
