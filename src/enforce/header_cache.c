@@ -23,6 +23,9 @@
  *	   TABLE, a trigger disabled, TRUNCATE, a cache reset), or of any table
  *	   once it holds rows of more headers than it tracks.
  *
+ * Under session_replication_role = replica the guard does not fire, so the
+ * cache is not read then.
+ *
  * A row changed by the writing statement itself (TM_SelfModified) is not
  * cached; nor is a header key whose image is longer than CBR_HC_MAX_IMAGE
  * bytes.  Keys are compared by their stored bytes (detoasted): equal bytes
@@ -38,6 +41,7 @@
 #include "enforce/header_cache.h"
 
 #include "access/xact.h"
+#include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "utils/datum.h"
 #include "utils/inval.h"
@@ -307,7 +311,12 @@ cbr_header_cache_get(const CbrHeaderCacheShape *s, const Datum *keys, Datum *v, 
 	int			r;
 	int			k = 0;
 
-	if (hc_table(false) == NULL || !hc_image(s, keys, buf, &len))
+	/*
+	 * With session_replication_role = replica this transaction may change a
+	 * header row without its guard (and without an invalidation): read it.
+	 */
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA ||
+		hc_table(false) == NULL || !hc_image(s, keys, buf, &len))
 		return false;
 	e = hc_probe(hc_slots, hc_mask, s->id, hc_hash(s, keys, buf, len), buf, len);
 	if (e == NULL || e->id == 0)

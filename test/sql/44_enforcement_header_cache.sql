@@ -74,6 +74,20 @@ SELECT regress.try($$INSERT INTO hc44.tuihuo VALUES (6, 'Q2', 1, '滞销', '2026
 ROLLBACK;
 
 -- ===========================================================================
+-- session_replication_role = replica: the guard does not fire (the check is
+-- made to fire ALWAYS here), so the cache is not read and the corrected row
+-- is.
+-- ===========================================================================
+ALTER TABLE hc44.tuihuo ENABLE ALWAYS TRIGGER cbreturn_export_check;
+BEGIN;
+INSERT INTO hc44.tuihuo VALUES (7, 'Q2', 1, '滞销', '2026-08-15', 'ZXTY', '5141');
+SET LOCAL session_replication_role = replica;
+UPDATE hc44.biaotou SET fangxing = '2026-02-01 10:00+08' WHERE qingdan = 'Q2';
+SELECT regress.try($$INSERT INTO hc44.tuihuo VALUES (8, 'Q2', 1, '滞销', '2026-08-15', 'ZXTY', '5141')$$);
+ROLLBACK;
+ALTER TABLE hc44.tuihuo ENABLE TRIGGER cbreturn_export_check;
+
+-- ===========================================================================
 -- The same statement's rows, COPY: each header row looked up once, the
 -- returns after it read from the cache; a late one among them refused.
 -- ===========================================================================
