@@ -38,9 +38,11 @@
 
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -206,6 +208,7 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 	bool		isnull;
 	Datum		d;
 	int			ret;
+	Oid			registered;
 
 	/*
 	 * The module of 0.3.0 over a 0.2.0 schema, before ALTER EXTENSION
@@ -214,7 +217,11 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 	 */
 	if (get_attnum(options_metadata[0], "on_violation") == InvalidAttrNumber)
 		return opt;
-	args[0] = ObjectIdGetDatum(RelationGetRelid(rel));
+	/* a partition: the options of the check of its ancestor (issue 12) */
+	registered = cbr_check_registered(RelationGetRelid(rel), kind_names[kind]);
+	if (!OidIsValid(registered))
+		return opt;
+	args[0] = ObjectIdGetDatum(registered);
 	args[1] = CStringGetTextDatum(kind_names[kind]);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -260,7 +267,7 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 		meta.role[0] = "ordinary_return";
 		meta.colname[0] = SPI_getvalue(tup, desc, 4);
 		meta.colrel[0] = RelationGetRelid(rel);
-		meta.attnum[0] = DatumGetInt16(d);
+		meta.attnum[0] = cbr_partition_attnum(registered, DatumGetInt16(d), RelationGetRelid(rel));
 		opt->ordinary = cbr_role_column(&meta, "ordinary_return", rel, NULL, 0, true);
 		if (isnull)
 			ereport(ERROR,
@@ -743,9 +750,11 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 	args[0] = ObjectIdGetDatum(relid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* a partition carries the checks of its partitioned ancestors too (issue 12) */
 	if (SPI_execute_with_args(
-			"SELECT k.check_kind FROM cbreturn.attached_check k"
+			"SELECT DISTINCT k.check_kind FROM cbreturn.attached_check k"
 			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"    OR k.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass))"
 			" ORDER BY k.check_kind",
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading cbreturn.attached_check failed");
@@ -852,7 +861,7 @@ cbr_judge_row(Relation rel, const AttachedChecks *a, FmgrInfo *flinfo, HeapTuple
  * fetched by their ctid.  Returns the number of rows judged.
  */
 static uint64
-cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
+cbr_scan_rows(Relation rel, Relation via, const AttachedChecks *a, Collector *col)
 {
 	FmgrInfo	flinfo[CBR_CHECK_KINDS];
 	MemoryContext rowcxt;
@@ -882,7 +891,7 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 	collector = col;
 	PG_TRY();
 	{
-		if (check_enable_rls(RelationGetRelid(rel), InvalidOid, false) != RLS_ENABLED)
+		if (check_enable_rls(RelationGetRelid(via), InvalidOid, false) != RLS_ENABLED)
 		{
 			TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
 
@@ -904,9 +913,12 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 		else
 		{
 			Portal		portal;
-			char	   *sql = psprintf("SELECT t.ctid FROM ONLY %s t",
-									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-																  RelationGetRelationName(rel)));
+			char	   *name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(via)),
+														  RelationGetRelationName(via));
+			/* a partition's rows as a query of its partitioned table sees them */
+			char	   *sql = via == rel ? psprintf("SELECT t.ctid FROM ONLY %s t", name)
+				: psprintf("SELECT t.ctid FROM %s t WHERE t.tableoid OPERATOR(pg_catalog.=) %u",
+						   name, RelationGetRelid(rel));
 
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
@@ -952,7 +964,43 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 	return n;
 }
 
-/* Open a table whose existing rows are judged: an ordinary table (not partitioned). */
+/*
+ * The rows of rel judged by the checks each row's table carries: rel itself,
+ * or, for a partitioned table, every leaf partition with the checks it
+ * carries itself or through an ancestor (issue 12), its rows as a query of
+ * rel sees them (rel's row security).
+ */
+static uint64
+cbr_scan_table(Relation rel, const char *only, Collector *col)
+{
+	AttachedChecks a;
+	ListCell   *lc;
+	uint64		n = 0;
+
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		cbr_attached_checks(RelationGetRelid(rel), only, &a);
+		col->relid = RelationGetRelid(rel);
+		return a.nkinds > 0 ? cbr_scan_rows(rel, rel, &a, col) : 0;
+	}
+	foreach(lc, find_all_inheritors(RelationGetRelid(rel), AccessShareLock, NULL))
+	{
+		Relation	leaf;
+
+		if (get_rel_relkind(lfirst_oid(lc)) != RELKIND_RELATION)
+			continue;
+		leaf = table_open(lfirst_oid(lc), NoLock);
+		cbr_attached_checks(RelationGetRelid(leaf), only, &a);
+		col->relid = RelationGetRelid(leaf);
+		if (a.nkinds > 0)
+			n += cbr_scan_rows(leaf, rel, &a, col);
+		table_close(leaf, NoLock);
+	}
+	col->relid = RelationGetRelid(rel);
+	return n;
+}
+
+/* Open a table whose existing rows are judged: an ordinary or partitioned table. */
 static Relation
 cbr_open_checked(Oid relid)
 {
@@ -962,12 +1010,8 @@ cbr_open_checked(Oid relid)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table %s is partitioned", cbr_rel_text(relid)),
-				 errhint("The export, import and status checks are attached to each partition: ask for each partition.")));
-	if (rel->rd_rel->relkind != RELKIND_RELATION)
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is not a table", cbr_rel_text(relid))));
@@ -994,6 +1038,8 @@ cbr_violations(PG_FUNCTION_ARGS)
 	Collector	col;
 
 	InitMaterializedSRF(fcinfo, 0);
+	/* the rows of a Citus table are on its shards, not here */
+	cbr_citus_refuse_option(PG_GETARG_OID(0), "cbreturn.violations()");
 	rel = cbr_open_checked(PG_GETARG_OID(0));
 	cbr_attached_checks(RelationGetRelid(rel), NULL, &a);
 	cbr_require_select(rel, &a);
@@ -1002,7 +1048,7 @@ cbr_violations(PG_FUNCTION_ARGS)
 	col.store = rsinfo->setResult;
 	col.desc = rsinfo->setDesc;
 	if (a.nkinds > 0)
-		(void) cbr_scan_rows(rel, &a, &col);
+		(void) cbr_scan_table(rel, NULL, &col);
 	relation_close(rel, NoLock);
 	return (Datum) 0;
 }
@@ -1048,6 +1094,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 				 errmsg("unknown check kind \"%s\"", only),
 				 errhint("The kinds are export, import, quantity and status.")));
 	cbr_metadata_require_owner(relid);
+	cbr_citus_refuse_option(relid, "cbreturn.validate()");
 	rel = cbr_open_checked(relid);
 	cbr_attached_checks(relid, only, &a);
 	if (a.nkinds == 0)
@@ -1061,7 +1108,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 	col.capture = false;
 	col.store = NULL;
 	col.desc = NULL;
-	n = cbr_scan_rows(rel, &a, &col);
+	n = cbr_scan_table(rel, only, &col);
 	for (k = 0; k < a.nkinds; k++)
 	{
 		Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
@@ -1143,6 +1190,8 @@ cbr_set_on_violation(PG_FUNCTION_ARGS)
 				 errmsg("the quantity check cannot record violations"),
 				 errdetail("An over-return is a state of a declared line, shared by every return of that line: a recorded one would refuse or hide the line's later returns."),
 				 errhint("Load the returns with the quantity check detached, then attach it: attach counts the existing returns and names any over-returned line.")));
+	if (strcmp(mode, "record") == 0)
+		cbr_citus_refuse_option(PG_GETARG_OID(0), "on_violation 'record'");
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_GETARG_DATUM(1);
 	args[2] = PG_GETARG_DATUM(2);
@@ -1195,6 +1244,7 @@ cbr_set_ordinary_return_column(PG_FUNCTION_ARGS)
 	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	cbr_metadata_require_owner(relid);
 	cbr_require_kind(kind);
+	cbr_citus_refuse_option(relid, "an ordinary-return column");
 	if (strcmp(kind, "export") != 0 && strcmp(kind, "import") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
