@@ -43,6 +43,7 @@
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/hsearch.h"
@@ -354,6 +355,40 @@ cbr_is_china_date(Oid funcid, Oid argtype)
 }
 
 /*
+ * The arguments after the roles of a WHEN function of a check reading a
+ * declaration header: the returns table's key columns (attnums[], in the
+ * header link's order), with which it finds and locks the header row
+ * (header.c).  Locking a row is what writing a return does, so the caller
+ * must be allowed to write the table (INSERT or UPDATE on it or on one of
+ * its columns); a role that may only read it cannot lock header rows
+ * through the function.
+ */
+static void
+cbr_row_ok_verify_keys(const char *funcname, Relation rel, List *args, int first,
+					   const AttrNumber *attnums, int nkeys)
+{
+	Oid			relid = RelationGetRelid(rel);
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		Node	   *arg = (Node *) list_nth(args, i);
+
+		if (!IsA(arg, Var) || ((Var *) arg)->varattno != attnums[i] || ((Var *) arg)->varno == INNER_VAR ||
+			exprType(arg) != TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->atttypid)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("argument %d of %s is not the column attached as %s to table \"%s\"",
+							first + i, funcname,
+							psprintf("key_%d", i + 1), RelationGetRelationName(rel)),
+					 errhint("Detach the check with cbreturn.detach() and attach it again, so that the trigger and its WHEN clause are made from the metadata.")));
+	}
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT | ACL_UPDATE) != ACLCHECK_OK &&
+		pg_attribute_aclcheck_all(relid, GetUserId(), ACL_INSERT | ACL_UPDATE, ACLMASK_ANY) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, RelationGetRelationName(rel));
+}
+
+/*
  * Check that arguments 1..n of the WHEN function (argument 0 is the table)
  * are the columns attnums[] of rel, a NULL constant where a role is not
  * attached.  Column and argument types must agree, so that a Datum is never
@@ -361,7 +396,7 @@ cbr_is_china_date(Oid funcid, Oid argtype)
  */
 static void
 cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char *kind, Relation rel,
-				   const AttrNumber *attnums, const char *const *roles, int n)
+				   const AttrNumber *attnums, const char *const *roles, int n, int nkeys)
 {
 	Node	   *expr = fcinfo->flinfo->fn_expr;
 	List	   *args;
@@ -372,8 +407,10 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("function \"%s\" must be called in the WHEN clause of the %s check", funcname, kind)));
 	args = ((FuncExpr *) expr)->args;
-	if (list_length(args) < 2 || list_length(args) > n + 1)
+	if (list_length(args) < 2 || (list_length(args) > n + 1 && list_length(args) != n + 1 + nkeys))
 		elog(ERROR, "%s called with %d arguments", funcname, list_length(args));
+	if (list_length(args) > n + 1)
+		cbr_row_ok_verify_keys(funcname, rel, list_copy_tail(args, n + 1), n + 2, attnums + n, nkeys);
 	for (i = 0; i < n; i++)
 	{
 		Node	   *arg;
@@ -457,7 +494,8 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 	RowOkState *st = (RowOkState *) fcinfo->flinfo->fn_extra;
 	Oid			relid;
 	Relation	rel;
-	AttrNumber	attnums[CBR_MAX_ROLES];
+	AttrNumber	attnums[CBR_MAX_ROLES + CBR_MAX_ROLES];
+	int			nkeys;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -497,8 +535,8 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 				 errhint("%s is called by the WHEN clause of an attached check.", funcname)));
 	st->relid = relid;
 	st->entry = cbr_check_cache_entry(rel, kind, build);
-	attnums_of(st->entry->config, attnums);
-	cbr_row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n);
+	nkeys = attnums_of(st->entry->config, attnums);
+	cbr_row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n, nkeys);
 	relation_close(rel, NoLock);
 	st->verified = st->entry->config;
 	return st->verified;

@@ -94,10 +94,11 @@ cbr_import_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	return c;
 }
 
-static void
+static int
 cbr_import_attnums(const void *config, AttrNumber *attnums)
 {
 	memcpy(attnums, ((const ImportCache *) config)->col, sizeof(AttrNumber) * IM_NROLES);
+	return 0;					/* its WHEN clause passes no header key */
 }
 
 /* A text role's value, NULL when NULL or not attached. */
