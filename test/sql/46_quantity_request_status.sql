@@ -140,5 +140,30 @@ SELECT * FROM cbreturn.verify_quantity_ledger('erp46r.bgd_mx');
 SELECT regress.try($$SELECT cbreturn.attach_status_check('erp46r.tuihuo_mx_p', status => 'zt', registered_at => 'djsj')$$);
 SELECT cbreturn.detach('erp46r.tuihuo_mx_p');
 
+-- 10. In one transaction (the transaction's cache of header rows): a line
+-- written after its request's status changed reads the new status; after a
+-- savepoint rolled back a status change, the status as it was.
+CREATE TABLE erp46r.tuihuo_mx_t (id int PRIMARY KEY, sqh text, bgdh text, xh integer, thsl integer);
+INSERT INTO erp46r.tuihuo_shenqing VALUES ('SQ4', 'SB'), ('SQ5', 'SB');
+SELECT cbreturn.attach_header('erp46r.tuihuo_mx_t', 'erp46r.tuihuo_shenqing', '{sqh}', '{sqh}', status => 'zt');
+SELECT cbreturn.attach_quantity_check('erp46r.tuihuo_mx_t', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl',
+    freeing_labels => '{BH,CX}');
+BEGIN;
+INSERT INTO erp46r.tuihuo_mx_t VALUES (1, 'SQ4', '292420260000000001', 1, 6);
+UPDATE erp46r.tuihuo_shenqing SET zt = 'BH' WHERE sqh = 'SQ4';
+INSERT INTO erp46r.tuihuo_mx_t VALUES (2, 'SQ4', '292420260000000001', 1, 7);
+INSERT INTO erp46r.tuihuo_mx_t VALUES (3, 'SQ5', '292420260000000001', 1, 10);
+SAVEPOINT s;
+UPDATE erp46r.tuihuo_shenqing SET zt = 'BH' WHERE sqh = 'SQ5';
+INSERT INTO erp46r.tuihuo_mx_t VALUES (4, 'SQ5', '292420260000000001', 1, 10);
+ROLLBACK TO s;
+SELECT regress.try($$INSERT INTO erp46r.tuihuo_mx_t VALUES (5, 'SQ5', '292420260000000001', 1, 1)$$);
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46r.bgd_mx'::regclass ORDER BY 1;
+COMMIT;
+SELECT * FROM cbreturn.verify_quantity_ledger('erp46r.bgd_mx');
+SELECT cbreturn.detach('erp46r.tuihuo_mx_t');
+
 DROP SCHEMA erp46r CASCADE;
 DROP ROLE erp46r_clerk;
