@@ -31,6 +31,7 @@
  * rather than read rows the policies would hide.
  */
 #include "enforce/header.h"
+#include "enforce/violation.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -557,12 +558,45 @@ header_key_text(const CbrHeaderUse *u, Relation rel, HeapTuple tuple)
 	return psprintf("(%s)=(%s)", names.data, values.data);
 }
 
-void
-cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, Datum *v, bool *isnull)
+/* The arguments of header_report_missing, for cbr_violation_report_input. */
+typedef struct HeaderMissing
+{
+	const CbrHeaderUse *u;
+	TriggerData *trigdata;
+	HeapTuple	tuple;
+} HeaderMissing;
+
+/* CB014: the key of the return names no row of the header. */
+static void
+header_report_missing(void *arg)
+{
+	HeaderMissing *a = (HeaderMissing *) arg;
+	const CbrHeaderUse *u = a->u;
+	Relation	rel = a->trigdata->tg_relation;
+	bool		seen = true;
+	int			i;
+
+	for (i = 0; i < u->nkeys; i++)
+		seen = seen && cbr_writer_may_see(a->trigdata, u->key[i]);
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_HEADER),
+			 errmsg("the return names no row of declaration header %s", header_rel_text(u->relid)),
+			 seen
+			 ? errdetail("%sits key %s matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
+						 header_key_text(u, rel, a->tuple), header_rel_text(u->relid))
+			 : errdetail("%sits key matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
+						 header_rel_text(u->relid)),
+			 errhint("Write the header row first, or correct the key of the return: its checks read the export or release date and the codes from the header row."),
+			 errtable(rel)));
+}
+
+bool
+cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, Datum *v, bool *isnull,
+				CbrCheckKind kind)
 {
 	Relation	rel = trigdata->tg_relation;
 	Datum		keys[CBR_HEADER_MAX_KEYS];
-	bool		seen = true;
+	HeaderMissing a = {u, trigdata, tuple};
 	int			i;
 	int			r;
 
@@ -579,23 +613,14 @@ cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, D
 		keys[i] = heap_getattr(tuple, u->key[i], RelationGetDescr(rel), &knull);
 		/* a return naming no header yet: its facts are not known yet */
 		if (knull)
-			return;
+			return true;
 	}
 	if (header_fetch(u, keys, v, isnull))
-		return;
-
-	for (i = 0; i < u->nkeys; i++)
-		seen = seen && cbr_writer_may_see(trigdata, u->key[i]);
-	ereport(ERROR,
-			(errcode(ERRCODE_CBRETURN_HEADER),
-			 errmsg("the return names no row of declaration header %s", header_rel_text(u->relid)),
-			 seen
-			 ? errdetail("%sits key %s matches no row of %s.", cbr_row_identity_seen(trigdata, tuple),
-						 header_key_text(u, rel, tuple), header_rel_text(u->relid))
-			 : errdetail("%sits key matches no row of %s.", cbr_row_identity_seen(trigdata, tuple),
-						 header_rel_text(u->relid)),
-			 errhint("Write the header row first, or correct the key of the return: its checks read the export or release date and the codes from the header row."),
-			 errtable(rel)));
+		return true;
+	/* refused by a write in either mode; listed by cbreturn.violations() */
+	cbr_violation_report_input(cbr_violations_begin(rel, kind), tuple, "header",
+							   header_report_missing, &a);
+	return false;
 }
 
 bool

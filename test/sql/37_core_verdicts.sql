@@ -190,7 +190,8 @@ DROP SCHEMA core CASCADE;
 -- ledger's verification, which write or switch roles and must not,
 -- _error, which only raises the catalogued errors of attach and detach, and
 -- the existing-row and record-mode functions, which scan a table with
--- subtransactions or write the metadata, and _header_validate, attach_header's
+-- subtransactions or write the metadata (_attach_validate, at the end of an
+-- attach, among them), and _header_validate, attach_header's
 -- test of the link it recorded).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
@@ -201,7 +202,7 @@ SELECT p.proname, p.proparallel
    AND p.proname NOT LIKE '\_quantity\_%'
    AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
                          'set_on_violation', 'set_ordinary_return_column',
-                         '_header_validate')
+                         '_header_validate', '_attach_validate')
    AND p.proparallel <> 's'
  ORDER BY 1;
 
