@@ -3628,3 +3628,83 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text, boolean) IS
     'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards; validate => true checks the existing rows too; returns whether they were validated';
+
+-- The tax functions take ordinary (issue 12, item 4): an ordinary (taxed)
+-- return, declared as ordinary returned goods (e.g. 4561), is not relieved by
+-- the announcements (R-TX-2) and restores nothing under R-IM-3.  A trailing
+-- defaulted argument changes the signature, so the functions are dropped and
+-- created again; calls without it answer as before.  A view or BEGIN ATOMIC
+-- function of the database that calls one of them stops this update
+-- (CHANGELOG.md says what to do).
+DROP FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                         boolean, boolean, date, boolean);
+DROP FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                           boolean, boolean, date, boolean);
+DROP FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text);
+DROP FUNCTION cbreturn.import_return_effect(date, numeric, text);
+DROP FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                            cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                            date, boolean, integer);
+CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                           reason cbreturn.return_reason, is_food boolean,
+                                           original_state boolean,
+                                           left_special_area_on date DEFAULT NULL,
+                                           rebate_claimed boolean DEFAULT false,
+                                           ordinary boolean DEFAULT false)
+    RETURNS cbreturn.tax_relief
+    AS 'MODULE_PATHNAME', 'export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                               boolean, boolean, date, boolean, boolean) IS
+    'tax relief on a returned export: announcement route for unsold/consumer returns (R-TX-1, R-TX-2, R-TX-4), statutory route for quality/spec (R-TX-6); R-TX-3, R-TX-5; an ordinary return (ordinary => true) is taxed outside R-TX-6, its basis says why';
+
+CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                             reason cbreturn.return_reason, is_food boolean,
+                                             original_state boolean,
+                                             left_special_area_on date DEFAULT NULL,
+                                             rebate_claimed boolean DEFAULT false,
+                                             ordinary boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'export_tax_relieved'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean, boolean) IS
+    '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
+
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
+                                                           purchased_on date, amount_year integer,
+                                                           status text, ordinary boolean DEFAULT false)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text, boolean) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise and for an ordinary return (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text,
+                                              ordinary boolean DEFAULT false)
+    RETURNS cbreturn.import_effect
+    AS 'MODULE_PATHNAME', 'import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text, boolean) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected or an ordinary (taxed) return';
+
+CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
+                                              exported_on date,
+                                              reason cbreturn.return_reason,
+                                              returned_on date,
+                                              as_of date,
+                                              export_office cbreturn.customs_code DEFAULT NULL,
+                                              return_office cbreturn.customs_code DEFAULT NULL,
+                                              is_food boolean DEFAULT NULL,
+                                              original_state boolean DEFAULT NULL,
+                                              left_special_area_on date DEFAULT NULL,
+                                              rebate_claimed boolean DEFAULT false,
+                                              due_soon_days integer DEFAULT 7,
+                                              ordinary boolean DEFAULT false)
+    RETURNS cbreturn.export_assessment
+    AS 'MODULE_PATHNAME', 'assess_export_return'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                                  date, boolean, integer, boolean) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';

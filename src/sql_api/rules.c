@@ -321,6 +321,9 @@ cbr_relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool re
 			return variant;
 		return 6 + (int) (r->period - p->tax_periods) * 6 + variant;
 	}
+	/* an ordinary return: one row, with the basis that taxes it */
+	if (r->ordinary)
+		return 6 + p->ntax_periods * 6 + 32;
 	return 6 + p->ntax_periods * 6 + route_tx6 * 16 + (int) (r->failed & 0x0f);
 }
 
@@ -336,7 +339,7 @@ cbr_relief_cache_slot(const CbrPolicy *p, TupleDesc tupdesc, int key)
 		MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn tax relief rows",
 												  ALLOCSET_SMALL_SIZES);
 
-		relief_cache.nslots = 6 + p->ntax_periods * 6 + 32;
+		relief_cache.nslots = 6 + p->ntax_periods * 6 + 33;
 		relief_cache.slots = MemoryContextAllocZero(cxt, sizeof(HeapTupleHeader) * relief_cache.nslots);
 		relief_cache.language = MemoryContextStrdup(cxt, language);
 		cbr_cache_install(&relief_cache.cache, cxt);
@@ -375,14 +378,16 @@ cbr_relief_form(TupleDesc tupdesc, const CbrReliefInput *in, const CbrRelief *r)
 	values[3] = BoolGetDatum(r->consumption_tax_exempt);
 	values[4] = BoolGetDatum(r->export_duty_refund);
 	values[5] = BoolGetDatum(r->rebate_repayment_required);
-	nulls[6] = nulls[7] = !r->relieved;
-	if (r->relieved)
+	nulls[6] = nulls[7] = true;
+	if (r->relieved || r->ordinary)
 	{
 		char	   *evidence;
 		char	   *basis;
 
 		cbr_relief_texts(in, r, &evidence, &basis);
-		values[6] = CStringGetTextDatum(evidence);
+		nulls[6] = evidence == NULL;
+		values[6] = evidence ? CStringGetTextDatum(evidence) : (Datum) 0;
+		nulls[7] = false;
 		values[7] = CStringGetTextDatum(basis);
 	}
 	if (r->failed == 0)
@@ -411,6 +416,8 @@ cbr_relief_input(FunctionCallInfo fcinfo, CbrReliefInput *in)
 	in->has_left_on = !PG_ARGISNULL(6);
 	in->left_on = in->has_left_on ? PG_GETARG_DATEADT(6) : 0;
 	in->rebate_claimed = PG_GETARG_BOOL(7);
+	/* ordinary (0.3.0): absent from a 0.2.0 definition and from the explain */
+	in->ordinary = PG_NARGS() > 8 && PG_GETARG_BOOL(8);
 }
 
 /* Raise the error of bad input to export_tax_relief (22008, 22023, CB007). */
@@ -429,7 +436,7 @@ cbr_relief_args(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReliefInput *in,
 {
 	int			i;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < Min(PG_NARGS(), 9); i++)
 		if (i != 6 && PG_ARGISNULL(i))
 			return false;
 	cbr_relief_input(fcinfo, in);
@@ -441,8 +448,10 @@ cbr_relief_args(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReliefInput *in,
 /*
  * export_tax_relief(code, exported_on, returned_on, reason, is_food,
  * original_state, left_special_area_on DEFAULT NULL, rebate_claimed DEFAULT
- * false) -> cbreturn.tax_relief
- * R-TX-1 ... R-TX-6, decided by cbr_decide_tax_relief (src/rules/tax.c).
+ * false, ordinary DEFAULT false) -> cbreturn.tax_relief
+ * R-TX-1 ... R-TX-6, decided by cbr_decide_tax_relief (src/rules/tax.c); an
+ * ordinary return (declared as ordinary returned goods) is taxed, with the
+ * basis that says why (issue 12, item 4).
  * Not STRICT because left_special_area_on may be NULL; a NULL in any other
  * argument gives NULL, as STRICT would.
  */

@@ -200,8 +200,11 @@ SELECT p."table", v.row_key, v.rule_id, v.sqlstate
   FROM (SELECT DISTINCT "table" FROM attached_checks WHERE "table"::text LIKE 'kuajing.tuihuo_dan_%') p
  CROSS JOIN LATERAL violations(p."table") v
  ORDER BY p."table"::text COLLATE "C", v.rule_id;
--- The reports: the late row closed late, the ordinary return taxed.
-SELECT tuihuo_danhao, putong, (a).status, ((a).tax_relief).relieved
+-- Inspection found two of them in original state (R-TX-4), so their relief is
+-- decided: the CBEC return relieved, the ordinary return (4561) taxed.
+UPDATE kuajing.tuihuo_dan SET yuanzhuang = true WHERE tuihuo_danhao IN ('LS2026030101', 'LS2026080103');
+-- The reports: the late row closed late, the ordinary return taxed, and why.
+SELECT tuihuo_danhao, putong, (a).status, ((a).tax_relief).relieved, ((a).tax_relief).basis
   FROM kuajing.tuihuo_pinggu('2026-09-30') WHERE tuihuo_danhao LIKE 'LS%' ORDER BY tuihuo_danhao;
 SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;
 -- In refuse mode again, a late row is refused.
