@@ -312,11 +312,13 @@ CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_cod
                                                    is_food boolean, original_state boolean,
                                                    left_special_area_on date DEFAULT NULL,
                                                    rebate_claimed boolean DEFAULT false,
+                                                   ordinary boolean DEFAULT false,
                                                    OUT step integer, OUT rule_id text, OUT passed boolean,
                                                    OUT seen text, OUT basis text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
-                                                       cbreturn.return_reason, boolean, boolean, date, boolean) IS
+                                                       cbreturn.return_reason, boolean, boolean, date, boolean,
+                                                       boolean) IS
     'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';

@@ -3708,3 +3708,20 @@ COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, dat
                                                   cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
                                                   date, boolean, integer, boolean) IS
     'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
+DROP FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean);
+CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_code, exported_on date,
+                                                   returned_on date, reason cbreturn.return_reason,
+                                                   is_food boolean, original_state boolean,
+                                                   left_special_area_on date DEFAULT NULL,
+                                                   rebate_claimed boolean DEFAULT false,
+                                                   ordinary boolean DEFAULT false,
+                                                   OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                   OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
+                                                       cbreturn.return_reason, boolean, boolean, date, boolean,
+                                                       boolean) IS
+    'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';

@@ -733,7 +733,11 @@ cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in, const CbrReli
 	List	   *steps = NIL;
 
 	cbr_language_begin();
-	if (r->route_tx6)
+	if (r->ordinary)
+		/* issue 12, item 4: outside the CBEC return procedure, nothing else is asked */
+		cbr_step_add(&steps, "R-TX-2", false, _(BASIS_TX_PERIODS),
+					 "ordinary = true: declared as ordinary returned goods, outside the CBEC return procedure; taxed as an ordinary import");
+	else if (r->route_tx6)
 		cbr_steps_tx6(&steps, in, r);
 	else
 		cbr_steps_announced(&steps, in, r);

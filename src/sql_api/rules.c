@@ -416,7 +416,7 @@ cbr_relief_input(FunctionCallInfo fcinfo, CbrReliefInput *in)
 	in->has_left_on = !PG_ARGISNULL(6);
 	in->left_on = in->has_left_on ? PG_GETARG_DATEADT(6) : 0;
 	in->rebate_claimed = PG_GETARG_BOOL(7);
-	/* ordinary (0.3.0): absent from a 0.2.0 definition and from the explain */
+	/* ordinary (0.3.0): absent from a 0.2.0 definition */
 	in->ordinary = PG_NARGS() > 8 && PG_GETARG_BOOL(8);
 }
 

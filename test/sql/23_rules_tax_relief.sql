@@ -105,3 +105,6 @@ SELECT (cbreturn.export_tax_relief('9610', '2026-03-01', '2026-04-01', 'unsold',
 RESET cbreturn.language;
 -- bad input is bad input for an ordinary return too
 SELECT cbreturn.export_tax_relief('9610', '2026-03-01', '2026-02-28', 'unsold', false, true, ordinary => true);
+-- the explain of an ordinary return: one step, the announcements' R-TX-2
+SELECT * FROM cbreturn.explain_export_tax_relief('9610', '2026-03-01', '2026-04-01', 'unsold', false, true,
+                                                 ordinary => true);
