@@ -226,9 +226,10 @@ BEGIN
     IF persistence OPERATOR(pg_catalog.=) 't' THEN
         PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
     END IF;
-    -- A quantity check covers a partitioned returns table from its parent
-    -- (R-EX-3, R-IM-2: the limit holds over every partition).
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
+    -- A check covers a partitioned table from its parent (issue 12; R-EX-3,
+    -- R-IM-2: the quantity limit holds over every partition): PostgreSQL
+    -- clones its row trigger to every partition, those created later too.
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) ANY ('{table,returns table}'::text[]) THEN
         NULL;
     ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
         PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
@@ -331,9 +332,61 @@ BEGIN
         PERFORM cbreturn._error('attach.already_attached', kind, rel::pg_catalog.text,
                                 pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
     END IF;
+    PERFORM cbreturn._partition_covered(rel, kind);
     PERFORM cbreturn._drop_orphan_triggers(rel, kind);
     PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
 END
+$$;
+
+-- Issue 12: a check of a partitioned table covers every partition below it,
+-- so one partition never carries a kind twice.  Attaching to a partition
+-- whose ancestor carries the kind, or to a partitioned table with a
+-- partition that carries it itself (attached per partition before 0.3.0),
+-- is refused: PostgreSQL would refuse the cloned trigger's name anyway.
+CREATE FUNCTION cbreturn._partition_covered(rel regclass, kind text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    other regclass;
+BEGIN
+    IF kind OPERATOR(pg_catalog.<>) ALL ('{export,import,status,header}'::text[]) THEN
+        RETURN;
+    END IF;
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) kind
+       AND a.relation OPERATOR(pg_catalog.<>) rel
+       AND a.relation IN (SELECT pg_catalog.pg_partition_ancestors(rel))
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.partition_covered', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind),
+                                other::pg_catalog.text, rel::pg_catalog.text);
+    END IF;
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) kind
+       AND a.relation OPERATOR(pg_catalog.<>) rel
+       AND a.relation IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t)
+     ORDER BY a.relation::pg_catalog.text COLLATE "C" LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.partition_has_own', other::pg_catalog.text, rel::pg_catalog.text,
+                                cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind),
+                                pg_catalog.quote_literal(other::pg_catalog.text), pg_catalog.quote_literal(kind));
+    END IF;
+END
+$$;
+
+-- The first argument of a WHEN function: the checked table.  On a
+-- partitioned table, NEW.tableoid, the partition the row is written into
+-- (issue 12): PostgreSQL evaluates the clause cloned to each partition, with
+-- its columns renumbered for that partition, so no OID of one table may be
+-- written into it; the function then reads the config of that partition.
+CREATE FUNCTION cbreturn._when_table(rel regclass) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'NEW.tableoid::pg_catalog.regclass'
+                ELSE pg_catalog.format('%L::pg_catalog.regclass', c.oid) END
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel
 $$;
 
 -- The triggers of a check whose metadata is missing: what `pg_dump -n <erp
@@ -359,6 +412,8 @@ BEGIN
     FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
                JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
               WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+                -- a clone of a partitioned ancestor's trigger goes with it
+                AND tg.tgparentid OPERATOR(pg_catalog.=) 0
                 AND p.pronamespace OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
                 AND (tg.tgname OPERATOR(pg_catalog.=) ('cbreturn_' OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) '_check')
                      OR (kind OPERATOR(pg_catalog.=) 'quantity'
@@ -498,9 +553,9 @@ BEGIN
     ELSE
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check()',
-            "table", "table"::pg_catalog.oid,
+            "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
             cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
@@ -587,9 +642,9 @@ BEGIN
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
         'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
         cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
@@ -737,6 +792,18 @@ BEGIN
                              ELSE ARRAY[check_kind] END LOOP
         n := n + cbreturn._drop_orphan_triggers("table", kind);
     END LOOP;
+    -- a partition covered by its ancestor's check (issue 12): say which
+    IF n = 0 AND check_kind IS NOT NULL THEN
+        SELECT a.relation INTO k FROM cbreturn.attached_check a
+         WHERE a.check_kind OPERATOR(pg_catalog.=) detach.check_kind
+           AND a.relation IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cbreturn._error('detach.partition_covered', check_kind, "table"::pg_catalog.text,
+                                    k.relation::pg_catalog.text, pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                    pg_catalog.quote_literal(check_kind));
+        END IF;
+    END IF;
     IF n = 0 AND check_kind IS NULL THEN
         PERFORM cbreturn._error('detach.not_attached', "table"::pg_catalog.text);
     ELSIF n = 0 THEN
@@ -925,8 +992,10 @@ BEGIN
                                                     WHERE t.isleaf)
                AND a.relation OPERATOR(pg_catalog.<>) leaf
              GROUP BY a.check_kind) k
+     -- a leaf carries its own checks and those of its partitioned ancestors
+     -- (issue 12: attached once, on the parent)
      WHERE NOT EXISTS (SELECT FROM cbreturn.attached_check o
-                        WHERE o.relation OPERATOR(pg_catalog.=) leaf
+                        WHERE o.relation IN (SELECT pg_catalog.pg_partition_ancestors(leaf))
                           AND o.check_kind OPERATOR(pg_catalog.=) k.kind);
     IF missing IS NOT NULL THEN
         PERFORM cbreturn._error('attach.partition_unchecked', leaf::pg_catalog.text, root::pg_catalog.text,
@@ -980,6 +1049,10 @@ COMMENT ON FUNCTION cbreturn._metadata_column(regclass, text, text, regclass, na
     'internal: records one column of an attached check as the metadata owner, after checking that the calling role owns the table or may SELECT the declared column (docs/security.md)';
 COMMENT ON FUNCTION cbreturn._metadata_forget(regclass, text) IS
     'internal: removes the metadata of the checks of one kind (or all) on a table the calling role owns; returns how many checks (docs/security.md)';
+COMMENT ON FUNCTION cbreturn._partition_covered(regclass, text) IS
+    'internal: refuses to attach a check to a partition an ancestor''s check of the kind covers, or to a partitioned table a partition of which carries the kind itself';
+COMMENT ON FUNCTION cbreturn._when_table(regclass) IS
+    'internal: the first argument of the WHEN clause attach writes: the table''s OID, or NEW.tableoid on a partitioned table';
 COMMENT ON FUNCTION cbreturn._drop_orphan_triggers(regclass, text) IS
     'internal: drops the triggers of a check whose metadata is missing (restored by pg_dump -n without the extension); used by attach and detach';
 COMMENT ON FUNCTION cbreturn._refuse_generated(regclass, name[], text) IS

@@ -46,7 +46,11 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
-        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE %s)', k.relation,
+        -- (a partitioned returns table: every partition, issue 12)
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE %s)',
+                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
                     (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
                        FROM cbreturn.attached_column c
                       WHERE c.relation OPERATOR(pg_catalog.=) k.relation

@@ -27,6 +27,19 @@
 #endif
 
 /*
+ * Index scans.  PostgreSQL 18 added an instrumentation argument to
+ * index_beginscan() (access/genam.h); cbreturn's direct index lookups pass
+ * none.  Callers include access/genam.h themselves.
+ */
+#if PG_VERSION_NUM >= 180000
+#define cbr_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), NULL, (nkeys), (norderbys))
+#else
+#define cbr_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
+	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
  * Messages.  As in PL/pgSQL (plpgsql.h), TEXTDOMAIN is cbreturn's own gettext
  * domain, so errmsg, errdetail and errhint look their format up in cbreturn's
  * catalogue (po/, docs/i18n.md); every C file includes this header.  _() does the same for a text that is not a format of
@@ -51,6 +64,16 @@ extern const char *cbr_label_cstring(const char *type, const char *value);
 #undef ereport
 #define ereport(elevel, ...) \
 	ereport_domain(elevel, TEXTDOMAIN, (cbr_language_begin(), __VA_ARGS__, cbr_language_end()))
+/*
+ * The soft input errors of PostgreSQL 16 and later (ereturn) go through
+ * errsave, not ereport: wrap them alike, or an input function's message
+ * would ignore cbreturn.language.  Before 16 ereturn is ereport (above).
+ */
+#if PG_VERSION_NUM >= 160000
+#undef ereturn
+#define ereturn(context, dummy_value, ...) \
+	ereturn_domain(context, dummy_value, TEXTDOMAIN, (cbr_language_begin(), __VA_ARGS__, cbr_language_end()))
+#endif
 
 /*
  * SQLSTATEs of the project, one per rule family (docs/errors.md).  Class

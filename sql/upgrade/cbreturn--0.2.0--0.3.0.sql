@@ -1,542 +1,306 @@
 -- cbreturn 0.2.0 -> 0.3.0.  Run by ALTER EXTENSION cbreturn UPDATE; attached
--- checks (their triggers and metadata) are kept.  Each section below names the
--- change it carries; test/checks/upgrade.sh requires the result to equal a
--- fresh 0.3.0 install, from 0.2.0 and from 0.1.0 alike.
+-- checks (their triggers and metadata) are kept.  test/checks/upgrade.sh
+-- requires the result to equal a fresh 0.3.0 install, from 0.2.0 and from
+-- 0.1.0 alike.
+--
+-- Each object is created or replaced once, in its 0.3.0 form: (1) the old
+-- signatures are dropped, (2) types and tables, (3) functions and operators
+-- in the order of the install script (so that each finds what it names),
+-- (4) triggers, event triggers and the view, (5) the data fixes.  A later
+-- change appends its own block after the end marker.
+--
+-- What changed since 0.2.0:
+--   * Chinese messages for clerks and DBAs (issue 13): the RAISEs of attach,
+--     detach, the metadata triggers, the quantity check and the register
+--     lookups go through cbreturn._error, so a zh_CN session reads them in
+--     Chinese (docs/i18n.md); labels for people of enum values, statuses and
+--     stages.
+--   * Assessment, text keys and the schema (issue 12, items 7, 8, 9):
+--     assess_export_return, assess_import_return; district(text) and
+--     text = declaration_id for identifiers an ERP holds as text; the schema
+--     belongs to the superuser that runs the update.
+--   * Import-side rules and pilot data (issue 11 items 4, 5, 6, 8; issue 10):
+--     import_return_on_time on NULL dates, the R-IM-3 effect of a recorded
+--     return; the R-EX-5 pilot districts graded as the rules grade them.
+--   * Beyond one server: logical replication, postgres_fdw (issue 14): the
+--     policy tables and registers invalidate on a subscriber too, the
+--     metadata of attached checks, the quantity ledger and the violation log
+--     stay per node; rebuild_quantity_ledgers, district_number.
+--   * Row facts: reason vocabularies (R-V-1) and China dates (R-T-1) (issue
+--     12): china_date, reason_label_key, cbreturn.reason_labels with its
+--     shipped labels, return_reason(label); attach accepts timestamp and
+--     timestamptz date roles.  Checks attached before keep their triggers;
+--     a text reason column is now read through cbreturn.reason_labels.
+--   * Quantity check: safety and performance (issue 9, issue 10): values in
+--     messages cut at 64 bytes (cbreturn._clip); a recount counts no
+--     inheritance child and reads the declared table itself; a role that may
+--     TRUNCATE a returns table may have its declared table counted again.
+--   * Export tax relief answers, basis texts and Chinese explanations
+--     (issues 10, 11, 13): the R-TX-3 certificate in tax_relief,
+--     export_tax_relieved for scans, Chinese titles of the announcements;
+--     the explanations follow the language setting (STABLE).
+--   * Quantity and status together, rules section 6 (issue 12, item 6): a
+--     rejected or withdrawn return frees its quantity (freeing_labels).
+--   * Record mode, ordinary returns, existing rows (issue 12): the options
+--     on_violation, ordinary_values, validated_at; cbreturn.violation_log;
+--     set_on_violation, set_ordinary_return_column, violations, validate.
+--   * Citus: one source of truth for the policy and registers (issue 14).
+--   * Facts from the declaration header (issue 12): the check kind 'header',
+--     attach_header, the header's guards.
+--   * Chinese for the import-side texts (issue 13): import_return_effect
+--     follows the language setting; explain_import_return_effect.
+--   * Partitions of a checked partitioned table (issue 12): a leaf created or
+--     attached without the checks its siblings carry is refused at commit.
+--   * Registers in the write-time checks, the 1210 clock (issue 11): the
+--     register lookups in C over a per-session snapshot reloaded by the
+--     registers_changed triggers; the register roles of the attach
+--     functions (a new signature); bonded_export_return_deadline.
 \echo Use "ALTER EXTENSION cbreturn UPDATE" to load this file. \quit
 
--- ==== Chinese messages for clerks and DBAs (issue 13) ====
--- The RAISEs of attach, detach, the metadata triggers, the quantity check
--- and the register lookups go through cbreturn._error, so a zh_CN session
--- reads them in Chinese (docs/i18n.md).
-CREATE OR REPLACE FUNCTION cbreturn._attached_column_resolve() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    a record;
-BEGIN
-    SELECT att.attnum, att.atttypid INTO a
-      FROM pg_catalog.pg_attribute att
-     WHERE att.attrelid OPERATOR(pg_catalog.=) NEW.column_relation
-       AND att.attname OPERATOR(pg_catalog.=) NEW.column_name
-       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('metadata.column_missing', NEW.column_name::pg_catalog.text,
-                                NEW.column_relation::pg_catalog.text);
-    END IF;
-    NEW.column_attnum := a.attnum;
-    NEW.column_type := a.atttypid;
-    RETURN NEW;
-END
-$$;
+-- ---------------------------------------------------------------------------
+-- 1. Old signatures: functions whose arguments changed, and one gone
+-- ---------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    kind "char";
-    persistence "char";
-    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
-                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
-                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
-                           ELSE what END;
-BEGIN
-    IF rel IS NULL THEN
-        PERFORM cbreturn._error('attach.not_null', said);
-    END IF;
-    SELECT c.relkind, c.relpersistence INTO kind, persistence
-      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
-    END IF;
-    IF persistence OPERATOR(pg_catalog.=) 't' THEN
-        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
-    END IF;
-    -- A quantity check covers a partitioned returns table from its parent
-    -- (R-EX-3, R-IM-2: the limit holds over every partition).
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
-        NULL;
-    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
-        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
-    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
-    END IF;
-    IF NOT cbreturn._owns(rel) THEN
-        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
-    END IF;
-END
-$$;
+-- Rules section 6: the status and quantity checks take their new arguments
+-- last (issue 12, item 6).
+DROP FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[]);
+DROP FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name);
+-- The attach functions of the export and import checks take the register
+-- roles and the departure from the special area last (issue 11).
+DROP FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name);
+DROP FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name);
+-- The register lookups are C functions now (issue 11): explain_registers is
+-- created again, register_date_guard is gone.
+DROP FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text,
+                                            cbreturn.customs_registration_code, cbreturn.uscc);
+DROP FUNCTION cbreturn.register_date_guard(date, text);
 
-CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
-                                        col_rel regclass, col name, accepted regtype[],
-                                        meaning text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    typ regtype;
-BEGIN
-    IF col IS NULL THEN
-        PERFORM cbreturn._error('attach.column_unnamed', meaning, col_role);
-    END IF;
-    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
-     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
-       AND att.attname OPERATOR(pg_catalog.=) col
-       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
-                                meaning, col_role);
-    END IF;
-    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
-        PERFORM cbreturn._error('attach.column_type', col::pg_catalog.text, col_rel::pg_catalog.text,
-                                typ::pg_catalog.text, meaning,
-                                pg_catalog.array_to_string(accepted::pg_catalog.text[], ' | '));
-    END IF;
-    -- A column of the declared table is read by the guard, a BEFORE UPDATE
-    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
-    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
-        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
-    END IF;
-    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
-END
-$$;
+-- ---------------------------------------------------------------------------
+-- 2. Types and tables
+-- ---------------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION cbreturn._refuse_generated(rel regclass, cols name[], meaning text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    g name;
-BEGIN
-    SELECT att.attname INTO g FROM pg_catalog.pg_attribute att
-     WHERE att.attrelid OPERATOR(pg_catalog.=) rel
-       AND att.attname OPERATOR(pg_catalog.=) ANY (cols)
-       AND att.attgenerated OPERATOR(pg_catalog.<>) ''
-     ORDER BY att.attnum LIMIT 1;
-    IF FOUND THEN
-        PERFORM cbreturn._error('attach.generated', g::pg_catalog.text, rel::pg_catalog.text, meaning);
-    END IF;
-END
-$$;
+-- R-TX-3: the tax authority's certificate is part of the evidence for every
+-- relief.  ALTER TYPE adds the attribute last (a fresh install has it last
+-- too); values stored before the upgrade read it as NULL.
+ALTER TYPE cbreturn.tax_relief ADD ATTRIBUTE tax_certificate_required boolean;
+COMMENT ON TYPE cbreturn.tax_relief IS
+    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment and the tax certificate (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
 
-CREATE OR REPLACE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
-                                   declared regclass DEFAULT NULL, labels text[] DEFAULT NULL)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF EXISTS (SELECT FROM cbreturn.attached_check k
-                WHERE k.relation OPERATOR(pg_catalog.=) rel
-                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
-        PERFORM cbreturn._error('attach.already_attached', kind, rel::pg_catalog.text,
-                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
-    END IF;
-    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
-    PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
-END
-$$;
+-- sql/45_assess.sql: the one-call assessment
+-- The one-call assessment of a return, for reporting (docs/reporting.md).
+-- The C side is src/sql_api/assess.c: every field is the verdict of the rule
+-- function that decides it, so the assessment cannot disagree with them.
+-- Over a table: a LATERAL join in the caller's own query (docs/reporting.md).
 
-CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
-    "table"             regclass,
-    status              name,
-    registered_at       name DEFAULT NULL,
-    declared_at         name DEFAULT NULL,
-    shipped_at          name DEFAULT NULL,
-    arrived_at          name DEFAULT NULL,
-    inspected_at        name DEFAULT NULL,
-    released_at         name DEFAULT NULL,
-    rejected_at         name DEFAULT NULL,
-    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
-                                             'inspected', 'released', 'rejected'])
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
-    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
-    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
-    first_type regtype;
-    t regtype;
-    i int;
-BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
-    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
-       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
-            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
-        PERFORM cbreturn._error('attach.status_labels');
-    END IF;
-    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
-    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
-        ARRAY['text', 'character varying', 'character', 'name']::regtype[] ||
-        (SELECT pg_catalog.array_agg(ty.oid::regtype) FROM pg_catalog.pg_type ty
-          WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
-                                WHERE att.attrelid OPERATOR(pg_catalog.=) "table"
-                                  AND att.attname OPERATOR(pg_catalog.=) status)
-            AND ty.typtype OPERATOR(pg_catalog.=) 'e'),
-        cbreturn._text('role.status'));
-    FOR i IN 1 .. 7 LOOP
-        CONTINUE WHEN cols[i] IS NULL;
-        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
-                                        cbreturn._text('role.' || stages[i] || '_at'));
-        SELECT c.column_type INTO t FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
-           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
-        IF first_type IS NULL THEN
-            first_type := t;
-        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
-            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
-                                    first_type::pg_catalog.text);
-        END IF;
-    END LOOP;
-    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
-END
-$$;
+CREATE TYPE cbreturn.export_assessment AS (
+    deadline              date,
+    days_left             integer,
+    status                text,
+    remark_code           text,
+    cross_customs_allowed boolean,
+    tax_relief            cbreturn.tax_relief,
+    evidence              text[],
+    missing               text[]
+);
+COMMENT ON TYPE cbreturn.export_assessment IS
+    'answer of assess_export_return: R-EX-1 deadline, days left and status on a day, R-EX-2 remark code, R-EX-5 verdict, R-TX relief with its R-TX-5 evidence items, the inputs that were missing';
 
-CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k record;
-    kind text;
-    n int := 0;
-BEGIN
-    -- (a quantity check may be attached to a partitioned returns table)
-    PERFORM cbreturn._check_table("table", 'returns table');
-    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status') THEN
-        PERFORM cbreturn._error('attach.unknown_kind', check_kind);
-    END IF;
-    FOR k IN SELECT * FROM cbreturn.attached_check a
-              WHERE a.relation OPERATOR(pg_catalog.=) "table"
-                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
-    LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
-        IF k.check_kind = 'quantity' THEN
-            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
-            -- while the check is still recorded: its owner may recount
-            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
-        END IF;
-        n := n + cbreturn._metadata_forget("table", k.check_kind);
-    END LOOP;
-    -- triggers restored without their metadata (pg_dump -n) go too
-    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
-                             ELSE ARRAY[check_kind] END LOOP
-        n := n + cbreturn._drop_orphan_triggers("table", kind);
-    END LOOP;
-    IF n = 0 AND check_kind IS NULL THEN
-        PERFORM cbreturn._error('detach.not_attached', "table"::pg_catalog.text);
-    ELSIF n = 0 THEN
-        PERFORM cbreturn._error('detach.kind_not_attached', check_kind, "table"::pg_catalog.text);
-    END IF;
-    RETURN n;
-END
-$$;
+CREATE TYPE cbreturn.import_assessment AS (
+    apply_deadline     date,
+    arrival_deadline   date,
+    apply_days_left    integer,
+    arrival_days_left  integer,
+    apply_status       text,
+    arrival_status     text,
+    status             text,
+    days_left          integer,
+    on_time            boolean,
+    missing            text[]
+);
+COMMENT ON TYPE cbreturn.import_assessment IS
+    'answer of assess_import_return: both R-IM-1 deadlines, each window''s days left and status on a day, the return''s status over both, on_time so far, the inputs that were missing';
 
-CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    c record;
-    touched oid[];
-BEGIN
-    -- Only the metadata of the tables this ALTER TABLE touched, and of their
-    -- inheritance children (a recursing ALTER reports only the parent), is
-    -- looked at: a stale or foreign row elsewhere must not make every ALTER
-    -- TABLE of the database fail (issue 9, item 3).
-    WITH RECURSIVE t(relid) AS (
-        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
-         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-        UNION
-        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
-    )
-    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
-    IF touched IS NULL THEN
-        RETURN;
-    END IF;
-    -- A dropped attached column or a new type would leave a check reading
-    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
-    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
-               FROM cbreturn.attached_column ac
-               JOIN pg_catalog.pg_attribute a
-                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
-                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
-              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
-                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
-    LOOP
-        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
-                                     ELSE 'attach.column_type_in_use' END,
-                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
-                                c.check_kind, c.relation::pg_catalog.text,
-                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
-                                pg_catalog.quote_literal(c.check_kind));
-    END LOOP;
-    -- Renamed columns: the attnum is the truth, the name follows it.
-    UPDATE cbreturn.attached_column ac
-       SET column_name = a.attname
-      FROM pg_catalog.pg_attribute a
-     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
-       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
-       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
-       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
-END
-$$;
+CREATE TYPE cbreturn.import_effect AS (
+    effect          text,
+    tax_refunded    boolean,
+    quota_year      integer,
+    quota_restored  numeric,
+    basis           text
+);
+COMMENT ON TYPE cbreturn.import_effect IS
+    'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
 
-CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    gone oid[];
-    k record;
-BEGIN
-    SELECT pg_catalog.array_agg(d.objid) INTO gone
-      FROM pg_catalog.pg_event_trigger_dropped_objects() d
-     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-       AND d.objsubid OPERATOR(pg_catalog.=) 0;
-    IF gone IS NULL THEN
-        RETURN;
-    END IF;
-    -- A declared-lines table cannot go while a returns table still counts on it.
-    FOR k IN SELECT a.relation, d.object_identity
-               FROM cbreturn.attached_check a
-               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
-                 ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
-                AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-                AND d.objsubid OPERATOR(pg_catalog.=) 0
-              WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
-                -- stale metadata of a table already gone blocks nothing
-                AND EXISTS (SELECT FROM pg_catalog.pg_class c
-                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
-    LOOP
-        PERFORM cbreturn._error('attach.declared_in_use', k.object_identity, k.relation::pg_catalog.text,
-                                pg_catalog.quote_literal(k.relation::pg_catalog.text),
-                                pg_catalog.quote_literal('quantity'));
-    END LOOP;
-    -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
-    PERFORM cbreturn._quantity_after_drop(gone);
-    DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
-    DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
-END
-$$;
+ALTER TABLE cbreturn.attached_check
+    DROP CONSTRAINT attached_check_status_labels_check,
+    ADD CONSTRAINT attached_check_status_labels_check
+        CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) IN (7, 8)),
+    ADD COLUMN freeing_labels text[],
+    ADD CONSTRAINT attached_check_freeing_labels_check
+        CHECK (freeing_labels IS NULL
+               OR (check_kind = 'quantity' AND pg_catalog.cardinality(freeing_labels) > 0));
 
-CREATE OR REPLACE FUNCTION cbreturn.declared_truncate_guard() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF EXISTS (SELECT FROM cbreturn.quantity_ledger l
-                WHERE l.declared_relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass
-                  AND l.return_rows OPERATOR(pg_catalog.>) 0) THEN
-        PERFORM cbreturn._error('quantity.truncate_declared', TG_RELID::pg_catalog.regclass::pg_catalog.text);
-    END IF;
-    RETURN NULL;
-END
-$$;
+ALTER TABLE cbreturn.attached_check
+    -- what the check does with a row that breaks a rule: refuse it (raise)
+    -- or record it (store the row, log the rule in cbreturn.violation_log);
+    -- the quantity check only refuses
+    ADD COLUMN on_violation text NOT NULL DEFAULT 'refuse'
+        CHECK (on_violation IN ('refuse', 'record')),
+    -- export, import: the values of the column attached as role
+    -- ordinary_return that mark an ordinary (taxed) return
+    ADD COLUMN ordinary_values text[],
+    -- when cbreturn.validate() last found every existing row within the rules
+    ADD COLUMN validated_at timestamptz,
+    ADD CONSTRAINT attached_check_record_kind
+        CHECK (on_violation = 'refuse' OR check_kind <> 'quantity'),
+    ADD CONSTRAINT attached_check_ordinary_kind
+        CHECK (ordinary_values IS NULL OR check_kind IN ('export', 'import'));
 
-CREATE OR REPLACE FUNCTION cbreturn.attach_quantity_check(
-    "table"             regclass,
-    line                name[],
-    quantity            name,
-    declared_table      regclass,
-    declared_line       name[],
-    declared_quantity   name)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
-    n int;
-    i int;
-    t1 regtype;
-    t2 regtype;
-    other record;
-    p record;
-BEGIN
-    -- A partitioned returns table is attached once, on its parent: the row
-    -- trigger is cloned to every partition, those created later included.
-    PERFORM cbreturn._check_table("table", 'returns table');
-    PERFORM cbreturn._check_table(declared_table, 'declared table');
-    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
-        PERFORM cbreturn._error('attach.quantity_same_table');
-    END IF;
-    IF EXISTS (SELECT FROM cbreturn.attached_check a
-                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
-                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
-                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
-        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
-    END IF;
-    n := pg_catalog.cardinality(line);
-    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
-        PERFORM cbreturn._error('attach.quantity_key_count');
-    END IF;
-    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
-    FOR i IN 1 .. n LOOP
-        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
-                                        cbreturn._text('role.line_key'));
-        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
-                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
-        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
-        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
-        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
-            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
-                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
-        END IF;
-        -- the line is found with the key type's own equality (R-EX-3): a
-        -- type without a default btree equality cannot name a line
-        IF cbreturn._eq_operator(t2) IS NULL THEN
-            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
-        END IF;
-    END LOOP;
-    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
-                                    cbreturn._text('role.quantity'));
-    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
-                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
-    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
-    -- the key types' equality) and read as the declared table's owner may.
-    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
-    -- Every returns table of one declared table counts in one ledger row per
-    -- line: they must name the same declared key and quantity.
-    SELECT a.relation INTO other FROM cbreturn.attached_check a
-     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
-       AND a.relation OPERATOR(pg_catalog.<>) "table"
-       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
-            OR (SELECT c.column_name FROM cbreturn.attached_column c
-                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
-     LIMIT 1;
-    IF FOUND THEN
-        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
-                                declared_table::pg_catalog.text);
-    END IF;
+-- A check kind 'header': the link from a returns table to its declaration
+-- header (sql/52_enforce_header.sql), which has a declared relation too.
+ALTER TABLE cbreturn.attached_check DROP CONSTRAINT attached_check_check_kind_check;
+ALTER TABLE cbreturn.attached_check ADD CONSTRAINT attached_check_check_kind_check
+    CHECK (check_kind IN ('export', 'import', 'quantity', 'status', 'header'));
+ALTER TABLE cbreturn.attached_check DROP CONSTRAINT attached_check_check;
+ALTER TABLE cbreturn.attached_check ADD CONSTRAINT attached_check_check
+    CHECK ((check_kind IN ('quantity', 'header')) = (declared_relation IS NOT NULL));
 
-    -- One grouped pass over every return of the declared table (existing
-    -- over-returns and returns naming no line are refused, not accepted).
-    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+-- The Chinese official titles of the tax policy announcements (R-TX-1), named
+-- by the Chinese bases; a row the DBA edited keeps its own title if it has one.
+ALTER TABLE cbreturn.tax_policy_periods ADD COLUMN title_zh text CHECK (title_zh <> '');
+COMMENT ON COLUMN cbreturn.tax_policy_periods.title_zh IS
+    'Chinese official title of the announcement (e.g. 财政部 海关总署 税务总局公告2026年第16号), named in Chinese bases; NULL: the announcement column is named';
 
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
-    -- (pg_partition_tree lists no row for a table that is not partitioned)
-    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
-             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
-    END LOOP;
-    -- One guard per declared table serves every quantity check that uses it.
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
-                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
-                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
-    END IF;
-END
-$$;
+-- R-V-1: reason vocabularies
+-- The key labels are compared by: no blanks around (ASCII, U+3000, U+00A0),
+-- Latin letters in lower case, full-width letters and signs as ASCII
+-- (src/rules/label.c).  IMMUTABLE: it depends only on its argument (and on
+-- the database's encoding, which never changes).
+CREATE FUNCTION cbreturn.reason_label_key(label text) RETURNS text
+    AS 'MODULE_PATHNAME', 'reason_label_key' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE OR REPLACE FUNCTION cbreturn.register_date_guard(on_date date, fn text) RETURNS void
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF NOT pg_catalog.isfinite(on_date) THEN
-        PERFORM cbreturn._error('registers.infinite_date', on_date::pg_catalog.text, fn);
-    END IF;
-END
-$$;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
 
-CREATE OR REPLACE FUNCTION cbreturn.import_arrival_place_verdict(code cbreturn.supervision_code, original_place text,
-                                                      arrival_place text, returned_on date,
-                                                      declared_area text DEFAULT NULL)
-    RETURNS cbreturn.register_verdict
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-    SET datestyle = 'ISO, YMD'
-AS $$
-DECLARE
-    basis_im1 constant text := 'seed 002 import, seed 004 (GACC 2020 No. 45): the goods return to the original '
-                               'customs supervision site, special area or bonded logistics centre';
-    basis_im6 constant text := 'seed 002 (bonded retail import returns across customs): declared at another office, '
-                               'goods moved into the special area at the place of declaration';
-    v cbreturn.register_verdict;
-BEGIN
-    IF code IS NULL OR original_place IS NULL OR arrival_place IS NULL OR returned_on IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM cbreturn.register_date_guard(returned_on, 'import_arrival_place_verdict');
-    IF code::text NOT IN ('1210', '1239', '9610') THEN
-        PERFORM cbreturn._error('registers.not_import_code', code::text);
-    END IF;
-    IF arrival_place = original_place THEN
-        RETURN ROW(true, 'R-IM-1', format('arrived at the original place %s', original_place),
-                   basis_im1)::cbreturn.register_verdict;
-    END IF;
-    IF code::text = '1210' THEN
-        IF EXISTS (SELECT FROM cbreturn.return_warehouses w WHERE w.warehouse_code = arrival_place) THEN
-            v := cbreturn.return_warehouse_verdict(arrival_place, returned_on, original_place);
-            RETURN v;
-        END IF;
-        IF declared_area IS NOT NULL AND arrival_place = declared_area THEN
-            RETURN ROW(true, 'R-IM-6',
-                       format('declared away from %s; arrived in the special area %s at the place of declaration',
-                              original_place, declared_area),
-                       basis_im6)::cbreturn.register_verdict;
-        END IF;
-        RETURN ROW(false, 'R-IM-1',
-                   format('arrived at %s, which is neither the original area %s, a return-centre warehouse registered in cbreturn.return_warehouses, nor %s',
-                          arrival_place, original_place,
-                          CASE WHEN declared_area IS NULL THEN 'a special area of declaration (none given)'
-                               ELSE 'the special area of declaration ' || declared_area END),
-                   basis_im1)::cbreturn.register_verdict;
-    END IF;
-    RETURN ROW(false, 'R-IM-1',
-               format('a %s return goes back to the original site %s, not to %s', code, original_place, arrival_place),
-               basis_im1)::cbreturn.register_verdict;
-END
-$$;
+CREATE TABLE cbreturn.reason_labels (
+    label           text PRIMARY KEY
+                    CHECK (cbreturn.reason_label_key(label) OPERATOR(pg_catalog.<>) ''),
+    -- NULL: the label is known and refused (how a shipped label is withdrawn)
+    reason          cbreturn.return_reason,
+    shipped         boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE cbreturn.reason_labels IS
+    'the labels an ERP stores in a reason column and the return reason each names (R-V-1); compared by cbreturn.reason_label_key';
+COMMENT ON COLUMN cbreturn.reason_labels.label IS
+    'a label as an ERP writes it; blanks around it, Latin letter case and full-width letters do not matter';
+COMMENT ON COLUMN cbreturn.reason_labels.reason IS
+    'the return reason the label names; NULL: the label is refused (a withdrawn shipped label)';
+COMMENT ON COLUMN cbreturn.reason_labels.shipped IS
+    'true for rows as shipped by cbreturn; false once added or changed locally (these are dumped)';
+-- Two labels with one key would be one label with two reasons.
+CREATE UNIQUE INDEX reason_labels_key ON cbreturn.reason_labels (cbreturn.reason_label_key(label));
 
--- Labels for people (docs/i18n.md, "Labels"): what a report shows for a value
--- of cbreturn's enums, a status of return_status and a stage of rules
--- section 6, in the session's language.  The values stay what programs
--- compare; STABLE, as the answer follows lc_messages and cbreturn.language.
-CREATE FUNCTION cbreturn.label(value anyenum)
-RETURNS text
-AS 'MODULE_PATHNAME', 'cbreturn_enum_label'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.label(anyenum) IS
-    'the label for people of a value of return_reason, return_site_kind, customs_credit_rating or import_agent_role, in the session''s language (滞销退运（ZXTY） for unsold under zh_CN)';
+-- The remark codes of R-EX-2 (seed 002), the Chinese names of the three
+-- kinds of return (滞销退运, 退货退运, 品质规格退运, seed 002) and their short
+-- forms, and the enum's own labels.
+INSERT INTO cbreturn.reason_labels (label, reason, shipped) VALUES
+    ('ZXTY', 'unsold', true),
+    ('THTY', 'consumer_return', true),
+    ('PGTY', 'quality_or_spec', true),
+    ('滞销', 'unsold', true),
+    ('滞销退运', 'unsold', true),
+    ('退货', 'consumer_return', true),
+    ('退货退运', 'consumer_return', true),
+    ('品质', 'quality_or_spec', true),
+    ('规格', 'quality_or_spec', true),
+    ('品质规格退运', 'quality_or_spec', true),
+    ('unsold', 'unsold', true),
+    ('consumer_return', 'consumer_return', true),
+    ('quality_or_spec', 'quality_or_spec', true);
 
-CREATE FUNCTION cbreturn.return_status_label(status text)
-RETURNS text
-AS 'MODULE_PATHNAME', 'cbreturn_return_status_label'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.return_status_label(text) IS
-    'the label for people of a status of return_status (open, due_soon, overdue, closed_on_time, closed_late), in the session''s language';
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 
-CREATE FUNCTION cbreturn.stage_label(stage text)
-RETURNS text
-AS 'MODULE_PATHNAME', 'cbreturn_stage_label'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.stage_label(text) IS
-    'the label for people of a stage of rules section 6 (registered … rejected), in the session''s language';
--- ==== Assessment, text keys and the schema (issue 12, items 7, 8, 9) ====
--- sql/15_text_comparisons.sql: district(text), text = declaration_id
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.reason_labels', 'WHERE NOT shipped');
+REVOKE ALL ON cbreturn.reason_labels FROM PUBLIC;
+GRANT SELECT ON cbreturn.reason_labels TO PUBLIC;
+
+-- The violation log
+-- One row per broken rule of a row that a check in record mode stored.
+-- Written only by the checks, as the owner of the metadata (the extension's
+-- owner): no role is granted INSERT or UPDATE, so nobody forges an entry.
+-- The owner of the checked table (or a member of its owning role) reads and
+-- deletes its entries; row security hides every other entry, also from the
+-- role that wrote the row.  Kept by pg_dump with the metadata; the entries
+-- of a dropped table go with it (a regclass cannot name a table that is gone).
+CREATE SEQUENCE cbreturn.violation_log_id_seq;
+CREATE TABLE cbreturn.violation_log (
+    id          bigint NOT NULL DEFAULT pg_catalog.nextval('cbreturn.violation_log_id_seq'::pg_catalog.regclass),
+    -- the checked table and the kind of its check
+    relation    regclass NOT NULL,
+    check_kind  text NOT NULL,
+    -- the primary key of the stored row, {"column": "value as text"}: only the
+    -- key columns the writing role may read (NULL: none, no primary key, or
+    -- row security applies to the writer)
+    row_key     jsonb,
+    -- R-EX-1, R-EX-2, R-EX-5, R-IM-1 or 'section 6' (status)
+    rule_id     text NOT NULL,
+    -- what a refused write would have been told, in the writer's language;
+    -- detail without the "Row (…)=(…) of t:" it starts with there
+    sqlstate    text NOT NULL,
+    message     text NOT NULL,
+    detail      text,
+    hint        text,
+    logged_at   timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
+    -- the role that wrote the row (current_user of the write)
+    logged_by   name NOT NULL,
+    PRIMARY KEY (id)
+);
+CREATE INDEX violation_log_relation ON cbreturn.violation_log (relation, id);
+COMMENT ON TABLE cbreturn.violation_log IS
+    'rows stored by a check in record mode, one per broken rule; readable by the owner of the checked table only (docs/enforcement.md)';
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.violation_log', '');
+SELECT pg_catalog.pg_extension_config_dump('cbreturn.violation_log_id_seq', '');
+
+ALTER TABLE cbreturn.violation_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY owner_reads ON cbreturn.violation_log FOR SELECT USING (cbreturn._owns(relation));
+CREATE POLICY owner_deletes ON cbreturn.violation_log FOR DELETE USING (cbreturn._owns(relation));
+REVOKE ALL ON cbreturn.violation_log, cbreturn.violation_log_id_seq FROM PUBLIC;
+GRANT SELECT, DELETE ON cbreturn.violation_log TO PUBLIC;
+-- Leaves of checked partition trees that DDL touched, looked at on commit.
+CREATE TABLE cbreturn.partition_pending (
+    relid   oid NOT NULL                           -- a leaf partition to look at on commit
+);
+COMMENT ON TABLE cbreturn.partition_pending IS
+    'internal: leaf partitions of checked partition trees touched by DDL in open transactions; empty between transactions';
+REVOKE ALL ON cbreturn.partition_pending FROM PUBLIC;
+
+CREATE TABLE cbreturn.citus_policy (
+    table_name  text PRIMARY KEY
+                CHECK (table_name IN ('districts', 'supervision_codes', 'tax_policy_periods',
+                                      'rule_parameters', 'holidays', 'reason_labels', 'applicants',
+                                      'return_sites', 'return_warehouses', 'operator_credit_ratings',
+                                      'import_agents')),
+    generation  bigint NOT NULL CHECK (generation > 0),
+    rows        jsonb NOT NULL CHECK (pg_catalog.jsonb_typeof(rows) OPERATOR(pg_catalog.=) 'array')
+);
+COMMENT ON TABLE cbreturn.citus_policy IS
+    'Citus: the coordinator''s rows of each policy table and register, as a reference table; its triggers apply them on every worker (docs/scale-out.md)';
+REVOKE ALL ON cbreturn.citus_policy FROM PUBLIC;
+GRANT SELECT ON cbreturn.citus_policy TO PUBLIC;
+
+-- The generation of each table a worker has applied: its own, never
+-- distributed (src/policy/citus.c compares it with the placement).
+CREATE TABLE cbreturn.citus_policy_applied (
+    table_name  text PRIMARY KEY,
+    generation  bigint NOT NULL
+);
+COMMENT ON TABLE cbreturn.citus_policy_applied IS
+    'Citus, on a worker: the generation of cbreturn.citus_policy each policy table and register was last replaced with (docs/scale-out.md)';
+REVOKE ALL ON cbreturn.citus_policy_applied FROM PUBLIC;
+GRANT SELECT ON cbreturn.citus_policy_applied TO PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- 3. Functions and operators, in the order of the install script
+-- ---------------------------------------------------------------------------
+
 -- Identifiers held as text by an ERP (docs/types.md, "Text and varchar keys").
 --
 -- district('2924'): an untyped literal matched both district(customs_code)
@@ -612,143 +376,6 @@ CREATE OPERATOR cbreturn.<> (
     COMMUTATOR = OPERATOR(cbreturn.<>), NEGATOR = OPERATOR(cbreturn.=),
     RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
 );
-
--- sql/45_assess.sql: the one-call assessment
--- The one-call assessment of a return, for reporting (docs/reporting.md).
--- The C side is src/sql_api/assess.c: every field is the verdict of the rule
--- function that decides it, so the assessment cannot disagree with them.
--- Over a table: a LATERAL join in the caller's own query (docs/reporting.md).
-
-CREATE TYPE cbreturn.export_assessment AS (
-    deadline              date,
-    days_left             integer,
-    status                text,
-    remark_code           text,
-    cross_customs_allowed boolean,
-    tax_relief            cbreturn.tax_relief,
-    evidence              text[],
-    missing               text[]
-);
-COMMENT ON TYPE cbreturn.export_assessment IS
-    'answer of assess_export_return: R-EX-1 deadline, days left and status on a day, R-EX-2 remark code, R-EX-5 verdict, R-TX relief with its R-TX-5 evidence items, the inputs that were missing';
-
-CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
-                                              exported_on date,
-                                              reason cbreturn.return_reason,
-                                              returned_on date,
-                                              as_of date,
-                                              export_office cbreturn.customs_code DEFAULT NULL,
-                                              return_office cbreturn.customs_code DEFAULT NULL,
-                                              is_food boolean DEFAULT NULL,
-                                              original_state boolean DEFAULT NULL,
-                                              left_special_area_on date DEFAULT NULL,
-                                              rebate_claimed boolean DEFAULT false,
-                                              due_soon_days integer DEFAULT 7)
-    RETURNS cbreturn.export_assessment
-    AS 'MODULE_PATHNAME', 'assess_export_return'
-    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
-                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
-                                                  date, boolean, integer) IS
-    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing';
-
-CREATE TYPE cbreturn.import_assessment AS (
-    apply_deadline     date,
-    arrival_deadline   date,
-    apply_days_left    integer,
-    arrival_days_left  integer,
-    apply_status       text,
-    arrival_status     text,
-    status             text,
-    days_left          integer,
-    on_time            boolean,
-    missing            text[]
-);
-COMMENT ON TYPE cbreturn.import_assessment IS
-    'answer of assess_import_return: both R-IM-1 deadlines, each window''s days left and status on a day, the return''s status over both, on_time so far, the inputs that were missing';
-
-CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date, arrived_on date, as_of date,
-                                              due_soon_days integer DEFAULT 7)
-    RETURNS cbreturn.import_assessment
-    AS 'MODULE_PATHNAME', 'assess_import_return'
-    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer) IS
-    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet';
-
--- sql/95_schema.sql: the schema cbreturn belongs to the superuser that runs
--- the update (docs/security.md, "The schema"); no other role may create in
--- it.  Objects of others already in it are not judged here: the install
--- refuses them, an update cannot tell a DBA's view from a planted one.
-DO $$
-DECLARE
-    creators text;
-BEGIN
-    EXECUTE 'ALTER SCHEMA cbreturn OWNER TO CURRENT_USER';
-    SELECT pg_catalog.string_agg(DISTINCT coalesce(pg_catalog.quote_ident(r.rolname), 'PUBLIC'), ', ') INTO creators
-      FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a
-      LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee
-     WHERE n.oid OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
-       AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
-       AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner;
-    IF creators IS NOT NULL THEN
-        PERFORM cbreturn._error('install.schema_create_granted', creators);
-    END IF;
-END
-$$;
-
--- ==== Import-side rules and pilot data (issue 11 items 4, 5, 6, 8; issue 10) ====
--- R-IM-1: a late application is late whether or not the goods have arrived;
--- import_return_on_time reads a NULL date as "not recorded yet".
-ALTER FUNCTION cbreturn.import_return_on_time(date, date, date) CALLED ON NULL INPUT;
-COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
-    'true when the application is within 30 days and the arrival within 45 days of the release of the import list; false once a recorded date is late (a late application whether or not the goods arrived); NULL while a date that decides is not recorded (R-IM-1)';
-
--- R-IM-3 with the status of a recorded return (rules section 6): nothing is
--- refunded or restored before customs releases the return, nothing ever when
--- it is rejected; the quota restored is that of the purchase's calendar year.
-CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
-                                                           purchased_on date, amount_year integer,
-                                                           status text)
-    RETURNS numeric
-    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text) IS
-    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise (R-IM-3)';
-
-CREATE TYPE cbreturn.import_effect AS (
-    effect          text,
-    tax_refunded    boolean,
-    quota_year      integer,
-    quota_restored  numeric,
-    basis           text
-);
-COMMENT ON TYPE cbreturn.import_effect IS
-    'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
-
-CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
-    RETURNS cbreturn.import_effect
-    AS 'MODULE_PATHNAME', 'import_return_effect'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
-    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
-
--- Pilot data (R-EX-5): the rules grade the list of 20 pilot districts M;
--- where a seed names the district too, H.  Only rows still as shipped are
--- changed; a DBA's edits are kept.
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
-UPDATE cbreturn.districts SET
-    pilot_confidence = CASE
-        WHEN code IN ('01', '02', '09', '19', '22', '23', '29', '79', '94') THEN 'H'
-        ELSE 'M' END,
-    pilot_source = CASE
-        WHEN code IN ('01', '02', '09', '29')
-            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seeds 001 and 002'
-        WHEN code IN ('19', '22', '23', '79', '94')
-            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seed 001'
-        ELSE 'GACC 2024 No. 167 (pilot from 2024-12-15) as listed in the rules (R-EX-5); named in no seed' END
- WHERE cross_return_pilot_from IS NOT NULL AND shipped;
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
--- ==== Beyond one server: logical replication, postgres_fdw (issue 14) ====
 -- policy_row_guard keeps the publisher's "shipped" on a replicated row (as in 20_reference.sql).
 CREATE OR REPLACE FUNCTION cbreturn.policy_row_guard() RETURNS trigger
     LANGUAGE plpgsql
@@ -800,117 +427,108 @@ BEGIN
     RETURN NEW;
 END
 $$;
+CREATE FUNCTION cbreturn.registers_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'registers_changed' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.registers_changed() IS
+    'statement trigger on every register: tells every session to reload its snapshot of the registers (docs/policy.md)';
 
--- As in 65_scale_out.sql.
--- Beyond one server (docs/scale-out.md): logical replication and
--- postgres_fdw.
---
--- Logical replication applies a change with session_replication_role =
--- replica: it fires the row triggers enabled REPLICA or ALWAYS, and no
--- statement trigger (the initial copy fires both kinds, as COPY does).  So:
---
---   * policy_changed_replica, a row trigger enabled REPLICA, tells the
---     subscriber's sessions to reload their policy cache when a policy edit
---     arrives; the statement triggers policy_changed keep doing it in
---     ordinary sessions, where this one does not fire;
---   * policy_changed_truncate and policy_row_guard are enabled ALWAYS: a
---     replicated TRUNCATE invalidates too, and the initial copy of a
---     published policy table replaces the subscriber's shipped rows with the
---     publisher's rows instead of failing on their primary keys;
---   * node_local, enabled REPLICA on the metadata of attached checks and on
---     the quantity ledger, drops what a replication worker applies to them:
---     they describe this node's own tables (src/enforce/replication.c).
+CREATE OR REPLACE FUNCTION cbreturn.applicant_verdict(applicant cbreturn.uscc, on_date date)
+    RETURNS cbreturn.register_verdict
+    AS 'MODULE_PATHNAME', 'applicant_verdict'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.applicant_verdict(cbreturn.uscc, date) IS
+    'R-EX-4: is the applicant registered for CBEC export on the date (cbreturn.applicants)? With the reason; basis seed 002 export I';
 
-CREATE FUNCTION cbreturn._node_local() RETURNS trigger
-    AS 'MODULE_PATHNAME', '_node_local' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn._node_local() IS
-    'internal: BEFORE ROW trigger, enabled REPLICA, on the per-node tables of cbreturn: drops the rows logical replication applies to them (docs/scale-out.md)';
+CREATE OR REPLACE FUNCTION cbreturn.return_site_verdict(site text, office cbreturn.customs_code, on_date date)
+    RETURNS cbreturn.register_verdict
+    AS 'MODULE_PATHNAME', 'return_site_verdict'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.return_site_verdict(text, cbreturn.customs_code, date) IS
+    'R-EX-6: is the site authorised for CBEC retail export returns at that customs office on the date (cbreturn.return_sites)? With the reason; basis seeds 000, 001';
 
-CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.districts
-    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
-CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.supervision_codes
-    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
-CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.tax_policy_periods
-    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
-CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.rule_parameters
-    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
-CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.holidays
-    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
-ALTER TABLE cbreturn.districts ENABLE REPLICA TRIGGER policy_changed_replica,
-    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
-ALTER TABLE cbreturn.supervision_codes ENABLE REPLICA TRIGGER policy_changed_replica,
-    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
-ALTER TABLE cbreturn.tax_policy_periods ENABLE REPLICA TRIGGER policy_changed_replica,
-    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
-ALTER TABLE cbreturn.rule_parameters ENABLE REPLICA TRIGGER policy_changed_replica,
-    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
-ALTER TABLE cbreturn.holidays ENABLE REPLICA TRIGGER policy_changed_replica,
-    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+CREATE OR REPLACE FUNCTION cbreturn.credit_rating(enterprise cbreturn.uscc, on_date date)
+    RETURNS cbreturn.customs_credit_rating
+    AS 'MODULE_PATHNAME', 'credit_rating'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.credit_rating(cbreturn.uscc, date) IS
+    'customs credit rating of an enterprise in effect on the date, NULL if none recorded (R-IM-5; GACC Order No. 251)';
 
-CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_check
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
-CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_column
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
-CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.quantity_ledger
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
-ALTER TABLE cbreturn.attached_check ENABLE REPLICA TRIGGER node_local;
-ALTER TABLE cbreturn.attached_column ENABLE REPLICA TRIGGER node_local;
-ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
+CREATE OR REPLACE FUNCTION cbreturn.return_warehouse_verdict(warehouse text, on_date date, special_area text DEFAULT NULL)
+    RETURNS cbreturn.register_verdict
+    AS 'MODULE_PATHNAME', 'return_warehouse_verdict'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.return_warehouse_verdict(text, date, text) IS
+    'R-IM-5: may a 1210 return go to this return-centre warehouse on the date (registered, in the area, operator not discredited, facilities)? With the reason; basis seed 002 import II-IV, GACC 2021 No. 70';
 
--- R-EX-3, R-IM-2 after a failover: a subscriber's quantity checks do not
--- fire while replication applies the publisher's returns (unless enabled
--- ALWAYS), so its ledger does not follow them.  One call, before the
--- promoted node takes writes, counts every declared table's returns again
--- (and refuses, CB003, if a line breaks the rule).  The rights are those of
--- rebuild_quantity_ledger, checked per declared table.
-CREATE FUNCTION cbreturn.rebuild_quantity_ledgers()
-    RETURNS TABLE (declared_table regclass, returns_tables regclass[])
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
+CREATE OR REPLACE FUNCTION cbreturn.import_applicant_verdict(enterprise cbreturn.customs_registration_code,
+                                                  applicant cbreturn.uscc, on_date date)
+    RETURNS cbreturn.register_verdict
+    AS 'MODULE_PATHNAME', 'import_applicant_verdict'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_applicant_verdict(cbreturn.customs_registration_code, cbreturn.uscc, date) IS
+    'R-IM-7: may this applicant file a retail import return for the enterprise on the date (its domestic agent or an authorised broker, cbreturn.import_agents)? With the reason; basis seed 002 import I';
+
+CREATE OR REPLACE FUNCTION cbreturn.import_arrival_place_verdict(code cbreturn.supervision_code, original_place text,
+                                                      arrival_place text, returned_on date,
+                                                      declared_area text DEFAULT NULL)
+    RETURNS cbreturn.register_verdict
+    AS 'MODULE_PATHNAME', 'import_arrival_place_verdict'
+    LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_arrival_place_verdict(cbreturn.supervision_code, text, text, date, text) IS
+    'R-IM-1, R-IM-5, R-IM-6: may an import return arrive at this place (original site; for 1210 a return-centre warehouse of the area or the special area of declaration)? Basis seed 002, seed 004, GACC 2020 No. 45, GACC 2021 No. 70';
+CREATE FUNCTION cbreturn.explain_registers(on_date date, applicant cbreturn.uscc DEFAULT NULL,
+                                           site text DEFAULT NULL, office cbreturn.customs_code DEFAULT NULL,
+                                           warehouse text DEFAULT NULL, special_area text DEFAULT NULL,
+                                           import_enterprise cbreturn.customs_registration_code DEFAULT NULL,
+                                           import_applicant cbreturn.uscc DEFAULT NULL,
+                                           arrival_code cbreturn.supervision_code DEFAULT NULL,
+                                           original_place text DEFAULT NULL, arrival_place text DEFAULT NULL,
+                                           declared_area text DEFAULT NULL)
+    RETURNS TABLE (step integer, rule_id text, passed boolean, seen text, basis text)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, cbreturn, pg_temp
 AS $$
 DECLARE
-    d regclass;
+    v cbreturn.register_verdict;
+    n integer := 0;
 BEGIN
-    FOR d IN SELECT s.declared_relation
-               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
-                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
-              ORDER BY s.declared_relation::pg_catalog.oid
-    LOOP
-        PERFORM cbreturn._quantity_rebuild(d, '{}');
-        declared_table := d;
-        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
-                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
-                                 ORDER BY a.relation::pg_catalog.oid);
-        RETURN NEXT;
-    END LOOP;
+    IF on_date IS NULL THEN
+        RETURN;
+    END IF;
+    IF applicant IS NOT NULL THEN
+        v := cbreturn.applicant_verdict(applicant, on_date);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+    IF site IS NOT NULL AND office IS NOT NULL THEN
+        v := cbreturn.return_site_verdict(site, office, on_date);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+    IF warehouse IS NOT NULL THEN
+        v := cbreturn.return_warehouse_verdict(warehouse, on_date, special_area);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+    IF arrival_code IS NOT NULL AND original_place IS NOT NULL AND arrival_place IS NOT NULL THEN
+        v := cbreturn.import_arrival_place_verdict(arrival_code, original_place, arrival_place, on_date,
+                                                   declared_area);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
+    IF import_enterprise IS NOT NULL AND import_applicant IS NOT NULL THEN
+        v := cbreturn.import_applicant_verdict(import_enterprise, import_applicant, on_date);
+        n := n + 1;
+        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
+    END IF;
 END
 $$;
-COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
-    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
+COMMENT ON FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text,
+                                               cbreturn.customs_registration_code, cbreturn.uscc,
+                                               cbreturn.supervision_code, text, text, text) IS
+    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse, R-IM-1/R-IM-5/R-IM-6 arrival place, R-IM-7 import applicant) for the inputs given: step, rule_id, passed, seen, basis';
 
--- postgres_fdw ships a function of a listed extension only when its result
--- has no collation; district() is text.  The district as a number ships.
-CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
-    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
-    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
-    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
-COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
-    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
-
--- ==== Row facts: reason vocabularies (R-V-1) and China dates (R-T-1) (issue 12) ====
--- New: cbreturn.china_date(), cbreturn.reason_label_key(), cbreturn.reason_labels
--- (with its shipped labels), cbreturn.return_reason(label); the attach functions
--- accept timestamp and timestamptz date roles and pass them to the WHEN
--- functions as cbreturn.china_date(NEW."column").  Checks attached before keep
--- their triggers: their date columns are dates, read as before; a text reason
--- column is now read through cbreturn.reason_labels.
-
--- ---------------------------------------------------------------------------
 -- R-T-1: customs dates are dates in China (Asia/Shanghai)
--- ---------------------------------------------------------------------------
 -- IMMUTABLE as PostgreSQL's own AT TIME ZONE is: the answer depends on the
 -- server's time zone data, never on the session (TimeZone, DateStyle).
 CREATE FUNCTION cbreturn.china_date(ts timestamptz) RETURNS date
@@ -925,11 +543,13 @@ COMMENT ON FUNCTION cbreturn.china_date(timestamp) IS
 -- An argument of the WHEN clause of a reading check for a date role: NULL,
 -- NEW."column" for a date column, cbreturn.china_date(NEW."column") for a
 -- timestamp or timestamptz column (the WHEN functions take dates).
-CREATE FUNCTION cbreturn._new_date_column(rel regclass, col name) RETURNS text
+-- '' names a role read from the declaration header (cbreturn._header_role):
+-- NULL in a WHEN clause too.
+CREATE OR REPLACE FUNCTION cbreturn._new_date_column(rel regclass, col name) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN col IS NULL THEN 'NULL'
+    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL'
                 WHEN (SELECT att.atttypid FROM pg_catalog.pg_attribute att
                        WHERE att.attrelid OPERATOR(pg_catalog.=) rel
                          AND att.attname OPERATOR(pg_catalog.=) col
@@ -940,58 +560,8 @@ AS $$
 $$;
 COMMENT ON FUNCTION cbreturn._new_date_column(regclass, name) IS
     'internal: the argument of the WHEN clause attach writes for a date role, NEW."column", cbreturn.china_date(NEW."column") for a timestamp (R-T-1), or NULL';
-
--- ---------------------------------------------------------------------------
--- R-V-1: reason vocabularies
--- ---------------------------------------------------------------------------
--- The key labels are compared by: no blanks around (ASCII, U+3000, U+00A0),
--- Latin letters in lower case, full-width letters and signs as ASCII
--- (src/rules/label.c).  IMMUTABLE: it depends only on its argument (and on
--- the database's encoding, which never changes).
-CREATE FUNCTION cbreturn.reason_label_key(label text) RETURNS text
-    AS 'MODULE_PATHNAME', 'reason_label_key' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.reason_label_key(text) IS
     'the key under which a reason label is looked up (R-V-1): without blanks around it, Latin letters in lower case, full-width letters as ASCII';
-
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
-
-CREATE TABLE cbreturn.reason_labels (
-    label           text PRIMARY KEY
-                    CHECK (cbreturn.reason_label_key(label) OPERATOR(pg_catalog.<>) ''),
-    -- NULL: the label is known and refused (how a shipped label is withdrawn)
-    reason          cbreturn.return_reason,
-    shipped         boolean NOT NULL DEFAULT false
-);
-COMMENT ON TABLE cbreturn.reason_labels IS
-    'the labels an ERP stores in a reason column and the return reason each names (R-V-1); compared by cbreturn.reason_label_key';
-COMMENT ON COLUMN cbreturn.reason_labels.label IS
-    'a label as an ERP writes it; blanks around it, Latin letter case and full-width letters do not matter';
-COMMENT ON COLUMN cbreturn.reason_labels.reason IS
-    'the return reason the label names; NULL: the label is refused (a withdrawn shipped label)';
-COMMENT ON COLUMN cbreturn.reason_labels.shipped IS
-    'true for rows as shipped by cbreturn; false once added or changed locally (these are dumped)';
--- Two labels with one key would be one label with two reasons.
-CREATE UNIQUE INDEX reason_labels_key ON cbreturn.reason_labels (cbreturn.reason_label_key(label));
-
--- The remark codes of R-EX-2 (seed 002), the Chinese names of the three
--- kinds of return (滞销退运, 退货退运, 品质规格退运, seed 002) and their short
--- forms, and the enum's own labels.
-INSERT INTO cbreturn.reason_labels (label, reason, shipped) VALUES
-    ('ZXTY', 'unsold', true),
-    ('THTY', 'consumer_return', true),
-    ('PGTY', 'quality_or_spec', true),
-    ('滞销', 'unsold', true),
-    ('滞销退运', 'unsold', true),
-    ('退货', 'consumer_return', true),
-    ('退货退运', 'consumer_return', true),
-    ('品质', 'quality_or_spec', true),
-    ('规格', 'quality_or_spec', true),
-    ('品质规格退运', 'quality_or_spec', true),
-    ('unsold', 'unsold', true),
-    ('consumer_return', 'consumer_return', true),
-    ('quality_or_spec', 'quality_or_spec', true);
-
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 
 -- A label with the key of a shipped label replaces it, as policy_row_guard
 -- does for the same label: so a restored edit 'zxty' takes the place of the
@@ -1010,10 +580,6 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn._reason_label_replace() IS
     'internal: a label inserted with the key of a shipped label replaces it (dump and restore of cbreturn.reason_labels)';
-CREATE TRIGGER label_key_guard BEFORE INSERT ON cbreturn.reason_labels
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_label_replace();
-CREATE TRIGGER policy_row_guard BEFORE INSERT OR UPDATE ON cbreturn.reason_labels
-    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_row_guard('label');
 
 -- Every session keeps the labels in memory (src/policy/reason_labels.c); a
 -- change reaches this session at once and the others at their next
@@ -1022,14 +588,6 @@ CREATE FUNCTION cbreturn._reason_labels_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'cbr_reason_labels_changed' LANGUAGE C;
 COMMENT ON FUNCTION cbreturn._reason_labels_changed() IS
     'internal: statement trigger on cbreturn.reason_labels that makes every session read the labels again';
-CREATE TRIGGER reason_labels_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._reason_labels_changed();
-CREATE TRIGGER reason_labels_changed_truncate AFTER TRUNCATE ON cbreturn.reason_labels
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._reason_labels_changed();
-
-SELECT pg_catalog.pg_extension_config_dump('cbreturn.reason_labels', 'WHERE NOT shipped');
-REVOKE ALL ON cbreturn.reason_labels FROM PUBLIC;
-GRANT SELECT ON cbreturn.reason_labels TO PUBLIC;
 
 -- The reason a label names.  One function for text, varchar and char, and
 -- one for a quoted literal: PostgreSQL reads return_reason('...') with an
@@ -1052,295 +610,14 @@ COMMENT ON FUNCTION cbreturn.return_reason(character) IS
 COMMENT ON FUNCTION cbreturn.return_reason(unknown) IS
     'the return reason a quoted label names, by cbreturn.reason_labels (R-V-1); CB013 for a label that names none';
 
-CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
-    "table"             regclass,
-    exported_on         name,
-    reason              name DEFAULT NULL,
-    returned_on         name DEFAULT NULL,
-    remarks             name DEFAULT NULL,
-    fill_remarks        boolean DEFAULT false,
-    supervision_code    name DEFAULT NULL,
-    export_office       name DEFAULT NULL,
-    return_office       name DEFAULT NULL,
-    deadline            name DEFAULT NULL)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
-    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
-    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
-    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
-    dates regtype[] := ARRAY['date']::regtype[];
-    -- R-T-1: a timestamptz is read as its date in China
-    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
-    offices int := 0;
-BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
-    IF reason IS NULL AND remarks IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the export check needs a reason column, a remarks column or both',
-            HINT = 'The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.';
-    END IF;
-    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'fill_remarks needs both a reason column and a remarks column';
-    END IF;
-    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
-               + (return_office IS NOT NULL)::int;
-    IF offices NOT IN (0, 3) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the R-EX-5 cross-customs check needs supervision_code, export_office and return_office together';
-    END IF;
-    IF offices = 3 AND returned_on IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the R-EX-5 cross-customs check needs the returned_on column';
-    END IF;
-    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the deadline column must be a column of its own';
-    END IF;
-
-    PERFORM cbreturn._register("table", 'export', fill_remarks);
-    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
-                                    'the export clearance date (R-EX-1)');
-    IF reason IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
-                                        'the return reason (R-EX-1)');
-    END IF;
-    IF returned_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
-                                        'the return date (R-EX-1)');
-    END IF;
-    IF remarks IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
-                                        'the remarks (R-EX-2)');
-    END IF;
-    IF offices = 3 THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
-                                        'the supervision code (R-EX-5)');
-        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
-                                        'the customs office that cleared the export (R-EX-5)');
-        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
-                                        'the customs office of the return (R-EX-5)');
-    END IF;
-    IF deadline IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
-                                        'the deadline to fill in (R-EX-1)');
-    END IF;
-    -- A check that only reads the row fires AFTER it is written, so that COPY
-    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
-    -- when a table has any BEFORE ROW trigger); an error still aborts the
-    -- statement and leaves nothing behind.  Its WHEN clause names the checked
-    -- columns (by number once created, so RENAME COLUMN keeps it right), and
-    -- a row that passes every rule queues no trigger event at all.  Filling
-    -- the remarks or the deadline changes the row, which only a BEFORE
-    -- trigger can do, and it must see every row: no WHEN clause.
-    IF fill_remarks OR deadline IS NOT NULL THEN
-        PERFORM cbreturn._refuse_generated("table",
-            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
-                  return_office, deadline],
-            'the export check that fills remarks or a deadline');
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
-    ELSE
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
-            'EXECUTE FUNCTION cbreturn.export_return_check()',
-            "table", "table"::pg_catalog.oid,
-            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
-            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
-            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
-            cbreturn._new_column(return_office));
-    END IF;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION cbreturn.attach_import_return_checks(
-    "table"             regclass,
-    released_on         name,
-    applied_on          name DEFAULT NULL,
-    arrived_on          name DEFAULT NULL)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    -- R-T-1: a timestamptz is read as its date in China
-    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
-BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
-    IF applied_on IS NULL AND arrived_on IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
-    END IF;
-    PERFORM cbreturn._register("table", 'import');
-    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
-                                    'the release date of the import list (R-IM-1)');
-    IF applied_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
-                                        'the date the return was applied for (R-IM-1)');
-    END IF;
-    IF arrived_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
-                                        'the date the goods arrived back (R-IM-1)');
-    END IF;
-    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
-        'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
-        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
-END
-$$;
-
--- ==== Reason labels under logical replication (issue 14, issue 12) ====
-
--- cbreturn.reason_labels is a policy table too: the same treatment.
-CREATE TRIGGER reason_labels_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_labels_changed();
-ALTER TABLE cbreturn.reason_labels ENABLE REPLICA TRIGGER reason_labels_changed_replica,
-    ENABLE ALWAYS TRIGGER reason_labels_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard,
-    ENABLE ALWAYS TRIGGER label_key_guard;
-
--- ==== quantity check: safety and performance (issue 9, issue 10) ====
--- Messages cut each value at 64 bytes (cbreturn._clip, as the C checks do);
--- a recount counts no inheritance child of a returns table (they are not
--- checked: row triggers are not inherited) and reads the declared lines of
--- the declared table itself; a role that may TRUNCATE a returns table may
--- have its declared table counted again.  The C side (the ledger row moved
--- in place, the values an error may show, the quantity cache on the
--- shared cache module) comes with the module.
-CREATE FUNCTION cbreturn._clip(value text) RETURNS text
-    AS 'MODULE_PATHNAME', '_clip' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn._clip(text) IS
-    'internal: a value cut at 64 bytes for a message, as the write-time checks cut the values they show';
-
-CREATE OR REPLACE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
-    RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k record;
-    parts text[] := '{}';
-    keys name[];
-    dkeys name[];
-    dq name;
-    q name;
-    n int;
-BEGIN
-    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
-              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                AND a.declared_relation OPERATOR(pg_catalog.=) declared
-                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
-              ORDER BY a.relation::pg_catalog.oid
-    LOOP
-        keys := cbreturn._quantity_columns(k.relation, 'line_');
-        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
-        SELECT c.column_name INTO q FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) 'quantity';
-        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
-        n := pg_catalog.cardinality(keys);
-        -- ONLY: inheritance children are neither checked (row triggers
-        -- are not inherited) nor counted; partitions are both
-        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
-            'SELECT %s, r.%I::pg_catalog.numeric AS q FROM %s%s r WHERE %s',
-            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
-               FROM pg_catalog.generate_series(1, n) i),
-            q,
-            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
-                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
-                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
-            k.relation,
-            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
-               FROM pg_catalog.generate_series(1, n) i));
-    END LOOP;
-    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
-        RETURN NULL;
-    END IF;
-    RETURN pg_catalog.format(
-        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
-        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
-        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
-        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
-        '              pg_catalog.min(u.q) AS minq'
-        '         FROM (%s) u GROUP BY %s) s'
-        ' LEFT JOIN ONLY %s d ON %s',
-        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
-        -- each key value as text, cut at 64 bytes as the checks' messages cut them
-        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
-           FROM pg_catalog.generate_series(1, n) i),
-        dq,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
-        pg_catalog.array_to_string(parts, ' UNION ALL '),
-        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
-        declared,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
-                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
-           FROM pg_catalog.generate_series(1, n) i
-           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
-                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
-END
-$$;
-COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
-    'internal: the grouped query over every return of a declared table that the quantity ledger is built and verified from';
-
-CREATE OR REPLACE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oid[]) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
-           -- a role that may TRUNCATE a returns table (or a partition of one)
-           -- may have its declared table counted again, leaving nothing out:
-           -- its TRUNCATE does that, and a count can only tell the truth
-           OR (coalesce(pg_catalog.cardinality(except_relation), 0) OPERATOR(pg_catalog.=) 0
-               AND EXISTS (SELECT FROM cbreturn.attached_check a
-                             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
-                                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
-                            WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                              AND a.declared_relation OPERATOR(pg_catalog.=) declared
-                              AND pg_catalog.has_table_privilege(p.relid, 'TRUNCATE')))
-      FROM pg_catalog.unnest(ARRAY[declared::pg_catalog.oid]
-               OPERATOR(pg_catalog.||) ARRAY(SELECT a.relation::pg_catalog.oid FROM cbreturn.attached_check a
-                                               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                                                 AND a.declared_relation OPERATOR(pg_catalog.=) declared)) r
-$$;
-COMMENT ON FUNCTION cbreturn._quantity_may_act(regclass, oid[]) IS
-    'internal: may the current role rebuild the quantity ledger of a declared table (it owns the table or a returns table of it, or may TRUNCATE a returns table of it and leaves nothing out)';
-
-
--- Ledgers that counted the rows of inheritance children are counted again.
-DO $$
-DECLARE
-    d record;
-BEGIN
-    FOR d IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
-              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                AND EXISTS (SELECT FROM pg_catalog.pg_inherits i
-                              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent
-                             WHERE i.inhparent OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
-                               AND c.relkind OPERATOR(pg_catalog.=) 'r')
-    LOOP
-        PERFORM cbreturn._quantity_rebuild(d.declared_relation, '{}', false);
-    END LOOP;
-END
-$$;
-
--- ==== Export tax relief answers, basis texts and Chinese explanations (issues 10, 11, 13) ====
--- R-TX-3: the tax authority's certificate is part of the evidence for every
--- relief.  ALTER TYPE adds the attribute last (a fresh install has it last
--- too); values stored before the upgrade read it as NULL.
-ALTER TYPE cbreturn.tax_relief ADD ATTRIBUTE tax_certificate_required boolean;
-COMMENT ON TYPE cbreturn.tax_relief IS
-    'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment and the tax certificate (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
+-- R-EX-1 with R-TX-2: the 1210 clock (item 7)
+CREATE FUNCTION cbreturn.bonded_export_return_deadline(exported_on date, left_special_area_on date,
+                                                       reason cbreturn.return_reason)
+    RETURNS date
+    AS 'MODULE_PATHNAME', 'bonded_export_return_deadline'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.bonded_export_return_deadline(date, date, cbreturn.return_reason) IS
+    'last day (inclusive) a 1210 export may re-enter: the R-EX-1 window counted from the day the goods left the special area (R-TX-2, R-P-1)';
 
 -- The scalar accessor for scans.
 CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
@@ -1355,351 +632,473 @@ COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date
                                                  boolean, boolean, date, boolean) IS
     '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
 
+-- R-IM-1: a late application is late whether or not the goods have arrived;
+-- import_return_on_time reads a NULL date as "not recorded yet".
+ALTER FUNCTION cbreturn.import_return_on_time(date, date, date) CALLED ON NULL INPUT;
+COMMENT ON FUNCTION cbreturn.import_return_on_time(date, date, date) IS
+    'true when the application is within 30 days and the arrival within 45 days of the release of the import list; false once a recorded date is late (a late application whether or not the goods arrived); NULL while a date that decides is not recorded (R-IM-1)';
+
+-- R-IM-3 with the status of a recorded return (rules section 6): nothing is
+-- refunded or restored before customs releases the return, nothing ever when
+-- it is rejected; the quota restored is that of the purchase's calendar year.
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
+                                                           purchased_on date, amount_year integer,
+                                                           status text)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
+    RETURNS cbreturn.import_effect
+    AS 'MODULE_PATHNAME', 'import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
+
 -- The explanations follow the language setting: no longer IMMUTABLE.
 ALTER FUNCTION cbreturn.explain_export_return_deadline(date, cbreturn.return_reason, date) STABLE;
+
+CREATE FUNCTION cbreturn.explain_bonded_export_return_deadline(exported_on date, left_special_area_on date,
+                                                               reason cbreturn.return_reason,
+                                                               returned_on date DEFAULT NULL,
+                                                               OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                               OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_bonded_export_return_deadline'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_bonded_export_return_deadline(date, date, cbreturn.return_reason, date) IS
+    'the rules behind bonded_export_return_deadline (R-EX-2, R-TX-2, R-P-1, R-EX-1), one row per rule checked';
 ALTER FUNCTION cbreturn.explain_import_return(date, date, date) STABLE;
+CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status, one for the annual amount';
 
--- The Chinese official titles of the tax policy announcements (R-TX-1), named
--- by the Chinese bases; a row the DBA edited keeps its own title if it has one.
-ALTER TABLE cbreturn.tax_policy_periods ADD COLUMN title_zh text CHECK (title_zh <> '');
-COMMENT ON COLUMN cbreturn.tax_policy_periods.title_zh IS
-    'Chinese official title of the announcement (e.g. 财政部 海关总署 税务总局公告2026年第16号), named in Chinese bases; NULL: the announcement column is named';
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
-UPDATE cbreturn.tax_policy_periods AS t
-   SET title_zh = v.title_zh
-  FROM (VALUES ('MoF/GACC/STA 2023 No. 4', '财政部 海关总署 税务总局公告2023年第4号'),
-               ('MoF/GACC/STA 2023 No. 34', '财政部 海关总署 税务总局公告2023年第34号'),
-               ('MoF/GACC/STA 2026 No. 16', '财政部 海关总署 税务总局公告2026年第16号')) AS v(announcement, title_zh)
- WHERE t.announcement = v.announcement AND t.title_zh IS NULL;
-SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
+CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
+                                              exported_on date,
+                                              reason cbreturn.return_reason,
+                                              returned_on date,
+                                              as_of date,
+                                              export_office cbreturn.customs_code DEFAULT NULL,
+                                              return_office cbreturn.customs_code DEFAULT NULL,
+                                              is_food boolean DEFAULT NULL,
+                                              original_state boolean DEFAULT NULL,
+                                              left_special_area_on date DEFAULT NULL,
+                                              rebate_claimed boolean DEFAULT false,
+                                              due_soon_days integer DEFAULT 7)
+    RETURNS cbreturn.export_assessment
+    AS 'MODULE_PATHNAME', 'assess_export_return'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                                  date, boolean, integer) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing';
 
--- ==== Quantity and status together: the column of attached_check (issue 12, item 6) ====
-ALTER TABLE cbreturn.attached_check
-    DROP CONSTRAINT attached_check_status_labels_check,
-    ADD CONSTRAINT attached_check_status_labels_check
-        CHECK (status_labels IS NULL OR pg_catalog.cardinality(status_labels) IN (7, 8)),
-    ADD COLUMN freeing_labels text[],
-    ADD CONSTRAINT attached_check_freeing_labels_check
-        CHECK (freeing_labels IS NULL
-               OR (check_kind = 'quantity' AND pg_catalog.cardinality(freeing_labels) > 0));
-
--- ==== Record mode, ordinary returns, existing rows (issue 12) ====
--- Record mode, ordinary (taxed) returns and existing rows (issue 12, items 4
--- and 5).  The C side is src/enforce/violation.c; docs/enforcement.md
--- ("Recording instead of refusing", "Ordinary returns", "Existing rows") is
--- the DBA's guide.
---
--- The options of an attached check are columns of cbreturn.attached_check,
--- added here with ALTER TABLE (not in its CREATE TABLE) so that a fresh
--- install and an upgrade from 0.2.0 have them in the same place; a check
--- attached before the upgrade gets on_violation 'refuse', what it did.
-ALTER TABLE cbreturn.attached_check
-    -- what the check does with a row that breaks a rule: refuse it (raise)
-    -- or record it (store the row, log the rule in cbreturn.violation_log);
-    -- the quantity check only refuses
-    ADD COLUMN on_violation text NOT NULL DEFAULT 'refuse'
-        CHECK (on_violation IN ('refuse', 'record')),
-    -- export, import: the values of the column attached as role
-    -- ordinary_return that mark an ordinary (taxed) return
-    ADD COLUMN ordinary_values text[],
-    -- when cbreturn.validate() last found every existing row within the rules
-    ADD COLUMN validated_at timestamptz,
-    ADD CONSTRAINT attached_check_record_kind
-        CHECK (on_violation = 'refuse' OR check_kind <> 'quantity'),
-    ADD CONSTRAINT attached_check_ordinary_kind
-        CHECK (ordinary_values IS NULL OR check_kind IN ('export', 'import'));
-
--- ---------------------------------------------------------------------------
--- The violation log
--- ---------------------------------------------------------------------------
--- One row per broken rule of a row that a check in record mode stored.
--- Written only by the checks, as the owner of the metadata (the extension's
--- owner): no role is granted INSERT or UPDATE, so nobody forges an entry.
--- The owner of the checked table (or a member of its owning role) reads and
--- deletes its entries; row security hides every other entry, also from the
--- role that wrote the row.  Kept by pg_dump with the metadata; the entries
--- of a dropped table go with it (a regclass cannot name a table that is gone).
-CREATE SEQUENCE cbreturn.violation_log_id_seq;
-CREATE TABLE cbreturn.violation_log (
-    id          bigint NOT NULL DEFAULT pg_catalog.nextval('cbreturn.violation_log_id_seq'::pg_catalog.regclass),
-    -- the checked table and the kind of its check
-    relation    regclass NOT NULL,
-    check_kind  text NOT NULL,
-    -- the primary key of the stored row, {"column": "value as text"}: only the
-    -- key columns the writing role may read (NULL: none, no primary key, or
-    -- row security applies to the writer)
-    row_key     jsonb,
-    -- R-EX-1, R-EX-2, R-EX-5, R-IM-1 or 'section 6' (status)
-    rule_id     text NOT NULL,
-    -- what a refused write would have been told, in the writer's language;
-    -- detail without the "Row (…)=(…) of t:" it starts with there
-    sqlstate    text NOT NULL,
-    message     text NOT NULL,
-    detail      text,
-    hint        text,
-    logged_at   timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
-    -- the role that wrote the row (current_user of the write)
-    logged_by   name NOT NULL,
-    PRIMARY KEY (id)
-);
-CREATE INDEX violation_log_relation ON cbreturn.violation_log (relation, id);
-COMMENT ON TABLE cbreturn.violation_log IS
-    'rows stored by a check in record mode, one per broken rule; readable by the owner of the checked table only (docs/enforcement.md)';
-SELECT pg_catalog.pg_extension_config_dump('cbreturn.violation_log', '');
-SELECT pg_catalog.pg_extension_config_dump('cbreturn.violation_log_id_seq', '');
-
-ALTER TABLE cbreturn.violation_log ENABLE ROW LEVEL SECURITY;
-CREATE POLICY owner_reads ON cbreturn.violation_log FOR SELECT USING (cbreturn._owns(relation));
-CREATE POLICY owner_deletes ON cbreturn.violation_log FOR DELETE USING (cbreturn._owns(relation));
-REVOKE ALL ON cbreturn.violation_log, cbreturn.violation_log_id_seq FROM PUBLIC;
-GRANT SELECT, DELETE ON cbreturn.violation_log TO PUBLIC;
-
--- The entries of a dropped table go with it.
-CREATE FUNCTION cbreturn._violation_log_follow_drop() RETURNS event_trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date, arrived_on date, as_of date,
+                                              due_soon_days integer DEFAULT 7)
+    RETURNS cbreturn.import_assessment
+    AS 'MODULE_PATHNAME', 'assess_import_return'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer) IS
+    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet';
+CREATE OR REPLACE FUNCTION cbreturn._attached_column_resolve() RETURNS trigger
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    a record;
 BEGIN
-    DELETE FROM cbreturn.violation_log l
-     WHERE l.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (
-           SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
-            WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-              AND d.objsubid OPERATOR(pg_catalog.=) 0);
+    SELECT att.attnum, att.atttypid INTO a
+      FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) NEW.column_relation
+       AND att.attname OPERATOR(pg_catalog.=) NEW.column_name
+       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('metadata.column_missing', NEW.column_name::pg_catalog.text,
+                                NEW.column_relation::pg_catalog.text);
+    END IF;
+    NEW.column_attnum := a.attnum;
+    NEW.column_type := a.atttypid;
+    RETURN NEW;
 END
 $$;
-REVOKE ALL ON FUNCTION cbreturn._violation_log_follow_drop() FROM PUBLIC;
-COMMENT ON FUNCTION cbreturn._violation_log_follow_drop() IS
-    'internal: event trigger removing the violation log entries of dropped tables';
-CREATE EVENT TRIGGER cbreturn_violation_log_follow_drop ON sql_drop
-    EXECUTE FUNCTION cbreturn._violation_log_follow_drop();
 
--- ---------------------------------------------------------------------------
--- Setting the options of an attached check (as the table's owner)
--- ---------------------------------------------------------------------------
-CREATE FUNCTION cbreturn.set_on_violation("table" regclass, check_kind text, mode text)
-    RETURNS void
-    AS 'MODULE_PATHNAME', 'cbr_set_on_violation' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn.set_on_violation(regclass, text, text) IS
-    'what the export, import or status check of a table does with a row that breaks a rule: refuse (raise, the default) or record (store the row and log each broken rule in cbreturn.violation_log)';
+COMMENT ON FUNCTION cbreturn.export_return_check() IS
+    'AFTER ROW trigger (BEFORE ROW when it fills remarks or a deadline): R-EX-1 window (R-TX-2 for 1210), R-EX-2 remark code, R-EX-5 cross-customs, R-EX-6 return site, R-EX-4 applicant; attach with cbreturn.attach_export_return_checks';
+COMMENT ON FUNCTION cbreturn.import_return_check() IS
+    'AFTER ROW trigger: R-IM-1 application and arrival windows and arrival place, R-IM-5 return-centre warehouse, R-IM-6, R-IM-7 applicant; attach with cbreturn.attach_import_return_checks';
 
-CREATE FUNCTION cbreturn.set_ordinary_return_column("table" regclass, check_kind text,
-                                                    "column" name, "values" text[] DEFAULT NULL)
-    RETURNS void
-    AS 'MODULE_PATHNAME', 'cbr_set_ordinary_return_column' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn.set_ordinary_return_column(regclass, text, name, text[]) IS
-    'names the column whose values mark an ordinary (taxed) return, which the export or import check does not hold to R-EX-1, R-EX-2 or R-IM-1 (NULL column: none)';
+-- Since 0.3.0 attach writes the forms below, with the register roles (R-EX-4,
+-- R-EX-6, R-IM-5, R-IM-6, R-IM-7) and the departure of R-TX-2 last; the
+-- shorter forms of 0.2.0 stay for the triggers attached before (and restored
+-- from their dumps), which read no such role.
+CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+                                        returned_on date, remarks "any", supervision_code "any",
+                                        export_office "any", return_office "any", applicant "any",
+                                        return_site "any", left_special_area_on date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", "any", "any", "any", "any", "any", date) IS
+    'internal: WHEN clause of the reading export check; true when the row passes R-EX-1 (R-TX-2 for 1210), R-EX-2, R-EX-5, R-EX-6 and R-EX-4, so that no trigger event is queued for it';
+CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, applied_on date,
+                                        arrived_on date, supervision_code "any", original_place "any",
+                                        arrival_place "any", declared_area "any", warehouse "any",
+                                        enterprise "any", applicant "any")
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._import_row_ok(regclass, date, date, date, "any", "any", "any", "any", "any", "any", "any") IS
+    'internal: WHEN clause of the import check; true when the row passes R-IM-1 and the register rules attached (R-IM-5, R-IM-6, R-IM-7), so that no trigger event is queued for it';
 
--- ---------------------------------------------------------------------------
--- Existing rows
--- ---------------------------------------------------------------------------
-CREATE FUNCTION cbreturn.violations("table" regclass)
-    RETURNS TABLE (row_key jsonb, check_kind text, rule_id text, sqlstate text,
-                   message text, detail text, hint text, row_ctid tid)
-    AS 'MODULE_PATHNAME', 'cbr_violations' LANGUAGE C STRICT;
-COMMENT ON FUNCTION cbreturn.violations(regclass) IS
-    'every stored row of a table that breaks a rule of its export, import or status check, one row per broken rule, with the error a write of it gets; for a caller that may read the table (its row security applies)';
-
-CREATE FUNCTION cbreturn.validate("table" regclass, check_kind text DEFAULT NULL)
-    RETURNS TABLE (check_kind text, rows_checked bigint)
-    AS 'MODULE_PATHNAME', 'cbr_validate' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn.validate(regclass, text) IS
-    'checks the existing rows of a table against its export, import and status checks (or one kind), as VALIDATE CONSTRAINT: the first row that breaks a rule raises its error; else the checks are marked validated';
-
--- ---------------------------------------------------------------------------
--- What is attached where, with the options
--- ---------------------------------------------------------------------------
-CREATE OR REPLACE VIEW cbreturn.attached_checks AS
-SELECT k.relation AS "table",
-       k.check_kind,
-       (SELECT pg_catalog.jsonb_object_agg(c.role, a.attname)
-          FROM cbreturn.attached_column c
-          JOIN pg_catalog.pg_attribute a
-            ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
-           AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
-         WHERE c.relation OPERATOR(pg_catalog.=) k.relation
-           AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind) AS columns,
-       k.fill_remarks,
-       k.declared_relation AS declared_table,
-       k.status_labels,
-       t.tgname AS trigger_name,
-       coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
-       k.attached_at,
-       k.freeing_labels,
-       k.on_violation,
-       k.ordinary_values,
-       k.validated_at
-  FROM cbreturn.attached_check k
-  LEFT JOIN pg_catalog.pg_trigger t
-    ON t.tgrelid OPERATOR(pg_catalog.=) k.relation
-   AND t.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || k.check_kind || '_check');
-
--- ==== The log of recorded violations stays per node under logical replication (issue 14) ====
-
--- The log of recorded violations (sql/57_violations.sql) describes this
--- node's own writes too.
-CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.violation_log
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
-ALTER TABLE cbreturn.violation_log ENABLE REPLICA TRIGGER node_local;
-
--- ==== Quantity and status together, rules section 6 (issue 12, item 6) ====
--- A return that customs rejects, or that is withdrawn, frees its quantity:
--- the quantity check reads the status column and the labels of rejected and
--- withdrawn returns (its own, or those of the status check on the same
--- table); the status check may map a withdrawn label and reaches a status
--- only through the stages whose times are recorded.  Checks attached before
--- keep their behaviour: no quantity check has freeing labels yet.
--- (the columns of attached_check are added before the record mode's, above,
--- so that they stand where a fresh install has them)
-
-
--- The column recorded for a role of a check on rel, or NULL.
-CREATE FUNCTION cbreturn._role_column(rel regclass, kind text, col_role text) RETURNS name
-    LANGUAGE sql STABLE PARALLEL SAFE
+-- a declaration header need not be the caller's own (TRIGGER and SELECT on it are enough)
+CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT c.column_name FROM cbreturn.attached_column c
-     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind
-       AND c.role OPERATOR(pg_catalog.=) col_role
+DECLARE
+    kind "char";
+    persistence "char";
+    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
+                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
+                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
+                           WHEN 'header table' THEN cbreturn._text('the_header_table')
+                           ELSE what END;
+BEGIN
+    IF rel IS NULL THEN
+        PERFORM cbreturn._error('attach.not_null', said);
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
+    END IF;
+    IF persistence OPERATOR(pg_catalog.=) 't' THEN
+        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
+    END IF;
+    -- A quantity check covers a partitioned returns table from its parent
+    -- (R-EX-3, R-IM-2: the limit holds over every partition).
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
+        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
+    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
+        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
+    END IF;
+    -- (a declaration header need not be the caller's: TRIGGER and SELECT on
+    -- it are enough, checked by _metadata_register and _metadata_column)
+    IF what OPERATOR(pg_catalog.<>) 'header table' AND NOT cbreturn._owns(rel) THEN
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
+    END IF;
+END
 $$;
-COMMENT ON FUNCTION cbreturn._role_column(regclass, text, text) IS
-    'internal: the column recorded for a role of the check of one kind on a table, or NULL';
 
--- The types a status column may have: text, varchar, char, name, or the
--- column's own type when it is an enum.
-CREATE FUNCTION cbreturn._status_types(rel regclass, col name) RETURNS regtype[]
-    LANGUAGE sql STABLE PARALLEL SAFE
+-- a header's column for a role, recorded for the check that reads it
+CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
+                                        col_rel regclass, col name, accepted regtype[],
+                                        meaning text) RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ARRAY['text', 'character varying', 'character', 'name']::pg_catalog.regtype[] OPERATOR(pg_catalog.||)
-           (SELECT pg_catalog.array_agg(ty.oid::pg_catalog.regtype) FROM pg_catalog.pg_type ty
-             WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
-                                   WHERE att.attrelid OPERATOR(pg_catalog.=) rel
-                                     AND att.attname OPERATOR(pg_catalog.=) col)
-               AND ty.typtype OPERATOR(pg_catalog.=) 'e')
+DECLARE
+    typ regtype;
+BEGIN
+    -- '' (a name no column can have): the role is read from the declaration
+    -- header attached to rel (cbreturn._header_role, sql/52_enforce_header.sql)
+    IF col OPERATOR(pg_catalog.=) '' THEN
+        SELECT c.column_relation, c.column_name INTO col_rel, col FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) col_role;
+    END IF;
+    IF col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN
+        PERFORM cbreturn._error('attach.column_unnamed', meaning, col_role);
+    END IF;
+    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
+       AND att.attname OPERATOR(pg_catalog.=) col
+       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                meaning, col_role);
+    END IF;
+    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
+        PERFORM cbreturn._error('attach.column_type', col::pg_catalog.text, col_rel::pg_catalog.text,
+                                typ::pg_catalog.text, meaning,
+                                pg_catalog.array_to_string(accepted::pg_catalog.text[], ' | '));
+    END IF;
+    -- A column of the declared table is read by the guard, a BEFORE UPDATE
+    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
+    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
+        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
+    END IF;
+    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
+END
 $$;
-COMMENT ON FUNCTION cbreturn._status_types(regclass, name) IS
-    'internal: the accepted types of a status column (text, varchar, char, name, or the column''s enum)';
 
--- The labels the status check on rel calls rejected and withdrawn, or NULL.
-CREATE FUNCTION cbreturn._status_freeing_labels(rel regclass) RETURNS text[]
-    LANGUAGE sql STABLE PARALLEL SAFE
+CREATE OR REPLACE FUNCTION cbreturn._refuse_generated(rel regclass, cols name[], meaning text) RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT k.status_labels[7:8] FROM cbreturn.attached_check k
-     WHERE k.relation OPERATOR(pg_catalog.=) rel AND k.check_kind OPERATOR(pg_catalog.=) 'status'
+DECLARE
+    g name;
+BEGIN
+    SELECT att.attname INTO g FROM pg_catalog.pg_attribute att
+     WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+       AND att.attname OPERATOR(pg_catalog.=) ANY (cols)
+       AND att.attgenerated OPERATOR(pg_catalog.<>) ''
+     ORDER BY att.attnum LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.generated', g::pg_catalog.text, rel::pg_catalog.text, meaning);
+    END IF;
+END
 $$;
-COMMENT ON FUNCTION cbreturn._status_freeing_labels(regclass) IS
-    'internal: the labels of rejected and withdrawn returns of the status check on a table (rules section 6), or NULL';
+CREATE OR REPLACE FUNCTION cbreturn._new_column(col name) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL' ELSE pg_catalog.format('NEW.%I', col) END
+$$;
 
-CREATE FUNCTION cbreturn._metadata_quantity_labels(rel regclass, labels text[]) RETURNS void
-    AS 'MODULE_PATHNAME', 'cbr_metadata_quantity_labels' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn._metadata_quantity_labels(regclass, text[]) IS
-    'internal: records, as the metadata owner, the status labels that free a return''s quantity for the quantity check on a table the caller owns (docs/security.md)';
-
--- Record the status column and the freeing labels of the quantity check on rel.
-CREATE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column name, labels text[])
+CREATE OR REPLACE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
+                                   declared regclass DEFAULT NULL, labels text[] DEFAULT NULL)
     RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
-       OR pg_catalog.array_position(labels, NULL) IS NOT NULL
-       OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
-        PERFORM cbreturn._error('attach.quantity_freeing_labels');
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        PERFORM cbreturn._error('attach.already_attached', kind, rel::pg_catalog.text,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
     END IF;
-    PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
-                                    cbreturn._status_types(rel, status_column),
-                                    cbreturn._text('role.freeing_status'));
-    PERFORM cbreturn._metadata_quantity_labels(rel, labels);
+    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
+    PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
 END
 $$;
-COMMENT ON FUNCTION cbreturn._quantity_status_attach(regclass, name, text[]) IS
-    'internal: records the status column and the labels of rejected and withdrawn returns of a quantity check (rules section 6)';
-
-CREATE OR REPLACE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
-    RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+CREATE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL,
+    applicant           name DEFAULT NULL,
+    return_site         name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    k record;
-    parts text[] := '{}';
-    keys name[];
-    dkeys name[];
-    dq name;
-    q name;
-    st name;
-    fl text[];
-    n int;
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    offices int := 0;
 BEGIN
-    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
-              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                AND a.declared_relation OPERATOR(pg_catalog.=) declared
-                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
-              ORDER BY a.relation::pg_catalog.oid
-    LOOP
-        keys := cbreturn._quantity_columns(k.relation, 'line_');
-        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
-        SELECT c.column_name INTO q FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) 'quantity';
-        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
-        st := cbreturn._role_column(k.relation, 'quantity', 'status');
-        SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
-         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
-        n := pg_catalog.cardinality(keys);
-        -- ONLY: inheritance children are neither checked (row triggers
-        -- are not inherited) nor counted; partitions are both.  Rules
-        -- section 6: a rejected or withdrawn return counts as quantity 0
-        -- (raw: its own quantity, for the negative ones)
-        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
-            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r WHERE %s',
-            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
-               FROM pg_catalog.generate_series(1, n) i),
-            q,
-            CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
-                 ELSE pg_catalog.format(
-                     'CASE WHEN pg_catalog.rtrim(r.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
-                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', st, fl, q) END,
-            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
-                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
-                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
-            k.relation,
-            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
-               FROM pg_catalog.generate_series(1, n) i));
-    END LOOP;
-    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
-        RETURN NULL;
+    PERFORM cbreturn._check_table("table", 'table');
+    -- roles read from a declaration header (cbreturn.attach_header): ''
+    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
+    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
+    export_office := cbreturn._header_role("table", 'export_office', export_office);
+    left_special_area_on := cbreturn._header_role("table", 'left_special_area_on', left_special_area_on);
+    IF reason IS NULL AND remarks IS NULL THEN
+        PERFORM cbreturn._error('attach.export_needs_reason_or_remarks');
     END IF;
-    RETURN pg_catalog.format(
-        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
-        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
-        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
-        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
-        '              pg_catalog.min(u.raw) AS minq'
-        '         FROM (%s) u GROUP BY %s) s'
-        ' LEFT JOIN ONLY %s d ON %s',
-        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
-        -- each key value as text, cut at 64 bytes as the checks' messages cut them
-        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
-           FROM pg_catalog.generate_series(1, n) i),
-        dq,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
-        pg_catalog.array_to_string(parts, ' UNION ALL '),
-        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
-        declared,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
-                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
-           FROM pg_catalog.generate_series(1, n) i
-           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
-                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        PERFORM cbreturn._error('attach.fill_remarks_needs_both');
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_three');
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_returned_on');
+    END IF;
+    IF return_site IS NOT NULL AND offices <> 3 THEN
+        PERFORM cbreturn._error('attach.site_needs_cross_customs');
+    END IF;
+    IF applicant IS NOT NULL AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.applicant_needs_returned_on');
+    END IF;
+    IF left_special_area_on IS NOT NULL AND supervision_code IS NULL THEN
+        PERFORM cbreturn._error('attach.departure_needs_code');
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks, supervision_code,
+                                             export_office, return_office, applicant, return_site,
+                                             left_special_area_on) THEN
+        PERFORM cbreturn._error('attach.deadline_own_column');
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
+                                    cbreturn._text('role.exported_on'));
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        cbreturn._text('role.reason'));
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
+                                        cbreturn._text('role.returned_on'));
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        cbreturn._text('role.remarks'));
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        cbreturn._text('role.supervision_code'));
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        cbreturn._text('role.export_office'));
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        cbreturn._text('role.return_office'));
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        cbreturn._text('role.deadline'));
+    END IF;
+    IF applicant IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'applicant', "table", applicant, codes,
+                                        cbreturn._text('role.applicant'));
+    END IF;
+    IF return_site IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'return_site', "table", return_site, textual,
+                                        cbreturn._text('role.return_site'));
+    END IF;
+    IF left_special_area_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'left_special_area_on', "table",
+                                        left_special_area_on, days, cbreturn._text('role.left_special_area_on'));
+    END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline, applicant, return_site, left_special_area_on],
+            cbreturn._text('check.export_filling'));
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+    ELSE
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check()',
+            "table", "table"::pg_catalog.oid,
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office), cbreturn._new_column(applicant),
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on));
+    END IF;
 END
 $$;
+COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
+                                                         name, name, name) IS
+    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns';
 
-DROP FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[]);
+-- attach_import_return_checks: R-IM-1, R-IM-5, R-IM-6, R-IM-7
+CREATE FUNCTION cbreturn.attach_import_return_checks(
+    "table"             regclass,
+    released_on         name,
+    applied_on          name DEFAULT NULL,
+    arrived_on          name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    original_place      name DEFAULT NULL,
+    arrival_place       name DEFAULT NULL,
+    declared_area       name DEFAULT NULL,
+    warehouse           name DEFAULT NULL,
+    enterprise          name DEFAULT NULL,
+    applicant           name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    enterprises regtype[] := ARRAY['cbreturn.customs_registration_code', 'text', 'character varying',
+                                   'character']::regtype[];
+    places name[] := ARRAY[supervision_code, original_place, arrival_place, declared_area, warehouse,
+                           enterprise, applicant];
+    roles text[] := ARRAY['supervision_code', 'original_place', 'arrival_place', 'declared_area', 'warehouse',
+                          'enterprise', 'applicant'];
+    i int;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- the release date read from a declaration header (cbreturn.attach_header): ''
+    released_on := cbreturn._header_role("table", 'released_on', released_on);
+    IF applied_on IS NULL AND arrived_on IS NULL THEN
+        PERFORM cbreturn._error('attach.import_needs_dates');
+    END IF;
+    IF arrival_place IS NOT NULL AND (original_place IS NULL OR supervision_code IS NULL) THEN
+        PERFORM cbreturn._error('attach.arrival_needs_original_and_code');
+    END IF;
+    IF (original_place IS NOT NULL AND arrival_place IS NULL AND warehouse IS NULL)
+       OR (declared_area IS NOT NULL AND arrival_place IS NULL) THEN
+        PERFORM cbreturn._error('attach.place_needs_arrival');
+    END IF;
+    IF (enterprise IS NULL) <> (applicant IS NULL) OR (applicant IS NOT NULL AND applied_on IS NULL) THEN
+        PERFORM cbreturn._error('attach.import_applicant_needs');
+    END IF;
+    PERFORM cbreturn._register("table", 'import');
+    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
+                                    cbreturn._text('role.released_on'));
+    IF applied_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
+                                        cbreturn._text('role.applied_on'));
+    END IF;
+    IF arrived_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
+                                        cbreturn._text('role.arrived_on'));
+    END IF;
+    FOR i IN 1 .. pg_catalog.cardinality(places) LOOP
+        CONTINUE WHEN places[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'import', roles[i], "table", places[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'enterprise' THEN enterprises
+                                                      WHEN 'applicant' THEN codes ELSE textual END,
+                                        cbreturn._text('role.import_' || roles[i]));
+    END LOOP;
+    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check()',
+        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
+        cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
+        cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
+        cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
+        cbreturn._new_column(applicant));
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
+                                                         name, name) IS
+    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release, at the original place; R-IM-5 return-centre warehouse; R-IM-6 special area of declaration; R-IM-7 applicant) to a table';
 CREATE FUNCTION cbreturn.attach_status_check(
     "table"             regclass,
     status              name,
@@ -1787,630 +1186,6 @@ $$;
 COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
     'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards';
 
-DROP FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name);
-CREATE FUNCTION cbreturn.attach_quantity_check(
-    "table"             regclass,
-    line                name[],
-    quantity            name,
-    declared_table      regclass,
-    declared_line       name[],
-    declared_quantity   name,
-    status              name DEFAULT NULL,
-    freeing_labels      text[] DEFAULT NULL)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
-    n int;
-    i int;
-    t1 regtype;
-    t2 regtype;
-    other record;
-    p record;
-    status_labels text[] := cbreturn._status_freeing_labels("table");
-    status_column name;
-BEGIN
-    -- A partitioned returns table is attached once, on its parent: the row
-    -- trigger is cloned to every partition, those created later included.
-    PERFORM cbreturn._check_table("table", 'returns table');
-    PERFORM cbreturn._check_table(declared_table, 'declared table');
-    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
-        PERFORM cbreturn._error('attach.quantity_same_table');
-    END IF;
-    IF EXISTS (SELECT FROM cbreturn.attached_check a
-                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
-                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
-                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
-        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
-    END IF;
-    n := pg_catalog.cardinality(line);
-    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
-        PERFORM cbreturn._error('attach.quantity_key_count');
-    END IF;
-    -- Rules section 6: with a status check on the table, its status column
-    -- and its rejected and withdrawn labels, so that the two checks agree;
-    -- otherwise the ones given, or none (every return holds its quantity).
-    IF status_labels IS NOT NULL THEN
-        status_column := cbreturn._role_column("table", 'status', 'status');
-        IF status IS NOT NULL AND status OPERATOR(pg_catalog.<>) status_column THEN
-            PERFORM cbreturn._error('attach.quantity_status_column', "table"::pg_catalog.text,
-                                    status_column::pg_catalog.text, status::pg_catalog.text);
-        END IF;
-        IF freeing_labels IS NOT NULL
-           AND NOT (freeing_labels OPERATOR(pg_catalog.@>) status_labels
-                    AND freeing_labels OPERATOR(pg_catalog.<@) status_labels) THEN
-            PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
-                                    status_labels::pg_catalog.text, "table"::pg_catalog.text);
-        END IF;
-        freeing_labels := status_labels;
-    ELSE
-        status_column := status;
-        IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
-            PERFORM cbreturn._error('attach.quantity_freeing_labels');
-        END IF;
-    END IF;
-    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
-    FOR i IN 1 .. n LOOP
-        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
-                                        cbreturn._text('role.line_key'));
-        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
-                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
-        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
-        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
-        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
-            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
-                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
-        END IF;
-        -- the line is found with the key type's own equality (R-EX-3): a
-        -- type without a default btree equality cannot name a line
-        IF cbreturn._eq_operator(t2) IS NULL THEN
-            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
-        END IF;
-    END LOOP;
-    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
-                                    cbreturn._text('role.quantity'));
-    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
-                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
-    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
-    -- the key types' equality) and read as the declared table's owner may.
-    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
-    IF status_column IS NOT NULL THEN
-        PERFORM cbreturn._quantity_status_attach("table", status_column, freeing_labels);
-    END IF;
-    -- Every returns table of one declared table counts in one ledger row per
-    -- line: they must name the same declared key and quantity.
-    SELECT a.relation INTO other FROM cbreturn.attached_check a
-     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
-       AND a.relation OPERATOR(pg_catalog.<>) "table"
-       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
-            OR (SELECT c.column_name FROM cbreturn.attached_column c
-                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
-     LIMIT 1;
-    IF FOUND THEN
-        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
-                                declared_table::pg_catalog.text);
-    END IF;
-
-    -- One grouped pass over every return of the declared table (existing
-    -- over-returns and returns naming no line are refused, not accepted).
-    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
-
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
-    -- (pg_partition_tree lists no row for a table that is not partitioned)
-    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
-             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
-    END LOOP;
-    -- One guard per declared table serves every quantity check that uses it.
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
-                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
-                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name, name, text[]) IS
-    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity; rejected and withdrawn returns (status column and labels, or those of the status check on the table) hold none (rules section 6)';
-
--- ==== Citus: one source of truth for the policy and registers (issue 14) ====
-CREATE TABLE cbreturn.citus_policy (
-    table_name  text PRIMARY KEY
-                CHECK (table_name IN ('districts', 'supervision_codes', 'tax_policy_periods',
-                                      'rule_parameters', 'holidays', 'reason_labels', 'applicants',
-                                      'return_sites', 'return_warehouses', 'operator_credit_ratings',
-                                      'import_agents')),
-    generation  bigint NOT NULL CHECK (generation > 0),
-    rows        jsonb NOT NULL CHECK (pg_catalog.jsonb_typeof(rows) OPERATOR(pg_catalog.=) 'array')
-);
-COMMENT ON TABLE cbreturn.citus_policy IS
-    'Citus: the coordinator''s rows of each policy table and register, as a reference table; its triggers apply them on every worker (docs/scale-out.md)';
-REVOKE ALL ON cbreturn.citus_policy FROM PUBLIC;
-GRANT SELECT ON cbreturn.citus_policy TO PUBLIC;
-
--- The generation of each table a worker has applied: its own, never
--- distributed (src/policy/citus.c compares it with the placement).
-CREATE TABLE cbreturn.citus_policy_applied (
-    table_name  text PRIMARY KEY,
-    generation  bigint NOT NULL
-);
-COMMENT ON TABLE cbreturn.citus_policy_applied IS
-    'Citus, on a worker: the generation of cbreturn.citus_policy each policy table and register was last replaced with (docs/scale-out.md)';
-REVOKE ALL ON cbreturn.citus_policy_applied FROM PUBLIC;
-GRANT SELECT ON cbreturn.citus_policy_applied TO PUBLIC;
-
--- This node's role: 'off' (no Citus, or cbreturn.citus_policy not yet a
--- reference table), 'coordinator', or 'worker'.
-CREATE FUNCTION cbreturn._citus_policy_role() RETURNS text
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    distributed boolean;
-    grp integer;
-BEGIN
-    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL
-       OR pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
-        RETURN 'off';
-    END IF;
-    -- dynamic SQL: the Citus catalogues need not exist when this is planned
-    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p
-                             WHERE p.logicalrelid OPERATOR(pg_catalog.=) ''cbreturn.citus_policy''::pg_catalog.regclass)'
-        INTO distributed;
-    IF NOT distributed THEN
-        RETURN 'off';
-    END IF;
-    EXECUTE 'SELECT groupid FROM pg_catalog.pg_dist_local_group' INTO grp;
-    RETURN CASE WHEN grp OPERATOR(pg_catalog.=) 0 THEN 'coordinator' ELSE 'worker' END;
-END
-$$;
-COMMENT ON FUNCTION cbreturn._citus_policy_role() IS
-    'internal: off, coordinator or worker: what this node does with the policy under Citus (docs/scale-out.md)';
-
--- The snapshot of one synced table, as citus_policy holds it.
-CREATE FUNCTION cbreturn._citus_policy_rows(table_name text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    r jsonb;
-BEGIN
-    EXECUTE pg_catalog.format('SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t)), ''[]'')
-                                 FROM cbreturn.%I AS t', table_name) INTO r;
-    RETURN r;
-END
-$$;
-
-COMMENT ON FUNCTION cbreturn._citus_policy_rows(text) IS
-    'internal: the rows of a policy table or register as a jsonb array, as cbreturn.citus_policy holds them (docs/scale-out.md)';
-
--- Statement trigger on every synced table (below).
-CREATE FUNCTION cbreturn._citus_policy_push() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    role text := cbreturn._citus_policy_role();
-BEGIN
-    IF role OPERATOR(pg_catalog.=) 'coordinator' THEN
-        -- A Citus DML on a reference table: every placement, this transaction.
-        INSERT INTO cbreturn.citus_policy AS c (table_name, generation, rows)
-        VALUES (TG_TABLE_NAME, 1, cbreturn._citus_policy_rows(TG_TABLE_NAME))
-        ON CONFLICT (table_name) DO UPDATE
-            SET generation = c.generation OPERATOR(pg_catalog.+) 1, rows = EXCLUDED.rows;
-    ELSIF role OPERATOR(pg_catalog.=) 'worker'
-          AND pg_catalog.current_setting('cbreturn.citus_applying', true) IS DISTINCT FROM 'on'
-          AND pg_catalog.current_setting('cbreturn.loading_policy', true) IS DISTINCT FROM 'on' THEN
-        PERFORM cbreturn._error('citus.policy_on_worker', pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME));
-    END IF;
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION cbreturn._citus_policy_push() IS
-    'internal: statement trigger on the policy tables and registers: on a Citus coordinator, writes the new rows to every worker in the same transaction; on a worker, refuses a local edit (docs/scale-out.md)';
-
--- Row trigger on cbreturn.citus_policy, fired on each placement.
-CREATE FUNCTION cbreturn._citus_policy_apply() RETURNS trigger
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    grp integer;
-    cols text;
-    applying text := pg_catalog.current_setting('cbreturn.citus_applying', true);
-    loading text := pg_catalog.current_setting('cbreturn.loading_policy', true);
-BEGIN
-    IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE 'SELECT groupid FROM pg_catalog.pg_dist_local_group' INTO grp;
-    -- The coordinator holds the rows themselves: its placement is a copy.
-    IF grp OPERATOR(pg_catalog.=) 0 THEN
-        RETURN NULL;
-    END IF;
-    -- Every column a row can be given (not a generated one), by name.
-    SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
-      INTO cols
-      FROM pg_catalog.pg_attribute a
-     WHERE a.attrelid OPERATOR(pg_catalog.=) pg_catalog.format('cbreturn.%I', NEW.table_name)::pg_catalog.regclass
-       AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.attgenerated OPERATOR(pg_catalog.=) '';
-    -- citus_applying: the worker's own guard lets this edit through;
-    -- loading_policy: policy_row_guard keeps the coordinator's "shipped".
-    PERFORM pg_catalog.set_config('cbreturn.citus_applying', 'on', true),
-            pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
-    EXECUTE pg_catalog.format('DELETE FROM cbreturn.%I', NEW.table_name);
-    EXECUTE pg_catalog.format('INSERT INTO cbreturn.%1$I (%2$s) SELECT %2$s FROM pg_catalog.jsonb_populate_recordset(NULL::cbreturn.%1$I, $1)',
-                              NEW.table_name, cols)
-        USING NEW.rows;
-    INSERT INTO cbreturn.citus_policy_applied AS a (table_name, generation)
-    VALUES (NEW.table_name, NEW.generation)
-    ON CONFLICT (table_name) DO UPDATE SET generation = EXCLUDED.generation;
-    PERFORM pg_catalog.set_config('cbreturn.citus_applying', COALESCE(applying, ''), true),
-            pg_catalog.set_config('cbreturn.loading_policy', COALESCE(loading, ''), true);
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION cbreturn._citus_policy_apply() IS
-    'internal: row trigger on cbreturn.citus_policy: on a Citus worker, replaces the rows of the table named with the coordinator''s (docs/scale-out.md)';
-
-CREATE TRIGGER citus_policy_apply AFTER INSERT OR UPDATE ON cbreturn.citus_policy
-    FOR EACH ROW EXECUTE FUNCTION cbreturn._citus_policy_apply();
-
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.districts
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.supervision_codes
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.tax_policy_periods
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.rule_parameters
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.holidays
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.reason_labels
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.applicants
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.return_sites
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.return_warehouses
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.operator_credit_ratings
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.import_agents
-    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
-
--- Run once on the coordinator after CREATE EXTENSION on the cluster (again
--- after adding a worker, or ALTER EXTENSION UPDATE): makes citus_policy a
--- reference table if it is not one, copies it to every node, and writes the
--- coordinator's rows of every synced table to every worker.
-CREATE FUNCTION cbreturn.citus_sync_policy()
-    RETURNS TABLE (table_name text, generation bigint, row_count integer)
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    t text;
-BEGIN
-    IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
-        PERFORM cbreturn._error('citus.sync_no_citus');
-    END IF;
-    IF cbreturn._citus_policy_role() OPERATOR(pg_catalog.=) 'worker' THEN
-        PERFORM cbreturn._error('citus.sync_on_worker');
-    END IF;
-    IF cbreturn._citus_policy_role() OPERATOR(pg_catalog.=) 'off' THEN
-        EXECUTE 'SELECT groupid OPERATOR(pg_catalog.<>) 0 FROM pg_catalog.pg_dist_local_group' INTO t;
-        IF t::boolean THEN
-            PERFORM cbreturn._error('citus.sync_on_worker');
-        END IF;
-        -- Citus carries a reference table's triggers to its placements only
-        -- under this setting; the triggers of citus_policy are cbreturn's own.
-        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
-        EXECUTE 'SELECT pg_catalog.create_reference_table(''cbreturn.citus_policy'')';
-        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'off', true);
-    END IF;
-    EXECUTE 'SELECT pg_catalog.replicate_reference_tables(''block_writes'')';
-    FOREACH t IN ARRAY ARRAY['districts', 'supervision_codes', 'tax_policy_periods', 'rule_parameters',
-                             'holidays', 'reason_labels', 'applicants', 'return_sites',
-                             'return_warehouses', 'operator_credit_ratings', 'import_agents']
-    LOOP
-        INSERT INTO cbreturn.citus_policy AS c (table_name, generation, rows)
-        VALUES (t, 1, cbreturn._citus_policy_rows(t))
-        ON CONFLICT ON CONSTRAINT citus_policy_pkey DO UPDATE
-            SET generation = c.generation OPERATOR(pg_catalog.+) 1, rows = EXCLUDED.rows
-        RETURNING c.table_name, c.generation, pg_catalog.jsonb_array_length(c.rows)
-        INTO table_name, generation, row_count;
-        RETURN NEXT;
-    END LOOP;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.citus_sync_policy() IS
-    'Citus, on the coordinator: makes the policy tables and registers one source of truth (every worker answers from the coordinator''s rows; docs/scale-out.md); run after CREATE EXTENSION, after adding a worker and after ALTER EXTENSION UPDATE';
-REVOKE ALL ON FUNCTION cbreturn.citus_sync_policy() FROM PUBLIC;
-
--- ==== Facts from the declaration header (issue 12) ====
-
--- A check kind 'header': the link from a returns table to its declaration
--- header (sql/52_enforce_header.sql), which has a declared relation too.
-ALTER TABLE cbreturn.attached_check DROP CONSTRAINT attached_check_check_kind_check;
-ALTER TABLE cbreturn.attached_check ADD CONSTRAINT attached_check_check_kind_check
-    CHECK (check_kind IN ('export', 'import', 'quantity', 'status', 'header'));
-ALTER TABLE cbreturn.attached_check DROP CONSTRAINT attached_check_check;
-ALTER TABLE cbreturn.attached_check ADD CONSTRAINT attached_check_check
-    CHECK ((check_kind IN ('quantity', 'header')) = (declared_relation IS NOT NULL));
-
--- '' names a role read from the header (cbreturn._header_role): NULL in a WHEN clause
-CREATE OR REPLACE FUNCTION cbreturn._new_date_column(rel regclass, col name) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL'
-                WHEN (SELECT att.atttypid FROM pg_catalog.pg_attribute att
-                       WHERE att.attrelid OPERATOR(pg_catalog.=) rel
-                         AND att.attname OPERATOR(pg_catalog.=) col
-                         AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped)
-                     OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.timestamp', 'pg_catalog.timestamptz']::pg_catalog.regtype[])
-                THEN pg_catalog.format('cbreturn.china_date(NEW.%I)', col)
-                ELSE pg_catalog.format('NEW.%I', col) END
-$$;
-CREATE OR REPLACE FUNCTION cbreturn._new_column(col name) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN 'NULL' ELSE pg_catalog.format('NEW.%I', col) END
-$$;
-
--- a header's column for a role, recorded for the check that reads it
-CREATE OR REPLACE FUNCTION cbreturn._attach_column(rel regclass, kind text, col_role text,
-                                        col_rel regclass, col name, accepted regtype[],
-                                        meaning text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    typ regtype;
-BEGIN
-    -- '' (a name no column can have): the role is read from the declaration
-    -- header attached to rel (cbreturn._header_role, sql/52_enforce_header.sql)
-    IF col OPERATOR(pg_catalog.=) '' THEN
-        SELECT c.column_relation, c.column_name INTO col_rel, col FROM cbreturn.attached_column c
-         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) 'header'
-           AND c.role OPERATOR(pg_catalog.=) col_role;
-    END IF;
-    IF col IS NULL OR col OPERATOR(pg_catalog.=) '' THEN
-        PERFORM cbreturn._error('attach.column_unnamed', meaning, col_role);
-    END IF;
-    SELECT att.atttypid INTO typ FROM pg_catalog.pg_attribute att
-     WHERE att.attrelid OPERATOR(pg_catalog.=) col_rel
-       AND att.attname OPERATOR(pg_catalog.=) col
-       AND att.attnum OPERATOR(pg_catalog.>) 0 AND NOT att.attisdropped;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('attach.column_missing', col::pg_catalog.text, col_rel::pg_catalog.text,
-                                meaning, col_role);
-    END IF;
-    IF accepted IS NOT NULL AND NOT typ OPERATOR(pg_catalog.=) ANY (accepted) THEN
-        PERFORM cbreturn._error('attach.column_type', col::pg_catalog.text, col_rel::pg_catalog.text,
-                                typ::pg_catalog.text, meaning,
-                                pg_catalog.array_to_string(accepted::pg_catalog.text[], ' | '));
-    END IF;
-    -- A column of the declared table is read by the guard, a BEFORE UPDATE
-    -- trigger, which sees no value of a generated column yet (issue 9, item 11).
-    IF col_rel OPERATOR(pg_catalog.<>) rel THEN
-        PERFORM cbreturn._refuse_generated(col_rel, ARRAY[col], meaning);
-    END IF;
-    PERFORM cbreturn._metadata_column(rel, kind, col_role, col_rel, col);
-END
-$$;
-
--- a declaration header need not be the caller's own (TRIGGER and SELECT on it are enough)
-CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    kind "char";
-    persistence "char";
-    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
-                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
-                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
-                           WHEN 'header table' THEN cbreturn._text('the_header_table')
-                           ELSE what END;
-BEGIN
-    IF rel IS NULL THEN
-        PERFORM cbreturn._error('attach.not_null', said);
-    END IF;
-    SELECT c.relkind, c.relpersistence INTO kind, persistence
-      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
-    IF NOT FOUND THEN
-        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
-    END IF;
-    IF persistence OPERATOR(pg_catalog.=) 't' THEN
-        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
-    END IF;
-    -- A quantity check covers a partitioned returns table from its parent
-    -- (R-EX-3, R-IM-2: the limit holds over every partition).
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) 'returns table' THEN
-        NULL;
-    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
-        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
-    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
-        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
-    END IF;
-    -- (a declaration header need not be the caller's: TRIGGER and SELECT on
-    -- it are enough, checked by _metadata_register and _metadata_column)
-    IF what OPERATOR(pg_catalog.<>) 'header table' AND NOT cbreturn._owns(rel) THEN
-        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
-    END IF;
-END
-$$;
-
--- the attach functions leave out the roles the header holds
-CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
-    "table"             regclass,
-    exported_on         name,
-    reason              name DEFAULT NULL,
-    returned_on         name DEFAULT NULL,
-    remarks             name DEFAULT NULL,
-    fill_remarks        boolean DEFAULT false,
-    supervision_code    name DEFAULT NULL,
-    export_office       name DEFAULT NULL,
-    return_office       name DEFAULT NULL,
-    deadline            name DEFAULT NULL)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
-    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
-    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
-    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
-    dates regtype[] := ARRAY['date']::regtype[];
-    -- R-T-1: a timestamptz is read as its date in China
-    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
-    offices int := 0;
-BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
-    -- roles read from a declaration header (cbreturn.attach_header): ''
-    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
-    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
-    export_office := cbreturn._header_role("table", 'export_office', export_office);
-    IF reason IS NULL AND remarks IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the export check needs a reason column, a remarks column or both',
-            HINT = 'The R-EX-1 window depends on the reason; without a reason column it is read from the R-EX-2 code in the remarks.';
-    END IF;
-    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'fill_remarks needs both a reason column and a remarks column';
-    END IF;
-    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
-               + (return_office IS NOT NULL)::int;
-    IF offices NOT IN (0, 3) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the R-EX-5 cross-customs check needs supervision_code, export_office and return_office together';
-    END IF;
-    IF offices = 3 AND returned_on IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the R-EX-5 cross-customs check needs the returned_on column';
-    END IF;
-    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks) THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the deadline column must be a column of its own';
-    END IF;
-
-    PERFORM cbreturn._register("table", 'export', fill_remarks);
-    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
-                                    'the export clearance date (R-EX-1)');
-    IF reason IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
-                                        'the return reason (R-EX-1)');
-    END IF;
-    IF returned_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
-                                        'the return date (R-EX-1)');
-    END IF;
-    IF remarks IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
-                                        'the remarks (R-EX-2)');
-    END IF;
-    IF offices = 3 THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
-                                        'the supervision code (R-EX-5)');
-        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
-                                        'the customs office that cleared the export (R-EX-5)');
-        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
-                                        'the customs office of the return (R-EX-5)');
-    END IF;
-    IF deadline IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
-                                        'the deadline to fill in (R-EX-1)');
-    END IF;
-    -- A check that only reads the row fires AFTER it is written, so that COPY
-    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
-    -- when a table has any BEFORE ROW trigger); an error still aborts the
-    -- statement and leaves nothing behind.  Its WHEN clause names the checked
-    -- columns (by number once created, so RENAME COLUMN keeps it right), and
-    -- a row that passes every rule queues no trigger event at all.  Filling
-    -- the remarks or the deadline changes the row, which only a BEFORE
-    -- trigger can do, and it must see every row: no WHEN clause.
-    IF fill_remarks OR deadline IS NOT NULL THEN
-        PERFORM cbreturn._refuse_generated("table",
-            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
-                  return_office, deadline],
-            'the export check that fills remarks or a deadline');
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
-    ELSE
-        EXECUTE pg_catalog.format(
-            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s)) '
-            'EXECUTE FUNCTION cbreturn.export_return_check()',
-            "table", "table"::pg_catalog.oid,
-            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
-            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
-            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
-            cbreturn._new_column(return_office));
-    END IF;
-END
-$$;
-CREATE OR REPLACE FUNCTION cbreturn.attach_import_return_checks(
-    "table"             regclass,
-    released_on         name,
-    applied_on          name DEFAULT NULL,
-    arrived_on          name DEFAULT NULL)
-    RETURNS void
-    LANGUAGE plpgsql
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    -- R-T-1: a timestamptz is read as its date in China
-    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
-BEGIN
-    PERFORM cbreturn._check_table("table", 'table');
-    -- the release date read from a declaration header (cbreturn.attach_header): ''
-    released_on := cbreturn._header_role("table", 'released_on', released_on);
-    IF applied_on IS NULL AND arrived_on IS NULL THEN
-        RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-            MESSAGE = 'the import check needs an applied_on column, an arrived_on column or both';
-    END IF;
-    PERFORM cbreturn._register("table", 'import');
-    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
-                                    'the release date of the import list (R-IM-1)');
-    IF applied_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
-                                        'the date the return was applied for (R-IM-1)');
-    END IF;
-    IF arrived_on IS NOT NULL THEN
-        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
-                                        'the date the goods arrived back (R-IM-1)');
-    END IF;
-    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
-    EXECUTE pg_catalog.format(
-        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s)) '
-        'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
-        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on));
-END
-$$;
-
 -- detach knows the header kind; a header table cannot be dropped while read
 CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
     LANGUAGE plpgsql
@@ -2458,6 +1233,56 @@ BEGIN
     RETURN n;
 END
 $$;
+
+CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+    touched oid[];
+BEGIN
+    -- Only the metadata of the tables this ALTER TABLE touched, and of their
+    -- inheritance children (a recursing ALTER reports only the parent), is
+    -- looked at: a stale or foreign row elsewhere must not make every ALTER
+    -- TABLE of the database fail (issue 9, item 3).
+    WITH RECURSIVE t(relid) AS (
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+    )
+    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    IF touched IS NULL THEN
+        RETURN;
+    END IF;
+    -- A dropped attached column or a new type would leave a check reading
+    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
+    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
+    LOOP
+        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
+                                     ELSE 'attach.column_type_in_use' END,
+                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
+                                c.check_kind, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Renamed columns: the attnum is the truth, the name follows it.
+    UPDATE cbreturn.attached_column ac
+       SET column_name = a.attname
+      FROM pg_catalog.pg_attribute a
+     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
+END
+$$;
 CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -2501,35 +1326,73 @@ BEGIN
 END
 $$;
 
--- the view shows a header's guard
-CREATE OR REPLACE VIEW cbreturn.attached_checks AS
-SELECT k.relation AS "table",
-       k.check_kind,
-       (SELECT pg_catalog.jsonb_object_agg(c.role, a.attname)
-          FROM cbreturn.attached_column c
-          JOIN pg_catalog.pg_attribute a
-            ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
-           AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
-         WHERE c.relation OPERATOR(pg_catalog.=) k.relation
-           AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind) AS columns,
-       k.fill_remarks,
-       k.declared_relation AS declared_table,
-       k.status_labels,
-       t.tgname AS trigger_name,
-       coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
-       k.attached_at,
-       k.freeing_labels,
-       k.on_violation,
-       k.ordinary_values,
-       k.validated_at
-  FROM cbreturn.attached_check k
-  -- a declaration header's trigger is its guard on the header table
-  LEFT JOIN pg_catalog.pg_trigger t
-    ON t.tgrelid OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
-                                             THEN k.declared_relation ELSE k.relation END
-   AND t.tgname OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
-                                            THEN 'cbreturn_header_guard'
-                                            ELSE 'cbreturn_' || k.check_kind || '_check' END;
+-- The kinds a leaf must carry: those any other leaf of its tree carries.
+CREATE FUNCTION cbreturn._partition_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+    root regclass;
+    missing text;
+    sibling regclass;
+BEGIN
+    DELETE FROM cbreturn.partition_pending p WHERE p.relid OPERATOR(pg_catalog.=) NEW.relid;
+    SELECT c.oid::pg_catalog.regclass INTO leaf FROM pg_catalog.pg_class c
+     WHERE c.oid OPERATOR(pg_catalog.=) NEW.relid AND c.relispartition
+       AND c.relkind OPERATOR(pg_catalog.<>) 'p';
+    IF leaf IS NULL THEN
+        RETURN NULL;                        -- dropped, detached, or itself partitioned
+    END IF;
+    root := pg_catalog.pg_partition_root(leaf);
+    SELECT pg_catalog.string_agg(cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.kind), cbreturn._text('list.separator') ORDER BY k.kind COLLATE "C"),
+           (pg_catalog.array_agg(k.sibling ORDER BY k.kind COLLATE "C"))[1]
+      INTO missing, sibling
+      FROM (SELECT a.check_kind AS kind, pg_catalog.min(a.relation::pg_catalog.text)::pg_catalog.regclass AS sibling
+              FROM cbreturn.attached_check a
+             WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+               AND a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(root) t
+                                                    WHERE t.isleaf)
+               AND a.relation OPERATOR(pg_catalog.<>) leaf
+             GROUP BY a.check_kind) k
+     WHERE NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                        WHERE o.relation OPERATOR(pg_catalog.=) leaf
+                          AND o.check_kind OPERATOR(pg_catalog.=) k.kind);
+    IF missing IS NOT NULL THEN
+        PERFORM cbreturn._error('attach.partition_unchecked', leaf::pg_catalog.text, root::pg_catalog.text,
+                                missing, sibling::pg_catalog.text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._partition_check() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._partition_check() IS
+    'internal: deferred trigger of cbreturn.partition_pending: refuses (55000) a leaf partition that lacks a check or header another leaf of its partition tree carries';
+
+CREATE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO cbreturn.partition_pending (relid)
+    SELECT DISTINCT t.relid
+      FROM (SELECT DISTINCT pg_catalog.pg_partition_root(d.objid) AS root
+              FROM pg_catalog.pg_event_trigger_ddl_commands() d
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+               AND d.objsubid OPERATOR(pg_catalog.=) 0
+               AND (c.relispartition OR c.relkind OPERATOR(pg_catalog.=) 'p')) r
+      CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.root) t
+     WHERE t.isleaf
+       -- only trees in which a leaf carries a check or a header
+       AND EXISTS (SELECT FROM cbreturn.attached_check a
+                    WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+                      AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._follow_partitions() IS
+    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit';
 
 -- the header's own objects (sql/52_enforce_header.sql)
 CREATE FUNCTION cbreturn.header_guard() RETURNS trigger
@@ -2607,9 +1470,7 @@ $$;
 COMMENT ON FUNCTION cbreturn._header_role(regclass, text, name) IS
     'internal: the column an attach function records for a role: the one given, or the declaration header''s when attach_header named it';
 
--- ---------------------------------------------------------------------------
 -- attach_header
--- ---------------------------------------------------------------------------
 CREATE FUNCTION cbreturn.attach_header(
     "table"             regclass,
     header              regclass,
@@ -2763,221 +1624,756 @@ $$;
 REVOKE ALL ON FUNCTION cbreturn._header_after_drop(oid[]) FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_after_drop(oid[]) IS
     'internal: the header part of the DROP event trigger: drops the guards of declaration headers no remaining returns table reads';
+-- Messages cut each value at 64 bytes, as the C checks do.
+CREATE FUNCTION cbreturn._clip(value text) RETURNS text
+    AS 'MODULE_PATHNAME', '_clip' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._clip(text) IS
+    'internal: a value cut at 64 bytes for a message, as the write-time checks cut the values they show';
 
--- ==== Chinese for the import-side texts (issue 13) ====
--- The bases of import_retail_tax (R-IM-4) and import_return_effect (R-IM-3)
--- follow the language setting, so the latter is no longer IMMUTABLE; the
--- R-IM-3 effect has its explanation.
-ALTER FUNCTION cbreturn.import_return_effect(date, numeric, text) STABLE;
-CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
-                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
-                                                      OUT seen text, OUT basis text)
-    RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text) IS
-    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status, one for the annual amount';
+-- The column recorded for a role of a check on rel, or NULL.
+CREATE FUNCTION cbreturn._role_column(rel regclass, kind text, col_role text) RETURNS name
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.column_name FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind
+       AND c.role OPERATOR(pg_catalog.=) col_role
+$$;
+COMMENT ON FUNCTION cbreturn._role_column(regclass, text, text) IS
+    'internal: the column recorded for a role of the check of one kind on a table, or NULL';
 
--- ==== Partitions of a checked partitioned table (issue 12) ====
--- Partitions of a checked partitioned table (issue 12).  The export, import
--- and status checks and a declaration header are attached to each leaf
--- partition; a partition created or attached later with plain DDL (CREATE
--- TABLE ... PARTITION OF, ALTER TABLE ... ATTACH PARTITION) has none.  After
--- a CREATE TABLE or ALTER TABLE that touches a partition tree in which a leaf
--- carries one of them, every leaf of the tree is queued; at the end of the
--- transaction (a deferred constraint trigger) a leaf that lacks a kind
--- another leaf of the tree carries is refused (55000), so a month is created
--- and given its checks in one transaction, or not at all.
-CREATE TABLE cbreturn.partition_pending (
-    relid   oid NOT NULL                           -- a leaf partition to look at on commit
-);
-COMMENT ON TABLE cbreturn.partition_pending IS
-    'internal: leaf partitions of checked partition trees touched by DDL in open transactions; empty between transactions';
-REVOKE ALL ON cbreturn.partition_pending FROM PUBLIC;
+-- The types a status column may have: text, varchar, char, name, or the
+-- column's own type when it is an enum.
+CREATE FUNCTION cbreturn._status_types(rel regclass, col name) RETURNS regtype[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ARRAY['text', 'character varying', 'character', 'name']::pg_catalog.regtype[] OPERATOR(pg_catalog.||)
+           (SELECT pg_catalog.array_agg(ty.oid::pg_catalog.regtype) FROM pg_catalog.pg_type ty
+             WHERE ty.oid OPERATOR(pg_catalog.=) (SELECT att.atttypid FROM pg_catalog.pg_attribute att
+                                   WHERE att.attrelid OPERATOR(pg_catalog.=) rel
+                                     AND att.attname OPERATOR(pg_catalog.=) col)
+               AND ty.typtype OPERATOR(pg_catalog.=) 'e')
+$$;
+COMMENT ON FUNCTION cbreturn._status_types(regclass, name) IS
+    'internal: the accepted types of a status column (text, varchar, char, name, or the column''s enum)';
 
--- The kinds a leaf must carry: those any other leaf of its tree carries.
-CREATE FUNCTION cbreturn._partition_check() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+-- The labels the status check on rel calls rejected and withdrawn, or NULL.
+CREATE FUNCTION cbreturn._status_freeing_labels(rel regclass) RETURNS text[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT k.status_labels[7:8] FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) rel AND k.check_kind OPERATOR(pg_catalog.=) 'status'
+$$;
+COMMENT ON FUNCTION cbreturn._status_freeing_labels(regclass) IS
+    'internal: the labels of rejected and withdrawn returns of the status check on a table (rules section 6), or NULL';
+
+CREATE FUNCTION cbreturn._metadata_quantity_labels(rel regclass, labels text[]) RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_metadata_quantity_labels' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._metadata_quantity_labels(regclass, text[]) IS
+    'internal: records, as the metadata owner, the status labels that free a return''s quantity for the quantity check on a table the caller owns (docs/security.md)';
+
+-- Record the status column and the freeing labels of the quantity check on rel.
+CREATE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column name, labels text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
+       OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
+        PERFORM cbreturn._error('attach.quantity_freeing_labels');
+    END IF;
+    PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
+                                    cbreturn._status_types(rel, status_column),
+                                    cbreturn._text('role.freeing_status'));
+    PERFORM cbreturn._metadata_quantity_labels(rel, labels);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_status_attach(regclass, name, text[]) IS
+    'internal: records the status column and the labels of rejected and withdrawn returns of a quantity check (rules section 6)';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    leaf regclass;
-    root regclass;
-    missing text;
-    sibling regclass;
+    k record;
+    parts text[] := '{}';
+    keys name[];
+    dkeys name[];
+    dq name;
+    q name;
+    st name;
+    fl text[];
+    n int;
 BEGIN
-    DELETE FROM cbreturn.partition_pending p WHERE p.relid OPERATOR(pg_catalog.=) NEW.relid;
-    SELECT c.oid::pg_catalog.regclass INTO leaf FROM pg_catalog.pg_class c
-     WHERE c.oid OPERATOR(pg_catalog.=) NEW.relid AND c.relispartition
-       AND c.relkind OPERATOR(pg_catalog.<>) 'p';
-    IF leaf IS NULL THEN
-        RETURN NULL;                        -- dropped, detached, or itself partitioned
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        keys := cbreturn._quantity_columns(k.relation, 'line_');
+        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
+        SELECT c.column_name INTO q FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'quantity';
+        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
+        st := cbreturn._role_column(k.relation, 'quantity', 'status');
+        SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
+        n := pg_catalog.cardinality(keys);
+        -- ONLY: inheritance children are neither checked (row triggers
+        -- are not inherited) nor counted; partitions are both.  Rules
+        -- section 6: a rejected or withdrawn return counts as quantity 0
+        -- (raw: its own quantity, for the negative ones)
+        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
+            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r WHERE %s',
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
+               FROM pg_catalog.generate_series(1, n) i),
+            q,
+            CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
+                 ELSE pg_catalog.format(
+                     'CASE WHEN pg_catalog.rtrim(r.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', st, fl, q) END,
+            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
+            k.relation,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
+               FROM pg_catalog.generate_series(1, n) i));
+    END LOOP;
+    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
+        RETURN NULL;
     END IF;
-    root := pg_catalog.pg_partition_root(leaf);
-    SELECT pg_catalog.string_agg(cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.kind), cbreturn._text('list.separator') ORDER BY k.kind COLLATE "C"),
-           (pg_catalog.array_agg(k.sibling ORDER BY k.kind COLLATE "C"))[1]
-      INTO missing, sibling
-      FROM (SELECT a.check_kind AS kind, pg_catalog.min(a.relation::pg_catalog.text)::pg_catalog.regclass AS sibling
-              FROM cbreturn.attached_check a
-             WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
-               AND a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(root) t
-                                                    WHERE t.isleaf)
-               AND a.relation OPERATOR(pg_catalog.<>) leaf
-             GROUP BY a.check_kind) k
-     WHERE NOT EXISTS (SELECT FROM cbreturn.attached_check o
-                        WHERE o.relation OPERATOR(pg_catalog.=) leaf
-                          AND o.check_kind OPERATOR(pg_catalog.=) k.kind);
-    IF missing IS NOT NULL THEN
-        PERFORM cbreturn._error('attach.partition_unchecked', leaf::pg_catalog.text, root::pg_catalog.text,
-                                missing, sibling::pg_catalog.text);
+    RETURN pg_catalog.format(
+        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
+        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
+        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
+        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
+        '              pg_catalog.min(u.raw) AS minq'
+        '         FROM (%s) u GROUP BY %s) s'
+        ' LEFT JOIN ONLY %s d ON %s',
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
+        -- each key value as text, cut at 64 bytes as the checks' messages cut them
+        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
+           FROM pg_catalog.generate_series(1, n) i),
+        dq,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        pg_catalog.array_to_string(parts, ' UNION ALL '),
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        declared,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+           FROM pg_catalog.generate_series(1, n) i
+           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
+                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
+    'internal: the grouped query over every return of a declared table that the quantity ledger is built and verified from';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oid[]) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
+           -- a role that may TRUNCATE a returns table (or a partition of one)
+           -- may have its declared table counted again, leaving nothing out:
+           -- its TRUNCATE does that, and a count can only tell the truth
+           OR (coalesce(pg_catalog.cardinality(except_relation), 0) OPERATOR(pg_catalog.=) 0
+               AND EXISTS (SELECT FROM cbreturn.attached_check a
+                             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
+                                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
+                            WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                              AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                              AND pg_catalog.has_table_privilege(p.relid, 'TRUNCATE')))
+      FROM pg_catalog.unnest(ARRAY[declared::pg_catalog.oid]
+               OPERATOR(pg_catalog.||) ARRAY(SELECT a.relation::pg_catalog.oid FROM cbreturn.attached_check a
+                                               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                                 AND a.declared_relation OPERATOR(pg_catalog.=) declared)) r
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_may_act(regclass, oid[]) IS
+    'internal: may the current role rebuild the quantity ledger of a declared table (it owns the table or a returns table of it, or may TRUNCATE a returns table of it and leaves nothing out)';
+
+CREATE OR REPLACE FUNCTION cbreturn.declared_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.quantity_ledger l
+                WHERE l.declared_relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass
+                  AND l.return_rows OPERATOR(pg_catalog.>) 0) THEN
+        PERFORM cbreturn._error('quantity.truncate_declared', TG_RELID::pg_catalog.regclass::pg_catalog.text);
     END IF;
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION cbreturn._partition_check() FROM PUBLIC;
-COMMENT ON FUNCTION cbreturn._partition_check() IS
-    'internal: deferred trigger of cbreturn.partition_pending: refuses (55000) a leaf partition that lacks a check or header another leaf of its partition tree carries';
-CREATE CONSTRAINT TRIGGER cbreturn_partition_check AFTER INSERT ON cbreturn.partition_pending
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cbreturn._partition_check();
+CREATE FUNCTION cbreturn.attach_quantity_check(
+    "table"             regclass,
+    line                name[],
+    quantity            name,
+    declared_table      regclass,
+    declared_line       name[],
+    declared_quantity   name,
+    status              name DEFAULT NULL,
+    freeing_labels      text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    other record;
+    p record;
+    status_labels text[] := cbreturn._status_freeing_labels("table");
+    status_column name;
+BEGIN
+    -- A partitioned returns table is attached once, on its parent: the row
+    -- trigger is cloned to every partition, those created later included.
+    PERFORM cbreturn._check_table("table", 'returns table');
+    PERFORM cbreturn._check_table(declared_table, 'declared table');
+    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
+        PERFORM cbreturn._error('attach.quantity_same_table');
+    END IF;
+    IF EXISTS (SELECT FROM cbreturn.attached_check a
+                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
+                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
+        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
+    END IF;
+    n := pg_catalog.cardinality(line);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
+        PERFORM cbreturn._error('attach.quantity_key_count');
+    END IF;
+    -- Rules section 6: with a status check on the table, its status column
+    -- and its rejected and withdrawn labels, so that the two checks agree;
+    -- otherwise the ones given, or none (every return holds its quantity).
+    IF status_labels IS NOT NULL THEN
+        status_column := cbreturn._role_column("table", 'status', 'status');
+        IF status IS NOT NULL AND status OPERATOR(pg_catalog.<>) status_column THEN
+            PERFORM cbreturn._error('attach.quantity_status_column', "table"::pg_catalog.text,
+                                    status_column::pg_catalog.text, status::pg_catalog.text);
+        END IF;
+        IF freeing_labels IS NOT NULL
+           AND NOT (freeing_labels OPERATOR(pg_catalog.@>) status_labels
+                    AND freeing_labels OPERATOR(pg_catalog.<@) status_labels) THEN
+            PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
+                                    status_labels::pg_catalog.text, "table"::pg_catalog.text);
+        END IF;
+        freeing_labels := status_labels;
+    ELSE
+        status_column := status;
+        IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
+            PERFORM cbreturn._error('attach.quantity_freeing_labels');
+        END IF;
+    END IF;
+    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
+                                        cbreturn._text('role.line_key'));
+        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
+                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
+                                    cbreturn._text('role.quantity'));
+    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
+                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
+    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
+    -- the key types' equality) and read as the declared table's owner may.
+    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    IF status_column IS NOT NULL THEN
+        PERFORM cbreturn._quantity_status_attach("table", status_column, freeing_labels);
+    END IF;
+    -- Every returns table of one declared table counts in one ledger row per
+    -- line: they must name the same declared key and quantity.
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table"
+       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
+            OR (SELECT c.column_name FROM cbreturn.attached_column c
+                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
+                                declared_table::pg_catalog.text);
+    END IF;
 
-CREATE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
+    -- One grouped pass over every return of the declared table (existing
+    -- over-returns and returns naming no line are refused, not accepted).
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
+    -- (pg_partition_tree lists no row for a table that is not partitioned)
+    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
+             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+    END LOOP;
+    -- One guard per declared table serves every quantity check that uses it.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_quantity_check(regclass, name[], name, regclass, name[], name, name, text[]) IS
+    'attach the partial-return quantity check (R-EX-3, R-IM-2): returns of one declared line, in every returns table attached to it, never exceed its declared quantity; rejected and withdrawn returns (status column and labels, or those of the status check on the table) hold none (rules section 6)';
+
+-- The entries of a dropped table go with it.
+CREATE FUNCTION cbreturn._violation_log_follow_drop() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    INSERT INTO cbreturn.partition_pending (relid)
-    SELECT DISTINCT t.relid
-      FROM (SELECT DISTINCT pg_catalog.pg_partition_root(d.objid) AS root
-              FROM pg_catalog.pg_event_trigger_ddl_commands() d
-              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
-             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
-               AND d.objsubid OPERATOR(pg_catalog.=) 0
-               AND (c.relispartition OR c.relkind OPERATOR(pg_catalog.=) 'p')) r
-      CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.root) t
-     WHERE t.isleaf
-       -- only trees in which a leaf carries a check or a header
-       AND EXISTS (SELECT FROM cbreturn.attached_check a
-                    WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
-                      AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    DELETE FROM cbreturn.violation_log l
+     WHERE l.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (
+           SELECT d.objid FROM pg_catalog.pg_event_trigger_dropped_objects() d
+            WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+              AND d.objsubid OPERATOR(pg_catalog.=) 0);
 END
 $$;
-REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
-COMMENT ON FUNCTION cbreturn._follow_partitions() IS
-    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit';
+REVOKE ALL ON FUNCTION cbreturn._violation_log_follow_drop() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._violation_log_follow_drop() IS
+    'internal: event trigger removing the violation log entries of dropped tables';
+
+-- Setting the options of an attached check (as the table's owner)
+CREATE FUNCTION cbreturn.set_on_violation("table" regclass, check_kind text, mode text)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_set_on_violation' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.set_on_violation(regclass, text, text) IS
+    'what the export, import or status check of a table does with a row that breaks a rule: refuse (raise, the default) or record (store the row and log each broken rule in cbreturn.violation_log)';
+
+CREATE FUNCTION cbreturn.set_ordinary_return_column("table" regclass, check_kind text,
+                                                    "column" name, "values" text[] DEFAULT NULL)
+    RETURNS void
+    AS 'MODULE_PATHNAME', 'cbr_set_ordinary_return_column' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.set_ordinary_return_column(regclass, text, name, text[]) IS
+    'names the column whose values mark an ordinary (taxed) return, which the export or import check does not hold to R-EX-1, R-EX-2 or R-IM-1 (NULL column: none)';
+
+-- Existing rows
+CREATE FUNCTION cbreturn.violations("table" regclass)
+    RETURNS TABLE (row_key jsonb, check_kind text, rule_id text, sqlstate text,
+                   message text, detail text, hint text, row_ctid tid)
+    AS 'MODULE_PATHNAME', 'cbr_violations' LANGUAGE C STRICT;
+COMMENT ON FUNCTION cbreturn.violations(regclass) IS
+    'every stored row of a table that breaks a rule of its export, import or status check, one row per broken rule, with the error a write of it gets; for a caller that may read the table (its row security applies)';
+
+CREATE FUNCTION cbreturn.validate("table" regclass, check_kind text DEFAULT NULL)
+    RETURNS TABLE (check_kind text, rows_checked bigint)
+    AS 'MODULE_PATHNAME', 'cbr_validate' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.validate(regclass, text) IS
+    'checks the existing rows of a table against its export, import and status checks (or one kind), as VALIDATE CONSTRAINT: the first row that breaks a rule raises its error; else the checks are marked validated';
+
+-- Labels for people (docs/i18n.md, "Labels"): what a report shows for a value
+-- of cbreturn's enums, a status of return_status and a stage of rules
+-- section 6, in the session's language.  The values stay what programs
+-- compare; STABLE, as the answer follows lc_messages and cbreturn.language.
+CREATE FUNCTION cbreturn.label(value anyenum)
+RETURNS text
+AS 'MODULE_PATHNAME', 'cbreturn_enum_label'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.label(anyenum) IS
+    'the label for people of a value of return_reason, return_site_kind, customs_credit_rating or import_agent_role, in the session''s language (滞销退运（ZXTY） for unsold under zh_CN)';
+
+CREATE FUNCTION cbreturn.return_status_label(status text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'cbreturn_return_status_label'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.return_status_label(text) IS
+    'the label for people of a status of return_status (open, due_soon, overdue, closed_on_time, closed_late), in the session''s language';
+
+CREATE FUNCTION cbreturn.stage_label(stage text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'cbreturn_stage_label'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.stage_label(text) IS
+    'the label for people of a stage of rules section 6 (registered … rejected), in the session''s language';
+-- Drops the rows logical replication applies to the per-node tables
+-- (section 4, node_local).
+CREATE FUNCTION cbreturn._node_local() RETURNS trigger
+    AS 'MODULE_PATHNAME', '_node_local' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._node_local() IS
+    'internal: BEFORE ROW trigger, enabled REPLICA, on the per-node tables of cbreturn: drops the rows logical replication applies to them (docs/scale-out.md)';
+
+-- R-EX-3, R-IM-2 after a failover: a subscriber's quantity checks do not
+-- fire while replication applies the publisher's returns (unless enabled
+-- ALWAYS), so its ledger does not follow them.  One call, before the
+-- promoted node takes writes, counts every declared table's returns again
+-- (and refuses, CB003, if a line breaks the rule).  The rights are those of
+-- rebuild_quantity_ledger, checked per declared table.
+CREATE FUNCTION cbreturn.rebuild_quantity_ledgers()
+    RETURNS TABLE (declared_table regclass, returns_tables regclass[])
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d regclass;
+BEGIN
+    FOR d IN SELECT s.declared_relation
+               FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+                      WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity') s
+              ORDER BY s.declared_relation::pg_catalog.oid
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d, '{}');
+        declared_table := d;
+        returns_tables := ARRAY(SELECT a.relation FROM cbreturn.attached_check a
+                                 WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                   AND a.declared_relation OPERATOR(pg_catalog.=) d
+                                 ORDER BY a.relation::pg_catalog.oid);
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.rebuild_quantity_ledgers() IS
+    'counts the returns of every declared table with a quantity check again (after a failover to a logical replica); refuses if a line breaks R-EX-3/R-IM-2';
+
+-- postgres_fdw ships a function of a listed extension only when its result
+-- has no collation; district() is text.  The district as a number ships.
+CREATE FUNCTION cbreturn.district_number(cbreturn.customs_code) RETURNS integer
+    AS 'MODULE_PATHNAME', 'customs_code_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cbreturn.district_number(cbreturn.declaration_id) RETURNS integer
+    AS 'MODULE_PATHNAME', 'declaration_id_district_number' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.customs_code) IS
+    'the customs district of an office as a number, 0 to 99 (R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+COMMENT ON FUNCTION cbreturn.district_number(cbreturn.declaration_id) IS
+    'the customs district of the declaring office as a number, 0 to 99 (R-ID-1, R-ID-2); unlike district(), postgres_fdw can send it to the remote server';
+
+-- This node's role: 'off' (no Citus, or cbreturn.citus_policy not yet a
+-- reference table), 'coordinator', or 'worker'.
+CREATE FUNCTION cbreturn._citus_policy_role() RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    distributed boolean;
+    grp integer;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL
+       OR pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+        RETURN 'off';
+    END IF;
+    -- dynamic SQL: the Citus catalogues need not exist when this is planned
+    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p
+                             WHERE p.logicalrelid OPERATOR(pg_catalog.=) ''cbreturn.citus_policy''::pg_catalog.regclass)'
+        INTO distributed;
+    IF NOT distributed THEN
+        RETURN 'off';
+    END IF;
+    EXECUTE 'SELECT groupid FROM pg_catalog.pg_dist_local_group' INTO grp;
+    RETURN CASE WHEN grp OPERATOR(pg_catalog.=) 0 THEN 'coordinator' ELSE 'worker' END;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_policy_role() IS
+    'internal: off, coordinator or worker: what this node does with the policy under Citus (docs/scale-out.md)';
+
+-- The snapshot of one synced table, as citus_policy holds it.
+CREATE FUNCTION cbreturn._citus_policy_rows(table_name text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r jsonb;
+BEGIN
+    EXECUTE pg_catalog.format('SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t)), ''[]'')
+                                 FROM cbreturn.%I AS t', table_name) INTO r;
+    RETURN r;
+END
+$$;
+
+COMMENT ON FUNCTION cbreturn._citus_policy_rows(text) IS
+    'internal: the rows of a policy table or register as a jsonb array, as cbreturn.citus_policy holds them (docs/scale-out.md)';
+
+-- Statement trigger on every synced table (below).
+CREATE FUNCTION cbreturn._citus_policy_push() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    role text := cbreturn._citus_policy_role();
+BEGIN
+    IF role OPERATOR(pg_catalog.=) 'coordinator' THEN
+        -- A Citus DML on a reference table: every placement, this transaction.
+        INSERT INTO cbreturn.citus_policy AS c (table_name, generation, rows)
+        VALUES (TG_TABLE_NAME, 1, cbreturn._citus_policy_rows(TG_TABLE_NAME))
+        ON CONFLICT (table_name) DO UPDATE
+            SET generation = c.generation OPERATOR(pg_catalog.+) 1, rows = EXCLUDED.rows;
+    ELSIF role OPERATOR(pg_catalog.=) 'worker'
+          AND pg_catalog.current_setting('cbreturn.citus_applying', true) IS DISTINCT FROM 'on'
+          AND pg_catalog.current_setting('cbreturn.loading_policy', true) IS DISTINCT FROM 'on' THEN
+        PERFORM cbreturn._error('citus.policy_on_worker', pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME));
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_policy_push() IS
+    'internal: statement trigger on the policy tables and registers: on a Citus coordinator, writes the new rows to every worker in the same transaction; on a worker, refuses a local edit (docs/scale-out.md)';
+
+-- Row trigger on cbreturn.citus_policy, fired on each placement.
+CREATE FUNCTION cbreturn._citus_policy_apply() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    grp integer;
+    cols text;
+    applying text := pg_catalog.current_setting('cbreturn.citus_applying', true);
+    loading text := pg_catalog.current_setting('cbreturn.loading_policy', true);
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE 'SELECT groupid FROM pg_catalog.pg_dist_local_group' INTO grp;
+    -- The coordinator holds the rows themselves: its placement is a copy.
+    IF grp OPERATOR(pg_catalog.=) 0 THEN
+        RETURN NULL;
+    END IF;
+    -- Every column a row can be given (not a generated one), by name.
+    SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+      INTO cols
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid OPERATOR(pg_catalog.=) pg_catalog.format('cbreturn.%I', NEW.table_name)::pg_catalog.regclass
+       AND a.attnum OPERATOR(pg_catalog.>) 0 AND NOT a.attisdropped AND a.attgenerated OPERATOR(pg_catalog.=) '';
+    -- citus_applying: the worker's own guard lets this edit through;
+    -- loading_policy: policy_row_guard keeps the coordinator's "shipped".
+    PERFORM pg_catalog.set_config('cbreturn.citus_applying', 'on', true),
+            pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+    EXECUTE pg_catalog.format('DELETE FROM cbreturn.%I', NEW.table_name);
+    EXECUTE pg_catalog.format('INSERT INTO cbreturn.%1$I (%2$s) SELECT %2$s FROM pg_catalog.jsonb_populate_recordset(NULL::cbreturn.%1$I, $1)',
+                              NEW.table_name, cols)
+        USING NEW.rows;
+    INSERT INTO cbreturn.citus_policy_applied AS a (table_name, generation)
+    VALUES (NEW.table_name, NEW.generation)
+    ON CONFLICT (table_name) DO UPDATE SET generation = EXCLUDED.generation;
+    PERFORM pg_catalog.set_config('cbreturn.citus_applying', COALESCE(applying, ''), true),
+            pg_catalog.set_config('cbreturn.loading_policy', COALESCE(loading, ''), true);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_policy_apply() IS
+    'internal: row trigger on cbreturn.citus_policy: on a Citus worker, replaces the rows of the table named with the coordinator''s (docs/scale-out.md)';
+
+-- Run once on the coordinator after CREATE EXTENSION on the cluster (again
+-- after adding a worker, or ALTER EXTENSION UPDATE): makes citus_policy a
+-- reference table if it is not one, copies it to every node, and writes the
+-- coordinator's rows of every synced table to every worker.
+CREATE FUNCTION cbreturn.citus_sync_policy()
+    RETURNS TABLE (table_name text, generation bigint, row_count integer)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t text;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_local_group') IS NULL THEN
+        PERFORM cbreturn._error('citus.sync_no_citus');
+    END IF;
+    IF cbreturn._citus_policy_role() OPERATOR(pg_catalog.=) 'worker' THEN
+        PERFORM cbreturn._error('citus.sync_on_worker');
+    END IF;
+    IF cbreturn._citus_policy_role() OPERATOR(pg_catalog.=) 'off' THEN
+        EXECUTE 'SELECT groupid OPERATOR(pg_catalog.<>) 0 FROM pg_catalog.pg_dist_local_group' INTO t;
+        IF t::boolean THEN
+            PERFORM cbreturn._error('citus.sync_on_worker');
+        END IF;
+        -- Citus carries a reference table's triggers to its placements only
+        -- under this setting; the triggers of citus_policy are cbreturn's own.
+        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+        EXECUTE 'SELECT pg_catalog.create_reference_table(''cbreturn.citus_policy'')';
+        PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'off', true);
+    END IF;
+    EXECUTE 'SELECT pg_catalog.replicate_reference_tables(''block_writes'')';
+    FOREACH t IN ARRAY ARRAY['districts', 'supervision_codes', 'tax_policy_periods', 'rule_parameters',
+                             'holidays', 'reason_labels', 'applicants', 'return_sites',
+                             'return_warehouses', 'operator_credit_ratings', 'import_agents']
+    LOOP
+        INSERT INTO cbreturn.citus_policy AS c (table_name, generation, rows)
+        VALUES (t, 1, cbreturn._citus_policy_rows(t))
+        ON CONFLICT ON CONSTRAINT citus_policy_pkey DO UPDATE
+            SET generation = c.generation OPERATOR(pg_catalog.+) 1, rows = EXCLUDED.rows
+        RETURNING c.table_name, c.generation, pg_catalog.jsonb_array_length(c.rows)
+        INTO table_name, generation, row_count;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.citus_sync_policy() IS
+    'Citus, on the coordinator: makes the policy tables and registers one source of truth (every worker answers from the coordinator''s rows; docs/scale-out.md); run after CREATE EXTENSION, after adding a worker and after ALTER EXTENSION UPDATE';
+REVOKE ALL ON FUNCTION cbreturn.citus_sync_policy() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- 4. Triggers, event triggers and the view of attached checks
+-- ---------------------------------------------------------------------------
+
+-- Beyond one server (docs/scale-out.md): logical replication and
+-- postgres_fdw.
+--
+-- Logical replication applies a change with session_replication_role =
+-- replica: it fires the row triggers enabled REPLICA or ALWAYS, and no
+-- statement trigger (the initial copy fires both kinds, as COPY does).  So:
+--
+--   * policy_changed_replica, a row trigger enabled REPLICA, tells the
+--     subscriber's sessions to reload their policy cache when a policy edit
+--     arrives; the statement triggers policy_changed keep doing it in
+--     ordinary sessions, where this one does not fire;
+--   * policy_changed_truncate and policy_row_guard are enabled ALWAYS: a
+--     replicated TRUNCATE invalidates too, and the initial copy of a
+--     published policy table replaces the subscriber's shipped rows with the
+--     publisher's rows instead of failing on their primary keys;
+--   * node_local, enabled REPLICA on the metadata of attached checks and on
+--     the quantity ledger, drops what a replication worker applies to them:
+--     they describe this node's own tables (src/enforce/replication.c).
+
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.districts
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.supervision_codes
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.tax_policy_periods
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.rule_parameters
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+CREATE TRIGGER policy_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.holidays
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_changed();
+ALTER TABLE cbreturn.districts ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.supervision_codes ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.tax_policy_periods ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.rule_parameters ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+ALTER TABLE cbreturn.holidays ENABLE REPLICA TRIGGER policy_changed_replica,
+    ENABLE ALWAYS TRIGGER policy_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard;
+
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_check
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.attached_column
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.quantity_ledger
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.attached_check ENABLE REPLICA TRIGGER node_local;
+ALTER TABLE cbreturn.attached_column ENABLE REPLICA TRIGGER node_local;
+ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER node_local;
+CREATE TRIGGER label_key_guard BEFORE INSERT ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_label_replace();
+CREATE TRIGGER policy_row_guard BEFORE INSERT OR UPDATE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn.policy_row_guard('label');
+CREATE TRIGGER reason_labels_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._reason_labels_changed();
+CREATE TRIGGER reason_labels_changed_truncate AFTER TRUNCATE ON cbreturn.reason_labels
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._reason_labels_changed();
+
+-- cbreturn.reason_labels is a policy table too: the same treatment.
+CREATE TRIGGER reason_labels_changed_replica AFTER INSERT OR UPDATE OR DELETE ON cbreturn.reason_labels
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._reason_labels_changed();
+ALTER TABLE cbreturn.reason_labels ENABLE REPLICA TRIGGER reason_labels_changed_replica,
+    ENABLE ALWAYS TRIGGER reason_labels_changed_truncate, ENABLE ALWAYS TRIGGER policy_row_guard,
+    ENABLE ALWAYS TRIGGER label_key_guard;
+CREATE EVENT TRIGGER cbreturn_violation_log_follow_drop ON sql_drop
+    EXECUTE FUNCTION cbreturn._violation_log_follow_drop();
+
+-- The log of recorded violations (sql/57_violations.sql) describes this
+-- node's own writes too.
+CREATE TRIGGER node_local BEFORE INSERT OR UPDATE OR DELETE ON cbreturn.violation_log
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._node_local();
+ALTER TABLE cbreturn.violation_log ENABLE REPLICA TRIGGER node_local;
+
+CREATE TRIGGER citus_policy_apply AFTER INSERT OR UPDATE ON cbreturn.citus_policy
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._citus_policy_apply();
+
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.districts
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.supervision_codes
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.tax_policy_periods
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.rule_parameters
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.holidays
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.reason_labels
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.applicants
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.return_sites
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.return_warehouses
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.operator_credit_ratings
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+CREATE TRIGGER citus_policy_push AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.import_agents
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._citus_policy_push();
+
+-- What is attached where, with the options
+CREATE OR REPLACE VIEW cbreturn.attached_checks AS
+SELECT k.relation AS "table",
+       k.check_kind,
+       (SELECT pg_catalog.jsonb_object_agg(c.role, a.attname)
+          FROM cbreturn.attached_column c
+          JOIN pg_catalog.pg_attribute a
+            ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
+           AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+           AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind) AS columns,
+       k.fill_remarks,
+       k.declared_relation AS declared_table,
+       k.status_labels,
+       t.tgname AS trigger_name,
+       coalesce(t.tgenabled OPERATOR(pg_catalog.<>) 'D', false) AS enabled,
+       k.attached_at,
+       k.freeing_labels,
+       k.on_violation,
+       k.ordinary_values,
+       k.validated_at
+  FROM cbreturn.attached_check k
+  -- a declaration header's trigger is its guard on the header table
+  LEFT JOIN pg_catalog.pg_trigger t
+    ON t.tgrelid OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
+                                             THEN k.declared_relation ELSE k.relation END
+   AND t.tgname OPERATOR(pg_catalog.=) CASE WHEN k.check_kind OPERATOR(pg_catalog.=) 'header'
+                                            THEN 'cbreturn_header_guard'
+                                            ELSE 'cbreturn_' || k.check_kind || '_check' END;
+CREATE CONSTRAINT TRIGGER cbreturn_partition_check AFTER INSERT ON cbreturn.partition_pending
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cbreturn._partition_check();
 CREATE EVENT TRIGGER cbreturn_follow_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION cbreturn._follow_partitions();
-
--- ==== registers in the write-time checks, the 1210 clock (issue 11) ====
--- The register lookups are decided in C over a per-session snapshot of the
--- registers (src/rules/registers.c, src/policy/registers.c), reloaded after
--- an edit through the triggers registers_changed (and, under logical
--- replication, registers_changed_replica); the PL/pgSQL bodies give way to C
--- functions with the same answers.
-DROP FUNCTION cbreturn.register_date_guard(date, text);
-CREATE FUNCTION cbreturn.registers_changed() RETURNS trigger
-    AS 'MODULE_PATHNAME', 'registers_changed' LANGUAGE C;
-COMMENT ON FUNCTION cbreturn.registers_changed() IS
-    'statement trigger on every register: tells every session to reload its snapshot of the registers (docs/policy.md)';
-
-CREATE OR REPLACE FUNCTION cbreturn.applicant_verdict(applicant cbreturn.uscc, on_date date)
-    RETURNS cbreturn.register_verdict
-    AS 'MODULE_PATHNAME', 'applicant_verdict'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.applicant_verdict(cbreturn.uscc, date) IS
-    'R-EX-4: is the applicant registered for CBEC export on the date (cbreturn.applicants)? With the reason; basis seed 002 export I';
-
-CREATE OR REPLACE FUNCTION cbreturn.return_site_verdict(site text, office cbreturn.customs_code, on_date date)
-    RETURNS cbreturn.register_verdict
-    AS 'MODULE_PATHNAME', 'return_site_verdict'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.return_site_verdict(text, cbreturn.customs_code, date) IS
-    'R-EX-6: is the site authorised for CBEC retail export returns at that customs office on the date (cbreturn.return_sites)? With the reason; basis seeds 000, 001';
-
-CREATE OR REPLACE FUNCTION cbreturn.credit_rating(enterprise cbreturn.uscc, on_date date)
-    RETURNS cbreturn.customs_credit_rating
-    AS 'MODULE_PATHNAME', 'credit_rating'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.credit_rating(cbreturn.uscc, date) IS
-    'customs credit rating of an enterprise in effect on the date, NULL if none recorded (R-IM-5; GACC Order No. 251)';
-
-CREATE OR REPLACE FUNCTION cbreturn.return_warehouse_verdict(warehouse text, on_date date, special_area text DEFAULT NULL)
-    RETURNS cbreturn.register_verdict
-    AS 'MODULE_PATHNAME', 'return_warehouse_verdict'
-    LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.return_warehouse_verdict(text, date, text) IS
-    'R-IM-5: may a 1210 return go to this return-centre warehouse on the date (registered, in the area, operator not discredited, facilities)? With the reason; basis seed 002 import II-IV, GACC 2021 No. 70';
-
-CREATE OR REPLACE FUNCTION cbreturn.import_applicant_verdict(enterprise cbreturn.customs_registration_code,
-                                                  applicant cbreturn.uscc, on_date date)
-    RETURNS cbreturn.register_verdict
-    AS 'MODULE_PATHNAME', 'import_applicant_verdict'
-    LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.import_applicant_verdict(cbreturn.customs_registration_code, cbreturn.uscc, date) IS
-    'R-IM-7: may this applicant file a retail import return for the enterprise on the date (its domestic agent or an authorised broker, cbreturn.import_agents)? With the reason; basis seed 002 import I';
-
-CREATE OR REPLACE FUNCTION cbreturn.import_arrival_place_verdict(code cbreturn.supervision_code, original_place text,
-                                                      arrival_place text, returned_on date,
-                                                      declared_area text DEFAULT NULL)
-    RETURNS cbreturn.register_verdict
-    AS 'MODULE_PATHNAME', 'import_arrival_place_verdict'
-    LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.import_arrival_place_verdict(cbreturn.supervision_code, text, text, date, text) IS
-    'R-IM-1, R-IM-5, R-IM-6: may an import return arrive at this place (original site; for 1210 a return-centre warehouse of the area or the special area of declaration)? Basis seed 002, seed 004, GACC 2020 No. 45, GACC 2021 No. 70';
-
-DROP FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text,
-                                            cbreturn.customs_registration_code, cbreturn.uscc);
-CREATE FUNCTION cbreturn.explain_registers(on_date date, applicant cbreturn.uscc DEFAULT NULL,
-                                           site text DEFAULT NULL, office cbreturn.customs_code DEFAULT NULL,
-                                           warehouse text DEFAULT NULL, special_area text DEFAULT NULL,
-                                           import_enterprise cbreturn.customs_registration_code DEFAULT NULL,
-                                           import_applicant cbreturn.uscc DEFAULT NULL,
-                                           arrival_code cbreturn.supervision_code DEFAULT NULL,
-                                           original_place text DEFAULT NULL, arrival_place text DEFAULT NULL,
-                                           declared_area text DEFAULT NULL)
-    RETURNS TABLE (step integer, rule_id text, passed boolean, seen text, basis text)
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    SET search_path = pg_catalog, cbreturn, pg_temp
-AS $$
-DECLARE
-    v cbreturn.register_verdict;
-    n integer := 0;
-BEGIN
-    IF on_date IS NULL THEN
-        RETURN;
-    END IF;
-    IF applicant IS NOT NULL THEN
-        v := cbreturn.applicant_verdict(applicant, on_date);
-        n := n + 1;
-        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
-    END IF;
-    IF site IS NOT NULL AND office IS NOT NULL THEN
-        v := cbreturn.return_site_verdict(site, office, on_date);
-        n := n + 1;
-        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
-    END IF;
-    IF warehouse IS NOT NULL THEN
-        v := cbreturn.return_warehouse_verdict(warehouse, on_date, special_area);
-        n := n + 1;
-        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
-    END IF;
-    IF arrival_code IS NOT NULL AND original_place IS NOT NULL AND arrival_place IS NOT NULL THEN
-        v := cbreturn.import_arrival_place_verdict(arrival_code, original_place, arrival_place, on_date,
-                                                   declared_area);
-        n := n + 1;
-        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
-    END IF;
-    IF import_enterprise IS NOT NULL AND import_applicant IS NOT NULL THEN
-        v := cbreturn.import_applicant_verdict(import_enterprise, import_applicant, on_date);
-        n := n + 1;
-        RETURN QUERY SELECT n, v.rule_id, v.ok, v.reason, v.basis;
-    END IF;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.explain_registers(date, cbreturn.uscc, text, cbreturn.customs_code, text, text,
-                                               cbreturn.customs_registration_code, cbreturn.uscc,
-                                               cbreturn.supervision_code, text, text, text) IS
-    'explain the register checks (R-EX-4 applicant, R-EX-6 return site, R-IM-5 warehouse, R-IM-1/R-IM-5/R-IM-6 arrival place, R-IM-7 import applicant) for the inputs given: step, rule_id, passed, seen, basis';
 
 CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.applicants
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.registers_changed();
@@ -3025,56 +2421,221 @@ ALTER TABLE cbreturn.operator_credit_ratings ENABLE REPLICA TRIGGER registers_ch
 ALTER TABLE cbreturn.import_agents ENABLE REPLICA TRIGGER registers_changed_replica,
     ENABLE ALWAYS TRIGGER registers_changed_truncate;
 
--- R-EX-1 with R-TX-2: the 1210 clock (item 7)
-CREATE FUNCTION cbreturn.bonded_export_return_deadline(exported_on date, left_special_area_on date,
-                                                       reason cbreturn.return_reason)
-    RETURNS date
-    AS 'MODULE_PATHNAME', 'bonded_export_return_deadline'
-    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.bonded_export_return_deadline(date, date, cbreturn.return_reason) IS
-    'last day (inclusive) a 1210 export may re-enter: the R-EX-1 window counted from the day the goods left the special area (R-TX-2, R-P-1)';
+-- ---------------------------------------------------------------------------
+-- 5. Data: rows as shipped, ledgers, the schema
+-- ---------------------------------------------------------------------------
 
-CREATE FUNCTION cbreturn.explain_bonded_export_return_deadline(exported_on date, left_special_area_on date,
-                                                               reason cbreturn.return_reason,
-                                                               returned_on date DEFAULT NULL,
-                                                               OUT step integer, OUT rule_id text, OUT passed boolean,
-                                                               OUT seen text, OUT basis text)
-    RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'explain_bonded_export_return_deadline'
-    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.explain_bonded_export_return_deadline(date, date, cbreturn.return_reason, date) IS
-    'the rules behind bonded_export_return_deadline (R-EX-2, R-TX-2, R-P-1, R-EX-1), one row per rule checked';
+-- Pilot data (R-EX-5): the rules grade the list of 20 pilot districts M;
+-- where a seed names the district too, H.  Only rows still as shipped are
+-- changed; a DBA's edits are kept.
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+UPDATE cbreturn.districts SET
+    pilot_confidence = CASE
+        WHEN code IN ('01', '02', '09', '19', '22', '23', '29', '79', '94') THEN 'H'
+        ELSE 'M' END,
+    pilot_source = CASE
+        WHEN code IN ('01', '02', '09', '29')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seeds 001 and 002'
+        WHEN code IN ('19', '22', '23', '79', '94')
+            THEN 'GACC 2024 No. 167 (pilot from 2024-12-15), named in seed 001'
+        ELSE 'GACC 2024 No. 167 (pilot from 2024-12-15) as listed in the rules (R-EX-5); named in no seed' END
+ WHERE cross_return_pilot_from IS NOT NULL AND shipped;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 
-COMMENT ON FUNCTION cbreturn.export_return_check() IS
-    'AFTER ROW trigger (BEFORE ROW when it fills remarks or a deadline): R-EX-1 window (R-TX-2 for 1210), R-EX-2 remark code, R-EX-5 cross-customs, R-EX-6 return site, R-EX-4 applicant; attach with cbreturn.attach_export_return_checks';
-COMMENT ON FUNCTION cbreturn.import_return_check() IS
-    'AFTER ROW trigger: R-IM-1 application and arrival windows and arrival place, R-IM-5 return-centre warehouse, R-IM-6, R-IM-7 applicant; attach with cbreturn.attach_import_return_checks';
+-- Ledgers that counted the rows of inheritance children are counted again.
+DO $$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND EXISTS (SELECT FROM pg_catalog.pg_inherits i
+                              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhparent
+                             WHERE i.inhparent OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                               AND c.relkind OPERATOR(pg_catalog.=) 'r')
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d.declared_relation, '{}', false);
+    END LOOP;
+END
+$$;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'on', true);
+UPDATE cbreturn.tax_policy_periods AS t
+   SET title_zh = v.title_zh
+  FROM (VALUES ('MoF/GACC/STA 2023 No. 4', '财政部 海关总署 税务总局公告2023年第4号'),
+               ('MoF/GACC/STA 2023 No. 34', '财政部 海关总署 税务总局公告2023年第34号'),
+               ('MoF/GACC/STA 2026 No. 16', '财政部 海关总署 税务总局公告2026年第16号')) AS v(announcement, title_zh)
+ WHERE t.announcement = v.announcement AND t.title_zh IS NULL;
+SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 
--- Since 0.3.0 attach writes the forms below, with the register roles (R-EX-4,
--- R-EX-6, R-IM-5, R-IM-6, R-IM-7) and the departure of R-TX-2 last; the
--- shorter forms above stay for the triggers attached before (and restored
--- from their dumps), which read no such role.
-CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
-                                        returned_on date, remarks "any", supervision_code "any",
-                                        export_office "any", return_office "any", applicant "any",
-                                        return_site "any", left_special_area_on date)
-    RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, applied_on date,
-                                        arrived_on date, supervision_code "any", original_place "any",
-                                        arrival_place "any", declared_area "any", warehouse "any",
-                                        enterprise "any", applicant "any")
-    RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", "any", "any", "any", "any", "any", date) IS
-    'internal: WHEN clause of the reading export check; true when the row passes R-EX-1 (R-TX-2 for 1210), R-EX-2, R-EX-5, R-EX-6 and R-EX-4, so that no trigger event is queued for it';
-COMMENT ON FUNCTION cbreturn._import_row_ok(regclass, date, date, date, "any", "any", "any", "any", "any", "any", "any") IS
-    'internal: WHEN clause of the import check; true when the row passes R-IM-1 and the register rules attached (R-IM-5, R-IM-6, R-IM-7), so that no trigger event is queued for it';
+-- sql/95_schema.sql: the schema cbreturn belongs to the superuser that runs
+-- the update (docs/security.md, "The schema"); no other role may create in
+-- it.  Objects of others already in it are not judged here: the install
+-- refuses them, an update cannot tell a DBA's view from a planted one.
+DO $$
+DECLARE
+    creators text;
+BEGIN
+    EXECUTE 'ALTER SCHEMA cbreturn OWNER TO CURRENT_USER';
+    SELECT pg_catalog.string_agg(DISTINCT coalesce(pg_catalog.quote_ident(r.rolname), 'PUBLIC'), ', ') INTO creators
+      FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a
+      LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee
+     WHERE n.oid OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+       AND a.privilege_type OPERATOR(pg_catalog.=) 'CREATE'
+       AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner;
+    IF creators IS NOT NULL THEN
+        PERFORM cbreturn._error('install.schema_create_granted', creators);
+    END IF;
+END
+$$;
+-- ==== end of the compacted script ====
 
--- The attach functions take the new columns last (a new signature).
-DROP FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name);
-DROP FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name);
-CREATE FUNCTION cbreturn.attach_export_return_checks(
+-- ==== A partitioned table attached once, on its parent (issue 12, issue 9 item 7) ====
+
+-- The export, import and status checks and a declaration header may be
+-- attached to a partitioned table: PostgreSQL clones the row trigger to every
+-- partition, and the WHEN clause passes NEW.tableoid, not the parent's OID.
+-- Checks attached to each partition under 0.2.0 keep their own metadata and
+-- triggers and keep working.
+
+CREATE OR REPLACE FUNCTION cbreturn._partition_covered(rel regclass, kind text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    other regclass;
+BEGIN
+    IF kind OPERATOR(pg_catalog.<>) ALL ('{export,import,status,header}'::text[]) THEN
+        RETURN;
+    END IF;
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) kind
+       AND a.relation OPERATOR(pg_catalog.<>) rel
+       AND a.relation IN (SELECT pg_catalog.pg_partition_ancestors(rel))
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.partition_covered', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind),
+                                other::pg_catalog.text, rel::pg_catalog.text);
+    END IF;
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) kind
+       AND a.relation OPERATOR(pg_catalog.<>) rel
+       AND a.relation IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t)
+     ORDER BY a.relation::pg_catalog.text COLLATE "C" LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.partition_has_own', other::pg_catalog.text, rel::pg_catalog.text,
+                                cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind),
+                                pg_catalog.quote_literal(other::pg_catalog.text), pg_catalog.quote_literal(kind));
+    END IF;
+END
+$$;
+
+COMMENT ON FUNCTION cbreturn._partition_covered(regclass, text) IS
+    'internal: refuses to attach a check to a partition an ancestor''s check of the kind covers, or to a partitioned table a partition of which carries the kind itself';
+
+CREATE OR REPLACE FUNCTION cbreturn._when_table(rel regclass) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'NEW.tableoid::pg_catalog.regclass'
+                ELSE pg_catalog.format('%L::pg_catalog.regclass', c.oid) END
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel
+$$;
+
+COMMENT ON FUNCTION cbreturn._when_table(regclass) IS
+    'internal: the first argument of the WHEN clause attach writes: the table''s OID, or NEW.tableoid on a partitioned table';
+
+CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
+                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
+                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
+                           WHEN 'header table' THEN cbreturn._text('the_header_table')
+                           ELSE what END;
+BEGIN
+    IF rel IS NULL THEN
+        PERFORM cbreturn._error('attach.not_null', said);
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
+    END IF;
+    IF persistence OPERATOR(pg_catalog.=) 't' THEN
+        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
+    END IF;
+    -- A check covers a partitioned table from its parent (issue 12; R-EX-3,
+    -- R-IM-2: the quantity limit holds over every partition): PostgreSQL
+    -- clones its row trigger to every partition, those created later too.
+    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) ANY ('{table,returns table}'::text[]) THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
+        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
+    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
+        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
+    END IF;
+    -- (a declaration header need not be the caller's: TRIGGER and SELECT on
+    -- it are enough, checked by _metadata_register and _metadata_column)
+    IF what OPERATOR(pg_catalog.<>) 'header table' AND NOT cbreturn._owns(rel) THEN
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
+                                   declared regclass DEFAULT NULL, labels text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        PERFORM cbreturn._error('attach.already_attached', kind, rel::pg_catalog.text,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
+    END IF;
+    PERFORM cbreturn._partition_covered(rel, kind);
+    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
+    PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._drop_orphan_triggers(rel regclass, kind text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t name;
+    n int := 0;
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        RETURN 0;
+    END IF;
+    FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+              WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+                -- a clone of a partitioned ancestor's trigger goes with it
+                AND tg.tgparentid OPERATOR(pg_catalog.=) 0
+                AND p.pronamespace OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+                AND (tg.tgname OPERATOR(pg_catalog.=) ('cbreturn_' OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) '_check')
+                     OR (kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, rel);
+        n := 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
     "table"             regclass,
     exported_on         name,
     reason              name DEFAULT NULL,
@@ -3196,9 +2757,9 @@ BEGIN
     ELSE
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check()',
-            "table", "table"::pg_catalog.oid,
+            "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
             cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
@@ -3207,14 +2768,8 @@ BEGIN
     END IF;
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
-                                                         name, name, name) IS
-    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns';
 
--- ---------------------------------------------------------------------------
--- attach_import_return_checks: R-IM-1, R-IM-5, R-IM-6, R-IM-7
--- ---------------------------------------------------------------------------
-CREATE FUNCTION cbreturn.attach_import_return_checks(
+CREATE OR REPLACE FUNCTION cbreturn.attach_import_return_checks(
     "table"             regclass,
     released_on         name,
     applied_on          name DEFAULT NULL,
@@ -3282,9 +2837,9 @@ BEGIN
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
         'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
         cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
@@ -3292,9 +2847,141 @@ BEGIN
         cbreturn._new_column(applicant));
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
-                                                         name, name) IS
-    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release, at the original place; R-IM-5 return-centre warehouse; R-IM-6 special area of declaration; R-IM-7 applicant) to a table';
+
+CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    kind text;
+    n int := 0;
+BEGIN
+    -- (a quantity check may be attached to a partitioned returns table)
+    PERFORM cbreturn._check_table("table", 'returns table');
+    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status', 'header') THEN
+        PERFORM cbreturn._error('attach.unknown_kind', check_kind);
+    END IF;
+    -- a declaration header last: the checks that read it go first
+    FOR k IN SELECT * FROM cbreturn.attached_check a
+              WHERE a.relation OPERATOR(pg_catalog.=) "table"
+                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
+              ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
+        IF k.check_kind = 'header' THEN
+            -- refused while a check reads from it; its guards go with the last
+            -- returns table that reads it (sql/52_enforce_header.sql)
+            PERFORM cbreturn._header_detach("table", k.declared_relation);
+        END IF;
+        IF k.check_kind = 'quantity' THEN
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
+            -- while the check is still recorded: its owner may recount
+            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
+        END IF;
+        n := n + cbreturn._metadata_forget("table", k.check_kind);
+    END LOOP;
+    -- triggers restored without their metadata (pg_dump -n) go too
+    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
+                             ELSE ARRAY[check_kind] END LOOP
+        n := n + cbreturn._drop_orphan_triggers("table", kind);
+    END LOOP;
+    -- a partition covered by its ancestor's check (issue 12): say which
+    IF n = 0 AND check_kind IS NOT NULL THEN
+        SELECT a.relation INTO k FROM cbreturn.attached_check a
+         WHERE a.check_kind OPERATOR(pg_catalog.=) detach.check_kind
+           AND a.relation IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cbreturn._error('detach.partition_covered', check_kind, "table"::pg_catalog.text,
+                                    k.relation::pg_catalog.text, pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                    pg_catalog.quote_literal(check_kind));
+        END IF;
+    END IF;
+    IF n = 0 AND check_kind IS NULL THEN
+        PERFORM cbreturn._error('detach.not_attached', "table"::pg_catalog.text);
+    ELSIF n = 0 THEN
+        PERFORM cbreturn._error('detach.kind_not_attached', check_kind, "table"::pg_catalog.text);
+    END IF;
+    RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._partition_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+    root regclass;
+    missing text;
+    sibling regclass;
+BEGIN
+    DELETE FROM cbreturn.partition_pending p WHERE p.relid OPERATOR(pg_catalog.=) NEW.relid;
+    SELECT c.oid::pg_catalog.regclass INTO leaf FROM pg_catalog.pg_class c
+     WHERE c.oid OPERATOR(pg_catalog.=) NEW.relid AND c.relispartition
+       AND c.relkind OPERATOR(pg_catalog.<>) 'p';
+    IF leaf IS NULL THEN
+        RETURN NULL;                        -- dropped, detached, or itself partitioned
+    END IF;
+    root := pg_catalog.pg_partition_root(leaf);
+    SELECT pg_catalog.string_agg(cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.kind), cbreturn._text('list.separator') ORDER BY k.kind COLLATE "C"),
+           (pg_catalog.array_agg(k.sibling ORDER BY k.kind COLLATE "C"))[1]
+      INTO missing, sibling
+      FROM (SELECT a.check_kind AS kind, pg_catalog.min(a.relation::pg_catalog.text)::pg_catalog.regclass AS sibling
+              FROM cbreturn.attached_check a
+             WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+               AND a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(root) t
+                                                    WHERE t.isleaf)
+               AND a.relation OPERATOR(pg_catalog.<>) leaf
+             GROUP BY a.check_kind) k
+     -- a leaf carries its own checks and those of its partitioned ancestors
+     -- (issue 12: attached once, on the parent)
+     WHERE NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                        WHERE o.relation IN (SELECT pg_catalog.pg_partition_ancestors(leaf))
+                          AND o.check_kind OPERATOR(pg_catalog.=) k.kind);
+    IF missing IS NOT NULL THEN
+        PERFORM cbreturn._error('attach.partition_unchecked', leaf::pg_catalog.text, root::pg_catalog.text,
+                                missing, sibling::pg_catalog.text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    named boolean;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        -- (a partitioned returns table: every partition, issue 12)
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE %s)',
+                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
+                    (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
+                       FROM cbreturn.attached_column c
+                      WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+                        AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+                        AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
+           INTO named;
+        IF named THEN
+            PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
+                                    k.relation::pg_catalog.text);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
 
 -- ==== Existing rows at attach, violations() that lists and goes on, ordinary returns taxed (issue 12, items 4 and 5) ====
 -- attach_export_return_checks, attach_import_return_checks and
@@ -3437,9 +3124,9 @@ BEGIN
     ELSE
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check()',
-            "table", "table"::pg_catalog.oid,
+            "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
             cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
@@ -3523,9 +3210,9 @@ BEGIN
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
     EXECUTE pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-        'WHEN (NOT cbreturn._import_row_ok(%L::pg_catalog.regclass, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
         'EXECUTE FUNCTION cbreturn.import_return_check()',
-        "table", "table"::pg_catalog.oid, cbreturn._new_date_column("table", released_on),
+        "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
         cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
@@ -3640,11 +3327,16 @@ DROP FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, 
                                          boolean, boolean, date, boolean);
 DROP FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
                                            boolean, boolean, date, boolean);
+DROP FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean);
 DROP FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text);
 DROP FUNCTION cbreturn.import_return_effect(date, numeric, text);
 DROP FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
                                             cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
                                             date, boolean, integer);
+-- ordinary: the return is declared as ordinary returned goods (e.g. 4561),
+-- outside the CBEC return procedure; the announcements do not relieve it
+-- (R-TX-2) and the answer says so in its basis (issue 12, item 4).
 CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, exported_on date, returned_on date,
                                            reason cbreturn.return_reason, is_food boolean,
                                            original_state boolean,
@@ -3671,6 +3363,24 @@ COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date
                                                  boolean, boolean, date, boolean, boolean) IS
     '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
 
+CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_code, exported_on date,
+                                                   returned_on date, reason cbreturn.return_reason,
+                                                   is_food boolean, original_state boolean,
+                                                   left_special_area_on date DEFAULT NULL,
+                                                   rebate_claimed boolean DEFAULT false,
+                                                   ordinary boolean DEFAULT false,
+                                                   OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                   OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
+                                                       cbreturn.return_reason, boolean, boolean, date, boolean,
+                                                       boolean) IS
+    'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';
+
+-- ordinary: an ordinary (taxed) return, declared outside the CBEC retail
+-- import return procedure, restores nothing (issue 12, item 4).
 CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
                                                            purchased_on date, amount_year integer,
                                                            status text, ordinary boolean DEFAULT false)
@@ -3708,20 +3418,3 @@ COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, dat
                                                   cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
                                                   date, boolean, integer, boolean) IS
     'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
-DROP FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
-                                                 boolean, boolean, date, boolean);
-CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_code, exported_on date,
-                                                   returned_on date, reason cbreturn.return_reason,
-                                                   is_food boolean, original_state boolean,
-                                                   left_special_area_on date DEFAULT NULL,
-                                                   rebate_claimed boolean DEFAULT false,
-                                                   ordinary boolean DEFAULT false,
-                                                   OUT step integer, OUT rule_id text, OUT passed boolean,
-                                                   OUT seen text, OUT basis text)
-    RETURNS SETOF record
-    AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
-    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
-                                                       cbreturn.return_reason, boolean, boolean, date, boolean,
-                                                       boolean) IS
-    'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';

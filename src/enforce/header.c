@@ -2,7 +2,7 @@
  * header.c
  *		Facts read from a declaration header (see header.h): resolving the
  *		link a check reads through, finding and locking a return's header
- *		row, and the guard on the header table.
+ *		row.  The guard on the header table is header_guard.c.
  *
  * Finding the row.  The header key must carry a unique constraint on
  * exactly its columns (as a foreign key's referenced columns do); the row
@@ -30,7 +30,7 @@
  * SECURITY) is not supported: attach and the checks refuse it (0A000)
  * rather than read rows the policies would hide.
  */
-#include "enforce/header.h"
+#include "enforce/header_int.h"
 #include "enforce/violation.h"
 
 #include "access/genam.h"
@@ -43,6 +43,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
@@ -60,37 +61,10 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-struct CbrHeaderUse
-{
-	Oid			relid;			/* the header table */
-	Oid			owner;			/* its owner, whose rights read it */
-	Oid			index_oid;		/* unique btree index on exactly the header key */
-	int			nkeys;
-	AttrNumber	key[CBR_HEADER_MAX_KEYS];	/* the returns table's key columns */
-	AttrNumber	hkey[CBR_HEADER_MAX_KEYS];	/* the header's, in the same order */
-	Oid			keytype[CBR_HEADER_MAX_KEYS];
-	int			by_index[CBR_HEADER_MAX_KEYS];	/* key of index column i + 1 */
-	Oid			eqop[CBR_HEADER_MAX_KEYS];	/* by key: the type's equality */
-	Oid			eqproc[CBR_HEADER_MAX_KEYS];
-	Oid			subtype[CBR_HEADER_MAX_KEYS];
-	Oid			collation[CBR_HEADER_MAX_KEYS];
-	FmgrInfo	eqfn[CBR_HEADER_MAX_KEYS];
-	/*
-	 * A slot for the header's rows, over a copy of its row type that is not
-	 * reference-counted: made once with the config, so that a lookup does
-	 * not pin and release a tuple descriptor (resource owner bookkeeping was
-	 * the largest cost of a lookup).  Cleared after every use, so it never
-	 * keeps a buffer pinned between rows.
-	 */
-	TupleTableSlot *slot;
-	int			nroles;			/* the check's roles */
-	AttrNumber	hcol[CBR_MAX_ROLES];	/* header column of role r, 0: not from the header */
-	Oid			htype[CBR_MAX_ROLES];
-};
 
 /* A relation's schema-qualified, quoted name for messages. */
-static char *
-header_rel_text(Oid relid)
+char *
+cbr_header_rel_text(Oid relid)
 {
 	char	   *name = get_rel_name(relid);
 
@@ -105,7 +79,7 @@ header_broken(Oid relid, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("the declaration header of table %s cannot be read: %s", header_rel_text(relid), _(why)),
+			 errmsg("the declaration header of table %s cannot be read: %s", cbr_header_rel_text(relid), _(why)),
 			 errhint("Detach the checks and the header with cbreturn.detach() and attach them again.")));
 }
 
@@ -169,7 +143,7 @@ header_owner_reads(CbrHeaderUse *u, Relation hrel, AttrNumber attnum)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("the owner of table %s may not read its column %s",
-						header_rel_text(u->relid),
+						cbr_header_rel_text(u->relid),
 						quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(hrel), attnum - 1)->attname))),
 				 errdetail("The checks read the declaration header with the rights of its owner."),
 				 errhint("Grant SELECT on the column to the owner of the table.")));
@@ -217,8 +191,8 @@ header_index(Relation hrel, const AttrNumber *keys, int nkeys)
  * Resolve the link of the returns table rel to its header (hrel, open) from
  * the metadata hm of its header kind: key columns, unique index, equality.
  */
-static void
-header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, Relation hrel,
+void
+cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, Relation hrel,
 					MemoryContext cxt)
 {
 	Relation	irel;
@@ -256,13 +230,13 @@ header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, Relat
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
 				 errmsg("there is no unique constraint matching the key of declaration header %s",
-						header_rel_text(u->relid)),
+						cbr_header_rel_text(u->relid)),
 				 errdetail("The checks find the header row of a return with the equality of its key types, as a foreign key does."),
 				 errhint("Add a primary key or unique constraint on exactly the header key columns.")));
 	if (check_enable_rls(u->relid, u->owner, true) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("row security applies to the owner of declaration header %s", header_rel_text(u->relid)),
+				 errmsg("row security applies to the owner of declaration header %s", cbr_header_rel_text(u->relid)),
 				 errdetail("The checks read the header with the rights of its owner; its policies could hide the row of a return."),
 				 errhint("Turn FORCE ROW LEVEL SECURITY off on the header table, or keep the facts on the returns table.")));
 
@@ -323,7 +297,7 @@ cbr_header_use(const CbrCheckMeta *meta, Relation rel, const char *const *roles,
 	u = MemoryContextAllocZero(cxt, sizeof(CbrHeaderUse));
 	/* its index, owner, grants and columns are cached with the check's config */
 	cbr_check_cache_depend(header);
-	header_resolve_link(u, &hm, rel, hrel, cxt);
+	cbr_header_resolve_link(u, &hm, rel, hrel, cxt);
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 
@@ -370,7 +344,7 @@ cbr_header_validate(PG_FUNCTION_ARGS)
 	memset(&u, 0, sizeof(u));
 	cbr_load_check(relid, "header", &hm, CurrentMemoryContext);
 	hrel = table_open(hm.declared_relid, AccessShareLock);
-	header_resolve_link(&u, &hm, rel, hrel, CurrentMemoryContext);
+	cbr_header_resolve_link(&u, &hm, rel, hrel, CurrentMemoryContext);
 	for (i = 0; i < hm.ncols; i++)
 	{
 		Form_pg_attribute att;
@@ -456,7 +430,7 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 		ScanKeyEntryInitialize(&sk[i], 0, i + 1, BTEqualStrategyNumber, u->subtype[k],
 							   u->collation[k], u->eqproc[k], keys[k]);
 	}
-	scan = index_beginscan(hrel, irel, snap, u->nkeys, 0);
+	scan = cbr_index_beginscan(hrel, irel, snap, u->nkeys, 0);
 	index_rescan(scan, sk, u->nkeys, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	index_endscan(scan);
@@ -580,12 +554,12 @@ header_report_missing(void *arg)
 		seen = seen && cbr_writer_may_see(a->trigdata, u->key[i]);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_HEADER),
-			 errmsg("the return names no row of declaration header %s", header_rel_text(u->relid)),
+			 errmsg("the return names no row of declaration header %s", cbr_header_rel_text(u->relid)),
 			 seen
 			 ? errdetail("%sits key %s matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
-						 header_key_text(u, rel, a->tuple), header_rel_text(u->relid))
+						 header_key_text(u, rel, a->tuple), cbr_header_rel_text(u->relid))
 			 : errdetail("%sits key matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
-						 header_rel_text(u->relid)),
+						 cbr_header_rel_text(u->relid)),
 			 errhint("Write the header row first, or correct the key of the return: its checks read the export or release date and the codes from the header row."),
 			 errtable(rel)));
 }
@@ -653,386 +627,11 @@ cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("column \"%s\" of declaration header %s holds a code that is not 4 digits",
-						col, header_rel_text(u->relid)),
+						col, cbr_header_rel_text(u->relid)),
 				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid 4-digit code \"%s\" in column \"%s\" of declaration header %s: %s", str, col,
-					header_rel_text(u->relid), cbr_parse_error_text(&err, str)),
+					cbr_header_rel_text(u->relid), cbr_parse_error_text(&err, str)),
 			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
-}
-
-/* ---------------------------------------------------------------------
- * The guard on a header table
- * --------------------------------------------------------------------- */
-
-/* "OPERATOR(schema.=)" for an operator, for SQL built here. */
-static char *
-header_operator_sql(Oid op)
-{
-	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
-	char	   *result;
-
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for operator %u", op);
-	result = psprintf("OPERATOR(%s.%s)",
-					  quote_identifier(get_namespace_name(((Form_pg_operator) GETSTRUCT(tp))->oprnamespace)),
-					  NameStr(((Form_pg_operator) GETSTRUCT(tp))->oprname));
-	ReleaseSysCache(tp);
-	return result;
-}
-
-/*
- * "row (k)=(v) of s.t" naming a returns tuple by its primary key, when the
- * role writing the header may read every key column and no row security
- * applies to it there; "a row of s.t" otherwise.
- */
-static char *
-header_return_text(Relation rel, HeapTuple tuple)
-{
-	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
-	TupleDesc	desc = RelationGetDescr(rel);
-	Oid			relid = RelationGetRelid(rel);
-	Oid			user = GetUserId();
-	StringInfoData names;
-	StringInfoData values;
-	int			x = -1;
-	bool		first = true;
-
-	if (pk == NULL || check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
-		return psprintf(_("a row of %s"), header_rel_text(relid));
-	initStringInfo(&names);
-	initStringInfo(&values);
-	while ((x = bms_next_member(pk, x)) >= 0)
-	{
-		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
-		bool		isnull;
-		Datum		d;
-		Oid			out;
-		bool		varlena;
-
-		if (attnum <= 0)
-			continue;
-		if (pg_class_aclcheck(relid, user, ACL_SELECT) != ACLCHECK_OK &&
-			pg_attribute_aclcheck(relid, attnum, user, ACL_SELECT) != ACLCHECK_OK)
-			return psprintf(_("a row of %s"), header_rel_text(relid));
-		d = heap_getattr(tuple, attnum, desc, &isnull);
-		getTypeOutputInfo(TupleDescAttr(desc, attnum - 1)->atttypid, &out, &varlena);
-		appendStringInfo(&names, "%s%s", first ? "" : ", ",
-						 quote_identifier(NameStr(TupleDescAttr(desc, attnum - 1)->attname)));
-		appendStringInfo(&values, "%s%s", first ? "" : ", ", isnull ? "null" : OidOutputFunctionCall(out, d));
-		first = false;
-	}
-	return psprintf(_("row (%s)=(%s) of %s"), names.data, values.data, header_rel_text(relid));
-}
-
-/* The returns of rel whose key equals the header key values keys[] (latest snapshot), as TIDs. */
-static List *
-header_returns(const CbrHeaderUse *u, Relation rel, const Datum *keys)
-{
-	MemoryContext into = CurrentMemoryContext;
-	StringInfoData sql;
-	Oid			save_userid;
-	int			save_sec;
-	SPIPlanPtr	plan;
-	List	   *tids = NIL;
-	int			ret;
-	uint64		j;
-	int			i;
-
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "SELECT r.ctid FROM ONLY %s r WHERE ", header_rel_text(RelationGetRelid(rel)));
-	for (i = 0; i < u->nkeys; i++)
-		appendStringInfo(&sql, "%sr.%s %s $%d", i ? " AND " : "",
-						 quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(rel), u->key[i] - 1)->attname)),
-						 header_operator_sql(u->eqop[i]), i + 1);
-
-	/* read as the returns table's owner, past its row security, as a foreign key's check is */
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(rel->rd_rel->relowner,
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	plan = SPI_prepare(sql.data, u->nkeys, (Oid *) u->subtype);
-	if (plan == NULL)
-		elog(ERROR, "preparing the returns of a declaration header failed: %s",
-			 SPI_result_code_string(SPI_result));
-	ret = SPI_execute_snapshot(plan, (Datum *) keys, NULL, GetLatestSnapshot(), InvalidSnapshot,
-							   true, false, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading the returns of a declaration header failed: %s", SPI_result_code_string(ret));
-	for (j = 0; j < SPI_processed; j++)
-	{
-		bool		isnull;
-		ItemPointer tid = (ItemPointer) DatumGetPointer(SPI_getbinval(SPI_tuptable->vals[j],
-																	 SPI_tuptable->tupdesc, 1, &isnull));
-		ItemPointer copy = MemoryContextAlloc(into, sizeof(ItemPointerData));
-		MemoryContext spicxt = MemoryContextSwitchTo(into);
-
-		ItemPointerCopy(tid, copy);
-		tids = lappend(tids, copy);
-		MemoryContextSwitchTo(spicxt);
-	}
-	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec);
-	return tids;
-}
-
-/* The check kinds on rel that read from the header hrelid. */
-static List *
-header_kinds(Oid relid, Oid hrelid)
-{
-	MemoryContext into = CurrentMemoryContext;
-	Oid			argtypes[2] = {OIDOID, OIDOID};
-	Datum		args[2];
-	List	   *kinds = NIL;
-	uint64		j;
-	int			ret;
-
-	args[0] = ObjectIdGetDatum(relid);
-	args[1] = ObjectIdGetDatum(hrelid);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args(
-		"SELECT DISTINCT c.check_kind FROM cbreturn.attached_column c"
-		" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-		"   AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $2"
-		"   AND c.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::pg_catalog.text[])"
-		" ORDER BY 1",
-		2, argtypes, args, NULL, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret));
-	for (j = 0; j < SPI_processed; j++)
-	{
-		char	   *kind = MemoryContextStrdup(into, SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1));
-		MemoryContext spicxt = MemoryContextSwitchTo(into);
-
-		kinds = lappend(kinds, kind);
-		MemoryContextSwitchTo(spicxt);
-	}
-	SPI_finish();
-	return kinds;
-}
-
-/* The returns tables linked to the header hrelid. */
-static List *
-header_links(Oid hrelid)
-{
-	MemoryContext into = CurrentMemoryContext;
-	Oid			argtypes[1] = {OIDOID};
-	Datum		args[1];
-	List	   *links = NIL;
-	uint64		j;
-	int			ret;
-
-	args[0] = ObjectIdGetDatum(hrelid);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args(
-		"SELECT k.relation::pg_catalog.oid FROM cbreturn.attached_check k"
-		" WHERE k.check_kind OPERATOR(pg_catalog.=) 'header'"
-		"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-		" ORDER BY 1",
-		1, argtypes, args, NULL, true, 0);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
-	for (j = 0; j < SPI_processed; j++)
-	{
-		bool		isnull;
-		Oid			relid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1, &isnull));
-		MemoryContext spicxt = MemoryContextSwitchTo(into);
-
-		links = lappend_oid(links, relid);
-		MemoryContextSwitchTo(spicxt);
-	}
-	SPI_finish();
-	return links;
-}
-
-/* Did any of the header columns attnums[] change between the two rows (stored bytes)? */
-static bool
-header_changed(TupleDesc desc, HeapTuple a, HeapTuple b, const AttrNumber *attnums, int n)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, attnums[i] - 1);
-		bool		anull;
-		bool		bnull;
-		Datum		av = heap_getattr(a, attnums[i], desc, &anull);
-		Datum		bv = heap_getattr(b, attnums[i], desc, &bnull);
-
-		if (anull != bnull || (!anull && !datumIsEqual(av, bv, att->attbyval, att->attlen)))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Raise the lock the UPDATE holds on the header row to FOR UPDATE, which
- * waits for every transaction that read the row FOR KEY SHARE (see top).
- */
-static void
-header_lock_exclusive(Relation hrel, HeapTuple tuple)
-{
-	TupleTableSlot *slot = table_slot_create(hrel, NULL);
-	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-	TM_FailureData tmfd;
-	TM_Result	res;
-
-	res = table_tuple_lock(hrel, &tuple->t_self, snap, slot, GetCurrentCommandId(false),
-						   LockTupleExclusive, LockWaitBlock, 0, &tmfd);
-	/* a row this statement wrote itself has no other reader to wait for */
-	if (res != TM_Ok && res != TM_SelfModified && res != TM_Invisible)
-		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access due to concurrent update")));
-	UnregisterSnapshot(snap);
-	ExecDropSingleTupleTableSlot(slot);
-}
-
-/*
- * cbreturn.header_guard(): BEFORE UPDATE OR DELETE FOR EACH ROW on a
- * declaration header table.  A row that returns name may not be deleted or
- * re-keyed (CB014, as a foreign key's NO ACTION); a correction of a column
- * a check reads is refused (CB014) when a return of the row that passes
- * its checks with the row as it was would fail them with the row as
- * corrected.
- */
-PG_FUNCTION_INFO_V1(cbr_header_guard);
-Datum
-cbr_header_guard(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "header_guard", CBR_FIRE_BEFORE, true);
-	Relation	hrel = trigdata->tg_relation;
-	TupleDesc	hdesc = RelationGetDescr(hrel);
-	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
-	HeapTuple	oldt = trigdata->tg_trigtuple;
-	HeapTuple	newt = deleting ? NULL : trigdata->tg_newtuple;
-	bool		escalated = false;
-	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn header guard",
-											  ALLOCSET_SMALL_SIZES);
-	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
-	ListCell   *lc;
-
-	foreach(lc, header_links(RelationGetRelid(hrel)))
-	{
-		Oid			relid = lfirst_oid(lc);
-		Relation	rel = try_table_open(relid, AccessShareLock);
-		CbrCheckMeta hm;
-		CbrHeaderUse u;
-		AttrNumber	facts[CBR_MAX_ROLES];
-		int			nfacts = 0;
-		bool		rekey;
-		Datum		keys[CBR_HEADER_MAX_KEYS];
-		List	   *tids;
-		List	   *kinds;
-		ListCell   *tc;
-		int			i;
-
-		if (rel == NULL)
-			continue;
-		memset(&u, 0, sizeof(u));
-		cbr_load_check(relid, "header", &hm, cxt);
-		header_resolve_link(&u, &hm, rel, hrel, cxt);
-		for (i = 0; i < hm.ncols; i++)
-			if (hm.colrel[i] == RelationGetRelid(hrel) && strncmp(hm.role[i], "header_key_", 11) != 0)
-				facts[nfacts++] = hm.attnum[i];
-
-		rekey = deleting || header_changed(hdesc, oldt, newt, u.hkey, u.nkeys);
-		if (!rekey && !header_changed(hdesc, oldt, newt, facts, nfacts))
-		{
-			table_close(rel, AccessShareLock);
-			continue;
-		}
-		if (!rekey && !escalated)
-		{
-			header_lock_exclusive(hrel, oldt);
-			escalated = true;
-		}
-		for (i = 0; i < u.nkeys; i++)
-		{
-			bool		isnull;
-
-			keys[i] = heap_getattr(oldt, u.hkey[i], hdesc, &isnull);
-			if (isnull)
-				break;
-		}
-		/* a header row with a NULL key is named by no return */
-		if (i < u.nkeys)
-		{
-			table_close(rel, AccessShareLock);
-			continue;
-		}
-		tids = header_returns(&u, rel, keys);
-		if (tids == NIL)
-		{
-			table_close(rel, AccessShareLock);
-			continue;
-		}
-		if (rekey)
-		{
-			TupleTableSlot *slot = table_slot_create(rel, NULL);
-			Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-			char	   *which = psprintf(_("a row of %s"), header_rel_text(relid));
-
-			if (table_tuple_fetch_row_version(rel, (ItemPointer) linitial(tids), snap, slot))
-				which = header_return_text(rel, ExecFetchSlotHeapTuple(slot, false, NULL));
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_HEADER),
-					 deleting
-					 ? errmsg("cannot delete a row of declaration header %s: returns read their facts from it",
-							  header_rel_text(RelationGetRelid(hrel)))
-					 : errmsg("cannot change the key of a row of declaration header %s: returns read their facts from it",
-							  header_rel_text(RelationGetRelid(hrel))),
-					 errdetail("%s%s names it.", cbr_row_identity_seen(trigdata, oldt), which),
-					 errhint("Correct or delete its returns first, or detach the header from them: SELECT cbreturn.detach(%s, 'header');",
-							 quote_literal_cstr(header_rel_text(relid))),
-					 errtable(hrel)));
-		}
-		kinds = header_kinds(relid, RelationGetRelid(hrel));
-		foreach(tc, tids)
-		{
-			TupleTableSlot *slot = table_slot_create(rel, NULL);
-			Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-			ListCell   *kc;
-
-			if (!table_tuple_fetch_row_version(rel, (ItemPointer) lfirst(tc), snap, slot))
-			{
-				UnregisterSnapshot(snap);
-				ExecDropSingleTupleTableSlot(slot);
-				continue;
-			}
-			foreach(kc, kinds)
-			{
-				const char *kind = (const char *) lfirst(kc);
-				HeapTuple	rt = ExecFetchSlotHeapTuple(slot, false, NULL);
-				bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, const char **, int *) =
-					strcmp(kind, "export") == 0 ? cbr_export_header_recheck : cbr_import_header_recheck;
-				const char *rule = NULL;
-				const char *was_rule = NULL;
-				int			code = 0;
-				int			was_code = 0;
-
-				if (recheck(rel, rt, hdesc, newt, &rule, &code) ||
-					!recheck(rel, rt, hdesc, oldt, &was_rule, &was_code))
-					continue;
-				ereport(ERROR,
-						(errcode(ERRCODE_CBRETURN_HEADER),
-						 errmsg("correcting a row of declaration header %s would break a return: %s (%s)",
-								header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
-						 errdetail("%s%s passes the %s check with the header row as it was and would fail %s with the row as corrected.",
-								   cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt), kind, rule),
-						 errhint("Correct the return first, or detach its check."),
-						 errtable(hrel)));
-			}
-			UnregisterSnapshot(snap);
-			ExecDropSingleTupleTableSlot(slot);
-		}
-		table_close(rel, AccessShareLock);
-	}
-	MemoryContextSwitchTo(oldcxt);
-	MemoryContextDelete(cxt);
-	return PointerGetDatum(deleting ? oldt : newt);
 }

@@ -460,8 +460,7 @@ report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerd
 }
 
 /* The ledger row of a line is missing or wrong: refuse (fail closed). */
-static void
-ledger_broken(QuantityCache *c, Relation rel, const QtySide *s) pg_attribute_noreturn();
+pg_noreturn static void ledger_broken(QuantityCache *c, Relation rel, const QtySide *s);
 static void
 ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
 {

@@ -138,7 +138,7 @@ extern const Oid cbr_qty_types[4];		/* the accepted quantity types */
 extern Oid	cbr_qty_ledger_owner(void);
 extern Oid	cbr_qty_ledger_relid(void);
 extern char *cbr_qty_rel_text(Oid relid);
-extern void cbr_qty_metadata_broken(Oid relid, const char *what) pg_attribute_noreturn();
+pg_noreturn extern void cbr_qty_metadata_broken(Oid relid, const char *what);
 extern AttrNumber cbr_qty_role_column(const CbrCheckMeta *meta, Oid checked, const char *role,
 									  Relation rel, const Oid *typids, int ntypids);
 extern QtyColumn *cbr_qty_check_columns(Oid declared, MemoryContext mcxt, int *n);

@@ -181,7 +181,7 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 	ScanKeyInit(&sk[0], LEDGER_DECLARED, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(declared));
 	ScanKeyInit(&sk[1], LEDGER_LINE, BTEqualStrategyNumber, F_BYTEAEQ, PointerGetDatum(image));
 	lk->slot = table_slot_create(lk->lrel, NULL);
-	scan = index_beginscan(lk->lrel, lk->irel, snap, 2, 0);
+	scan = cbr_index_beginscan(lk->lrel, lk->irel, snap, 2, 0);
 	index_rescan(scan, sk, 2, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, lk->slot);
 	index_endscan(scan);

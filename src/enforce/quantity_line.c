@@ -499,7 +499,7 @@ cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line, Snapsh
 								   d->collation[k], d->eqproc[k], keys[k]);
 		}
 		slot = table_slot_create(drel, NULL);
-		scan = index_beginscan(drel, irel, snap, d->nkeys, 0);
+		scan = cbr_index_beginscan(drel, irel, snap, d->nkeys, 0);
 		index_rescan(scan, sk, d->nkeys, NULL, 0);
 		found = index_getnext_slot(scan, ForwardScanDirection, slot);
 		if (found)

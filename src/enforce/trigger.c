@@ -24,6 +24,7 @@
 #include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -188,23 +189,100 @@ cbr_meta_from_check_row(CbrCheckMeta *meta, Oid relid, MemoryContext mcxt)
 }
 
 /*
+ * The partitioned ancestors of relid, nearest first, after relid itself, as
+ * an oid[] for SPI.  A table that is no partition: relid alone.
+ */
+static Datum
+cbr_self_and_ancestors(Oid relid)
+{
+	List	   *ancestors = get_partition_ancestors(relid);
+	Datum	   *elems = palloc(sizeof(Datum) * (list_length(ancestors) + 1));
+	ListCell   *lc;
+	int			n = 0;
+
+	elems[n++] = ObjectIdGetDatum(relid);
+	foreach(lc, ancestors)
+		elems[n++] = ObjectIdGetDatum(lfirst_oid(lc));
+	return PointerGetDatum(construct_array(elems, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+}
+
+Oid
+cbr_check_registered(Oid relid, const char *kind)
+{
+	Oid			argtypes[2] = {OIDARRAYOID, TEXTOID};
+	Datum		args[2];
+	Oid			registered = InvalidOid;
+	bool		isnull;
+	int			ret;
+
+	/*
+	 * A partition's own check first (one attached to it before 0.3.0, or to
+	 * a table later attached as a partition), then its nearest ancestor's.
+	 */
+	args[0] = cbr_self_and_ancestors(relid);
+	args[1] = CStringGetTextDatum(kind);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute_with_args(
+		"SELECT k.relation::pg_catalog.oid FROM cbreturn.attached_check k"
+		" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+		"   AND k.check_kind OPERATOR(pg_catalog.=) $2"
+		" ORDER BY pg_catalog.array_position($1, k.relation::pg_catalog.oid) LIMIT 1",
+		2, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
+	if (SPI_processed == 1)
+		registered = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+													1, &isnull));
+	SPI_finish();
+	return registered;
+}
+
+AttrNumber
+cbr_partition_attnum(Oid registered, AttrNumber attnum, Oid relid)
+{
+	char	   *name;
+
+	if (registered == relid)
+		return attnum;
+	/*
+	 * By name through the table the check is recorded on: a partition has
+	 * every column of its parent under the same name, but its own numbers
+	 * (dropped columns, ATTACH PARTITION of a table built separately).
+	 * 0 when the column is gone: cbr_role_column() then refuses the write.
+	 */
+	name = attnum > 0 ? get_attname(registered, attnum, true) : NULL;
+	return name == NULL ? InvalidAttrNumber : get_attnum(relid, name);
+}
+
+/*
  * Read the metadata of one attached check.  Runs two small queries through
  * SPI, when the cache of attached checks is built (below, and the quantity
  * check's in trigger_quantity.c); every name is schema-qualified and every operator
  * is OPERATOR(pg_catalog.x), so a hostile search_path cannot redirect them.
+ *
+ * Issue 12: a check attached to a partitioned table covers its partitions
+ * (PostgreSQL clones the row trigger to each, those created or attached
+ * later included); on a partition, the metadata is that of the nearest
+ * ancestor carrying the check, with the ancestor's columns translated to
+ * the partition's own numbers, so that every check reads a partition's row
+ * by the partition's own tuple descriptor.
  */
 void
 cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mcxt)
 {
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		args[2];
+	Oid			registered;
 	int			ret;
 	uint64		i;
 	MemoryContext oldcxt;
 
 	memset(meta, 0, sizeof(*meta));
-	args[0] = ObjectIdGetDatum(relid);
+	registered = cbr_check_registered(relid, kind);
+	args[0] = ObjectIdGetDatum(OidIsValid(registered) ? registered : relid);
 	args[1] = CStringGetTextDatum(kind);
+	meta->registered_relid = DatumGetObjectId(args[0]);
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -255,6 +333,11 @@ cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mc
 		meta->colrel[i] = DatumGetObjectId(SPI_getbinval(tup, desc, 2, &isnull));
 		meta->attnum[i] = DatumGetInt16(SPI_getbinval(tup, desc, 3, &isnull));
 		meta->colname[i] = SPI_getvalue(tup, desc, 4);
+		if (meta->colrel[i] == meta->registered_relid && meta->registered_relid != relid)
+		{
+			meta->attnum[i] = cbr_partition_attnum(meta->registered_relid, meta->attnum[i], relid);
+			meta->colrel[i] = relid;
+		}
 	}
 	meta->ncols = (int) SPI_processed;
 	MemoryContextSwitchTo(oldcxt);

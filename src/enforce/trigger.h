@@ -28,6 +28,8 @@
 /* One attached check as stored, with the column roles resolved to attnums. */
 typedef struct CbrCheckMeta
 {
+	Oid			registered_relid;	/* the table it is recorded on: the checked
+									 * table or a partitioned ancestor */
 	bool		fill_remarks;	/* export: fill an empty remarks column */
 	Oid			declared_relid; /* quantity: the declared-lines table */
 	int			nlabels;		/* status: 7, or 8 with a withdrawn label */
@@ -55,7 +57,19 @@ typedef enum CbrTiming
 extern TriggerData *cbr_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname,
 										 CbrTiming timing, bool allow_delete);
 
-/* Loads the metadata of the check of the given kind on relid into *meta. */
+/*
+ * The table the check of kind on relid is recorded on: relid itself or the
+ * nearest partitioned ancestor carrying it (issue 12); InvalidOid if none.
+ */
+extern Oid	cbr_check_registered(Oid relid, const char *kind);
+
+/* The number in partition relid of column attnum of registered (by name). */
+extern AttrNumber cbr_partition_attnum(Oid registered, AttrNumber attnum, Oid relid);
+
+/*
+ * Loads the metadata of the check of the given kind on relid into *meta;
+ * on a partition, that of its ancestor, columns in the partition's numbers.
+ */
 extern void cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta,
 						   MemoryContext mcxt);
 

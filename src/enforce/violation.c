@@ -38,9 +38,11 @@
 
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -206,6 +208,7 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 	bool		isnull;
 	Datum		d;
 	int			ret;
+	Oid			registered;
 
 	/*
 	 * The module of 0.3.0 over a 0.2.0 schema, before ALTER EXTENSION
@@ -214,7 +217,11 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 	 */
 	if (get_attnum(options_metadata[0], "on_violation") == InvalidAttrNumber)
 		return opt;
-	args[0] = ObjectIdGetDatum(RelationGetRelid(rel));
+	/* a partition: the options of the check of its ancestor (issue 12) */
+	registered = cbr_check_registered(RelationGetRelid(rel), kind_names[kind]);
+	if (!OidIsValid(registered))
+		return opt;
+	args[0] = ObjectIdGetDatum(registered);
 	args[1] = CStringGetTextDatum(kind_names[kind]);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -260,7 +267,7 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 		meta.role[0] = "ordinary_return";
 		meta.colname[0] = SPI_getvalue(tup, desc, 4);
 		meta.colrel[0] = RelationGetRelid(rel);
-		meta.attnum[0] = DatumGetInt16(d);
+		meta.attnum[0] = cbr_partition_attnum(registered, DatumGetInt16(d), RelationGetRelid(rel));
 		opt->ordinary = cbr_role_column(&meta, "ordinary_return", rel, NULL, 0, true);
 		if (isnull)
 			ereport(ERROR,
@@ -774,9 +781,11 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 	args[0] = ObjectIdGetDatum(relid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* a partition carries the checks of its partitioned ancestors too (issue 12) */
 	if (SPI_execute_with_args(
-			"SELECT k.check_kind FROM cbreturn.attached_check k"
+			"SELECT DISTINCT k.check_kind FROM cbreturn.attached_check k"
 			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"    OR k.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass))"
 			" ORDER BY k.check_kind",
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading cbreturn.attached_check failed");
@@ -883,7 +892,7 @@ cbr_judge_row(Relation rel, const AttachedChecks *a, FmgrInfo *flinfo, HeapTuple
  * fetched by their ctid.  Returns the number of rows judged.
  */
 static uint64
-cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
+cbr_scan_rows(Relation rel, Relation via, const AttachedChecks *a, Collector *col)
 {
 	FmgrInfo	flinfo[CBR_CHECK_KINDS];
 	MemoryContext rowcxt;
@@ -913,7 +922,7 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 	collector = col;
 	PG_TRY();
 	{
-		if (check_enable_rls(RelationGetRelid(rel), InvalidOid, false) != RLS_ENABLED)
+		if (check_enable_rls(RelationGetRelid(via), InvalidOid, false) != RLS_ENABLED)
 		{
 			TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
 
@@ -935,9 +944,12 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 		else
 		{
 			Portal		portal;
-			char	   *sql = psprintf("SELECT t.ctid FROM ONLY %s t",
-									   quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-																  RelationGetRelationName(rel)));
+			char	   *name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(via)),
+														  RelationGetRelationName(via));
+			/* a partition's rows as a query of its partitioned table sees them */
+			char	   *sql = via == rel ? psprintf("SELECT t.ctid FROM ONLY %s t", name)
+				: psprintf("SELECT t.ctid FROM %s t WHERE t.tableoid OPERATOR(pg_catalog.=) %u",
+						   name, RelationGetRelid(rel));
 
 			if (SPI_connect() != SPI_OK_CONNECT)
 				elog(ERROR, "SPI_connect failed");
@@ -983,7 +995,43 @@ cbr_scan_rows(Relation rel, const AttachedChecks *a, Collector *col)
 	return n;
 }
 
-/* Open a table whose existing rows are judged: an ordinary table (not partitioned). */
+/*
+ * The rows of rel judged by the checks each row's table carries: rel itself,
+ * or, for a partitioned table, every leaf partition with the checks it
+ * carries itself or through an ancestor (issue 12), its rows as a query of
+ * rel sees them (rel's row security).
+ */
+static uint64
+cbr_scan_table(Relation rel, const char *only, Collector *col)
+{
+	AttachedChecks a;
+	ListCell   *lc;
+	uint64		n = 0;
+
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+	{
+		cbr_attached_checks(RelationGetRelid(rel), only, &a);
+		col->relid = RelationGetRelid(rel);
+		return a.nkinds > 0 ? cbr_scan_rows(rel, rel, &a, col) : 0;
+	}
+	foreach(lc, find_all_inheritors(RelationGetRelid(rel), AccessShareLock, NULL))
+	{
+		Relation	leaf;
+
+		if (get_rel_relkind(lfirst_oid(lc)) != RELKIND_RELATION)
+			continue;
+		leaf = table_open(lfirst_oid(lc), NoLock);
+		cbr_attached_checks(RelationGetRelid(leaf), only, &a);
+		col->relid = RelationGetRelid(leaf);
+		if (a.nkinds > 0)
+			n += cbr_scan_rows(leaf, rel, &a, col);
+		table_close(leaf, NoLock);
+	}
+	col->relid = RelationGetRelid(rel);
+	return n;
+}
+
+/* Open a table whose existing rows are judged: an ordinary or partitioned table. */
 static Relation
 cbr_open_checked(Oid relid)
 {
@@ -993,12 +1041,8 @@ cbr_open_checked(Oid relid)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation with OID %u does not exist", relid)));
-	if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table %s is partitioned", cbr_rel_text(relid)),
-				 errhint("The export, import and status checks are attached to each partition: ask for each partition.")));
-	if (rel->rd_rel->relkind != RELKIND_RELATION)
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("%s is not a table", cbr_rel_text(relid))));
@@ -1033,7 +1077,7 @@ cbr_violations(PG_FUNCTION_ARGS)
 	col.store = rsinfo->setResult;
 	col.desc = rsinfo->setDesc;
 	if (a.nkinds > 0)
-		(void) cbr_scan_rows(rel, &a, &col);
+		(void) cbr_scan_table(rel, NULL, &col);
 	relation_close(rel, NoLock);
 	return (Datum) 0;
 }
@@ -1107,7 +1151,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 	col.capture = false;
 	col.store = NULL;
 	col.desc = NULL;
-	n = cbr_scan_rows(rel, &a, &col);
+	n = cbr_scan_table(rel, only, &col);
 	for (k = 0; k < a.nkinds; k++)
 	{
 		Datum		values[2];
@@ -1122,16 +1166,19 @@ cbr_validate(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* The rows of an ordinary table, as its owner counts them. */
+/* The rows of a table (of every partition of a partitioned one), as its owner counts them. */
 static uint64
-cbr_count_rows(Oid relid)
+cbr_count_rows(Relation rel)
 {
+	Oid			relid = RelationGetRelid(rel);
+	bool		partitioned = rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE;
 	uint64		n;
 	bool		isnull;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FROM ONLY %s", cbr_rel_text(relid)),
+	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FROM %s%s", partitioned ? "" : "ONLY ",
+							 cbr_rel_text(relid)),
 					true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "counting the rows of %s failed", cbr_rel_text(relid));
 	n = (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -1181,7 +1228,7 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 		cbr_not_attached(relid, kind);
 	if (!validate)
 	{
-		n = cbr_count_rows(relid);
+		n = cbr_count_rows(rel);
 		if (n > 0)
 		{
 			relation_close(rel, NoLock);
@@ -1196,7 +1243,7 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 	col.capture = false;
 	col.store = NULL;
 	col.desc = NULL;
-	n = cbr_scan_rows(rel, &a, &col);
+	n = cbr_scan_table(rel, kind, &col);
 	cbr_mark_validated(relid, a.kinds[0]);
 	relation_close(rel, NoLock);
 	if (n == 0)

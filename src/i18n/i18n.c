@@ -20,9 +20,16 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/pg_locale.h"
 
 #include "cbreturn.h"
+
+/*
+ * lc_messages as the server holds it (utils/pg_locale.h).  Declared here
+ * rather than by including that header: from PostgreSQL 16 on it includes
+ * ICU's headers, which would make libicu-dev a build dependency for this
+ * one variable.
+ */
+extern PGDLLIMPORT char *locale_messages;
 
 void		_PG_init(void);
 
@@ -203,11 +210,22 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("{1} must not be NULL"), NULL, NULL},
 	{"attach.partitioned", ERRCODE_FEATURE_NOT_SUPPORTED,
 		gettext_noop("{1} {2} is partitioned"), NULL,
-		gettext_noop("Attach the checks to each partition.")},
+		gettext_noop("Name an ordinary table: a checked table may be partitioned, a table the checks read from may not.")},
 	{"attach.partition_unchecked", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 		gettext_noop("partition {1} of {2} has no {3}, which other partitions of {2} carry"),
 		gettext_noop("Partition {4}, for one, carries them; every partition of a checked table must carry the same checks, or rows written into it would not be checked."),
 		gettext_noop("Attach the header and checks to the partition in the same transaction that creates or attaches it, or attach them to the table before ATTACH PARTITION.")},
+	{"attach.partition_covered", ERRCODE_DUPLICATE_OBJECT,
+		gettext_noop("the {1} of {2} already covers its partition {3}"),
+		gettext_noop("A check attached to a partitioned table covers every partition, those created or attached later included."),
+		gettext_noop("Leave partition {3} to the check of {2}, or detach that check first.")},
+	{"attach.partition_has_own", ERRCODE_DUPLICATE_OBJECT,
+		gettext_noop("partition {1} of {2} carries its own {3}"),
+		gettext_noop("A check attached to a partitioned table covers every partition; no partition may carry it twice."),
+		gettext_noop("Detach the partition's own check first: SELECT cbreturn.detach({4}, {5});")},
+	{"detach.partition_covered", ERRCODE_UNDEFINED_OBJECT,
+		gettext_noop("no {1} check is attached to partition {2}: the one of {3} covers it"), NULL,
+		gettext_noop("Detach it from the partitioned table, which removes it from every partition: SELECT cbreturn.detach({4}, {5});")},
 	{"attach.not_table", ERRCODE_WRONG_OBJECT_TYPE,
 		gettext_noop("{1} {2} is not a table"), NULL, NULL},
 	{"attach.no_relation", ERRCODE_UNDEFINED_TABLE,

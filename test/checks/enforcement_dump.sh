@@ -48,6 +48,24 @@ SELECT cbreturn.attach_import_return_checks('"ERP"."Hist"', released_on => 'rele
 SELECT cbreturn.set_on_violation('"ERP"."Hist"', 'import', 'record');
 SELECT cbreturn.set_ordinary_return_column('"ERP"."Hist"', 'import', 'kind', '{taxed}');
 INSERT INTO "ERP"."Hist" VALUES (1, '2026-01-01', '2026-03-01', NULL);
+-- a partitioned table checked once, on its parent (issue 12): a month with
+-- other column numbers attached, a month created after the attach
+CREATE TABLE "ERP"."Hdr" (list text PRIMARY KEY, exported date);
+INSERT INTO "ERP"."Hdr" VALUES ('L1', '2026-03-01');
+CREATE TABLE "ERP"."Monthly" (id int, m date, list text, why text, back date,
+                              st text NOT NULL DEFAULT 'registered', reg date, PRIMARY KEY (id, m))
+    PARTITION BY RANGE (m);
+CREATE TABLE "ERP"."Monthly 04" PARTITION OF "ERP"."Monthly" FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+SELECT cbreturn.attach_header('"ERP"."Monthly"', header => '"ERP"."Hdr"', key => '{list}', header_key => '{list}',
+                              exported_on => 'exported');
+SELECT cbreturn.attach_export_return_checks('"ERP"."Monthly"', exported_on => NULL, reason => 'why', returned_on => 'back');
+SELECT cbreturn.attach_status_check('"ERP"."Monthly"', status => 'st', registered_at => 'reg');
+CREATE TABLE "ERP"."Monthly 05" (gone int, reg date, st text NOT NULL DEFAULT 'registered', back date, why text,
+                                 list text, m date, id int, PRIMARY KEY (id, m));
+ALTER TABLE "ERP"."Monthly 05" DROP COLUMN gone;
+ALTER TABLE "ERP"."Monthly" ATTACH PARTITION "ERP"."Monthly 05" FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+CREATE TABLE "ERP"."Monthly 06" PARTITION OF "ERP"."Monthly" FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+INSERT INTO "ERP"."Monthly" VALUES (1, '2026-05-02', 'L1', 'unsold', '2026-05-02', 'registered', '2026-05-02');
 SQL
 pg_dump -d "$src" | psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$dst"
 
@@ -95,6 +113,21 @@ expect "ordinary-return column restored: a late taxed return is stored" ok \
 h=$(psql -X -A -t -d "$dst" -c "SELECT string_agg(row_key->>'id', ',' ORDER BY id) || ' ' || count(DISTINCT id) FROM cbreturn.violation_log")
 if [ "$h" = "1,2 2" ]; then echo "ok: the restored log goes on with new entries, its sequence restored ($h)"
 else echo "FAIL: the log after new writes: '$h'"; status=1; fi
+expect "partitioned: R-EX-1 enforced in the partition with other column numbers" CB001 \
+    "INSERT INTO \"ERP\".\"Monthly\" VALUES (2, '2026-05-03', 'L1', 'unsold', '2026-09-02', 'registered', '2026-05-03')"
+expect "partitioned: R-EX-1 enforced in a partition created after the attach" CB001 \
+    "INSERT INTO \"ERP\".\"Monthly\" VALUES (2, '2026-06-03', 'L1', 'unsold', '2026-09-02', 'registered', '2026-06-03')"
+expect "partitioned: the status check still enforced (no move back)" CB006 \
+    "UPDATE \"ERP\".\"Monthly\" SET st = 'declared' WHERE id = 1; UPDATE \"ERP\".\"Monthly\" SET st = 'registered' WHERE id = 1"
+expect "partitioned: a month created after the restore is checked" CB001 \
+    "CREATE TABLE \"ERP\".\"Monthly 07\" PARTITION OF \"ERP\".\"Monthly\" FOR VALUES FROM ('2026-07-01') TO ('2026-08-01'); INSERT INTO \"ERP\".\"Monthly\" VALUES (3, '2026-07-03', 'L1', 'unsold', '2026-09-02', 'registered', '2026-07-03')"
+expect "partitioned: the header guard sees the partitions' returns" CB014 \
+    "UPDATE \"ERP\".\"Hdr\" SET exported = '2025-01-01'"
+expect "partitioned: a good row is accepted" ok \
+    "INSERT INTO \"ERP\".\"Monthly\" VALUES (4, '2026-06-04', 'L1', 'unsold', '2026-06-04', 'registered', '2026-06-04')"
+p=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_check WHERE relation::text LIKE '%Monthly %'")
+if [ "$p" = 0 ]; then echo "ok: the partitions carry no metadata of their own after restore"
+else echo "FAIL: $p checks recorded on partitions after restore"; status=1; fi
 n=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column c JOIN pg_attribute a ON a.attrelid = c.column_relation AND a.attnum = c.column_attnum WHERE a.attname = c.column_name")
 m=$(psql -X -A -t -d "$dst" -c "SELECT count(*) FROM cbreturn.attached_column")
 if [ "$n" = "$m" ] && [ "$m" -gt 0 ]; then echo "ok: all $m restored column numbers match their names"

@@ -409,7 +409,7 @@ SELECT "RetNo", "TradeMode", "BackDate", "AgentCode" FROM erp."ExportBack" ORDER
 \ir ../erp/schema.sql
 \ir ../erp/data.sql
 SELECT "table", check_kind, columns FROM attached_checks
- WHERE "table"::text IN ('kuajing.tuihuo_dan_202609', 'kuajing.tuihuo_mingxi') ORDER BY 1, 2;
+ WHERE "table"::text IN ('kuajing.tuihuo_dan', 'kuajing.tuihuo_mingxi') ORDER BY 1, 2;
 \echo '    Each request in its month; the label read as a reason (R-V-1); empty remarks filled (R-EX-2)'
 SELECT tableoid::regclass AS partition, tuihuo_danhao, tuihuo_yuanyin, return_reason(tuihuo_yuanyin) AS reason,
        beizhu, zhuangtai, stage_label((ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released',

@@ -67,46 +67,44 @@ CREATE TABLE kuajing.tuihuo_mingxi (
     FOREIGN KEY (tuihuo_danhao, shenqing_shijian) REFERENCES kuajing.tuihuo_dan
 );
 
--- A month's partition of the requests, with its checks.  The header and the
--- export and status checks are attached to each partition (docs/enforcement.md),
--- so a month is created with this function: a bare CREATE TABLE ... PARTITION
--- OF is refused at commit (55000).
+-- The checks, once, on the partitioned requests table: they cover every
+-- month's partition, those created later included (docs/enforcement.md,
+-- "Partitioned tables").  The export facts of a request are on its list
+-- header ("Facts from the declaration header"): the header is named first.
+SELECT attach_header('kuajing.tuihuo_dan',
+    header           => 'kuajing.qingdan_biaotou',
+    key              => '{qingdan_bianhao}',    -- the request's list number
+    header_key       => '{qingdan_bianhao}',    -- the header's primary key
+    exported_on      => 'chukou_riqi',          -- timestamptz: its China date (R-T-1)
+    supervision_code => 'jianguan_fangshi',
+    export_office    => 'shenbao_haiguan');
+SELECT attach_export_return_checks('kuajing.tuihuo_dan',
+    exported_on      => NULL,                   -- from the header, with the codes
+    reason           => 'tuihuo_yuanyin',       -- 滞销 / 退货 / 品质 ... (R-V-1)
+    returned_on      => 'fangxing_shijian',     -- timestamptz
+    remarks          => 'beizhu',
+    fill_remarks     => true,                   -- empty remarks get the reason's code
+    return_office    => 'tuihuo_haiguan');
+SELECT attach_status_check('kuajing.tuihuo_dan', status => 'zhuangtai',
+    registered_at => 'dengji_shijian', declared_at => 'shenbao_shijian',
+    shipped_at => 'fayun_shijian', arrived_at => 'daohuo_shijian',
+    inspected_at => 'chayan_shijian', released_at => 'fangxing_shijian',
+    rejected_at => 'bohui_shijian',
+    labels => '{XJ,SB,YS,DH,CY,FX,BH}');
+-- goods declared back as ordinary returned goods (4561) are taxed, and not
+-- held to the CBEC window or remark code (R-EX-1, R-EX-2)
+SELECT set_ordinary_return_column('kuajing.tuihuo_dan', 'export', 'tuihuo_jianguan', '{4561}');
+
+-- A month's partition of the requests: its bounds are China months (+08).
+-- It needs no call of cbreturn: the checks above cover it.
 CREATE FUNCTION kuajing.chuangjian_yuefen(yuefen date) RETURNS regclass
     LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    p regclass;
 BEGIN
     EXECUTE format('CREATE TABLE kuajing.%I PARTITION OF kuajing.tuihuo_dan FOR VALUES FROM (%L) TO (%L)',
                    'tuihuo_dan_' || to_char(yuefen, 'YYYYMM'),
                    date_trunc('month', yuefen)::date || ' 00:00+08',
                    (date_trunc('month', yuefen) + interval '1 month')::date || ' 00:00+08');
-    p := ('kuajing.' || quote_ident('tuihuo_dan_' || to_char(yuefen, 'YYYYMM')))::regclass;
-    -- the export facts of a request are on its list header (docs/enforcement.md,
-    -- "Facts from the declaration header"); the header is named first
-    PERFORM cbreturn.attach_header(p,
-        header           => 'kuajing.qingdan_biaotou',
-        key              => '{qingdan_bianhao}',    -- the request's list number
-        header_key       => '{qingdan_bianhao}',    -- the header's primary key
-        exported_on      => 'chukou_riqi',          -- timestamptz: its China date (R-T-1)
-        supervision_code => 'jianguan_fangshi',
-        export_office    => 'shenbao_haiguan');
-    PERFORM cbreturn.attach_export_return_checks(p,
-        exported_on      => NULL,                   -- from the header, with the codes
-        reason           => 'tuihuo_yuanyin',       -- 滞销 / 退货 / 品质 ... (R-V-1)
-        returned_on      => 'fangxing_shijian',     -- timestamptz
-        remarks          => 'beizhu',
-        fill_remarks     => true,                   -- empty remarks get the reason's code
-        return_office    => 'tuihuo_haiguan');
-    PERFORM cbreturn.attach_status_check(p, status => 'zhuangtai',
-        registered_at => 'dengji_shijian', declared_at => 'shenbao_shijian',
-        shipped_at => 'fayun_shijian', arrived_at => 'daohuo_shijian',
-        inspected_at => 'chayan_shijian', released_at => 'fangxing_shijian',
-        rejected_at => 'bohui_shijian',
-        labels => '{XJ,SB,YS,DH,CY,FX,BH}');
-    -- goods declared back as ordinary returned goods (4561) are taxed, and not
-    -- held to the CBEC window or remark code (R-EX-1, R-EX-2)
-    PERFORM cbreturn.set_ordinary_return_column(p, 'export', 'tuihuo_jianguan', '{4561}');
-    RETURN p;
+    RETURN ('kuajing.' || quote_ident('tuihuo_dan_' || to_char(yuefen, 'YYYYMM')))::regclass;
 END
 $$;
 SELECT kuajing.chuangjian_yuefen(m::date)

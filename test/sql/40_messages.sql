@@ -94,8 +94,9 @@ CREATE SCHEMA msg;
 CREATE TABLE msg.ret (id int PRIMARY KEY, st text, reg date, shp timestamptz, exported date, reason text)
     PARTITION BY RANGE (id);
 CREATE TABLE msg.ret_1 PARTITION OF msg.ret FOR VALUES FROM (0) TO (100);
--- 0A000: a partitioned table for a check that is not a quantity check
-SELECT pg_temp.err($$SELECT cbreturn.attach_status_check('msg.ret', status => 'st')$$);
+-- 0A000: a partitioned declaration header (a checked table may be partitioned)
+CREATE TABLE msg.plain (id int PRIMARY KEY, exported date);
+SELECT pg_temp.err($$SELECT cbreturn.attach_header('msg.plain', header => 'msg.ret', key => '{id}', header_key => '{id}', exported_on => 'exported')$$);
 -- 22004: no table
 SELECT pg_temp.err($$SELECT cbreturn.detach(NULL)$$);
 -- 42804: stage times of two types

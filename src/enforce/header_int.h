@@ -1,0 +1,52 @@
+/*
+ * header_int.h
+ *		What header.c and header_guard.c share: the resolved link of a
+ *		returns table to its declaration header.  Not for the checks, which
+ *		use header.h.
+ */
+#ifndef CBRETURN_ENFORCE_HEADER_INT_H
+#define CBRETURN_ENFORCE_HEADER_INT_H
+
+#include "enforce/header.h"
+
+#include "executor/tuptable.h"
+
+struct CbrHeaderUse
+{
+	Oid			relid;			/* the header table */
+	Oid			owner;			/* its owner, whose rights read it */
+	Oid			index_oid;		/* unique btree index on exactly the header key */
+	int			nkeys;
+	AttrNumber	key[CBR_HEADER_MAX_KEYS];	/* the returns table's key columns */
+	AttrNumber	hkey[CBR_HEADER_MAX_KEYS];	/* the header's, in the same order */
+	Oid			keytype[CBR_HEADER_MAX_KEYS];
+	int			by_index[CBR_HEADER_MAX_KEYS];	/* key of index column i + 1 */
+	Oid			eqop[CBR_HEADER_MAX_KEYS];	/* by key: the type's equality */
+	Oid			eqproc[CBR_HEADER_MAX_KEYS];
+	Oid			subtype[CBR_HEADER_MAX_KEYS];
+	Oid			collation[CBR_HEADER_MAX_KEYS];
+	FmgrInfo	eqfn[CBR_HEADER_MAX_KEYS];
+	/*
+	 * A slot for the header's rows, over a copy of its row type that is not
+	 * reference-counted: made once with the config, so that a lookup does
+	 * not pin and release a tuple descriptor (resource owner bookkeeping was
+	 * the largest cost of a lookup).  Cleared after every use, so it never
+	 * keeps a buffer pinned between rows.
+	 */
+	TupleTableSlot *slot;
+	int			nroles;			/* the check's roles */
+	AttrNumber	hcol[CBR_MAX_ROLES];	/* header column of role r, 0: not from the header */
+	Oid			htype[CBR_MAX_ROLES];
+};
+
+/* A relation's schema-qualified, quoted name for messages. */
+extern char *cbr_header_rel_text(Oid relid);
+
+/*
+ * Resolve the link of the returns table rel to its header (hrel, open) from
+ * the metadata hm of its header kind: key columns, unique index, equality.
+ */
+extern void cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel,
+									Relation hrel, MemoryContext cxt);
+
+#endif							/* CBRETURN_ENFORCE_HEADER_INT_H */
