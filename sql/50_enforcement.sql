@@ -191,6 +191,29 @@ CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, appl
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
 
+-- Citus: is rel a table Citus distributes (distributed, reference or Citus
+-- local)?  Its checks name their columns in their triggers, which Citus
+-- carries to the shards (sql/66_citus.sql); false without Citus.
+CREATE FUNCTION cbreturn._citus_table(rel regclass) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    -- dynamic SQL: the Citus catalogue need not exist when this is planned
+    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p
+                             WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1)'
+       INTO found USING rel;
+    RETURN found;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_table(regclass) IS
+    'internal: does Citus distribute this table (its checks are carried to the shards by their trigger text; docs/scale-out.md)';
+
 -- ---------------------------------------------------------------------------
 -- Attach helpers
 -- ---------------------------------------------------------------------------
@@ -380,11 +403,14 @@ $$;
 -- (issue 12): PostgreSQL evaluates the clause cloned to each partition, with
 -- its columns renumbered for that partition, so no OID of one table may be
 -- written into it; the function then reads the config of that partition.
+-- On a Citus table too: Citus carries the clause to every shard by its text
+-- (sql/66_citus.sql, docs/scale-out.md).
 CREATE FUNCTION cbreturn._when_table(rel regclass) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' THEN 'NEW.tableoid::pg_catalog.regclass'
+    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' OR cbreturn._citus_table(rel)
+                THEN 'NEW.tableoid::pg_catalog.regclass'
                 ELSE pg_catalog.format('%L::pg_catalog.regclass', c.oid) END
       FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel
 $$;
@@ -419,7 +445,7 @@ BEGIN
                      OR (kind OPERATOR(pg_catalog.=) 'quantity'
                          AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
     LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, rel);
+        PERFORM cbreturn._trigger_ddl(rel, pg_catalog.format('DROP TRIGGER %I ON %s', t, rel));
         n := 1;
     END LOOP;
     RETURN n;
@@ -547,20 +573,24 @@ BEGIN
             ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
                   return_office, deadline, applicant, return_site, left_special_area_on],
             cbreturn._text('check.export_filling'));
-        EXECUTE pg_catalog.format(
+        -- (on a Citus table: the columns by name in the arguments, and
+        -- carried to every shard; sql/66_citus.sql)
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check(%s)', "table",
+            cbreturn._check_trigger_args("table", 'export')));
     ELSE
-        EXECUTE pg_catalog.format(
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
             'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
-            'EXECUTE FUNCTION cbreturn.export_return_check()',
+            'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
             "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
             cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
             cbreturn._new_column(return_office), cbreturn._new_column(applicant),
-            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on));
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
+            cbreturn._check_trigger_args("table", 'export')));
     END IF;
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'export', validate);
@@ -640,16 +670,16 @@ BEGIN
                                         cbreturn._text('role.import_' || roles[i]));
     END LOOP;
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
-    EXECUTE pg_catalog.format(
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
         'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
-        'EXECUTE FUNCTION cbreturn.import_return_check()',
+        'EXECUTE FUNCTION cbreturn.import_return_check(%s)',
         "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
         cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
         cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
-        cbreturn._new_column(applicant));
+        cbreturn._new_column(applicant), cbreturn._check_trigger_args("table", 'import')));
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'import', validate);
 END
@@ -741,9 +771,10 @@ BEGIN
                                     pg_catalog.quote_literal("table"::pg_catalog.text));
         END IF;
     END IF;
-    EXECUTE pg_catalog.format(
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'status', validate);
 END
@@ -774,7 +805,8 @@ BEGIN
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
               ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
     LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', 'cbreturn_' || k.check_kind || '_check', "table");
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s',
+                                                                 'cbreturn_' || k.check_kind || '_check', "table"));
         IF k.check_kind = 'header' THEN
             -- refused while a check reads from it; its guards go with the last
             -- returns table that reads it (sql/52_enforce_header.sql)
@@ -882,6 +914,22 @@ BEGIN
                                      ELSE 'attach.column_type_in_use' END,
                                 c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
                                 c.check_kind, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Citus: the checks of a Citus table name their columns in the triggers
+    -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.
+    FOR c IN SELECT ac.*
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND a.attname OPERATOR(pg_catalog.<>) ac.column_name
+                AND cbreturn._citus_table(ac.relation)
+    LOOP
+        PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
+                                c.relation::pg_catalog.text, c.check_kind,
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
     END LOOP;
@@ -1052,7 +1100,7 @@ COMMENT ON FUNCTION cbreturn._metadata_forget(regclass, text) IS
 COMMENT ON FUNCTION cbreturn._partition_covered(regclass, text) IS
     'internal: refuses to attach a check to a partition an ancestor''s check of the kind covers, or to a partitioned table a partition of which carries the kind itself';
 COMMENT ON FUNCTION cbreturn._when_table(regclass) IS
-    'internal: the first argument of the WHEN clause attach writes: the table''s OID, or NEW.tableoid on a partitioned table';
+    'internal: the first argument of the WHEN clause attach writes: the table''s OID, or NEW.tableoid on a partitioned table or a Citus table';
 COMMENT ON FUNCTION cbreturn._drop_orphan_triggers(regclass, text) IS
     'internal: drops the triggers of a check whose metadata is missing (restored by pg_dump -n without the extension); used by attach and detach';
 COMMENT ON FUNCTION cbreturn._refuse_generated(regclass, name[], text) IS

@@ -241,3 +241,69 @@ $$;
 COMMENT ON FUNCTION cbreturn.citus_sync_policy() IS
     'Citus, on the coordinator: makes the policy tables and registers one source of truth (every worker answers from the coordinator''s rows; docs/scale-out.md); run after CREATE EXTENSION, after adding a worker and after ALTER EXTENSION UPDATE';
 REVOKE ALL ON FUNCTION cbreturn.citus_sync_policy() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------------
+-- Write-time checks on Citus tables (docs/scale-out.md, "Write-time checks on
+-- Citus tables"; src/enforce/distributed.c).  Citus carries a distributed
+-- table's triggers to every shard by the text of their definition, when the
+-- trigger is created and whenever a shard is moved, split or copied.  So the
+-- export, import and status checks of a Citus table name nothing by OID:
+-- their trigger's arguments are the columns by role (each shard resolves the
+-- names on itself) and the WHEN clause passes NEW.tableoid.
+-- ---------------------------------------------------------------------------
+
+-- The arguments of the trigger of a check of kind on rel: '' for a table
+-- Citus does not know (its check reads the metadata); on a Citus table
+-- 'cbreturn:1', then pairs of a role and its column's name, 'fill_remarks'
+-- and the status labels ('label', in stage order), as string literals.
+CREATE FUNCTION cbreturn._check_trigger_args(rel regclass, kind text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    args text;
+BEGIN
+    IF NOT cbreturn._citus_table(rel) THEN
+        RETURN '';
+    END IF;
+    SELECT pg_catalog.string_agg(pg_catalog.format('%L, %L', c.role, c.column_name), ', ' ORDER BY c.role)
+      INTO args
+      FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind
+       AND c.column_relation OPERATOR(pg_catalog.=) rel;
+    SELECT pg_catalog.concat_ws(', ', '''cbreturn:1''', args,
+                                CASE WHEN k.fill_remarks THEN '''fill_remarks'', ''true''' END,
+                                (SELECT pg_catalog.string_agg(pg_catalog.format('''label'', %L', l.l), ', '
+                                                              ORDER BY l.n)
+                                   FROM pg_catalog.unnest(k.status_labels) WITH ORDINALITY l(l, n)))
+      INTO args
+      FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) rel AND k.check_kind OPERATOR(pg_catalog.=) kind;
+    RETURN args;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._check_trigger_args(regclass, text) IS
+    'internal: the trigger arguments of a check on a Citus table, its columns by name (docs/scale-out.md)';
+
+-- Run a CREATE or DROP TRIGGER of a check on rel; on a Citus table with
+-- citus.enable_unsafe_triggers on for that statement only, so that Citus
+-- carries it to every shard (the triggers are cbreturn's own).
+CREATE FUNCTION cbreturn._trigger_ddl(rel regclass, ddl text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    was text;
+BEGIN
+    IF NOT cbreturn._citus_table(rel) THEN
+        EXECUTE ddl;
+        RETURN;
+    END IF;
+    was := pg_catalog.current_setting('citus.enable_unsafe_triggers');
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    EXECUTE ddl;
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', was, true);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._trigger_ddl(regclass, text) IS
+    'internal: CREATE or DROP TRIGGER of a check, carried by Citus to every shard of a Citus table (docs/scale-out.md)';

@@ -2983,6 +2983,553 @@ BEGIN
 END
 $$;
 
+-- ==== Citus: write-time checks on every shard (issue 14) ====
+-- The export, import and status checks of a Citus table carry their columns
+-- by name in their triggers' arguments, and their WHEN clause passes
+-- NEW.tableoid, so that Citus carries them to every shard, moved, split or
+-- copied to a new node (docs/scale-out.md).  Triggers attached before are
+-- unchanged (no Citus table could have a check).
+
+CREATE FUNCTION cbreturn._citus_table(rel regclass) RETURNS boolean
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    found boolean;
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN false;
+    END IF;
+    -- dynamic SQL: the Citus catalogue need not exist when this is planned
+    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_partition p
+                             WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1)'
+       INTO found USING rel;
+    RETURN found;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_table(regclass) IS
+    'internal: does Citus distribute this table (its checks are carried to the shards by their trigger text; docs/scale-out.md)';
+
+CREATE FUNCTION cbreturn._check_trigger_args(rel regclass, kind text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    args text;
+BEGIN
+    IF NOT cbreturn._citus_table(rel) THEN
+        RETURN '';
+    END IF;
+    SELECT pg_catalog.string_agg(pg_catalog.format('%L, %L', c.role, c.column_name), ', ' ORDER BY c.role)
+      INTO args
+      FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind
+       AND c.column_relation OPERATOR(pg_catalog.=) rel;
+    SELECT pg_catalog.concat_ws(', ', '''cbreturn:1''', args,
+                                CASE WHEN k.fill_remarks THEN '''fill_remarks'', ''true''' END,
+                                (SELECT pg_catalog.string_agg(pg_catalog.format('''label'', %L', l.l), ', '
+                                                              ORDER BY l.n)
+                                   FROM pg_catalog.unnest(k.status_labels) WITH ORDINALITY l(l, n)))
+      INTO args
+      FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) rel AND k.check_kind OPERATOR(pg_catalog.=) kind;
+    RETURN args;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._check_trigger_args(regclass, text) IS
+    'internal: the trigger arguments of a check on a Citus table, its columns by name (docs/scale-out.md)';
+
+CREATE FUNCTION cbreturn._trigger_ddl(rel regclass, ddl text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    was text;
+BEGIN
+    IF NOT cbreturn._citus_table(rel) THEN
+        EXECUTE ddl;
+        RETURN;
+    END IF;
+    was := pg_catalog.current_setting('citus.enable_unsafe_triggers');
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', 'on', true);
+    EXECUTE ddl;
+    PERFORM pg_catalog.set_config('citus.enable_unsafe_triggers', was, true);
+END
+$$;
+COMMENT ON FUNCTION cbreturn._trigger_ddl(regclass, text) IS
+    'internal: CREATE or DROP TRIGGER of a check, carried by Citus to every shard of a Citus table (docs/scale-out.md)';
+
+CREATE OR REPLACE FUNCTION cbreturn._when_table(rel regclass) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' OR cbreturn._citus_table(rel)
+                THEN 'NEW.tableoid::pg_catalog.regclass'
+                ELSE pg_catalog.format('%L::pg_catalog.regclass', c.oid) END
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel
+$$;
+COMMENT ON FUNCTION cbreturn._when_table(regclass) IS
+    'internal: the first argument of the WHEN clause attach writes: the table''s OID, or NEW.tableoid on a partitioned table or a Citus table';
+
+CREATE OR REPLACE FUNCTION cbreturn._drop_orphan_triggers(rel regclass, kind text) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t name;
+    n int := 0;
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        RETURN 0;
+    END IF;
+    FOR t IN SELECT tg.tgname FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+              WHERE tg.tgrelid OPERATOR(pg_catalog.=) rel AND NOT tg.tgisinternal
+                -- a clone of a partitioned ancestor's trigger goes with it
+                AND tg.tgparentid OPERATOR(pg_catalog.=) 0
+                AND p.pronamespace OPERATOR(pg_catalog.=) 'cbreturn'::pg_catalog.regnamespace
+                AND (tg.tgname OPERATOR(pg_catalog.=) ('cbreturn_' OPERATOR(pg_catalog.||) kind OPERATOR(pg_catalog.||) '_check')
+                     OR (kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND tg.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate'))
+    LOOP
+        PERFORM cbreturn._trigger_ddl(rel, pg_catalog.format('DROP TRIGGER %I ON %s', t, rel));
+        n := 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL,
+    applicant           name DEFAULT NULL,
+    return_site         name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    offices int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- roles read from a declaration header (cbreturn.attach_header): ''
+    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
+    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
+    export_office := cbreturn._header_role("table", 'export_office', export_office);
+    left_special_area_on := cbreturn._header_role("table", 'left_special_area_on', left_special_area_on);
+    IF reason IS NULL AND remarks IS NULL THEN
+        PERFORM cbreturn._error('attach.export_needs_reason_or_remarks');
+    END IF;
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        PERFORM cbreturn._error('attach.fill_remarks_needs_both');
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_three');
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_returned_on');
+    END IF;
+    IF return_site IS NOT NULL AND offices <> 3 THEN
+        PERFORM cbreturn._error('attach.site_needs_cross_customs');
+    END IF;
+    IF applicant IS NOT NULL AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.applicant_needs_returned_on');
+    END IF;
+    IF left_special_area_on IS NOT NULL AND supervision_code IS NULL THEN
+        PERFORM cbreturn._error('attach.departure_needs_code');
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks, supervision_code,
+                                             export_office, return_office, applicant, return_site,
+                                             left_special_area_on) THEN
+        PERFORM cbreturn._error('attach.deadline_own_column');
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
+                                    cbreturn._text('role.exported_on'));
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        cbreturn._text('role.reason'));
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
+                                        cbreturn._text('role.returned_on'));
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        cbreturn._text('role.remarks'));
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        cbreturn._text('role.supervision_code'));
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        cbreturn._text('role.export_office'));
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        cbreturn._text('role.return_office'));
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        cbreturn._text('role.deadline'));
+    END IF;
+    IF applicant IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'applicant', "table", applicant, codes,
+                                        cbreturn._text('role.applicant'));
+    END IF;
+    IF return_site IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'return_site', "table", return_site, textual,
+                                        cbreturn._text('role.return_site'));
+    END IF;
+    IF left_special_area_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'left_special_area_on', "table",
+                                        left_special_area_on, days, cbreturn._text('role.left_special_area_on'));
+    END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline, applicant, return_site, left_special_area_on],
+            cbreturn._text('check.export_filling'));
+        -- (on a Citus table: the columns by name in the arguments, and
+        -- carried to every shard; sql/66_citus.sql)
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check(%s)', "table",
+            cbreturn._check_trigger_args("table", 'export')));
+    ELSE
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
+            "table", cbreturn._when_table("table"),
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office), cbreturn._new_column(applicant),
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
+            cbreturn._check_trigger_args("table", 'export')));
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_import_return_checks(
+    "table"             regclass,
+    released_on         name,
+    applied_on          name DEFAULT NULL,
+    arrived_on          name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    original_place      name DEFAULT NULL,
+    arrival_place       name DEFAULT NULL,
+    declared_area       name DEFAULT NULL,
+    warehouse           name DEFAULT NULL,
+    enterprise          name DEFAULT NULL,
+    applicant           name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    enterprises regtype[] := ARRAY['cbreturn.customs_registration_code', 'text', 'character varying',
+                                   'character']::regtype[];
+    places name[] := ARRAY[supervision_code, original_place, arrival_place, declared_area, warehouse,
+                           enterprise, applicant];
+    roles text[] := ARRAY['supervision_code', 'original_place', 'arrival_place', 'declared_area', 'warehouse',
+                          'enterprise', 'applicant'];
+    i int;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- the release date read from a declaration header (cbreturn.attach_header): ''
+    released_on := cbreturn._header_role("table", 'released_on', released_on);
+    IF applied_on IS NULL AND arrived_on IS NULL THEN
+        PERFORM cbreturn._error('attach.import_needs_dates');
+    END IF;
+    IF arrival_place IS NOT NULL AND (original_place IS NULL OR supervision_code IS NULL) THEN
+        PERFORM cbreturn._error('attach.arrival_needs_original_and_code');
+    END IF;
+    IF (original_place IS NOT NULL AND arrival_place IS NULL AND warehouse IS NULL)
+       OR (declared_area IS NOT NULL AND arrival_place IS NULL) THEN
+        PERFORM cbreturn._error('attach.place_needs_arrival');
+    END IF;
+    IF (enterprise IS NULL) <> (applicant IS NULL) OR (applicant IS NOT NULL AND applied_on IS NULL) THEN
+        PERFORM cbreturn._error('attach.import_applicant_needs');
+    END IF;
+    PERFORM cbreturn._register("table", 'import');
+    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
+                                    cbreturn._text('role.released_on'));
+    IF applied_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
+                                        cbreturn._text('role.applied_on'));
+    END IF;
+    IF arrived_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
+                                        cbreturn._text('role.arrived_on'));
+    END IF;
+    FOR i IN 1 .. pg_catalog.cardinality(places) LOOP
+        CONTINUE WHEN places[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'import', roles[i], "table", places[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'enterprise' THEN enterprises
+                                                      WHEN 'applicant' THEN codes ELSE textual END,
+                                        cbreturn._text('role.import_' || roles[i]));
+    END LOOP;
+    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+        'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check(%s)',
+        "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
+        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
+        cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
+        cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
+        cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
+        cbreturn._new_column(applicant), cbreturn._check_trigger_args("table", 'import')));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'],
+    withdrawn           text DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+    q record;
+    q_status name;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
+        PERFORM cbreturn._error('attach.status_labels');
+    END IF;
+    -- rules section 6: a withdrawn return, when the table records one, has a
+    -- label of its own
+    IF withdrawn IS NOT NULL THEN
+        IF pg_catalog.btrim(withdrawn) OPERATOR(pg_catalog.=) '' OR withdrawn OPERATOR(pg_catalog.=) ANY (labels) THEN
+            PERFORM cbreturn._error('attach.status_withdrawn_label', withdrawn);
+        END IF;
+        labels := labels OPERATOR(pg_catalog.||) withdrawn;
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        cbreturn._status_types("table", status), cbreturn._text('role.status'));
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        cbreturn._text('role.' || stages[i] || '_at'));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
+                                    first_type::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
+    -- Rules section 6: a quantity check on this table frees the quantity of
+    -- the returns this check calls rejected or withdrawn.  One without a
+    -- status column takes this one's column and labels (and counts its
+    -- returns again); one with them must read the same.
+    SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
+    IF FOUND THEN
+        q_status := cbreturn._role_column("table", 'quantity', 'status');
+        IF q_status IS NULL THEN
+            PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
+            PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
+        ELSIF q_status OPERATOR(pg_catalog.<>) status
+              OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                      AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
+            PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,
+                                    q_status::pg_catalog.text, q.freeing_labels::pg_catalog.text,
+                                    status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                    pg_catalog.quote_literal("table"::pg_catalog.text));
+        END IF;
+    END IF;
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.detach("table" regclass, check_kind text DEFAULT NULL) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    kind text;
+    n int := 0;
+BEGIN
+    -- (a quantity check may be attached to a partitioned returns table)
+    PERFORM cbreturn._check_table("table", 'returns table');
+    IF check_kind IS NOT NULL AND check_kind NOT IN ('export', 'import', 'quantity', 'status', 'header') THEN
+        PERFORM cbreturn._error('attach.unknown_kind', check_kind);
+    END IF;
+    -- a declaration header last: the checks that read it go first
+    FOR k IN SELECT * FROM cbreturn.attached_check a
+              WHERE a.relation OPERATOR(pg_catalog.=) "table"
+                AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
+              ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
+    LOOP
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s',
+                                                                 'cbreturn_' || k.check_kind || '_check', "table"));
+        IF k.check_kind = 'header' THEN
+            -- refused while a check reads from it; its guards go with the last
+            -- returns table that reads it (sql/52_enforce_header.sql)
+            PERFORM cbreturn._header_detach("table", k.declared_relation);
+        END IF;
+        IF k.check_kind = 'quantity' THEN
+            -- R-EX-3: triggers and ledger (sql/55_enforce_quantity.sql),
+            -- while the check is still recorded: its owner may recount
+            PERFORM cbreturn._quantity_detach("table", k.declared_relation);
+        END IF;
+        n := n + cbreturn._metadata_forget("table", k.check_kind);
+    END LOOP;
+    -- triggers restored without their metadata (pg_dump -n) go too
+    FOREACH kind IN ARRAY CASE WHEN check_kind IS NULL THEN ARRAY['export', 'import', 'quantity', 'status']
+                             ELSE ARRAY[check_kind] END LOOP
+        n := n + cbreturn._drop_orphan_triggers("table", kind);
+    END LOOP;
+    -- a partition covered by its ancestor's check (issue 12): say which
+    IF n = 0 AND check_kind IS NOT NULL THEN
+        SELECT a.relation INTO k FROM cbreturn.attached_check a
+         WHERE a.check_kind OPERATOR(pg_catalog.=) detach.check_kind
+           AND a.relation IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+         LIMIT 1;
+        IF FOUND THEN
+            PERFORM cbreturn._error('detach.partition_covered', check_kind, "table"::pg_catalog.text,
+                                    k.relation::pg_catalog.text, pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                    pg_catalog.quote_literal(check_kind));
+        END IF;
+    END IF;
+    IF n = 0 AND check_kind IS NULL THEN
+        PERFORM cbreturn._error('detach.not_attached', "table"::pg_catalog.text);
+    ELSIF n = 0 THEN
+        PERFORM cbreturn._error('detach.kind_not_attached', check_kind, "table"::pg_catalog.text);
+    END IF;
+    RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+    touched oid[];
+BEGIN
+    -- Only the metadata of the tables this ALTER TABLE touched, and of their
+    -- inheritance children (a recursing ALTER reports only the parent), is
+    -- looked at: a stale or foreign row elsewhere must not make every ALTER
+    -- TABLE of the database fail (issue 9, item 3).
+    WITH RECURSIVE t(relid) AS (
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+    )
+    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    IF touched IS NULL THEN
+        RETURN;
+    END IF;
+    -- A dropped attached column or a new type would leave a check reading
+    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
+    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
+    LOOP
+        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
+                                     ELSE 'attach.column_type_in_use' END,
+                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
+                                c.check_kind, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Citus: the checks of a Citus table name their columns in the triggers
+    -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.
+    FOR c IN SELECT ac.*
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND a.attname OPERATOR(pg_catalog.<>) ac.column_name
+                AND cbreturn._citus_table(ac.relation)
+    LOOP
+        PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
+                                c.relation::pg_catalog.text, c.check_kind,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Renamed columns: the attnum is the truth, the name follows it.
+    UPDATE cbreturn.attached_column ac
+       SET column_name = a.attname
+      FROM pg_catalog.pg_attribute a
+     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
+END
+$$;
+
 -- ==== Existing rows at attach, violations() that lists and goes on, ordinary returns taxed (issue 12, items 4 and 5) ====
 -- attach_export_return_checks, attach_import_return_checks and
 -- attach_status_check take validate and say what became of the existing
@@ -3118,20 +3665,24 @@ BEGIN
             ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
                   return_office, deadline, applicant, return_site, left_special_area_on],
             cbreturn._text('check.export_filling'));
-        EXECUTE pg_catalog.format(
+        -- (on a Citus table: the columns by name in the arguments, and
+        -- carried to every shard; sql/66_citus.sql)
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
-            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check()', "table");
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check(%s)', "table",
+            cbreturn._check_trigger_args("table", 'export')));
     ELSE
-        EXECUTE pg_catalog.format(
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
             'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
-            'EXECUTE FUNCTION cbreturn.export_return_check()',
+            'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
             "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
             cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
             cbreturn._new_column(return_office), cbreturn._new_column(applicant),
-            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on));
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
+            cbreturn._check_trigger_args("table", 'export')));
     END IF;
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'export', validate);
@@ -3208,16 +3759,16 @@ BEGIN
                                         cbreturn._text('role.import_' || roles[i]));
     END LOOP;
     -- AFTER, with a WHEN clause naming the checked columns (as the export check).
-    EXECUTE pg_catalog.format(
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
         'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
-        'EXECUTE FUNCTION cbreturn.import_return_check()',
+        'EXECUTE FUNCTION cbreturn.import_return_check(%s)',
         "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
         cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
         cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
         cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
-        cbreturn._new_column(applicant));
+        cbreturn._new_column(applicant), cbreturn._check_trigger_args("table", 'import')));
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'import', validate);
 END
@@ -3306,9 +3857,10 @@ BEGIN
                                     pg_catalog.quote_literal("table"::pg_catalog.text));
         END IF;
     END IF;
-    EXECUTE pg_catalog.format(
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
-        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check()', "table");
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'status', validate);
 END

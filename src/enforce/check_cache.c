@@ -184,7 +184,9 @@ cbr_check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
 		cbr_check_cache_lock_metadata();
 		cbr_cache_build_begin(&b, &e->cache, "cbreturn attached check");
 		cbr_cache_build_read(&b);
-		cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
+		/* a check on a Citus table carries its columns in its trigger (distributed.c) */
+		if (!cbr_check_meta_from_trigger(rel, check_kind_names[e->key.kind], &meta, b.cxt))
+			cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
 		config = build(&meta, rel, b.cxt);
 	} while (!cbr_cache_build_end(&b));
 	e->config = config;

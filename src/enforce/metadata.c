@@ -192,7 +192,9 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table and the check kind must not be NULL")));
 	require_owner(PG_GETARG_OID(0), caller);
-	cbr_refuse_citus_relation(PG_GETARG_OID(0));
+	/* Citus: a shard, a quantity check or a header refused (CB015, distributed.c) */
+	(void) cbr_citus_attach(PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+							PG_ARGISNULL(3) ? InvalidOid : PG_GETARG_OID(3));
 	if (!PG_ARGISNULL(3))
 	{
 		Oid			declared = PG_GETARG_OID(3);
@@ -200,7 +202,6 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 
 		require_permanent_table(declared, header ? gettext_noop("declaration header table")
 								: gettext_noop("declared table"));
-		cbr_refuse_citus_relation(declared);
 
 		/*
 		 * The check guards the declared table (its lines may not drop below

@@ -238,7 +238,15 @@ extern void *cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCh
 /* Forget every cached quantity check and guard (quantity.c). */
 extern void cbr_quantity_cache_invalidate_all(void);
 
-/* distributed.c: CB015 for a Citus table or shard (docs/scale-out.md). */
+/* distributed.c: Citus (docs/scale-out.md) */
+/* CB015 for a Citus table or shard */
 extern void cbr_refuse_citus_relation(Oid relid);
+/* true: a Citus table, the check carried to its shards; CB015 where it cannot be */
+extern bool cbr_citus_attach(Oid relid, const char *kind, Oid declared);
+/* the check's columns from its trigger's arguments (a Citus table); false: none */
+/* CB015: record mode, an ordinary-return column on a Citus table */
+extern void cbr_citus_refuse_option(Oid relid, const char *option);
+extern bool cbr_check_meta_from_trigger(Relation rel, const char *kind, CbrCheckMeta *meta,
+										MemoryContext mcxt);
 
 #endif							/* CBRETURN_TRIGGER_H */

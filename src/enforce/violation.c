@@ -1069,6 +1069,8 @@ cbr_violations(PG_FUNCTION_ARGS)
 	Collector	col;
 
 	InitMaterializedSRF(fcinfo, 0);
+	/* the rows of a Citus table are on its shards, not here */
+	cbr_citus_refuse_option(PG_GETARG_OID(0), "cbreturn.violations()");
 	rel = cbr_open_checked(PG_GETARG_OID(0));
 	cbr_attached_checks(RelationGetRelid(rel), NULL, &a);
 	cbr_require_select(rel, &a);
@@ -1138,6 +1140,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 				 errmsg("unknown check kind \"%s\"", only),
 				 errhint("The kinds are export, import, quantity and status.")));
 	cbr_metadata_require_owner(relid);
+	cbr_citus_refuse_option(relid, "cbreturn.validate()");
 	rel = cbr_open_checked(relid);
 	cbr_attached_checks(relid, only, &a);
 	if (a.nkinds == 0)
@@ -1314,6 +1317,8 @@ cbr_set_on_violation(PG_FUNCTION_ARGS)
 				 errmsg("the quantity check cannot record violations"),
 				 errdetail("An over-return is a state of a declared line, shared by every return of that line: a recorded one would refuse or hide the line's later returns."),
 				 errhint("Load the returns with the quantity check detached, then attach it: attach counts the existing returns and names any over-returned line.")));
+	if (strcmp(mode, "record") == 0)
+		cbr_citus_refuse_option(PG_GETARG_OID(0), "on_violation 'record'");
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_GETARG_DATUM(1);
 	args[2] = PG_GETARG_DATUM(2);
@@ -1366,6 +1371,7 @@ cbr_set_ordinary_return_column(PG_FUNCTION_ARGS)
 	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	cbr_metadata_require_owner(relid);
 	cbr_require_kind(kind);
+	cbr_citus_refuse_option(relid, "an ordinary-return column");
 	if (strcmp(kind, "export") != 0 && strcmp(kind, "import") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
