@@ -572,7 +572,12 @@ decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
 		has_line = write_find(w, s->keys, &again, moved || IsolationUsesXactSnapshot()) &&
 			cbr_qty_image_cmp(again.image, s->line.image) == 0;
 		if (has_line)
+		{
 			declared = again.declared;
+			/* read as of the write's snapshot: good until the ledger row moves */
+			s->line.declared = declared;
+			s->line.found = !moved && !IsolationUsesXactSnapshot();
+		}
 	}
 	cbr_quantity_decide(s->qty, delta, total, has_line, declared, &v);
 	report_return(w->c, w->rel, s, &v);
@@ -584,6 +589,15 @@ decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
  * decided, and only then written (a refused return leaves no new row
  * version behind); a line without a ledger row yet goes through the SPI
  * statements, which write first and decide after, in the same transaction.
+ *
+ * READ COMMITTED: when the version of the ledger row the snapshot sees is
+ * its latest (no transaction has locked, updated or deleted it), the rule
+ * is decided on it before the row is locked, so that a refused return takes
+ * no lock and writes nothing: the refusals on a full line neither queue
+ * behind each other nor dirty the ledger page (docs/performance.md).  The
+ * verdict is the one the lock would give, as of that moment; a return that
+ * passes is decided again once the row is locked, on the version locked
+ * (the declared line read again only if the row moved meanwhile).
  */
 static void
 apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
@@ -591,23 +605,34 @@ apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 	QuantityCache *c = w->c;
 	CbrLedgerLock lk;
 	Datum		delta_d = cbr_qty_numeric(delta);
+	Datum		zero_d = NumericGetDatum(int64_to_numeric(0));
 	bool		grows;
 	int			sign;
 
 	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
 	grows = sign > 0 || rows > 0;
-	if (cbr_ledger_lock(&c->ledger, c->declared.relid, s->line.image, w->snap, &lk))
+	if (cbr_ledger_find(&c->ledger, c->declared.relid, s->line.image, w->snap, &lk))
 	{
-		Datum		total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
+		Datum		total;
 		int64		total_rows;
 
-		if (pg_add_s64_overflow(lk.rows, rows, &total_rows) || total_rows < 0 ||
-			DatumGetBool(DirectFunctionCall2(numeric_lt, total, NumericGetDatum(int64_to_numeric(0)))))
-			ledger_broken(c, w->rel, s);
-		if (grows)
-			decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
-		cbr_ledger_write(&lk, total, total_rows);
-		return;
+		if (grows && lk.untouched && !IsolationUsesXactSnapshot())
+		{
+			total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
+			if (!DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
+				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), false);
+		}
+		if (cbr_ledger_lock_found(&lk, c->declared.relid, s->line.image, w->snap))
+		{
+			total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
+			if (pg_add_s64_overflow(lk.rows, rows, &total_rows) || total_rows < 0 ||
+				DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
+				ledger_broken(c, w->rel, s);
+			if (grows)
+				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
+			cbr_ledger_write(&lk, total, total_rows);
+			return;
+		}
 	}
 	/* no row yet, or not one the direct path knows: the statements decide */
 	{

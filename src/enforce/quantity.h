@@ -84,13 +84,15 @@ typedef struct CbrLedgerLock
 	Relation	irel;
 	TupleTableSlot *slot;
 	bool		moved;			/* changed by another transaction since the snapshot */
+	bool		untouched;		/* found, not locked: the row's latest version */
 	Datum		returned;		/* numeric */
 	int64		rows;
 } CbrLedgerLock;
 
 extern void cbr_ledger_resolve(CbrLedgerRow *l, Oid relid);
-extern bool cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+extern bool cbr_ledger_find(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
 							CbrLedgerLock *lk);
+extern bool cbr_ledger_lock_found(CbrLedgerLock *lk, Oid declared, const bytea *image, Snapshot snap);
 extern void cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows);
 extern void cbr_ledger_release(CbrLedgerLock *lk);
 

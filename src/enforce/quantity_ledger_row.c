@@ -39,11 +39,14 @@
 #include "access/xact.h"
 #include "catalog/index.h"
 #include "catalog/pg_am.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "common/int.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
 #include "nodes/execnodes.h"
+#include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -62,8 +65,11 @@
 /*
  * Resolve the direct path for the ledger relid: its primary key index on
  * (declared_relation, line), a heap, the columns in the order the
- * extension created them, no trigger, no index with expressions or a
- * predicate.  Otherwise the direct path is off (InvalidOid) and the SPI
+ * extension created them, no index with expressions or a predicate.
+ * Triggers are looked at per write (ledger_update_triggers_fire): the
+ * extension's own node_local trigger is enabled REPLICA only, so it fires
+ * in no ordinary session, and session_replication_role can change at any
+ * time without an invalidation.  Otherwise the direct path is off (InvalidOid) and the SPI
  * statements do the work.  Relcache invalidations of the ledger rebuild
  * the cached config that holds this (quantity_cache.c).
  */
@@ -80,7 +86,6 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 	memset(l, 0, sizeof(*l));
 	usable = lrel->rd_rel->relkind == RELKIND_RELATION &&
 		lrel->rd_tableam == GetHeapamTableAmRoutine() &&
-		!lrel->rd_rel->relhastriggers &&
 		desc->natts == LEDGER_NATTS &&
 		TupleDescAttr(desc, LEDGER_DECLARED - 1)->atttypid == REGCLASSOID &&
 		TupleDescAttr(desc, LEDGER_LINE - 1)->atttypid == BYTEAOID &&
@@ -109,6 +114,38 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 		l->relid = relid;
 		l->index = pk;
 	}
+}
+
+/*
+ * Would an UPDATE of the ledger fire a trigger in this session?  Decided as
+ * the trigger manager decides it (TriggerEnabled in commands/trigger.c):
+ * a trigger enabled ORIGIN fires unless the session's
+ * session_replication_role is replica, one enabled REPLICA only when it is,
+ * ALWAYS always, DISABLED never.  The extension's node_local trigger
+ * (sql/65_scale_out.sql, enabled REPLICA) thus leaves the direct path on in
+ * every ordinary session; any trigger that fires (a foreign key's, one a
+ * DBA added, node_local under replica) sends the write through the SPI
+ * statements, which fire it.
+ */
+static bool
+ledger_update_triggers_fire(const TriggerDesc *td)
+{
+	int			i;
+
+	if (td == NULL)
+		return false;
+	for (i = 0; i < td->numtriggers; i++)
+	{
+		const Trigger *t = &td->triggers[i];
+
+		if (!TRIGGER_FOR_UPDATE(t->tgtype) || t->tgenabled == TRIGGER_DISABLED)
+			continue;
+		if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA
+			? t->tgenabled != TRIGGER_FIRES_ON_ORIGIN
+			: t->tgenabled != TRIGGER_FIRES_ON_REPLICA)
+			return true;
+	}
+	return false;
 }
 
 /* Index entries of a new row version that is not heap-only (as CatalogIndexInsert). */
@@ -143,38 +180,47 @@ insert_index_entries(Relation lrel, HeapTuple tuple)
 	list_free(indexes);
 }
 
+/* The counters of the row in lk->slot, if it is the row of (declared, image). */
+static bool
+read_counters(CbrLedgerLock *lk, Oid declared, const bytea *image)
+{
+	bool		isnull[4];
+	Datum		declared_d = slot_getattr(lk->slot, LEDGER_DECLARED, &isnull[0]);
+	Datum		line_d = slot_getattr(lk->slot, LEDGER_LINE, &isnull[1]);
+
+	lk->returned = slot_getattr(lk->slot, LEDGER_RETURNED, &isnull[2]);
+	lk->rows = DatumGetInt64(slot_getattr(lk->slot, LEDGER_ROWS, &isnull[3]));
+	return !isnull[0] && !isnull[1] && !isnull[2] && !isnull[3] &&
+		DatumGetObjectId(declared_d) == declared &&
+		cbr_qty_image_cmp(DatumGetByteaPP(line_d), image) == 0;
+}
+
 /*
- * Find the ledger row of (declared, image) under snap and lock it as UPDATE
- * would lock it; its counters into lk.  Returns false, holding nothing,
+ * Find the ledger row of (declared, image) under snap, without locking it;
+ * its counters as of that version into lk.  Returns false, holding nothing,
  * when there is no such row (or the direct path is off, or the row is not
- * one it knows); then the caller runs the SPI statements.  lk->moved is set
- * when another transaction changed the row after snap was taken (READ
- * COMMITTED followed it to its latest version): what the caller read under
- * snap may be stale.  Once the caller has decided, cbr_ledger_write()
- * writes the new counters, or cbr_ledger_release() lets the row be (its
- * lock is kept to the end of the transaction, as UPDATE keeps it).
+ * one it knows); then the caller runs the SPI statements.  lk->untouched is
+ * set when no transaction has locked, updated or deleted the version found
+ * (its xmax is invalid, read under the buffer's lock): it is then the
+ * row's latest version, and a decision on its counters is the one a lock
+ * taken now would give.
  */
 bool
-cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
+cbr_ledger_find(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
 				CbrLedgerLock *lk)
 {
 	ScanKeyData sk[2];
 	IndexScanDesc scan;
 	bool		found;
-	TM_Result	res;
-	TM_FailureData tmfd;
-	bool		xact_snapshot = IsolationUsesXactSnapshot();
-	Datum		declared_d;
-	Datum		line_d;
-	bool		isnull[4];
 
 	memset(lk, 0, sizeof(*lk));
 	if (!OidIsValid(l->relid))
 		return false;
 	lk->lrel = table_open(l->relid, RowExclusiveLock);
-	if (lk->lrel->trigdesc != NULL || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
+	if (ledger_update_triggers_fire(lk->lrel->trigdesc) || RelationGetDescr(lk->lrel)->natts != LEDGER_NATTS)
 	{
 		table_close(lk->lrel, RowExclusiveLock);
+		lk->lrel = NULL;
 		return false;
 	}
 	lk->irel = index_open(l->index, RowExclusiveLock);
@@ -185,8 +231,37 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 	index_rescan(scan, sk, 2, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, lk->slot);
 	index_endscan(scan);
-	if (!found)
-		goto not_here;
+	if (!found || !read_counters(lk, declared, image))
+	{
+		cbr_ledger_release(lk);
+		return false;
+	}
+	{
+		BufferHeapTupleTableSlot *bslot = (BufferHeapTupleTableSlot *) lk->slot;
+
+		LockBuffer(bslot->buffer, BUFFER_LOCK_SHARE);
+		lk->untouched = (bslot->base.tuple->t_data->t_infomask & HEAP_XMAX_INVALID) != 0;
+		LockBuffer(bslot->buffer, BUFFER_LOCK_UNLOCK);
+	}
+	return true;
+}
+
+/*
+ * Lock the row cbr_ledger_find found as UPDATE would lock it; its counters
+ * into lk again.  Returns false, holding nothing, when the row went (then
+ * the caller runs the SPI statements).  lk->moved is set when another
+ * transaction changed the row after snap was taken (READ COMMITTED followed
+ * it to its latest version): what the caller read under snap may be stale.
+ * Once the caller has decided, cbr_ledger_write() writes the new counters,
+ * or cbr_ledger_release() lets the row be (its lock is kept to the end of
+ * the transaction, as UPDATE keeps it).
+ */
+bool
+cbr_ledger_lock_found(CbrLedgerLock *lk, Oid declared, const bytea *image, Snapshot snap)
+{
+	TM_Result	res;
+	TM_FailureData tmfd;
+	bool		xact_snapshot = IsolationUsesXactSnapshot();
 
 	res = table_tuple_lock(lk->lrel, &lk->slot->tts_tid, snap, lk->slot, GetCurrentCommandId(true),
 						   LockTupleNoKeyExclusive, LockWaitBlock,
@@ -208,15 +283,9 @@ cbr_ledger_lock(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapsho
 			goto not_here;
 	}
 	lk->moved = tmfd.traversed;
-
+	lk->untouched = false;
 	/* the row locked is the line's: its key is never updated, only deleted */
-	declared_d = slot_getattr(lk->slot, LEDGER_DECLARED, &isnull[0]);
-	line_d = slot_getattr(lk->slot, LEDGER_LINE, &isnull[1]);
-	lk->returned = slot_getattr(lk->slot, LEDGER_RETURNED, &isnull[2]);
-	lk->rows = DatumGetInt64(slot_getattr(lk->slot, LEDGER_ROWS, &isnull[3]));
-	if (isnull[0] || isnull[1] || isnull[2] || isnull[3] ||
-		DatumGetObjectId(declared_d) != declared ||
-		cbr_qty_image_cmp(DatumGetByteaPP(line_d), image) != 0)
+	if (!read_counters(lk, declared, image))
 		goto not_here;
 	return true;
 

@@ -1,0 +1,75 @@
+-- Write-time enforcement: the quantity ledger row changed in place
+-- (src/enforce/quantity_ledger_row.c; R-EX-3, R-IM-2; docs/enforcement.md).
+-- A return's ledger row is locked, the rule decided, and only a return that
+-- passes writes a new version of the row: a refused return writes none.
+-- The extension's own trigger on the ledger, node_local (enabled REPLICA,
+-- sql/65_scale_out.sql), fires in no ordinary session and must not turn
+-- that path off; a trigger on the ledger that does fire (one a DBA added,
+-- or node_local under session_replication_role = replica) is fired, the
+-- write then going through an UPDATE of the ledger.
+SET datestyle = 'ISO, YMD';
+CREATE EXTENSION IF NOT EXISTS cbreturn;
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+
+CREATE SCHEMA erp_lr;
+CREATE TABLE erp_lr.decl (line int PRIMARY KEY, qty int NOT NULL);
+INSERT INTO erp_lr.decl VALUES (1, 5), (2, 50);
+CREATE TABLE erp_lr.ret (id serial PRIMARY KEY, line int, qty int);
+SELECT cbreturn.attach_quantity_check('erp_lr.ret', line => '{line}', quantity => 'qty',
+    declared_table => 'erp_lr.decl', declared_line => '{line}', declared_quantity => 'qty');
+-- each line's first return creates its ledger row
+INSERT INTO erp_lr.ret (line, qty) VALUES (1, 2), (2, 1);
+
+-- the ledger carries node_local, enabled REPLICA only
+SELECT tgname, tgenabled FROM pg_trigger
+ WHERE tgrelid = 'cbreturn.quantity_ledger'::regclass AND NOT tgisinternal ORDER BY tgname;
+
+-- A refused return (6 of 5) writes no ledger row version; one that passes
+-- (5 of 5) writes one.  Counted by the statistics of this transaction,
+-- which count the updates of aborted subtransactions too.  In READ
+-- COMMITTED a refused return on a row nobody holds is decided without
+-- locking the row: its xmax stays unset.
+BEGIN;
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 4)$$);
+SELECT n_tup_upd AS ledger_versions_after_refusal FROM pg_stat_xact_all_tables
+ WHERE relid = 'cbreturn.quantity_ledger'::regclass;
+SELECT returned, xmax = '0'::xid AS not_locked FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
+INSERT INTO erp_lr.ret (line, qty) VALUES (1, 3);
+SELECT n_tup_upd AS ledger_versions_after_pass FROM pg_stat_xact_all_tables
+ WHERE relid = 'cbreturn.quantity_ledger'::regclass;
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 1)$$);
+SELECT returned, return_rows FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
+ROLLBACK;
+
+-- A trigger on the ledger that fires in this session is fired; one that
+-- fires only under replica is not, until the session is a replica.
+CREATE FUNCTION erp_lr.ledger_seen() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE WARNING 'ledger row of % updated: % returned', NEW.declared_relation, NEW.returned;
+    RETURN NEW;
+END $$;
+BEGIN;
+CREATE TRIGGER seen BEFORE UPDATE ON cbreturn.quantity_ledger
+    FOR EACH ROW EXECUTE FUNCTION erp_lr.ledger_seen();
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);          -- WARNING: 2 returned
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 4)$$);
+ALTER TABLE cbreturn.quantity_ledger ENABLE REPLICA TRIGGER seen;
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);          -- no warning
+-- the check fires under replica only when enabled ALWAYS
+ALTER TABLE erp_lr.ret ENABLE ALWAYS TRIGGER cbreturn_quantity_check;
+SET LOCAL session_replication_role = replica;
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);          -- WARNING: 4 returned
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 4)$$);
+SET LOCAL session_replication_role = origin;
+ALTER TABLE cbreturn.quantity_ledger DISABLE TRIGGER seen;
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);          -- no warning
+SELECT returned, return_rows FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
+SELECT * FROM cbreturn.verify_quantity_ledger('erp_lr.decl');
+ROLLBACK;
+
+SELECT cbreturn.detach('erp_lr.ret');
+DROP SCHEMA erp_lr CASCADE;
