@@ -565,7 +565,8 @@ BEGIN
     -- when a table has any BEFORE ROW trigger); an error still aborts the
     -- statement and leaves nothing behind.  Its WHEN clause names the checked
     -- columns (by number once created, so RENAME COLUMN keeps it right), and
-    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- a row that passes every rule queues no trigger event at all (with the
+    -- key of a declaration header, whose row it finds and locks).  Filling
     -- the remarks or the deadline changes the row, which only a BEFORE
     -- trigger can do, and it must see every row: no WHEN clause.
     IF fill_remarks OR deadline IS NOT NULL THEN
@@ -582,7 +583,7 @@ BEGIN
     ELSE
         PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s%s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
             "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
@@ -590,7 +591,7 @@ BEGIN
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
             cbreturn._new_column(return_office), cbreturn._new_column(applicant),
             cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
-            cbreturn._check_trigger_args("table", 'export')));
+            cbreturn._header_when_keys("table"), cbreturn._check_trigger_args("table", 'export')));
     END IF;
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'export', validate);

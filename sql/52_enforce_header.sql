@@ -97,6 +97,39 @@ $$;
 COMMENT ON FUNCTION cbreturn._header_role(regclass, text, name) IS
     'internal: the column an attach function records for a role: the one given, or the declaration header''s when attach_header named it';
 
+-- The WHEN clause of an export check that reads a declaration header (issue
+-- 12, COPY through a header lookup): the roles, then the returns table's key
+-- columns, with which the function finds and locks the header row as the
+-- trigger would, so that a row that passes queues no trigger event.
+-- VOLATILE and PARALLEL UNSAFE: it locks the row (FOR KEY SHARE); it refuses
+-- a caller that may not write the checked table.
+CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+                                        returned_on date, remarks "any", supervision_code "any",
+                                        export_office "any", return_office "any", applicant "any",
+                                        return_site "any", left_special_area_on date,
+                                        VARIADIC header_key "any")
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", "any", "any", "any", "any", "any", date,
+                                            VARIADIC "any") IS
+    'internal: WHEN clause of the reading export check on a table whose facts are on a declaration header: finds and locks the header row by the key passed last; true when the row passes, so that no trigger event is queued for it';
+
+-- The header key arguments of that WHEN clause: ', NEW."k1", NEW."k2"' in
+-- the link's order, or '' when no declaration header is attached to rel.
+CREATE FUNCTION cbreturn._header_when_keys(rel regclass) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(pg_catalog.string_agg(pg_catalog.format(', NEW.%I', c.column_name),
+                                                     '' ORDER BY pg_catalog.substr(c.role, 5)::pg_catalog.int4), '')
+      FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel
+       AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+       AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'
+$$;
+COMMENT ON FUNCTION cbreturn._header_when_keys(regclass) IS
+    'internal: the declaration header key columns an export check''s WHEN clause passes, NEW."column" each';
+
 -- ---------------------------------------------------------------------------
 -- attach_header
 -- ---------------------------------------------------------------------------

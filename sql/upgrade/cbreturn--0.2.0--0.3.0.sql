@@ -3530,6 +3530,182 @@ BEGIN
 END
 $$;
 
+-- ==== COPY through a header lookup: the transaction's cache of header rows, the WHEN clause with the header key (issue 12) ====
+-- The WHEN clause of an export check that reads a declaration header (issue
+-- 12, COPY through a header lookup): the roles, then the returns table's key
+-- columns, with which the function finds and locks the header row as the
+-- trigger would, so that a row that passes queues no trigger event.
+-- VOLATILE and PARALLEL UNSAFE: it locks the row (FOR KEY SHARE); it refuses
+-- a caller that may not write the checked table.
+CREATE FUNCTION cbreturn._export_row_ok(checked regclass, exported_on date, reason "any",
+                                        returned_on date, remarks "any", supervision_code "any",
+                                        export_office "any", return_office "any", applicant "any",
+                                        return_site "any", left_special_area_on date,
+                                        VARIADIC header_key "any")
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_export_row_ok' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION cbreturn._export_row_ok(regclass, date, "any", date, "any", "any", "any", "any", "any", "any", date,
+                                            VARIADIC "any") IS
+    'internal: WHEN clause of the reading export check on a table whose facts are on a declaration header: finds and locks the header row by the key passed last; true when the row passes, so that no trigger event is queued for it';
+
+-- The header key arguments of that WHEN clause: ', NEW."k1", NEW."k2"' in
+-- the link's order, or '' when no declaration header is attached to rel.
+CREATE FUNCTION cbreturn._header_when_keys(rel regclass) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(pg_catalog.string_agg(pg_catalog.format(', NEW.%I', c.column_name),
+                                                     '' ORDER BY pg_catalog.substr(c.role, 5)::pg_catalog.int4), '')
+      FROM cbreturn.attached_column c
+     WHERE c.relation OPERATOR(pg_catalog.=) rel
+       AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+       AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'
+$$;
+COMMENT ON FUNCTION cbreturn._header_when_keys(regclass) IS
+    'internal: the declaration header key columns an export check''s WHEN clause passes, NEW."column" each';
+
+-- attach_export_return_checks writes the header key into the WHEN clause of a
+-- check reading a declaration header (a check attached before keeps its
+-- clause and decides in its trigger, as it did).
+CREATE OR REPLACE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL,
+    applicant           name DEFAULT NULL,
+    return_site         name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    offices int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- roles read from a declaration header (cbreturn.attach_header): ''
+    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
+    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
+    export_office := cbreturn._header_role("table", 'export_office', export_office);
+    left_special_area_on := cbreturn._header_role("table", 'left_special_area_on', left_special_area_on);
+    IF reason IS NULL AND remarks IS NULL THEN
+        PERFORM cbreturn._error('attach.export_needs_reason_or_remarks');
+    END IF;
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        PERFORM cbreturn._error('attach.fill_remarks_needs_both');
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_three');
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_returned_on');
+    END IF;
+    IF return_site IS NOT NULL AND offices <> 3 THEN
+        PERFORM cbreturn._error('attach.site_needs_cross_customs');
+    END IF;
+    IF applicant IS NOT NULL AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.applicant_needs_returned_on');
+    END IF;
+    IF left_special_area_on IS NOT NULL AND supervision_code IS NULL THEN
+        PERFORM cbreturn._error('attach.departure_needs_code');
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks, supervision_code,
+                                             export_office, return_office, applicant, return_site,
+                                             left_special_area_on) THEN
+        PERFORM cbreturn._error('attach.deadline_own_column');
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
+                                    cbreturn._text('role.exported_on'));
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        cbreturn._text('role.reason'));
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
+                                        cbreturn._text('role.returned_on'));
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        cbreturn._text('role.remarks'));
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        cbreturn._text('role.supervision_code'));
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        cbreturn._text('role.export_office'));
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        cbreturn._text('role.return_office'));
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        cbreturn._text('role.deadline'));
+    END IF;
+    IF applicant IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'applicant', "table", applicant, codes,
+                                        cbreturn._text('role.applicant'));
+    END IF;
+    IF return_site IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'return_site', "table", return_site, textual,
+                                        cbreturn._text('role.return_site'));
+    END IF;
+    IF left_special_area_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'left_special_area_on', "table",
+                                        left_special_area_on, days, cbreturn._text('role.left_special_area_on'));
+    END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all (with the
+    -- key of a declaration header, whose row it finds and locks).  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline, applicant, return_site, left_special_area_on],
+            cbreturn._text('check.export_filling'));
+        -- (on a Citus table: the columns by name in the arguments, and
+        -- carried to every shard; sql/66_citus.sql)
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check(%s)', "table",
+            cbreturn._check_trigger_args("table", 'export')));
+    ELSE
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s%s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
+            "table", cbreturn._when_table("table"),
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office), cbreturn._new_column(applicant),
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
+            cbreturn._header_when_keys("table"), cbreturn._check_trigger_args("table", 'export')));
+    END IF;
+END
+$$;
+
 -- ==== Existing rows at attach, violations() that lists and goes on, ordinary returns taxed (issue 12, items 4 and 5) ====
 -- attach_export_return_checks, attach_import_return_checks and
 -- attach_status_check take validate and say what became of the existing
@@ -3657,7 +3833,8 @@ BEGIN
     -- when a table has any BEFORE ROW trigger); an error still aborts the
     -- statement and leaves nothing behind.  Its WHEN clause names the checked
     -- columns (by number once created, so RENAME COLUMN keeps it right), and
-    -- a row that passes every rule queues no trigger event at all.  Filling
+    -- a row that passes every rule queues no trigger event at all (with the
+    -- key of a declaration header, whose row it finds and locks).  Filling
     -- the remarks or the deadline changes the row, which only a BEFORE
     -- trigger can do, and it must see every row: no WHEN clause.
     IF fill_remarks OR deadline IS NOT NULL THEN
@@ -3674,7 +3851,7 @@ BEGIN
     ELSE
         PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
             'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
-            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s%s)) '
             'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
             "table", cbreturn._when_table("table"),
             cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
@@ -3682,7 +3859,7 @@ BEGIN
             cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
             cbreturn._new_column(return_office), cbreturn._new_column(applicant),
             cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
-            cbreturn._check_trigger_args("table", 'export')));
+            cbreturn._header_when_keys("table"), cbreturn._check_trigger_args("table", 'export')));
     END IF;
     -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
     RETURN cbreturn._attach_validate("table", 'export', validate);

@@ -40,9 +40,12 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "nodes/primnodes.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -184,8 +187,14 @@ cbr_check_cache_build(CheckCacheEntry *e, Relation rel, CbrCheckBuilder build)
 		cbr_check_cache_lock_metadata();
 		cbr_cache_build_begin(&b, &e->cache, "cbreturn attached check");
 		cbr_cache_build_read(&b);
-		/* a check on a Citus table carries its columns in its trigger (distributed.c) */
-		if (!cbr_check_meta_from_trigger(rel, check_kind_names[e->key.kind], &meta, b.cxt))
+		/*
+		 * A check recorded in the metadata (on the table or an ancestor) is
+		 * read from there, whatever triggers a role with TRIGGER privilege
+		 * adds; only a table with none, a Citus shard, reads its check's
+		 * configuration from the check's own trigger (distributed.c).
+		 */
+		if (OidIsValid(cbr_check_registered(e->key.relid, check_kind_names[e->key.kind])) ||
+			!cbr_check_meta_from_trigger(rel, check_kind_names[e->key.kind], &meta, b.cxt))
 			cbr_load_check(e->key.relid, check_kind_names[e->key.kind], &meta, b.cxt);
 		config = build(&meta, rel, b.cxt);
 	} while (!cbr_cache_build_end(&b));
@@ -346,6 +355,40 @@ cbr_is_china_date(Oid funcid, Oid argtype)
 }
 
 /*
+ * The arguments after the roles of a WHEN function of a check reading a
+ * declaration header: the returns table's key columns (attnums[], in the
+ * header link's order), with which it finds and locks the header row
+ * (header.c).  Locking a row is what writing a return does, so the caller
+ * must be allowed to write the table (INSERT or UPDATE on it or on one of
+ * its columns); a role that may only read it cannot lock header rows
+ * through the function.
+ */
+static void
+cbr_row_ok_verify_keys(const char *funcname, Relation rel, List *args, int first,
+					   const AttrNumber *attnums, int nkeys)
+{
+	Oid			relid = RelationGetRelid(rel);
+	int			i;
+
+	for (i = 0; i < nkeys; i++)
+	{
+		Node	   *arg = (Node *) list_nth(args, i);
+
+		if (!IsA(arg, Var) || ((Var *) arg)->varattno != attnums[i] || ((Var *) arg)->varno == INNER_VAR ||
+			exprType(arg) != TupleDescAttr(RelationGetDescr(rel), attnums[i] - 1)->atttypid)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("argument %d of %s is not the column attached as %s to table \"%s\"",
+							first + i, funcname,
+							psprintf("key_%d", i + 1), RelationGetRelationName(rel)),
+					 errhint("Detach the check with cbreturn.detach() and attach it again, so that the trigger and its WHEN clause are made from the metadata.")));
+	}
+	if (pg_class_aclcheck(relid, GetUserId(), ACL_INSERT | ACL_UPDATE) != ACLCHECK_OK &&
+		pg_attribute_aclcheck_all(relid, GetUserId(), ACL_INSERT | ACL_UPDATE, ACLMASK_ANY) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, RelationGetRelationName(rel));
+}
+
+/*
  * Check that arguments 1..n of the WHEN function (argument 0 is the table)
  * are the columns attnums[] of rel, a NULL constant where a role is not
  * attached.  Column and argument types must agree, so that a Datum is never
@@ -353,7 +396,7 @@ cbr_is_china_date(Oid funcid, Oid argtype)
  */
 static void
 cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char *kind, Relation rel,
-				   const AttrNumber *attnums, const char *const *roles, int n)
+				   const AttrNumber *attnums, const char *const *roles, int n, int nkeys)
 {
 	Node	   *expr = fcinfo->flinfo->fn_expr;
 	List	   *args;
@@ -364,8 +407,10 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("function \"%s\" must be called in the WHEN clause of the %s check", funcname, kind)));
 	args = ((FuncExpr *) expr)->args;
-	if (list_length(args) < 2 || list_length(args) > n + 1)
+	if (list_length(args) < 2 || (list_length(args) > n + 1 && list_length(args) != n + 1 + nkeys))
 		elog(ERROR, "%s called with %d arguments", funcname, list_length(args));
+	if (list_length(args) > n + 1)
+		cbr_row_ok_verify_keys(funcname, rel, list_copy_tail(args, n + 1), n + 2, attnums + n, nkeys);
 	for (i = 0; i < n; i++)
 	{
 		Node	   *arg;
@@ -424,6 +469,23 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
  * The config of the check on the table named by argument 0 of a WHEN
  * function, verified against the function's arguments when it is new.
  */
+static void
+cbr_row_ok_require_access(Oid relid, const char *funcname)
+{
+	AclMode		mask = ACL_SELECT | ACL_INSERT | ACL_UPDATE;
+	bool		missing = false;
+
+	if (pg_class_aclmask_ext(relid, GetUserId(), mask, ACLMASK_ANY, &missing) != 0 || missing)
+		return;					/* a missing relation is refused below */
+	if (pg_attribute_aclcheck_all(relid, GetUserId(), mask, ACLMASK_ANY) == ACLCHECK_OK)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied for the table given to %s", funcname),
+			 errhint("%s is called by the WHEN clause of an attached check, for a role that writes the table.",
+					 funcname)));
+}
+
 void *
 cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder build,
 				  CbrCheckAttnums attnums_of, const char *funcname,
@@ -432,13 +494,22 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 	RowOkState *st = (RowOkState *) fcinfo->flinfo->fn_extra;
 	Oid			relid;
 	Relation	rel;
-	AttrNumber	attnums[CBR_MAX_ROLES];
+	AttrNumber	attnums[CBR_MAX_ROLES + CBR_MAX_ROLES];
+	int			nkeys;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table argument of %s must not be NULL", funcname)));
 	relid = PG_GETARG_OID(0);
+	/*
+	 * A row an UPDATE moves to another partition: PostgreSQL evaluates the
+	 * partitioned table's AFTER UPDATE WHEN clause with NEW.tableoid 0 and
+	 * then discards the event; the partition the row moves to checks it as
+	 * an INSERT.  NULL: the caller answers "passes".
+	 */
+	if (relid == InvalidOid)
+		return NULL;
 	if (likely(st != NULL && st->relid == relid && st->entry->cache.valid &&
 			   st->entry->key.relid == relid &&
 			   st->entry->config == st->verified))
@@ -449,6 +520,12 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 		fcinfo->flinfo->fn_extra = st;
 	}
 	st->verified = NULL;
+	/*
+	 * The writer may write the table; a direct call by a role that may
+	 * neither read nor write it would otherwise take a lock on it and learn
+	 * of its columns.  Column privileges count, as for the write itself.
+	 */
+	cbr_row_ok_require_access(relid, funcname);
 	/* the writer holds a lock on the table already; a direct call takes one */
 	rel = try_relation_open(relid, AccessShareLock);
 	if (rel == NULL)
@@ -458,8 +535,8 @@ cbr_row_ok_config(FunctionCallInfo fcinfo, CbrCheckKind kind, CbrCheckBuilder bu
 				 errhint("%s is called by the WHEN clause of an attached check.", funcname)));
 	st->relid = relid;
 	st->entry = cbr_check_cache_entry(rel, kind, build);
-	attnums_of(st->entry->config, attnums);
-	cbr_row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n);
+	nkeys = attnums_of(st->entry->config, attnums);
+	cbr_row_ok_verify_args(fcinfo, funcname, check_kind_names[kind], rel, attnums, roles, n, nkeys);
 	relation_close(rel, NoLock);
 	st->verified = st->entry->config;
 	return st->verified;

@@ -213,6 +213,29 @@ cbr_is_check_function(Oid funcid, const char *kind)
 		nsp == get_namespace_oid("cbreturn", false);
 }
 
+/*
+ * Is name the one attach gives the trigger of a check of this kind
+ * ("cbreturn_export_check"), or its name on a shard (Citus appends "_" and
+ * the shard id)?  A trigger of another name calling a check function is
+ * not read as the check's configuration.
+ */
+static bool
+cbr_is_check_trigger_name(const char *name, const char *kind)
+{
+	char		want[NAMEDATALEN];
+	size_t		len;
+
+	snprintf(want, sizeof(want), "cbreturn_%s_check", kind);
+	len = strlen(want);
+	if (strncmp(name, want, len) != 0)
+		return false;
+	if (name[len] == '\0')
+		return true;
+	if (name[len] != '_' || name[len + 1] == '\0')
+		return false;
+	return strspn(name + len + 1, "0123456789") == strlen(name + len + 1);
+}
+
 /* 55000: the arguments of a check's trigger are not what attach writes. */
 pg_noreturn static void
 cbr_bad_trigger_args(Relation rel, const char *kind)
@@ -242,7 +265,8 @@ cbr_check_meta_from_trigger(Relation rel, const char *kind, CbrCheckMeta *meta, 
 	if (td == NULL)
 		return false;
 	for (i = 0; i < td->numtriggers; i++)
-		if (td->triggers[i].tgnargs > 0 && cbr_is_check_function(td->triggers[i].tgfoid, kind))
+		if (td->triggers[i].tgnargs > 0 && cbr_is_check_trigger_name(td->triggers[i].tgname, kind) &&
+			cbr_is_check_function(td->triggers[i].tgfoid, kind))
 		{
 			if (tg != NULL)
 				cbr_bad_trigger_args(rel, kind);

@@ -122,10 +122,14 @@ cbr_export_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 	return c;
 }
 
-static void
+static int
 cbr_export_attnums(const void *config, AttrNumber *attnums)
 {
-	memcpy(attnums, ((const ExportCache *) config)->col, sizeof(AttrNumber) * EX_NROLES);
+	const ExportCache *c = (const ExportCache *) config;
+
+	memcpy(attnums, c->col, sizeof(AttrNumber) * EX_NROLES);
+	/* the key columns of a declaration header follow the roles */
+	return c->hdr ? cbr_header_keys(c->hdr, attnums + EX_NROLES) : 0;
 }
 
 /*
@@ -137,6 +141,25 @@ static bool
 cbr_reason_from_label(const char *s, int len, CbrReason *reason)
 {
 	return cbr_reason_label_lookup(s, len, reason) == CBR_LABEL_REASON;
+}
+
+/*
+ * A code held as text (R-ID-2, R-ID-3), parsed from a copy on the stack: a
+ * COPY reads two or three such codes a row (from a declaration header too),
+ * and a palloc'd string for each was a measurable part of the check.
+ */
+static bool
+cbr_export_code_text(Datum d, int16 *code, CbrParseError *err)
+{
+	text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(d));
+	int			len = (int) VARSIZE_ANY_EXHDR(t);
+	char		buf[32];
+
+	if (len >= (int) sizeof(buf))
+		return cbr_parse_code4(TextDatumGetCString(d), code, err);
+	memcpy(buf, VARDATA_ANY(t), len);
+	buf[len] = '\0';
+	return cbr_parse_code4(buf, code, err);
 }
 
 /*
@@ -201,8 +224,7 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 			row->code_state[i] = CBR_VALUE_OK;
 		}
 		else
-			row->code_state[i] = cbr_parse_code4(TextDatumGetCString(d), &row->code[i], &err)
-				? CBR_VALUE_OK : CBR_VALUE_BAD;
+			row->code_state[i] = cbr_export_code_text(d, &row->code[i], &err) ? CBR_VALUE_OK : CBR_VALUE_BAD;
 	}
 
 	/* R-TX-2: the departure from the special area (1210) */
@@ -740,8 +762,38 @@ export_return_check(PG_FUNCTION_ARGS)
  * R-EX-5, R-EX-6, R-EX-4); false when it rejects it, cannot read a value,
  * or the check fills a column (then the trigger must see every row).  The
  * arguments are the attached columns in role order, NULL for a role not
- * attached (verified, see cbr_row_ok_config).
+ * attached (verified, see cbr_row_ok_config); for a check that reads a
+ * declaration header, the header key columns follow (the VARIADIC form),
+ * and the roles the header holds are read from its row, found and locked
+ * here (cbr_export_row_header).
  */
+/*
+ * The roles a WHEN clause's row reads from its declaration header: its
+ * header row found and locked FOR KEY SHARE, as the trigger would (header.c;
+ * the trigger finds it again in the transaction's cache), so that a row that
+ * passes queues no event.  False (the trigger decides) when the clause
+ * passes no key (a form without them) or the key names no header row (the
+ * trigger raises CB014).
+ */
+static bool
+cbr_export_row_header(FunctionCallInfo fcinfo, const ExportCache *c, Datum *v, bool *isnull)
+{
+	AttrNumber	key[CBR_MAX_ROLES];
+	Datum		keys[CBR_HEADER_MAX_KEYS];
+	bool		knull[CBR_HEADER_MAX_KEYS];
+	int			nkeys = cbr_header_keys(c->hdr, key);
+	int			i;
+
+	if (PG_NARGS() != 1 + EX_NROLES + nkeys)
+		return false;
+	for (i = 0; i < nkeys; i++)
+	{
+		knull[i] = PG_ARGISNULL(1 + EX_NROLES + i);
+		keys[i] = knull[i] ? (Datum) 0 : PG_GETARG_DATUM(1 + EX_NROLES + i);
+	}
+	return cbr_header_lookup(c->hdr, keys, knull, v, isnull);
+}
+
 PG_FUNCTION_INFO_V1(cbr_export_row_ok);
 Datum
 cbr_export_row_ok(PG_FUNCTION_ARGS)
@@ -755,8 +807,9 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 	CbrExportVerdict d;
 	int			i;
 
-	/* the trigger reads a declaration header's row for every row */
-	if (c->fill_remarks || c->deadline || c->hdr)
+	if (c == NULL)
+		PG_RETURN_BOOL(true);	/* a row moved to another partition (cbr_row_ok_config) */
+	if (c->fill_remarks || c->deadline)
 		PG_RETURN_BOOL(false);
 	/* a WHEN clause of 0.2.0 passes the first seven roles only */
 	for (i = 0; i < EX_NROLES; i++)
@@ -764,6 +817,8 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 		isnull[i] = i + 1 >= PG_NARGS() || PG_ARGISNULL(i + 1);
 		v[i] = isnull[i] ? (Datum) 0 : PG_GETARG_DATUM(i + 1);
 	}
+	if (c->hdr && !cbr_export_row_header(fcinfo, c, v, isnull))
+		PG_RETURN_BOOL(false);
 	cbr_export_read(c, v, isnull, &row);
 	row.need_deadline = false;	/* a passing row is all it asks */
 	PG_RETURN_BOOL(cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS && !d.fill_remarks);

@@ -264,6 +264,38 @@ cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, R
 	index_close(irel, AccessShareLock);
 }
 
+/* What the transaction's cache of locked rows must know of the link (header_cache.c). */
+static void
+header_cache_shape(CbrHeaderUse *u, Relation hrel)
+{
+	CbrHeaderCacheShape *s = &u->shape;
+	int			i;
+
+	s->id = cbr_header_cache_new_id();
+	s->relid = u->relid;
+	s->nkeys = u->nkeys;
+	for (i = 0; i < u->nkeys; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(RelationGetDescr(hrel), u->hkey[i] - 1);
+
+		s->keylen[i] = a->attlen;
+		s->keybyval[i] = a->attbyval;
+	}
+	s->nroles = u->nroles;
+	for (i = 0; i < u->nroles; i++)
+	{
+		Form_pg_attribute a;
+
+		s->from_header[i] = u->hcol[i] != InvalidAttrNumber;
+		if (!s->from_header[i])
+			continue;
+		a = TupleDescAttr(RelationGetDescr(hrel), u->hcol[i] - 1);
+		/* a timestamp is read as a DateADT (header_role_value) */
+		s->valbyval[i] = a->attbyval || u->htype[i] == TIMESTAMPOID || u->htype[i] == TIMESTAMPTZOID;
+		s->vallen[i] = s->valbyval[i] ? (int16) sizeof(Datum) : a->attlen;
+	}
+}
+
 CbrHeaderUse *
 cbr_header_use(const CbrCheckMeta *meta, Relation rel, const char *const *roles, int nroles,
 			   MemoryContext cxt)
@@ -321,6 +353,7 @@ cbr_header_use(const CbrCheckMeta *meta, Relation rel, const char *const *roles,
 		u->hcol[r] = meta->attnum[i];
 		u->htype[r] = att->atttypid;
 	}
+	header_cache_shape(u, hrel);
 	table_close(hrel, AccessShareLock);
 	return u;
 }
@@ -410,7 +443,7 @@ header_keys_equal(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple htuple, cons
  */
 static bool
 header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xact_snapshot,
-					const Datum *keys, Datum *v, bool *isnull)
+					const Datum *keys, Datum *v, bool *isnull, bool *locked)
 {
 	Relation	irel = index_open(u->index_oid, AccessShareLock);
 	TupleDesc	hdesc = RelationGetDescr(hrel);
@@ -434,7 +467,8 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 	index_rescan(scan, sk, u->nkeys, NULL, 0);
 	found = index_getnext_slot(scan, ForwardScanDirection, slot);
 	index_endscan(scan);
-	index_close(irel, AccessShareLock);
+	/* kept to the end of the transaction, as the lock on the header is */
+	index_close(irel, NoLock);
 	if (!found)
 		return false;
 
@@ -442,6 +476,7 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 	cbr_header_values(u, hdesc, ExecFetchSlotHeapTuple(slot, false, NULL), v, isnull);
 	res = table_tuple_lock(hrel, &tid, snap, slot, GetCurrentCommandId(false), LockTupleKeyShare,
 						   LockWaitBlock, xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
+	*locked = res == TM_Ok;
 	switch (res)
 	{
 		case TM_Ok:
@@ -484,7 +519,7 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
  * holds a buffer pin an aborted transaction has already released.
  */
 static bool
-header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull)
+header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull, bool *locked)
 {
 	bool		xact_snapshot = IsolationUsesXactSnapshot();
 	Relation	hrel = table_open(u->relid, RowShareLock);
@@ -493,7 +528,7 @@ header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull)
 
 	PG_TRY();
 	{
-		found = header_fetch_locked(u, hrel, snap, xact_snapshot, keys, v, isnull);
+		found = header_fetch_locked(u, hrel, snap, xact_snapshot, keys, v, isnull, locked);
 	}
 	PG_CATCH();
 	{
@@ -530,6 +565,40 @@ header_key_text(const CbrHeaderUse *u, Relation rel, HeapTuple tuple)
 		appendStringInfo(&values, "%s%s", i ? ", " : "", isnull ? "null" : OidOutputFunctionCall(out, d));
 	}
 	return psprintf("(%s)=(%s)", names.data, values.data);
+}
+
+int
+cbr_header_keys(const CbrHeaderUse *u, AttrNumber *key)
+{
+	memcpy(key, u->key, sizeof(AttrNumber) * u->nkeys);
+	return u->nkeys;
+}
+
+bool
+cbr_header_lookup(const CbrHeaderUse *u, const Datum *keys, const bool *knull, Datum *v, bool *isnull)
+{
+	bool		locked = false;
+	int			i;
+	int			r;
+
+	for (r = 0; r < u->nroles; r++)
+		if (u->hcol[r] != InvalidAttrNumber)
+		{
+			v[r] = (Datum) 0;
+			isnull[r] = true;
+		}
+	/* a return naming no header yet: its facts are not known yet */
+	for (i = 0; i < u->nkeys; i++)
+		if (knull[i])
+			return true;
+	/* a row this transaction has locked already cannot have changed (header_cache.c) */
+	if (cbr_header_cache_get(&u->shape, keys, v, isnull))
+		return true;
+	if (!header_fetch(u, keys, v, isnull, &locked))
+		return false;
+	if (locked)
+		cbr_header_cache_put(&u->shape, keys, v, isnull);
+	return true;
 }
 
 /* The arguments of header_report_missing, for cbr_violation_report_input. */
@@ -570,26 +639,13 @@ cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, D
 {
 	Relation	rel = trigdata->tg_relation;
 	Datum		keys[CBR_HEADER_MAX_KEYS];
+	bool		knull[CBR_HEADER_MAX_KEYS];
 	HeaderMissing a = {u, trigdata, tuple};
 	int			i;
-	int			r;
 
-	for (r = 0; r < u->nroles; r++)
-		if (u->hcol[r] != InvalidAttrNumber)
-		{
-			v[r] = (Datum) 0;
-			isnull[r] = true;
-		}
 	for (i = 0; i < u->nkeys; i++)
-	{
-		bool		knull;
-
-		keys[i] = heap_getattr(tuple, u->key[i], RelationGetDescr(rel), &knull);
-		/* a return naming no header yet: its facts are not known yet */
-		if (knull)
-			return true;
-	}
-	if (header_fetch(u, keys, v, isnull))
+		keys[i] = heap_getattr(tuple, u->key[i], RelationGetDescr(rel), &knull[i]);
+	if (cbr_header_lookup(u, keys, knull, v, isnull))
 		return true;
 	/* refused by a write in either mode; listed by cbreturn.violations() */
 	cbr_violation_report_input(cbr_violations_begin(rel, kind), tuple, "header",

@@ -15,6 +15,10 @@
  * the unique index the header key must have and locked FOR KEY SHARE, as a
  * foreign key does.  A guard on the header table re-checks the returns of a
  * row whose key or facts are corrected, and refuses what would break one.
+ * A transaction finds and locks a header row once: its later returns of the
+ * row read it from the transaction's cache (header_cache.c).  The export
+ * check's WHEN clause passes the header key and looks the row up itself
+ * (cbr_header_lookup), so a return that passes queues no trigger event.
  */
 #ifndef CBRETURN_ENFORCE_HEADER_H
 #define CBRETURN_ENFORCE_HEADER_H
@@ -51,6 +55,18 @@ extern Oid	cbr_header_type(const CbrHeaderUse *u, int r);
  */
 extern bool cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple,
 							Datum *v, bool *isnull, CbrCheckKind kind);
+
+/*
+ * The same from the values of the return's key columns (keys[], knull[], in
+ * the link's order): true with the roles set (NULL when a key is NULL);
+ * false when the key names no header row.  A row this transaction has
+ * locked already is not looked up again (header_cache.c).
+ */
+extern bool cbr_header_lookup(const CbrHeaderUse *u, const Datum *keys, const bool *knull,
+							  Datum *v, bool *isnull);
+
+/* The returns table's key columns of the link, in its order, into key[]; their number. */
+extern int	cbr_header_keys(const CbrHeaderUse *u, AttrNumber *key);
 
 /* The same from a given header row (the guard's old or new row). */
 extern void cbr_header_values(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple htuple,

@@ -422,6 +422,13 @@ cbr_header_guard(PG_FUNCTION_ARGS)
 	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
 	ListCell   *lc;
 
+	/* attach_header fires it for UPDATE and DELETE only; an INSERT has no returns to guard */
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired for UPDATE or DELETE", "header_guard")));
+	/* this transaction changes a header row: the rows it locked are read afresh (header_cache.c) */
+	cbr_header_cache_forget();
 	foreach(lc, header_links(RelationGetRelid(hrel)))
 	{
 		Oid			link = lfirst_oid(lc);

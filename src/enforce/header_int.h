@@ -8,6 +8,7 @@
 #define CBRETURN_ENFORCE_HEADER_INT_H
 
 #include "enforce/header.h"
+#include "enforce/header_cache.h"
 
 #include "executor/tuptable.h"
 
@@ -37,6 +38,7 @@ struct CbrHeaderUse
 	int			nroles;			/* the check's roles */
 	AttrNumber	hcol[CBR_MAX_ROLES];	/* header column of role r, 0: not from the header */
 	Oid			htype[CBR_MAX_ROLES];
+	CbrHeaderCacheShape shape;	/* for the transaction's cache of locked rows (header_cache.c) */
 };
 
 /* A relation's schema-qualified, quoted name for messages. */

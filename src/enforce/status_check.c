@@ -52,7 +52,11 @@ cbr_status_build(const CbrCheckMeta *meta, Relation rel, MemoryContext cxt)
 					  &typout, &varlena);
 	fmgr_info_cxt(typout, &c->status_out, cxt);
 	if (meta->nlabels != CBR_STAGES && meta->nlabels != CBR_STAGES + 1)
-		elog(ERROR, "status check without its labels");
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the status check on table \"%s\" has %d status labels, not %d or %d",
+						RelationGetRelationName(rel), meta->nlabels, CBR_STAGES, CBR_STAGES + 1),
+				 errhint("Detach the check with cbreturn.detach() and attach it again with cbreturn.attach_status_check().")));
 	if (meta->nlabels == CBR_STAGES + 1)
 		c->withdrawn = meta->labels[CBR_STAGES];
 	for (i = 0; i < CBR_STAGES; i++)

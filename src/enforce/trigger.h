@@ -214,8 +214,12 @@ typedef enum CbrCheckKind
 /* Resolves one kind of check on rel from its metadata, allocating in cxt. */
 typedef void *(*CbrCheckBuilder) (const CbrCheckMeta *meta, Relation rel, MemoryContext cxt);
 
-/* The attnums of the roles a WHEN function receives, in argument order. */
-typedef void (*CbrCheckAttnums) (const void *config, AttrNumber *attnums);
+/*
+ * The attnums of the roles a WHEN function receives, in argument order;
+ * returns how many key columns of a declaration header follow them (their
+ * attnums after the roles'), 0 for none.
+ */
+typedef int (*CbrCheckAttnums) (const void *config, AttrNumber *attnums);
 
 /* The config of the check of the given kind on rel (kept in fn_extra). */
 extern void *cbr_check_config(FunctionCallInfo fcinfo, Relation rel, CbrCheckKind kind,

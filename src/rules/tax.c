@@ -98,6 +98,8 @@ cbr_relief_tx6(const CbrReliefInput *in, CbrRelief *out)
 static CbrOutcome
 cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *out)
 {
+	const CbrTaxPeriod *covering = NULL;
+	const CbrTaxPeriod *period = NULL;
 	int			i;
 
 	/*
@@ -118,20 +120,28 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 	 * R-TX-1: a policy period covering the export declaration date (the one
 	 * that starts last is named); R-TX-2: of those, the latest that lists the
 	 * supervision code, as cbr_tax_period_for() finds it, in the same pass.
+	 * (Locals, and the pass stops at the first listing: this loop runs for
+	 * every row of a scan.)
 	 */
-	for (i = p->ntax_periods - 1; i >= 0 && out->period == NULL; i--)
+	for (i = p->ntax_periods - 1; i >= 0; i--)
 	{
 		const CbrTaxPeriod *t = &p->tax_periods[i];
 		int			j;
 
 		if (in->exported_on < t->declared_from || in->exported_on > t->declared_to)
 			continue;
-		if (out->covering == NULL)
-			out->covering = t;
-		for (j = 0; j < t->ncodes; j++)
-			if (t->codes[j] == in->code)
-				out->period = t;
+		if (covering == NULL)
+			covering = t;
+		for (j = 0; j < t->ncodes && t->codes[j] != in->code; j++)
+			;
+		if (j < t->ncodes)
+		{
+			period = t;
+			break;
+		}
 	}
+	out->covering = covering;
+	out->period = period;
 	if (out->covering == NULL)
 		out->failed |= CBR_FAILED_TX1;
 	else if (out->period == NULL)

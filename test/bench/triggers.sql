@@ -116,8 +116,9 @@ SELECT bench.add('triggers', 'copy', 'no checks', 'bare',
 SELECT bench.add('triggers', 'copy', 'C checks (cbreturn)', 'ref',
                  format('COPY bench.tr_c (return_no, original_decl, line_no, qty, exported_on, returned_on, remarks) FROM %L', :'datadir' || '/returns.txt'), :rows,
                  'TRUNCATE bench.tr_c');
-SELECT bench.add_target('triggers', 'copy', 'C checks (cbreturn)', 'median', 1.2,
-                        'no checks', '≤ 1.2 × COPY without');
+-- issue 10: COPY with the export checks ≤ 1.15 × bare COPY
+SELECT bench.add_target('triggers', 'copy', 'C checks (cbreturn)', 'median', 1.15,
+                        'no checks', '≤ 1.15 × COPY without');
 SELECT bench.add_target('triggers', 'copy', 'C checks (cbreturn)', 'per_row', 0.2,
                         'PL/pgSQL checks', 'adds ≤ 1/5 of PL/pgSQL');
 \endif

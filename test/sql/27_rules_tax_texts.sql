@@ -150,5 +150,18 @@ SET cbreturn.language = 'zh_CN.UTF-8';
 EXECUTE relief;
 RESET cbreturn.language;
 DEALLOCATE relief;
+-- A refused answer has no text and is served under any language without a
+-- look at it; a relieved one asked for next must still be in the language of
+-- now, not in that of the rows built before (English, then Chinese, then
+-- English again; in Chinese under lc_messages zh_CN).
+SELECT (cbreturn.export_tax_relief('9610', '2026-03-10', '2026-08-10', 'unsold', false, true)).basis;
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT (r).relieved, (r).basis, (r).failed
+  FROM (SELECT cbreturn.export_tax_relief('9610', '2026-03-10', '2027-08-10', 'unsold', false, true) AS r) s;
+SELECT (cbreturn.export_tax_relief('9610', '2026-03-10', '2026-08-10', 'unsold', false, true)).basis;
+RESET cbreturn.language;
+SELECT (r).relieved, (r).basis, (r).failed
+  FROM (SELECT cbreturn.export_tax_relief('9610', '2026-03-10', '2027-08-10', 'unsold', false, true) AS r) s;
+SELECT (cbreturn.export_tax_relief('9610', '2026-03-10', '2026-08-10', 'unsold', false, true)).basis;
 SELECT cardinality(evidence) AS items, evidence[3] LIKE '%(出口货物已补税/未退税证明)%' AS certificate_item
   FROM cbreturn.assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true);

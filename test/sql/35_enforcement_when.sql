@@ -307,6 +307,7 @@ INSERT INTO "ERP 6"."Imp" VALUES (1, '2026-01-31', NULL, '2026-03-17');
 DROP SCHEMA "ERP 6" CASCADE;
 
 -- A direct call naming a table that does not exist is a plain 42P01, not an
--- internal error.
-SELECT cbreturn._import_row_ok(0::regclass, '2026-01-01', NULL, NULL);
+-- internal error.  (OID 0 is what PostgreSQL passes for a row an UPDATE
+-- moves to another partition: it passes, 49_check_triggers_forged.)
+SELECT cbreturn._import_row_ok(1::regclass, '2026-01-01', NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE

@@ -1,0 +1,76 @@
+-- Check triggers a role writes by hand.  A role with TRIGGER privilege on a
+-- DBA's table may add triggers calling cbreturn's check functions with
+-- arguments; the check attached to the table keeps reading its metadata,
+-- and a check read from its trigger's arguments (a Citus shard) only from
+-- the trigger of the name attach gives it.  Also: a row an UPDATE moves to
+-- another partition, a WHEN function called directly by a role that may not
+-- touch the table, and the header guard fired for INSERT.
+CREATE SCHEMA erp49f;
+CREATE TABLE erp49f.st (id int PRIMARY KEY, status text, dummy text);
+CREATE TABLE erp49f.ex (id int PRIMARY KEY, exported_on date, reason text, returned_on date,
+                        other date, remarks text);
+SELECT cbreturn.attach_status_check('erp49f.st', 'status');
+SELECT cbreturn.attach_export_return_checks('erp49f.ex', exported_on => 'exported_on', reason => 'reason',
+    returned_on => 'returned_on', remarks => 'remarks', fill_remarks => true);
+INSERT INTO erp49f.st (id, status) VALUES (1, 'released');
+CREATE ROLE cbr49f_trudy;
+GRANT USAGE ON SCHEMA erp49f TO cbr49f_trudy;
+GRANT SELECT, INSERT, UPDATE, TRIGGER ON erp49f.st, erp49f.ex TO cbr49f_trudy;
+SET ROLE cbr49f_trudy;
+-- triggers that never fire, whose arguments would read other columns
+CREATE TRIGGER zz BEFORE UPDATE ON erp49f.st FOR EACH ROW WHEN (false)
+  EXECUTE FUNCTION cbreturn.status_check('cbreturn:1', 'status', 'dummy',
+     'label', 'registered', 'label', 'declared', 'label', 'shipped', 'label', 'arrived',
+     'label', 'inspected', 'label', 'released', 'label', 'rejected');
+CREATE TRIGGER cbreturn_export_check_x BEFORE UPDATE ON erp49f.ex FOR EACH ROW WHEN (false)
+  EXECUTE FUNCTION cbreturn.export_return_check('cbreturn:1', 'exported_on', 'other');
+-- the attached checks still read their own columns: refused as before
+SELECT regress.try($$UPDATE erp49f.st SET status = 'bogus' WHERE id = 1$$);
+SELECT regress.try($$UPDATE erp49f.st SET status = 'registered' WHERE id = 1$$);
+SELECT regress.try($$INSERT INTO erp49f.ex (id, exported_on, reason, returned_on, other)
+                     VALUES (2, '2000-01-01', 'ZXTY', '2026-01-01', '2026-01-01')$$);
+RESET ROLE;
+
+-- a table with no attached check whose trigger has the name attach gives
+-- and arguments with too few labels: 55000, not an internal error
+CREATE TABLE erp49f.own (id int PRIMARY KEY, status text);
+CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON erp49f.own FOR EACH ROW
+  EXECUTE FUNCTION cbreturn.status_check('cbreturn:1', 'status', 'status');
+SELECT regress.try($$INSERT INTO erp49f.own VALUES (1, 'registered')$$);
+DROP TABLE erp49f.own;
+
+-- an UPDATE that moves a row to another partition: a passing row moves,
+-- a late one is refused by the partition it moves to
+CREATE TABLE erp49f.ret (id int, region text, exported_on date, reason text, returned_on date,
+                         PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+CREATE TABLE erp49f.ret_n PARTITION OF erp49f.ret FOR VALUES IN ('n');
+CREATE TABLE erp49f.ret_s PARTITION OF erp49f.ret FOR VALUES IN ('s');
+SELECT cbreturn.attach_export_return_checks('erp49f.ret', exported_on => 'exported_on', reason => 'reason',
+    returned_on => 'returned_on');
+INSERT INTO erp49f.ret VALUES (1, 'n', '2026-01-01', 'ZXTY', '2026-02-01'), (2, 'n', '2026-01-01', 'ZXTY', '2026-02-01');
+SELECT regress.try($$UPDATE erp49f.ret SET region = 's' WHERE id = 1$$);
+SELECT regress.try($$UPDATE erp49f.ret SET region = 's', returned_on = '2030-01-01' WHERE id = 2$$);
+SELECT tableoid::regclass AS partition, id, returned_on FROM erp49f.ret ORDER BY id;
+
+-- the WHEN function called directly by a role that may neither read nor
+-- write the table: refused before the table is opened (no lock kept)
+CREATE ROLE cbr49f_mallory;
+SELECT 'erp49f.ret_n'::regclass::oid AS victim \gset
+SET ROLE cbr49f_mallory;
+BEGIN;
+SELECT regress.try(format($$SELECT cbreturn._export_row_ok(%s, '2020-01-01'::date, 'ZXTY'::text, '2026-01-01'::date,
+    NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::date)$$, :victim));
+SELECT count(*) AS locks_on_table FROM pg_locks WHERE relation = :victim AND pid = pg_backend_pid();
+COMMIT;
+RESET ROLE;
+
+-- the header guard guards updates and deletes; fired for INSERT it refuses
+CREATE TABLE erp49f.hdr (id int PRIMARY KEY);
+CREATE TRIGGER g BEFORE INSERT ON erp49f.hdr FOR EACH ROW EXECUTE FUNCTION cbreturn.header_guard();
+SELECT regress.try($$INSERT INTO erp49f.hdr VALUES (1)$$);
+SELECT count(*) AS header_rows FROM erp49f.hdr;
+
+DROP SCHEMA erp49f CASCADE;
+DROP OWNED BY cbr49f_trudy;
+DROP ROLE cbr49f_trudy;
+DROP ROLE cbr49f_mallory;
