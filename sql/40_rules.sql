@@ -126,28 +126,33 @@ CREATE TYPE cbreturn.tax_relief AS (
 COMMENT ON TYPE cbreturn.tax_relief IS
     'answer of export_tax_relief: which taxes are exempt or refunded, rebate repayment and the tax certificate (R-TX-3), evidence (R-TX-5), legal basis, rule ids not met';
 
+-- ordinary: the return is declared as ordinary returned goods (e.g. 4561),
+-- outside the CBEC return procedure; the announcements do not relieve it
+-- (R-TX-2) and the answer says so in its basis (issue 12, item 4).
 CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, exported_on date, returned_on date,
                                            reason cbreturn.return_reason, is_food boolean,
                                            original_state boolean,
                                            left_special_area_on date DEFAULT NULL,
-                                           rebate_claimed boolean DEFAULT false)
+                                           rebate_claimed boolean DEFAULT false,
+                                           ordinary boolean DEFAULT false)
     RETURNS cbreturn.tax_relief
     AS 'MODULE_PATHNAME', 'export_tax_relief'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
-                                               boolean, boolean, date, boolean) IS
-    'tax relief on a returned export: announcement route for unsold/consumer returns (R-TX-1, R-TX-2, R-TX-4), statutory route for quality/spec (R-TX-6); R-TX-3, R-TX-5';
+                                               boolean, boolean, date, boolean, boolean) IS
+    'tax relief on a returned export: announcement route for unsold/consumer returns (R-TX-1, R-TX-2, R-TX-4), statutory route for quality/spec (R-TX-6); R-TX-3, R-TX-5; an ordinary return (ordinary => true) is taxed outside R-TX-6, its basis says why';
 
 CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
                                              reason cbreturn.return_reason, is_food boolean,
                                              original_state boolean,
                                              left_special_area_on date DEFAULT NULL,
-                                             rebate_claimed boolean DEFAULT false)
+                                             rebate_claimed boolean DEFAULT false,
+                                             ordinary boolean DEFAULT false)
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'export_tax_relieved'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
-                                                 boolean, boolean, date, boolean) IS
+                                                 boolean, boolean, date, boolean, boolean) IS
     '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
 
 -- ---------------------------------------------------------------------------
@@ -197,14 +202,16 @@ COMMENT ON FUNCTION cbreturn.import_annual_quota_remaining(numeric) IS
 -- R-IM-3 with the status of a recorded return (rules section 6): nothing is
 -- refunded or restored before customs releases the return, nothing ever when
 -- it is rejected; the quota restored is that of the purchase's calendar year.
+-- ordinary: an ordinary (taxed) return, declared outside the CBEC retail
+-- import return procedure, restores nothing (issue 12, item 4).
 CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
                                                            purchased_on date, amount_year integer,
-                                                           status text)
+                                                           status text, ordinary boolean DEFAULT false)
     RETURNS numeric
     AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text) IS
-    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise (R-IM-3)';
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text, boolean) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise and for an ordinary return (R-IM-3)';
 
 CREATE TYPE cbreturn.import_effect AS (
     effect          text,
@@ -217,12 +224,13 @@ COMMENT ON TYPE cbreturn.import_effect IS
     'answer of import_return_effect: not_yet, applied or never; whether the tax is refunded; the calendar year whose annual amount is restored and by how much (R-IM-3)';
 
 -- STABLE: its basis follows the language setting (docs/i18n.md).
-CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text)
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text,
+                                              ordinary boolean DEFAULT false)
     RETURNS cbreturn.import_effect
     AS 'MODULE_PATHNAME', 'import_return_effect'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text) IS
-    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected';
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text, boolean) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected or an ordinary (taxed) return';
 
 -- ---------------------------------------------------------------------------
 -- Status of a return, for reporting tools (rules section 6)
@@ -304,11 +312,13 @@ CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_cod
                                                    is_food boolean, original_state boolean,
                                                    left_special_area_on date DEFAULT NULL,
                                                    rebate_claimed boolean DEFAULT false,
+                                                   ordinary boolean DEFAULT false,
                                                    OUT step integer, OUT rule_id text, OUT passed boolean,
                                                    OUT seen text, OUT basis text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
-                                                       cbreturn.return_reason, boolean, boolean, date, boolean) IS
+                                                       cbreturn.return_reason, boolean, boolean, date, boolean,
+                                                       boolean) IS
     'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';

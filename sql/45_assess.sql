@@ -27,14 +27,15 @@ CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
                                               original_state boolean DEFAULT NULL,
                                               left_special_area_on date DEFAULT NULL,
                                               rebate_claimed boolean DEFAULT false,
-                                              due_soon_days integer DEFAULT 7)
+                                              due_soon_days integer DEFAULT 7,
+                                              ordinary boolean DEFAULT false)
     RETURNS cbreturn.export_assessment
     AS 'MODULE_PATHNAME', 'assess_export_return'
     LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
                                                   cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
-                                                  date, boolean, integer) IS
-    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing';
+                                                  date, boolean, integer, boolean) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
 
 CREATE TYPE cbreturn.import_assessment AS (
     apply_deadline     date,

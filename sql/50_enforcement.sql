@@ -469,8 +469,9 @@ CREATE FUNCTION cbreturn.attach_export_return_checks(
     deadline            name DEFAULT NULL,
     applicant           name DEFAULT NULL,
     return_site         name DEFAULT NULL,
-    left_special_area_on name DEFAULT NULL)
-    RETURNS void
+    left_special_area_on name DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -592,11 +593,13 @@ BEGIN
             cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
             cbreturn._header_when_keys("table"), cbreturn._check_trigger_args("table", 'export')));
     END IF;
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'export', validate);
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
-                                                         name, name, name) IS
-    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns';
+                                                         name, name, name, boolean) IS
+    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns; validate => true checks the existing rows too; returns whether they were validated';
 
 -- ---------------------------------------------------------------------------
 -- attach_import_return_checks: R-IM-1, R-IM-5, R-IM-6, R-IM-7
@@ -612,8 +615,9 @@ CREATE FUNCTION cbreturn.attach_import_return_checks(
     declared_area       name DEFAULT NULL,
     warehouse           name DEFAULT NULL,
     enterprise          name DEFAULT NULL,
-    applicant           name DEFAULT NULL)
-    RETURNS void
+    applicant           name DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -677,11 +681,13 @@ BEGIN
         cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
         cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
         cbreturn._new_column(applicant), cbreturn._check_trigger_args("table", 'import')));
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'import', validate);
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
-                                                         name, name) IS
-    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release, at the original place; R-IM-5 return-centre warehouse; R-IM-6 special area of declaration; R-IM-7 applicant) to a table';
+                                                         name, name, boolean) IS
+    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release, at the original place; R-IM-5 return-centre warehouse; R-IM-6 special area of declaration; R-IM-7 applicant) to a table; validate => true checks the existing rows too; returns whether they were validated';
 
 -- ---------------------------------------------------------------------------
 -- attach_status_check: rules section 6
@@ -698,8 +704,9 @@ CREATE FUNCTION cbreturn.attach_status_check(
     rejected_at         name DEFAULT NULL,
     labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
                                              'inspected', 'released', 'rejected'],
-    withdrawn           text DEFAULT NULL)
-    RETURNS void
+    withdrawn           text DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -776,10 +783,12 @@ BEGIN
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
         cbreturn._check_trigger_args("table", 'status')));
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'status', validate);
 END
 $$;
-COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
-    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards';
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text, boolean) IS
+    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards; validate => true checks the existing rows too; returns whether they were validated';
 
 -- ---------------------------------------------------------------------------
 -- detach

@@ -119,6 +119,17 @@ CREATE FUNCTION cbreturn.validate("table" regclass, check_kind text DEFAULT NULL
 COMMENT ON FUNCTION cbreturn.validate(regclass, text) IS
     'checks the existing rows of a table against its export, import and status checks (or one kind), as VALIDATE CONSTRAINT: the first row that breaks a rule raises its error; else the checks are marked validated';
 
+-- The end of attach_export_return_checks, attach_import_return_checks and
+-- attach_status_check: validate => true checks the existing rows as
+-- validate() does, in the attach's transaction (the first breaking row's
+-- error aborts the attach); false leaves them, unless there are none.  The
+-- answer says which (issue 12, item 5).
+CREATE FUNCTION cbreturn._attach_validate("table" regclass, check_kind text, validate boolean)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'cbr_attach_validate' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._attach_validate(regclass, text, boolean) IS
+    'internal: the existing rows at attach, checked (validate) or left, and the answer that says which';
+
 -- ---------------------------------------------------------------------------
 -- What is attached where, with the options
 -- ---------------------------------------------------------------------------

@@ -4185,3 +4185,544 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text) IS
     'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards';
+
+-- ==== Existing rows at attach, violations() that lists and goes on, ordinary returns taxed (issue 12, items 4 and 5) ====
+-- attach_export_return_checks, attach_import_return_checks and
+-- attach_status_check take validate and say what became of the existing
+-- rows: the return type changes (void to text), so they are dropped and
+-- created again.  The checks they attached are triggers and metadata, which
+-- do not depend on these functions: they stay attached.
+DROP FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
+                                                   name, name, name);
+DROP FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
+                                                   name, name);
+DROP FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text);
+
+CREATE FUNCTION cbreturn._attach_validate("table" regclass, check_kind text, validate boolean)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'cbr_attach_validate' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._attach_validate(regclass, text, boolean) IS
+    'internal: the existing rows at attach, checked (validate) or left, and the answer that says which';
+
+CREATE FUNCTION cbreturn.attach_export_return_checks(
+    "table"             regclass,
+    exported_on         name,
+    reason              name DEFAULT NULL,
+    returned_on         name DEFAULT NULL,
+    remarks             name DEFAULT NULL,
+    fill_remarks        boolean DEFAULT false,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    return_office       name DEFAULT NULL,
+    deadline            name DEFAULT NULL,
+    applicant           name DEFAULT NULL,
+    return_site         name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    reasons regtype[] := ARRAY['cbreturn.return_reason', 'text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    dates regtype[] := ARRAY['date']::regtype[];
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    offices int := 0;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- roles read from a declaration header (cbreturn.attach_header): ''
+    exported_on := cbreturn._header_role("table", 'exported_on', exported_on);
+    supervision_code := cbreturn._header_role("table", 'supervision_code', supervision_code);
+    export_office := cbreturn._header_role("table", 'export_office', export_office);
+    left_special_area_on := cbreturn._header_role("table", 'left_special_area_on', left_special_area_on);
+    IF reason IS NULL AND remarks IS NULL THEN
+        PERFORM cbreturn._error('attach.export_needs_reason_or_remarks');
+    END IF;
+    IF fill_remarks AND (remarks IS NULL OR reason IS NULL) THEN
+        PERFORM cbreturn._error('attach.fill_remarks_needs_both');
+    END IF;
+    offices := (supervision_code IS NOT NULL)::int + (export_office IS NOT NULL)::int
+               + (return_office IS NOT NULL)::int;
+    IF offices NOT IN (0, 3) THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_three');
+    END IF;
+    IF offices = 3 AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.cross_customs_needs_returned_on');
+    END IF;
+    IF return_site IS NOT NULL AND offices <> 3 THEN
+        PERFORM cbreturn._error('attach.site_needs_cross_customs');
+    END IF;
+    IF applicant IS NOT NULL AND returned_on IS NULL THEN
+        PERFORM cbreturn._error('attach.applicant_needs_returned_on');
+    END IF;
+    IF left_special_area_on IS NOT NULL AND supervision_code IS NULL THEN
+        PERFORM cbreturn._error('attach.departure_needs_code');
+    END IF;
+    IF deadline IS NOT NULL AND deadline IN (exported_on, reason, returned_on, remarks, supervision_code,
+                                             export_office, return_office, applicant, return_site,
+                                             left_special_area_on) THEN
+        PERFORM cbreturn._error('attach.deadline_own_column');
+    END IF;
+
+    PERFORM cbreturn._register("table", 'export', fill_remarks);
+    PERFORM cbreturn._attach_column("table", 'export', 'exported_on', "table", exported_on, days,
+                                    cbreturn._text('role.exported_on'));
+    IF reason IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'reason', "table", reason, reasons,
+                                        cbreturn._text('role.reason'));
+    END IF;
+    IF returned_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'returned_on', "table", returned_on, days,
+                                        cbreturn._text('role.returned_on'));
+    END IF;
+    IF remarks IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'remarks', "table", remarks, textual,
+                                        cbreturn._text('role.remarks'));
+    END IF;
+    IF offices = 3 THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'supervision_code', "table", supervision_code, sup,
+                                        cbreturn._text('role.supervision_code'));
+        PERFORM cbreturn._attach_column("table", 'export', 'export_office', "table", export_office, office,
+                                        cbreturn._text('role.export_office'));
+        PERFORM cbreturn._attach_column("table", 'export', 'return_office', "table", return_office, office,
+                                        cbreturn._text('role.return_office'));
+    END IF;
+    IF deadline IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'deadline', "table", deadline, dates,
+                                        cbreturn._text('role.deadline'));
+    END IF;
+    IF applicant IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'applicant', "table", applicant, codes,
+                                        cbreturn._text('role.applicant'));
+    END IF;
+    IF return_site IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'return_site', "table", return_site, textual,
+                                        cbreturn._text('role.return_site'));
+    END IF;
+    IF left_special_area_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'export', 'left_special_area_on', "table",
+                                        left_special_area_on, days, cbreturn._text('role.left_special_area_on'));
+    END IF;
+    -- A check that only reads the row fires AFTER it is written, so that COPY
+    -- keeps inserting in batches (PostgreSQL falls back to one row at a time
+    -- when a table has any BEFORE ROW trigger); an error still aborts the
+    -- statement and leaves nothing behind.  Its WHEN clause names the checked
+    -- columns (by number once created, so RENAME COLUMN keeps it right), and
+    -- a row that passes every rule queues no trigger event at all (with the
+    -- key of a declaration header, whose row it finds and locks).  Filling
+    -- the remarks or the deadline changes the row, which only a BEFORE
+    -- trigger can do, and it must see every row: no WHEN clause.
+    IF fill_remarks OR deadline IS NOT NULL THEN
+        PERFORM cbreturn._refuse_generated("table",
+            ARRAY[exported_on, reason, returned_on, remarks, supervision_code, export_office,
+                  return_office, deadline, applicant, return_site, left_special_area_on],
+            cbreturn._text('check.export_filling'));
+        -- (on a Citus table: the columns by name in the arguments, and
+        -- carried to every shard; sql/66_citus.sql)
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check BEFORE INSERT OR UPDATE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.export_return_check(%s)', "table",
+            cbreturn._check_trigger_args("table", 'export')));
+    ELSE
+        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+            'CREATE TRIGGER cbreturn_export_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+            'WHEN (NOT cbreturn._export_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s%s)) '
+            'EXECUTE FUNCTION cbreturn.export_return_check(%s)',
+            "table", cbreturn._when_table("table"),
+            cbreturn._new_date_column("table", exported_on), cbreturn._new_column(reason),
+            cbreturn._new_date_column("table", returned_on), cbreturn._new_column(remarks),
+            cbreturn._new_column(supervision_code), cbreturn._new_column(export_office),
+            cbreturn._new_column(return_office), cbreturn._new_column(applicant),
+            cbreturn._new_column(return_site), cbreturn._new_date_column("table", left_special_area_on),
+            cbreturn._header_when_keys("table"), cbreturn._check_trigger_args("table", 'export')));
+    END IF;
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'export', validate);
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
+                                                         name, name, name, boolean) IS
+    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns; validate => true checks the existing rows too; returns whether they were validated';
+
+CREATE FUNCTION cbreturn.attach_import_return_checks(
+    "table"             regclass,
+    released_on         name,
+    applied_on          name DEFAULT NULL,
+    arrived_on          name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    original_place      name DEFAULT NULL,
+    arrival_place       name DEFAULT NULL,
+    declared_area       name DEFAULT NULL,
+    warehouse           name DEFAULT NULL,
+    enterprise          name DEFAULT NULL,
+    applicant           name DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    dates regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    textual regtype[] := ARRAY['text', 'character varying', 'character']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    codes regtype[] := ARRAY['cbreturn.uscc', 'text', 'character varying', 'character']::regtype[];
+    enterprises regtype[] := ARRAY['cbreturn.customs_registration_code', 'text', 'character varying',
+                                   'character']::regtype[];
+    places name[] := ARRAY[supervision_code, original_place, arrival_place, declared_area, warehouse,
+                           enterprise, applicant];
+    roles text[] := ARRAY['supervision_code', 'original_place', 'arrival_place', 'declared_area', 'warehouse',
+                          'enterprise', 'applicant'];
+    i int;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    -- the release date read from a declaration header (cbreturn.attach_header): ''
+    released_on := cbreturn._header_role("table", 'released_on', released_on);
+    IF applied_on IS NULL AND arrived_on IS NULL THEN
+        PERFORM cbreturn._error('attach.import_needs_dates');
+    END IF;
+    IF arrival_place IS NOT NULL AND (original_place IS NULL OR supervision_code IS NULL) THEN
+        PERFORM cbreturn._error('attach.arrival_needs_original_and_code');
+    END IF;
+    IF (original_place IS NOT NULL AND arrival_place IS NULL AND warehouse IS NULL)
+       OR (declared_area IS NOT NULL AND arrival_place IS NULL) THEN
+        PERFORM cbreturn._error('attach.place_needs_arrival');
+    END IF;
+    IF (enterprise IS NULL) <> (applicant IS NULL) OR (applicant IS NOT NULL AND applied_on IS NULL) THEN
+        PERFORM cbreturn._error('attach.import_applicant_needs');
+    END IF;
+    PERFORM cbreturn._register("table", 'import');
+    PERFORM cbreturn._attach_column("table", 'import', 'released_on', "table", released_on, dates,
+                                    cbreturn._text('role.released_on'));
+    IF applied_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'applied_on', "table", applied_on, dates,
+                                        cbreturn._text('role.applied_on'));
+    END IF;
+    IF arrived_on IS NOT NULL THEN
+        PERFORM cbreturn._attach_column("table", 'import', 'arrived_on', "table", arrived_on, dates,
+                                        cbreturn._text('role.arrived_on'));
+    END IF;
+    FOR i IN 1 .. pg_catalog.cardinality(places) LOOP
+        CONTINUE WHEN places[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'import', roles[i], "table", places[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'enterprise' THEN enterprises
+                                                      WHEN 'applicant' THEN codes ELSE textual END,
+                                        cbreturn._text('role.import_' || roles[i]));
+    END LOOP;
+    -- AFTER, with a WHEN clause naming the checked columns (as the export check).
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_import_check AFTER INSERT OR UPDATE ON %s FOR EACH ROW '
+        'WHEN (NOT cbreturn._import_row_ok(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)) '
+        'EXECUTE FUNCTION cbreturn.import_return_check(%s)',
+        "table", cbreturn._when_table("table"), cbreturn._new_date_column("table", released_on),
+        cbreturn._new_date_column("table", applied_on), cbreturn._new_date_column("table", arrived_on),
+        cbreturn._new_column(supervision_code), cbreturn._new_column(original_place),
+        cbreturn._new_column(arrival_place), cbreturn._new_column(declared_area),
+        cbreturn._new_column(warehouse), cbreturn._new_column(enterprise),
+        cbreturn._new_column(applicant), cbreturn._check_trigger_args("table", 'import')));
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'import', validate);
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_import_return_checks(regclass, name, name, name, name, name, name, name, name,
+                                                         name, name, boolean) IS
+    'attach the import-return checks (R-IM-1: application within 30 days, arrival within 45 days of release, at the original place; R-IM-5 return-centre warehouse; R-IM-6 special area of declaration; R-IM-7 applicant) to a table; validate => true checks the existing rows too; returns whether they were validated';
+
+CREATE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'],
+    withdrawn           text DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+    q record;
+    q_status name;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
+        PERFORM cbreturn._error('attach.status_labels');
+    END IF;
+    -- rules section 6: a withdrawn return, when the table records one, has a
+    -- label of its own
+    IF withdrawn IS NOT NULL THEN
+        IF pg_catalog.btrim(withdrawn) OPERATOR(pg_catalog.=) '' OR withdrawn OPERATOR(pg_catalog.=) ANY (labels) THEN
+            PERFORM cbreturn._error('attach.status_withdrawn_label', withdrawn);
+        END IF;
+        labels := labels OPERATOR(pg_catalog.||) withdrawn;
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        cbreturn._status_types("table", status), cbreturn._text('role.status'));
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        cbreturn._text('role.' || stages[i] || '_at'));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
+                                    first_type::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
+    -- Rules section 6: a quantity check on this table frees the quantity of
+    -- the returns this check calls rejected or withdrawn.  One without a
+    -- status column takes this one's column and labels (and counts its
+    -- returns again); one with them must read the same.
+    SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
+    IF FOUND THEN
+        q_status := cbreturn._role_column("table", 'quantity', 'status');
+        IF q_status IS NULL THEN
+            PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
+            PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
+        ELSIF q_status OPERATOR(pg_catalog.<>) status
+              OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                      AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
+            PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,
+                                    q_status::pg_catalog.text, q.freeing_labels::pg_catalog.text,
+                                    status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                    pg_catalog.quote_literal("table"::pg_catalog.text));
+        END IF;
+    END IF;
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'status', validate);
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text, boolean) IS
+    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards; validate => true checks the existing rows too; returns whether they were validated';
+
+-- The tax functions take ordinary (issue 12, item 4): an ordinary (taxed)
+-- return, declared as ordinary returned goods (e.g. 4561), is not relieved by
+-- the announcements (R-TX-2) and restores nothing under R-IM-3.  A trailing
+-- defaulted argument changes the signature, so the functions are dropped and
+-- created again; calls without it answer as before.  A view or BEGIN ATOMIC
+-- function of the database that calls one of them stops this update
+-- (CHANGELOG.md says what to do).
+DROP FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                         boolean, boolean, date, boolean);
+DROP FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                           boolean, boolean, date, boolean);
+DROP FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean);
+DROP FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text);
+DROP FUNCTION cbreturn.import_return_effect(date, numeric, text);
+DROP FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                            cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                            date, boolean, integer);
+-- ordinary: the return is declared as ordinary returned goods (e.g. 4561),
+-- outside the CBEC return procedure; the announcements do not relieve it
+-- (R-TX-2) and the answer says so in its basis (issue 12, item 4).
+CREATE FUNCTION cbreturn.export_tax_relief(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                           reason cbreturn.return_reason, is_food boolean,
+                                           original_state boolean,
+                                           left_special_area_on date DEFAULT NULL,
+                                           rebate_claimed boolean DEFAULT false,
+                                           ordinary boolean DEFAULT false)
+    RETURNS cbreturn.tax_relief
+    AS 'MODULE_PATHNAME', 'export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relief(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                               boolean, boolean, date, boolean, boolean) IS
+    'tax relief on a returned export: announcement route for unsold/consumer returns (R-TX-1, R-TX-2, R-TX-4), statutory route for quality/spec (R-TX-6); R-TX-3, R-TX-5; an ordinary return (ordinary => true) is taxed outside R-TX-6, its basis says why';
+
+CREATE FUNCTION cbreturn.export_tax_relieved(code cbreturn.supervision_code, exported_on date, returned_on date,
+                                             reason cbreturn.return_reason, is_food boolean,
+                                             original_state boolean,
+                                             left_special_area_on date DEFAULT NULL,
+                                             rebate_claimed boolean DEFAULT false,
+                                             ordinary boolean DEFAULT false)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'export_tax_relieved'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.export_tax_relieved(cbreturn.supervision_code, date, date, cbreturn.return_reason,
+                                                 boolean, boolean, date, boolean, boolean) IS
+    '(export_tax_relief(...)).relieved without forming the row, for scans: the same decision (R-TX-1 ... R-TX-6)';
+
+CREATE FUNCTION cbreturn.explain_export_tax_relief(code cbreturn.supervision_code, exported_on date,
+                                                   returned_on date, reason cbreturn.return_reason,
+                                                   is_food boolean, original_state boolean,
+                                                   left_special_area_on date DEFAULT NULL,
+                                                   rebate_claimed boolean DEFAULT false,
+                                                   ordinary boolean DEFAULT false,
+                                                   OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                   OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_export_tax_relief'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_export_tax_relief(cbreturn.supervision_code, date, date,
+                                                       cbreturn.return_reason, boolean, boolean, date, boolean,
+                                                       boolean) IS
+    'the rules behind export_tax_relief (R-TX-1 ... R-TX-6), one row per check';
+
+-- ordinary: an ordinary (taxed) return, declared outside the CBEC retail
+-- import return procedure, restores nothing (issue 12, item 4).
+CREATE FUNCTION cbreturn.import_annual_amount_after_return(annual_used numeric, returned_value numeric,
+                                                           purchased_on date, amount_year integer,
+                                                           status text, ordinary boolean DEFAULT false)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'import_annual_amount_after_return_in_year'
+    LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_annual_amount_after_return(numeric, numeric, date, integer, text, boolean) IS
+    'consumer''s annual cumulative amount of amount_year after a recorded return: reduced by returned_value once the return is released and amount_year is the calendar year of the purchase, unchanged otherwise and for an ordinary return (R-IM-3)';
+
+CREATE FUNCTION cbreturn.import_return_effect(purchased_on date, returned_value numeric, status text,
+                                              ordinary boolean DEFAULT false)
+    RETURNS cbreturn.import_effect
+    AS 'MODULE_PATHNAME', 'import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.import_return_effect(date, numeric, text, boolean) IS
+    'what a recorded retail import return has done (R-IM-3, rules section 6): applied once released (tax refunded, quota of the purchase year restored), not_yet before, never when rejected or an ordinary (taxed) return';
+
+CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
+                                              exported_on date,
+                                              reason cbreturn.return_reason,
+                                              returned_on date,
+                                              as_of date,
+                                              export_office cbreturn.customs_code DEFAULT NULL,
+                                              return_office cbreturn.customs_code DEFAULT NULL,
+                                              is_food boolean DEFAULT NULL,
+                                              original_state boolean DEFAULT NULL,
+                                              left_special_area_on date DEFAULT NULL,
+                                              rebate_claimed boolean DEFAULT false,
+                                              due_soon_days integer DEFAULT 7,
+                                              ordinary boolean DEFAULT false)
+    RETURNS cbreturn.export_assessment
+    AS 'MODULE_PATHNAME', 'assess_export_return'
+    LANGUAGE C STABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                                  date, boolean, integer, boolean) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
+
+-- ==== attach_status_check as merged: validate (issues 12 items 5) and a request header's status (issue 12 item 6) ====
+CREATE OR REPLACE FUNCTION cbreturn.attach_status_check(
+    "table"             regclass,
+    status              name,
+    registered_at       name DEFAULT NULL,
+    declared_at         name DEFAULT NULL,
+    shipped_at          name DEFAULT NULL,
+    arrived_at          name DEFAULT NULL,
+    inspected_at        name DEFAULT NULL,
+    released_at         name DEFAULT NULL,
+    rejected_at         name DEFAULT NULL,
+    labels              text[] DEFAULT ARRAY['registered', 'declared', 'shipped', 'arrived',
+                                             'inspected', 'released', 'rejected'],
+    withdrawn           text DEFAULT NULL,
+    validate            boolean DEFAULT false)
+    RETURNS text
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    stages text[] := ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected'];
+    cols name[] := ARRAY[registered_at, declared_at, shipped_at, arrived_at, inspected_at, released_at, rejected_at];
+    stamp_types regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    first_type regtype;
+    t regtype;
+    i int;
+    q record;
+    q_status text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    IF labels IS NULL OR pg_catalog.cardinality(labels) <> 7 OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR (SELECT pg_catalog.count(DISTINCT l) FROM pg_catalog.unnest(labels) l
+            WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.<>) '') <> 7 THEN
+        PERFORM cbreturn._error('attach.status_labels');
+    END IF;
+    -- rules section 6: a withdrawn return, when the table records one, has a
+    -- label of its own
+    IF withdrawn IS NOT NULL THEN
+        IF pg_catalog.btrim(withdrawn) OPERATOR(pg_catalog.=) '' OR withdrawn OPERATOR(pg_catalog.=) ANY (labels) THEN
+            PERFORM cbreturn._error('attach.status_withdrawn_label', withdrawn);
+        END IF;
+        labels := labels OPERATOR(pg_catalog.||) withdrawn;
+    END IF;
+    PERFORM cbreturn._register("table", 'status', false, NULL, labels);
+    PERFORM cbreturn._attach_column("table", 'status', 'status', "table", status,
+        cbreturn._status_types("table", status), cbreturn._text('role.status'));
+    FOR i IN 1 .. 7 LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'status', stages[i] || '_at', "table", cols[i], stamp_types,
+                                        cbreturn._text('role.' || stages[i] || '_at'));
+        SELECT c.column_type INTO t FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'status'
+           AND c.role OPERATOR(pg_catalog.=) (stages[i] || '_at');
+        IF first_type IS NULL THEN
+            first_type := t;
+        ELSIF t OPERATOR(pg_catalog.<>) first_type THEN
+            PERFORM cbreturn._error('attach.stage_types', cols[i]::pg_catalog.text, t::pg_catalog.text,
+                                    first_type::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._refuse_generated("table", ARRAY[status] || cols, cbreturn._text('check.status'));
+    -- Rules section 6: a quantity check on this table frees the quantity of
+    -- the returns this check calls rejected or withdrawn.  One without a
+    -- status column takes this one's column and labels (and counts its
+    -- returns again); one with them must read the same.
+    SELECT k.declared_relation, k.freeing_labels INTO q FROM cbreturn.attached_check k
+     WHERE k.relation OPERATOR(pg_catalog.=) "table" AND k.check_kind OPERATOR(pg_catalog.=) 'quantity';
+    IF FOUND THEN
+        -- (a quantity check reading a return request's status on the
+        -- declaration header never agrees with a status column of the table)
+        SELECT CASE WHEN c.column_relation OPERATOR(pg_catalog.=) "table" THEN c.column_name::pg_catalog.text
+                    ELSE c.column_relation::pg_catalog.text OPERATOR(pg_catalog.||) '.'
+                         OPERATOR(pg_catalog.||) pg_catalog.quote_ident(c.column_name) END
+          INTO q_status FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
+        IF q_status IS NULL THEN
+            PERFORM cbreturn._quantity_status_attach("table", status, labels[7:8]);
+            PERFORM cbreturn._quantity_rebuild(q.declared_relation, '{}', false);
+        ELSIF q_status OPERATOR(pg_catalog.<>) status::pg_catalog.text
+              OR NOT (q.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                      AND q.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8]) THEN
+            PERFORM cbreturn._error('attach.status_quantity_disagree', "table"::pg_catalog.text,
+                                    q_status::pg_catalog.text, q.freeing_labels::pg_catalog.text,
+                                    status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                    pg_catalog.quote_literal("table"::pg_catalog.text));
+        END IF;
+    END IF;
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",
+        cbreturn._check_trigger_args("table", 'status')));
+    -- existing rows: checked now (validate), or left and said so (issue 12, item 5)
+    RETURN cbreturn._attach_validate("table", 'status', validate);
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_status_check(regclass, name, name, name, name, name, name, name, name, text[], text, boolean) IS
+    'attach the status check (rules section 6): the status only moves forward, through the stages whose times are recorded, and stage times never go backwards; validate => true checks the existing rows too; returns whether they were validated';

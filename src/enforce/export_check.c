@@ -728,8 +728,8 @@ export_return_check(PG_FUNCTION_ARGS)
 
 	cbr_export_fetch(c, tupdesc, tuple, v, isnull);
 	/* roles read from a declaration header: its row, found and locked */
-	if (c->hdr)
-		cbr_header_read(c->hdr, trigdata, tuple, v, isnull);
+	if (c->hdr && !cbr_header_read(c->hdr, trigdata, tuple, v, isnull, CBR_CHECK_EXPORT))
+		return PointerGetDatum(tuple);
 	cbr_export_read(c, v, isnull, &row);
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) != CBR_PASS || c->fill_remarks || c->deadline)
 		cbr_export_violation(trigdata, tuple, c, v, &row, &d);

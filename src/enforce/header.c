@@ -31,6 +31,7 @@
  * rather than read rows the policies would hide.
  */
 #include "enforce/header_int.h"
+#include "enforce/violation.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -603,32 +604,59 @@ cbr_header_lookup(const CbrHeaderUse *u, const Datum *keys, const bool *knull, D
 	return true;
 }
 
-void
-cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, Datum *v, bool *isnull)
+/* The arguments of header_report_missing, for cbr_violation_report_input. */
+typedef struct HeaderMissing
+{
+	const CbrHeaderUse *u;
+	TriggerData *trigdata;
+	HeapTuple	tuple;
+} HeaderMissing;
+
+/* CB014: the key of the return names no row of the header. */
+static void
+header_report_missing(void *arg)
+{
+	HeaderMissing *a = (HeaderMissing *) arg;
+	const CbrHeaderUse *u = a->u;
+	Relation	rel = a->trigdata->tg_relation;
+	bool		seen = true;
+	int			i;
+
+	for (i = 0; i < u->nkeys; i++)
+		seen = seen && cbr_writer_may_see(a->trigdata, u->key[i]);
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_HEADER),
+			 errmsg("the return names no row of declaration header %s", cbr_header_rel_text(u->relid)),
+			 seen
+			 ? errdetail("%sits key %s matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
+						 header_key_text(u, rel, a->tuple), cbr_header_rel_text(u->relid))
+			 : errdetail("%sits key matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
+						 cbr_header_rel_text(u->relid)),
+			 errhint("Write the header row first, or correct the key of the return: its checks read the export or release date and the codes from the header row."),
+			 errtable(rel)));
+}
+
+bool
+cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, Datum *v, bool *isnull,
+				CbrCheckKind kind)
 {
 	Relation	rel = trigdata->tg_relation;
 	Datum		keys[CBR_HEADER_MAX_KEYS];
 	bool		knull[CBR_HEADER_MAX_KEYS];
-	bool		seen = true;
+	HeaderMissing a = {u, trigdata, tuple};
 	int			i;
 
 	for (i = 0; i < u->nkeys; i++)
 		keys[i] = heap_getattr(tuple, u->key[i], RelationGetDescr(rel), &knull[i]);
 	if (cbr_header_lookup(u, keys, knull, v, isnull))
-		return;
-
-	for (i = 0; i < u->nkeys; i++)
-		seen = seen && cbr_writer_may_see(trigdata, u->key[i]);
-	ereport(ERROR,
-			(errcode(ERRCODE_CBRETURN_HEADER),
-			 errmsg("the return names no row of declaration header %s", cbr_header_rel_text(u->relid)),
-			 seen
-			 ? errdetail("%sits key %s matches no row of %s.", cbr_row_identity_seen(trigdata, tuple),
-						 header_key_text(u, rel, tuple), cbr_header_rel_text(u->relid))
-			 : errdetail("%sits key matches no row of %s.", cbr_row_identity_seen(trigdata, tuple),
-						 cbr_header_rel_text(u->relid)),
-			 errhint("Write the header row first, or correct the key of the return: its checks read the export or release date and the codes from the header row."),
-			 errtable(rel)));
+		return true;
+	/*
+	 * Refused by a write in either mode; listed by cbreturn.violations().
+	 * The quantity check (CBR_CHECK_KINDS: a request's status) always refuses.
+	 */
+	cbr_violation_report_input(kind == CBR_CHECK_KINDS ? NULL : cbr_violations_begin(rel, kind),
+							   tuple, "header", header_report_missing, &a);
+	return false;
 }
 
 bool

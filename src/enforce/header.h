@@ -49,10 +49,13 @@ extern Oid	cbr_header_type(const CbrHeaderUse *u, int r);
  * Find and lock (FOR KEY SHARE) the header row of the return tuple, and put
  * the value of each role the header gives into v[r] / isnull[r] as a check
  * reads it (a timestamp as its China date, R-T-1).  A NULL key: the roles
- * are NULL ("not known yet").  CB014 when the key names no header row.
+ * are NULL ("not known yet").  When the key names no header row: CB014,
+ * refused by a write in either mode, listed by cbreturn.violations() (then
+ * false: the row's rules are not decided).  True when the facts are read.
  */
-extern void cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple,
-							Datum *v, bool *isnull);
+/* (kind CBR_CHECK_KINDS: a quantity check reading a request's status, which always refuses) */
+extern bool cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple,
+							Datum *v, bool *isnull, CbrCheckKind kind);
 
 /*
  * The same from the values of the return's key columns (keys[], knull[], in

@@ -374,8 +374,8 @@ import_return_check(PG_FUNCTION_ARGS)
 
 	cbr_import_fetch(c, tupdesc, tuple, v, isnull);
 	/* the release date read from a declaration header: its row, found and locked */
-	if (c->hdr)
-		cbr_header_read(c->hdr, trigdata, tuple, v, isnull);
+	if (c->hdr && !cbr_header_read(c->hdr, trigdata, tuple, v, isnull, CBR_CHECK_IMPORT))
+		return PointerGetDatum(tuple);
 	if (cbr_import_decide(c, v, isnull, &w, &row, &p) != CBR_PASS)
 		cbr_import_violation(trigdata, tuple, c, v, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w, &row, &p);
 	return PointerGetDatum(tuple);

@@ -230,7 +230,7 @@ row_freed(QuantityCache *c, Relation rel, HeapTuple tuple)
 		return c->status_override == 1;
 	if (c->request != NULL)
 		/* its request's status, read locked (header.c; the guard recounts) */
-		cbr_header_read(c->request, c->trigdata, tuple, &d, &isnull);
+		(void) cbr_header_read(c->request, c->trigdata, tuple, &d, &isnull, CBR_CHECK_KINDS);
 	else if (c->status == InvalidAttrNumber)
 		return false;
 	else

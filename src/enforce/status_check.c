@@ -90,27 +90,50 @@ cbr_status_label(StatusCache *c, int stage)
 	return stage == CBR_STATUS_WITHDRAWN ? c->withdrawn : c->labels[stage];
 }
 
-/* The stage of a row, -1 for NULL; an unknown label is an error. */
-static int
-cbr_row_stage(StatusCache *c, Relation rel, HeapTuple tuple)
+/* A label that names no stage (cbr_row_stage). */
+#define CBR_STAGE_UNKNOWN (-2)
+
+/* The text of a row's status, without bpchar padding; NULL for NULL. */
+static char *
+cbr_status_text(StatusCache *c, Relation rel, HeapTuple tuple)
 {
 	bool		isnull;
 	Datum		d = heap_getattr(tuple, c->status, RelationGetDescr(rel), &isnull);
 	char	   *s;
 	int			len;
-	int			i;
 
 	if (isnull)
-		return -1;
+		return NULL;
 	s = OutputFunctionCall(&c->status_out, d);
 	len = (int) strlen(s);
 	while (len > 0 && s[len - 1] == ' ')	/* bpchar padding */
 		s[--len] = '\0';
+	return s;
+}
+
+/* The stage of a row: -1 for NULL, CBR_STAGE_UNKNOWN for a label that names none. */
+static int
+cbr_row_stage(StatusCache *c, Relation rel, HeapTuple tuple)
+{
+	char	   *s = cbr_status_text(c, rel, tuple);
+	int			i;
+
+	if (s == NULL)
+		return -1;
 	for (i = 0; i < CBR_STAGES; i++)
 		if (strcmp(s, c->labels[i]) == 0)
 			return i;
 	if (c->withdrawn != NULL && strcmp(s, c->withdrawn) == 0)
 		return CBR_STATUS_WITHDRAWN;
+	return CBR_STAGE_UNKNOWN;
+}
+
+/* CB006: the status column of tuple holds a label that names no stage. */
+static void
+cbr_status_report_unknown(StatusCache *c, Relation rel, HeapTuple tuple)
+{
+	char	   *s = cbr_status_text(c, rel, tuple);
+
 	if (c->withdrawn != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_STATUS),
@@ -128,7 +151,6 @@ cbr_row_stage(StatusCache *c, Relation rel, HeapTuple tuple)
 					 c->labels[0], c->labels[1], c->labels[2], c->labels[3], c->labels[4],
 					 c->labels[5], c->labels[6]),
 			 errtablecol(rel, c->status)));
-	return -1;					/* keep compiler quiet */
 }
 
 static char *
@@ -282,9 +304,19 @@ cbr_status_raise(void *arg)
 					 cbr_status_report(a->c, a->rel, a->oldtup, a->tuple, a->v));
 }
 
+static void
+cbr_status_raise_unknown(void *arg)
+{
+	StatusReport *a = (StatusReport *) arg;
+
+	CBR_REPORT_SHOWN(a->shown, a->rel, gettext_noop("status"),
+					 cbr_status_report_unknown(a->c, a->rel, a->tuple));
+}
+
 /*
  * Read the row (and the old one), decide, and refuse what is wrong as
- * always, or record it (src/enforce/violation.c).
+ * always, or record it (src/enforce/violation.c).  A label that names no
+ * stage is bad input: refused in either mode, listed by violations().
  */
 static void
 cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple, bool shown)
@@ -296,6 +328,15 @@ cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple, 
 	cbr_status_read(c, rel, tuple, &row);
 	if (oldtup != NULL)
 		cbr_status_read(c, rel, oldtup, &old);
+	if (row.stage == CBR_STAGE_UNKNOWN || (oldtup != NULL && old.stage == CBR_STAGE_UNKNOWN))
+	{
+		HeapTuple	bad = row.stage == CBR_STAGE_UNKNOWN ? tuple : oldtup;
+		StatusReport a = {c, rel, oldtup, bad, NULL, shown};
+
+		cbr_violation_report_input(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
+								   cbr_status_raise_unknown, &a);
+		return;
+	}
 	if (cbr_decide_status(oldtup != NULL ? &old : NULL, &row, &v) != CBR_PASS)
 	{
 		StatusReport a = {c, rel, oldtup, tuple, &v, shown};

@@ -368,6 +368,8 @@ typedef struct Collector
 	TupleDesc	desc;
 } Collector;
 
+static void cbr_not_attached(Oid relid, const char *kind);
+
 /* The scan in progress in this backend, if any. */
 static Collector *collector = NULL;
 
@@ -516,11 +518,16 @@ cbr_is_rule_verdict(int sqlerrcode)
 		sqlerrcode == ERRCODE_CBRETURN_IMPORT_APPLICANT;
 }
 
-/* What violations() lists: rule verdicts and bad input (an unknown code, 22xxx). */
+/*
+ * What violations() lists: rule verdicts and bad input (an unknown code,
+ * CB007; a reason label that names no reason, CB013; a return whose
+ * declaration header row is missing, CB014; 22xxx).
+ */
 static bool
 cbr_is_row_finding(int sqlerrcode)
 {
 	return cbr_is_rule_verdict(sqlerrcode) || sqlerrcode == ERRCODE_CBRETURN_UNKNOWN_CODE ||
+		sqlerrcode == ERRCODE_CBRETURN_REASON_LABEL || sqlerrcode == ERRCODE_CBRETURN_HEADER ||
 		ERRCODE_TO_CATEGORY(sqlerrcode) == ERRCODE_DATA_EXCEPTION;
 }
 
@@ -581,25 +588,17 @@ cbr_collect_violation(CbrViolations *s, HeapTuple tuple, const char *rule_id, Er
 	tuplestore_putvalues(col->store, col->desc, values, nulls);
 }
 
-void
-cbr_violation_report(CbrViolations *s, HeapTuple tuple, const char *rule_id,
-					 CbrRaiseVerdict raise, void *arg)
+/*
+ * Raise raise(arg) and catch its error in a subtransaction (as PL/pgSQL's
+ * EXCEPTION does), so that nothing the report did survives but the error.
+ */
+static ErrorData *
+cbr_catch_verdict(CbrViolations *s, CbrRaiseVerdict raise, void *arg)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
 	ErrorData  *volatile edata = NULL;
 
-	if (s == NULL || !s->capture)
-	{
-		raise(arg);
-		elog(ERROR, "a verdict of the %s check was not raised", s ? kind_names[s->kind] : "?");
-	}
-
-	/*
-	 * The report function raises the error a refused write gets; catch it
-	 * in a subtransaction (as PL/pgSQL's EXCEPTION does), so that nothing it
-	 * did survives but the error itself.
-	 */
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
@@ -616,9 +615,23 @@ cbr_violation_report(CbrViolations *s, HeapTuple tuple, const char *rule_id,
 	RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
-
 	if (edata == NULL)
 		elog(ERROR, "a verdict of the %s check was not raised", kind_names[s->kind]);
+	return edata;
+}
+
+void
+cbr_violation_report(CbrViolations *s, HeapTuple tuple, const char *rule_id,
+					 CbrRaiseVerdict raise, void *arg)
+{
+	ErrorData  *edata;
+
+	if (s == NULL || !s->capture)
+	{
+		raise(arg);
+		elog(ERROR, "a verdict of the %s check was not raised", s ? kind_names[s->kind] : "?");
+	}
+	edata = cbr_catch_verdict(s, raise, arg);
 	if (s->collect != NULL)
 	{
 		if (!cbr_is_row_finding(edata->sqlerrcode))
@@ -631,6 +644,24 @@ cbr_violation_report(CbrViolations *s, HeapTuple tuple, const char *rule_id,
 			ReThrowError(edata);
 		cbr_log_violation(s, tuple, rule_id, edata);
 	}
+}
+
+void
+cbr_violation_report_input(CbrViolations *s, HeapTuple tuple, const char *rule_id,
+						   CbrRaiseVerdict raise, void *arg)
+{
+	ErrorData  *edata;
+
+	/* a write (either mode) and validate() raise it; violations() lists it */
+	if (s == NULL || s->collect == NULL || !s->collect->capture)
+	{
+		raise(arg);
+		elog(ERROR, "a verdict of the %s check was not raised", s ? kind_names[s->kind] : "?");
+	}
+	edata = cbr_catch_verdict(s, raise, arg);
+	if (!cbr_is_row_finding(edata->sqlerrcode))
+		ReThrowError(edata);
+	cbr_collect_violation(s, tuple, rule_id, edata);
 }
 
 /* ---------------------------------------------------------------------
@@ -647,7 +678,7 @@ cbr_export_rule_of(const CbrExportVerdict *d)
 		case CBR_FAIL_REMARK_MISMATCH:
 			return "R-EX-2";
 		case CBR_BAD_TEXT:
-			return d->bad_text < 0 ? "R-EX-1" : d->bad_text == 3 ? "R-EX-4" : "R-EX-5";
+			return d->bad_text < 0 ? "R-V-1" : d->bad_text == 3 ? "R-EX-4" : "R-EX-5";
 		case CBR_FAIL_SITE:
 			return "R-EX-6";
 		case CBR_FAIL_APPLICANT:
@@ -1053,6 +1084,21 @@ cbr_violations(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* The check of kind on relid is validated now (cbreturn.attached_checks.validated_at). */
+static void
+cbr_mark_validated(Oid relid, CbrCheckKind kind)
+{
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Datum		args[2];
+
+	args[0] = ObjectIdGetDatum(relid);
+	args[1] = CStringGetTextDatum(kind_names[kind]);
+	cbr_metadata_write(
+		"UPDATE cbreturn.attached_check SET validated_at = pg_catalog.statement_timestamp()"
+		" WHERE relation OPERATOR(pg_catalog.=) $1 AND check_kind OPERATOR(pg_catalog.=) $2",
+		2, argtypes, args, NULL, SPI_OK_UPDATE);
+}
+
 /*
  * cbreturn.validate("table" regclass, check_kind text DEFAULT NULL) RETURNS
  * TABLE (check_kind text, rows_checked bigint)
@@ -1111,23 +1157,104 @@ cbr_validate(PG_FUNCTION_ARGS)
 	n = cbr_scan_table(rel, only, &col);
 	for (k = 0; k < a.nkinds; k++)
 	{
-		Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
-		Datum		args[2];
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		args[0] = ObjectIdGetDatum(relid);
-		args[1] = CStringGetTextDatum(kind_names[a.kinds[k]]);
-		cbr_metadata_write(
-			"UPDATE cbreturn.attached_check SET validated_at = pg_catalog.statement_timestamp()"
-			" WHERE relation OPERATOR(pg_catalog.=) $1 AND check_kind OPERATOR(pg_catalog.=) $2",
-			2, argtypes, args, NULL, SPI_OK_UPDATE);
-		values[0] = args[1];
+		cbr_mark_validated(relid, a.kinds[k]);
+		values[0] = CStringGetTextDatum(kind_names[a.kinds[k]]);
 		values[1] = Int64GetDatum((int64) n);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	relation_close(rel, NoLock);
 	return (Datum) 0;
+}
+
+/* The rows of a table (of every partition of a partitioned one), as its owner counts them. */
+static uint64
+cbr_count_rows(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	bool		partitioned = rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE;
+	uint64		n;
+	bool		isnull;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute(psprintf("SELECT pg_catalog.count(*) FROM %s%s", partitioned ? "" : "ONLY ",
+							 cbr_rel_text(relid)),
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "counting the rows of %s failed", cbr_rel_text(relid));
+	n = (uint64) DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return n;
+}
+
+/*
+ * cbreturn._attach_validate("table" regclass, check_kind text, validate
+ * boolean) RETURNS text: the end of attach_export_return_checks,
+ * attach_import_return_checks and attach_status_check (issue 12, item 5).
+ * With validate, the existing rows are checked as cbreturn.validate() checks
+ * them, in the attach's transaction: the first row that breaks a rule
+ * raises its error and nothing is attached.  Without it they are left, as
+ * ALTER TABLE ... ADD CONSTRAINT ... NOT VALID leaves them, unless there are
+ * none.  The answer says which, in the session's language; the check's
+ * validated_at (cbreturn.attached_checks) is set when they were checked.
+ */
+PG_FUNCTION_INFO_V1(cbr_attach_validate);
+Datum
+cbr_attach_validate(PG_FUNCTION_ARGS)
+{
+	Oid			relid;
+	char	   *kind;
+	bool		validate;
+	Relation	rel;
+	AttachedChecks a;
+	Collector	col;
+	uint64		n;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table and the check kind must not be NULL")));
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("validate must be true or false, not NULL"),
+				 errhint("true checks the existing rows now; false leaves them to cbreturn.validate().")));
+	relid = PG_GETARG_OID(0);
+	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	validate = PG_GETARG_BOOL(2);
+	cbr_metadata_require_owner(relid);
+	rel = cbr_open_checked(relid);
+	cbr_attached_checks(relid, kind, &a);
+	if (a.nkinds != 1)
+		cbr_not_attached(relid, kind);
+	if (!validate)
+	{
+		n = cbr_count_rows(rel);
+		if (n > 0)
+		{
+			relation_close(rel, NoLock);
+			PG_RETURN_TEXT_P(cstring_to_text(psprintf(
+				dngettext(TEXTDOMAIN, "existing rows not validated: %llu row left unchecked; SELECT * FROM cbreturn.validate(%s, '%s') checks it",
+						 "existing rows not validated: %llu rows left unchecked; SELECT * FROM cbreturn.validate(%s, '%s') checks them",
+						 (unsigned long) n),
+				(unsigned long long) n, quote_literal_cstr(cbr_rel_text(relid)), kind)));
+		}
+	}
+	col.relid = relid;
+	col.capture = false;
+	col.store = NULL;
+	col.desc = NULL;
+	n = cbr_scan_table(rel, kind, &col);
+	cbr_mark_validated(relid, a.kinds[0]);
+	relation_close(rel, NoLock);
+	if (n == 0)
+		PG_RETURN_TEXT_P(cstring_to_text(_("existing rows validated: the table has no rows")));
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf(
+		dngettext(TEXTDOMAIN, "existing rows validated: %llu row checked",
+				 "existing rows validated: %llu rows checked", (unsigned long) n),
+		(unsigned long long) n)));
 }
 
 /* ---------------------------------------------------------------------

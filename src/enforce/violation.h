@@ -50,6 +50,17 @@ extern void cbr_violation_report(CbrViolations *s, HeapTuple tuple, const char *
 								 CbrRaiseVerdict raise, void *arg);
 
 /*
+ * Report bad input found while reading tuple, before any rule is decided (a
+ * reason label that names no reason, CB013; a status label that names no
+ * stage, CB006; a declaration header row that is missing, CB014):
+ * raise(arg) raises it.  A write refuses it in either mode, validate()
+ * raises it; violations() lists it as the row's finding of rule_id and goes
+ * on with the next row.
+ */
+extern void cbr_violation_report_input(CbrViolations *s, HeapTuple tuple, const char *rule_id,
+									   CbrRaiseVerdict raise, void *arg);
+
+/*
  * The export check's rules one at a time (cbr_decide_export_return stops at
  * the first broken rule, in the order R-EX-2, R-EX-1, R-EX-5): the rule id
  * of a failed verdict, and the next failure once the rules decided so far

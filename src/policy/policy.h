@@ -176,13 +176,14 @@ extern List *cbr_steps_import_effect(const CbrQuotaInput *in, const CbrQuotaVerd
 
 /* R-IM-4, R-IM-3: the bases of import_retail_tax and import_return_effect (translated). */
 extern const char *cbr_import_tax_basis(bool within);
-extern const char *cbr_import_effect_basis(void);
+extern const char *cbr_import_effect_basis(bool ordinary);
 extern List *cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in,
 								  const CbrRelief *r);
 
 /*
  * R-TX-3, R-TX-5: evidence_required and basis of a relieved export_tax_relief
- * row, in the session's language (palloc'd).
+ * row, in the session's language (palloc'd); of a refused one, the basis
+ * that taxes an ordinary return (evidence NULL).
  */
 extern void cbr_relief_texts(const CbrReliefInput *in, const CbrRelief *r, char **evidence,
 							 char **basis);

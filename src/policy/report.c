@@ -39,6 +39,9 @@
 #define BASIS_TX_PERIODS gettext_noop("MoF/GACC/STA announcements on returned CBEC exports (cbreturn.tax_policy_periods)")
 #define BASIS_TX2_1210 gettext_noop("MoF/GACC/STA announcements on returned CBEC exports, art. 1: for 1210 the period runs from the day the goods left the special customs supervision area or bonded logistics centre (type B)")
 #define BASIS_IM3 gettext_noop("GACC 2020 No. 45, GACC 2018 No. 194: once customs has inspected and released the return, its tax is not levied or is refunded the way it was paid, and the consumer's annual amount of the purchase's calendar year is reduced by the returned value")
+/* issue 12, item 4: an ordinary (taxed) return, declared outside the CBEC return procedures */
+#define BASIS_TX_ORDINARY gettext_noop("an ordinary return (declared as ordinary returned goods, e.g. 4561) is not relieved by the MoF/GACC/STA announcements on returned CBEC exports (R-TX-2): it is taxed as an ordinary import (Tariff Law of the PRC; outside R-TX-2 and R-TX-6)")
+#define BASIS_IM3_ORDINARY gettext_noop("an ordinary return (declared as ordinary returned goods, e.g. 4561) is not a return of a CBEC retail import (GACC 2020 No. 45): its tax is not refunded and the consumer's annual amount is not reduced (R-IM-3)")
 #define BASIS_IM4 gettext_noop("MoF/GACC/STA 2018 No. 49: tariff 0, import VAT and consumption tax at the import_tax_share of the statutory amount")
 #define BASIS_IM4_ABOVE gettext_noop("MoF/GACC/STA 2018 No. 49: above the per-transaction or annual limit, not taxed as a CBEC retail import")
 
@@ -381,9 +384,9 @@ cbr_import_tax_basis(bool within)
 
 /* R-IM-3: the basis of an import_return_effect answer, in the session's language. */
 const char *
-cbr_import_effect_basis(void)
+cbr_import_effect_basis(bool ordinary)
 {
-	return cbr_basis(BASIS_IM3);
+	return cbr_basis(ordinary ? BASIS_IM3_ORDINARY : BASIS_IM3);
 }
 
 /*
@@ -656,8 +659,15 @@ void
 cbr_relief_texts(const CbrReliefInput *in, const CbrRelief *r, char **evidence, char **basis)
 {
 	cbr_language_begin();
-	*evidence = pstrdup(cbr_evidence_text(in->reason, in->rebate_claimed));
-	*basis = cbr_relief_basis_text(r);
+	*evidence = NULL;
+	if (r->relieved)
+	{
+		*evidence = pstrdup(cbr_evidence_text(in->reason, in->rebate_claimed));
+		*basis = cbr_relief_basis_text(r);
+	}
+	else
+		/* what taxes an ordinary return (the only refusal with a basis) */
+		*basis = pstrdup(_(BASIS_TX_ORDINARY));
 	cbr_language_end();
 }
 
@@ -723,7 +733,11 @@ cbr_steps_tax_relief(const CbrPolicy *p, const CbrReliefInput *in, const CbrReli
 	List	   *steps = NIL;
 
 	cbr_language_begin();
-	if (r->route_tx6)
+	if (r->ordinary)
+		/* issue 12, item 4: outside the CBEC return procedure, nothing else is asked */
+		cbr_step_add(&steps, "R-TX-2", false, _(BASIS_TX_PERIODS),
+					 "ordinary = true: declared as ordinary returned goods, outside the CBEC return procedure; taxed as an ordinary import");
+	else if (r->route_tx6)
 		cbr_steps_tx6(&steps, in, r);
 	else
 		cbr_steps_announced(&steps, in, r);

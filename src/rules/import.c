@@ -311,7 +311,13 @@ CbrOutcome
 cbr_decide_import_quota(const CbrQuotaInput *in, CbrQuotaVerdict *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->effect = in->stage == CBR_STAGE_REJECTED ? CBR_EFFECT_NEVER
+
+	/*
+	 * R-IM-3 is the effect of a CBEC retail import return; an ordinary
+	 * (taxed) return, declared outside that procedure, never refunds the
+	 * tax nor restores the annual amount (issue 12, item 4).
+	 */
+	v->effect = in->ordinary || in->stage == CBR_STAGE_REJECTED ? CBR_EFFECT_NEVER
 		: in->stage == CBR_STAGE_RELEASED ? CBR_EFFECT_APPLIED : CBR_EFFECT_NOT_YET;
 	v->restored = cbr_qty_zero;
 	v->amount_after = in->annual_used;

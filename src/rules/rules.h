@@ -410,6 +410,7 @@ typedef struct CbrQuotaInput
 	CbrQty		annual_used;
 	bool		has_year;		/* the year annual_used is of; else the purchase's */
 	int			amount_year;
+	bool		ordinary;		/* an ordinary (taxed) return: outside R-IM-3 */
 } CbrQuotaInput;
 
 typedef struct CbrQuotaVerdict
@@ -448,6 +449,7 @@ typedef struct CbrReliefInput
 	bool		has_left_on;
 	DateADT		left_on;		/* left_special_area_on (1210) */
 	bool		rebate_claimed;
+	bool		ordinary;		/* declared as ordinary returned goods (e.g. 4561) */
 } CbrReliefInput;
 
 typedef struct CbrRelief
@@ -473,6 +475,7 @@ typedef struct CbrRelief
 	 * follows from the reason and rebate_claimed of the input.
 	 */
 	bool		route_tx6;		/* quality/specification: the statutory route */
+	bool		ordinary;		/* an ordinary return: outside the announcements (R-TX-2) */
 	const CbrTaxPeriod *covering;	/* R-TX-1: a period covering the date, or NULL */
 	const CbrTaxPeriod *period; /* R-TX-2: the one listing the code, or NULL */
 	int			months;

@@ -103,6 +103,20 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 	int			i;
 
 	/*
+	 * An ordinary return (declared as ordinary returned goods, e.g. 4561,
+	 * outside the CBEC return procedure; issue 12 item 4) is not a return
+	 * the announcements relieve: R-TX-2 fails whatever the dates, and it is
+	 * taxed as an ordinary import (rules, R-TX-6: "outside R-TX-2 and R-TX-6
+	 * a return is taxed as an ordinary import").
+	 */
+	if (in->ordinary)
+	{
+		out->ordinary = true;
+		out->failed |= CBR_FAILED_TX2;
+		return cbr_relief_grant(out);
+	}
+
+	/*
 	 * R-TX-1: a policy period covering the export declaration date (the one
 	 * that starts last is named); R-TX-2: of those, the latest that lists the
 	 * supervision code, as cbr_tax_period_for() finds it, in the same pass.

@@ -51,22 +51,22 @@ assess_state(FunctionCallInfo fcinfo, bool with_relief)
 	{
 		/*
 		 * cbreturn.export_tax_relief(code, exported_on, returned_on, reason,
-		 * is_food, original_state, left_special_area_on, rebate_claimed): the
-		 * types of code and reason are those of this function's arguments 0
-		 * and 2.
+		 * is_food, original_state, left_special_area_on, rebate_claimed,
+		 * ordinary): the types of code and reason are those of this
+		 * function's arguments 0 and 2.
 		 */
 		Oid		   *mine;
 		int			nmine;
-		Oid			argtypes[8];
+		Oid			argtypes[9];
 		Oid			relief;
 
 		(void) get_func_signature(fcinfo->flinfo->fn_oid, &mine, &nmine);
 		argtypes[0] = mine[0];
 		argtypes[1] = argtypes[2] = argtypes[6] = DATEOID;
 		argtypes[3] = mine[2];
-		argtypes[4] = argtypes[5] = argtypes[7] = BOOLOID;
+		argtypes[4] = argtypes[5] = argtypes[7] = argtypes[8] = BOOLOID;
 		relief = LookupFuncName(list_make2(makeString("cbreturn"), makeString("export_tax_relief")),
-								8, argtypes, false);
+								9, argtypes, false);
 		fmgr_info_cxt(relief, &st->relief, fcinfo->flinfo->fn_mcxt);
 		st->has_relief = true;
 	}
@@ -172,13 +172,13 @@ enum
 {
 	EX_CODE, EX_EXPORTED, EX_REASON, EX_RETURNED, EX_AS_OF, EX_EXPORT_OFFICE,
 	EX_RETURN_OFFICE, EX_IS_FOOD, EX_ORIGINAL_STATE, EX_LEFT_AREA, EX_REBATE,
-	EX_DUE_SOON, EX_NARGS
+	EX_DUE_SOON, EX_ORDINARY, EX_NARGS
 };
 
 static const char *const export_arg_names[EX_NARGS] = {
 	"code", "exported_on", "reason", "returned_on", "as_of", "export_office",
 	"return_office", "is_food", "original_state", "left_special_area_on",
-	"rebate_claimed", "due_soon_days"
+	"rebate_claimed", "due_soon_days", "ordinary"
 };
 
 /* Fields of cbreturn.export_assessment. */
@@ -191,7 +191,7 @@ enum
 /*
  * assess_export_return(code, exported_on, reason, returned_on, as_of,
  * export_office, return_office, is_food, original_state,
- * left_special_area_on, rebate_claimed, due_soon_days)
+ * left_special_area_on, rebate_claimed, due_soon_days, ordinary)
  *		-> cbreturn.export_assessment
  *
  * deadline: R-EX-1 (cbr_decide_export_window, with the order of the dates);
@@ -222,7 +222,7 @@ assess_export_return(PG_FUNCTION_ARGS)
 
 	for (i = 0; i < EA_NFIELDS; i++)
 		nulls[i] = true;
-	for (i = 0; i < EX_NARGS; i++)
+	for (i = 0; i < Min(EX_NARGS, PG_NARGS()); i++)
 		if (PG_ARGISNULL(i) && i != EX_RETURNED && (i != EX_LEFT_AREA || is_1210))
 			missing[nmissing++] = export_arg_names[i];
 
@@ -280,15 +280,17 @@ assess_export_return(PG_FUNCTION_ARGS)
 	/* R-TX-1 ... R-TX-6: export_tax_relief's own answer */
 	if (has_returned && has_reason && !PG_ARGISNULL(EX_CODE) && !PG_ARGISNULL(EX_EXPORTED) &&
 		!PG_ARGISNULL(EX_IS_FOOD) && !PG_ARGISNULL(EX_ORIGINAL_STATE) &&
-		!PG_ARGISNULL(EX_REBATE) && !(is_1210 && PG_ARGISNULL(EX_LEFT_AREA)))
+		!PG_ARGISNULL(EX_REBATE) && !(is_1210 && PG_ARGISNULL(EX_LEFT_AREA)) &&
+		!PG_ARGISNULL(EX_ORDINARY))
 	{
-		LOCAL_FCINFO(rfc, 8);
-		static const int from[8] = {EX_CODE, EX_EXPORTED, EX_RETURNED, EX_REASON, EX_IS_FOOD,
-		EX_ORIGINAL_STATE, EX_LEFT_AREA, EX_REBATE};
+		LOCAL_FCINFO(rfc, 9);
+		static const int from[9] = {EX_CODE, EX_EXPORTED, EX_RETURNED, EX_REASON, EX_IS_FOOD,
+		EX_ORIGINAL_STATE, EX_LEFT_AREA, EX_REBATE, EX_ORDINARY};
 		Datum		relief;
 
-		InitFunctionCallInfoData(*rfc, &st->relief, 8, InvalidOid, NULL, NULL);
-		for (i = 0; i < 8; i++)
+		/* an ordinary return (issue 12, item 4): export_tax_relief says it is taxed, and why */
+		InitFunctionCallInfoData(*rfc, &st->relief, 9, InvalidOid, NULL, NULL);
+		for (i = 0; i < 9; i++)
 		{
 			rfc->args[i].value = PG_GETARG_DATUM(from[i]);
 			rfc->args[i].isnull = PG_ARGISNULL(from[i]);

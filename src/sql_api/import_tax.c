@@ -141,6 +141,17 @@ cbr_status_arg(FunctionCallInfo fcinfo, int i)
 	return stage;
 }
 
+/*
+ * The trailing ordinary argument (0.3.0; absent from a 0.2.0 definition):
+ * an ordinary (taxed) return, outside R-IM-3 (issue 12, item 4).  STRICT
+ * functions: never NULL here.
+ */
+static bool
+cbr_ordinary_arg(FunctionCallInfo fcinfo, int i)
+{
+	return PG_NARGS() > i && PG_GETARG_BOOL(i);
+}
+
 /* Raise the error of a bad-input R-IM-3 verdict; returns on CBR_PASS. */
 static void
 cbr_report_quota(FunctionCallInfo fcinfo, const CbrQuotaInput *in, const CbrQuotaVerdict *v,
@@ -190,7 +201,8 @@ import_annual_amount_after_return(PG_FUNCTION_ARGS)
 
 /*
  * import_annual_amount_after_return(annual_used numeric, returned_value
- * numeric, purchased_on date, amount_year integer, status text) -> numeric.
+ * numeric, purchased_on date, amount_year integer, status text, ordinary
+ * boolean DEFAULT false) -> numeric (unchanged for an ordinary return).
  * R-IM-3: the annual amount of amount_year after a recorded return, by its
  * status: reduced only once customs released it, and only when amount_year
  * is the calendar year of the purchase.
@@ -210,6 +222,7 @@ import_annual_amount_after_return_in_year(PG_FUNCTION_ARGS)
 	in.has_year = true;
 	in.amount_year = PG_GETARG_INT32(3);
 	in.stage = cbr_status_arg(fcinfo, 4);
+	in.ordinary = cbr_ordinary_arg(fcinfo, 5);
 	(void) cbr_decide_import_quota(&in, &v);
 	cbr_report_quota(fcinfo, &in, &v, 1, 0);
 	PG_RETURN_DATUM(cbr_qty_datum(v.amount_after));
@@ -217,9 +230,10 @@ import_annual_amount_after_return_in_year(PG_FUNCTION_ARGS)
 
 /*
  * import_return_effect(purchased_on date, returned_value numeric, status
- * text) -> cbreturn.import_effect.  R-IM-3 with rules section 6: whether a
- * recorded return has refunded the tax and restored the quota (applied),
- * has not yet (not_yet), or never will (never), and the calendar year whose
+ * text, ordinary boolean DEFAULT false) -> cbreturn.import_effect.  R-IM-3
+ * with rules section 6: whether a recorded return has refunded the tax and
+ * restored the quota (applied), has not yet (not_yet), or never will
+ * (never: rejected, or an ordinary return), and the calendar year whose
  * annual amount it restores.
  */
 PG_FUNCTION_INFO_V1(import_return_effect);
@@ -236,6 +250,7 @@ import_return_effect(PG_FUNCTION_ARGS)
 	in.purchased_on = PG_GETARG_DATEADT(0);
 	in.returned = cbr_amount_arg(fcinfo, 1, CBR_ARG_RETURNED_VALUE);
 	in.stage = cbr_status_arg(fcinfo, 2);
+	in.ordinary = cbr_ordinary_arg(fcinfo, 3);
 	(void) cbr_decide_import_quota(&in, &v);
 	cbr_report_quota(fcinfo, &in, &v, 1, 1);
 	tupdesc = cbr_result_tupdesc(fcinfo);
@@ -243,7 +258,7 @@ import_return_effect(PG_FUNCTION_ARGS)
 	values[1] = BoolGetDatum(v.effect == CBR_EFFECT_APPLIED);
 	values[2] = Int32GetDatum(v.quota_year);
 	values[3] = cbr_qty_datum(v.restored);
-	values[4] = CStringGetTextDatum(cbr_import_effect_basis());
+	values[4] = CStringGetTextDatum(cbr_import_effect_basis(in.ordinary));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 

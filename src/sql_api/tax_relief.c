@@ -82,6 +82,9 @@ cbr_relief_key(const CbrPolicy *p, const CbrRelief *r, CbrReason reason, bool re
 			return variant;
 		return 6 + (int) (r->period - p->tax_periods) * 6 + variant;
 	}
+	/* an ordinary return: one row, with the basis that taxes it */
+	if (r->ordinary)
+		return 6 + p->ntax_periods * 6 + 32;
 	return 6 + p->ntax_periods * 6 + route_tx6 * 16 + (int) (r->failed & 0x0f);
 }
 
@@ -92,7 +95,7 @@ cbr_relief_cache_build(const CbrPolicy *p, TupleDesc tupdesc, const char *langua
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn tax relief rows",
 											  ALLOCSET_SMALL_SIZES);
 
-	relief_cache.nslots = 6 + p->ntax_periods * 6 + 32;
+	relief_cache.nslots = 6 + p->ntax_periods * 6 + 33;
 	relief_cache.slots = MemoryContextAllocZero(cxt, sizeof(Datum) * relief_cache.nslots);
 	relief_cache.language = MemoryContextStrdup(cxt, language);
 	cbr_cache_install(&relief_cache.cache, cxt);
@@ -108,7 +111,7 @@ cbr_relief_cache_slot(const CbrPolicy *p, TupleDesc tupdesc, const CbrRelief *r,
 	if (unlikely(relief_cache.cache.cxt == NULL || relief_cache.generation != p->generation ||
 				 relief_cache.typid != tupdesc->tdtypeid || relief_cache.natts != tupdesc->natts))
 		cbr_relief_cache_build(p, tupdesc, cbr_language_key());
-	else if (r->relieved && strcmp(relief_cache.language, cbr_language_key()) != 0)
+	else if ((r->relieved || r->ordinary) && strcmp(relief_cache.language, cbr_language_key()) != 0)
 		cbr_relief_cache_build(p, tupdesc, cbr_language_key());
 	if (unlikely(key < 0 || key >= relief_cache.nslots))
 		return NULL;
@@ -141,14 +144,16 @@ cbr_relief_form(TupleDesc tupdesc, const CbrReliefInput *in, const CbrRelief *r)
 	values[3] = BoolGetDatum(r->consumption_tax_exempt);
 	values[4] = BoolGetDatum(r->export_duty_refund);
 	values[5] = BoolGetDatum(r->rebate_repayment_required);
-	nulls[6] = nulls[7] = !r->relieved;
-	if (r->relieved)
+	nulls[6] = nulls[7] = true;
+	if (r->relieved || r->ordinary)
 	{
 		char	   *evidence;
 		char	   *basis;
 
 		cbr_relief_texts(in, r, &evidence, &basis);
-		values[6] = CStringGetTextDatum(evidence);
+		nulls[6] = evidence == NULL;
+		values[6] = evidence ? CStringGetTextDatum(evidence) : (Datum) 0;
+		nulls[7] = false;
 		values[7] = CStringGetTextDatum(basis);
 	}
 	if (r->failed == 0)
@@ -181,8 +186,10 @@ cbr_relief_report(const CbrReliefInput *in, const CbrRelief *r)
 static inline bool
 cbr_relief_decide(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReliefInput *in, CbrRelief *r)
 {
+	/* ordinary (0.3.0; absent from a 0.2.0 definition): NULL gives NULL too */
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
-		PG_ARGISNULL(4) || PG_ARGISNULL(5) || PG_ARGISNULL(7))
+		PG_ARGISNULL(4) || PG_ARGISNULL(5) || PG_ARGISNULL(7) ||
+		(PG_NARGS() > 8 && PG_ARGISNULL(8)))
 		return false;
 	in->code = PG_GETARG_INT16(0);
 	in->exported_on = PG_GETARG_DATEADT(1);
@@ -193,6 +200,7 @@ cbr_relief_decide(FunctionCallInfo fcinfo, const CbrPolicy *p, CbrReliefInput *i
 	in->has_left_on = !PG_ARGISNULL(6);
 	in->left_on = in->has_left_on ? PG_GETARG_DATEADT(6) : 0;
 	in->rebate_claimed = PG_GETARG_BOOL(7);
+	in->ordinary = PG_NARGS() > 8 && PG_GETARG_BOOL(8);
 	if (unlikely(cbr_decide_tax_relief(p, in, r) != CBR_PASS))
 		cbr_relief_report(in, r);
 	return true;

@@ -130,7 +130,8 @@ SELECT d.tuihuo_danhao, d.cangku, d.zhuangtai, china_date(d.fangxing_shijian), d
        assess_export_return(t.jianguan_fangshi::supervision_code, china_date(t.chukou_riqi),
                             return_reason(d.tuihuo_yuanyin), china_date(d.fangxing_shijian), as_of,
                             t.shenbao_haiguan::customs_code, d.tuihuo_haiguan::customs_code,
-                            d.shipin, d.yuanzhuang)
+                            d.shipin, d.yuanzhuang,
+                            ordinary => coalesce(d.tuihuo_jianguan = '4561', false))  -- 一般退运: taxed
   FROM kuajing.tuihuo_dan d
   JOIN kuajing.qingdan_biaotou t USING (qingdan_bianhao)
  WHERE d.zhuangtai <> 'BH';                         -- a rejected request is no return
@@ -152,7 +153,8 @@ SELECT cangku,
 END;
 
 -- 每月减免: tax relief per month of release; undecided when an input is
--- missing; an ordinary return (4561) is taxed, whatever the CBEC relief says.
+-- missing; an ordinary return (4561) is taxed: tuihuo_pinggu passes ordinary,
+-- and its relief says so (relieved false, the basis says why).
 CREATE FUNCTION kuajing.meiyue_jianmian(as_of date)
     RETURNS TABLE (yuefen date, tuihuo bigint, jianmian bigint, jianmian_jiazhi numeric,
                    bu_jianmian bigint, daiding bigint, putong_zhengshui bigint)

@@ -7,13 +7,13 @@ SELECT plan(22);
 
 SELECT has_function('cbreturn', 'attach_export_return_checks',
     ARRAY['regclass', 'name', 'name', 'name', 'name', 'boolean', 'name', 'name', 'name', 'name',
-          'name', 'name', 'name']);
+          'name', 'name', 'name', 'boolean']);
 SELECT has_function('cbreturn', 'attach_import_return_checks',
-    ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name']);
+    ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'boolean']);
 SELECT has_function('cbreturn', 'attach_quantity_check',
     ARRAY['regclass', 'name[]', 'name', 'regclass', 'name[]', 'name', 'name', 'text[]']);
 SELECT has_function('cbreturn', 'attach_status_check',
-    ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'text[]', 'text']);
+    ARRAY['regclass', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'name', 'text[]', 'text', 'boolean']);
 SELECT has_function('cbreturn', 'detach', ARRAY['regclass', 'text']);
 SELECT has_view('cbreturn', 'attached_checks', 'view cbreturn.attached_checks');
 SELECT function_lang_is('cbreturn', 'export_return_check', '{}'::name[], 'c');

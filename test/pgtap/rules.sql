@@ -17,7 +17,7 @@ SELECT volatility_is('cbreturn', 'return_status', ARRAY['date', 'date', 'date', 
 SELECT volatility_is('cbreturn', 'cross_customs_return_allowed',
                      ARRAY['cbreturn.supervision_code', 'cbreturn.customs_code', 'cbreturn.customs_code', 'date'], 'stable');
 SELECT volatility_is('cbreturn', 'export_tax_relief',
-                     ARRAY['cbreturn.supervision_code', 'date', 'date', 'cbreturn.return_reason', 'boolean', 'boolean', 'date', 'boolean'], 'stable');
+                     ARRAY['cbreturn.supervision_code', 'date', 'date', 'cbreturn.return_reason', 'boolean', 'boolean', 'date', 'boolean', 'boolean'], 'stable');
 SELECT volatility_is('cbreturn', 'export_return_deadline_holiday_adjusted', ARRAY['date', 'cbreturn.return_reason'], 'stable');
 SELECT is_strict('cbreturn', 'export_return_deadline', ARRAY['date', 'cbreturn.return_reason']);
 -- Readers (IMMUTABLE and STABLE) are PARALLEL SAFE; writers (VOLATILE:

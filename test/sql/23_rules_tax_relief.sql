@@ -81,3 +81,30 @@ SELECT cbreturn.export_tax_relief('1234', '2026-03-01', '2026-05-01', 'unsold', 
 SELECT * FROM cbreturn.explain_export_tax_relief('9610', '2025-12-31', '2026-06-30', 'consumer_return', false, true);
 SELECT * FROM cbreturn.explain_export_tax_relief('1210', '2028-01-01', '2028-12-01', 'unsold', true, false);
 SELECT * FROM cbreturn.explain_export_tax_relief('9610', '2026-01-31', '2027-01-31', 'quality_or_spec', true, true, NULL, true);
+
+-- An ordinary return (issue 12, item 4): declared as ordinary returned goods
+-- (e.g. 4561), outside the CBEC return procedure, it is not relieved by the
+-- announcements (R-TX-2 fails whatever the dates) and the basis says why, in
+-- the session's language; a quality or specification return stays under
+-- R-TX-6, which covers every supervision code (rules, R-TX-6).  The same
+-- dates without ordinary are relieved; ordinary => false is the default.
+SELECT ordinary, (r).relieved, (r).import_duty_exempt, (r).failed, (r).evidence_required, (r).basis
+  FROM (VALUES (false), (true)) v(ordinary),
+       LATERAL (SELECT cbreturn.export_tax_relief('9610', '2026-03-01', '2026-04-01', 'unsold', false, true,
+                                                  ordinary => v.ordinary) AS r) x
+ ORDER BY 1;
+SELECT cbreturn.export_tax_relieved('9610', '2026-03-01', '2026-04-01', 'consumer_return', false, true) AS cbec,
+       cbreturn.export_tax_relieved('9610', '2026-03-01', '2026-04-01', 'consumer_return', false, true,
+                                    ordinary => true) AS ordinary,
+       (cbreturn.export_tax_relief('9610', '2026-03-01', '2026-04-01', 'quality_or_spec', false, true,
+                                   ordinary => true)).relieved AS ordinary_quality,
+       cbreturn.export_tax_relief('9610', '2026-03-01', '2026-04-01', 'unsold', false, true,
+                                  ordinary => NULL) IS NULL AS null_ordinary;
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT (cbreturn.export_tax_relief('9610', '2026-03-01', '2026-04-01', 'unsold', false, true, NULL, false, true)).basis;
+RESET cbreturn.language;
+-- bad input is bad input for an ordinary return too
+SELECT cbreturn.export_tax_relief('9610', '2026-03-01', '2026-02-28', 'unsold', false, true, ordinary => true);
+-- the explain of an ordinary return: one step, the announcements' R-TX-2
+SELECT * FROM cbreturn.explain_export_tax_relief('9610', '2026-03-01', '2026-04-01', 'unsold', false, true,
+                                                 ordinary => true);

@@ -93,3 +93,18 @@ SELECT p.proname, pg_get_function_identity_arguments(p.oid) AS args, p.provolati
  WHERE n.nspname = 'cbreturn' AND p.proname IN ('import_return_effect', 'import_annual_amount_after_return',
                                                  'import_return_on_time')
  ORDER BY 1, 2;
+
+-- An ordinary (taxed) return (issue 12, item 4), declared outside the CBEC
+-- retail import return procedure: released, it still refunds no tax and
+-- restores no annual amount, and the basis says why; bad input is still bad
+-- input.  ordinary => false is the default.
+SELECT ordinary, (e).effect, (e).tax_refunded, (e).quota_year, (e).quota_restored, (e).basis
+  FROM (VALUES (false), (true)) v(ordinary),
+       LATERAL (SELECT cbreturn.import_return_effect('2026-03-01', 500, 'released', v.ordinary) AS e) x
+ ORDER BY 1;
+SELECT cbreturn.import_annual_amount_after_return(3000, 500, '2026-03-01', 2026, 'released') AS cbec,
+       cbreturn.import_annual_amount_after_return(3000, 500, '2026-03-01', 2026, 'released', ordinary => true) AS ordinary;
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT (cbreturn.import_return_effect('2026-03-01', 500, 'released', ordinary => true)).basis;
+RESET cbreturn.language;
+SELECT cbreturn.import_return_effect('2026-03-01', -1, 'released', ordinary => true);

@@ -31,6 +31,16 @@ SELECT deadline, days_left, status, cross_customs_allowed, (tax_relief).relieved
 SELECT deadline, days_left, status, cross_customs_allowed, (tax_relief).relieved,
        (tax_relief).failed, evidence, missing
   FROM assess_export_return('9610', '2025-03-01', 'consumer_return', '2025-09-02', '2026-01-01', '4301', '5316', false, true);
+-- An ordinary return (issue 12, item 4): the same return, declared as
+-- ordinary returned goods, is taxed; its relief says why and asks for no
+-- evidence; ordinary NULL is a missing input.
+SELECT status, (tax_relief).relieved, (tax_relief).failed, (tax_relief).basis IS NOT NULL AS says_why,
+       evidence, missing
+  FROM assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true,
+                            ordinary => true);
+SELECT tax_relief IS NULL AS relief_null, missing
+  FROM assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true,
+                            ordinary => NULL);
 -- A return dated after as_of had not happened on that day: still open.
 SELECT status, days_left FROM assess_export_return('9610', '2026-01-10', 'unsold', '2026-06-01', '2026-03-01');
 

@@ -190,7 +190,8 @@ DROP SCHEMA core CASCADE;
 -- ledger's verification, which write or switch roles and must not,
 -- _error, which only raises the catalogued errors of attach and detach, and
 -- the existing-row and record-mode functions, which scan a table with
--- subtransactions or write the metadata, _header_validate, attach_header's
+-- subtransactions or write the metadata (_attach_validate, at the end of an
+-- attach, among them), _header_validate, attach_header's
 -- test of the link it recorded, and the WHEN function of an export check
 -- reading a declaration header, which locks the header row).
 SELECT p.proname, p.proparallel
@@ -202,7 +203,7 @@ SELECT p.proname, p.proparallel
    AND p.proname NOT LIKE '\_quantity\_%'
    AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
                          'set_on_violation', 'set_ordinary_return_column',
-                         '_header_validate')
+                         '_header_validate', '_attach_validate')
    AND NOT (p.proname = '_export_row_ok' AND p.provariadic <> 0)
    AND p.proparallel <> 's'
  ORDER BY 1;

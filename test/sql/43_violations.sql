@@ -27,7 +27,19 @@ INSERT INTO erp_v.export_return VALUES
     ('H2', '2026-03-01', 'unsold', '2026-09-02', 'ZXTY', '9610', '2924', '2924', NULL),   -- late
     ('H3', '2026-03-01', 'unsold', '2026-09-02', 'THTY', '0110', '2924', '5100', NULL),   -- three rules
     ('H4', '2026-03-01', 'unsold', '2026-09-02', 'ZXTY', '9610', '2924', '2924', '4561'), -- ordinary, late
-    ('H5', '2026-03-01', 'unsold', '2026-02-01', 'ZXTY', NULL, NULL, NULL, NULL);        -- bad input
+    ('H5', '2026-03-01', 'unsold', '2026-02-01', 'ZXTY', NULL, NULL, NULL, NULL),        -- bad input
+    ('H6', '2026-03-01', '坏了', '2026-04-01', 'ZXTY', '9610', '2924', '2924', NULL);    -- a label that names no reason
+-- attach with validate => true checks the existing rows in its transaction: the
+-- first breaking row's error, as a write of it gets, and nothing is attached
+SELECT cbreturn.attach_export_return_checks('erp_v.export_return', exported_on => 'exported',
+    reason => 'reason', returned_on => 'returned', remarks => 'remarks',
+    supervision_code => 'trade_mode', export_office => 'decl_port', return_office => 'ret_port',
+    validate => true);
+SELECT count(*) AS attached FROM cbreturn.attached_checks WHERE "table" = 'erp_v.export_return'::regclass;
+SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'erp_v.export_return'::regclass;
+SELECT regress.try($$SELECT cbreturn.attach_export_return_checks('erp_v.export_return', exported_on => 'exported',
+    reason => 'reason', validate => NULL)$$);
+-- without it (the default) the rows are left, and the answer says how many
 SELECT cbreturn.attach_export_return_checks('erp_v.export_return', exported_on => 'exported',
     reason => 'reason', returned_on => 'returned', remarks => 'remarks',
     supervision_code => 'trade_mode', export_office => 'decl_port', return_office => 'ret_port');
@@ -181,7 +193,7 @@ RESET ROLE;
 SET ROLE cbr_v_owner;
 DELETE FROM cbreturn.violation_log WHERE row_key->>'ret_no' = 'R2';
 SELECT count(*) AS left_in_log FROM cbreturn.violation_log;
-DELETE FROM erp_v.export_return WHERE ret_no IN ('H2', 'H3', 'H5', 'R2', 'R3', 'R6');
+DELETE FROM erp_v.export_return WHERE ret_no IN ('H2', 'H3', 'H5', 'H6', 'R2', 'R3', 'R6');
 SELECT * FROM cbreturn.violations('erp_v.export_return');
 SELECT * FROM cbreturn.validate('erp_v.export_return');
 SELECT validated_at IS NOT NULL AS validated FROM cbreturn.attached_checks
@@ -189,6 +201,28 @@ SELECT validated_at IS NOT NULL AS validated FROM cbreturn.attached_checks
 SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.export_return', 'quantity')$$);
 SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.export_return', 'import')$$);
 SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.export_return', 'nonsense')$$);
+RESET ROLE;
+
+-- Attach with validate => true over rows that pass: validated, in the
+-- answer and in attached_checks; an empty table is validated either way
+SET ROLE cbr_v_owner;
+CREATE TABLE erp_v.clean (id int PRIMARY KEY, released date, applied date);
+INSERT INTO erp_v.clean VALUES (1, '2026-01-01', '2026-01-20'), (2, '2026-01-01', '2026-01-31');
+SELECT cbreturn.attach_import_return_checks('erp_v.clean', released_on => 'released',
+    applied_on => 'applied', validate => true);
+SELECT check_kind, validated_at IS NOT NULL AS validated FROM cbreturn.attached_checks
+ WHERE "table" = 'erp_v.clean'::regclass;
+CREATE TABLE erp_v.empty (id int PRIMARY KEY, released date, applied date);
+SELECT cbreturn.attach_import_return_checks('erp_v.empty', released_on => 'released', applied_on => 'applied');
+SELECT check_kind, validated_at IS NOT NULL AS validated FROM cbreturn.attached_checks
+ WHERE "table" = 'erp_v.empty'::regclass;
+-- a row that breaks R-IM-1: validate => true refuses the attach, leaving nothing
+SELECT cbreturn.detach('erp_v.empty');
+INSERT INTO erp_v.empty VALUES (1, '2026-01-01', '2026-03-01');
+SELECT cbreturn.attach_import_return_checks('erp_v.empty', released_on => 'released',
+    applied_on => 'applied', validate => true);
+SELECT count(*) AS attached FROM cbreturn.attached_checks WHERE "table" = 'erp_v.empty'::regclass;
+DROP TABLE erp_v.clean, erp_v.empty;
 RESET ROLE;
 
 -- ---------------------------------------------------------------------------
@@ -242,6 +276,10 @@ SELECT row_key, rule_id, sqlstate, message FROM cbreturn.violation_log
  WHERE relation = 'erp_v.import_return'::regclass ORDER BY id;
 
 CREATE TABLE erp_v.track (id int PRIMARY KEY, state text, reg_time timestamptz, done_time timestamptz);
+-- a stored row whose status names no stage: validate => true refuses the attach
+INSERT INTO erp_v.track VALUES (9, 'lost', NULL, NULL);
+SELECT cbreturn.attach_status_check('erp_v.track', status => 'state', registered_at => 'reg_time',
+    released_at => 'done_time', validate => true);
 SELECT cbreturn.attach_status_check('erp_v.track', status => 'state', registered_at => 'reg_time',
     released_at => 'done_time');
 SELECT regress.try($$SELECT cbreturn.set_ordinary_return_column('erp_v.track', 'status', 'state', '{x}')$$);
@@ -254,7 +292,11 @@ SELECT regress.try($$INSERT INTO erp_v.track VALUES (3, 'lost', NULL, NULL)$$);
 SELECT id, state FROM erp_v.track ORDER BY id;
 SELECT row_key, rule_id, sqlstate, message FROM cbreturn.violation_log
  WHERE relation = 'erp_v.track'::regclass ORDER BY id;
-SELECT row_key, check_kind, rule_id, sqlstate FROM cbreturn.violations('erp_v.track') ORDER BY 1, 3;
+-- violations() lists the stored row whose label names no stage (9) beside the
+-- others, with the error a write of it gets; validate() raises it
+SELECT row_key, check_kind, rule_id, sqlstate, message, detail FROM cbreturn.violations('erp_v.track') ORDER BY 1, 3;
+SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.track')$$);
+DELETE FROM erp_v.track WHERE id = 9;
 RESET ROLE;
 
 -- ---------------------------------------------------------------------------
