@@ -1031,6 +1031,39 @@ cbr_scan_table(Relation rel, const char *only, Collector *col)
 	return n;
 }
 
+/*
+ * validate() and attach's validate => true mark a check validated: they
+ * must read every row, as VALIDATE CONSTRAINT does.  Refuse when row
+ * security hides rows from the caller (42501) or a partition is not a table
+ * whose rows this scan reads, such as a foreign table (0A000), rather than
+ * mark validated rows never read.
+ */
+static void
+cbr_validate_require_every_row(Relation rel)
+{
+	ListCell   *lc;
+
+	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("validating the checks on table %s needs every row, but row security applies to this role",
+						cbr_rel_text(RelationGetRelid(rel))),
+				 errhint("Validate as a role that row security does not apply to (the owner without FORCE ROW LEVEL SECURITY, or one with BYPASSRLS); cbreturn.violations() lists the rows this role can see.")));
+	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		return;
+	foreach(lc, find_all_inheritors(RelationGetRelid(rel), AccessShareLock, NULL))
+	{
+		char		relkind = get_rel_relkind(lfirst_oid(lc));
+
+		if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot validate the checks on table %s: partition %s is not a table whose rows can be read here",
+							cbr_rel_text(RelationGetRelid(rel)), cbr_rel_text(lfirst_oid(lc))),
+					 errhint("Check the rows of that partition where they are stored, or detach the partition, then validate.")));
+	}
+}
+
 /* Open a table whose existing rows are judged: an ordinary or partitioned table. */
 static Relation
 cbr_open_checked(Oid relid)
@@ -1154,6 +1187,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 	col.capture = false;
 	col.store = NULL;
 	col.desc = NULL;
+	cbr_validate_require_every_row(rel);
 	n = cbr_scan_table(rel, only, &col);
 	for (k = 0; k < a.nkinds; k++)
 	{
@@ -1246,6 +1280,7 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 	col.capture = false;
 	col.store = NULL;
 	col.desc = NULL;
+	cbr_validate_require_every_row(rel);
 	n = cbr_scan_table(rel, kind, &col);
 	cbr_mark_validated(relid, a.kinds[0]);
 	relation_close(rel, NoLock);

@@ -74,3 +74,36 @@ DROP SCHEMA erp49f CASCADE;
 DROP OWNED BY cbr49f_trudy;
 DROP ROLE cbr49f_trudy;
 DROP ROLE cbr49f_mallory;
+
+-- validate() marks a check validated only after reading every row: under
+-- FORCE ROW LEVEL SECURITY hiding a row from its owner it refuses (42501),
+-- and a foreign partition, whose rows it does not read, is refused (0A000)
+CREATE ROLE cbr49f_carol;
+CREATE SCHEMA erp49v AUTHORIZATION cbr49f_carol;
+SET ROLE cbr49f_carol;
+CREATE TABLE erp49v.ret (id int PRIMARY KEY, exported_on date, reason text, returned_on date, owner_name text);
+INSERT INTO erp49v.ret VALUES (1, '2026-01-01', 'ZXTY', '2026-02-01', 'cbr49f_carol'),
+                              (2, '2000-01-01', 'ZXTY', '2026-02-01', 'dave');
+SELECT cbreturn.attach_export_return_checks('erp49v.ret', exported_on => 'exported_on', reason => 'reason',
+    returned_on => 'returned_on');
+ALTER TABLE erp49v.ret ENABLE ROW LEVEL SECURITY;
+ALTER TABLE erp49v.ret FORCE ROW LEVEL SECURITY;
+CREATE POLICY mine ON erp49v.ret USING (owner_name = current_user);
+SELECT regress.try($$SELECT * FROM cbreturn.validate('erp49v.ret')$$);
+SELECT validated_at IS NOT NULL AS validated FROM cbreturn.attached_checks WHERE "table" = 'erp49v.ret'::regclass;
+ALTER TABLE erp49v.ret NO FORCE ROW LEVEL SECURITY;
+SELECT regress.try($$SELECT * FROM cbreturn.validate('erp49v.ret')$$);
+RESET ROLE;
+CREATE FOREIGN DATA WRAPPER cbr49f_fdw;
+CREATE SERVER cbr49f_srv FOREIGN DATA WRAPPER cbr49f_fdw;
+CREATE TABLE erp49v.part (id int, region text, exported_on date, reason text, returned_on date)
+    PARTITION BY LIST (region);
+CREATE TABLE erp49v.part_n PARTITION OF erp49v.part FOR VALUES IN ('n');
+SELECT cbreturn.attach_export_return_checks('erp49v.part', exported_on => 'exported_on', reason => 'reason',
+    returned_on => 'returned_on');
+CREATE FOREIGN TABLE erp49v.part_f PARTITION OF erp49v.part FOR VALUES IN ('f') SERVER cbr49f_srv;
+SELECT regress.try($$SELECT * FROM cbreturn.validate('erp49v.part')$$);
+DROP SCHEMA erp49v CASCADE;
+DROP SERVER cbr49f_srv;
+DROP FOREIGN DATA WRAPPER cbr49f_fdw;
+DROP ROLE cbr49f_carol;
