@@ -475,7 +475,8 @@ cbr_row_ok_require_access(Oid relid, const char *funcname)
 	AclMode		mask = ACL_SELECT | ACL_INSERT | ACL_UPDATE;
 	bool		missing = false;
 
-	if (pg_class_aclmask_ext(relid, GetUserId(), mask, ACLMASK_ANY, &missing) != 0 || missing)
+	/* (any one of the privileges in mask will do, as for pg_class_aclcheck) */
+	if (pg_class_aclcheck_ext(relid, GetUserId(), mask, &missing) == ACLCHECK_OK || missing)
 		return;					/* a missing relation is refused below */
 	if (pg_attribute_aclcheck_all(relid, GetUserId(), mask, ACLMASK_ANY) == ACLCHECK_OK)
 		return;
