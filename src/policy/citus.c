@@ -71,7 +71,10 @@ cbr_citus_policy_check(void)
 					"  LEFT JOIN pg_catalog.pg_dist_shard s"
 					"    ON s.logicalrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass('cbreturn.citus_policy')",
 					true, 0) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read the Citus metadata of cbreturn.citus_policy");
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not read the Citus metadata of cbreturn.citus_policy"),
+				 errhint("cbreturn.citus_policy must be the Citus reference table that cbreturn.citus_sync_policy() keeps; run that function on the coordinator (docs/scale-out.md).")));
 	groupid = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	if (isnull || groupid == 0)
 		return;					/* the coordinator, or a node not in a cluster */
@@ -89,7 +92,10 @@ cbr_citus_policy_check(void)
 				   "               WHERE a.generation IS DISTINCT FROM p.generation)",
 				   quote_identifier(placement));
 	if (SPI_execute(sql, true, 0) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "could not read the placement of cbreturn.citus_policy");
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("could not read the placement of cbreturn.citus_policy on this node"),
+				 errhint("cbreturn.citus_policy must be the Citus reference table that cbreturn.citus_sync_policy() keeps; run that function on the coordinator (docs/scale-out.md).")));
 	if (DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
 		cbr_citus_policy_refuse(CITUS_POLICY_NOT_APPLIED);
 }
