@@ -3591,3 +3591,37 @@ COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, dat
                                                   cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
                                                   date, boolean, integer, boolean) IS
     'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
+
+-- ==== ERP fit, last items (issue 12) ====
+-- explain_import_return_effect takes ordinary, as import_return_effect does,
+-- and gives the same verdict (issue 12, item 4); assess_import_return takes
+-- ordinary too, and both assessments report an ordinary return outside the
+-- CBEC windows (status 'ordinary', no deadline).  Both functions are new in
+-- 0.3.0, so no object of a 0.2.0 database depends on them; a trailing
+-- defaulted argument keeps the earlier calls working.
+DROP FUNCTION cbreturn.explain_import_return_effect(date, numeric, text);
+-- ordinary: as import_return_effect's (issue 12, item 4), for the same verdict.
+CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      ordinary boolean DEFAULT false,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text, boolean) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status (or the ordinary return), one for the annual amount';
+
+COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                                  date, boolean, integer, boolean) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, outside R-EX-1 and R-EX-2 (no deadline nor remark code, status ordinary), whose tax_relief says it is taxed';
+
+DROP FUNCTION cbreturn.assess_import_return(date, date, date, date, integer);
+CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date, arrived_on date, as_of date,
+                                              due_soon_days integer DEFAULT 7,
+                                              ordinary boolean DEFAULT false)
+    RETURNS cbreturn.import_assessment
+    AS 'MODULE_PATHNAME', 'assess_import_return'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer, boolean) IS
+    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet; ordinary => true: an ordinary (taxed) return, outside R-IM-1 (no deadlines, status ordinary)';

@@ -199,7 +199,8 @@ SELECT row_key, rule_id, sqlstate FROM violations('kuajing.tuihuo_dan')
 -- Inspection found two of them in original state (R-TX-4), so their relief is
 -- decided: the CBEC return relieved, the ordinary return (4561) taxed.
 UPDATE kuajing.tuihuo_dan SET yuanzhuang = true WHERE tuihuo_danhao IN ('LS2026030101', 'LS2026080103');
--- The reports: the late row closed late, the ordinary return taxed, and why.
+-- The reports: the late row closed late, the ordinary return outside the CBEC
+-- window (status ordinary, no deadline) and taxed, and why.
 SELECT tuihuo_danhao, putong, (a).status, ((a).tax_relief).relieved, ((a).tax_relief).basis
   FROM kuajing.tuihuo_pinggu('2026-09-30') WHERE tuihuo_danhao LIKE 'LS%' ORDER BY tuihuo_danhao;
 SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;
