@@ -418,6 +418,7 @@ typedef struct CbrQuotaVerdict
 	CbrOutcome	outcome;		/* CBR_PASS, bad input (bad_arg), CBR_BAD_INFINITE */
 	CbrImportArg bad_arg;
 	CbrImportEffect effect;
+	bool		outside;		/* never: an ordinary return, outside R-IM-3 (not rejected) */
 	int			quota_year;		/* calendar year of the purchase (has_purchase) */
 	bool		same_year;		/* annual_used is of the purchase's year */
 	CbrQty		restored;		/* restored to quota_year: returned_value, or 0 */

@@ -258,7 +258,7 @@ import_return_effect(PG_FUNCTION_ARGS)
 	values[1] = BoolGetDatum(v.effect == CBR_EFFECT_APPLIED);
 	values[2] = Int32GetDatum(v.quota_year);
 	values[3] = cbr_qty_datum(v.restored);
-	values[4] = CStringGetTextDatum(cbr_import_effect_basis(in.ordinary));
+	values[4] = CStringGetTextDatum(cbr_import_effect_basis(v.outside));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
