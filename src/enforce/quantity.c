@@ -589,9 +589,13 @@ decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
  * is decided on it before the row is locked, so that a refused return takes
  * no lock and writes nothing: the refusals on a full line neither queue
  * behind each other nor dirty the ledger page (docs/performance.md).  The
- * verdict is the one the lock would give, as of that moment; a return that
- * passes is decided again once the row is locked, on the version locked
- * (the declared line read again only if the row moved meanwhile).
+ * verdict is the one the lock would give, as of that moment.  A return that
+ * passes replaces that very version (cbr_ledger_try_write), as UPDATE
+ * replaces the version it locked; if another transaction changed the row
+ * meanwhile (a return, a recount, the guard, which always writes a new
+ * version before it lowers, deletes or re-keys a line), the row's latest
+ * version is locked and the return decided again on it (the declared line
+ * read again since the row moved).
  */
 void
 cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
@@ -613,8 +617,14 @@ cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 		if (grows && lk.untouched && !IsolationUsesXactSnapshot())
 		{
 			total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
-			if (!DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
+			if (!DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)) &&
+				!pg_add_s64_overflow(lk.rows, rows, &total_rows) && total_rows >= 0)
+			{
 				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), false);
+				/* passed: written if the version decided on is still the latest */
+				if (cbr_ledger_try_write(&lk, total, total_rows))
+					return;
+			}
 		}
 		if (cbr_ledger_lock_found(&lk, c->declared.relid, s->line.image, w->snap))
 		{
