@@ -43,6 +43,6 @@ typedef struct CbrCollector
 extern CbrCollector *cbr_collector;
 
 /* 42704: no check of kind is attached to relid (violation_set.c). */
-extern void cbr_not_attached(Oid relid, const char *kind) pg_attribute_noreturn();
+pg_noreturn extern void cbr_not_attached(Oid relid, const char *kind);
 
 #endif							/* CBRETURN_VIOLATION_INT_H */
