@@ -54,8 +54,8 @@
 #endif
 
 /* A relation's schema-qualified, quoted name for messages. */
-static char *
-rel_text(Oid relid)
+char *
+cbr_relation_text(Oid relid)
 {
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
@@ -96,13 +96,13 @@ require_permanent_table(Oid relid, const char *what)
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("%s %s is not a table", _(what), rel_text(relid))));
+				 errmsg("%s %s is not a table", _(what), cbr_relation_text(relid))));
 	if (relpersistence == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cbreturn checks cannot be attached to temporary tables"),
 				 errdetail("The %s %s is temporary: it goes at the end of its session without the event triggers that remove the metadata of its checks.",
-						   _(what), rel_text(relid)),
+						   _(what), cbr_relation_text(relid)),
 				 errhint("Attach the checks to a permanent table.")));
 }
 
@@ -114,7 +114,7 @@ require_owner(Oid relid, Oid caller)
 	if (!cbr_owns_class(relid, caller))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of table %s", rel_text(relid)),
+				 errmsg("must be owner of table %s", cbr_relation_text(relid)),
 				 errdetail("Only the owner of a table (or a member of its owning role) may attach checks to it or detach them.")));
 }
 
@@ -213,7 +213,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		if (pg_class_aclcheck(declared, caller, ACL_TRIGGER) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errmsg("permission denied for table %s", cbr_relation_text(declared)),
 					 header
 					 ? errdetail("A declaration header is guarded against corrections that would break the returns reading it, which needs the TRIGGER privilege on it.")
 					 : errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
@@ -224,7 +224,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 			pg_attribute_aclcheck_all(declared, caller, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errmsg("permission denied for table %s", cbr_relation_text(declared)),
 					 header
 					 ? errdetail("The checks read the key and the facts of a return from its declaration header.")
 					 : errdetail("A quantity check reads the key and quantity columns of its declared table."),
@@ -415,7 +415,7 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("a column of a check on %s must belong to that table or to the declared table of the check",
-							rel_text(relid))));
+							cbr_relation_text(relid))));
 		require_permanent_table(colrel, gettext_noop("declared table"));
 	}
 
@@ -423,14 +423,14 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation %s does not exist", colname, rel_text(colrel))));
+				 errmsg("column \"%s\" of relation %s does not exist", colname, cbr_relation_text(colrel))));
 	/* SELECT on the table covers every column; else the column's own grant */
 	if (colrel != relid &&
 		pg_class_aclcheck(colrel, caller, ACL_SELECT) != ACLCHECK_OK &&
 		pg_attribute_aclcheck(colrel, attnum, caller, ACL_SELECT) != ACLCHECK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for column \"%s\" of table %s", colname, rel_text(colrel)),
+				 errmsg("permission denied for column \"%s\" of table %s", colname, cbr_relation_text(colrel)),
 				 strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0
 				 ? errdetail("A quantity check reads the key and quantity columns of its declared table.")
 				 : errdetail("The checks read the key and the facts of a return from its declaration header."),
@@ -541,7 +541,7 @@ cbr_metadata_quantity_labels(PG_FUNCTION_ARGS)
 			2, argtypes, args, NULL, SPI_OK_UPDATE) != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the quantity check on %s has no status column without labels", rel_text(PG_GETARG_OID(0))),
+				 errmsg("the quantity check on %s has no status column without labels", cbr_relation_text(PG_GETARG_OID(0))),
 				 errhint("Attach checks with the cbreturn.attach_* functions, which record the columns they read.")));
 	PG_RETURN_VOID();
 }
