@@ -44,7 +44,10 @@ BEGIN
                 -- a partition of a partitioned header (issue 12): the links
                 -- name the partitioned table, and a return may name a row of
                 -- this partition
-                AND a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID))
+                -- (pg_partition_ancestors gives nothing for a table that is
+                -- neither a partition nor partitioned)
+                AND (a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                     OR a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID)))
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid

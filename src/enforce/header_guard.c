@@ -62,7 +62,7 @@ header_operator_sql(Oid op)
  * applies to it there; "a row of s.t" otherwise.
  */
 static char *
-header_return_text(Relation rel, HeapTuple tuple)
+header_return_text_lang(Relation rel, HeapTuple tuple)
 {
 	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -98,6 +98,18 @@ header_return_text(Relation rel, HeapTuple tuple)
 		first = false;
 	}
 	return psprintf(_("row (%s)=(%s) of %s"), names.data, values.data, cbr_header_rel_text(relid));
+}
+
+/* The same in the language of the session's messages (cbreturn.language). */
+static char *
+header_return_text(Relation rel, HeapTuple tuple)
+{
+	char	   *text;
+
+	cbr_language_begin();
+	text = header_return_text_lang(rel, tuple);
+	cbr_language_end();
+	return text;
 }
 
 /* The returns of rel whose key equals the header key values keys[] (latest snapshot), as TIDs. */
@@ -379,7 +391,11 @@ header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link
 	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-	char	   *which = psprintf(_("a row of %s"), cbr_header_rel_text(RelationGetRelid(rel)));
+	char	   *which;
+
+	cbr_language_begin();
+	which = psprintf(_("a row of %s"), cbr_header_rel_text(RelationGetRelid(rel)));
+	cbr_language_end();
 
 	if (table_tuple_fetch_row_version(rel, tid, snap, slot))
 		which = header_return_text(rel, ExecFetchSlotHeapTuple(slot, false, NULL));

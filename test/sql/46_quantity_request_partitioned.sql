@@ -32,7 +32,7 @@ CREATE TABLE erp46p.shenqing (
 ) PARTITION BY RANGE (yuefen);
 CREATE TABLE erp46p.shenqing_202603 PARTITION OF erp46p.shenqing FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
 -- a month built apart, with its own column order and a dropped column
-CREATE TABLE erp46p.shenqing_202604 (zt varchar(4), gone int, yuefen date, sqh text);
+CREATE TABLE erp46p.shenqing_202604 (zt varchar(4), gone int, yuefen date NOT NULL, sqh text NOT NULL);
 ALTER TABLE erp46p.shenqing_202604 DROP COLUMN gone;
 ALTER TABLE erp46p.shenqing ATTACH PARTITION erp46p.shenqing_202604 FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
 CREATE TABLE erp46p.mx (
@@ -127,20 +127,21 @@ SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
 ROLLBACK;
 
 -- 8. Export facts from a partitioned declaration header: the export date
--- and supervision code of each return read from its list's partition, a
--- correction of them re-checked against the returns (CB014).
+-- (a timestamptz: its China date, R-T-1) of each return read from its
+-- list's partition (one with its own column numbers), a correction of it
+-- re-checked against the returns (CB014).
 CREATE TABLE erp46p.qingdan (
     qdh     text,
     yuefen  date,
     ckrq    timestamptz,
-    jgfs    varchar(4),
     PRIMARY KEY (qdh, yuefen)
 ) PARTITION BY LIST (yuefen);
 CREATE TABLE erp46p.qingdan_202601 PARTITION OF erp46p.qingdan FOR VALUES IN ('2026-01-01');
-CREATE TABLE erp46p.qingdan_202602 (jgfs varchar(4), ckrq timestamptz, qdh text, yuefen date);
+CREATE TABLE erp46p.qingdan_202602 (ckrq timestamptz, gone int, qdh text NOT NULL, yuefen date NOT NULL);
+ALTER TABLE erp46p.qingdan_202602 DROP COLUMN gone;
 ALTER TABLE erp46p.qingdan ATTACH PARTITION erp46p.qingdan_202602 FOR VALUES IN ('2026-02-01');
-INSERT INTO erp46p.qingdan VALUES ('Q1', '2026-01-01', '2026-01-10 12:00+08', '9610'),
-                                  ('Q2', '2026-02-01', '2026-02-10 12:00+08', '9610');
+INSERT INTO erp46p.qingdan VALUES ('Q1', '2026-01-01', '2026-01-10 12:00+08'),
+                                  ('Q2', '2026-02-01', '2026-02-10 12:00+08');
 CREATE TABLE erp46p.tuihuo (
     id      integer PRIMARY KEY,
     qdh     text,
@@ -149,7 +150,7 @@ CREATE TABLE erp46p.tuihuo (
     thrq    date
 );
 SELECT cbreturn.attach_header('erp46p.tuihuo', 'erp46p.qingdan', '{qdh,yuefen}', '{qdh,yuefen}',
-                              exported_on => 'ckrq', supervision_code => 'jgfs');
+                              exported_on => 'ckrq');
 SELECT cbreturn.attach_export_return_checks('erp46p.tuihuo', exported_on => NULL, reason => 'reason', returned_on => 'thrq');
 -- unsold: 6 months from the export (R-EX-1); Q2's deadline is 2026-08-10
 INSERT INTO erp46p.tuihuo VALUES (1, 'Q2', '2026-02-01', 'unsold', '2026-08-10');

@@ -146,6 +146,8 @@ UPDATE kuajing.tuihuo_dan SET zhuangtai = 'FX', fangxing_shijian = '2026-09-01 1
  WHERE tuihuo_danhao = 'TH2026050002';
 INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026040008', '2026-03-31 16:30+00', 2, '29242026E000100001', 1, 1);
 UPDATE kuajing.tuihuo_dan SET zhuangtai = 'CY' WHERE tuihuo_danhao = 'TH2026040001';
+-- (the return the guard names is named in Chinese too)
+UPDATE kuajing.tuihuo_dan SET shenqing_shijian = '2026-06-30 02:00+00' WHERE tuihuo_danhao = 'TH2026070006';
 SELECT tuihuo_danhao, label(return_reason(tuihuo_yuanyin)) AS 退货原因, beizhu AS 备注
   FROM kuajing.tuihuo_dan WHERE zhuangtai <> 'BH' ORDER BY tuihuo_danhao;
 RESET cbreturn.language;
