@@ -3591,3 +3591,6 @@ COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, dat
                                                   cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
                                                   date, boolean, integer, boolean) IS
     'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
+
+-- ==== quantity ledger: room for the versions of hot lines (issue 9) ====
+ALTER TABLE cbreturn.quantity_ledger SET (fillfactor = 50);
