@@ -133,6 +133,53 @@ cbr_export_code_text(Datum d, int16 *code, CbrParseError *err)
 	return cbr_parse_code4(buf, code, err);
 }
 
+/* The reason of a row: an enum value, or a label read as R-V-1 reads it. */
+static void
+cbr_export_read_reason(const ExportCache *c, Datum v, bool isnull, CbrExportRow *row)
+{
+	row->reason = CBR_REASON_UNSOLD;
+	if (isnull)
+		row->reason_state = CBR_VALUE_NULL;
+	else if (c->reason_is_enum)
+	{
+		row->reason = cbr_reason_from_oid(DatumGetObjectId(v));
+		row->reason_state = CBR_VALUE_OK;
+	}
+	else
+	{
+		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v));
+
+		row->reason_state = cbr_reason_from_label(VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t), &row->reason)
+			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+}
+
+/* R-EX-4, R-EX-6: the applicant and the return site, read from registers */
+static void
+cbr_export_read_registers(const ExportCache *c, const Datum *v, const bool *isnull, CbrExportRow *row)
+{
+	row->applicant_attached = c->col[EX_APPLICANT] != InvalidAttrNumber;
+	row->site_attached = c->col[EX_SITE] != InvalidAttrNumber;
+	row->registers = (row->applicant_attached || row->site_attached) ? cbr_registers() : NULL;
+	memset(&row->applicant, 0, sizeof(row->applicant));
+	if (isnull[EX_APPLICANT])
+		row->applicant_state = CBR_VALUE_NULL;
+	else if (!c->applicant_is_text)
+	{
+		row->applicant = *(const CbrUscc *) DatumGetPointer(v[EX_APPLICANT]);
+		row->applicant_state = CBR_VALUE_OK;
+	}
+	else
+	{
+		char	   *str = TextDatumGetCString(v[EX_APPLICANT]);
+		CbrUsccError err;
+
+		row->applicant_state = cbr_parse_uscc(str, (int) strlen(str), false, &row->applicant, &err)
+			? CBR_VALUE_OK : CBR_VALUE_BAD;
+	}
+	row->site = isnull[EX_SITE] ? NULL : cbr_text_value(v[EX_SITE], c->site_is_bpchar);
+}
+
 /*
  * Read the values of the checked columns (in ExportRole order; isnull for a
  * role not attached) into *row.  Never raises for a value: unreadable text
@@ -155,21 +202,7 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 	row->has_returned = !isnull[EX_RETURNED];
 	row->returned = row->has_returned ? DatumGetDateADT(v[EX_RETURNED]) : 0;
 
-	row->reason = CBR_REASON_UNSOLD;
-	if (isnull[EX_REASON])
-		row->reason_state = CBR_VALUE_NULL;
-	else if (c->reason_is_enum)
-	{
-		row->reason = cbr_reason_from_oid(DatumGetObjectId(v[EX_REASON]));
-		row->reason_state = CBR_VALUE_OK;
-	}
-	else
-	{
-		text	   *t = (text *) pg_detoast_datum_packed((struct varlena *) DatumGetPointer(v[EX_REASON]));
-
-		row->reason_state = cbr_reason_from_label(VARDATA_ANY(t), (int) VARSIZE_ANY_EXHDR(t), &row->reason)
-			? CBR_VALUE_OK : CBR_VALUE_BAD;
-	}
+	cbr_export_read_reason(c, v[EX_REASON], isnull[EX_REASON], row);
 
 	row->remarks = NULL;
 	row->remarks_len = 0;
@@ -203,27 +236,7 @@ cbr_export_read(const ExportCache *c, const Datum *v, const bool *isnull, CbrExp
 	row->has_left = !isnull[EX_LEFT];
 	row->left = row->has_left ? DatumGetDateADT(v[EX_LEFT]) : 0;
 
-	/* R-EX-4, R-EX-6: the applicant and the return site, read from registers */
-	row->applicant_attached = c->col[EX_APPLICANT] != InvalidAttrNumber;
-	row->site_attached = c->col[EX_SITE] != InvalidAttrNumber;
-	row->registers = (row->applicant_attached || row->site_attached) ? cbr_registers() : NULL;
-	memset(&row->applicant, 0, sizeof(row->applicant));
-	if (isnull[EX_APPLICANT])
-		row->applicant_state = CBR_VALUE_NULL;
-	else if (!c->applicant_is_text)
-	{
-		row->applicant = *(const CbrUscc *) DatumGetPointer(v[EX_APPLICANT]);
-		row->applicant_state = CBR_VALUE_OK;
-	}
-	else
-	{
-		char	   *str = TextDatumGetCString(v[EX_APPLICANT]);
-		CbrUsccError err;
-
-		row->applicant_state = cbr_parse_uscc(str, (int) strlen(str), false, &row->applicant, &err)
-			? CBR_VALUE_OK : CBR_VALUE_BAD;
-	}
-	row->site = isnull[EX_SITE] ? NULL : cbr_text_value(v[EX_SITE], c->site_is_bpchar);
+	cbr_export_read_registers(c, v, isnull, row);
 }
 
 /* The values of the checked columns of a row (isnull for a role not attached). */

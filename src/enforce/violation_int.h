@@ -42,6 +42,9 @@ typedef struct CbrCollector
 /* The scan in progress in this backend, if any (set by violation_scan.c). */
 extern CbrCollector *cbr_collector;
 
+/* 22004 when the table or the check kind (arguments 1 and 2) is NULL (violation_set.c). */
+extern void cbr_require_table_and_kind(FunctionCallInfo fcinfo);
+
 /* 42704: no check of kind is attached to relid (violation_set.c). */
 pg_noreturn extern void cbr_not_attached(Oid relid, const char *kind);
 

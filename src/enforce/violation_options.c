@@ -120,6 +120,69 @@ cbr_own_table(const char *name)
 }
 
 /*
+ * The ordinary-return column of the check of kind on rel (registered on
+ * the table registered, at its column attnum there) and the values that
+ * mark an ordinary return, read from the metadata row tup into opt
+ * (allocated in cxt).
+ */
+static void
+cbr_options_load_ordinary(CbrCheckOptions *opt, Relation rel, CbrCheckKind kind, Oid registered,
+						  AttrNumber attnum, HeapTuple tup, TupleDesc desc, MemoryContext cxt)
+{
+	CbrCheckMeta meta;
+	bool		isnull;
+	Datum		arr = SPI_getbinval(tup, desc, 2, &isnull);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+	Form_pg_attribute att;
+	TypeCacheEntry *tc;
+	Oid			typinput;
+	Oid			ioparam;
+	MemoryContext oldcxt;
+
+	/* cbr_role_column checks that the column is still the one recorded */
+	memset(&meta, 0, sizeof(meta));
+	meta.ncols = 1;
+	meta.role[0] = "ordinary_return";
+	meta.colname[0] = SPI_getvalue(tup, desc, 4);
+	meta.colrel[0] = RelationGetRelid(rel);
+	meta.attnum[0] = cbr_partition_attnum(registered, attnum, RelationGetRelid(rel));
+	opt->ordinary = cbr_role_column(&meta, "ordinary_return", rel, NULL, 0, true);
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the ordinary-return column of the %s check on table \"%s\" has no values",
+						cbr_check_kind_names[kind], RelationGetRelationName(rel)),
+				 errhint("Name the column again with cbreturn.set_ordinary_return_column().")));
+	att = TupleDescAttr(RelationGetDescr(rel), opt->ordinary - 1);
+	tc = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR_FINFO);
+	if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an equality operator for type %s",
+						format_type_be(att->atttypid))));
+	fmgr_info_copy(&opt->eq, &tc->eq_opr_finfo, cxt);
+	opt->collation = att->attcollation;
+	getTypeInputInfo(att->atttypid, &typinput, &ioparam);
+	deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	opt->values = palloc(sizeof(Datum) * Max(n, 1));
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			continue;
+		opt->values[opt->nvalues++] =
+			datumCopy(OidInputFunctionCall(typinput, TextDatumGetCString(elems[i]), ioparam,
+										   att->atttypmod),
+					  att->attbyval, att->attlen);
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
  * Read the options of the check of kind on rel into a CbrCheckOptions
  * allocated in cxt.  No row: the check is not attached (its trigger fails
  * on its own metadata first); refuse.
@@ -175,58 +238,7 @@ cbr_options_load(Relation rel, CbrCheckKind kind, MemoryContext cxt)
 	opt->record = DatumGetBool(SPI_getbinval(tup, desc, 1, &isnull));
 	d = SPI_getbinval(tup, desc, 3, &isnull);
 	if (!isnull)
-	{
-		CbrCheckMeta meta;
-		Datum		arr = SPI_getbinval(tup, desc, 2, &isnull);
-		Datum	   *elems;
-		bool	   *nulls;
-		int			n;
-		int			i;
-		Form_pg_attribute att;
-		TypeCacheEntry *tc;
-		Oid			typinput;
-		Oid			ioparam;
-		MemoryContext oldcxt;
-
-		/* cbr_role_column checks that the column is still the one recorded */
-		memset(&meta, 0, sizeof(meta));
-		meta.ncols = 1;
-		meta.role[0] = "ordinary_return";
-		meta.colname[0] = SPI_getvalue(tup, desc, 4);
-		meta.colrel[0] = RelationGetRelid(rel);
-		meta.attnum[0] = cbr_partition_attnum(registered, DatumGetInt16(d), RelationGetRelid(rel));
-		opt->ordinary = cbr_role_column(&meta, "ordinary_return", rel, NULL, 0, true);
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("the ordinary-return column of the %s check on table \"%s\" has no values",
-							cbr_check_kind_names[kind], RelationGetRelationName(rel)),
-					 errhint("Name the column again with cbreturn.set_ordinary_return_column().")));
-		att = TupleDescAttr(RelationGetDescr(rel), opt->ordinary - 1);
-		tc = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR_FINFO);
-		if (!OidIsValid(tc->eq_opr_finfo.fn_oid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("could not identify an equality operator for type %s",
-							format_type_be(att->atttypid))));
-		fmgr_info_copy(&opt->eq, &tc->eq_opr_finfo, cxt);
-		opt->collation = att->attcollation;
-		getTypeInputInfo(att->atttypid, &typinput, &ioparam);
-		deconstruct_array(DatumGetArrayTypeP(arr), TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, &nulls, &n);
-		oldcxt = MemoryContextSwitchTo(cxt);
-		opt->values = palloc(sizeof(Datum) * Max(n, 1));
-		for (i = 0; i < n; i++)
-		{
-			if (nulls[i])
-				continue;
-			opt->values[opt->nvalues++] =
-				datumCopy(OidInputFunctionCall(typinput, TextDatumGetCString(elems[i]), ioparam,
-											   att->atttypmod),
-						  att->attbyval, att->attlen);
-		}
-		MemoryContextSwitchTo(oldcxt);
-	}
+		cbr_options_load_ordinary(opt, rel, kind, registered, DatumGetInt16(d), tup, desc, cxt);
 	SPI_finish();
 	return opt;
 }

@@ -165,6 +165,94 @@ cbr_judge_row(Relation rel, const AttachedChecks *a, FmgrInfo *flinfo, HeapTuple
 	}
 }
 
+/* What a scan of one table's rows needs at each row. */
+typedef struct CbrRowScan
+{
+	Relation	rel;
+	const AttachedChecks *a;
+	FmgrInfo	flinfo[CBR_CHECK_KINDS];	/* the checks' trigger functions */
+	MemoryContext rowcxt;		/* reset at each row */
+	TupleTableSlot *slot;
+	Snapshot	snapshot;
+} CbrRowScan;
+
+/* Without row security for the caller: a plain scan of the table. */
+static uint64
+cbr_scan_heap(CbrRowScan *rs)
+{
+	TableScanDesc scan = table_beginscan(rs->rel, rs->snapshot, 0, NULL);
+	MemoryContext oldcxt;
+	uint64		n = 0;
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, rs->slot))
+	{
+		bool		shouldfree;
+		HeapTuple	tuple;
+
+		CHECK_FOR_INTERRUPTS();
+		MemoryContextReset(rs->rowcxt);
+		oldcxt = MemoryContextSwitchTo(rs->rowcxt);
+		tuple = ExecFetchSlotHeapTuple(rs->slot, false, &shouldfree);
+		cbr_judge_row(rs->rel, rs->a, rs->flinfo, tuple);
+		MemoryContextSwitchTo(oldcxt);
+		n++;
+	}
+	table_endscan(scan);
+	return n;
+}
+
+/*
+ * With row security for the caller: the rows a query of the caller returns
+ * through via (its policies applied), fetched by their ctid.
+ */
+static uint64
+cbr_scan_visible(CbrRowScan *rs, Relation via)
+{
+	Relation	rel = rs->rel;
+	Portal		portal;
+	MemoryContext oldcxt;
+	uint64		n = 0;
+	char	   *name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(via)),
+												  RelationGetRelationName(via));
+	/* a partition's rows as a query of its partitioned table sees them */
+	char	   *sql = via == rel ? psprintf("SELECT t.ctid FROM ONLY %s t", name)
+		: psprintf("SELECT t.ctid FROM %s t WHERE t.tableoid OPERATOR(pg_catalog.=) %u",
+				   name, RelationGetRelid(rel));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
+	for (;;)
+	{
+		uint64		i;
+
+		SPI_cursor_fetch(portal, true, 1000);
+		if (SPI_processed == 0)
+			break;
+		for (i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+			bool		shouldfree;
+			ItemPointer tid = (ItemPointer) DatumGetPointer(
+				SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+
+			CHECK_FOR_INTERRUPTS();
+			MemoryContextReset(rs->rowcxt);
+			oldcxt = MemoryContextSwitchTo(rs->rowcxt);
+			if (table_tuple_fetch_row_version(rel, tid, rs->snapshot, rs->slot))
+			{
+				cbr_judge_row(rel, rs->a, rs->flinfo, ExecFetchSlotHeapTuple(rs->slot, false, &shouldfree));
+				n++;
+			}
+			MemoryContextSwitchTo(oldcxt);
+		}
+		SPI_freetuptable(SPI_tuptable);
+	}
+	SPI_cursor_close(portal);
+	SPI_finish();
+	return n;
+}
+
 /*
  * Every row of rel the caller may see, judged by the checks a.  Without row
  * security a plain scan of the table; with row security for the caller the
@@ -174,27 +262,26 @@ cbr_judge_row(Relation rel, const AttachedChecks *a, FmgrInfo *flinfo, HeapTuple
 static uint64
 cbr_scan_rows(Relation rel, Relation via, const AttachedChecks *a, CbrCollector *col)
 {
-	FmgrInfo	flinfo[CBR_CHECK_KINDS];
-	MemoryContext rowcxt;
-	MemoryContext oldcxt;
-	TupleTableSlot *slot;
-	Snapshot	snapshot = GetActiveSnapshot();
+	CbrRowScan rs;
 	CbrCollector *volatile saved = cbr_collector;
 	ErrorContextCallback errcb;
 	volatile uint64 n = 0;
 	int			k;
 
+	rs.rel = rel;
+	rs.a = a;
+	rs.snapshot = GetActiveSnapshot();
 	for (k = 0; k < a->nkinds; k++)
 	{
-		memset(&flinfo[k], 0, sizeof(FmgrInfo));
-		flinfo[k].fn_addr = a->kinds[k] == CBR_CHECK_EXPORT ? export_return_check
+		memset(&rs.flinfo[k], 0, sizeof(FmgrInfo));
+		rs.flinfo[k].fn_addr = a->kinds[k] == CBR_CHECK_EXPORT ? export_return_check
 			: a->kinds[k] == CBR_CHECK_IMPORT ? import_return_check : status_check;
-		flinfo[k].fn_oid = InvalidOid;
-		flinfo[k].fn_nargs = 0;
-		flinfo[k].fn_mcxt = CurrentMemoryContext;
+		rs.flinfo[k].fn_oid = InvalidOid;
+		rs.flinfo[k].fn_nargs = 0;
+		rs.flinfo[k].fn_mcxt = CurrentMemoryContext;
 	}
-	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn existing row", ALLOCSET_DEFAULT_SIZES);
-	slot = table_slot_create(rel, NULL);
+	rs.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn existing row", ALLOCSET_DEFAULT_SIZES);
+	rs.slot = table_slot_create(rel, NULL);
 	errcb.callback = cbr_scan_error_context;
 	errcb.arg = cbr_relation_text(RelationGetRelid(rel));
 	errcb.previous = error_context_stack;
@@ -203,66 +290,9 @@ cbr_scan_rows(Relation rel, Relation via, const AttachedChecks *a, CbrCollector 
 	PG_TRY();
 	{
 		if (check_enable_rls(RelationGetRelid(via), InvalidOid, false) != RLS_ENABLED)
-		{
-			TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
-
-			while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
-			{
-				bool		shouldfree;
-				HeapTuple	tuple;
-
-				CHECK_FOR_INTERRUPTS();
-				MemoryContextReset(rowcxt);
-				oldcxt = MemoryContextSwitchTo(rowcxt);
-				tuple = ExecFetchSlotHeapTuple(slot, false, &shouldfree);
-				cbr_judge_row(rel, a, flinfo, tuple);
-				MemoryContextSwitchTo(oldcxt);
-				n++;
-			}
-			table_endscan(scan);
-		}
+			n = cbr_scan_heap(&rs);
 		else
-		{
-			Portal		portal;
-			char	   *name = quote_qualified_identifier(get_namespace_name(RelationGetNamespace(via)),
-														  RelationGetRelationName(via));
-			/* a partition's rows as a query of its partitioned table sees them */
-			char	   *sql = via == rel ? psprintf("SELECT t.ctid FROM ONLY %s t", name)
-				: psprintf("SELECT t.ctid FROM %s t WHERE t.tableoid OPERATOR(pg_catalog.=) %u",
-						   name, RelationGetRelid(rel));
-
-			if (SPI_connect() != SPI_OK_CONNECT)
-				elog(ERROR, "SPI_connect failed");
-			portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL, true, 0);
-			for (;;)
-			{
-				uint64		i;
-
-				SPI_cursor_fetch(portal, true, 1000);
-				if (SPI_processed == 0)
-					break;
-				for (i = 0; i < SPI_processed; i++)
-				{
-					bool		isnull;
-					bool		shouldfree;
-					ItemPointer tid = (ItemPointer) DatumGetPointer(
-						SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-
-					CHECK_FOR_INTERRUPTS();
-					MemoryContextReset(rowcxt);
-					oldcxt = MemoryContextSwitchTo(rowcxt);
-					if (table_tuple_fetch_row_version(rel, tid, snapshot, slot))
-					{
-						cbr_judge_row(rel, a, flinfo, ExecFetchSlotHeapTuple(slot, false, &shouldfree));
-						n++;
-					}
-					MemoryContextSwitchTo(oldcxt);
-				}
-				SPI_freetuptable(SPI_tuptable);
-			}
-			SPI_cursor_close(portal);
-			SPI_finish();
-		}
+			n = cbr_scan_visible(&rs, via);
 	}
 	PG_FINALLY();
 	{
@@ -270,8 +300,8 @@ cbr_scan_rows(Relation rel, Relation via, const AttachedChecks *a, CbrCollector 
 	}
 	PG_END_TRY();
 	error_context_stack = errcb.previous;
-	ExecDropSingleTupleTableSlot(slot);
-	MemoryContextDelete(rowcxt);
+	ExecDropSingleTupleTableSlot(rs.slot);
+	MemoryContextDelete(rs.rowcxt);
 	return n;
 }
 
@@ -526,10 +556,7 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 	CbrCollector col;
 	uint64		n;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the table and the check kind must not be NULL")));
+	cbr_require_table_and_kind(fcinfo);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

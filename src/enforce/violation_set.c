@@ -14,6 +14,16 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+/* The first two arguments of an option setter or attach: the table and the kind (22004). */
+void
+cbr_require_table_and_kind(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the table and the check kind must not be NULL")));
+}
+
 /* The kind named by a caller, among the kinds; 22023 otherwise. */
 static void
 cbr_require_kind(const char *kind)
@@ -47,10 +57,7 @@ cbr_set_on_violation(PG_FUNCTION_ARGS)
 	char	   *kind;
 	char	   *mode;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the table and the check kind must not be NULL")));
+	cbr_require_table_and_kind(fcinfo);
 	if (PG_ARGISNULL(2))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -83,6 +90,118 @@ cbr_set_on_violation(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Whether the check of kind on relid (attached: 42704 otherwise) runs
+ * BEFORE the row is written: the export check that fills remarks or a
+ * deadline.  args: the table and the kind as SQL arguments.
+ */
+static bool
+cbr_ordinary_check_before(Oid relid, const char *kind, Oid *argtypes, Datum *args)
+{
+	bool		before;
+	bool		isnull;
+	int			ret;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute_with_args(
+		"SELECT k.fill_remarks OR EXISTS (SELECT FROM cbreturn.attached_column c"
+		"        WHERE c.relation OPERATOR(pg_catalog.=) k.relation"
+		"          AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind"
+		"          AND c.role OPERATOR(pg_catalog.=) 'deadline')"
+		"  FROM cbreturn.attached_check k"
+		" WHERE k.relation OPERATOR(pg_catalog.=) $1 AND k.check_kind OPERATOR(pg_catalog.=) $2",
+		2, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_check failed");
+	if (SPI_processed == 0)
+		cbr_not_attached(relid, kind);
+	before = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	SPI_finish();
+	return before;
+}
+
+/*
+ * The column colname of relid that is to mark an ordinary return: a column
+ * of the table (42703), not a generated one when the check runs BEFORE the
+ * row is written (0A000), of a type with an equality (42883).
+ */
+static AttrNumber
+cbr_ordinary_column(Oid relid, const char *colname, bool before, Oid *atttype, int32 *typmod)
+{
+	AttrNumber	attnum = get_attnum(relid, colname);
+	Oid			collation;
+
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation %s does not exist",
+						colname, cbr_relation_text(relid))));
+	get_atttypetypmodcoll(relid, attnum, atttype, typmod, &collation);
+	if (get_attgenerated(relid, attnum) != '\0' && before)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("column \"%s\" of table %s is a generated column",
+						colname, cbr_relation_text(relid)),
+				 errdetail("The export check on this table fills remarks or a deadline, so it runs before the row is written, when a generated column has no value yet."),
+				 errhint("Name a stored column.")));
+	if (!OidIsValid(lookup_type_cache(*atttype, TYPECACHE_EQ_OPR)->eq_opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify an equality operator for type %s", format_type_be(*atttype))));
+	return attnum;
+}
+
+/*
+ * The values that mark an ordinary return (vals; NULL: true, for a boolean
+ * column only), checked: a non-empty one-dimensional array without NULL,
+ * each value read as the column's type (its input function's error
+ * otherwise).
+ */
+static ArrayType *
+cbr_ordinary_values(ArrayType *vals, Oid atttype, int32 typmod)
+{
+	Datum	   *elems;
+	bool	   *elnulls;
+	int			n;
+	int			i;
+	Oid			typinput;
+	Oid			ioparam;
+
+	if (vals == NULL)
+	{
+		if (atttype != BOOLOID)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the values that mark an ordinary return must be given for a column of type %s",
+							format_type_be(atttype)),
+					 errhint("For example values => '{4561}' for a supervision code column.")));
+		elems = palloc(sizeof(Datum));
+		elems[0] = CStringGetTextDatum("true");
+		vals = construct_array(elems, 1, TEXTOID, -1, false, TYPALIGN_INT);
+	}
+	if (ARR_NDIM(vals) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("the values must be a one-dimensional array")));
+	deconstruct_array(vals, TEXTOID, -1, false, TYPALIGN_INT, &elems, &elnulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the values that mark an ordinary return must not be empty")));
+	getTypeInputInfo(atttype, &typinput, &ioparam);
+	for (i = 0; i < n; i++)
+	{
+		if (elnulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the values that mark an ordinary return must not be NULL"),
+					 errhint("A row whose column is NULL is not an ordinary return.")));
+		(void) OidInputFunctionCall(typinput, TextDatumGetCString(elems[i]), ioparam, typmod);
+	}
+	return vals;
+}
+
+/*
  * cbreturn.set_ordinary_return_column("table" regclass, check_kind text,
  * "column" name, "values" text[] DEFAULT NULL) RETURNS void
  *
@@ -100,25 +219,11 @@ cbr_set_ordinary_return_column(PG_FUNCTION_ARGS)
 	Oid			argtypes[4] = {REGCLASSOID, TEXTOID, NAMEOID, TEXTARRAYOID};
 	Datum		args[4];
 	char		nulls[5] = "    ";
-	AttrNumber	attnum;
 	Oid			atttype;
-	char		generated;
-	ArrayType  *vals;
-	Datum	   *elems;
-	bool	   *elnulls;
-	int			n;
-	int			i;
-	Oid			typinput;
-	Oid			ioparam;
 	int32		typmod;
-	Oid			collation;
 	bool		before;
-	int			ret;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("the table and the check kind must not be NULL")));
+	cbr_require_table_and_kind(fcinfo);
 	relid = PG_GETARG_OID(0);
 	kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	cbr_metadata_require_owner(relid);
@@ -133,26 +238,7 @@ cbr_set_ordinary_return_column(PG_FUNCTION_ARGS)
 	/* attached?  (and whether the export check runs BEFORE: it fills a column) */
 	args[0] = ObjectIdGetDatum(relid);
 	args[1] = PG_GETARG_DATUM(1);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ret = SPI_execute_with_args(
-		"SELECT k.fill_remarks OR EXISTS (SELECT FROM cbreturn.attached_column c"
-		"        WHERE c.relation OPERATOR(pg_catalog.=) k.relation"
-		"          AND c.check_kind OPERATOR(pg_catalog.=) k.check_kind"
-		"          AND c.role OPERATOR(pg_catalog.=) 'deadline')"
-		"  FROM cbreturn.attached_check k"
-		" WHERE k.relation OPERATOR(pg_catalog.=) $1 AND k.check_kind OPERATOR(pg_catalog.=) $2",
-		2, argtypes, args, NULL, true, 1);
-	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_check failed");
-	if (SPI_processed == 0)
-		cbr_not_attached(relid, kind);
-	{
-		bool		isnull;
-
-		before = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	}
-	SPI_finish();
+	before = cbr_ordinary_check_before(relid, kind, argtypes, args);
 
 	cbr_metadata_write(
 		"DELETE FROM cbreturn.attached_column c"
@@ -169,61 +255,9 @@ cbr_set_ordinary_return_column(PG_FUNCTION_ARGS)
 	}
 
 	args[2] = PG_GETARG_DATUM(2);
-	attnum = get_attnum(relid, NameStr(*PG_GETARG_NAME(2)));
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation %s does not exist",
-						NameStr(*PG_GETARG_NAME(2)), cbr_relation_text(relid))));
-	get_atttypetypmodcoll(relid, attnum, &atttype, &typmod, &collation);
-	generated = get_attgenerated(relid, attnum);
-	if (generated != '\0' && before)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("column \"%s\" of table %s is a generated column",
-						NameStr(*PG_GETARG_NAME(2)), cbr_relation_text(relid)),
-				 errdetail("The export check on this table fills remarks or a deadline, so it runs before the row is written, when a generated column has no value yet."),
-				 errhint("Name a stored column.")));
-	if (!OidIsValid(lookup_type_cache(atttype, TYPECACHE_EQ_OPR)->eq_opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("could not identify an equality operator for type %s", format_type_be(atttype))));
-
-	if (PG_ARGISNULL(3))
-	{
-		if (atttype != BOOLOID)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the values that mark an ordinary return must be given for a column of type %s",
-							format_type_be(atttype)),
-					 errhint("For example values => '{4561}' for a supervision code column.")));
-		elems = palloc(sizeof(Datum));
-		elems[0] = CStringGetTextDatum("true");
-		vals = construct_array(elems, 1, TEXTOID, -1, false, TYPALIGN_INT);
-	}
-	else
-		vals = PG_GETARG_ARRAYTYPE_P(3);
-	if (ARR_NDIM(vals) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("the values must be a one-dimensional array")));
-	deconstruct_array(vals, TEXTOID, -1, false, TYPALIGN_INT, &elems, &elnulls, &n);
-	if (n == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the values that mark an ordinary return must not be empty")));
-	/* each value must read as the column's type (its input function's error otherwise) */
-	getTypeInputInfo(atttype, &typinput, &ioparam);
-	for (i = 0; i < n; i++)
-	{
-		if (elnulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("the values that mark an ordinary return must not be NULL"),
-					 errhint("A row whose column is NULL is not an ordinary return.")));
-		(void) OidInputFunctionCall(typinput, TextDatumGetCString(elems[i]), ioparam, typmod);
-	}
-	args[3] = PointerGetDatum(vals);
+	(void) cbr_ordinary_column(relid, NameStr(*PG_GETARG_NAME(2)), before, &atttype, &typmod);
+	args[3] = PointerGetDatum(cbr_ordinary_values(PG_ARGISNULL(3) ? NULL : PG_GETARG_ARRAYTYPE_P(3),
+												  atttype, typmod));
 	cbr_metadata_write(
 		"INSERT INTO cbreturn.attached_column (relation, check_kind, role, column_relation, column_name)"
 		" VALUES ($1, $2, 'ordinary_return', $1, $3)",
