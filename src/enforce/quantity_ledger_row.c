@@ -65,7 +65,9 @@
 /*
  * Resolve the direct path for the ledger relid: its primary key index on
  * (declared_relation, line), a heap, the columns in the order the
- * extension created them, no index with expressions or a predicate.
+ * extension created them, no index with expressions or a predicate, and
+ * no constraint this path would not check (a table CHECK, an exclusion
+ * constraint, a deferrable unique one: a DBA's, which an UPDATE honours).
  * Triggers are looked at per write (ledger_update_triggers_fire): the
  * extension's own node_local trigger is enabled REPLICA only, so it fires
  * in no ordinary session, and session_replication_role can change at any
@@ -87,6 +89,8 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 	usable = lrel->rd_rel->relkind == RELKIND_RELATION &&
 		lrel->rd_tableam == GetHeapamTableAmRoutine() &&
 		desc->natts == LEDGER_NATTS &&
+		/* a CHECK a DBA added is checked by an UPDATE, not by this path */
+		(desc->constr == NULL || desc->constr->num_check == 0) &&
 		TupleDescAttr(desc, LEDGER_DECLARED - 1)->atttypid == REGCLASSOID &&
 		TupleDescAttr(desc, LEDGER_LINE - 1)->atttypid == BYTEAOID &&
 		getBaseType(TupleDescAttr(desc, LEDGER_RETURNED - 1)->atttypid) == NUMERICOID &&
@@ -99,8 +103,9 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 
 		if (!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indexprs, NULL) ||
 			!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indpred, NULL) ||
-			!ix->indisvalid || !ix->indisready)
-			usable = false;
+			!ix->indisvalid || !ix->indisready ||
+			ix->indisexclusion || !ix->indimmediate)
+			usable = false;		/* checks insert_index_entries does not make */
 		if (ix->indisprimary && ix->indnkeyatts == 2 &&
 			ix->indkey.values[0] == LEDGER_DECLARED && ix->indkey.values[1] == LEDGER_LINE &&
 			irel->rd_rel->relam == BTREE_AM_OID)
