@@ -51,6 +51,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -313,17 +314,29 @@ cbr_ledger_release(CbrLedgerLock *lk)
 
 /*
  * The counters' domains say they are never negative: checked here, as the
- * executor would (23514), since this path does not go through it.
+ * executor would (23514), since this path does not go through it.  Any
+ * other constraint of the counters' domains (one a DBA added) is checked
+ * as an UPDATE checks it, through domain_check (its state cached per
+ * backend, refreshed when the domain changes).
  */
 static void
-check_counters(Datum returned, int64 rows)
+check_counters(Relation lrel, Datum returned, int64 rows)
 {
+	static void *domain_state[2];
+	TupleDesc	desc = RelationGetDescr(lrel);
+	Oid			qtype = TupleDescAttr(desc, LEDGER_RETURNED - 1)->atttypid;
+	Oid			ctype = TupleDescAttr(desc, LEDGER_ROWS - 1)->atttypid;
+
 	if (rows < 0 ||
 		DatumGetBool(DirectFunctionCall2(numeric_lt, returned, NumericGetDatum(int64_to_numeric(0)))))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("a counter of the quantity ledger would be negative (R-EX-3, R-IM-2)"),
 				 errhint("Compare the ledger with the returns: SELECT * FROM cbreturn.verify_quantity_ledger(...);")));
+	if (get_typtype(qtype) == TYPTYPE_DOMAIN)
+		domain_check(returned, false, qtype, &domain_state[0], TopMemoryContext);
+	if (get_typtype(ctype) == TYPTYPE_DOMAIN)
+		domain_check(Int64GetDatum(rows), false, ctype, &domain_state[1], TopMemoryContext);
 }
 
 /* The new version of the row in lk->slot with the counters (returned, rows). */
@@ -351,7 +364,7 @@ cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
 	HeapTuple	newtup;
 	ItemPointerData otid = lk->slot->tts_tid;
 
-	check_counters(returned, rows);
+	check_counters(lk->lrel, returned, rows);
 	newtup = new_version(lk, returned, rows);
 	{
 #if PG_VERSION_NUM >= 160000
@@ -394,7 +407,7 @@ cbr_ledger_try_write(CbrLedgerLock *lk, Datum returned, int64 rows)
 	bool		need_index;
 
 	Assert(!IsolationUsesXactSnapshot());
-	check_counters(returned, rows);
+	check_counters(lk->lrel, returned, rows);
 	newtup = new_version(lk, returned, rows);
 	{
 #if PG_VERSION_NUM >= 160000

@@ -90,6 +90,17 @@ INSERT INTO erp_lr.ret (line, qty) VALUES (1, 1);           -- checked at commit
 INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);
 SELECT returned, return_rows FROM cbreturn.quantity_ledger
  WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
+ROLLBACK;
+-- a constraint added to a counter's domain holds as for an UPDATE (the
+-- ledger holds 2 in 1 row and 1 in 1 row)
+BEGIN;
+INSERT INTO erp_lr.ret (line, qty) VALUES (1, 1), (2, 1), (2, 1);
+ALTER DOMAIN cbreturn.ledger_quantity ADD CONSTRAINT dba_dom CHECK (VALUE <= 4);
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 2)$$);  -- 5 > 4: 23514
+ALTER DOMAIN cbreturn.ledger_count ADD CONSTRAINT dba_rows CHECK (VALUE <= 3);
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (2, 0)$$);  -- 4 rows > 3: 23514
+SELECT returned, return_rows FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
 SELECT * FROM cbreturn.verify_quantity_ledger('erp_lr.decl');
 ROLLBACK;
 
