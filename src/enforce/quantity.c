@@ -382,34 +382,6 @@ side_unchanged(QuantityCache *c, const QtySide *o, const QtySide *n)
 }
 
 /*
- * The ledger name of the line of side s (the new row's when is_new).  With
- * byte-equal keys it is the image of the row's own key values, and the new
- * line is looked up once, under its ledger row lock (cbr_qty_apply_delta);
- * otherwise it is the image of the declared row the keys equal, looked up
- * first: a new row naming no line is refused, an old one whose line is gone
- * means a broken ledger (the guard keeps a line with returns).
- */
-static void
-name_line(QtyWrite *w, QtySide *s, bool is_new)
-{
-	QuantityCache *c = w->c;
-	CbrQty		zero = {0, 0};
-	CbrQtyVerdict v;
-
-	if (!s->counted)
-		return;
-	if (c->declared.canonical)
-		s->line.image = cbr_line_image(c->nkeys, s->keys, c->declared.typlen, c->declared.typbyval);
-	else if (!(s->line.found = cbr_qty_write_find(w, s->keys, &s->line, false)))
-	{
-		if (!is_new)
-			cbr_qty_ledger_broken(c, w->rel, s);
-		cbr_quantity_decide(s->qty, s->qty, s->qty, false, zero, &v);
-		cbr_qty_report_return(c, w->rel, s, &v);
-	}
-}
-
-/*
  * Take the old row (o) from its line and give the new one (n) to its line;
  * one move when both are on one line, and with two lines their ledger rows
  * locked in image order (two such updates cannot deadlock each other).
@@ -482,28 +454,11 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	if ((!o.counted && !n.counted) || side_unchanged(c, &o, &n))
 		return PointerGetDatum(NULL);
 
-	/*
-	 * One snapshot for the write, taken after a command counter increment
-	 * so that the ledger rows moved for earlier rows of this statement are
-	 * seen (as SPI does before each statement): the transaction's in
-	 * REPEATABLE READ and SERIALIZABLE, the latest in READ COMMITTED.
-	 */
-	CommandCounterIncrement();
-	if (IsolationUsesXactSnapshot())
-	{
-		PushCopiedSnapshot(GetTransactionSnapshot());
-		UpdateActiveSnapshotCommandId();
-	}
-	else
-		PushActiveSnapshot(GetLatestSnapshot());
-	w.snap = GetActiveSnapshot();
-
-	name_line(&w, &n, true);
-	name_line(&w, &o, false);
+	cbr_qty_write_begin(&w);
+	cbr_qty_name_line(&w, &n, true);
+	cbr_qty_name_line(&w, &o, false);
 	move_counters(&w, &o, &n);
-	PopActiveSnapshot();
-	if (w.connected)
-		SPI_finish();
+	cbr_qty_write_end(&w);
 	return PointerGetDatum(NULL);
 }
 

@@ -223,29 +223,13 @@ void
 cbr_step_add(List **steps, const char *rule_id, bool passed, const char *basis,
 			 const char *fmt,...)
 {
-	StringInfoData buf;
-	const char *tfmt;
+	va_list		args;
+	char	   *text;
 
-	cbr_language_begin();
-	tfmt = _(fmt);
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-		int			len = buf.len;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, tfmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		buf.len = len;
-		buf.data[len] = '\0';
-		enlargeStringInfo(&buf, needed);
-	}
-	cbr_step_add_text(steps, rule_id, passed, basis, buf.data);
-	cbr_language_end();
+	va_start(args, fmt);
+	text = cbr_translated_vformat(fmt, args);
+	va_end(args);
+	cbr_step_add_text(steps, rule_id, passed, basis, text);
 }
 
 /* A basis that is law (BASIS_*), in the session's language. */
