@@ -1,7 +1,10 @@
 -- The one-call assessment of a return, for reporting (docs/reporting.md).
 -- The C side is src/sql_api/assess.c: every field is the verdict of the rule
 -- function that decides it, so the assessment cannot disagree with them.
--- Over a table: a LATERAL join in the caller's own query (docs/reporting.md).
+-- Over a table: a LATERAL join in the caller's own query, or, on a table with
+-- an export or import check attached, assess_export_returns /
+-- assess_import_returns below, which read each row's facts as the check reads
+-- them (src/enforce/assess_scan.c; docs/reporting.md).
 
 CREATE TYPE cbreturn.export_assessment AS (
     deadline              date,
@@ -60,3 +63,24 @@ CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date,
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer, boolean) IS
     'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet; ordinary => true: an ordinary (taxed) return, outside R-IM-1 (no deadlines, status ordinary)';
+
+-- Every stored row of a table with an attached export (import) check,
+-- assessed on the facts the check reads: its columns, reason labels (R-V-1),
+-- a timestamp as its China date (R-T-1), the declaration header, the
+-- ordinary-return column.  As the caller: its rights and row security, as
+-- cbreturn.violations().
+CREATE FUNCTION cbreturn.assess_export_returns("table" regclass,
+                                               as_of date DEFAULT cbreturn.china_date(pg_catalog.now()),
+                                               due_soon_days integer DEFAULT 7)
+    RETURNS TABLE (row_key jsonb, row_ctid tid, assessment cbreturn.export_assessment)
+    AS 'MODULE_PATHNAME', 'cbr_assess_export_returns' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.assess_export_returns(regclass, date, integer) IS
+    'assess_export_return of every stored row of a table with an attached export check, on the facts the check reads (its columns and reason labels, timestamps as China dates, the declaration header, the ordinary-return column); is_food and original_state are no role of a check and are listed in missing; for a caller that may read the table (its row security applies)';
+
+CREATE FUNCTION cbreturn.assess_import_returns("table" regclass,
+                                               as_of date DEFAULT cbreturn.china_date(pg_catalog.now()),
+                                               due_soon_days integer DEFAULT 7)
+    RETURNS TABLE (row_key jsonb, row_ctid tid, assessment cbreturn.import_assessment)
+    AS 'MODULE_PATHNAME', 'cbr_assess_import_returns' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.assess_import_returns(regclass, date, integer) IS
+    'assess_import_return of every stored row of a table with an attached import check, on the dates the check reads (timestamps as China dates, the release date from the declaration header, the ordinary-return column); for a caller that may read the table (its row security applies)';

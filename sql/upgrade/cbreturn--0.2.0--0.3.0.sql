@@ -4061,3 +4061,25 @@ BEGIN
                                          AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
 END
 $$;
+
+-- ==== assessments over a table (issue 12, item 7) ====
+-- Every stored row of a table with an attached export (import) check,
+-- assessed on the facts the check reads: its columns, reason labels (R-V-1),
+-- a timestamp as its China date (R-T-1), the declaration header, the
+-- ordinary-return column.  As the caller: its rights and row security, as
+-- cbreturn.violations().
+CREATE FUNCTION cbreturn.assess_export_returns("table" regclass,
+                                               as_of date DEFAULT cbreturn.china_date(pg_catalog.now()),
+                                               due_soon_days integer DEFAULT 7)
+    RETURNS TABLE (row_key jsonb, row_ctid tid, assessment cbreturn.export_assessment)
+    AS 'MODULE_PATHNAME', 'cbr_assess_export_returns' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.assess_export_returns(regclass, date, integer) IS
+    'assess_export_return of every stored row of a table with an attached export check, on the facts the check reads (its columns and reason labels, timestamps as China dates, the declaration header, the ordinary-return column); is_food and original_state are no role of a check and are listed in missing; for a caller that may read the table (its row security applies)';
+
+CREATE FUNCTION cbreturn.assess_import_returns("table" regclass,
+                                               as_of date DEFAULT cbreturn.china_date(pg_catalog.now()),
+                                               due_soon_days integer DEFAULT 7)
+    RETURNS TABLE (row_key jsonb, row_ctid tid, assessment cbreturn.import_assessment)
+    AS 'MODULE_PATHNAME', 'cbr_assess_import_returns' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn.assess_import_returns(regclass, date, integer) IS
+    'assess_import_return of every stored row of a table with an attached import check, on the dates the check reads (timestamps as China dates, the release date from the declaration header, the ordinary-return column); for a caller that may read the table (its row security applies)';

@@ -15,6 +15,7 @@
  * configuration both files read are export_int.h.
  */
 #include "enforce/export_int.h"
+#include "enforce/assess.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -418,4 +419,34 @@ cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 		return true;
 	(void) cbr_export_rule(&d, rule, sqlerrcode);
 	return false;
+}
+
+/*
+ * cbreturn.assess_export_returns (assess_scan.c) asks: the facts of a stored
+ * return as this check reads them (assess.h).  A header row that is missing
+ * raises CB014 through cbr_violation_report_input (the scan collects
+ * nothing); an unreadable value raises the check's own error.
+ */
+void
+cbr_export_facts(TriggerData *td, CbrExportRow *row, bool *ordinary)
+{
+	Relation	rel = td->tg_relation;
+	ExportCache *c = (ExportCache *) cbr_check_config_rel(rel, CBR_CHECK_EXPORT, cbr_export_build);
+	Datum		v[EX_NROLES];
+	bool		isnull[EX_NROLES];
+	int			i;
+
+	cbr_export_fetch(c, RelationGetDescr(rel), td->tg_trigtuple, v, isnull);
+	/* what the assessment shows derives from the header's facts: the caller must read them */
+	if (c->hdr && !cbr_header_visible(c->hdr))
+		cbr_assess_header_denied(rel, cbr_header_relid(c->hdr));
+	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, isnull, CBR_CHECK_EXPORT))
+		elog(ERROR, "the declaration header row of a return was not read");
+	cbr_export_read(c, v, isnull, row);
+	if (row->reason_state == CBR_VALUE_BAD)
+		cbr_export_raise_text(td, c, v, row, -1);
+	for (i = 0; i < 3; i++)
+		if (row->code_state[i] == CBR_VALUE_BAD)
+			cbr_export_raise_text(td, c, v, row, i);
+	*ordinary = cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), td->tg_trigtuple);
 }

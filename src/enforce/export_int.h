@@ -55,4 +55,11 @@ extern bool cbr_export_rule(const CbrExportVerdict *d, const char **rule, int *c
 extern void cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c,
 								 const Datum *v, const CbrExportRow *row, CbrExportVerdict *d);
 
+/*
+ * Raise the check's error on an unreadable value of trigdata's row (bad_text
+ * as in CbrExportVerdict: -1 the reason, 0..2 a code).
+ */
+extern void cbr_export_raise_text(TriggerData *trigdata, const ExportCache *c, const Datum *v,
+								  const CbrExportRow *row, int bad_text);
+
 #endif							/* CBRETURN_EXPORT_INT_H */

@@ -427,3 +427,17 @@ cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *
 			d->window = dv.window;
 	} while (cbr_export_next_failure(cbr_policy(), &r, &dv));
 }
+
+/* An unreadable value of a row, raised as the check raises it (assessments over a table). */
+void
+cbr_export_raise_text(TriggerData *trigdata, const ExportCache *c, const Datum *v,
+					  const CbrExportRow *row, int bad_text)
+{
+	CbrExportVerdict d;
+	ExportReport a = {trigdata, trigdata->tg_trigtuple, c, v, row, &d};
+
+	memset(&d, 0, sizeof(d));
+	d.outcome = CBR_BAD_TEXT;
+	d.bad_text = bad_text;
+	cbr_export_raise(&a);
+}

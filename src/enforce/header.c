@@ -395,6 +395,12 @@ cbr_header_read(const CbrHeaderUse *u, TriggerData *trigdata, HeapTuple tuple, D
 	return false;
 }
 
+Oid
+cbr_header_relid(const CbrHeaderUse *u)
+{
+	return u->relid;
+}
+
 bool
 cbr_header_visible(const CbrHeaderUse *u)
 {

@@ -42,6 +42,9 @@ extern CbrHeaderUse *cbr_header_use(const CbrCheckMeta *meta, Relation rel,
 /* Does the header give role r (an index into the check's roles)?  u may be NULL. */
 extern bool cbr_header_has(const CbrHeaderUse *u, int r);
 
+/* The header table. */
+extern Oid	cbr_header_relid(const CbrHeaderUse *u);
+
 /* The type of the header column of role r. */
 extern Oid	cbr_header_type(const CbrHeaderUse *u, int r);
 

@@ -14,6 +14,7 @@
 #include "enforce/trigger.h"
 #include "enforce/violation.h"
 #include "enforce/header.h"
+#include "enforce/assess.h"
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
@@ -447,4 +448,32 @@ cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 	*rule = "R-IM-1";
 	*sqlerrcode = cbr_import_code(&w);
 	return false;
+}
+
+/*
+ * cbreturn.assess_import_returns (assess_scan.c) asks: the R-IM-1 dates of a
+ * stored return as this check reads them (assess.h); a header row that is
+ * missing raises CB014 through cbr_violation_report_input.
+ */
+void
+cbr_import_facts(TriggerData *td, Datum *date, bool *isnull, bool *ordinary)
+{
+	Relation	rel = td->tg_relation;
+	ImportCache *c = (ImportCache *) cbr_check_config_rel(rel, CBR_CHECK_IMPORT, cbr_import_build);
+	Datum		v[IM_NROLES];
+	bool		vnull[IM_NROLES];
+	int			i;
+
+	cbr_import_fetch(c, RelationGetDescr(rel), td->tg_trigtuple, v, vnull);
+	/* what the assessment shows derives from the header's release date: the caller must read it */
+	if (c->hdr && !cbr_header_visible(c->hdr))
+		cbr_assess_header_denied(rel, cbr_header_relid(c->hdr));
+	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, vnull, CBR_CHECK_IMPORT))
+		elog(ERROR, "the declaration header row of a return was not read");
+	for (i = 0; i < IM_NDATES; i++)
+	{
+		date[i] = v[i];
+		isnull[i] = vnull[i];
+	}
+	*ordinary = cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_IMPORT), td->tg_trigtuple);
 }

@@ -121,7 +121,7 @@ cbr_violations_ordinary(CbrViolations *s, HeapTuple tuple)
  * applying to role when check_rls).  NULL when the table has no primary key
  * or role may read none of it.
  */
-static Datum
+Datum
 cbr_row_key(Relation rel, HeapTuple tuple, Oid role, bool check_rls, bool *isnull)
 {
 	Oid			relid = RelationGetRelid(rel);

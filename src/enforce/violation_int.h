@@ -37,10 +37,39 @@ typedef struct CbrCollector
 	bool		capture;		/* violations(): collect; validate(): raise */
 	Tuplestorestate *store;
 	TupleDesc	desc;
+	/* set: called on each row instead of the checks (assess_scan.c) */
+	void		(*row_fn) (TriggerData *td, void *arg);
+	void	   *row_arg;
 } CbrCollector;
 
 /* The scan in progress in this backend, if any (set by violation_scan.c). */
 extern CbrCollector *cbr_collector;
+
+/* The checks attached to a table that judge single rows, and the columns they read. */
+typedef struct AttachedChecks
+{
+	int			nkinds;
+	CbrCheckKind kinds[CBR_CHECK_KINDS];
+	bool		quantity;		/* a quantity check is attached too */
+	int			ncols;
+	AttrNumber *cols;
+} AttachedChecks;
+
+/*
+ * violation_scan.c, for the scans of existing rows (violations(),
+ * validate(), the assessments of assess_scan.c): the checks attached to
+ * relid (of kind only, when not NULL); 42501 unless the caller may read the
+ * columns they read and the primary key; an ordinary or partitioned table
+ * opened; each row the caller may see handed to the checks (or to
+ * col->row_fn), a partitioned table's leaf by leaf.
+ */
+extern void cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a);
+extern void cbr_require_select(Relation rel, const AttachedChecks *a);
+extern Relation cbr_open_checked(Oid relid);
+extern uint64 cbr_scan_table(Relation rel, const char *only, CbrCollector *col);
+
+/* The primary key of a row as jsonb, with only what role may read (violation.c). */
+extern Datum cbr_row_key(Relation rel, HeapTuple tuple, Oid role, bool check_rls, bool *isnull);
 
 /* 22004 when the table or the check kind (arguments 1 and 2) is NULL (violation_set.c). */
 extern void cbr_require_table_and_kind(FunctionCallInfo fcinfo);

@@ -39,17 +39,7 @@ extern PGDLLEXPORT Datum export_return_check(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum import_return_check(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum status_check(PG_FUNCTION_ARGS);
 
-/* The checks attached to a table that judge single rows, and the columns they read. */
-typedef struct AttachedChecks
-{
-	int			nkinds;
-	CbrCheckKind kinds[CBR_CHECK_KINDS];
-	bool		quantity;		/* a quantity check is attached too */
-	int			ncols;
-	AttrNumber *cols;
-} AttachedChecks;
-
-static void
+void
 cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 {
 	Oid			argtypes[1] = {OIDOID};
@@ -104,7 +94,7 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
  * checks read and every primary key column (as a query naming them would
  * need).  Row security is applied by cbr_scan_rows.
  */
-static void
+void
 cbr_require_select(Relation rel, const AttachedChecks *a)
 {
 	Oid			relid = RelationGetRelid(rel);
@@ -156,7 +146,10 @@ cbr_judge_row(Relation rel, const AttachedChecks *a, FmgrInfo *flinfo, HeapTuple
 	td.tg_relation = rel;
 	td.tg_trigtuple = tuple;
 	td.tg_trigger = &trig;
-	for (k = 0; k < a->nkinds; k++)
+	/* an assessment over the table (assess_scan.c) reads the row instead */
+	if (cbr_collector->row_fn != NULL)
+		cbr_collector->row_fn(&td, cbr_collector->row_arg);
+	for (k = 0; k < a->nkinds && cbr_collector->row_fn == NULL; k++)
 	{
 		LOCAL_FCINFO(fcinfo, 0);
 
@@ -311,7 +304,7 @@ cbr_scan_rows(Relation rel, Relation via, const AttachedChecks *a, CbrCollector 
  * carries itself or through an ancestor (issue 12), its rows as a query of
  * rel sees them (rel's row security).
  */
-static uint64
+uint64
 cbr_scan_table(Relation rel, const char *only, CbrCollector *col)
 {
 	AttachedChecks a;
@@ -375,7 +368,7 @@ cbr_validate_require_every_row(Relation rel)
 }
 
 /* Open a table whose existing rows are judged: an ordinary or partitioned table. */
-static Relation
+Relation
 cbr_open_checked(Oid relid)
 {
 	Relation	rel = try_relation_open(relid, AccessShareLock);
@@ -409,7 +402,7 @@ cbr_violations(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Relation	rel;
 	AttachedChecks a;
-	CbrCollector col;
+	CbrCollector col = {0};
 
 	InitMaterializedSRF(fcinfo, 0);
 	/* the rows of a Citus table are on its shards, not here */
@@ -461,7 +454,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 	char	   *only = PG_ARGISNULL(1) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(1));
 	Relation	rel;
 	AttachedChecks a;
-	CbrCollector col;
+	CbrCollector col = {0};
 	uint64		n = 0;
 	int			k;
 
@@ -553,7 +546,7 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 	bool		validate;
 	Relation	rel;
 	AttachedChecks a;
-	CbrCollector col;
+	CbrCollector col = {0};
 	uint64		n;
 
 	cbr_require_table_and_kind(fcinfo);

@@ -192,8 +192,9 @@ DROP SCHEMA core CASCADE;
 -- the existing-row and record-mode functions, which scan a table with
 -- subtransactions or write the metadata (_attach_validate, at the end of an
 -- attach, among them), _header_validate, attach_header's
--- test of the link it recorded, and the WHEN function of an export check
--- reading a declaration header, which locks the header row).
+-- test of the link it recorded, the WHEN function of an export check
+-- reading a declaration header, which locks the header row, and the
+-- assessments over a table, which scan it as violations() does).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
@@ -203,7 +204,8 @@ SELECT p.proname, p.proparallel
    AND p.proname NOT LIKE '\_quantity\_%'
    AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
                          'set_on_violation', 'set_ordinary_return_column',
-                         '_header_validate', '_attach_validate')
+                         '_header_validate', '_attach_validate',
+                         'assess_export_returns', 'assess_import_returns')
    AND NOT (p.proname = '_export_row_ok' AND p.provariadic <> 0)
    AND p.proparallel <> 's'
  ORDER BY 1;

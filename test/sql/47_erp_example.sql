@@ -173,6 +173,39 @@ SELECT tuihuo_danhao, cangku, fangxing_riqi, (a).deadline, (a).days_left, (a).st
   FROM kuajing.tuihuo_pinggu('2026-08-28') ORDER BY tuihuo_danhao;
 SELECT * FROM kuajing.cangku_weijie('2026-08-28') ORDER BY cangku;
 SELECT * FROM kuajing.cangku_weijie('2026-09-10') ORDER BY cangku;
+-- the same report from the export check's own configuration (assess_export_returns):
+-- each request's facts as the check reads them (list header, labels, China dates, 4561)
+SELECT d.cangku,
+       count(*) FILTER (WHERE (x.assessment).status = 'open') AS weijie,
+       count(*) FILTER (WHERE (x.assessment).status = 'due_soon') AS jijiang_daoqi,
+       count(*) FILTER (WHERE (x.assessment).status = 'overdue') AS yiyuqi,
+       min((x.assessment).deadline) AS zuijin_qixian
+  FROM assess_export_returns('kuajing.tuihuo_dan', '2026-09-10') x
+  JOIN kuajing.tuihuo_dan d ON d.tuihuo_danhao = x.row_key->>'tuihuo_danhao'
+ WHERE d.zhuangtai <> 'BH' AND (x.assessment).status IN ('open', 'due_soon', 'overdue')
+ GROUP BY d.cangku ORDER BY d.cangku;
+-- ... which is cangku_weijie's answer on each day, both ways
+SELECT as_of, (SELECT count(*) FROM (
+         (SELECT * FROM kuajing.cangku_weijie(as_of)
+          EXCEPT SELECT d.cangku, count(*) FILTER (WHERE (x.assessment).status = 'open'),
+                        count(*) FILTER (WHERE (x.assessment).status = 'due_soon'),
+                        count(*) FILTER (WHERE (x.assessment).status = 'overdue'),
+                        min((x.assessment).deadline)
+                   FROM assess_export_returns('kuajing.tuihuo_dan', as_of) x
+                   JOIN kuajing.tuihuo_dan d ON d.tuihuo_danhao = x.row_key->>'tuihuo_danhao'
+                  WHERE d.zhuangtai <> 'BH' AND (x.assessment).status IN ('open', 'due_soon', 'overdue')
+                  GROUP BY d.cangku)
+         UNION ALL
+         (SELECT d.cangku, count(*) FILTER (WHERE (x.assessment).status = 'open'),
+                 count(*) FILTER (WHERE (x.assessment).status = 'due_soon'),
+                 count(*) FILTER (WHERE (x.assessment).status = 'overdue'),
+                 min((x.assessment).deadline)
+            FROM assess_export_returns('kuajing.tuihuo_dan', as_of) x
+            JOIN kuajing.tuihuo_dan d ON d.tuihuo_danhao = x.row_key->>'tuihuo_danhao'
+           WHERE d.zhuangtai <> 'BH' AND (x.assessment).status IN ('open', 'due_soon', 'overdue')
+           GROUP BY d.cangku
+          EXCEPT SELECT * FROM kuajing.cangku_weijie(as_of))) e) AS differs
+  FROM unnest(ARRAY[DATE '2026-08-28', DATE '2026-09-10', DATE '2026-12-31']) AS as_of;
 SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;
 -- the same reports in Chinese
 SET cbreturn.language = 'zh_CN.UTF-8';
