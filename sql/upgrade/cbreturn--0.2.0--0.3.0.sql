@@ -3987,6 +3987,14 @@ BEGIN
     IF status_column IS NOT NULL THEN
         PERFORM cbreturn._error('citus.quantity_status', "table"::pg_catalog.text);
     END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+                WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY["table", declared_table]::pg_catalog.oid[])
+                  AND c.relkind OPERATOR(pg_catalog.=) 'p') THEN
+        PERFORM cbreturn._error('citus.quantity_partitioned',
+                                (SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c
+                                  WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY["table", declared_table]::pg_catalog.oid[])
+                                    AND c.relkind OPERATOR(pg_catalog.=) 'p' LIMIT 1));
+    END IF;
     -- R-EX-3: a line's returns are on its shard only when both tables are
     -- distributed on the same column of the line's key
     IF rcol IS NULL OR dcol IS NULL

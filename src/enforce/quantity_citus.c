@@ -53,6 +53,7 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -60,6 +61,9 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/typcache.h"
+
+/* Lines a statement locks one by one before it locks the declared shard. */
+#define CITUS_QTY_BULK 1000
 
 /* 55000: the check cannot be resolved on this shard; the write is refused. */
 pg_noreturn static void
@@ -78,10 +82,12 @@ static int64
 trigger_shard_id(const char *tgname, const char *base)
 {
 	size_t		len = strlen(base);
-	const char *digits = tgname + len + 1;
+	const char *digits;
 
-	if (strncmp(tgname, base, len) != 0 || tgname[len] != '_' || *digits == '\0' ||
-		strspn(digits, "0123456789") != strlen(digits))
+	if (strncmp(tgname, base, len) != 0 || tgname[len] != '_')
+		return 0;
+	digits = tgname + len + 1;
+	if (*digits == '\0' || strspn(digits, "0123456789") != strlen(digits))
 		return 0;
 	return strtoi64(digits, NULL, 10);
 }
@@ -402,6 +408,13 @@ lock_line(const CitusQty *c, Relation drel, const Datum *keys, TupleTableSlot *l
 			if (!cbr_citus_keys_match(&c->dindex, c->nkeys, c->dkey, slot, keys))
 				continue;
 			any = true;
+			if (c->bulk)
+			{
+				/* the shard is ours: no other writer can change the row */
+				ExecCopySlot(locked, slot);
+				found = true;
+				break;
+			}
 			r = table_tuple_lock(drel, &slot->tts_tid, snap, locked, GetCurrentCommandId(false),
 								 LockTupleNoKeyExclusive, LockWaitBlock,
 								 TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
@@ -519,9 +532,17 @@ row_line(const CitusQty *c, Relation rel, HeapTuple tuple, Datum *keys, CbrQty *
  * above, for a write that adds delta to the line of keys.
  */
 static void
-decide_line(const CitusQty *c, Relation rel, HeapTuple tuple, const Datum *keys, CbrQty qty, CbrQty delta)
+decide_line(CitusQty *c, Relation rel, HeapTuple tuple, const Datum *keys, CbrQty qty, CbrQty delta)
 {
-	Relation	drel = table_open(c->declared, RowShareLock);
+	/*
+	 * RowExclusiveLock, as the guard's writes take it: so that a statement
+	 * writing many returns to this shard group may lock the whole declared
+	 * shard instead of each line (SHARE ROW EXCLUSIVE conflicts with it),
+	 * after CITUS_QTY_BULK lines.  Every writer of a return of the shard
+	 * group, and every writer of the declared shard, then waits for it, so
+	 * its counts stay right without a row lock (and its WAL) per line.
+	 */
+	Relation	drel = table_open(c->declared, RowExclusiveLock);
 	TupleTableSlot *locked = c->locked;
 	bool		has_line;
 	CbrQty		declared = {0, 0};
@@ -529,6 +550,11 @@ decide_line(const CitusQty *c, Relation rel, HeapTuple tuple, const Datum *keys,
 	int64		rows = 0;
 	CbrQtyVerdict v;
 
+	if (!c->bulk && ++c->lines_locked > CITUS_QTY_BULK)
+	{
+		LockRelationOid(c->declared, ShareRowExclusiveLock);
+		c->bulk = true;
+	}
 	/* the rows this statement wrote before this one are counted too */
 	CommandCounterIncrement();
 	has_line = lock_line(c, drel, keys, locked);

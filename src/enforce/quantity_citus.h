@@ -49,6 +49,8 @@ typedef struct CitusQty
 	TupleTableSlot *rslot;		/* a return being counted */
 	TupleTableSlot *dslot;		/* a declared row being found */
 	TupleTableSlot *locked;		/* the declared row locked */
+	int64		lines_locked;	/* lines this statement locked one by one */
+	bool		bulk;			/* the declared shard is locked instead */
 } CitusQty;
 
 /* Resolve the config of the trigger now firing on rel (the check or the guard). */

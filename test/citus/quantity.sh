@@ -66,10 +66,15 @@ state "SELECT cbreturn.attach_quantity_check('qret_g', '{a,b}', 'qty', 'qdecl_g'
     grep >/dev/null "not distributed on one column of the line" || fail "tables distributed on different line columns were not refused as such"
 state "SELECT cbreturn.attach_quantity_check('qret', '{decl,g_no}', 'qty', 'qdecl', '{decl,g_no}', 'g_qty', status => 'note', freeing_labels => '{rejected}')" CB015 |
     grep >/dev/null "cannot give their quantity back" || fail "freeing labels on Citus tables were not refused"
-[ "$(q -c "SELECT count(*) FROM cbreturn.attached_check")" = 0 ] || fail "a refused attach left metadata"
-[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cbreturn_quantity%'\$\$)")" = 0 ] ||
+q -c "CREATE TABLE qret_p (id bigint, decl cbreturn.declaration_id, g_no int, qty int, PRIMARY KEY (decl, id)) PARTITION BY HASH (decl)" \
+  -c "CREATE TABLE qret_p0 PARTITION OF qret_p FOR VALUES WITH (MODULUS 1, REMAINDER 0)" \
+  -c "SELECT create_distributed_table('qret_p', 'decl', colocate_with => 'qdecl')" >/dev/null
+state "SELECT cbreturn.attach_quantity_check('qret_p', '{decl,g_no}', 'qty', 'qdecl', '{decl,g_no}', 'g_qty')" CB015 |
+    grep >/dev/null "cannot be attached to partitioned table" || fail "a partitioned Citus returns table was not refused as such"
+[ "$(q -c "SELECT count(*) FROM cbreturn.attached_check WHERE relation::text ~ '^q(ret|decl)'")" = 0 ] || fail "a refused attach left metadata"
+[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'cbreturn_quantity%' AND c.relname ~ '^q(ret|decl)'\$\$)")" = 0 ] ||
     fail "a refused attach left a trigger"
-echo "ok - attach refuses an over-return already there, tables not distributed on one line column, freeing labels"
+echo "ok - attach refuses an over-return already there, tables not distributed on one line column, freeing labels, a partitioned table"
 
 q -c "SELECT cbreturn.attach_quantity_check('qret', '{decl,g_no}', 'qty', 'qdecl', '{decl,g_no}', 'g_qty')" >/dev/null
 [ "$(q -c "SELECT count(*) FROM cbreturn.attached_checks WHERE \"table\" = 'qret'::regclass AND check_kind = 'quantity'")" = 1 ] ||
@@ -105,6 +110,26 @@ grep -q "exceeds the declared quantity" <<<"$out" || fail "the COPY was refused 
 printf '%s\n' "10	$(did 6)	1	4	a" "11	$(did 6)	1	6	b" > "$copyfile"
 q -c "\\copy qret (id, decl, g_no, qty, note) FROM '$copyfile'" >/dev/null || fail "a COPY up to the declared quantity was refused"
 echo "ok - over-returns refused through the coordinator: INSERT, multi-row INSERT, COPY, UPDATE"
+
+# A statement writing more than 1000 returns to one shard locks its declared
+# shard instead of each line: the same verdicts (an over-return, or a line
+# missing, late in the statement refuses it whole).  Citus writes the rows of
+# an INSERT ... SELECT to the shards by COPY, so the error comes back with its
+# message and XX000, as for COPY above.
+refused() {
+    local out
+    if out=$(q -c "$2" 2>&1); then fail "accepted: $2"; fi
+    grep >/dev/null "$1" <<<"$out" || fail "refused for another reason than \"$1\": $out"
+}
+q -c "INSERT INTO qdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 2 FROM generate_series(100001, 106000) i" >/dev/null
+bulk="SELECT 20000 + i, cbreturn.declaration_id('0101', 2026, '0', 100000 + i), 1, 1 FROM generate_series(1, 6000) i"
+refused "exceeds the declared quantity" "INSERT INTO qret (id, decl, g_no, qty) $bulk UNION ALL SELECT 30000 + i, cbreturn.declaration_id('0101', 2026, '0', 100000 + i), 1, 2 FROM generate_series(5990, 5991) i"
+refused "refers to no declared line" "INSERT INTO qret (id, decl, g_no, qty) $bulk UNION ALL SELECT 39999, cbreturn.declaration_id('0101', 2026, '0', 199999), 1, 0"
+q -c "INSERT INTO qret (id, decl, g_no, qty) $bulk" >/dev/null || fail "a bulk INSERT up to the declared quantities was refused"
+refused "exceeds the declared quantity" "INSERT INTO qret (id, decl, g_no, qty) SELECT 40000 + i, cbreturn.declaration_id('0101', 2026, '0', 100000 + i), 1, 2 FROM generate_series(4000, 6000) i"
+[ "$(q -c "SELECT count(*) FROM qret WHERE id > 20000")" = 6000 ] || fail "the bulk INSERTs left $(q -c "SELECT count(*) FROM qret WHERE id > 20000") rows, not 6000"
+q -c "DELETE FROM qret WHERE id > 20000" -c "DELETE FROM qdecl WHERE decl > '$(did 100000)'" >/dev/null
+echo "ok - bulk statements (more than 1000 returns to one shard) refuse what single rows refuse"
 
 # The declared side.
 state "UPDATE qdecl SET g_qty = 9 WHERE decl = '$(did 1)'" CB003 | grep >/dev/null "below the quantity already returned, 10" ||
@@ -233,9 +258,9 @@ echo "ok - after TRUNCATE of the declared lines no return is added to them and n
 # Detach removes the check from every shard of both tables on every node.
 q -c "CALL citus_cleanup_orphaned_resources()" >/dev/null
 q -c "SELECT cbreturn.detach('qret', 'quantity')" >/dev/null
-[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cbreturn_quantity%'\$\$)")" = 0 ] ||
+[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'cbreturn_quantity%' AND c.relname ~ '^q(ret|decl)'\$\$)")" = 0 ] ||
     fail "detach left a quantity trigger on a node"
-[ "$(q -c "SELECT count(*) FROM cbreturn.attached_check")" = 0 ] || fail "detach left metadata"
+[ "$(q -c "SELECT count(*) FROM cbreturn.attached_check WHERE relation::text ~ '^q(ret|decl)'")" = 0 ] || fail "detach left metadata"
 q -c "INSERT INTO qret VALUES (78, '$(did 1)', 1, 1)" -c "UPDATE qdecl SET g_qty = 0 WHERE decl = '$(did 1)'" >/dev/null ||
     fail "an over-return was refused after detach"
 echo "ok - detach removes the quantity check from every shard on every node"
@@ -245,7 +270,7 @@ q -c "DELETE FROM qret WHERE decl <> '$(did 1)' OR id = 78" -c "UPDATE qdecl SET
   -c "SELECT cbreturn.attach_quantity_check('qret', '{decl,g_no}', 'qty', 'qdecl', '{decl,g_no}', 'g_qty')" >/dev/null
 state "UPDATE qdecl SET g_qty = 0 WHERE decl = '$(did 1)'" CB003 >/dev/null
 q -c "DROP TABLE qret" >/dev/null
-[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cbreturn_quantity%'\$\$)")" = 0 ] ||
+[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'cbreturn_quantity%' AND c.relname ~ '^q(ret|decl)'\$\$)")" = 0 ] ||
     fail "DROP of the returns table left the guard on a node"
 q -c "UPDATE qdecl SET g_qty = 0 WHERE decl = '$(did 1)'" >/dev/null || fail "the declared table is still guarded after its returns table went"
 echo "ok - DROP of the returns table removes the guard from every shard of the declared table"
