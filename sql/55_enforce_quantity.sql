@@ -36,7 +36,11 @@ CREATE TABLE cbreturn.quantity_ledger (
     returned            cbreturn.ledger_quantity NOT NULL,
     return_rows         cbreturn.ledger_count NOT NULL,
     PRIMARY KEY (declared_relation, line)
-);
+)
+-- Half of each page left free: a line's row is updated by every return of
+-- it, and the free space lets those versions stay on the page without
+-- pruning it at almost every write (docs/performance.md, "quantity rule").
+WITH (fillfactor = 50);
 COMMENT ON TABLE cbreturn.quantity_ledger IS
     'returned quantity and return rows per declared line, maintained by the quantity check (R-EX-3, R-IM-2)';
 SELECT pg_catalog.pg_extension_config_dump('cbreturn.quantity_ledger', '');

@@ -57,6 +57,7 @@
 #undef _
 #define _(x) dgettext(TEXTDOMAIN, x)
 extern void cbr_language_begin(void);
+extern char *cbr_translated_vformat(const char *fmt, va_list args) pg_attribute_printf(1, 0);
 extern void cbr_language_end(void);
 extern const char *cbr_language_key(void);
 /* The label for people of a value of one of cbreturn's enums (src/i18n/labels.c). */

@@ -3592,6 +3592,9 @@ COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, dat
                                                   date, boolean, integer, boolean) IS
     'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
 
+-- ==== quantity ledger: room for the versions of hot lines (issue 9) ====
+ALTER TABLE cbreturn.quantity_ledger SET (fillfactor = 50);
+
 -- ==== quantity check on Citus tables (issue 14) ====
 -- The quantity check on co-located Citus tables, with no ledger there
 -- (sql/67_citus_quantity.sql): the functions it adds, and the quantity

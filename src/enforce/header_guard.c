@@ -38,22 +38,6 @@
  * The guard on a header table
  * --------------------------------------------------------------------- */
 
-/* "OPERATOR(schema.=)" for an operator, for SQL built here. */
-static char *
-header_operator_sql(Oid op)
-{
-	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
-	char	   *result;
-
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for operator %u", op);
-	result = psprintf("OPERATOR(%s.%s)",
-					  quote_identifier(get_namespace_name(((Form_pg_operator) GETSTRUCT(tp))->oprnamespace)),
-					  NameStr(((Form_pg_operator) GETSTRUCT(tp))->oprname));
-	ReleaseSysCache(tp);
-	return result;
-}
-
 /*
  * "row (k)=(v) of s.t" naming a returns tuple by its primary key, when the
  * role writing the header may read every key column and no row security
@@ -117,7 +101,7 @@ header_returns(const CbrHeaderUse *u, Relation rel, const Datum *keys)
 	for (i = 0; i < u->nkeys; i++)
 		appendStringInfo(&sql, "%sr.%s %s $%d", i ? " AND " : "",
 						 quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(rel), u->key[i] - 1)->attname)),
-						 header_operator_sql(u->eqop[i]), i + 1);
+						 cbr_operator_sql(u->eqop[i]), i + 1);
 
 	/* read as the returns table's owner, past its row security, as a foreign key's check is */
 	GetUserIdAndSecContext(&save_userid, &save_sec);

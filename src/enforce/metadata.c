@@ -54,8 +54,8 @@
 #endif
 
 /* A relation's schema-qualified, quoted name for messages. */
-static char *
-rel_text(Oid relid)
+char *
+cbr_relation_text(Oid relid)
 {
 	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 									  get_rel_name(relid));
@@ -67,7 +67,7 @@ rel_text(Oid relid)
  * cbreturn.detach('1234') must say "does not exist", not fail later).
  */
 static void
-relation_kind(Oid relid, char *relkind, char *relpersistence)
+cbr_relation_kind(Oid relid, char *relkind, char *relpersistence)
 {
 	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Form_pg_class form;
@@ -87,40 +87,40 @@ relation_kind(Oid relid, char *relkind, char *relpersistence)
  * partitioned table that is not temporary.  "what" names it in messages.
  */
 static void
-require_permanent_table(Oid relid, const char *what)
+cbr_require_permanent_table(Oid relid, const char *what)
 {
 	char		relkind;
 	char		relpersistence;
 
-	relation_kind(relid, &relkind, &relpersistence);
+	cbr_relation_kind(relid, &relkind, &relpersistence);
 	if (relkind != RELKIND_RELATION && relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("%s %s is not a table", _(what), rel_text(relid))));
+				 errmsg("%s %s is not a table", _(what), cbr_relation_text(relid))));
 	if (relpersistence == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("cbreturn checks cannot be attached to temporary tables"),
 				 errdetail("The %s %s is temporary: it goes at the end of its session without the event triggers that remove the metadata of its checks.",
-						   _(what), rel_text(relid)),
+						   _(what), cbr_relation_text(relid)),
 				 errhint("Attach the checks to a permanent table.")));
 }
 
 /* The checked table must be the caller's own: 42501 otherwise. */
 static void
-require_owner(Oid relid, Oid caller)
+cbr_require_owner(Oid relid, Oid caller)
 {
-	require_permanent_table(relid, gettext_noop("table"));
+	cbr_require_permanent_table(relid, gettext_noop("table"));
 	if (!cbr_owns_class(relid, caller))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of table %s", rel_text(relid)),
+				 errmsg("must be owner of table %s", cbr_relation_text(relid)),
 				 errdetail("Only the owner of a table (or a member of its owning role) may attach checks to it or detach them.")));
 }
 
 /* The owner of cbreturn.attached_check, who writes the metadata. */
 static Oid
-metadata_owner(void)
+cbr_metadata_owner(void)
 {
 	Oid			nsp = get_namespace_oid("cbreturn", false);
 	Oid			relid = get_relname_relid("attached_check", nsp);
@@ -145,7 +145,7 @@ metadata_owner(void)
  * with the (sub)transaction, as for the RI triggers.
  */
 static uint64
-run_as_metadata_owner(const char *sql, int nargs, Oid *argtypes, Datum *args,
+cbr_run_as_metadata_owner(const char *sql, int nargs, Oid *argtypes, Datum *args,
 					  const char *nulls, int expected)
 {
 	Oid			save_userid;
@@ -154,7 +154,7 @@ run_as_metadata_owner(const char *sql, int nargs, Oid *argtypes, Datum *args,
 	uint64		n;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(metadata_owner(),
+	SetUserIdAndSecContext(cbr_metadata_owner(),
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_NOFORCE_RLS | SECURITY_RESTRICTED_OPERATION);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -191,7 +191,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table and the check kind must not be NULL")));
-	require_owner(PG_GETARG_OID(0), caller);
+	cbr_require_owner(PG_GETARG_OID(0), caller);
 	/* Citus: a shard, a quantity check or a header refused (CB015, distributed.c) */
 	(void) cbr_citus_attach(PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(1)),
 							PG_ARGISNULL(3) ? InvalidOid : PG_GETARG_OID(3));
@@ -200,7 +200,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		Oid			declared = PG_GETARG_OID(3);
 		bool		header = !PG_ARGISNULL(1) && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "header") == 0;
 
-		require_permanent_table(declared, header ? gettext_noop("declaration header table")
+		cbr_require_permanent_table(declared, header ? gettext_noop("declaration header table")
 								: gettext_noop("declared table"));
 
 		/*
@@ -213,7 +213,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		if (pg_class_aclcheck(declared, caller, ACL_TRIGGER) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errmsg("permission denied for table %s", cbr_relation_text(declared)),
 					 header
 					 ? errdetail("A declaration header is guarded against corrections that would break the returns reading it, which needs the TRIGGER privilege on it.")
 					 : errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
@@ -224,7 +224,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 			pg_attribute_aclcheck_all(declared, caller, ACL_SELECT, ACLMASK_ANY) != ACLCHECK_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-					 errmsg("permission denied for table %s", rel_text(declared)),
+					 errmsg("permission denied for table %s", cbr_relation_text(declared)),
 					 header
 					 ? errdetail("The checks read the key and the facts of a return from its declaration header.")
 					 : errdetail("A quantity check reads the key and quantity columns of its declared table."),
@@ -243,7 +243,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		args[2] = BoolGetDatum(false);
 		nulls[2] = ' ';
 	}
-	run_as_metadata_owner(
+	cbr_run_as_metadata_owner(
 		"INSERT INTO cbreturn.attached_check"
 		" (relation, check_kind, fill_remarks, declared_relation, status_labels)"
 		" VALUES ($1, $2, $3, $4, $5)",
@@ -287,7 +287,7 @@ static const char *const header_column_roles[] = {
 
 /* prefix followed by one digit 1 to 8 (line key columns of a quantity check) */
 static bool
-key_role(const char *role, const char *prefix)
+cbr_key_role(const char *role, const char *prefix)
 {
 	size_t		n = strlen(prefix);
 
@@ -295,7 +295,7 @@ key_role(const char *role, const char *prefix)
 }
 
 static bool
-role_known(const char *kind, const char *role)
+cbr_role_known(const char *kind, const char *role)
 {
 	const char *const *roles;
 	int			i;
@@ -308,13 +308,13 @@ role_known(const char *kind, const char *role)
 		roles = status_column_roles;
 	else if (strcmp(kind, "quantity") == 0)
 	{
-		if (key_role(role, "line_") || key_role(role, "declared_line_"))
+		if (cbr_key_role(role, "line_") || cbr_key_role(role, "declared_line_"))
 			return true;
 		roles = quantity_column_roles;
 	}
 	else if (strcmp(kind, "header") == 0)
 	{
-		if (key_role(role, "key_") || key_role(role, "header_key_"))
+		if (cbr_key_role(role, "key_") || cbr_key_role(role, "header_key_"))
 			return true;
 		roles = header_column_roles;
 	}
@@ -324,6 +324,58 @@ role_known(const char *kind, const char *role)
 		if (strcmp(roles[i], role) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * A column of another table than rel (colrel): the declared table recorded
+ * with this check, and nothing else; or, for the export, import and
+ * quantity checks, the declaration header recorded for rel (attach_header,
+ * whose TRIGGER and SELECT rights were checked when it was registered).
+ * The quantity check reads only the request's status from it (rules
+ * section 6).  22023 otherwise.
+ */
+static void
+cbr_metadata_column_declared(Oid relid, Datum kind_arg, Oid colrel, const char *kind,
+							 const char *role)
+{
+	Oid			sel_types[3] = {OIDOID, TEXTOID, OIDOID};
+	Datum		sel_args[3];
+	bool		declared = false;
+	int			ret;
+
+	sel_args[0] = ObjectIdGetDatum(relid);
+	sel_args[1] = kind_arg;
+	sel_args[2] = ObjectIdGetDatum(colrel);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ret = SPI_execute_with_args(
+		"SELECT k.check_kind FROM cbreturn.attached_check k"
+		" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		"   AND (k.check_kind OPERATOR(pg_catalog.=) $2"
+		"        OR (k.check_kind OPERATOR(pg_catalog.=) 'header'"
+		"            AND $2 OPERATOR(pg_catalog.=) ANY ('{export,import,quantity}'::pg_catalog.text[])))"
+		"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
+		" ORDER BY k.check_kind OPERATOR(pg_catalog.=) 'header'",
+		3, sel_types, sel_args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
+	declared = SPI_processed > 0;
+	/* a quantity check reads only the request's status from its header */
+	if (declared && strcmp(kind, "quantity") == 0 &&
+		strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "header") == 0 &&
+		strcmp(role, "status") != 0)
+		declared = false;
+	SPI_finish();
+	/* an export or import check reads only the header's facts from it */
+	if (declared && strcmp(kind, "quantity") != 0 && strcmp(kind, "header") != 0 &&
+		!cbr_role_known("header", role))
+		declared = false;
+	if (!declared)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a column of a check on %s must belong to that table or to the declared table of the check",
+						cbr_relation_text(relid))));
+	cbr_require_permanent_table(colrel, gettext_noop("declared table"));
 }
 
 /*
@@ -357,12 +409,12 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 	relid = PG_GETARG_OID(0);
 	colrel = PG_GETARG_OID(3);
 	colname = NameStr(*PG_GETARG_NAME(4));
-	require_owner(relid, caller);
+	cbr_require_owner(relid, caller);
 	{
 		char	   *kind = text_to_cstring(PG_GETARG_TEXT_PP(1));
 		char	   *role = text_to_cstring(PG_GETARG_TEXT_PP(2));
 
-		if (!role_known(kind, role))
+		if (!cbr_role_known(kind, role))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("no %s check reads a column as \"%s\"", cbr_clip_value(kind), cbr_clip_value(role)),
@@ -370,67 +422,21 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 	}
 
 	if (colrel != relid)
-	{
-		Oid			sel_types[3] = {OIDOID, TEXTOID, OIDOID};
-		Datum		sel_args[3];
-		bool		declared = false;
-		int			ret;
-
-		/*
-		 * The declared table recorded with this check, and nothing else; or,
-		 * for the export, import and quantity checks, the declaration header
-		 * recorded for rel (attach_header, whose TRIGGER and SELECT rights
-		 * were checked when it was registered).  The quantity check reads
-		 * only the request's status from it (rules section 6).
-		 */
-		sel_args[0] = ObjectIdGetDatum(relid);
-		sel_args[1] = PG_GETARG_DATUM(1);
-		sel_args[2] = ObjectIdGetDatum(colrel);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		ret = SPI_execute_with_args(
-			"SELECT k.check_kind FROM cbreturn.attached_check k"
-			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-			"   AND (k.check_kind OPERATOR(pg_catalog.=) $2"
-			"        OR (k.check_kind OPERATOR(pg_catalog.=) 'header'"
-			"            AND $2 OPERATOR(pg_catalog.=) ANY ('{export,import,quantity}'::pg_catalog.text[])))"
-			"   AND k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
-			" ORDER BY k.check_kind OPERATOR(pg_catalog.=) 'header'",
-			3, sel_types, sel_args, NULL, true, 1);
-		if (ret != SPI_OK_SELECT)
-			elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
-		declared = SPI_processed > 0;
-		/* a quantity check reads only the request's status from its header */
-		if (declared && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0 &&
-			strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "header") == 0 &&
-			strcmp(text_to_cstring(PG_GETARG_TEXT_PP(2)), "status") != 0)
-			declared = false;
-		SPI_finish();
-		/* an export or import check reads only the header's facts from it */
-		if (declared && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") != 0 &&
-			strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "header") != 0 &&
-			!role_known("header", text_to_cstring(PG_GETARG_TEXT_PP(2))))
-			declared = false;
-		if (!declared)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("a column of a check on %s must belong to that table or to the declared table of the check",
-							rel_text(relid))));
-		require_permanent_table(colrel, gettext_noop("declared table"));
-	}
+		cbr_metadata_column_declared(relid, PG_GETARG_DATUM(1), colrel, text_to_cstring(PG_GETARG_TEXT_PP(1)),
+									 text_to_cstring(PG_GETARG_TEXT_PP(2)));
 
 	attnum = get_attnum(colrel, colname);
 	if (attnum <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation %s does not exist", colname, rel_text(colrel))));
+				 errmsg("column \"%s\" of relation %s does not exist", colname, cbr_relation_text(colrel))));
 	/* SELECT on the table covers every column; else the column's own grant */
 	if (colrel != relid &&
 		pg_class_aclcheck(colrel, caller, ACL_SELECT) != ACLCHECK_OK &&
 		pg_attribute_aclcheck(colrel, attnum, caller, ACL_SELECT) != ACLCHECK_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for column \"%s\" of table %s", colname, rel_text(colrel)),
+				 errmsg("permission denied for column \"%s\" of table %s", colname, cbr_relation_text(colrel)),
 				 strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0
 				 ? errdetail("A quantity check reads the key and quantity columns of its declared table.")
 				 : errdetail("The checks read the key and the facts of a return from its declaration header."),
@@ -440,7 +446,7 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 
 	for (i = 0; i < 5; i++)
 		args[i] = PG_GETARG_DATUM(i);
-	run_as_metadata_owner(
+	cbr_run_as_metadata_owner(
 		"INSERT INTO cbreturn.attached_column"
 		" (relation, check_kind, role, column_relation, column_name)"
 		" VALUES ($1, $2, $3, $4, $5)",
@@ -469,17 +475,17 @@ cbr_metadata_forget(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the table must not be NULL")));
-	require_owner(PG_GETARG_OID(0), caller);
+	cbr_require_owner(PG_GETARG_OID(0), caller);
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
 	if (PG_ARGISNULL(1))
 		nulls[1] = 'n';
-	run_as_metadata_owner(
+	cbr_run_as_metadata_owner(
 		"DELETE FROM cbreturn.attached_column c"
 		" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 		"   AND ($2 IS NULL OR c.check_kind OPERATOR(pg_catalog.=) $2)",
 		2, argtypes, args, nulls, SPI_OK_DELETE);
-	n = run_as_metadata_owner(
+	n = cbr_run_as_metadata_owner(
 		"DELETE FROM cbreturn.attached_check k"
 		" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 		"   AND ($2 IS NULL OR k.check_kind OPERATOR(pg_catalog.=) $2)",
@@ -495,14 +501,14 @@ cbr_metadata_forget(PG_FUNCTION_ARGS)
 void
 cbr_metadata_require_owner(Oid relid)
 {
-	require_owner(relid, GetUserId());
+	cbr_require_owner(relid, GetUserId());
 }
 
 uint64
 cbr_metadata_write(const char *sql, int nargs, Oid *argtypes, Datum *args,
 				   const char *nulls, int expected)
 {
-	return run_as_metadata_owner(sql, nargs, argtypes, args, nulls, expected);
+	return cbr_run_as_metadata_owner(sql, nargs, argtypes, args, nulls, expected);
 }
 
 /*
@@ -525,10 +531,10 @@ cbr_metadata_quantity_labels(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the arguments of cbreturn._metadata_quantity_labels must not be NULL")));
-	require_owner(PG_GETARG_OID(0), caller);
+	cbr_require_owner(PG_GETARG_OID(0), caller);
 	args[0] = PG_GETARG_DATUM(0);
 	args[1] = PG_GETARG_DATUM(1);
-	if (run_as_metadata_owner(
+	if (cbr_run_as_metadata_owner(
 			"UPDATE cbreturn.attached_check k SET freeing_labels = $2"
 			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 			"   AND k.check_kind OPERATOR(pg_catalog.=) 'quantity'"
@@ -541,7 +547,7 @@ cbr_metadata_quantity_labels(PG_FUNCTION_ARGS)
 			2, argtypes, args, NULL, SPI_OK_UPDATE) != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the quantity check on %s has no status column without labels", rel_text(PG_GETARG_OID(0))),
+				 errmsg("the quantity check on %s has no status column without labels", cbr_relation_text(PG_GETARG_OID(0))),
 				 errhint("Attach checks with the cbreturn.attach_* functions, which record the columns they read.")));
 	PG_RETURN_VOID();
 }

@@ -13,8 +13,10 @@
  * through the unique index attach required), moves the line's counter with
  * one UPDATE (an upsert for the line's first return), reads the declared
  * quantity again under the ledger row lock with the latest snapshot, and
- * hands the values to the decision, cbr_quantity_decide (src/rules/quantity.c);
- * this file only turns its verdict into an error.  Two writers of one line
+ * hands the values to the decision, cbr_quantity_decide (src/rules/quantity.c).
+ * This file turns a row into its line and quantity and the old and new rows
+ * into moves of their lines' counters; quantity_write.c moves one counter and
+ * decides, quantity_report.c turns a verdict into an error.  Two writers of one line
  * meet on one ledger row:
  *
  *   READ COMMITTED: the second waits for the first to commit, then adds to
@@ -363,279 +365,6 @@ cbr_qty_side_of(QuantityCache *c, Relation rel, HeapTuple tuple, QtySide *s)
 	s->counted = true;
 }
 
-/* "(a, b)=(1, 2)": the line as the writer named it in its own row. */
-static char *
-line_text(QuantityCache *c, const QtySide *s)
-{
-	StringInfoData names;
-	int			i;
-
-	initStringInfo(&names);
-	appendStringInfoChar(&names, '(');
-	for (i = 0; i < c->nkeys; i++)
-		appendStringInfo(&names, "%s%s", i ? ", " : "", quote_identifier(c->keyname[i]));
-	appendStringInfo(&names, ")=%s", cbr_key_text(c->nkeys, s->keys, c->keytype));
-	return names.data;
-}
-
-/* Turn a verdict on a return into its error (nothing for CBR_QTY_OK). */
-static void
-report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
-{
-	char		row[CBR_QTY_TEXT_LEN];
-	char		total[CBR_QTY_TEXT_LEN];
-	char		before[CBR_QTY_TEXT_LEN];
-	char		declared[CBR_QTY_TEXT_LEN];
-	char		room[CBR_QTY_TEXT_LEN];
-
-	cbr_qty_format(v->row, row);
-	cbr_qty_format(v->total, total);
-	cbr_qty_format(v->before, before);
-	cbr_qty_format(v->declared, declared);
-	cbr_qty_format(v->room, room);
-	switch (v->outcome)
-	{
-		case CBR_QTY_OK:
-			return;
-		case CBR_QTY_NEGATIVE:
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_QUANTITY),
-					 errmsg("returned quantity %s is negative (R-EX-3, R-IM-2)", row),
-					 errdetail("%sthe quantity is %s.", cbr_row_identity(rel, s->tuple), row),
-					 errhint("A return carries a quantity of zero or more."),
-					 errtablecol(rel, c->quantity)));
-			break;
-		case CBR_QTY_NO_LINE:
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_QUANTITY),
-					 errmsg("return refers to no declared line (R-EX-3, R-IM-2)"),
-					 errdetail("%sline %s has no row in %s.", cbr_row_identity(rel, s->tuple),
-							   line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
-					 errhint("Record the original declaration line first; every return, of any quantity, is counted against one."),
-					 errtablecol(rel, c->key[0])));
-			break;
-		case CBR_QTY_EXCEEDED:
-			if (cbr_qty_values_visible(c->columns, c->ncolumns))
-				ereport(ERROR,
-						(errcode(ERRCODE_CBRETURN_QUANTITY),
-						 errmsg("returned quantity %s of line %s exceeds the declared quantity %s (R-EX-3, R-IM-2)",
-								total, line_text(c, s), declared),
-						 errdetail("%sthis row returns %s; %s of the line was returned before, %s was declared.",
-								   cbr_row_identity(rel, s->tuple), row, before, declared),
-						 errhint("At most %s more may be returned on this line.", room),
-						 errtablecol(rel, c->quantity)));
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_QUANTITY),
-					 errmsg("returned quantity of line %s would exceed its declared quantity (R-EX-3, R-IM-2)",
-							line_text(c, s)),
-					 errdetail("%sthis row returns %s.  The declared quantity and what was returned before are not shown: the current role may not read every table they come from.",
-							   cbr_row_identity(rel, s->tuple), row),
-					 errhint("Ask the owner of table %s how much of the line may still be returned.",
-							 cbr_qty_rel_text(c->declared.relid)),
-					 errtablecol(rel, c->quantity)));
-			break;
-		default:
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("the quantities of line %s cannot be compared exactly (R-EX-3, R-IM-2)", line_text(c, s)),
-					 errdetail("%sthis row returns %s.", cbr_row_identity(rel, s->tuple), row),
-					 errhint("Quantities are compared with at most 18 significant digits.")));
-	}
-}
-
-/*
- * The same, without the row's own values (key, quantity, row identity) when
- * the current role may not read them (row_values.c).
- */
-void
-cbr_qty_report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
-{
-	AttrNumber	cols[CBR_MAX_KEYS + 1];
-
-	if (v->outcome == CBR_QTY_OK)
-		return;
-	if (c->request_change != NULL)
-		cbr_qty_report_request(c, rel, v);
-	memcpy(cols, c->key, sizeof(AttrNumber) * c->nkeys);
-	cols[c->nkeys] = c->quantity;
-	CBR_REPORT_VISIBLE(rel, s->tuple, cols, c->nkeys + 1, gettext_noop("quantity"),
-					   report_return_values(c, rel, s, v));
-}
-
-/* The ledger row of a line is missing or wrong: refuse (fail closed). */
-void
-cbr_qty_ledger_broken(QuantityCache *c, Relation rel, const QtySide *s)
-{
-	if (cbr_columns_visible(rel, s->tuple, c->key, c->nkeys))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the quantity ledger of line %s of %s is missing or inconsistent (R-EX-3, R-IM-2)",
-						line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
-				 errdetail("The write is refused so that no over-return slips through."),
-				 errhint("Compare with SELECT * FROM cbreturn.verify_quantity_ledger('%s'); and rebuild with cbreturn.rebuild_quantity_ledger().",
-						 cbr_qty_rel_text(c->declared.relid))));
-	ereport(ERROR,
-			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("the quantity ledger of a line of %s is missing or inconsistent (R-EX-3, R-IM-2)",
-					cbr_qty_rel_text(c->declared.relid)),
-			 errdetail("The write is refused so that no over-return slips through."),
-			 errhint("Compare with SELECT * FROM cbreturn.verify_quantity_ledger('%s'); and rebuild with cbreturn.rebuild_quantity_ledger().",
-					 cbr_qty_rel_text(c->declared.relid))));
-}
-
-
-static void
-write_connect(QtyWrite *w)
-{
-	if (w->connected)
-		return;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	w->connected = true;
-}
-
-/* The declared line of keys, under the write's snapshot (or the latest). */
-bool
-cbr_qty_write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
-{
-	if (w->c->declared.rls_plan != NULL)
-		write_connect(w);
-	return cbr_declared_find(&w->c->declared, keys, line, latest ? NULL : w->snap);
-}
-
-/*
- * The SPI statements that move the counter of the line of s by (delta,
- * rows): the update, or for a line's first return the upsert; the total
- * afterwards.  For what the direct path (quantity_ledger_row.c) leaves.
- */
-static CbrQty
-ledger_statements(QtyWrite *w, QtySide *s, Datum delta, int64 rows, bool grows)
-{
-	QuantityCache *c = w->c;
-	Datum		args[4];
-	Oid			save_userid;
-	int			save_sec;
-	int			ret;
-	bool		isnull;
-
-	write_connect(w);
-	args[0] = ObjectIdGetDatum(c->declared.relid);
-	args[1] = PointerGetDatum(s->line.image);
-	args[2] = delta;
-	args[3] = Int64GetDatum(rows);
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(c->ledger_owner,
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-	ret = SPI_execute_plan(c->update_plan, args, NULL, false, 1);
-	if (ret == SPI_OK_UPDATE_RETURNING && SPI_processed == 0 && grows)
-		ret = SPI_execute_plan(c->upsert_plan, args, NULL, false, 1);
-	SetUserIdAndSecContext(save_userid, save_sec);
-	if ((ret != SPI_OK_UPDATE_RETURNING && ret != SPI_OK_INSERT_RETURNING) || SPI_processed != 1)
-		cbr_qty_ledger_broken(c, w->rel, s);
-	return cbr_qty_of_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
-							NUMERICOID, NULL, 0);
-}
-
-/*
- * Decide on a return that adds delta to its line, total being the line's
- * new total, once the line's ledger row is ours: the verdict's error, or
- * nothing.
- *
- * READ COMMITTED: the write's snapshot was taken before the ledger row was
- * locked.  If nobody changed that row since (no return, no guard: the guard
- * on the declared table moves the same row before it lowers, deletes or
- * re-keys a line), the declared line read under the snapshot is the one a
- * fresh read would give as far as over-returns go (a line inserted or a
- * quantity raised just now may be missed, as if the return came first);
- * otherwise (moved) it is read again under the latest snapshot.
- * REPEATABLE READ and SERIALIZABLE: a ledger row changed since the
- * transaction's snapshot is 40001 already; the declared line is read under
- * the latest snapshot.
- */
-static void
-decide_on_line(QtyWrite *w, QtySide *s, CbrQty delta, CbrQty total, bool moved)
-{
-	CbrQtyVerdict v;
-	bool		has_line = true;
-	CbrQty		declared = s->line.declared;
-
-	if (moved || IsolationUsesXactSnapshot() || !s->line.found)
-	{
-		CbrLine		again;
-
-		has_line = cbr_qty_write_find(w, s->keys, &again, moved || IsolationUsesXactSnapshot()) &&
-			cbr_qty_image_cmp(again.image, s->line.image) == 0;
-		if (has_line)
-		{
-			declared = again.declared;
-			/* read as of the write's snapshot: good until the ledger row moves */
-			s->line.declared = declared;
-			s->line.found = !moved && !IsolationUsesXactSnapshot();
-		}
-	}
-	cbr_quantity_decide(s->qty, delta, total, has_line, declared, &v);
-	cbr_qty_report_return(w->c, w->rel, s, &v);
-}
-
-/*
- * Move the counter of the line of s by (delta, rows); when the line gains a
- * row or quantity, decide first.  The ledger row is locked, the rule
- * decided, and only then written (a refused return leaves no new row
- * version behind); a line without a ledger row yet goes through the SPI
- * statements, which write first and decide after, in the same transaction.
- *
- * READ COMMITTED: when the version of the ledger row the snapshot sees is
- * its latest (no transaction has locked, updated or deleted it), the rule
- * is decided on it before the row is locked, so that a refused return takes
- * no lock and writes nothing: the refusals on a full line neither queue
- * behind each other nor dirty the ledger page (docs/performance.md).  The
- * verdict is the one the lock would give, as of that moment; a return that
- * passes is decided again once the row is locked, on the version locked
- * (the declared line read again only if the row moved meanwhile).
- */
-void
-cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
-{
-	QuantityCache *c = w->c;
-	CbrLedgerLock lk;
-	Datum		delta_d = cbr_qty_numeric(delta);
-	Datum		zero_d = NumericGetDatum(int64_to_numeric(0));
-	bool		grows;
-	int			sign;
-
-	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
-	grows = sign > 0 || rows > 0;
-	if (cbr_ledger_find(&c->ledger, c->declared.relid, s->line.image, w->snap, &lk))
-	{
-		Datum		total;
-		int64		total_rows;
-
-		if (grows && lk.untouched && !IsolationUsesXactSnapshot())
-		{
-			total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
-			if (!DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
-				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), false);
-		}
-		if (cbr_ledger_lock_found(&lk, c->declared.relid, s->line.image, w->snap))
-		{
-			total = DirectFunctionCall2(numeric_add, lk.returned, delta_d);
-			if (pg_add_s64_overflow(lk.rows, rows, &total_rows) || total_rows < 0 ||
-				DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
-				cbr_qty_ledger_broken(c, w->rel, s);
-			if (grows)
-				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
-			cbr_ledger_write(&lk, total, total_rows);
-			return;
-		}
-	}
-	/* no row yet, or not one the direct path knows: the statements decide */
-	{
-		CbrQty		total = ledger_statements(w, s, delta_d, rows, grows);
-
-		if (grows)
-			decide_on_line(w, s, delta, total, true);
-	}
-}
 
 /* Nothing the check counts changed: same key values bit for bit, same quantity. */
 static bool
@@ -650,6 +379,40 @@ side_unchanged(QuantityCache *c, const QtySide *o, const QtySide *n)
 		if (!datumIsEqual(o->keys[i], n->keys[i], c->declared.typbyval[i], c->declared.typlen[i]))
 			return false;
 	return true;
+}
+
+/*
+ * Take the old row (o) from its line and give the new one (n) to its line;
+ * one move when both are on one line, and with two lines their ledger rows
+ * locked in image order (two such updates cannot deadlock each other).
+ */
+static void
+move_counters(QtyWrite *w, QtySide *o, QtySide *n)
+{
+	CbrQty		zero = {0, 0};
+	CbrQty		minus_old;
+	CbrQty		delta;
+
+	if (!cbr_qty_sub(zero, o->qty, &minus_old))
+		cbr_qty_report_return(w->c, w->rel, o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+	if (o->counted && n->counted && cbr_qty_image_cmp(o->line.image, n->line.image) == 0)
+	{
+		if (!cbr_qty_sub(n->qty, o->qty, &delta))
+			cbr_qty_report_return(w->c, w->rel, n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+		cbr_qty_apply_delta(w, n, delta, 0);
+	}
+	else if (o->counted && n->counted && cbr_qty_image_cmp(o->line.image, n->line.image) > 0)
+	{
+		cbr_qty_apply_delta(w, n, n->qty, 1);
+		cbr_qty_apply_delta(w, o, minus_old, -1);
+	}
+	else
+	{
+		if (o->counted)
+			cbr_qty_apply_delta(w, o, minus_old, -1);
+		if (n->counted)
+			cbr_qty_apply_delta(w, n, n->qty, 1);
+	}
 }
 
 /*
@@ -670,7 +433,6 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	QtySide		n;
 	CbrQtyVerdict v;
 	CbrQty		zero = {0, 0};
-	CbrQty		minus_old;
 	QtyWrite	w = {c, rel, false, NULL};
 
 	c->trigdata = trigdata;
@@ -692,66 +454,11 @@ cbr_quantity_check(PG_FUNCTION_ARGS)
 	if ((!o.counted && !n.counted) || side_unchanged(c, &o, &n))
 		return PointerGetDatum(NULL);
 
-	/*
-	 * One snapshot for the write, taken after a command counter increment
-	 * so that the ledger rows moved for earlier rows of this statement are
-	 * seen (as SPI does before each statement): the transaction's in
-	 * REPEATABLE READ and SERIALIZABLE, the latest in READ COMMITTED.
-	 */
-	CommandCounterIncrement();
-	if (IsolationUsesXactSnapshot())
-	{
-		PushCopiedSnapshot(GetTransactionSnapshot());
-		UpdateActiveSnapshotCommandId();
-	}
-	else
-		PushActiveSnapshot(GetLatestSnapshot());
-	w.snap = GetActiveSnapshot();
-
-	/*
-	 * The ledger name of each line.  With byte-equal keys it is the image of
-	 * the row's own key values, and the new line is looked up once, under
-	 * its ledger row lock (cbr_qty_apply_delta); otherwise it is the image of the
-	 * declared row the keys equal, looked up first.
-	 */
-	if (n.counted && c->declared.canonical)
-		n.line.image = cbr_line_image(c->nkeys, n.keys, c->declared.typlen, c->declared.typbyval);
-	else if (n.counted && !(n.line.found = cbr_qty_write_find(&w, n.keys, &n.line, false)))
-	{
-		cbr_quantity_decide(n.qty, n.qty, n.qty, false, zero, &v);
-		cbr_qty_report_return(c, rel, &n, &v);
-	}
-	if (o.counted && c->declared.canonical)
-		o.line.image = cbr_line_image(c->nkeys, o.keys, c->declared.typlen, c->declared.typbyval);
-	else if (o.counted && !cbr_qty_write_find(&w, o.keys, &o.line, false))
-		cbr_qty_ledger_broken(c, rel, &o);	/* a line with returns cannot go (the guard) */
-	if (!cbr_qty_sub(zero, o.qty, &minus_old))
-		cbr_qty_report_return(c, rel, &o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
-
-	if (o.counted && n.counted && cbr_qty_image_cmp(o.line.image, n.line.image) == 0)
-	{
-		CbrQty		delta;
-
-		if (!cbr_qty_sub(n.qty, o.qty, &delta))
-			cbr_qty_report_return(c, rel, &n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
-		cbr_qty_apply_delta(&w, &n, delta, 0);
-	}
-	else if (o.counted && n.counted && cbr_qty_image_cmp(o.line.image, n.line.image) > 0)
-	{
-		/* two lines: lock their ledger rows in image order (no deadlock) */
-		cbr_qty_apply_delta(&w, &n, n.qty, 1);
-		cbr_qty_apply_delta(&w, &o, minus_old, -1);
-	}
-	else
-	{
-		if (o.counted)
-			cbr_qty_apply_delta(&w, &o, minus_old, -1);
-		if (n.counted)
-			cbr_qty_apply_delta(&w, &n, n.qty, 1);
-	}
-	PopActiveSnapshot();
-	if (w.connected)
-		SPI_finish();
+	cbr_qty_write_begin(&w);
+	cbr_qty_name_line(&w, &n, true);
+	cbr_qty_name_line(&w, &o, false);
+	move_counters(&w, &o, &n);
+	cbr_qty_write_end(&w);
 	return PointerGetDatum(NULL);
 }
 

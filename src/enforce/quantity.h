@@ -94,6 +94,7 @@ extern bool cbr_ledger_find(const CbrLedgerRow *l, Oid declared, const bytea *im
 							CbrLedgerLock *lk);
 extern bool cbr_ledger_lock_found(CbrLedgerLock *lk, Oid declared, const bytea *image, Snapshot snap);
 extern void cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows);
+extern bool cbr_ledger_try_write(CbrLedgerLock *lk, Datum returned, int64 rows);
 extern void cbr_ledger_release(CbrLedgerLock *lk);
 
 /* The ledger key of stored key values (the declared row's). */

@@ -60,6 +60,9 @@ typedef struct QtyWrite
 extern void cbr_qty_side_of(QuantityCache *c, Relation rel, HeapTuple tuple, QtySide *s);
 extern bool cbr_qty_write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest);
 extern void cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows);
+extern void cbr_qty_write_begin(QtyWrite *w);
+extern void cbr_qty_write_end(QtyWrite *w);
+extern void cbr_qty_name_line(QtyWrite *w, QtySide *s, bool is_new);
 pg_noreturn extern void cbr_qty_ledger_broken(QuantityCache *c, Relation rel, const QtySide *s);
 extern bool cbr_qty_label_freeing(QuantityCache *c, Datum d, bool isnull);
 extern void cbr_qty_report_return(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v);

@@ -307,30 +307,47 @@ cbr_ledger_release(CbrLedgerLock *lk)
 }
 
 /*
- * Write the counters (returned, rows) into the row lk holds, and release
- * it.  The counters' domains say they are never negative: checked here,
- * as the executor would (23514), since this path does not go through it.
+ * The counters' domains say they are never negative: checked here, as the
+ * executor would (23514), since this path does not go through it.
  */
-void
-cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
+static void
+check_counters(Datum returned, int64 rows)
 {
-	Datum		values[LEDGER_NATTS];
-	bool		nulls[LEDGER_NATTS];
-	HeapTuple	newtup;
-	ItemPointerData otid = lk->slot->tts_tid;
-
 	if (rows < 0 ||
 		DatumGetBool(DirectFunctionCall2(numeric_lt, returned, NumericGetDatum(int64_to_numeric(0)))))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("a counter of the quantity ledger would be negative (R-EX-3, R-IM-2)"),
 				 errhint("Compare the ledger with the returns: SELECT * FROM cbreturn.verify_quantity_ledger(...);")));
+}
+
+/* The new version of the row in lk->slot with the counters (returned, rows). */
+static HeapTuple
+new_version(CbrLedgerLock *lk, Datum returned, int64 rows)
+{
+	Datum		values[LEDGER_NATTS];
+	bool		nulls[LEDGER_NATTS];
+
 	slot_getallattrs(lk->slot);
 	memcpy(values, lk->slot->tts_values, sizeof(values));
 	memcpy(nulls, lk->slot->tts_isnull, sizeof(nulls));
 	values[LEDGER_RETURNED - 1] = returned;
 	values[LEDGER_ROWS - 1] = Int64GetDatum(rows);
-	newtup = heap_form_tuple(RelationGetDescr(lk->lrel), values, nulls);
+	return heap_form_tuple(RelationGetDescr(lk->lrel), values, nulls);
+}
+
+/*
+ * Write the counters (returned, rows) into the row lk holds (locked by
+ * cbr_ledger_lock_found), and release it.
+ */
+void
+cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
+{
+	HeapTuple	newtup;
+	ItemPointerData otid = lk->slot->tts_tid;
+
+	check_counters(returned, rows);
+	newtup = new_version(lk, returned, rows);
 	{
 #if PG_VERSION_NUM >= 160000
 		TU_UpdateIndexes update_indexes;
@@ -346,4 +363,55 @@ cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
 	}
 	heap_freetuple(newtup);
 	cbr_ledger_release(lk);
+}
+
+/*
+ * READ COMMITTED, on the version cbr_ledger_find found untouched and the
+ * caller decided on: replace exactly that version with the counters
+ * (returned, rows), as UPDATE replaces the row it locked, in one step
+ * instead of a lock and then an update (one WAL record and one buffer
+ * lock per return instead of two; docs/performance.md, "quantity rule").
+ * heap_update changes the version only if it is still the row's latest:
+ * then the decision was taken on the counters that are replaced, and
+ * true is returned with lk released.  If another transaction changed the
+ * row meanwhile (heap_update waits for it to end), nothing is written and
+ * false is returned with lk still held: the caller locks the row's latest
+ * version (cbr_ledger_lock_found) and decides again.
+ */
+bool
+cbr_ledger_try_write(CbrLedgerLock *lk, Datum returned, int64 rows)
+{
+	HeapTuple	newtup;
+	ItemPointerData otid = lk->slot->tts_tid;
+	TM_Result	res;
+	TM_FailureData tmfd;
+	LockTupleMode lockmode;
+	bool		need_index;
+
+	Assert(!IsolationUsesXactSnapshot());
+	check_counters(returned, rows);
+	newtup = new_version(lk, returned, rows);
+	{
+#if PG_VERSION_NUM >= 160000
+		TU_UpdateIndexes update_indexes = TU_None;
+
+		res = heap_update(lk->lrel, &otid, newtup, GetCurrentCommandId(true), InvalidSnapshot,
+						  true, &tmfd, &lockmode, &update_indexes);
+		need_index = update_indexes != TU_None;
+#else
+		res = heap_update(lk->lrel, &otid, newtup, GetCurrentCommandId(true), InvalidSnapshot,
+						  true, &tmfd, &lockmode);
+		need_index = !HeapTupleIsHeapOnly(newtup);
+#endif
+	}
+	if (res != TM_Ok)
+	{
+		heap_freetuple(newtup);
+		return false;
+	}
+	if (need_index)
+		insert_index_entries(lk->lrel, newtup);
+	heap_freetuple(newtup);
+	cbr_ledger_release(lk);
+	return true;
 }

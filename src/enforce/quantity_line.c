@@ -253,22 +253,6 @@ declared_index(Relation drel, const AttrNumber *keys, int nkeys)
 	return InvalidOid;
 }
 
-/* "OPERATOR(schema.=)" for an operator, for SQL built here. */
-static char *
-operator_sql(Oid op)
-{
-	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
-	char	   *result;
-
-	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for operator %u", op);
-	result = psprintf("OPERATOR(%s.%s)",
-					  quote_identifier(get_namespace_name(((Form_pg_operator) GETSTRUCT(tp))->oprnamespace)),
-					  NameStr(((Form_pg_operator) GETSTRUCT(tp))->oprname));
-	ReleaseSysCache(tp);
-	return result;
-}
-
 /*
  * Is equality of type t (under collation) the equality of its stored bytes?
  * Only for types known to be so: a wrong "yes" would make one line two.
@@ -343,7 +327,7 @@ prepare_rls_read(CbrDeclared *d, Relation drel)
 	{
 		appendStringInfo(&sql, "%sd.%s %s $%d", i ? " AND " : "",
 						 quote_identifier(NameStr(TupleDescAttr(desc, keys[i] - 1)->attname)),
-						 operator_sql(d->eqop[i]), i + 1);
+						 cbr_operator_sql(d->eqop[i]), i + 1);
 		argtypes[i] = d->subtype[i];
 	}
 	GetUserIdAndSecContext(&save_userid, &save_sec);

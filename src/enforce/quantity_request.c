@@ -101,23 +101,11 @@ recount_return(QuantityCache *c, Relation rel, ItemPointer tid, bool freed)
 	/* a return naming no line (a NULL key) is not counted: nothing moves */
 	if (s.counted)
 	{
-		CommandCounterIncrement();
-		if (IsolationUsesXactSnapshot())
-		{
-			PushCopiedSnapshot(GetTransactionSnapshot());
-			UpdateActiveSnapshotCommandId();
-		}
-		else
-			PushActiveSnapshot(GetLatestSnapshot());
-		w.snap = GetActiveSnapshot();
-		if (c->declared.canonical)
-			s.line.image = cbr_line_image(c->nkeys, s.keys, c->declared.typlen, c->declared.typbyval);
-		else if (!(s.line.found = cbr_qty_write_find(&w, s.keys, &s.line, false)))
-			cbr_qty_ledger_broken(c, rel, &s);	/* a line with returns cannot go (the guard) */
+		cbr_qty_write_begin(&w);
+		/* the request's line has returns, so it cannot have gone (the guard) */
+		cbr_qty_name_line(&w, &s, false);
 		cbr_qty_apply_delta(&w, &s, delta, 0);
-		PopActiveSnapshot();
-		if (w.connected)
-			SPI_finish();
+		cbr_qty_write_end(&w);
 	}
 	UnregisterSnapshot(snap);
 	ExecDropSingleTupleTableSlot(slot);

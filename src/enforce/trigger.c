@@ -25,6 +25,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -460,4 +461,20 @@ cbr_row_identity_seen(TriggerData *trigdata, HeapTuple tuple)
 													   RelationGetRelationName(rel)));
 	}
 	return cbr_row_identity(rel, tuple);
+}
+
+/* "OPERATOR(schema.=)" for an operator, for SQL built here. */
+char *
+cbr_operator_sql(Oid op)
+{
+	HeapTuple	tp = SearchSysCache1(OPEROID, ObjectIdGetDatum(op));
+	char	   *result;
+
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for operator %u", op);
+	result = psprintf("OPERATOR(%s.%s)",
+					  quote_identifier(get_namespace_name(((Form_pg_operator) GETSTRUCT(tp))->oprnamespace)),
+					  NameStr(((Form_pg_operator) GETSTRUCT(tp))->oprname));
+	ReleaseSysCache(tp);
+	return result;
 }

@@ -89,6 +89,8 @@ extern Oid	cbr_type_oid(const char *name);
  * the table has none; only used when an error is being reported.
  */
 extern char *cbr_row_identity(Relation rel, HeapTuple tuple);
+/* "OPERATOR(schema.=)" for an operator, for SQL built here */
+extern char *cbr_operator_sql(Oid op);
 
 /* ---------------------------------------------------------------------
  * row_values.c: which values of the row an error may show

@@ -1,7 +1,8 @@
 /*
  * violation.h
  *		What a write-time check does with a row that breaks one of its rules
- *		(issue 12, items 4 and 5; src/enforce/violation.c):
+ *		(issue 12, items 4 and 5; violation.c, and behind it
+ *		violation_options.c, violation_scan.c, violation_set.c):
  *
  *	 - refuse (the default): raise the rule's error, as always;
  *	 - record (cbreturn.set_on_violation): store the row and write one entry
@@ -72,9 +73,13 @@ extern bool cbr_export_next_failure(const CbrPolicy *p, CbrExportRow *row, CbrEx
 /* R-EX-1 and R-EX-2 set aside: what is left to decide of an ordinary return. */
 extern void cbr_export_skip_cbec(CbrExportRow *row);
 
-/* metadata.c: the caller owns relid (42501 otherwise); a write as the metadata's owner. */
+/*
+ * metadata.c: the caller owns relid (42501 otherwise); a write as the
+ * metadata's owner; a relation's schema-qualified, quoted name for messages.
+ */
 extern void cbr_metadata_require_owner(Oid relid);
 extern uint64 cbr_metadata_write(const char *sql, int nargs, Oid *argtypes, Datum *args,
 								 const char *nulls, int expected);
+extern char *cbr_relation_text(Oid relid);
 
 #endif							/* CBRETURN_VIOLATION_H */

@@ -80,6 +80,39 @@ cbr_language_assign(const char *newval, void *extra)
 	cbr_language_stale = true;
 }
 
+/*
+ * fmt, a message id of the catalogue, translated into the session's
+ * language (cbreturn.language) and formatted with args; palloc'd.  For the
+ * texts built outside ereport (explain steps, register verdicts).
+ */
+char *
+cbr_translated_vformat(const char *fmt, va_list args)
+{
+	StringInfoData buf;
+	const char *tfmt;
+
+	cbr_language_begin();
+	tfmt = _(fmt);
+	initStringInfo(&buf);
+	for (;;)
+	{
+		va_list		copy;
+		int			needed;
+		int			len = buf.len;
+
+		va_copy(copy, args);
+		needed = appendStringInfoVA(&buf, tfmt, copy);
+		va_end(copy);
+		if (needed == 0)
+			break;
+		buf.len = len;
+		buf.data[len] = '\0';
+		enlargeStringInfo(&buf, needed);
+	}
+	cbr_language_end();
+	return buf.data;
+}
+
 void
 cbr_language_begin(void)
 {

@@ -25,6 +25,11 @@
 #include "policy/policy.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "executor/spi.h"
+#include "storage/lmgr.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -172,4 +177,98 @@ cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be fired AFTER ... FOR EACH STATEMENT", funcname)));
 	return trigdata;
+}
+
+/*
+ * The body of the triggers that tell every backend a table a cache is built
+ * from changed (policy_changed, registers_changed).  Fired AFTER ... FOR
+ * EACH STATEMENT, or AFTER ... FOR EACH ROW as the copy of the trigger that
+ * is enabled REPLICA (a logical replication worker fires row triggers only;
+ * docs/scale-out.md).  Queues a relcache invalidation of the table, which
+ * reaches this backend at its next command and the others at commit, and
+ * invalidates this backend's cache at once, so that a later call in this
+ * same command builds it again.
+ */
+void
+cbr_cache_changed_trigger(FunctionCallInfo fcinfo, const char *funcname, CbrCache *cache)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
+		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
+		trigdata = cbr_statement_trigger_protocol(fcinfo, funcname);
+	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
+	cbr_cache_invalidate(cache);
+}
+
+/*
+ * The caches read from tables of schema cbreturn (the policy, the
+ * registers): look each table up and lock it (AccessShareLock) before a
+ * build, so that the build sees the tables a concurrent DDL leaves.  Returns
+ * the index of the first table that does not exist (the caller says which
+ * kind of table is missing), or -1.
+ */
+int
+cbr_cache_lock_tables(const char *const *names, int n, Oid *relids)
+{
+	Oid			nsp = get_namespace_oid("cbreturn", true);
+	int			i;
+
+	if (!OidIsValid(nsp))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_SCHEMA),
+				 errmsg("schema cbreturn does not exist"),
+				 errhint("Run CREATE EXTENSION cbreturn.")));
+	for (i = 0; i < n; i++)
+	{
+		relids[i] = get_relname_relid(names[i], nsp);
+		if (!OidIsValid(relids[i]))
+			return i;
+		LockRelationOid(relids[i], AccessShareLock);
+	}
+	return -1;
+}
+
+/* A relcache callback's question: does relid (InvalidOid: every relation) concern these tables? */
+bool
+cbr_cache_relid_matches(const Oid *relids, int n, Oid relid)
+{
+	int			i;
+
+	if (!OidIsValid(relid))
+		return true;
+	for (i = 0; i < n; i++)
+		if (relids[i] == relid)
+			return true;
+	return false;
+}
+
+/*
+ * Build a cache read from tables by SQL (the policy, the registers), by the
+ * protocol above: lock the tables, read them through SPI into a zeroed
+ * struct of size bytes allocated in the build's context, and start again
+ * when an invalidation arrived meanwhile.  On a Citus worker the tables are
+ * the coordinator's copies or nothing (cbr_citus_policy_check).  Returns the
+ * struct, now the cache's.
+ */
+void *
+cbr_cache_load_by_spi(CbrCache *cache, const char *name, void (*lock_tables) (void),
+					  Size size, void (*fill) (void *snap, MemoryContext cxt))
+{
+	CbrCacheBuild b = {0};
+	void	   *snap;
+
+	do
+	{
+		lock_tables();
+		cbr_cache_build_begin(&b, cache, name);
+		snap = MemoryContextAllocZero(b.cxt, size);
+		cbr_cache_build_read(&b);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		cbr_citus_policy_check();
+		fill(snap, b.cxt);
+		SPI_finish();
+	} while (!cbr_cache_build_end(&b));
+	return snap;
 }

@@ -52,21 +52,8 @@ static bool policy_callback_registered = false;
 static void
 cbr_policy_relcache_callback(Datum arg, Oid relid)
 {
-	int			i;
-
-	if (relid == InvalidOid)
-	{
+	if (cbr_cache_relid_matches(policy_relids, (int) POLICY_TABLE_COUNT, relid))
 		cbr_cache_invalidate(&policy_cache);
-		return;
-	}
-	for (i = 0; i < (int) POLICY_TABLE_COUNT; i++)
-	{
-		if (policy_relids[i] == relid)
-		{
-			cbr_cache_invalidate(&policy_cache);
-			return;
-		}
-	}
 }
 
 /* What is wrong with a policy row (each a literal DETAIL below). */
@@ -321,24 +308,13 @@ cbr_load_holidays(CbrPolicy *p, MemoryContext cxt)
 static void
 cbr_policy_lock_tables(void)
 {
-	Oid			nsp = get_namespace_oid("cbreturn", true);
-	int			i;
+	int			missing = cbr_cache_lock_tables(policy_tables, (int) POLICY_TABLE_COUNT, policy_relids);
 
-	if (!OidIsValid(nsp))
+	if (missing >= 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_SCHEMA),
-				 errmsg("schema cbreturn does not exist"),
-				 errhint("Run CREATE EXTENSION cbreturn.")));
-	for (i = 0; i < (int) POLICY_TABLE_COUNT; i++)
-	{
-		policy_relids[i] = get_relname_relid(policy_tables[i], nsp);
-		if (!OidIsValid(policy_relids[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("policy table cbreturn.%s does not exist", policy_tables[i]),
-					 errhint("Reinstall the extension cbreturn.")));
-		LockRelationOid(policy_relids[i], AccessShareLock);
-	}
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("policy table cbreturn.%s does not exist", policy_tables[missing]),
+				 errhint("Reinstall the extension cbreturn.")));
 }
 
 /*
@@ -346,9 +322,20 @@ cbr_policy_lock_tables(void)
  * in parallel mode no new snapshot may be taken, and the query's is used.
  */
 static void
+cbr_policy_fill(void *snap, MemoryContext cxt)
+{
+	CbrPolicy  *p = (CbrPolicy *) snap;
+
+	cbr_load_districts(p, cxt);
+	cbr_load_supervision_codes(p);
+	cbr_load_rule_parameters(p);
+	cbr_load_tax_periods(p, cxt);
+	cbr_load_holidays(p, cxt);
+}
+
+static void
 cbr_policy_load(void)
 {
-	CbrCacheBuild b = {0};
 	CbrPolicy  *p;
 
 	if (!policy_callback_registered)
@@ -356,22 +343,8 @@ cbr_policy_load(void)
 		CacheRegisterRelcacheCallback(cbr_policy_relcache_callback, (Datum) 0);
 		policy_callback_registered = true;
 	}
-	do
-	{
-		cbr_policy_lock_tables();
-		cbr_cache_build_begin(&b, &policy_cache, "cbreturn policy");
-		p = MemoryContextAllocZero(b.cxt, sizeof(CbrPolicy));
-		cbr_cache_build_read(&b);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		cbr_citus_policy_check();
-		cbr_load_districts(p, b.cxt);
-		cbr_load_supervision_codes(p);
-		cbr_load_rule_parameters(p);
-		cbr_load_tax_periods(p, b.cxt);
-		cbr_load_holidays(p, b.cxt);
-		SPI_finish();
-	} while (!cbr_cache_build_end(&b));
+	p = cbr_cache_load_by_spi(&policy_cache, "cbreturn policy", cbr_policy_lock_tables,
+							  sizeof(CbrPolicy), cbr_policy_fill);
 	p->generation = ++policy_generation;
 	policy = p;
 }
@@ -400,13 +373,6 @@ PG_FUNCTION_INFO_V1(policy_changed);
 Datum
 policy_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
-		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
-		trigdata = cbr_statement_trigger_protocol(fcinfo, "policy_changed");
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
-	/* and this backend at once, so a later call in this same command reloads */
-	cbr_cache_invalidate(&policy_cache);
+	cbr_cache_changed_trigger(fcinfo, "policy_changed", &policy_cache);
 	return PointerGetDatum(NULL);
 }

@@ -59,6 +59,11 @@ extern void cbr_cache_forget(CbrCache *cache);
  * cbreturn table changed (policy_changed, _attached_changed): 39P01 on misuse.
  */
 extern TriggerData *cbr_statement_trigger_protocol(FunctionCallInfo fcinfo, const char *funcname);
+extern void cbr_cache_changed_trigger(FunctionCallInfo fcinfo, const char *funcname, CbrCache *cache);
+extern int	cbr_cache_lock_tables(const char *const *names, int n, Oid *relids);
+extern bool cbr_cache_relid_matches(const Oid *relids, int n, Oid relid);
+extern void *cbr_cache_load_by_spi(CbrCache *cache, const char *name, void (*lock_tables) (void),
+								   Size size, void (*fill) (void *snap, MemoryContext cxt));
 
 /* ---------------------------------------------------------------------
  * policy.c: the snapshot

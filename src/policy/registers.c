@@ -42,42 +42,20 @@ static bool registers_callback_registered = false;
 static void
 cbr_registers_relcache_callback(Datum arg, Oid relid)
 {
-	int			i;
-
-	if (relid == InvalidOid)
-	{
+	if (cbr_cache_relid_matches(register_relids, (int) REGISTER_TABLE_COUNT, relid))
 		cbr_cache_invalidate(&registers_cache);
-		return;
-	}
-	for (i = 0; i < (int) REGISTER_TABLE_COUNT; i++)
-		if (register_relids[i] == relid)
-		{
-			cbr_cache_invalidate(&registers_cache);
-			return;
-		}
 }
 
 static void
 cbr_registers_lock_tables(void)
 {
-	Oid			nsp = get_namespace_oid("cbreturn", true);
-	int			i;
+	int			missing = cbr_cache_lock_tables(register_tables, (int) REGISTER_TABLE_COUNT, register_relids);
 
-	if (!OidIsValid(nsp))
+	if (missing >= 0)
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_SCHEMA),
-				 errmsg("schema cbreturn does not exist"),
-				 errhint("Run CREATE EXTENSION cbreturn.")));
-	for (i = 0; i < (int) REGISTER_TABLE_COUNT; i++)
-	{
-		register_relids[i] = get_relname_relid(register_tables[i], nsp);
-		if (!OidIsValid(register_relids[i]))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("register cbreturn.%s does not exist", register_tables[i]),
-					 errhint("Run ALTER EXTENSION cbreturn UPDATE, or reinstall the extension.")));
-		LockRelationOid(register_relids[i], AccessShareLock);
-	}
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("register cbreturn.%s does not exist", register_tables[missing]),
+				 errhint("Run ALTER EXTENSION cbreturn UPDATE, or reinstall the extension.")));
 }
 
 /* ---------------------------------------------------------------------
@@ -252,9 +230,20 @@ cbr_load_agents(CbrRegisters *r, MemoryContext cxt)
 }
 
 static void
+cbr_registers_fill(void *snap, MemoryContext cxt)
+{
+	CbrRegisters *r = (CbrRegisters *) snap;
+
+	cbr_load_applicants(r, cxt);
+	cbr_load_sites(r, cxt);
+	cbr_load_warehouses(r, cxt);
+	cbr_load_ratings(r, cxt);
+	cbr_load_agents(r, cxt);
+}
+
+static void
 cbr_registers_load(void)
 {
-	CbrCacheBuild b = {0};
 	CbrRegisters *r;
 
 	if (!registers_callback_registered)
@@ -262,23 +251,9 @@ cbr_registers_load(void)
 		CacheRegisterRelcacheCallback(cbr_registers_relcache_callback, (Datum) 0);
 		registers_callback_registered = true;
 	}
-	do
-	{
-		cbr_registers_lock_tables();
-		cbr_cache_build_begin(&b, &registers_cache, "cbreturn registers");
-		r = MemoryContextAllocZero(b.cxt, sizeof(CbrRegisters));
-		cbr_cache_build_read(&b);
-		if (SPI_connect() != SPI_OK_CONNECT)
-			elog(ERROR, "SPI_connect failed");
-		/* a Citus worker answers from the coordinator's registers or not at all */
-		cbr_citus_policy_check();
-		cbr_load_applicants(r, b.cxt);
-		cbr_load_sites(r, b.cxt);
-		cbr_load_warehouses(r, b.cxt);
-		cbr_load_ratings(r, b.cxt);
-		cbr_load_agents(r, b.cxt);
-		SPI_finish();
-	} while (!cbr_cache_build_end(&b));
+	/* a Citus worker answers from the coordinator's registers or not at all */
+	r = cbr_cache_load_by_spi(&registers_cache, "cbreturn registers", cbr_registers_lock_tables,
+							  sizeof(CbrRegisters), cbr_registers_fill);
 	r->generation = ++registers_generation;
 	registers = r;
 }
@@ -304,14 +279,6 @@ PG_FUNCTION_INFO_V1(registers_changed);
 Datum
 registers_changed(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	/* AFTER ... FOR EACH ROW: registers_changed_replica, fired by logical replication */
-	if (!(CALLED_AS_TRIGGER(fcinfo) && TRIGGER_FIRED_AFTER(trigdata->tg_event) &&
-		  TRIGGER_FIRED_FOR_ROW(trigdata->tg_event)))
-		trigdata = cbr_statement_trigger_protocol(fcinfo, "registers_changed");
-
-	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
-	cbr_cache_invalidate(&registers_cache);
+	cbr_cache_changed_trigger(fcinfo, "registers_changed", &registers_cache);
 	return PointerGetDatum(NULL);
 }

@@ -41,29 +41,13 @@ reasonf(const char *fmt,...) pg_attribute_printf(1, 2);
 static char *
 reasonf(const char *fmt,...)
 {
-	StringInfoData buf;
-	const char *tfmt;
+	va_list		args;
+	char	   *text;
 
-	cbr_language_begin();
-	tfmt = _(fmt);
-	initStringInfo(&buf);
-	for (;;)
-	{
-		va_list		args;
-		int			needed;
-		int			len = buf.len;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, tfmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		buf.len = len;
-		buf.data[len] = '\0';
-		enlargeStringInfo(&buf, needed);
-	}
-	cbr_language_end();
-	return buf.data;
+	va_start(args, fmt);
+	text = cbr_translated_vformat(fmt, args);
+	va_end(args);
+	return text;
 }
 
 /* A word of the catalogue in the session's language. */

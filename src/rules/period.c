@@ -99,6 +99,63 @@ cbr_date_year(DateADT d)
  * day of the month N months later, or on that month's last day when it has
  * no such day (2026-08-31 + 6 months = 2027-02-28).
  */
+/*
+ * The first day of each month from 1900-01 to 2300-01 (MT_MONTHS + 1
+ * entries: 400 years, one full Gregorian cycle), filled once on first use.
+ * Deadlines are counted per row in scans (docs/performance.md, "deadlines");
+ * with the table a date's month is found with one multiplication and a look
+ * at two neighbours instead of the dozen divisions of the conversions above,
+ * which stay for the dates outside it.
+ */
+#define MT_FIRST_YEAR	1900
+#define MT_MONTHS		(400 * 12)
+#define MT_CYCLE_DAYS	146097	/* days in 400 Gregorian years */
+
+static int32 month_first[MT_MONTHS + 1];
+static bool month_first_ready = false;
+
+static void
+fill_month_first(void)
+{
+	int			i;
+
+	for (i = 0; i <= MT_MONTHS; i++)
+		month_first[i] = (int32) cbr_days_from_civil(MT_FIRST_YEAR + i / 12, i % 12 + 1, 1);
+	month_first_ready = true;
+}
+
+/* R-P-1 through the month table; false when start or the end is outside it. */
+static bool
+add_months_by_table(DateADT start, int months, DateADT *result)
+{
+	int64		off;
+	int64		mi;
+	int64		target;
+	int32		d;
+	int32		dim;
+
+	if (!month_first_ready)
+		fill_month_first();
+	off = (int64) start - month_first[0];
+	if (off < 0 || start >= month_first[MT_MONTHS])
+		return false;
+	/* within one month of the true index, never past the last entry */
+	mi = off * MT_MONTHS / MT_CYCLE_DAYS;
+	if (mi >= MT_MONTHS)
+		mi = MT_MONTHS - 1;
+	while (mi > 0 && month_first[mi] > start)
+		mi--;
+	while (mi + 1 < MT_MONTHS && month_first[mi + 1] <= start)
+		mi++;
+	target = mi + months;
+	if (target < 0 || target >= MT_MONTHS)
+		return false;
+	d = start - month_first[mi];
+	dim = month_first[target + 1] - month_first[target];
+	*result = (DateADT) (month_first[target] + (d < dim ? d : dim - 1));
+	return true;
+}
+
 bool
 cbr_add_months(DateADT start, int months, DateADT *result)
 {
@@ -110,6 +167,8 @@ cbr_add_months(DateADT start, int months, DateADT *result)
 
 	if (DATE_NOT_FINITE(start))
 		return false;
+	if (add_months_by_table(start, months, result))
+		return true;
 	cbr_civil_from_days(start, &y, &m, &d);
 	mi = y * 12 + (m - 1) + months;
 	y = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);

@@ -53,6 +53,39 @@ SELECT bench.add_target('deadlines', 'per row', 'C export_return_deadline', 'per
 SELECT bench.add_target('deadlines', 'per row', 'C export_return_deadline', 'per_row', 0.1,
                         'PL/pgSQL function', '≥ 10× cheaper than PL/pgSQL');
 CALL bench.run_measure('deadlines', 'per row', :runs);
+
+-- Issue 10: parallel scans that call the rule functions keep scaling like the
+-- same scan with the built-in expression (every rule function PARALLEL SAFE,
+-- no per-call lock in the caches).  The same three contenders with two
+-- parallel workers; the C function against the interval expression as above,
+-- and each one's speed-up over its serial run in a note.
+SET max_parallel_workers_per_gather = 2;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT bench.add('deadlines', 'per row, 2 parallel workers', 'bare scan', 'bare',
+                 'SELECT count(*) FROM bench.dl WHERE exported_on IS NOT NULL', :deadline_rows, NULL, 'Workers Planned: 2');
+SELECT bench.add('deadlines', 'per row, 2 parallel workers', 'exported_on + interval ''6 months''', 'ref',
+                 'SELECT count(*) FROM bench.dl WHERE (exported_on + interval ''6 months'') IS NOT NULL',
+                 :deadline_rows, NULL, 'Workers Planned: 2');
+SELECT bench.add('deadlines', 'per row, 2 parallel workers', 'C export_return_deadline', 'other',
+                 'SELECT count(*) FROM bench.dl WHERE cbreturn.export_return_deadline(exported_on, reason) IS NOT NULL',
+                 :deadline_rows, NULL, 'Workers Planned: 2');
+SELECT bench.check_plans('deadlines');
+SELECT bench.add_target('deadlines', 'per row, 2 parallel workers', 'C export_return_deadline', 'per_row', 1.0,
+                        'exported_on + interval ''6 months''', '≤ 1 × built-in, in parallel too');
+CALL bench.run_measure('deadlines', 'per row, 2 parallel workers', :runs);
+SELECT bench.note('deadlines', format('2 parallel workers: the scan with the interval expression runs %s× as fast as serially, with export_return_deadline %s× (medians; the machine''s cores bound both)',
+       (SELECT round((s.ms / p.ms)::numeric, 2) FROM bench.summary s, bench.summary p
+         WHERE s.workload = 'deadlines' AND s.measure = 'per row' AND s.role = 'ref'
+           AND p.workload = 'deadlines' AND p.measure = 'per row, 2 parallel workers' AND p.role = 'ref'),
+       (SELECT round((s.ms / p.ms)::numeric, 2) FROM bench.summary s, bench.summary p
+         WHERE s.workload = 'deadlines' AND s.measure = 'per row' AND s.name = 'C export_return_deadline'
+           AND p.workload = 'deadlines' AND p.measure = 'per row, 2 parallel workers' AND p.name = 'C export_return_deadline')));
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
 DROP TABLE bench.dl;
 
 \else

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # R-EX-3, R-IM-2 under load: 8 pgbench clients for 10 s insert, grow, move and
-# delete returns against 20 declared lines, in READ COMMITTED and in
+# delete returns against 20 declared lines, and lower or raise their declared
+# quantities (the guard), in READ COMMITTED and in
 # REPEATABLE READ.  Asserts that no declared line ends over-returned and that
 # the quantity ledger equals the returns; prints the throughput.
 set -euo pipefail
@@ -17,8 +18,9 @@ CREATE TABLE ret_line (id bigserial PRIMARY KEY, entry_id cbreturn.declaration_i
 INSERT INTO decl_line SELECT '020220260525641690', g, 50 FROM generate_series(1, 20) g;
 SELECT cbreturn.attach_quantity_check('ret_line', line => '{entry_id,g_no}', quantity => 'qty',
     declared_table => 'decl_line', declared_line => '{entry_id,g_no}', declared_quantity => 'g_qty');
--- One transaction of the load: insert a batch (60 %), grow one (20 %), move
--- one to another line (10 %) or delete one (10 %).  A refusal by the rule
+-- One transaction of the load: insert a batch (50 %), grow one (17 %), move
+-- one to another line (8 %), delete one (8 %), or lower (8 %) or raise (8 %)
+-- the declared quantity of a line between 40 and 60.  A refusal by the rule
 -- (CB003) is the expected outcome near the limit and is counted; a
 -- serialization failure (REPEATABLE READ) or a deadlock reaches pgbench,
 -- which counts it as a failed transaction.
@@ -31,8 +33,12 @@ BEGIN
         UPDATE ret_line SET qty = qty + q WHERE id = (SELECT max(id) FROM ret_line r WHERE r.g_no = line);
     ELSIF op = 9 THEN
         UPDATE ret_line SET g_no = other WHERE id = (SELECT max(id) FROM ret_line r WHERE r.g_no = line);
-    ELSE
+    ELSIF op = 10 THEN
         DELETE FROM ret_line WHERE id = (SELECT min(id) FROM ret_line r WHERE r.g_no = line);
+    ELSIF op = 11 THEN
+        UPDATE decl_line SET g_qty = g_qty - q WHERE g_no = line AND g_qty - q >= 40;
+    ELSE
+        UPDATE decl_line SET g_qty = g_qty + q WHERE g_no = line AND g_qty + q <= 60;
     END IF;
 EXCEPTION WHEN SQLSTATE 'CB003' THEN
     PERFORM nextval('refused');
@@ -43,7 +49,7 @@ cat > "$dir/mix.sql" <<'SQL'
 \set line random(1, 20)
 \set other random(1, 20)
 \set q random(1, 9)
-\set op random(1, 10)
+\set op random(1, 12)
 SELECT return_op(:op, :line, :other, :q);
 SQL
 status=0
@@ -61,7 +67,10 @@ for level in "read committed" "repeatable read"; do
     drift=$(psql -X -A -t -d "$db" -c "
         SELECT count(*) FROM cbreturn.verify_quantity_ledger('decl_line')")
     refused=$(psql -X -A -t -d "$db" -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM refused")
-    full=$(psql -X -A -t -d "$db" -c "SELECT count(*) FROM cbreturn.quantity_ledger WHERE returned = 50")
+    full=$(psql -X -A -t -d "$db" -c "
+        SELECT count(*) FROM decl_line d
+          JOIN (SELECT g_no, sum(qty) AS returned FROM ret_line GROUP BY 1) r USING (g_no)
+         WHERE r.returned = d.g_qty")
     printf '%s: %s transactions, %s failed (40001/40P01), %s refused by R-EX-3 so far, tps %s; lines at their declared quantity: %s\n' \
         "$level" "${done_tx:-?}" "${failed:-0}" "$refused" "${tps:-?}" "$full"
     if [ -z "$done_tx" ] || [ "$done_tx" -eq 0 ]; then

@@ -106,6 +106,19 @@ ymd(int y, int m, int d)
 	return (DateADT) (cal_index(y, m, d) - cal_offset);
 }
 
+/* Any date: the calendar repeats every 400 years (146097 days). */
+static DateADT
+ymd_any(int y, int m, int d)
+{
+	int			shift = 0;
+
+	while (y < CAL_FIRST_YEAR)
+		y += 400, shift -= 146097;
+	while (y > CAL_LAST_YEAR)
+		y -= 400, shift += 146097;
+	return ymd(y, m, d) + shift;
+}
+
 static void
 test_periods(void)
 {
@@ -154,6 +167,17 @@ test_periods(void)
 	ok(cbr_add_months(ymd(2025, 12, 31), 6, &r) && r == ymd(2026, 6, 30), "2025-12-31 + 6 months = 2026-06-30");
 	ok(cbr_add_days(ymd(2026, 3, 1), CBR_IMPORT_APPLY_DAYS, &r) && r == ymd(2026, 3, 31), "2026-03-01 + 30 days = 2026-03-31");
 	ok(cbr_add_days(ymd(2026, 3, 1), CBR_IMPORT_ARRIVAL_DAYS, &r) && r == ymd(2026, 4, 15), "2026-03-01 + 45 days = 2026-04-15");
+
+	/* around the edges of the month table (1900-01 .. 2299-12) and outside it */
+	ok(cbr_add_months(ymd_any(1900, 1, 1), 0, &r) && r == ymd_any(1900, 1, 1), "1900-01-01 + 0 months = 1900-01-01");
+	ok(cbr_add_months(ymd_any(1900, 1, 31), -1, &r) && r == ymd_any(1899, 12, 31), "1900-01-31 - 1 month = 1899-12-31");
+	ok(cbr_add_months(ymd_any(1899, 12, 31), 2, &r) && r == ymd_any(1900, 2, 28), "1899-12-31 + 2 months = 1900-02-28 (1900 not leap)");
+	ok(cbr_add_months(ymd_any(2299, 8, 31), 6, &r) && r == ymd_any(2300, 2, 28), "2299-08-31 + 6 months = 2300-02-28 (2300 not leap)");
+	ok(cbr_add_months(ymd_any(2299, 12, 31), 1, &r) && r == ymd_any(2300, 1, 31), "2299-12-31 + 1 month = 2300-01-31");
+	ok(cbr_add_months(ymd_any(2299, 11, 30), 1, &r) && r == ymd_any(2299, 12, 30), "2299-11-30 + 1 month = 2299-12-30 (last table month)");
+	ok(cbr_add_months(ymd_any(2024, 2, 29), 12 * 276, &r) && r == ymd_any(2300, 2, 28), "2024-02-29 + 276 years = 2300-02-28");
+	ok(cbr_add_months(ymd_any(2000, 2, 29), 12 * 400, &r) && r == ymd_any(2400, 2, 29), "2000-02-29 + 400 years = 2400-02-29 (leap)");
+	ok(cbr_add_months(ymd_any(2000, 3, 31), -12 * 400 - 1, &r) && r == ymd_any(1600, 2, 29), "2000-03-31 - 4801 months = 1600-02-29 (leap)");
 
 	/* infinity and the edges of type date are refused, not wrapped */
 	ok(!cbr_add_months(DATEVAL_NOEND, 6, &r), "infinity + 6 months is refused");

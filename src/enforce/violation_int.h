@@ -1,0 +1,51 @@
+/*
+ * violation_int.h
+ *		What the files behind violation.h share (issue 12, items 4 and 5):
+ *		the options of a check (violation_options.c), the collector of a scan
+ *		of existing rows (violation_scan.c) that the report path
+ *		(violation.c) hands a row's findings to, and the kind names.  Not for
+ *		the checks themselves: they include violation.h.
+ */
+#ifndef CBRETURN_VIOLATION_INT_H
+#define CBRETURN_VIOLATION_INT_H
+
+#include "enforce/violation.h"
+
+#include "utils/tuplestore.h"
+
+/* check_kind as cbreturn.attached_check spells it, by CbrCheckKind */
+extern const char *const cbr_check_kind_names[CBR_CHECK_KINDS];
+
+/* The options of an attached check, as violation_options.c caches them. */
+typedef struct CbrCheckOptions
+{
+	bool		record;			/* on_violation = 'record' */
+	AttrNumber	ordinary;		/* the ordinary-return column; 0: none */
+	int			nvalues;		/* the values that mark an ordinary return */
+	Datum	   *values;
+	FmgrInfo	eq;				/* the column type's default equality */
+	Oid			collation;
+} CbrCheckOptions;
+
+/* The options of the check of kind on rel, built if they are not valid. */
+extern const CbrCheckOptions *cbr_check_options(Relation rel, CbrCheckKind kind);
+
+/* A scan of existing rows: cbreturn.violations() and cbreturn.validate(). */
+typedef struct CbrCollector
+{
+	Oid			relid;
+	bool		capture;		/* violations(): collect; validate(): raise */
+	Tuplestorestate *store;
+	TupleDesc	desc;
+} CbrCollector;
+
+/* The scan in progress in this backend, if any (set by violation_scan.c). */
+extern CbrCollector *cbr_collector;
+
+/* 22004 when the table or the check kind (arguments 1 and 2) is NULL (violation_set.c). */
+extern void cbr_require_table_and_kind(FunctionCallInfo fcinfo);
+
+/* 42704: no check of kind is attached to relid (violation_set.c). */
+pg_noreturn extern void cbr_not_attached(Oid relid, const char *kind);
+
+#endif							/* CBRETURN_VIOLATION_INT_H */
