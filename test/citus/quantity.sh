@@ -128,8 +128,27 @@ refused "refers to no declared line" "INSERT INTO qret (id, decl, g_no, qty) $bu
 q -c "INSERT INTO qret (id, decl, g_no, qty) $bulk" >/dev/null || fail "a bulk INSERT up to the declared quantities was refused"
 refused "exceeds the declared quantity" "INSERT INTO qret (id, decl, g_no, qty) SELECT 40000 + i, cbreturn.declaration_id('0101', 2026, '0', 100000 + i), 1, 2 FROM generate_series(4000, 6000) i"
 [ "$(q -c "SELECT count(*) FROM qret WHERE id > 20000")" = 6000 ] || fail "the bulk INSERTs left $(q -c "SELECT count(*) FROM qret WHERE id > 20000") rows, not 6000"
+q -c "DELETE FROM qret WHERE id > 20000" >/dev/null
+# a bulk statement and single returns of its lines at once, through the
+# coordinator and on the workers' shards: no line over-returned
+q -c "BEGIN" -c "INSERT INTO qret (id, decl, g_no, qty) $bulk" -c "SELECT pg_sleep(1)" -c "COMMIT" >/dev/null 2>&1 &
+sleep 0.3
+for i in $(seq 1 12); do
+    k=$((100000 + i * 450))
+    if [ $((i % 2)) = 0 ]; then
+        read -r shard port < <(q -F ' ' -c "SELECT shard_name, nodeport FROM citus_shards
+                                             WHERE shardid = get_shard_id_for_distribution_column('qret', '$(did "$k")')")
+        on "$port" -c "INSERT INTO $shard VALUES ($((50000 + i)), '$(did "$k")', 1, 2)" >/dev/null 2>&1 &
+    else
+        q -c "INSERT INTO qret VALUES ($((50000 + i)), '$(did "$k")', 1, 2)" >/dev/null 2>&1 &
+    fi
+done
+wait
+[ "$(q -c "SELECT count(*) FROM cbreturn.verify_quantity_ledger('qdecl')")" = 0 ] ||
+    fail "a bulk statement and concurrent returns over-returned: $(q -c "SELECT * FROM cbreturn.verify_quantity_ledger('qdecl') LIMIT 3")"
+[ "$(q -c "SELECT count(*) FROM qret WHERE id > 20000")" -ge 12 ] || fail "neither the bulk statement nor the single returns got in"
 q -c "DELETE FROM qret WHERE id > 20000" -c "DELETE FROM qdecl WHERE decl > '$(did 100000)'" >/dev/null
-echo "ok - bulk statements (more than 1000 returns to one shard) refuse what single rows refuse"
+echo "ok - bulk statements (more than 1000 returns to one shard) refuse what single rows refuse, also against concurrent returns"
 
 # The declared side.
 state "UPDATE qdecl SET g_qty = 9 WHERE decl = '$(did 1)'" CB003 | grep >/dev/null "below the quantity already returned, 10" ||
