@@ -285,14 +285,16 @@ CREATE FUNCTION cbreturn.explain_import_return(released_on date, applied_on date
 COMMENT ON FUNCTION cbreturn.explain_import_return(date, date, date) IS
     'the rules behind import_return_on_time (R-IM-1), one row per deadline checked';
 
+-- ordinary: as import_return_effect's (issue 12, item 4), for the same verdict.
 CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      ordinary boolean DEFAULT false,
                                                       OUT step integer, OUT rule_id text, OUT passed boolean,
                                                       OUT seen text, OUT basis text)
     RETURNS SETOF record
     AS 'MODULE_PATHNAME', 'explain_import_return_effect'
     LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text) IS
-    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status, one for the annual amount';
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text, boolean) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status (or the ordinary return), one for the annual amount';
 
 CREATE FUNCTION cbreturn.explain_cross_customs_return(code cbreturn.supervision_code,
                                                       export_office cbreturn.customs_code,

@@ -35,7 +35,7 @@ CREATE FUNCTION cbreturn.assess_export_return(code cbreturn.supervision_code,
 COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
                                                   cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
                                                   date, boolean, integer, boolean) IS
-    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, whose tax_relief says so';
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, outside R-EX-1 and R-EX-2 (no deadline nor remark code, status ordinary), whose tax_relief says it is taxed';
 
 CREATE TYPE cbreturn.import_assessment AS (
     apply_deadline     date,
@@ -53,9 +53,10 @@ COMMENT ON TYPE cbreturn.import_assessment IS
     'answer of assess_import_return: both R-IM-1 deadlines, each window''s days left and status on a day, the return''s status over both, on_time so far, the inputs that were missing';
 
 CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date, arrived_on date, as_of date,
-                                              due_soon_days integer DEFAULT 7)
+                                              due_soon_days integer DEFAULT 7,
+                                              ordinary boolean DEFAULT false)
     RETURNS cbreturn.import_assessment
     AS 'MODULE_PATHNAME', 'assess_import_return'
     LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer) IS
-    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet';
+COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer, boolean) IS
+    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet; ordinary => true: an ordinary (taxed) return, outside R-IM-1 (no deadlines, status ordinary)';

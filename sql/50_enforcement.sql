@@ -252,7 +252,10 @@ BEGIN
     -- A check covers a partitioned table from its parent (issue 12; R-EX-3,
     -- R-IM-2: the quantity limit holds over every partition): PostgreSQL
     -- clones its row trigger to every partition, those created later too.
-    IF kind OPERATOR(pg_catalog.=) 'p' AND what OPERATOR(pg_catalog.=) ANY ('{table,returns table}'::text[]) THEN
+    -- A declaration header (or return request) may be partitioned too
+    -- (issue 12): its row is found in whichever partition holds it.
+    IF kind OPERATOR(pg_catalog.=) 'p'
+       AND what OPERATOR(pg_catalog.=) ANY ('{table,returns table,header table}'::text[]) THEN
         NULL;
     ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
         PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
@@ -1085,11 +1088,21 @@ BEGIN
        AND EXISTS (SELECT FROM cbreturn.attached_check a
                     WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
                       AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    -- a partition created or attached under a partitioned declaration header
+    -- (issue 12) gets the header's TRUNCATE guard (the row guard is cloned)
+    PERFORM cbreturn._header_truncate_guards(h.declared_relation)
+       FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+             WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND c.relkind OPERATOR(pg_catalog.=) 'p'
+               AND EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                            WHERE g.tgrelid OPERATOR(pg_catalog.=) c.oid
+                              AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard')) h;
 END
 $$;
 REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._follow_partitions() IS
-    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit';
+    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit; gives new partitions of a partitioned declaration header its TRUNCATE guard';
 CREATE EVENT TRIGGER cbreturn_follow_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION cbreturn._follow_partitions();

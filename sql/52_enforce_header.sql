@@ -41,7 +41,13 @@ DECLARE
 BEGIN
     FOR k IN SELECT a.relation FROM cbreturn.attached_check a
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
-                AND a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                -- a partition of a partitioned header (issue 12): the links
+                -- name the partitioned table, and a return may name a row of
+                -- this partition
+                -- (pg_partition_ancestors gives nothing for a table that is
+                -- neither a partition nor partitioned)
+                AND (a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                     OR a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID)))
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
@@ -66,7 +72,62 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
-    'internal: BEFORE TRUNCATE trigger of a declaration header table: refused while returns name its rows (CB014)';
+    'internal: BEFORE TRUNCATE trigger of a declaration header table (and of each partition of a partitioned one): refused while returns name its rows (CB014)';
+
+-- A partitioned header (issue 12): TRUNCATE of one partition fires that
+-- partition's statement triggers only, which PostgreSQL does not clone from
+-- the parent (it clones row triggers, so the row guard covers every
+-- partition).  Each leaf partition gets its own TRUNCATE guard: at attach,
+-- and, for a partition created or attached later, from the event trigger
+-- cbreturn._follow_partitions.  Only missing guards are created.
+CREATE FUNCTION cbreturn._header_truncate_guards(header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+BEGIN
+    FOR leaf IN SELECT t.relid FROM pg_catalog.pg_partition_tree(header) t
+                  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+                 WHERE t.relid OPERATOR(pg_catalog.<>) header
+                   AND c.relkind OPERATOR(pg_catalog.=) 'r'
+                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                    WHERE g.tgrelid OPERATOR(pg_catalog.=) c.oid
+                                      AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_truncate_guard')
+                 ORDER BY c.oid
+    LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', leaf);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_truncate_guards(regclass) IS
+    'internal: gives each leaf partition of a partitioned declaration header the TRUNCATE guard it lacks';
+
+-- The guards of a header go (detach, drop): the row guard with its clones on
+-- the partitions, the TRUNCATE guards of the header and of its partitions.
+CREATE FUNCTION cbreturn._header_drop_guards(header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+BEGIN
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', header);
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', header);
+    FOR leaf IN SELECT g.tgrelid::pg_catalog.regclass FROM pg_catalog.pg_partition_tree(header) t
+                  JOIN pg_catalog.pg_trigger g ON g.tgrelid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+                 WHERE t.relid OPERATOR(pg_catalog.<>) header
+                   AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_truncate_guard'
+                 ORDER BY g.tgrelid
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER cbreturn_header_truncate_guard ON %s', leaf);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_drop_guards(regclass) IS
+    'internal: drops the guards of a declaration header, those of its partitions included';
 
 -- What an attach function passes for a role: the column given, or '' (a
 -- name no column can have) when the declaration header attached to rel
@@ -225,6 +286,8 @@ BEGIN
             'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
             'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', header);
     END IF;
+    -- a partitioned header: each partition's TRUNCATE too (issue 12)
+    PERFORM cbreturn._header_truncate_guards(header);
 END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name, name) IS
@@ -254,8 +317,7 @@ BEGIN
                       AND o.declared_relation OPERATOR(pg_catalog.=) header
                       AND o.relation OPERATOR(pg_catalog.<>) rel)
        AND cbreturn._owns(header) THEN
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', header);
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', header);
+        PERFORM cbreturn._header_drop_guards(header);
     END IF;
 END
 $$;
@@ -284,8 +346,7 @@ BEGIN
                                    AND o.declared_relation OPERATOR(pg_catalog.=) a.declared_relation
                                    AND NOT o.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone))
     LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', h);
-        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', h);
+        PERFORM cbreturn._header_drop_guards(h);
     END LOOP;
 END
 $$;

@@ -237,10 +237,14 @@ BEGIN
            AND c.role OPERATOR(pg_catalog.=) 'status';
         -- the status of the return's request, on its declaration header: the
         -- header row the return's key names (the check refuses a return
-        -- naming none, the guard a header row going that returns name)
+        -- naming none, the guard a header row going that returns name); a
+        -- partitioned header (issue 12) is read with its partitions
         hjoin := '';
         IF hdr IS NOT NULL AND hdr OPERATOR(pg_catalog.<>) k.relation THEN
-            SELECT pg_catalog.format(' LEFT JOIN ONLY %s h ON %s', hdr,
+            SELECT pg_catalog.format(' LEFT JOIN %s%s h ON %s',
+                       CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                   WHERE c.oid OPERATOR(pg_catalog.=) hdr::pg_catalog.oid)
+                                 OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, hdr,
                        pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hc.column_name,
                            cbreturn._eq_operator(hc.column_type), rc.column_name), ' AND '))
               INTO hjoin

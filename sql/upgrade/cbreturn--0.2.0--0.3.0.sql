@@ -3595,6 +3595,473 @@ COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, dat
 -- ==== quantity ledger: room for the versions of hot lines (issue 9) ====
 ALTER TABLE cbreturn.quantity_ledger SET (fillfactor = 50);
 
+-- ==== ERP fit, last items (issue 12) ====
+-- explain_import_return_effect takes ordinary, as import_return_effect does,
+-- and gives the same verdict (issue 12, item 4); assess_import_return takes
+-- ordinary too, and both assessments report an ordinary return outside the
+-- CBEC windows (status 'ordinary', no deadline).  Both functions are new in
+-- 0.3.0, so no object of a 0.2.0 database depends on them; a trailing
+-- defaulted argument keeps the earlier calls working.
+DROP FUNCTION cbreturn.explain_import_return_effect(date, numeric, text);
+-- ordinary: as import_return_effect's (issue 12, item 4), for the same verdict.
+CREATE FUNCTION cbreturn.explain_import_return_effect(purchased_on date, returned_value numeric, status text,
+                                                      ordinary boolean DEFAULT false,
+                                                      OUT step integer, OUT rule_id text, OUT passed boolean,
+                                                      OUT seen text, OUT basis text)
+    RETURNS SETOF record
+    AS 'MODULE_PATHNAME', 'explain_import_return_effect'
+    LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.explain_import_return_effect(date, numeric, text, boolean) IS
+    'the rules behind import_return_effect (R-IM-3, rules section 6): one row for the status (or the ordinary return), one for the annual amount';
+
+COMMENT ON FUNCTION cbreturn.assess_export_return(cbreturn.supervision_code, date, cbreturn.return_reason, date, date,
+                                                  cbreturn.customs_code, cbreturn.customs_code, boolean, boolean,
+                                                  date, boolean, integer, boolean) IS
+    'every verdict on one export return as of a day (R-EX-1, R-EX-2, R-EX-5, R-TX); returned_on NULL = not returned yet; a NULL input leaves NULL only the fields that need it and is listed in missing; ordinary => true: an ordinary (taxed) return, outside R-EX-1 and R-EX-2 (no deadline nor remark code, status ordinary), whose tax_relief says it is taxed';
+
+DROP FUNCTION cbreturn.assess_import_return(date, date, date, date, integer);
+CREATE FUNCTION cbreturn.assess_import_return(released_on date, applied_on date, arrived_on date, as_of date,
+                                              due_soon_days integer DEFAULT 7,
+                                              ordinary boolean DEFAULT false)
+    RETURNS cbreturn.import_assessment
+    AS 'MODULE_PATHNAME', 'assess_import_return'
+    LANGUAGE C IMMUTABLE CALLED ON NULL INPUT PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn.assess_import_return(date, date, date, date, integer, boolean) IS
+    'both R-IM-1 windows of one retail import return as of a day: overdue as soon as either is late, closed when both are; applied_on / arrived_on NULL = not yet; ordinary => true: an ordinary (taxed) return, outside R-IM-1 (no deadlines, status ordinary)';
+
+-- A partitioned declaration header or return request table (issue 12, items
+-- 2 and 6): attach_header accepts it (_check_table); each leaf partition
+-- gets the TRUNCATE guard, those created or attached later too
+-- (_header_truncate_guards, from _follow_partitions); the guards go with
+-- every partition's (_header_drop_guards); header_truncate_guard answers for
+-- a partition; the ledger's recount reads the request's status through the
+-- partitions (_quantity_counts_sql).
+CREATE OR REPLACE FUNCTION cbreturn._check_table(rel regclass, what text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    said text := CASE what WHEN 'table' THEN cbreturn._text('the_table')
+                           WHEN 'returns table' THEN cbreturn._text('the_returns_table')
+                           WHEN 'declared table' THEN cbreturn._text('the_declared_table')
+                           WHEN 'header table' THEN cbreturn._text('the_header_table')
+                           ELSE what END;
+BEGIN
+    IF rel IS NULL THEN
+        PERFORM cbreturn._error('attach.not_null', said);
+    END IF;
+    SELECT c.relkind, c.relpersistence INTO kind, persistence
+      FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel;
+    IF NOT FOUND THEN
+        PERFORM cbreturn._error('attach.no_relation', rel::pg_catalog.oid::pg_catalog.text);
+    END IF;
+    IF persistence OPERATOR(pg_catalog.=) 't' THEN
+        PERFORM cbreturn._error('attach.temporary', said, rel::pg_catalog.text);
+    END IF;
+    -- A check covers a partitioned table from its parent (issue 12; R-EX-3,
+    -- R-IM-2: the quantity limit holds over every partition): PostgreSQL
+    -- clones its row trigger to every partition, those created later too.
+    -- A declaration header (or return request) may be partitioned too
+    -- (issue 12): its row is found in whichever partition holds it.
+    IF kind OPERATOR(pg_catalog.=) 'p'
+       AND what OPERATOR(pg_catalog.=) ANY ('{table,returns table,header table}'::text[]) THEN
+        NULL;
+    ELSIF kind OPERATOR(pg_catalog.=) 'p' THEN
+        PERFORM cbreturn._error('attach.partitioned', said, rel::pg_catalog.text);
+    ELSIF kind OPERATOR(pg_catalog.<>) 'r' THEN
+        PERFORM cbreturn._error('attach.not_table', said, rel::pg_catalog.text);
+    END IF;
+    -- (a declaration header need not be the caller's: TRIGGER and SELECT on
+    -- it are enough, checked by _metadata_register and _metadata_column)
+    IF what OPERATOR(pg_catalog.<>) 'header table' AND NOT cbreturn._owns(rel) THEN
+        PERFORM cbreturn._error('attach.not_owner', rel::pg_catalog.text);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    named boolean;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                -- a partition of a partitioned header (issue 12): the links
+                -- name the partitioned table, and a return may name a row of
+                -- this partition
+                -- (pg_partition_ancestors gives nothing for a table that is
+                -- neither a partition nor partitioned)
+                AND (a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
+                     OR a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID)))
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        -- (a partitioned returns table: every partition, issue 12)
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE %s)',
+                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
+                    (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
+                       FROM cbreturn.attached_column c
+                      WHERE c.relation OPERATOR(pg_catalog.=) k.relation
+                        AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+                        AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
+           INTO named;
+        IF named THEN
+            PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
+                                    k.relation::pg_catalog.text);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
+    'internal: BEFORE TRUNCATE trigger of a declaration header table (and of each partition of a partitioned one): refused while returns name its rows (CB014)';
+
+CREATE FUNCTION cbreturn._header_truncate_guards(header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+BEGIN
+    FOR leaf IN SELECT t.relid FROM pg_catalog.pg_partition_tree(header) t
+                  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+                 WHERE t.relid OPERATOR(pg_catalog.<>) header
+                   AND c.relkind OPERATOR(pg_catalog.=) 'r'
+                   AND NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                    WHERE g.tgrelid OPERATOR(pg_catalog.=) c.oid
+                                      AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_truncate_guard')
+                 ORDER BY c.oid
+    LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', leaf);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_truncate_guards(regclass) IS
+    'internal: gives each leaf partition of a partitioned declaration header the TRUNCATE guard it lacks';
+
+CREATE FUNCTION cbreturn._header_drop_guards(header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    leaf regclass;
+BEGIN
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_guard ON %s', header);
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_header_truncate_guard ON %s', header);
+    FOR leaf IN SELECT g.tgrelid::pg_catalog.regclass FROM pg_catalog.pg_partition_tree(header) t
+                  JOIN pg_catalog.pg_trigger g ON g.tgrelid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+                 WHERE t.relid OPERATOR(pg_catalog.<>) header
+                   AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_truncate_guard'
+                 ORDER BY g.tgrelid
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER cbreturn_header_truncate_guard ON %s', leaf);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._header_drop_guards(regclass) IS
+    'internal: drops the guards of a declaration header, those of its partitions included';
+
+CREATE OR REPLACE FUNCTION cbreturn.attach_header(
+    "table"             regclass,
+    header              regclass,
+    key                 name[],
+    header_key          name[],
+    exported_on         name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL,
+    released_on         name DEFAULT NULL,
+    status              name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    -- status: a return request's status (rules section 6), read by the
+    -- quantity check attached afterwards with its freeing labels
+    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on',
+                          'status'];
+    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on, status];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    k text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    PERFORM cbreturn._check_table(header, 'header table');
+    IF "table" OPERATOR(pg_catalog.=) header THEN
+        PERFORM cbreturn._error('header.same_table');
+    END IF;
+    -- the checks read the header from their attach on: attach it first
+    SELECT a.check_kind INTO k FROM cbreturn.attached_check a
+     WHERE a.relation OPERATOR(pg_catalog.=) "table"
+       AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.after_checks', k, "table"::pg_catalog.text,
+                                pg_catalog.quote_literal("table"::pg_catalog.text), pg_catalog.quote_literal(k));
+    END IF;
+    n := pg_catalog.cardinality(key);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(header_key) THEN
+        PERFORM cbreturn._error('header.key_count');
+    END IF;
+    IF (SELECT pg_catalog.count(c) FROM pg_catalog.unnest(cols) c) = 0 THEN
+        PERFORM cbreturn._error('header.no_role');
+    END IF;
+    PERFORM cbreturn._register("table", 'header', false, header);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'header', 'key_' || i, "table", key[i], NULL,
+                                        cbreturn._text('header.key'));
+        PERFORM cbreturn._attach_column("table", 'header', 'header_key_' || i, header, header_key[i], NULL,
+                                        cbreturn._text('header.header_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('key_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('header_key_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'header', roles[i], header, cols[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'export_office' THEN office
+                                                      WHEN 'status' THEN cbreturn._status_types(header, cols[i])
+                                                      ELSE days END,
+                                        cbreturn._text('header.' || roles[i]));
+    END LOOP;
+    -- a row is found as a foreign key finds it (unique constraint, the key
+    -- types' equality) and read as the header's owner may read it
+    PERFORM cbreturn._header_validate("table");
+    -- one guard per header table serves every returns table that reads it
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) header
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.header_guard()', header);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', header);
+    END IF;
+    -- a partitioned header: each partition's TRUNCATE too (issue 12)
+    PERFORM cbreturn._header_truncate_guards(header);
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._header_detach(rel regclass, header regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    SELECT a.check_kind, a.role INTO c FROM cbreturn.attached_column a
+     WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.<>) 'header'
+       AND a.column_relation OPERATOR(pg_catalog.=) header
+     ORDER BY 1, 2 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.in_use', header::pg_catalog.text, c.check_kind, rel::pg_catalog.text, c.role,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(c.check_kind));
+    END IF;
+    -- (only the header's owner may drop its triggers; left to a role that
+    -- attached with TRIGGER alone, a guard no returns table uses checks nothing)
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) header
+                      AND o.relation OPERATOR(pg_catalog.<>) rel)
+       AND cbreturn._owns(header) THEN
+        PERFORM cbreturn._header_drop_guards(header);
+    END IF;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._header_after_drop(gone oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    h regclass;
+BEGIN
+    FOR h IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
+                AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                                 WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                                   AND o.declared_relation OPERATOR(pg_catalog.=) a.declared_relation
+                                   AND NOT o.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone))
+    LOOP
+        PERFORM cbreturn._header_drop_guards(h);
+    END LOOP;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    INSERT INTO cbreturn.partition_pending (relid)
+    SELECT DISTINCT t.relid
+      FROM (SELECT DISTINCT pg_catalog.pg_partition_root(d.objid) AS root
+              FROM pg_catalog.pg_event_trigger_ddl_commands() d
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+               AND d.objsubid OPERATOR(pg_catalog.=) 0
+               AND (c.relispartition OR c.relkind OPERATOR(pg_catalog.=) 'p')) r
+      CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.root) t
+     WHERE t.isleaf
+       -- only trees in which a leaf carries a check or a header
+       AND EXISTS (SELECT FROM cbreturn.attached_check a
+                    WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+                      AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    -- a partition created or attached under a partitioned declaration header
+    -- (issue 12) gets the header's TRUNCATE guard (the row guard is cloned)
+    PERFORM cbreturn._header_truncate_guards(h.declared_relation)
+       FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+             WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND c.relkind OPERATOR(pg_catalog.=) 'p'
+               AND EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                            WHERE g.tgrelid OPERATOR(pg_catalog.=) c.oid
+                              AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard')) h;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._follow_partitions() IS
+    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit; gives new partitions of a partitioned declaration header its TRUNCATE guard';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_counts_sql(declared regclass, except_relation oid[])
+    RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    parts text[] := '{}';
+    keys name[];
+    dkeys name[];
+    dq name;
+    q name;
+    st name;
+    hdr regclass;
+    hjoin text;
+    salias text;
+    fl text[];
+    n int;
+BEGIN
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        keys := cbreturn._quantity_columns(k.relation, 'line_');
+        dkeys := cbreturn._quantity_columns(k.relation, 'declared_line_');
+        SELECT c.column_name INTO q FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'quantity';
+        SELECT c.column_name INTO dq FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'declared_quantity';
+        SELECT c.column_name, c.column_relation INTO st, hdr FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
+        -- the status of the return's request, on its declaration header: the
+        -- header row the return's key names (the check refuses a return
+        -- naming none, the guard a header row going that returns name); a
+        -- partitioned header (issue 12) is read with its partitions
+        hjoin := '';
+        IF hdr IS NOT NULL AND hdr OPERATOR(pg_catalog.<>) k.relation THEN
+            SELECT pg_catalog.format(' LEFT JOIN %s%s h ON %s',
+                       CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                   WHERE c.oid OPERATOR(pg_catalog.=) hdr::pg_catalog.oid)
+                                 OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, hdr,
+                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hc.column_name,
+                           cbreturn._eq_operator(hc.column_type), rc.column_name), ' AND '))
+              INTO hjoin
+              FROM cbreturn.attached_column rc
+              JOIN cbreturn.attached_column hc
+                ON hc.relation OPERATOR(pg_catalog.=) rc.relation AND hc.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND hc.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rc.role)
+             WHERE rc.relation OPERATOR(pg_catalog.=) k.relation AND rc.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND rc.role OPERATOR(pg_catalog.~) '^key_[1-8]$';
+            salias := 'h';
+        ELSE
+            salias := 'r';
+        END IF;
+        SELECT a.freeing_labels INTO fl FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) 'quantity';
+        n := pg_catalog.cardinality(keys);
+        -- ONLY: inheritance children are neither checked (row triggers
+        -- are not inherited) nor counted; partitions are both.  Rules
+        -- section 6: a rejected or withdrawn return counts as quantity 0
+        -- (raw: its own quantity, for the negative ones)
+        parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
+            'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r%s WHERE %s',
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
+               FROM pg_catalog.generate_series(1, n) i),
+            q,
+            CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
+                 ELSE pg_catalog.format(
+                     'CASE WHEN pg_catalog.rtrim(%s.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', salias, st, fl, q) END,
+            CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                        WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
+                      OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END,
+            k.relation, hjoin,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', keys[i]), ' AND ')
+               FROM pg_catalog.generate_series(1, n) i));
+    END LOOP;
+    IF pg_catalog.cardinality(parts) OPERATOR(pg_catalog.=) 0 THEN
+        RETURN NULL;
+    END IF;
+    RETURN pg_catalog.format(
+        'SELECT cbreturn._quantity_line(%s) AS line, s.q AS returned, s.n AS return_rows, s.minq AS smallest,'
+        ' ''('' OPERATOR(pg_catalog.||) pg_catalog.concat_ws('', '', %s) OPERATOR(pg_catalog.||) '')'' AS line_text,'
+        ' coalesce(d.%I::pg_catalog.numeric, 0) AS declared_quantity'
+        ' FROM (SELECT %s, coalesce(pg_catalog.sum(u.q), 0) AS q, pg_catalog.count(*) AS n,'
+        '              pg_catalog.min(u.raw) AS minq'
+        '         FROM (%s) u GROUP BY %s) s'
+        ' LEFT JOIN ONLY %s d ON %s',
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I', dkeys[i]), ', ') FROM pg_catalog.generate_series(1, n) i),
+        -- each key value as text, cut at 64 bytes as the checks' messages cut them
+        (SELECT pg_catalog.string_agg(pg_catalog.format('cbreturn._clip(s.k%s::pg_catalog.text)', i), ', ')
+           FROM pg_catalog.generate_series(1, n) i),
+        dq,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        pg_catalog.array_to_string(parts, ' UNION ALL '),
+        (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
+        declared,
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+           FROM pg_catalog.generate_series(1, n) i
+           JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
+                                         AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
+END
+$$;
+
 -- ==== quantity check on Citus tables (issue 14) ====
 -- The quantity check on co-located Citus tables, with no ledger there
 -- (sql/67_citus_quantity.sql): the functions it adds, and the quantity

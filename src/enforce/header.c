@@ -118,16 +118,54 @@ header_keys_equal(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple htuple, cons
 }
 
 /*
- * Find the header row whose key equals keys[] in hrel, lock it FOR KEY SHARE
- * and read the roles into v/isnull, using u->slot.  false when there is none.
+ * The values of the roles in a row of t (read in t's row type), as the
+ * header's row type gives them: a partition's row is mapped by column name
+ * first (issue 12).
+ */
+static void
+header_target_values(const CbrHeaderUse *u, const CbrHeaderTarget *t, HeapTuple tuple, Datum *v,
+					 bool *isnull)
+{
+	HeapTuple	mapped;
+
+	if (t->map == NULL)
+	{
+		cbr_header_values(u, RelationGetDescr(t->rel), tuple, v, isnull);
+		return;
+	}
+	mapped = execute_attr_map_tuple(tuple, t->map);
+	cbr_header_values(u, t->map->outdesc, mapped, v, isnull);
+	heap_freetuple(mapped);
+}
+
+/* Does the key of a row of t equal keys[] (read in the header's row type)? */
+static bool
+header_target_keys_equal(const CbrHeaderUse *u, const CbrHeaderTarget *t, HeapTuple tuple,
+						 const Datum *keys)
+{
+	HeapTuple	mapped;
+	bool		equal;
+
+	if (t->map == NULL)
+		return header_keys_equal(u, RelationGetDescr(t->rel), tuple, keys);
+	mapped = execute_attr_map_tuple(tuple, t->map);
+	equal = header_keys_equal(u, t->map->outdesc, mapped, keys);
+	heap_freetuple(mapped);
+	return equal;
+}
+
+/*
+ * Find the header row whose key equals keys[] in t (the header, or one leaf
+ * partition of it), lock it FOR KEY SHARE and read the roles into v/isnull,
+ * using t's slot.  false when there is none.
  */
 static bool
-header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xact_snapshot,
+header_fetch_locked(const CbrHeaderUse *u, const CbrHeaderTarget *t, Snapshot snap, bool xact_snapshot,
 					const Datum *keys, Datum *v, bool *isnull, bool *locked)
 {
-	Relation	irel = index_open(u->index_oid, AccessShareLock);
-	TupleDesc	hdesc = RelationGetDescr(hrel);
-	TupleTableSlot *slot = u->slot;
+	Relation	hrel = t->rel;
+	Relation	irel = index_open(t->index_oid, AccessShareLock);
+	TupleTableSlot *slot = t->slot;
 	ScanKeyData sk[CBR_HEADER_MAX_KEYS];
 	IndexScanDesc scan;
 	ItemPointerData tid;
@@ -153,7 +191,7 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 		return false;
 
 	tid = slot->tts_tid;
-	cbr_header_values(u, hdesc, ExecFetchSlotHeapTuple(slot, false, NULL), v, isnull);
+	header_target_values(u, t, ExecFetchSlotHeapTuple(slot, false, NULL), v, isnull);
 	res = table_tuple_lock(hrel, &tid, snap, slot, GetCurrentCommandId(false), LockTupleKeyShare,
 						   LockWaitBlock, xact_snapshot ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION, &tmfd);
 	*locked = res == TM_Ok;
@@ -165,9 +203,9 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 			{
 				HeapTuple	newest = ExecFetchSlotHeapTuple(slot, false, NULL);
 
-				if (!header_keys_equal(u, hdesc, newest, keys))
+				if (!header_target_keys_equal(u, t, newest, keys))
 					return false;
-				cbr_header_values(u, hdesc, newest, v, isnull);
+				header_target_values(u, t, newest, v, isnull);
 			}
 			return true;
 		case TM_SelfModified:
@@ -192,11 +230,35 @@ header_fetch_locked(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool xa
 }
 
 /*
+ * The same; the slot is cleared whatever happens, so that it never holds a
+ * buffer pin an aborted transaction has already released.
+ */
+bool
+cbr_header_fetch_in(const CbrHeaderUse *u, const CbrHeaderTarget *t, Snapshot snap, bool xact_snapshot,
+					const Datum *keys, Datum *v, bool *isnull, bool *locked)
+{
+	bool		found;
+
+	PG_TRY();
+	{
+		found = header_fetch_locked(u, t, snap, xact_snapshot, keys, v, isnull, locked);
+	}
+	PG_CATCH();
+	{
+		ExecClearTuple(t->slot);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	ExecClearTuple(t->slot);
+	return found;
+}
+
+/*
  * The same, opening the header (RowShareLock, kept to the end of the
  * transaction as the row lock is) under the snapshot of the isolation level:
  * READ COMMITTED the latest, REPEATABLE READ and SERIALIZABLE the
- * transaction's.  The slot is cleared whatever happens, so that it never
- * holds a buffer pin an aborted transaction has already released.
+ * transaction's.  A partitioned header (issue 12) is read in whichever leaf
+ * partition holds the row (header_parts.c).
  */
 static bool
 header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull, bool *locked)
@@ -206,17 +268,14 @@ header_fetch(const CbrHeaderUse *u, const Datum *keys, Datum *v, bool *isnull, b
 	Snapshot	snap = RegisterSnapshot(xact_snapshot ? GetTransactionSnapshot() : GetLatestSnapshot());
 	bool		found;
 
-	PG_TRY();
+	if (u->parts != NULL)
+		found = cbr_header_parts_fetch(u, hrel, snap, xact_snapshot, keys, v, isnull, locked);
+	else
 	{
-		found = header_fetch_locked(u, hrel, snap, xact_snapshot, keys, v, isnull, locked);
+		CbrHeaderTarget t = {hrel, u->index_oid, u->slot, NULL};
+
+		found = cbr_header_fetch_in(u, &t, snap, xact_snapshot, keys, v, isnull, locked);
 	}
-	PG_CATCH();
-	{
-		ExecClearTuple(u->slot);
-		PG_RE_THROW();
-	}
-	PG_END_TRY();
-	ExecClearTuple(u->slot);
 	UnregisterSnapshot(snap);
 	table_close(hrel, NoLock);
 	return found;

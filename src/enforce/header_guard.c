@@ -14,11 +14,13 @@
 #include "enforce/quantity.h"
 
 #include "access/htup_details.h"
+#include "access/tupconvert.h"
 #include "access/relation.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_class.h"
+#include "catalog/partition.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_operator.h"
 #include "executor/spi.h"
@@ -44,7 +46,7 @@
  * applies to it there; "a row of s.t" otherwise.
  */
 static char *
-header_return_text(Relation rel, HeapTuple tuple)
+header_return_text_lang(Relation rel, HeapTuple tuple)
 {
 	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
 	TupleDesc	desc = RelationGetDescr(rel);
@@ -80,6 +82,18 @@ header_return_text(Relation rel, HeapTuple tuple)
 		first = false;
 	}
 	return psprintf(_("row (%s)=(%s) of %s"), names.data, values.data, cbr_header_rel_text(relid));
+}
+
+/* The same in the language of the session's messages (cbreturn.language). */
+static char *
+header_return_text(Relation rel, HeapTuple tuple)
+{
+	char	   *text;
+
+	cbr_language_begin();
+	text = header_return_text_lang(rel, tuple);
+	cbr_language_end();
+	return text;
 }
 
 /* The returns of rel whose key equals the header key values keys[] (latest snapshot), as TIDs. */
@@ -275,6 +289,18 @@ header_lock_exclusive(Relation hrel, HeapTuple tuple)
 	ExecDropSingleTupleTableSlot(slot);
 }
 
+/*
+ * Where the guard raises its lock: the table the row is in (a partition of
+ * a partitioned header, issue 12, or the header itself) and the row as it
+ * is stored there; escalated once done.
+ */
+typedef struct GuardLock
+{
+	Relation	leaf;
+	HeapTuple	tuple;
+	bool		escalated;
+} GuardLock;
+
 pg_noreturn static void header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link,
 									  ItemPointer tid);
 static void header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List *kinds,
@@ -285,7 +311,7 @@ static void header_recheck_returns(TriggerData *trigdata, Relation hrel, Relatio
  * link, or link itself) that read their facts from the header row oldt.
  */
 static void
-header_guard_returns(TriggerData *trigdata, Relation hrel, Oid relid, Oid link, bool *escalated,
+header_guard_returns(TriggerData *trigdata, Relation hrel, Oid relid, Oid link, GuardLock *lock,
 					 MemoryContext cxt)
 {
 	TupleDesc	hdesc = RelationGetDescr(hrel);
@@ -317,10 +343,10 @@ header_guard_returns(TriggerData *trigdata, Relation hrel, Oid relid, Oid link, 
 		table_close(rel, AccessShareLock);
 		return;
 	}
-	if (!rekey && !*escalated)
+	if (!rekey && !lock->escalated)
 	{
-		header_lock_exclusive(hrel, oldt);
-		*escalated = true;
+		header_lock_exclusive(lock->leaf, lock->tuple);
+		lock->escalated = true;
 	}
 	for (i = 0; i < u.nkeys; i++)
 	{
@@ -349,7 +375,11 @@ header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link
 	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
-	char	   *which = psprintf(_("a row of %s"), cbr_header_rel_text(RelationGetRelid(rel)));
+	char	   *which;
+
+	cbr_language_begin();
+	which = psprintf(_("a row of %s"), cbr_header_rel_text(RelationGetRelid(rel)));
+	cbr_language_end();
 
 	if (table_tuple_fetch_row_version(rel, tid, snap, slot))
 		which = header_return_text(rel, ExecFetchSlotHeapTuple(slot, false, NULL));
@@ -419,13 +449,95 @@ header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List 
 }
 
 /*
+ * A partitioned header (issue 12): the guard, which PostgreSQL clones to
+ * every partition (those created or attached later too), fires on the
+ * partition that holds the row, while the links name the partitioned table.
+ * The call as the linked table h sees it: its relation, the rows in its row
+ * type (columns by name: a partition may number them otherwise), the
+ * updated columns by its numbers.  The rows keep their place (t_self), for
+ * the lock, which is taken in the partition.
+ */
+static TriggerData *
+header_guard_as(TriggerData *trigdata, Relation h)
+{
+	Relation	leaf = trigdata->tg_relation;
+	TriggerData *td = palloc(sizeof(TriggerData));
+	TupleConversionMap *map;
+	Bitmapset  *updated = NULL;
+	int			i;
+
+	*td = *trigdata;
+	td->tg_relation = h;
+	map = convert_tuples_by_name(RelationGetDescr(leaf), RelationGetDescr(h));
+	if (map == NULL)
+		return td;
+	td->tg_trigtuple = execute_attr_map_tuple(trigdata->tg_trigtuple, map);
+	td->tg_trigtuple->t_self = trigdata->tg_trigtuple->t_self;
+	if (trigdata->tg_newtuple != NULL)
+	{
+		td->tg_newtuple = execute_attr_map_tuple(trigdata->tg_newtuple, map);
+		td->tg_newtuple->t_self = trigdata->tg_newtuple->t_self;
+	}
+	for (i = 0; i < map->attrMap->maplen; i++)
+		if (map->attrMap->attnums[i] > 0 &&
+			bms_is_member(map->attrMap->attnums[i] - FirstLowInvalidHeapAttributeNumber,
+						  trigdata->tg_updatedcols))
+			updated = bms_add_member(updated, i + 1 - FirstLowInvalidHeapAttributeNumber);
+	td->tg_updatedcols = updated;
+	return td;
+}
+
+/*
+ * The guard's work for the links of the header h (the table fired on, or a
+ * partitioned ancestor of it): every returns table that reads h, leaf by
+ * leaf when it is partitioned.
+ */
+static void
+header_guard_links(TriggerData *trigdata, Oid h, GuardLock *lock, MemoryContext cxt)
+{
+	List	   *links = header_links(h);
+	Relation	hrel;
+	TriggerData *td;
+	ListCell   *lc;
+
+	if (links == NIL)
+		return;
+	hrel = h == RelationGetRelid(trigdata->tg_relation) ? trigdata->tg_relation
+		: table_open(h, AccessShareLock);
+	td = hrel == trigdata->tg_relation ? trigdata : header_guard_as(trigdata, hrel);
+	foreach(lc, links)
+	{
+		Oid			link = lfirst_oid(lc);
+		ListCell   *pc;
+
+		if (get_rel_relkind(link) != RELKIND_PARTITIONED_TABLE)
+		{
+			header_guard_returns(td, hrel, link, link, lock, cxt);
+			continue;
+		}
+		foreach(pc, find_all_inheritors(link, AccessShareLock, NULL))
+			if (get_rel_relkind(lfirst_oid(pc)) == RELKIND_RELATION)
+				header_guard_returns(td, hrel, lfirst_oid(pc), link, lock, cxt);
+	}
+	if (hrel != trigdata->tg_relation)
+		table_close(hrel, AccessShareLock);
+}
+
+/*
  * cbreturn.header_guard(): BEFORE UPDATE OR DELETE FOR EACH ROW on a
  * declaration header table.  A row that returns name may not be deleted or
  * re-keyed (CB014, as a foreign key's NO ACTION); a correction of a column
  * a check reads is refused (CB014) when a return of the row that passes
  * its checks with the row as it was would fail them with the row as
  * corrected.  A partitioned returns table (issue 12) is read leaf by leaf,
- * each with its own column numbers.
+ * each with its own column numbers.  A partitioned header (issue 12) is
+ * guarded from each partition: the links of the partition and of its
+ * ancestors.  An UPDATE that moves a row to another partition fires it as
+ * an UPDATE and then as a DELETE on the partition the row leaves; the
+ * header key holds the partition key (PostgreSQL's unique constraints on a
+ * partitioned table must), so such a move re-keys the row, and is refused
+ * while returns name it: no return, and no ledger row, is left naming a
+ * row that moved.
  */
 PG_FUNCTION_INFO_V1(cbr_header_guard);
 Datum
@@ -434,7 +546,7 @@ cbr_header_guard(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = cbr_trigger_protocol(fcinfo, "header_guard", CBR_FIRE_BEFORE, true);
 	Relation	hrel = trigdata->tg_relation;
 	bool		deleting = TRIGGER_FIRED_BY_DELETE(trigdata->tg_event);
-	bool		escalated = false;
+	GuardLock	lock = {hrel, trigdata->tg_trigtuple, false};
 	MemoryContext cxt = AllocSetContextCreate(CurrentMemoryContext, "cbreturn header guard",
 											  ALLOCSET_SMALL_SIZES);
 	MemoryContext oldcxt = MemoryContextSwitchTo(cxt);
@@ -447,20 +559,10 @@ cbr_header_guard(PG_FUNCTION_ARGS)
 				 errmsg("function \"%s\" must be fired for UPDATE or DELETE", "header_guard")));
 	/* this transaction changes a header row: the rows it locked are read afresh (header_cache.c) */
 	cbr_header_cache_forget();
-	foreach(lc, header_links(RelationGetRelid(hrel)))
-	{
-		Oid			link = lfirst_oid(lc);
-		ListCell   *pc;
-
-		if (get_rel_relkind(link) != RELKIND_PARTITIONED_TABLE)
-		{
-			header_guard_returns(trigdata, hrel, link, link, &escalated, cxt);
-			continue;
-		}
-		foreach(pc, find_all_inheritors(link, AccessShareLock, NULL))
-			if (get_rel_relkind(lfirst_oid(pc)) == RELKIND_RELATION)
-				header_guard_returns(trigdata, hrel, lfirst_oid(pc), link, &escalated, cxt);
-	}
+	header_guard_links(trigdata, RelationGetRelid(hrel), &lock, cxt);
+	if (hrel->rd_rel->relispartition)
+		foreach(lc, get_partition_ancestors(RelationGetRelid(hrel)))
+			header_guard_links(trigdata, lfirst_oid(lc), &lock, cxt);
 	MemoryContextSwitchTo(oldcxt);
 	MemoryContextDelete(cxt);
 	return PointerGetDatum(deleting ? trigdata->tg_trigtuple : trigdata->tg_newtuple);

@@ -10,7 +10,9 @@
 #include "enforce/header.h"
 #include "enforce/header_cache.h"
 
+#include "access/tupconvert.h"
 #include "executor/tuptable.h"
+#include "utils/snapshot.h"
 
 struct CbrHeaderUse
 {
@@ -39,7 +41,40 @@ struct CbrHeaderUse
 	AttrNumber	hcol[CBR_MAX_ROLES];	/* header column of role r, 0: not from the header */
 	Oid			htype[CBR_MAX_ROLES];
 	CbrHeaderCacheShape shape;	/* for the transaction's cache of locked rows (header_cache.c) */
+	struct CbrHeaderParts *parts;	/* a partitioned header (header_parts.c), or NULL */
 };
+
+/* A partitioned header's leaves, as lookups read them (header_parts.c). */
+typedef struct CbrHeaderParts CbrHeaderParts;
+
+/*
+ * Where a header row is looked for: the header itself, or one leaf
+ * partition of a partitioned header, with its own index, slot and column
+ * numbers (map: its rows to the header's row type; NULL when the same).
+ */
+typedef struct CbrHeaderTarget
+{
+	Relation	rel;			/* open, RowShareLock */
+	Oid			index_oid;		/* its unique index on the header key */
+	TupleTableSlot *slot;
+	TupleConversionMap *map;
+} CbrHeaderTarget;
+
+/*
+ * Find the header row whose key equals keys[] in t, lock it FOR KEY SHARE
+ * and read the roles into v/isnull (header.c); false when there is none.
+ */
+extern bool cbr_header_fetch_in(const CbrHeaderUse *u, const CbrHeaderTarget *t, Snapshot snap,
+								bool xact_snapshot, const Datum *keys, Datum *v, bool *isnull,
+								bool *locked);
+
+/* The leaves of the partitioned header hrel (open), for lookups; in cxt. */
+extern CbrHeaderParts *cbr_header_parts_new(Relation hrel, Oid index_oid, MemoryContext cxt);
+
+/* The same as cbr_header_fetch_in, in whichever leaf of hrel holds the row. */
+extern bool cbr_header_parts_fetch(const CbrHeaderUse *u, Relation hrel, Snapshot snap,
+								   bool xact_snapshot, const Datum *keys, Datum *v, bool *isnull,
+								   bool *locked);
 
 /* A relation's schema-qualified, quoted name for messages. */
 extern char *cbr_header_rel_text(Oid relid);

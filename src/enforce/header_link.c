@@ -162,7 +162,8 @@ cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, R
 
 	u->relid = RelationGetRelid(hrel);
 	u->owner = hrel->rd_rel->relowner;
-	if (hrel->rd_rel->relkind != RELKIND_RELATION)
+	/* a partitioned header (issue 12): its rows are found leaf by leaf (header_parts.c) */
+	if (hrel->rd_rel->relkind != RELKIND_RELATION && hrel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		header_broken(RelationGetRelid(rel), gettext_noop("the header is not an ordinary table"));
 	for (i = 0; i < CBR_HEADER_MAX_KEYS; i++)
 	{
@@ -316,6 +317,8 @@ cbr_header_use(const CbrCheckMeta *meta, Relation rel, const char *const *roles,
 		u->htype[r] = att->atttypid;
 	}
 	header_cache_shape(u, hrel);
+	if (hrel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
+		u->parts = cbr_header_parts_new(hrel, u->index_oid, cxt);
 	table_close(hrel, AccessShareLock);
 	return u;
 }

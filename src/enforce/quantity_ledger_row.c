@@ -51,6 +51,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
@@ -65,7 +66,9 @@
 /*
  * Resolve the direct path for the ledger relid: its primary key index on
  * (declared_relation, line), a heap, the columns in the order the
- * extension created them, no index with expressions or a predicate.
+ * extension created them, no index with expressions or a predicate, and
+ * no constraint this path would not check (a table CHECK, an exclusion
+ * constraint, a deferrable unique one: a DBA's, which an UPDATE honours).
  * Triggers are looked at per write (ledger_update_triggers_fire): the
  * extension's own node_local trigger is enabled REPLICA only, so it fires
  * in no ordinary session, and session_replication_role can change at any
@@ -87,6 +90,8 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 	usable = lrel->rd_rel->relkind == RELKIND_RELATION &&
 		lrel->rd_tableam == GetHeapamTableAmRoutine() &&
 		desc->natts == LEDGER_NATTS &&
+		/* a CHECK a DBA added is checked by an UPDATE, not by this path */
+		(desc->constr == NULL || desc->constr->num_check == 0) &&
 		TupleDescAttr(desc, LEDGER_DECLARED - 1)->atttypid == REGCLASSOID &&
 		TupleDescAttr(desc, LEDGER_LINE - 1)->atttypid == BYTEAOID &&
 		getBaseType(TupleDescAttr(desc, LEDGER_RETURNED - 1)->atttypid) == NUMERICOID &&
@@ -99,8 +104,9 @@ cbr_ledger_resolve(CbrLedgerRow *l, Oid relid)
 
 		if (!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indexprs, NULL) ||
 			!heap_attisnull(irel->rd_indextuple, Anum_pg_index_indpred, NULL) ||
-			!ix->indisvalid || !ix->indisready)
-			usable = false;
+			!ix->indisvalid || !ix->indisready ||
+			ix->indisexclusion || !ix->indimmediate)
+			usable = false;		/* checks insert_index_entries does not make */
 		if (ix->indisprimary && ix->indnkeyatts == 2 &&
 			ix->indkey.values[0] == LEDGER_DECLARED && ix->indkey.values[1] == LEDGER_LINE &&
 			irel->rd_rel->relam == BTREE_AM_OID)
@@ -308,17 +314,29 @@ cbr_ledger_release(CbrLedgerLock *lk)
 
 /*
  * The counters' domains say they are never negative: checked here, as the
- * executor would (23514), since this path does not go through it.
+ * executor would (23514), since this path does not go through it.  Any
+ * other constraint of the counters' domains (one a DBA added) is checked
+ * as an UPDATE checks it, through domain_check (its state cached per
+ * backend, refreshed when the domain changes).
  */
 static void
-check_counters(Datum returned, int64 rows)
+check_counters(Relation lrel, Datum returned, int64 rows)
 {
+	static void *domain_state[2];
+	TupleDesc	desc = RelationGetDescr(lrel);
+	Oid			qtype = TupleDescAttr(desc, LEDGER_RETURNED - 1)->atttypid;
+	Oid			ctype = TupleDescAttr(desc, LEDGER_ROWS - 1)->atttypid;
+
 	if (rows < 0 ||
 		DatumGetBool(DirectFunctionCall2(numeric_lt, returned, NumericGetDatum(int64_to_numeric(0)))))
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("a counter of the quantity ledger would be negative (R-EX-3, R-IM-2)"),
 				 errhint("Compare the ledger with the returns: SELECT * FROM cbreturn.verify_quantity_ledger(...);")));
+	if (get_typtype(qtype) == TYPTYPE_DOMAIN)
+		domain_check(returned, false, qtype, &domain_state[0], TopMemoryContext);
+	if (get_typtype(ctype) == TYPTYPE_DOMAIN)
+		domain_check(Int64GetDatum(rows), false, ctype, &domain_state[1], TopMemoryContext);
 }
 
 /* The new version of the row in lk->slot with the counters (returned, rows). */
@@ -346,7 +364,7 @@ cbr_ledger_write(CbrLedgerLock *lk, Datum returned, int64 rows)
 	HeapTuple	newtup;
 	ItemPointerData otid = lk->slot->tts_tid;
 
-	check_counters(returned, rows);
+	check_counters(lk->lrel, returned, rows);
 	newtup = new_version(lk, returned, rows);
 	{
 #if PG_VERSION_NUM >= 160000
@@ -389,7 +407,7 @@ cbr_ledger_try_write(CbrLedgerLock *lk, Datum returned, int64 rows)
 	bool		need_index;
 
 	Assert(!IsolationUsesXactSnapshot());
-	check_counters(returned, rows);
+	check_counters(lk->lrel, returned, rows);
 	newtup = new_version(lk, returned, rows);
 	{
 #if PG_VERSION_NUM >= 160000

@@ -243,7 +243,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("{1} must not be NULL"), NULL, NULL},
 	{"attach.partitioned", ERRCODE_FEATURE_NOT_SUPPORTED,
 		gettext_noop("{1} {2} is partitioned"), NULL,
-		gettext_noop("Name an ordinary table: a checked table may be partitioned, a table the checks read from may not.")},
+		gettext_noop("Name an ordinary table: a checked table or a declaration header may be partitioned, a quantity check's declared table may not.")},
 	{"attach.partition_unchecked", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
 		gettext_noop("partition {1} of {2} has no {3}, which other partitions of {2} carry"),
 		gettext_noop("Partition {4}, for one, carries them; every partition of a checked table must carry the same checks, or rows written into it would not be checked."),

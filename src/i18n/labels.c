@@ -49,6 +49,8 @@ static const CbrLabel cbr_labels[] = {
 	{"return_status.overdue", gettext_noop("overdue")},
 	{"return_status.closed_on_time", gettext_noop("closed on time")},
 	{"return_status.closed_late", gettext_noop("closed late")},
+	/* an ordinary (taxed) return: outside the CBEC windows (issue 12, item 4) */
+	{"return_status.ordinary", gettext_noop("ordinary return (taxed)")},
 	/* the stages of rules section 6 (attach_status_check) */
 	{"stage.registered", gettext_noop("registered")},
 	{"stage.declared", gettext_noop("declared")},
@@ -160,7 +162,7 @@ cbreturn_return_status_label(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("\"%s\" is not a status that return_status returns", status),
-				 errhint("The statuses are open, due_soon, overdue, closed_on_time and closed_late.")));
+				 errhint("The statuses are open, due_soon, overdue, closed_on_time, closed_late and ordinary.")));
 	PG_RETURN_TEXT_P(result);
 }
 

@@ -127,7 +127,7 @@ List *
 cbr_steps_import_effect(const CbrQuotaInput *in, const CbrQuotaVerdict *v)
 {
 	List	   *steps = NIL;
-	const char *basis = cbr_basis(BASIS_IM3);
+	const char *basis = cbr_import_effect_basis(v->outside);
 	bool		passed = v->effect != CBR_EFFECT_NEVER;
 	char		amount[CBR_QTY_TEXT_LEN];
 	const char *stage;
@@ -136,6 +136,21 @@ cbr_steps_import_effect(const CbrQuotaInput *in, const CbrQuotaVerdict *v)
 	cbr_language_begin();
 	/* the stage's label for people (src/i18n/labels.c) */
 	stage = _(cbr_stage_names[in->stage]);
+	/*
+	 * An ordinary (taxed) return (issue 12, item 4): outside R-IM-3 whatever
+	 * its status, as cbr_decide_import_quota decided (v->outside).
+	 */
+	if (v->outside)
+	{
+		cbr_step_add(&steps, "R-IM-3", passed, basis,
+					 "status %s, declared as ordinary returned goods: not a CBEC retail import return, so its tax is not refunded",
+					 stage);
+		cbr_step_add(&steps, "R-IM-3", passed, basis,
+					 "purchased on %s: the annual amount of %d stays as it is",
+					 cbr_date_iso(in->purchased_on), v->quota_year);
+		cbr_language_end();
+		return steps;
+	}
 	switch (v->effect)
 	{
 		case CBR_EFFECT_APPLIED:

@@ -1,7 +1,8 @@
 /*
  * assess.c
  *		Where a retail import return stands on a day when both windows of
- *		R-IM-1 run at once (the one-call assessment, docs/reporting.md).
+ *		R-IM-1 run at once, and whether a return has CBEC windows at all
+ *		(the one-call assessment, docs/reporting.md).
  *
  * Each window is decided on its own by cbr_decide_standing (status.c); this
  * only combines the two.  R-IM-1 (GACC 2020 No. 45, rules.md): an
@@ -10,6 +11,24 @@
  * before the other one closes.
  */
 #include "rules/rules.h"
+
+/*
+ * Issue 12, item 4: goods declared back as ordinary returned goods (e.g.
+ * supervision code 4561) come back outside the CBEC return procedure and
+ * are taxed as an ordinary import (rules, R-TX-6: "outside R-TX-2 and R-TX-6
+ * a return is taxed as an ordinary import").  The CBEC windows (R-EX-1,
+ * R-IM-1) and the remark code (R-EX-2) are rules of that procedure: an
+ * ordinary return has no deadline and no remark code, as the write-time
+ * checks hold it to neither (src/enforce/violation.c).  When it is not
+ * known whether a return is ordinary, neither is whether it has a window.
+ */
+CbrWindowScope
+cbr_decide_window_scope(bool has_ordinary, bool ordinary)
+{
+	if (!has_ordinary)
+		return CBR_WINDOW_UNKNOWN;
+	return ordinary ? CBR_WINDOW_ORDINARY : CBR_WINDOW_CBEC;
+}
 
 static inline bool
 cbr_status_late(CbrReturnStatus s)

@@ -319,6 +319,7 @@ cbr_decide_import_quota(const CbrQuotaInput *in, CbrQuotaVerdict *v)
 	 */
 	v->effect = in->ordinary || in->stage == CBR_STAGE_REJECTED ? CBR_EFFECT_NEVER
 		: in->stage == CBR_STAGE_RELEASED ? CBR_EFFECT_APPLIED : CBR_EFFECT_NOT_YET;
+	v->outside = in->ordinary;
 	v->restored = cbr_qty_zero;
 	v->amount_after = in->annual_used;
 	if (cbr_qty_sign(in->returned) < 0)

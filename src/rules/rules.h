@@ -418,6 +418,7 @@ typedef struct CbrQuotaVerdict
 	CbrOutcome	outcome;		/* CBR_PASS, bad input (bad_arg), CBR_BAD_INFINITE */
 	CbrImportArg bad_arg;
 	CbrImportEffect effect;
+	bool		outside;		/* never: an ordinary return, outside R-IM-3 (not rejected) */
 	int			quota_year;		/* calendar year of the purchase (has_purchase) */
 	bool		same_year;		/* annual_used is of the purchase's year */
 	CbrQty		restored;		/* restored to quota_year: returned_value, or 0 */
@@ -533,10 +534,11 @@ typedef enum CbrReturnStatus
 	CBR_STATUS_DUE_SOON,
 	CBR_STATUS_OVERDUE,
 	CBR_STATUS_CLOSED_ON_TIME,
-	CBR_STATUS_CLOSED_LATE
+	CBR_STATUS_CLOSED_LATE,
+	CBR_STATUS_ORDINARY			/* outside the CBEC windows (cbr_decide_window_scope) */
 } CbrReturnStatus;
 
-extern const char *const cbr_return_status_names[5];
+extern const char *const cbr_return_status_names[6];
 
 typedef struct CbrStandingVerdict
 {
@@ -557,6 +559,20 @@ extern CbrReturnStatus cbr_standing_status(const CbrStandingVerdict *v, int32 du
  * R-IM-1 windows run, each decided by cbr_decide_standing; *days_left is the
  * margin of the window(s) that decide.
  */
+/*
+ * Whether the CBEC windows (R-EX-1, R-IM-1) and the remark code (R-EX-2)
+ * apply to a return at all (assess.c): not to an ordinary (taxed) return,
+ * and not known when it is not known whether the return is ordinary.
+ */
+typedef enum CbrWindowScope
+{
+	CBR_WINDOW_CBEC,			/* a CBEC return: its windows apply */
+	CBR_WINDOW_ORDINARY,		/* an ordinary return: none applies */
+	CBR_WINDOW_UNKNOWN			/* ordinary or not is not known */
+} CbrWindowScope;
+
+extern CbrWindowScope cbr_decide_window_scope(bool has_ordinary, bool ordinary);
+
 extern CbrReturnStatus cbr_import_standing(const CbrStandingVerdict *apply,
 										   const CbrStandingVerdict *arrive,
 										   int32 due_soon_days, int64 *days_left);

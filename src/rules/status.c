@@ -10,8 +10,8 @@ const char *const cbr_stage_names[CBR_STAGES] = {
 	"registered", "declared", "shipped", "arrived", "inspected", "released", "rejected"
 };
 
-const char *const cbr_return_status_names[5] = {
-	"open", "due_soon", "overdue", "closed_on_time", "closed_late"
+const char *const cbr_return_status_names[6] = {
+	"open", "due_soon", "overdue", "closed_on_time", "closed_late", "ordinary"
 };
 
 #define CBR_STAGE_LAST 5		/* released, rejected and withdrawn: each the last step */

@@ -188,6 +188,114 @@ enum
 	EA_EVIDENCE, EA_MISSING, EA_NFIELDS
 };
 
+/* One call of assess_export_return: its inputs as read, and the row being built. */
+typedef struct ExportAssess
+{
+	FunctionCallInfo fcinfo;
+	Datum		values[EA_NFIELDS];
+	bool		nulls[EA_NFIELDS];
+	bool		has_returned;	/* returned_on NULL: not returned yet */
+	DateADT		returned;
+	bool		has_reason;
+	CbrReason	reason;
+	bool		is_1210;
+	CbrWindowScope scope;		/* do R-EX-1 and R-EX-2 apply (ordinary)? */
+} ExportAssess;
+
+/* Set field f of the row. */
+static inline void
+ea_set(ExportAssess *a, int f, Datum d)
+{
+	a->values[f] = d;
+	a->nulls[f] = false;
+}
+
+/*
+ * R-EX-1 with R-P-1: the deadline, and where the return stands on as_of
+ * (return_status, return_days_left).  A return date before the export is
+ * 22023 for an ordinary return too (it still may not come back before it
+ * left), but an ordinary return has no window: its deadline, days and
+ * status are those of cbr_decide_window_scope.
+ */
+static void
+ea_window(ExportAssess *a)
+{
+	FunctionCallInfo fcinfo = a->fcinfo;
+	CbrWindowVerdict w;
+	CbrStandingVerdict s;
+	int32		soon = 0;
+	bool		has_soon = assess_due_soon(fcinfo, EX_DUE_SOON, &soon);
+
+	if (a->scope == CBR_WINDOW_ORDINARY)
+		ea_set(a, EA_STATUS, CStringGetTextDatum(cbr_return_status_names[CBR_STATUS_ORDINARY]));
+	if (!a->has_reason || PG_ARGISNULL(EX_EXPORTED))
+		return;
+	if (cbr_decide_export_window(PG_GETARG_DATEADT(EX_EXPORTED), a->reason, a->has_returned, a->returned,
+								 &w) != CBR_PASS && w.outcome != CBR_FAIL_WINDOW)
+		cbr_report_bad_date(w.outcome, cbr_date_role_name(w.bad), w.bad_value,
+							cbr_date_role_name(w.other), w.other_value);
+	if (a->scope != CBR_WINDOW_CBEC)
+		return;
+	ea_set(a, EA_DEADLINE, DateADTGetDatum(w.deadline));
+	if (PG_ARGISNULL(EX_AS_OF))
+		return;
+	assess_standing(w.deadline, a->has_returned, a->returned, PG_GETARG_DATEADT(EX_AS_OF),
+					CBR_DATE_RETURNED, &s);
+	ea_set(a, EA_DAYS_LEFT, assess_days(s.days_left));
+	if (has_soon)
+		ea_set(a, EA_STATUS, CStringGetTextDatum(cbr_return_status_names[cbr_standing_status(&s, soon)]));
+}
+
+/* R-EX-5, on the return date (it holds for an ordinary return too). */
+static void
+ea_cross_customs(ExportAssess *a)
+{
+	FunctionCallInfo fcinfo = a->fcinfo;
+	CbrCrossVerdict v;
+
+	if (!a->has_returned || PG_ARGISNULL(EX_CODE) || PG_ARGISNULL(EX_EXPORT_OFFICE) ||
+		PG_ARGISNULL(EX_RETURN_OFFICE))
+		return;
+	(void) cbr_decide_cross_customs(cbr_policy(), PG_GETARG_INT16(EX_CODE),
+									PG_GETARG_INT16(EX_EXPORT_OFFICE),
+									PG_GETARG_INT16(EX_RETURN_OFFICE), a->returned, &v);
+	cbr_report_cross_customs_input(&v);
+	ea_set(a, EA_CROSS, BoolGetDatum(v.outcome == CBR_PASS));
+}
+
+/*
+ * R-TX-1 ... R-TX-6: export_tax_relief's own answer, called through fmgr;
+ * an ordinary return (issue 12, item 4): it says the return is taxed, and
+ * why.
+ */
+static void
+ea_relief(ExportAssess *a, AssessState *st)
+{
+	static const int from[9] = {EX_CODE, EX_EXPORTED, EX_RETURNED, EX_REASON, EX_IS_FOOD,
+	EX_ORIGINAL_STATE, EX_LEFT_AREA, EX_REBATE, EX_ORDINARY};
+	FunctionCallInfo fcinfo = a->fcinfo;
+	LOCAL_FCINFO(rfc, 9);
+	Datum		relief;
+	int			i;
+
+	if (!a->has_returned || !a->has_reason)
+		return;
+	for (i = 0; i < 9; i++)
+		if (PG_ARGISNULL(from[i]) && !(from[i] == EX_LEFT_AREA && !a->is_1210))
+			return;
+	InitFunctionCallInfoData(*rfc, &st->relief, 9, InvalidOid, NULL, NULL);
+	for (i = 0; i < 9; i++)
+	{
+		rfc->args[i].value = PG_GETARG_DATUM(from[i]);
+		rfc->args[i].isnull = PG_ARGISNULL(from[i]);
+	}
+	relief = FunctionCallInvoke(rfc);
+	if (rfc->isnull)
+		return;
+	ea_set(a, EA_RELIEF, relief);
+	a->values[EA_EVIDENCE] = assess_evidence(relief, &a->nulls[EA_EVIDENCE]);
+}
+
 /*
  * assess_export_return(code, exported_on, reason, returned_on, as_of,
  * export_office, return_office, is_food, original_state,
@@ -200,123 +308,55 @@ enum
  * (cbr_decide_cross_customs); tax_relief: export_tax_relief itself (R-TX),
  * evidence its R-TX-5 items.  returned_on NULL means not returned yet: the
  * return date's verdicts (cross-customs, relief) are then NULL, and it is not
- * missing.  left_special_area_on is needed only for code 1210 (R-TX-2).
+ * missing.  left_special_area_on is needed only for code 1210 (R-TX-2).  An
+ * ordinary return (ordinary => true, issue 12 item 4) has no CBEC window nor
+ * remark code: deadline, days_left and remark_code NULL, status 'ordinary';
+ * ordinary NULL leaves them unknown, and is missing.
  */
 PG_FUNCTION_INFO_V1(assess_export_return);
 Datum
 assess_export_return(PG_FUNCTION_ARGS)
 {
 	AssessState *st = assess_state(fcinfo, true);
-	Datum		values[EA_NFIELDS];
-	bool		nulls[EA_NFIELDS];
+	ExportAssess a;
 	const char *missing[EX_NARGS];
 	int			nmissing = 0;
-	bool		has_returned = !PG_ARGISNULL(EX_RETURNED);
-	DateADT		returned = has_returned ? PG_GETARG_DATEADT(EX_RETURNED) : 0;
-	bool		has_reason = !PG_ARGISNULL(EX_REASON);
-	CbrReason	reason = has_reason ? cbr_reason_from_oid(PG_GETARG_OID(EX_REASON)) : CBR_REASON_UNSOLD;
-	bool		is_1210 = !PG_ARGISNULL(EX_CODE) && PG_GETARG_INT16(EX_CODE) == CBR_CODE_1210;
-	int32		soon = 0;
-	bool		has_soon = assess_due_soon(fcinfo, EX_DUE_SOON, &soon);
+	bool		has_ordinary = PG_NARGS() <= EX_ORDINARY || !PG_ARGISNULL(EX_ORDINARY);
 	int			i;
 
+	memset(&a, 0, sizeof(a));
+	a.fcinfo = fcinfo;
 	for (i = 0; i < EA_NFIELDS; i++)
-		nulls[i] = true;
+		a.nulls[i] = true;
+	a.has_returned = !PG_ARGISNULL(EX_RETURNED);
+	a.returned = a.has_returned ? PG_GETARG_DATEADT(EX_RETURNED) : 0;
+	a.has_reason = !PG_ARGISNULL(EX_REASON);
+	a.reason = a.has_reason ? cbr_reason_from_oid(PG_GETARG_OID(EX_REASON)) : CBR_REASON_UNSOLD;
+	a.is_1210 = !PG_ARGISNULL(EX_CODE) && PG_GETARG_INT16(EX_CODE) == CBR_CODE_1210;
+	a.scope = cbr_decide_window_scope(has_ordinary, has_ordinary && PG_NARGS() > EX_ORDINARY &&
+									  PG_GETARG_BOOL(EX_ORDINARY));
 	for (i = 0; i < Min(EX_NARGS, PG_NARGS()); i++)
-		if (PG_ARGISNULL(i) && i != EX_RETURNED && (i != EX_LEFT_AREA || is_1210))
+		if (PG_ARGISNULL(i) && i != EX_RETURNED && (i != EX_LEFT_AREA || a.is_1210))
 			missing[nmissing++] = export_arg_names[i];
 
-	/* R-EX-1 with R-P-1; a return date before the export is 22023. */
-	if (has_reason && !PG_ARGISNULL(EX_EXPORTED))
-	{
-		DateADT		exported = PG_GETARG_DATEADT(EX_EXPORTED);
-		CbrWindowVerdict w;
-
-		if (cbr_decide_export_window(exported, reason, has_returned, returned, &w) != CBR_PASS &&
-			w.outcome != CBR_FAIL_WINDOW)
-			cbr_report_bad_date(w.outcome, cbr_date_role_name(w.bad), w.bad_value,
-								cbr_date_role_name(w.other), w.other_value);
-		values[EA_DEADLINE] = DateADTGetDatum(w.deadline);
-		nulls[EA_DEADLINE] = false;
-
-		/* where it stands on as_of (return_status, return_days_left) */
-		if (!PG_ARGISNULL(EX_AS_OF))
-		{
-			CbrStandingVerdict s;
-
-			assess_standing(w.deadline, has_returned, returned, PG_GETARG_DATEADT(EX_AS_OF),
-							CBR_DATE_RETURNED, &s);
-			values[EA_DAYS_LEFT] = assess_days(s.days_left);
-			nulls[EA_DAYS_LEFT] = false;
-			if (has_soon)
-			{
-				values[EA_STATUS] = CStringGetTextDatum(cbr_return_status_names[cbr_standing_status(&s, soon)]);
-				nulls[EA_STATUS] = false;
-			}
-		}
-	}
-
-	/* R-EX-2 */
-	if (has_reason)
-	{
-		values[EA_REMARK_CODE] = CStringGetTextDatum(cbr_remark_code(reason));
-		nulls[EA_REMARK_CODE] = false;
-	}
-
-	/* R-EX-5, on the return date */
-	if (has_returned && !PG_ARGISNULL(EX_CODE) && !PG_ARGISNULL(EX_EXPORT_OFFICE) &&
-		!PG_ARGISNULL(EX_RETURN_OFFICE))
-	{
-		CbrCrossVerdict v;
-
-		(void) cbr_decide_cross_customs(cbr_policy(), PG_GETARG_INT16(EX_CODE),
-										PG_GETARG_INT16(EX_EXPORT_OFFICE),
-										PG_GETARG_INT16(EX_RETURN_OFFICE), returned, &v);
-		cbr_report_cross_customs_input(&v);
-		values[EA_CROSS] = BoolGetDatum(v.outcome == CBR_PASS);
-		nulls[EA_CROSS] = false;
-	}
-
-	/* R-TX-1 ... R-TX-6: export_tax_relief's own answer */
-	if (has_returned && has_reason && !PG_ARGISNULL(EX_CODE) && !PG_ARGISNULL(EX_EXPORTED) &&
-		!PG_ARGISNULL(EX_IS_FOOD) && !PG_ARGISNULL(EX_ORIGINAL_STATE) &&
-		!PG_ARGISNULL(EX_REBATE) && !(is_1210 && PG_ARGISNULL(EX_LEFT_AREA)) &&
-		!PG_ARGISNULL(EX_ORDINARY))
-	{
-		LOCAL_FCINFO(rfc, 9);
-		static const int from[9] = {EX_CODE, EX_EXPORTED, EX_RETURNED, EX_REASON, EX_IS_FOOD,
-		EX_ORIGINAL_STATE, EX_LEFT_AREA, EX_REBATE, EX_ORDINARY};
-		Datum		relief;
-
-		/* an ordinary return (issue 12, item 4): export_tax_relief says it is taxed, and why */
-		InitFunctionCallInfoData(*rfc, &st->relief, 9, InvalidOid, NULL, NULL);
-		for (i = 0; i < 9; i++)
-		{
-			rfc->args[i].value = PG_GETARG_DATUM(from[i]);
-			rfc->args[i].isnull = PG_ARGISNULL(from[i]);
-		}
-		relief = FunctionCallInvoke(rfc);
-		if (!rfc->isnull)
-		{
-			values[EA_RELIEF] = relief;
-			nulls[EA_RELIEF] = false;
-			values[EA_EVIDENCE] = assess_evidence(relief, &nulls[EA_EVIDENCE]);
-		}
-	}
-
-	values[EA_MISSING] = assess_text_array(missing, nmissing);
-	nulls[EA_MISSING] = false;
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(st->tupdesc, values, nulls)));
+	ea_window(&a);
+	/* R-EX-2: the remark code of a CBEC return */
+	if (a.has_reason && a.scope == CBR_WINDOW_CBEC)
+		ea_set(&a, EA_REMARK_CODE, CStringGetTextDatum(cbr_remark_code(a.reason)));
+	ea_cross_customs(&a);
+	ea_relief(&a, st);
+	ea_set(&a, EA_MISSING, assess_text_array(missing, nmissing));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(st->tupdesc, a.values, a.nulls)));
 }
 
 /* Argument positions of assess_import_return. */
 enum
 {
-	IM_RELEASED, IM_APPLIED, IM_ARRIVED, IM_AS_OF, IM_DUE_SOON, IM_NARGS
+	IM_RELEASED, IM_APPLIED, IM_ARRIVED, IM_AS_OF, IM_DUE_SOON, IM_ORDINARY, IM_NARGS
 };
 
 static const char *const import_arg_names[IM_NARGS] = {
-	"released_on", "applied_on", "arrived_on", "as_of", "due_soon_days"
+	"released_on", "applied_on", "arrived_on", "as_of", "due_soon_days", "ordinary"
 };
 
 /* Fields of cbreturn.import_assessment. */
@@ -328,8 +368,36 @@ enum
 };
 
 /*
+ * Each R-IM-1 window's days and status on as_of, and the return's over
+ * both (cbr_import_standing); the statuses only when due_soon_days is known.
+ */
+static void
+ia_standing(const CbrImportVerdict *v, bool has_applied, DateADT applied, bool has_arrived,
+			DateADT arrived, DateADT as_of, bool has_soon, int32 soon, Datum *values, bool *nulls)
+{
+	CbrStandingVerdict sa;
+	CbrStandingVerdict sb;
+	int64		days;
+	CbrReturnStatus s;
+
+	assess_standing(v->apply.deadline, has_applied, applied, as_of, CBR_DATE_APPLIED, &sa);
+	assess_standing(v->arrive.deadline, has_arrived, arrived, as_of, CBR_DATE_ARRIVED, &sb);
+	s = cbr_import_standing(&sa, &sb, soon, &days);
+	values[IA_APPLY_DAYS_LEFT] = assess_days(sa.days_left);
+	values[IA_ARRIVAL_DAYS_LEFT] = assess_days(sb.days_left);
+	values[IA_DAYS_LEFT] = assess_days(days);
+	nulls[IA_APPLY_DAYS_LEFT] = nulls[IA_ARRIVAL_DAYS_LEFT] = nulls[IA_DAYS_LEFT] = false;
+	if (!has_soon)
+		return;
+	values[IA_APPLY_STATUS] = CStringGetTextDatum(cbr_return_status_names[cbr_standing_status(&sa, soon)]);
+	values[IA_ARRIVAL_STATUS] = CStringGetTextDatum(cbr_return_status_names[cbr_standing_status(&sb, soon)]);
+	values[IA_STATUS] = CStringGetTextDatum(cbr_return_status_names[s]);
+	nulls[IA_APPLY_STATUS] = nulls[IA_ARRIVAL_STATUS] = nulls[IA_STATUS] = false;
+}
+
+/*
  * assess_import_return(released_on, applied_on, arrived_on, as_of,
- * due_soon_days) -> cbreturn.import_assessment
+ * due_soon_days, ordinary) -> cbreturn.import_assessment
  *
  * Both R-IM-1 windows (cbr_decide_import_return: the deadlines, the order of
  * the dates, which recorded date is late), each window's standing on as_of
@@ -338,6 +406,10 @@ enum
  * makes the return overdue before the goods arrive.  applied_on and
  * arrived_on NULL mean not yet, and are not missing.  on_time: false as soon
  * as a recorded date is late, true when both are recorded on time, else NULL.
+ * An ordinary return (ordinary => true, issue 12 item 4) has no R-IM-1
+ * window: deadlines, days and on_time NULL, every status 'ordinary'
+ * (cbr_decide_window_scope); ordinary NULL leaves them unknown, and is
+ * missing.  Dates out of order are bad input either way.
  */
 PG_FUNCTION_INFO_V1(assess_import_return);
 Datum
@@ -352,15 +424,24 @@ assess_import_return(PG_FUNCTION_ARGS)
 	bool		has_arrived = !PG_ARGISNULL(IM_ARRIVED);
 	DateADT		applied = has_applied ? PG_GETARG_DATEADT(IM_APPLIED) : 0;
 	DateADT		arrived = has_arrived ? PG_GETARG_DATEADT(IM_ARRIVED) : 0;
+	bool		has_ordinary = PG_NARGS() <= IM_ORDINARY || !PG_ARGISNULL(IM_ORDINARY);
+	CbrWindowScope scope = cbr_decide_window_scope(has_ordinary, has_ordinary && PG_NARGS() > IM_ORDINARY &&
+												   PG_GETARG_BOOL(IM_ORDINARY));
 	int32		soon = 0;
 	bool		has_soon = assess_due_soon(fcinfo, IM_DUE_SOON, &soon);
 	int			i;
 
 	for (i = 0; i < IA_NFIELDS; i++)
 		nulls[i] = true;
-	for (i = 0; i < IM_NARGS; i++)
+	for (i = 0; i < Min(IM_NARGS, PG_NARGS()); i++)
 		if (PG_ARGISNULL(i) && i != IM_APPLIED && i != IM_ARRIVED)
 			missing[nmissing++] = import_arg_names[i];
+	if (scope == CBR_WINDOW_ORDINARY)
+	{
+		values[IA_APPLY_STATUS] = values[IA_ARRIVAL_STATUS] = values[IA_STATUS] =
+			CStringGetTextDatum(cbr_return_status_names[CBR_STATUS_ORDINARY]);
+		nulls[IA_APPLY_STATUS] = nulls[IA_ARRIVAL_STATUS] = nulls[IA_STATUS] = false;
+	}
 
 	if (!PG_ARGISNULL(IM_RELEASED))
 	{
@@ -369,40 +450,16 @@ assess_import_return(PG_FUNCTION_ARGS)
 		if (cbr_decide_import_return(true, PG_GETARG_DATEADT(IM_RELEASED), has_applied, applied,
 									 has_arrived, arrived, &v) != CBR_PASS)
 			cbr_import_report_input(&v);
-		values[IA_APPLY_DEADLINE] = DateADTGetDatum(v.apply.deadline);
-		values[IA_ARRIVAL_DEADLINE] = DateADTGetDatum(v.arrive.deadline);
-		nulls[IA_APPLY_DEADLINE] = nulls[IA_ARRIVAL_DEADLINE] = false;
-		if (v.outcome == CBR_FAIL_WINDOW)
-			values[IA_ON_TIME] = BoolGetDatum(false);
-		else if (has_applied && has_arrived)
-			values[IA_ON_TIME] = BoolGetDatum(true);
-		nulls[IA_ON_TIME] = v.outcome != CBR_FAIL_WINDOW && !(has_applied && has_arrived);
-
-		if (!PG_ARGISNULL(IM_AS_OF))
+		if (scope == CBR_WINDOW_CBEC)
 		{
-			DateADT		as_of = PG_GETARG_DATEADT(IM_AS_OF);
-			CbrStandingVerdict sa;
-			CbrStandingVerdict sb;
-
-			assess_standing(v.apply.deadline, has_applied, applied, as_of, CBR_DATE_APPLIED, &sa);
-			assess_standing(v.arrive.deadline, has_arrived, arrived, as_of, CBR_DATE_ARRIVED, &sb);
-			values[IA_APPLY_DAYS_LEFT] = assess_days(sa.days_left);
-			values[IA_ARRIVAL_DAYS_LEFT] = assess_days(sb.days_left);
-			nulls[IA_APPLY_DAYS_LEFT] = nulls[IA_ARRIVAL_DAYS_LEFT] = false;
-			{
-				int64		days;
-				CbrReturnStatus s = cbr_import_standing(&sa, &sb, soon, &days);
-
-				values[IA_DAYS_LEFT] = assess_days(days);
-				nulls[IA_DAYS_LEFT] = false;
-				if (has_soon)
-				{
-					values[IA_APPLY_STATUS] = CStringGetTextDatum(cbr_return_status_names[cbr_standing_status(&sa, soon)]);
-					values[IA_ARRIVAL_STATUS] = CStringGetTextDatum(cbr_return_status_names[cbr_standing_status(&sb, soon)]);
-					values[IA_STATUS] = CStringGetTextDatum(cbr_return_status_names[s]);
-					nulls[IA_APPLY_STATUS] = nulls[IA_ARRIVAL_STATUS] = nulls[IA_STATUS] = false;
-				}
-			}
+			values[IA_APPLY_DEADLINE] = DateADTGetDatum(v.apply.deadline);
+			values[IA_ARRIVAL_DEADLINE] = DateADTGetDatum(v.arrive.deadline);
+			nulls[IA_APPLY_DEADLINE] = nulls[IA_ARRIVAL_DEADLINE] = false;
+			values[IA_ON_TIME] = BoolGetDatum(v.outcome != CBR_FAIL_WINDOW);
+			nulls[IA_ON_TIME] = v.outcome != CBR_FAIL_WINDOW && !(has_applied && has_arrived);
+			if (!PG_ARGISNULL(IM_AS_OF))
+				ia_standing(&v, has_applied, applied, has_arrived, arrived, PG_GETARG_DATEADT(IM_AS_OF),
+							has_soon, soon, values, nulls);
 		}
 	}
 

@@ -258,15 +258,17 @@ import_return_effect(PG_FUNCTION_ARGS)
 	values[1] = BoolGetDatum(v.effect == CBR_EFFECT_APPLIED);
 	values[2] = Int32GetDatum(v.quota_year);
 	values[3] = cbr_qty_datum(v.restored);
-	values[4] = CStringGetTextDatum(cbr_import_effect_basis(in.ordinary));
+	values[4] = CStringGetTextDatum(cbr_import_effect_basis(v.outside));
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /*
  * explain_import_return_effect(purchased_on date, returned_value numeric,
- * status text): the rules behind import_return_effect (R-IM-3 with rules
- * section 6), one row for the status and one for the annual amount, in the
- * session's language; the same verdict and the same errors.
+ * status text, ordinary boolean DEFAULT false): the rules behind
+ * import_return_effect (R-IM-3 with rules section 6), one row for the status
+ * (or for an ordinary return, issue 12 item 4) and one for the annual
+ * amount, in the session's language; the same arguments, the same verdict
+ * (cbr_decide_import_quota) and the same errors.
  */
 PG_FUNCTION_INFO_V1(explain_import_return_effect);
 Datum
@@ -279,6 +281,7 @@ explain_import_return_effect(PG_FUNCTION_ARGS)
 	in.purchased_on = PG_GETARG_DATEADT(0);
 	in.returned = cbr_amount_arg(fcinfo, 1, CBR_ARG_RETURNED_VALUE);
 	in.stage = cbr_status_arg(fcinfo, 2);
+	in.ordinary = cbr_ordinary_arg(fcinfo, 3);
 	(void) cbr_decide_import_quota(&in, &v);
 	cbr_report_quota(fcinfo, &in, &v, 1, 1);
 	return cbr_emit_steps(fcinfo, cbr_steps_import_effect(&in, &v));

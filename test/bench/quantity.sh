@@ -159,6 +159,15 @@ for c in $contenders; do
     esac
     tps_figure concurrency "quantity rule, pgbench $clients clients" "$c" "$name" "$role"
 done
+for c in $contenders; do
+    case $c in
+        trg)     name='SQL counter trigger (counters table)'; role=ref ;;
+        sql)     name='SQL counter guard (UPDATE ... WHERE)'; role=other ;;
+        c)       name='C quantity check (cbreturn)'; role=other ;;
+        plpgsql) name='PL/pgSQL trigger (lock line, sum returns)'; role=other ;;
+    esac
+    cpu_figure concurrency "quantity rule, CPU per transaction" "$c" "$name" "$role"
+done
 q -c "SELECT bench.note('concurrency', format('quantity rule: %s rounds of %s s per contender, %s clients, %s lines; after every round no line is over-returned for any contender; %s returns refused by the rule in all',
         $rounds, $per_round, $clients, $lines,
         (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM bench.qr_refused)))" >/dev/null

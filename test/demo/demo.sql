@@ -404,7 +404,8 @@ SELECT "RetNo", "TradeMode", "BackDate", "AgentCode" FROM erp."ExportBack" ORDER
 \echo '--- 15. A worked ERP: a Chinese seller''s own schema, wired with no trigger written by hand'
 \echo '    Export list header and lines, return requests partitioned by month (China months), pinyin'
 \echo '    columns, reasons as 滞销 / 退货 / 品质, status codes XJ SB YS DH CY FX BH, timestamptz times;'
-\echo '    the export facts read from the list header (attach_header).'
+\echo '    the export facts read from the list header (attach_header); a rejected (BH) request'
+\echo '    frees its lines' quantity, read from the request in its month's partition.'
 \echo '    EXAMPLE DATA: the enterprise, list numbers and goods are made up (docs/erp-example.md).'
 \ir ../erp/schema.sql
 \ir ../erp/data.sql
@@ -434,6 +435,10 @@ SELECT * FROM pg_temp.attempt('3 more earphones: 11 of 10 (R-EX-3)',
     $$INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026080004', '2026-08-25 17:00+08', 2, '29242026E000100001', 1, 3)$$);
 SELECT * FROM pg_temp.attempt('the list header corrected to a day earlier: TH2026080004 would be late (CB014)',
     $$UPDATE kuajing.qingdan_biaotou SET chukou_riqi = '2026-02-28 10:00+08' WHERE qingdan_bianhao = '29242026E000100001'$$);
+SELECT * FROM pg_temp.attempt('81 coats of 100: 40 are on a rejected request, so 80 fit, 81 do not (R-EX-3, section 6)',
+    $$INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026070006', '2026-07-01 10:00+08', 2, '29242026E000100003', 1, 81)$$);
+SELECT * FROM pg_temp.attempt('a request with lines moved to another month (CB014)',
+    $$UPDATE kuajing.tuihuo_dan SET shenqing_shijian = '2026-06-30 10:00+08' WHERE tuihuo_danhao = 'TH2026070006'$$);
 \x off
 \echo '    Reports as of 2026-09-10: each request, open returns per warehouse, relief per month of release'
 SELECT p.tuihuo_danhao AS 退货单号, p.cangku AS 仓库, (p.a).deadline AS 期限, return_status_label((p.a).status) AS 状态,

@@ -111,11 +111,20 @@ SELECT kuajing.chuangjian_yuefen(m::date)
   FROM generate_series(date '2026-03-01', date '2026-10-01', interval '1 month') AS m;
 
 -- Returned quantity per export list line (R-EX-3): over every request line,
--- never more than declared.
+-- never more than declared.  A request customs rejected (BH) frees the
+-- quantity of its lines (rules section 6): the status is on the request, so
+-- the request is the lines' header, found in whichever month's partition
+-- holds it.
+SELECT attach_header('kuajing.tuihuo_mingxi',
+    header     => 'kuajing.tuihuo_dan',
+    key        => '{tuihuo_danhao,shenqing_shijian}',   -- the line's request
+    header_key => '{tuihuo_danhao,shenqing_shijian}',   -- its primary key, with the partition key
+    status     => 'zhuangtai');
 SELECT attach_quantity_check('kuajing.tuihuo_mingxi',
     line => '{qingdan_bianhao,shangpin_xuhao}', quantity => 'tuihuo_shuliang',
     declared_table => 'kuajing.qingdan_biaoti',
-    declared_line => '{qingdan_bianhao,shangpin_xuhao}', declared_quantity => 'shenbao_shuliang');
+    declared_line => '{qingdan_bianhao,shangpin_xuhao}', declared_quantity => 'shenbao_shuliang',
+    freeing_labels => '{BH}');                          -- 驳回: holds nothing
 
 -- Reports (docs/reporting.md).  Each is a function of the day it is taken on,
 -- so a report of any past day can be run again; the views are today's, by the

@@ -104,7 +104,30 @@ SELECT ordinary, (e).effect, (e).tax_refunded, (e).quota_year, (e).quota_restore
  ORDER BY 1;
 SELECT cbreturn.import_annual_amount_after_return(3000, 500, '2026-03-01', 2026, 'released') AS cbec,
        cbreturn.import_annual_amount_after_return(3000, 500, '2026-03-01', 2026, 'released', ordinary => true) AS ordinary;
+-- The explanation takes the same argument and gives the same verdict (it
+-- said "customs has released the return, so its tax ... is refunded" for an
+-- ordinary return): released or not, an ordinary return fails R-IM-3's
+-- steps, which say why, with the ordinary basis; ordinary => false is the
+-- default, as before; NULL gives no rows (STRICT), as for the effect.
+SELECT s.status, x.step, x.rule_id, x.passed, x.seen,
+       x.basis = (cbreturn.import_return_effect('2026-03-01', 500, s.status, true)).basis AS same_basis
+  FROM unnest(ARRAY['inspected', 'released', 'rejected']) AS s(status),
+       LATERAL cbreturn.explain_import_return_effect('2026-03-01', 500, s.status, ordinary => true) x
+ ORDER BY s.status, x.step;
+SELECT count(*) FILTER (WHERE x.passed) AS passed_steps, count(*) AS steps
+  FROM cbreturn.explain_import_return_effect('2026-03-01', 500, 'released') x;
+SELECT count(*) AS rows_for_null_ordinary FROM cbreturn.explain_import_return_effect('2026-03-01', 500, 'released', NULL);
+-- the explanation agrees with the effect for every status, CBEC or ordinary
+SELECT count(*) AS disagreements
+  FROM unnest(ARRAY['registered', 'declared', 'shipped', 'arrived', 'inspected', 'released', 'rejected']) AS s(status),
+       unnest(ARRAY[false, true]) AS o(ordinary),
+       LATERAL (SELECT bool_and(x.passed) AS passed, min(x.basis) AS basis
+                  FROM cbreturn.explain_import_return_effect('2026-03-01', 500, s.status, o.ordinary) x) e
+ WHERE e.passed IS DISTINCT FROM ((cbreturn.import_return_effect('2026-03-01', 500, s.status, o.ordinary)).effect <> 'never')
+    OR e.basis IS DISTINCT FROM (cbreturn.import_return_effect('2026-03-01', 500, s.status, o.ordinary)).basis;
 SET cbreturn.language = 'zh_CN.UTF-8';
 SELECT (cbreturn.import_return_effect('2026-03-01', 500, 'released', ordinary => true)).basis;
+SELECT x.step, x.passed, x.seen
+  FROM cbreturn.explain_import_return_effect('2026-03-01', 500, 'released', ordinary => true) x;
 RESET cbreturn.language;
 SELECT cbreturn.import_return_effect('2026-03-01', -1, 'released', ordinary => true);

@@ -33,14 +33,32 @@ SELECT deadline, days_left, status, cross_customs_allowed, (tax_relief).relieved
   FROM assess_export_return('9610', '2025-03-01', 'consumer_return', '2025-09-02', '2026-01-01', '4301', '5316', false, true);
 -- An ordinary return (issue 12, item 4): the same return, declared as
 -- ordinary returned goods, is taxed; its relief says why and asks for no
--- evidence; ordinary NULL is a missing input.
-SELECT status, (tax_relief).relieved, (tax_relief).failed, (tax_relief).basis IS NOT NULL AS says_why,
-       evidence, missing
+-- evidence.  It is outside the CBEC window and remark code (R-EX-1, R-EX-2,
+-- as the export check holds it to neither): no deadline, days or remark
+-- code, status 'ordinary', also when it came back after the CBEC deadline
+-- (2026-07-10) or is not back yet; R-EX-5 still holds for it.
+SELECT deadline, days_left, status, remark_code, cross_customs_allowed, (tax_relief).relieved,
+       (tax_relief).failed, (tax_relief).basis IS NOT NULL AS says_why, evidence, missing
   FROM assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true,
                             ordinary => true);
-SELECT tax_relief IS NULL AS relief_null, missing
+SELECT returned_on, (a).deadline, (a).days_left, (a).status, (a).remark_code, (a).missing
+  FROM (VALUES (NULL::date), (date '2026-09-01')) v(returned_on),
+       LATERAL (SELECT assess_export_return('9610', '2026-01-10', 'unsold', v.returned_on, '2026-09-05',
+                                            ordinary => true) AS a) x
+ ORDER BY 1;
+-- ordinary NULL: not known whether the CBEC window applies, so deadline,
+-- days, status, remark code and relief are unknown and it is missing; the
+-- cross-customs verdict does not need it.
+SELECT deadline, days_left, status, remark_code, cross_customs_allowed, tax_relief IS NULL AS relief_null, missing
   FROM assess_export_return('9610', '2026-01-10', 'unsold', '2026-03-01', '2026-07-05', '2924', '5316', false, true,
                             ordinary => NULL);
+-- It still may not come back before it left (22023), as the check says.
+SELECT regress.try($$SELECT assess_export_return('9610', '2026-01-10', 'unsold', '2026-01-09', '2026-07-05', ordinary => true)$$);
+-- The status has its label for people, in either language.
+SELECT return_status_label((assess_export_return('9610', '2026-01-10', 'unsold', NULL, '2026-07-05', ordinary => true)).status);
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT return_status_label('ordinary');
+RESET cbreturn.language;
 -- A return dated after as_of had not happened on that day: still open.
 SELECT status, days_left FROM assess_export_return('9610', '2026-01-10', 'unsold', '2026-06-01', '2026-03-01');
 
@@ -154,6 +172,13 @@ SELECT status, days_left, on_time FROM assess_import_return('2026-01-01', '2026-
 SELECT * FROM assess_import_return(NULL, '2026-01-20', NULL, '2026-02-01');
 SELECT apply_deadline, arrival_deadline, status, on_time, missing
   FROM assess_import_return('2026-01-01', '2026-01-20', '2026-02-10', NULL, NULL);
+-- An ordinary return (issue 12, item 4): outside R-IM-1, as the import check
+-- holds it: no deadline, days or on_time, every status 'ordinary', also when
+-- applied late (day 35); ordinary NULL leaves them unknown and is missing;
+-- dates out of order are still bad input (22023).
+SELECT * FROM assess_import_return('2026-01-01', '2026-02-05', NULL, '2026-02-06', ordinary => true);
+SELECT * FROM assess_import_return('2026-01-01', '2026-02-05', NULL, '2026-02-06', ordinary => NULL);
+SELECT regress.try($$SELECT assess_import_return('2026-01-01', '2025-12-31', NULL, '2026-01-05', ordinary => true)$$);
 -- Bad input: as import_return_on_time and return_status.
 SELECT regress.try($$SELECT assess_import_return('2026-01-01', '2025-12-31', NULL, '2026-01-05')$$);
 SELECT regress.try($$SELECT assess_import_return('2026-01-01', NULL, '2025-12-31', '2026-01-05')$$);

@@ -94,9 +94,10 @@ CREATE SCHEMA msg;
 CREATE TABLE msg.ret (id int PRIMARY KEY, st text, reg date, shp timestamptz, exported date, reason text)
     PARTITION BY RANGE (id);
 CREATE TABLE msg.ret_1 PARTITION OF msg.ret FOR VALUES FROM (0) TO (100);
--- 0A000: a partitioned declaration header (a checked table may be partitioned)
-CREATE TABLE msg.plain (id int PRIMARY KEY, exported date);
-SELECT pg_temp.err($$SELECT cbreturn.attach_header('msg.plain', header => 'msg.ret', key => '{id}', header_key => '{id}', exported_on => 'exported')$$);
+-- 0A000: a partitioned declared table of a quantity check (a checked table
+-- and a declaration header may be partitioned)
+CREATE TABLE msg.plain (id int PRIMARY KEY, exported date, qty int);
+SELECT pg_temp.err($$SELECT cbreturn.attach_quantity_check('msg.plain', line => '{id}', quantity => 'qty', declared_table => 'msg.ret', declared_line => '{id}', declared_quantity => 'id')$$);
 -- 22004: no table
 SELECT pg_temp.err($$SELECT cbreturn.detach(NULL)$$);
 -- 42804: stage times of two types

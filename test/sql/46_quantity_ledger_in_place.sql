@@ -71,5 +71,38 @@ SELECT returned, return_rows FROM cbreturn.quantity_ledger
 SELECT * FROM cbreturn.verify_quantity_ledger('erp_lr.decl');
 ROLLBACK;
 
+-- A constraint a DBA adds to the ledger holds on every write, as it would
+-- for an UPDATE: a CHECK, an exclusion constraint and a deferrable unique
+-- one turn the in-place path off (it checks neither), the write then going
+-- through an UPDATE of the ledger, which checks them.  Added after the
+-- check's configuration was cached: the ledger's invalidation rebuilds it.
+BEGIN;
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);
+ALTER TABLE cbreturn.quantity_ledger ADD CONSTRAINT dba_cap CHECK (returned <= 3);
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (2, 2)$$);  -- 4 > 3: 23514
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);
+ALTER TABLE cbreturn.quantity_ledger DROP CONSTRAINT dba_cap;
+ALTER TABLE cbreturn.quantity_ledger ADD CONSTRAINT dba_excl EXCLUDE USING btree (returned WITH =);
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 1)$$);  -- 3 = 3: 23P01
+ALTER TABLE cbreturn.quantity_ledger DROP CONSTRAINT dba_excl;
+ALTER TABLE cbreturn.quantity_ledger ADD CONSTRAINT dba_uniq UNIQUE (returned) DEFERRABLE INITIALLY DEFERRED;
+INSERT INTO erp_lr.ret (line, qty) VALUES (1, 1);           -- checked at commit, not now
+INSERT INTO erp_lr.ret (line, qty) VALUES (2, 1);
+SELECT returned, return_rows FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
+ROLLBACK;
+-- a constraint added to a counter's domain holds as for an UPDATE (the
+-- ledger holds 2 in 1 row and 1 in 1 row)
+BEGIN;
+INSERT INTO erp_lr.ret (line, qty) VALUES (1, 1), (2, 1), (2, 1);
+ALTER DOMAIN cbreturn.ledger_quantity ADD CONSTRAINT dba_dom CHECK (VALUE <= 4);
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (1, 2)$$);  -- 5 > 4: 23514
+ALTER DOMAIN cbreturn.ledger_count ADD CONSTRAINT dba_rows CHECK (VALUE <= 3);
+SELECT regress.try($$INSERT INTO erp_lr.ret (line, qty) VALUES (2, 0)$$);  -- 4 rows > 3: 23514
+SELECT returned, return_rows FROM cbreturn.quantity_ledger
+ WHERE declared_relation = 'erp_lr.decl'::regclass ORDER BY returned;
+SELECT * FROM cbreturn.verify_quantity_ledger('erp_lr.decl');
+ROLLBACK;
+
 SELECT cbreturn.detach('erp_lr.ret');
 DROP SCHEMA erp_lr CASCADE;

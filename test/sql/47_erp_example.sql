@@ -18,14 +18,15 @@ SET client_min_messages = warning;
 SELECT "table", check_kind, trigger_name, enabled
   FROM attached_checks WHERE "table"::text LIKE 'kuajing.%'
  ORDER BY "table"::text COLLATE "C", check_kind COLLATE "C";
--- every partition of the requests carries both checks, cloned from the
--- partitioned table by PostgreSQL (must be empty)
+-- every partition of the requests carries both checks and the guard of the
+-- requests as the lines' header, cloned from the partitioned table by
+-- PostgreSQL (must be empty)
 SELECT i.inhrelid::regclass AS unchecked_partition
   FROM pg_inherits i
  WHERE i.inhparent = 'kuajing.tuihuo_dan'::regclass
    AND (SELECT array_agg(t.tgname::text ORDER BY t.tgname COLLATE "C") FROM pg_trigger t
          WHERE t.tgrelid = i.inhrelid AND t.tgparentid <> 0 AND NOT t.tgisinternal)
-       IS DISTINCT FROM '{cbreturn_export_check,cbreturn_status_check}';
+       IS DISTINCT FROM '{cbreturn_export_check,cbreturn_header_guard,cbreturn_status_check}';
 -- the triggers on the ERP's tables are all cbreturn's (the partitions' clones aside)
 SELECT tgrelid::regclass AS "table", tgname, tgfoid::regproc AS function
   FROM pg_trigger
@@ -100,6 +101,16 @@ INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026040008', '2026-03-31 16:30+00',
 SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- 2 more are 10 of 10: accepted.
 INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026040008', '2026-03-31 16:30+00', 1, '29242026E000100001', 1, 2);
+-- Rules section 6: a request customs rejected (BH) holds no quantity.  Of the
+-- 100 children's coats of list 3, 40 are on the rejected TH2026030005 and 20 on
+-- TH2026070006: 80 more may come back, 81 may not.  The lines read the status
+-- from their request, in its month's partition.
+INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026070006', '2026-07-01 02:00+00', 2, '29242026E000100003', 1, 81);
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026070006', '2026-07-01 02:00+00', 2, '29242026E000100003', 1, 80);
+-- A request with lines cannot move to another month: its key holds the partition key.
+UPDATE kuajing.tuihuo_dan SET shenqing_shijian = '2026-06-30 02:00+00' WHERE tuihuo_danhao = 'TH2026070006';
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
 -- A month without its partition yet.
 INSERT INTO kuajing.tuihuo_dan (tuihuo_danhao, shenqing_shijian, qingdan_bianhao, cangku, tuihuo_yuanyin,
         dengji_shijian, huowu_jiazhi)
@@ -135,6 +146,8 @@ UPDATE kuajing.tuihuo_dan SET zhuangtai = 'FX', fangxing_shijian = '2026-09-01 1
  WHERE tuihuo_danhao = 'TH2026050002';
 INSERT INTO kuajing.tuihuo_mingxi VALUES ('TH2026040008', '2026-03-31 16:30+00', 2, '29242026E000100001', 1, 1);
 UPDATE kuajing.tuihuo_dan SET zhuangtai = 'CY' WHERE tuihuo_danhao = 'TH2026040001';
+-- (the return the guard names is named in Chinese too)
+UPDATE kuajing.tuihuo_dan SET shenqing_shijian = '2026-06-30 02:00+00' WHERE tuihuo_danhao = 'TH2026070006';
 SELECT tuihuo_danhao, label(return_reason(tuihuo_yuanyin)) AS 退货原因, beizhu AS 备注
   FROM kuajing.tuihuo_dan WHERE zhuangtai <> 'BH' ORDER BY tuihuo_danhao;
 RESET cbreturn.language;
@@ -145,8 +158,11 @@ RESET cbreturn.language;
 SELECT tuihuo_danhao, tuihuo_yuanyin, beizhu, tuihuo_haiguan, zhuangtai,
        china_date(chayan_shijian) AS inspected, china_date(fangxing_shijian) AS released
   FROM kuajing.tuihuo_dan ORDER BY tuihuo_danhao;
-SELECT qingdan_bianhao, shangpin_xuhao, sum(tuihuo_shuliang) AS returned
-  FROM kuajing.tuihuo_mingxi GROUP BY qingdan_bianhao, shangpin_xuhao ORDER BY qingdan_bianhao, shangpin_xuhao;
+-- (the lines of a rejected request hold nothing: rules section 6)
+SELECT m.qingdan_bianhao, m.shangpin_xuhao, sum(m.tuihuo_shuliang) FILTER (WHERE d.zhuangtai <> 'BH') AS returned,
+       sum(m.tuihuo_shuliang) FILTER (WHERE d.zhuangtai = 'BH') AS rejected
+  FROM kuajing.tuihuo_mingxi m JOIN kuajing.tuihuo_dan d USING (tuihuo_danhao, shenqing_shijian)
+ GROUP BY m.qingdan_bianhao, m.shangpin_xuhao ORDER BY m.qingdan_bianhao, m.shangpin_xuhao;
 SELECT * FROM verify_quantity_ledger('kuajing.qingdan_biaoti');
 
 -- ===========================================================================
@@ -199,7 +215,8 @@ SELECT row_key, rule_id, sqlstate FROM violations('kuajing.tuihuo_dan')
 -- Inspection found two of them in original state (R-TX-4), so their relief is
 -- decided: the CBEC return relieved, the ordinary return (4561) taxed.
 UPDATE kuajing.tuihuo_dan SET yuanzhuang = true WHERE tuihuo_danhao IN ('LS2026030101', 'LS2026080103');
--- The reports: the late row closed late, the ordinary return taxed, and why.
+-- The reports: the late row closed late, the ordinary return outside the CBEC
+-- window (status ordinary, no deadline) and taxed, and why.
 SELECT tuihuo_danhao, putong, (a).status, ((a).tax_relief).relieved, ((a).tax_relief).basis
   FROM kuajing.tuihuo_pinggu('2026-09-30') WHERE tuihuo_danhao LIKE 'LS%' ORDER BY tuihuo_danhao;
 SELECT * FROM kuajing.meiyue_jianmian('2026-09-30') ORDER BY yuefen;

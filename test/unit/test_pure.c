@@ -716,6 +716,21 @@ test_import_tax(void)
 			break;
 	}
 	ok(i == CBR_STAGES, "R-IM-3, section 6: only a released return restores; before: not yet; rejected: never");
+	/* issue 12, item 4: an ordinary (taxed) return is outside R-IM-3, a rejected one is not */
+	in.stage = CBR_STAGE_RELEASED;
+	in.ordinary = true;
+	ok(cbr_decide_import_quota(&in, &v) == CBR_PASS && v.effect == CBR_EFFECT_NEVER && v.outside &&
+	   qty_is(v.amount_after, "20000") && v.restored.value == 0,
+	   "R-IM-3: a released ordinary return restores nothing, and is outside the rule");
+	in.ordinary = false;
+	in.stage = CBR_STAGE_REJECTED;
+	ok(cbr_decide_import_quota(&in, &v) == CBR_PASS && v.effect == CBR_EFFECT_NEVER && !v.outside,
+	   "R-IM-3: a rejected return restores nothing, within the rule");
+	ok(cbr_decide_window_scope(true, false) == CBR_WINDOW_CBEC &&
+	   cbr_decide_window_scope(true, true) == CBR_WINDOW_ORDINARY &&
+	   cbr_decide_window_scope(false, false) == CBR_WINDOW_UNKNOWN &&
+	   cbr_decide_window_scope(false, true) == CBR_WINDOW_UNKNOWN,
+	   "issue 12, item 4: an ordinary return has no CBEC window; unknown when it is not known");
 	in.stage = CBR_STAGE_RELEASED;
 	in.purchased_on = DATEVAL_NOEND;
 	ok(cbr_decide_import_quota(&in, &v) == CBR_BAD_INFINITE, "R-IM-3: an infinite purchase date is bad input");

@@ -1,0 +1,171 @@
+-- A partitioned return request table (issue 12, items 2 and 6): the request
+-- header (退货申请单) is partitioned by month, as the worked ERP's requests
+-- are, and carries the status whose freeing labels (rules section 6) free
+-- the quantity of its lines.  The quantity check must find a line's request
+-- row in whichever partition holds it, partitions created or attached later
+-- included (one with its own column order); the guard, cloned to every
+-- partition, moves the lines in the ledger when a request's status changes
+-- in any partition; moving a request to another partition re-keys it (the
+-- partition key is part of every unique key of a partitioned table), which
+-- is refused while lines name it, so the ledger never counts a line whose
+-- request moved.  Concurrency: test/isolation/specs/quantity_request_partitioned.spec.
+SET datestyle = 'ISO, YMD';
+SET timezone = 'UTC';
+CREATE EXTENSION IF NOT EXISTS cbreturn;
+SET client_min_messages = warning;
+\set SHOW_CONTEXT never
+
+CREATE SCHEMA erp46p;
+CREATE TABLE erp46p.bgd_mx (
+    bgdh    text,
+    xh      integer,
+    sl      integer NOT NULL,
+    PRIMARY KEY (bgdh, xh)
+);
+INSERT INTO erp46p.bgd_mx VALUES ('292420260000000001', 1, 10), ('292420260000000001', 2, 4);
+-- the requests, by month of application (申请月份)
+CREATE TABLE erp46p.shenqing (
+    sqh     text,
+    yuefen  date,
+    zt      varchar(4),
+    PRIMARY KEY (sqh, yuefen)
+) PARTITION BY RANGE (yuefen);
+CREATE TABLE erp46p.shenqing_202603 PARTITION OF erp46p.shenqing FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+-- a month built apart, with its own column order and a dropped column
+CREATE TABLE erp46p.shenqing_202604 (zt varchar(4), gone int, yuefen date NOT NULL, sqh text NOT NULL);
+ALTER TABLE erp46p.shenqing_202604 DROP COLUMN gone;
+ALTER TABLE erp46p.shenqing ATTACH PARTITION erp46p.shenqing_202604 FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+CREATE TABLE erp46p.mx (
+    id      integer PRIMARY KEY,
+    sqh     text,
+    yuefen  date,
+    bgdh    text,
+    xh      integer,
+    thsl    integer
+);
+INSERT INTO erp46p.shenqing VALUES ('SQ1', '2026-03-01', 'SB'), ('SQ2', '2026-04-01', 'SB'),
+                                   ('SQ3', '2026-04-01', 'BH');
+
+-- 1. Attach: a partitioned header is accepted; its guard is on every
+-- partition (the row guard cloned, a TRUNCATE guard on each).
+SELECT cbreturn.attach_header('erp46p.mx', 'erp46p.shenqing', '{sqh,yuefen}', '{sqh,yuefen}', status => 'zt');
+SELECT cbreturn.attach_quantity_check('erp46p.mx', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46p.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl',
+    freeing_labels => '{BH,CX}');
+SELECT t.tgrelid::regclass AS on_table, t.tgname FROM pg_trigger t
+ WHERE t.tgrelid IN (SELECT relid FROM pg_partition_tree('erp46p.shenqing'))
+ ORDER BY 1, 2;
+
+-- 2. A line reads its request's status in the request's own partition: a
+-- line of the rejected SQ3 (April, columns in another order) holds nothing,
+-- one of SQ1 (March) holds its quantity; a line naming no request: CB014.
+INSERT INTO erp46p.mx VALUES (1, 'SQ1', '2026-03-01', '292420260000000001', 1, 6);
+INSERT INTO erp46p.mx VALUES (2, 'SQ3', '2026-04-01', '292420260000000001', 1, 10);
+SELECT regress.try($$INSERT INTO erp46p.mx VALUES (3, 'SQ2', '2026-04-01', '292420260000000001', 1, 5)$$);
+SELECT regress.try($$INSERT INTO erp46p.mx VALUES (4, 'SQ1', '2026-04-01', '292420260000000001', 1, 1)$$);
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46p.bgd_mx'::regclass ORDER BY 1;
+
+-- 3. Rejecting SQ1 in its partition frees its line; reinstating it would
+-- take the quantity again: refused (CB003), the request row named.
+UPDATE erp46p.shenqing SET zt = 'BH' WHERE sqh = 'SQ1';
+INSERT INTO erp46p.mx VALUES (3, 'SQ2', '2026-04-01', '292420260000000001', 1, 5);
+SELECT regress.try($$UPDATE erp46p.shenqing SET zt = 'SB' WHERE sqh = 'SQ1'$$);
+-- through the partition itself (its own column numbers): the same
+SELECT regress.try($$UPDATE erp46p.shenqing_202604 SET zt = 'SB' WHERE sqh = 'SQ3'$$);
+UPDATE erp46p.shenqing_202604 SET zt = 'CX' WHERE sqh = 'SQ2';
+UPDATE erp46p.shenqing SET zt = 'SB' WHERE sqh = 'SQ1';
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46p.bgd_mx'::regclass ORDER BY 1;
+
+-- 4. A month created later, and one attached later: their requests are
+-- found, their status changes move their lines, TRUNCATE of them refused.
+CREATE TABLE erp46p.shenqing_202605 PARTITION OF erp46p.shenqing FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+CREATE TABLE erp46p.shenqing_202606 (LIKE erp46p.shenqing);
+ALTER TABLE erp46p.shenqing ATTACH PARTITION erp46p.shenqing_202606 FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+INSERT INTO erp46p.shenqing VALUES ('SQ5', '2026-05-01', 'SB'), ('SQ6', '2026-06-01', 'SB');
+INSERT INTO erp46p.mx VALUES (5, 'SQ5', '2026-05-01', '292420260000000001', 2, 3);
+SELECT regress.try($$INSERT INTO erp46p.mx VALUES (6, 'SQ6', '2026-06-01', '292420260000000001', 2, 2)$$);
+UPDATE erp46p.shenqing SET zt = 'CX' WHERE sqh = 'SQ5';
+INSERT INTO erp46p.mx VALUES (6, 'SQ6', '2026-06-01', '292420260000000001', 2, 2);
+SELECT regress.try($$TRUNCATE erp46p.shenqing_202606$$);
+SELECT regress.try($$TRUNCATE erp46p.shenqing$$);
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46p.bgd_mx'::regclass ORDER BY 1;
+
+-- 5. Moving a request to another month (another partition) re-keys it:
+-- refused while lines name it (CB014), whatever its status, and nothing
+-- moves in the ledger; a request no line names moves freely, and a line
+-- written afterwards finds it where it is.
+SELECT regress.try($$UPDATE erp46p.shenqing SET yuefen = '2026-04-01' WHERE sqh = 'SQ1'$$);
+SELECT regress.try($$UPDATE erp46p.shenqing SET yuefen = '2026-06-01', zt = 'BH' WHERE sqh = 'SQ5'$$);
+SELECT regress.try($$DELETE FROM erp46p.shenqing WHERE sqh = 'SQ6'$$);
+INSERT INTO erp46p.shenqing VALUES ('SQ7', '2026-03-01', 'SB');
+UPDATE erp46p.shenqing SET yuefen = '2026-05-01' WHERE sqh = 'SQ7';
+SELECT tableoid::regclass AS partition, sqh, zt FROM erp46p.shenqing WHERE sqh = 'SQ7';
+SELECT regress.try($$INSERT INTO erp46p.mx VALUES (7, 'SQ7', '2026-03-01', '292420260000000001', 2, 1)$$);
+INSERT INTO erp46p.mx VALUES (7, 'SQ7', '2026-05-01', '292420260000000001', 2, 1);
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46p.bgd_mx'::regclass ORDER BY 1;
+
+-- 6. The ledger the writes and the guard kept is the one a recount gives
+-- (the recount reads the status through the partitioned header).
+SELECT * FROM cbreturn.verify_quantity_ledger('erp46p.bgd_mx');
+SELECT cbreturn.rebuild_quantity_ledger('erp46p.bgd_mx');
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46p.bgd_mx'::regclass ORDER BY 1;
+
+-- 7. In one transaction (the transaction's cache of header rows): a line
+-- written after its request's status changed reads the new status.
+BEGIN;
+INSERT INTO erp46p.mx VALUES (8, 'SQ7', '2026-05-01', '292420260000000001', 2, 1);
+UPDATE erp46p.shenqing SET zt = 'BH' WHERE sqh = 'SQ6';
+INSERT INTO erp46p.mx VALUES (9, 'SQ6', '2026-06-01', '292420260000000001', 2, 3);
+SELECT regress.try($$INSERT INTO erp46p.mx VALUES (10, 'SQ7', '2026-05-01', '292420260000000001', 2, 3)$$);
+SELECT l.returned, l.return_rows FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp46p.bgd_mx'::regclass ORDER BY 1;
+ROLLBACK;
+
+-- 8. Export facts from a partitioned declaration header: the export date
+-- (a timestamptz: its China date, R-T-1) of each return read from its
+-- list's partition (one with its own column numbers), a correction of it
+-- re-checked against the returns (CB014).
+CREATE TABLE erp46p.qingdan (
+    qdh     text,
+    yuefen  date,
+    ckrq    timestamptz,
+    PRIMARY KEY (qdh, yuefen)
+) PARTITION BY LIST (yuefen);
+CREATE TABLE erp46p.qingdan_202601 PARTITION OF erp46p.qingdan FOR VALUES IN ('2026-01-01');
+CREATE TABLE erp46p.qingdan_202602 (ckrq timestamptz, gone int, qdh text NOT NULL, yuefen date NOT NULL);
+ALTER TABLE erp46p.qingdan_202602 DROP COLUMN gone;
+ALTER TABLE erp46p.qingdan ATTACH PARTITION erp46p.qingdan_202602 FOR VALUES IN ('2026-02-01');
+INSERT INTO erp46p.qingdan VALUES ('Q1', '2026-01-01', '2026-01-10 12:00+08'),
+                                  ('Q2', '2026-02-01', '2026-02-10 12:00+08');
+CREATE TABLE erp46p.tuihuo (
+    id      integer PRIMARY KEY,
+    qdh     text,
+    yuefen  date,
+    reason  cbreturn.return_reason,
+    thrq    date
+);
+SELECT cbreturn.attach_header('erp46p.tuihuo', 'erp46p.qingdan', '{qdh,yuefen}', '{qdh,yuefen}',
+                              exported_on => 'ckrq');
+SELECT cbreturn.attach_export_return_checks('erp46p.tuihuo', exported_on => NULL, reason => 'reason', returned_on => 'thrq');
+-- unsold: 6 months from the export (R-EX-1); Q2's deadline is 2026-08-10
+INSERT INTO erp46p.tuihuo VALUES (1, 'Q2', '2026-02-01', 'unsold', '2026-08-10');
+SELECT regress.try($$INSERT INTO erp46p.tuihuo VALUES (2, 'Q1', '2026-01-01', 'unsold', '2026-08-10')$$);
+SELECT regress.try($$UPDATE erp46p.qingdan SET ckrq = '2026-02-01 12:00+08' WHERE qdh = 'Q2'$$);
+UPDATE erp46p.qingdan SET ckrq = '2026-02-11 12:00+08' WHERE qdh = 'Q2';
+SELECT * FROM cbreturn.violations('erp46p.tuihuo');
+
+-- 9. Detach: the guards go from the header and from every partition.
+SELECT cbreturn.detach('erp46p.tuihuo');
+SELECT cbreturn.detach('erp46p.mx', 'quantity');
+SELECT cbreturn.detach('erp46p.mx', 'header');
+SELECT count(*) AS guards_left FROM pg_trigger t
+ WHERE t.tgname LIKE 'cbreturn%'
+   AND (t.tgrelid IN (SELECT relid FROM pg_partition_tree('erp46p.shenqing'))
+        OR t.tgrelid IN (SELECT relid FROM pg_partition_tree('erp46p.qingdan')));
+
+DROP SCHEMA erp46p CASCADE;
