@@ -9,15 +9,17 @@
  * (header_link.c); on a partitioned table PostgreSQL makes that a
  * partitioned index with one unique index per leaf partition, and requires
  * the partition key to be part of it.  A row is therefore in one leaf at
- * most, and found through that leaf's part of the index.  The leaves are
- * read from the partition descriptors at every lookup (the relcache keeps
- * them, and they change with ATTACH, DETACH and CREATE TABLE ... PARTITION
- * OF), so a partition created or attached later is found from its first
- * return on, and a detached one is no longer read.  What a leaf needs (its
+ * most, and found through that leaf's part of the index.  The leaf is
+ * found as PostgreSQL routes a row, from the partition descriptors at every
+ * lookup (the relcache keeps them, and they change with ATTACH, DETACH and
+ * CREATE TABLE ... PARTITION OF), so a partition created or attached later
+ * is found from its first return on, and a detached one is no longer read;
+ * below a level partitioned by an expression, every leaf is a candidate.  What a leaf needs (its
  * index, a slot over its row type, the map from its row type to the
  * header's: a partition may number its columns otherwise) is made the first
- * time it is read and kept with the check's config.  The leaf of the last
- * hit is read first: the returns of a load mostly come month by month.
+ * time it is read and kept with the check's config.  Of several candidates
+ * the leaf of the last hit is read first: the returns of a load mostly come
+ * month by month.
  */
 #include "enforce/header_int.h"
 
@@ -25,7 +27,10 @@
 #include "access/tableam.h"
 #include "access/tupconvert.h"
 #include "catalog/partition.h"
+#include "partitioning/partbounds.h"
 #include "partitioning/partdesc.h"
+#include "utils/lsyscache.h"
+#include "utils/partcache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -113,28 +118,86 @@ header_part(CbrHeaderParts *p, Relation leaf, Oid header)
 }
 
 /*
- * The leaf partitions of rel (open), in the order of their bounds, from
- * the partition descriptors: those a query would read (a partition being
- * detached concurrently is left out, as the planner leaves it out).
- * Partitioned partitions are opened to read their own.
+ * The partition of rel (open) that holds the header row of keys[] (the
+ * header key, in the link's order), found as PostgreSQL routes a row
+ * (get_partition_for_tuple, execPartition.c): an index into pd; -1 when no
+ * partition accepts it; -2 when rel's partition key is not made of header
+ * key columns (an expression): then every partition is a candidate.  The
+ * header key holds the partition key of a partitioned header's top level
+ * (PostgreSQL's unique constraints require it); a lower level may be
+ * partitioned by other columns.
+ */
+static int
+header_route(const CbrHeaderUse *u, Relation rel, PartitionKey key, PartitionDesc pd, const Datum *keys)
+{
+	PartitionBoundInfo bi = pd->boundinfo;
+	Datum		values[PARTITION_MAX_KEYS];
+	bool		isnull[PARTITION_MAX_KEYS];
+	bool		equal = false;
+	int			part = -1;
+	int			i;
+
+	for (i = 0; i < key->partnatts; i++)
+	{
+		AttrNumber	a = key->partattrs[i];
+		int			k;
+
+		/* the partition's column numbers may not be the header's: by name */
+		if (a != InvalidAttrNumber && RelationGetRelid(rel) != u->relid)
+			a = get_attnum(u->relid, get_attname(RelationGetRelid(rel), a, false));
+		for (k = 0; k < u->nkeys && (a == InvalidAttrNumber || u->hkey[k] != a); k++)
+			;
+		if (k == u->nkeys)
+			return -2;
+		values[i] = keys[k];
+		isnull[i] = false;		/* a NULL key is never looked up */
+	}
+	if (pd->nparts == 0 || bi == NULL)
+		return -1;
+	if (key->strategy == PARTITION_STRATEGY_HASH)
+		part = bi->indexes[compute_partition_hash_value(key->partnatts, key->partsupfunc, key->partcollation,
+														values, isnull) % bi->nindexes];
+	else if (key->strategy == PARTITION_STRATEGY_LIST)
+	{
+		int			off = partition_list_bsearch(key->partsupfunc, key->partcollation, bi, values[0], &equal);
+
+		if (off >= 0 && equal)
+			part = bi->indexes[off];
+	}
+	else
+		part = bi->indexes[partition_range_datum_bsearch(key->partsupfunc, key->partcollation, bi,
+														 key->partnatts, values, &equal) + 1];
+	return part >= 0 ? part : bi->default_index;
+}
+
+/*
+ * The leaf partitions of rel (open) that may hold the header row of keys[]:
+ * the one PostgreSQL would route it to, or every one below a level not
+ * partitioned by header key columns; in the order of their bounds.  The
+ * partition descriptors are those a query reads (a partition being detached
+ * concurrently is left out).  Partitioned partitions are opened to read
+ * their own.
  */
 static List *
-header_leaves(Relation rel, List *leaves)
+header_leaves(const CbrHeaderUse *u, Relation rel, const Datum *keys, List *leaves)
 {
 	PartitionDesc pd = RelationGetPartitionDesc(rel, true);
+	int			part = header_route(u, rel, RelationGetPartitionKey(rel), pd, keys);
 	int			i;
 
 	for (i = 0; i < pd->nparts; i++)
 	{
 		Relation	sub;
 
+		if (part != -2 && i != part)
+			continue;
 		if (pd->is_leaf[i])
 		{
 			leaves = lappend_oid(leaves, pd->oids[i]);
 			continue;
 		}
 		sub = table_open(pd->oids[i], RowShareLock);
-		leaves = header_leaves(sub, leaves);
+		leaves = header_leaves(u, sub, keys, leaves);
 		table_close(sub, NoLock);
 	}
 	return leaves;
@@ -145,7 +208,7 @@ cbr_header_parts_fetch(const CbrHeaderUse *u, Relation hrel, Snapshot snap, bool
 					   const Datum *keys, Datum *v, bool *isnull, bool *locked)
 {
 	CbrHeaderParts *p = u->parts;
-	List	   *leaves = header_leaves(hrel, NIL);
+	List	   *leaves = header_leaves(u, hrel, keys, NIL);
 	ListCell   *lc;
 
 	/* the leaf of the last hit first */

@@ -89,6 +89,9 @@ typedef struct CbrLedgerLock
 	int64		rows;
 } CbrLedgerLock;
 
+/* Refuse a write of rel made by a policy while the check reads a declared line. */
+extern void cbr_qty_refuse_nested(Relation rel);
+
 extern void cbr_ledger_resolve(CbrLedgerRow *l, Oid relid);
 extern bool cbr_ledger_find(const CbrLedgerRow *l, Oid declared, const bytea *image, Snapshot snap,
 							CbrLedgerLock *lk);

@@ -266,6 +266,7 @@ cbr_declared_quantity_guard(PG_FUNCTION_ARGS)
 		if (!gone && cbr_qty_cmp(newq, declared_qty(&c->declared, rel, oldtup), &cmp) && cmp >= 0)
 			return PointerGetDatum(newtup);		/* raising a declared quantity is always safe */
 	}
+	cbr_qty_refuse_nested(rel);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	args[0] = ObjectIdGetDatum(RelationGetRelid(rel));

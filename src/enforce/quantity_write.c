@@ -31,13 +31,52 @@ write_connect(QtyWrite *w)
 	w->connected = true;
 }
 
+/*
+ * Set while a write reads a declared line through the row security of the
+ * declared table (cbr_qty_write_find): the policies run code of the table's
+ * owner between the ledger row found (or locked) and its new version.
+ */
+static bool reading_declared = false;
+
+/*
+ * R-EX-3, R-IM-2: a return or a declared line written by a policy of the
+ * declared table while a write reads it would move the ledger row that
+ * write decided on, under its feet (the write would then fail on a row
+ * version its own transaction replaced): refused with a clear error.
+ */
+void
+cbr_qty_refuse_nested(Relation rel)
+{
+	if (reading_declared)
+		ereport(ERROR,
+				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
+				 errmsg("table %s cannot be written while the quantity check reads a declared line (R-EX-3, R-IM-2)",
+						cbr_qty_rel_text(RelationGetRelid(rel))),
+				 errdetail("A row security policy of the declared table, or a function it calls, writes to it."),
+				 errhint("Let the policies of the declared table only read: the quantity check reads declared lines through them.")));
+}
+
 /* The declared line of keys, under the write's snapshot (or the latest). */
 bool
 cbr_qty_write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
 {
-	if (w->c->declared.rls_plan != NULL)
-		write_connect(w);
-	return cbr_declared_find(&w->c->declared, keys, line, latest ? NULL : w->snap);
+	volatile bool found = false;
+	bool		save = reading_declared;
+
+	if (w->c->declared.rls_plan == NULL)
+		return cbr_declared_find(&w->c->declared, keys, line, latest ? NULL : w->snap);
+	write_connect(w);
+	reading_declared = true;
+	PG_TRY();
+	{
+		found = cbr_declared_find(&w->c->declared, keys, line, latest ? NULL : w->snap);
+	}
+	PG_FINALLY();
+	{
+		reading_declared = save;
+	}
+	PG_END_TRY();
+	return found;
 }
 
 /*
@@ -144,6 +183,7 @@ cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 	bool		grows;
 	int			sign;
 
+	cbr_qty_refuse_nested(w->rel);
 	(void) cbr_qty_cmp(delta, (CbrQty) {0, 0}, &sign);
 	grows = sign > 0 || rows > 0;
 	if (cbr_ledger_find(&c->ledger, c->declared.relid, s->line.image, w->snap, &lk))

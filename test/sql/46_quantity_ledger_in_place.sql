@@ -106,3 +106,51 @@ ROLLBACK;
 
 SELECT cbreturn.detach('erp_lr.ret');
 DROP SCHEMA erp_lr CASCADE;
+
+-- A row security policy of the declared table that writes: the check reads
+-- the declared line through the policies (as the table's owner, FORCE ROW
+-- LEVEL SECURITY) between finding the line's ledger row and writing its new
+-- version.  A return (or a declared line) written from there is refused
+-- with a clear error (2F003); before, the outer write failed on the row
+-- version its own transaction had replaced ("attempted to update
+-- invisible tuple").  Reachable by any role that owns the two tables.
+CREATE ROLE lr_owner;
+GRANT CREATE ON SCHEMA public TO lr_owner;
+SET ROLE lr_owner;
+CREATE TABLE lr_decl (line int PRIMARY KEY, qty int NOT NULL);
+INSERT INTO lr_decl VALUES (1, 10);
+CREATE TABLE lr_ret (id serial PRIMARY KEY, line int, qty int);
+SELECT cbreturn.attach_quantity_check('lr_ret', line => '{line}', quantity => 'qty',
+    declared_table => 'lr_decl', declared_line => '{line}', declared_quantity => 'qty');
+INSERT INTO lr_ret (line, qty) VALUES (1, 1);
+CREATE FUNCTION lr_sneak() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    IF current_setting('lr.sneak', true) = 'return' THEN
+        PERFORM set_config('lr.sneak', '', true);
+        INSERT INTO lr_ret (line, qty) VALUES (1, 1);
+    ELSIF current_setting('lr.sneak', true) = 'lower' THEN
+        PERFORM set_config('lr.sneak', '', true);
+        UPDATE lr_decl SET qty = qty - 1 WHERE line = 1;
+    END IF;
+    RETURN true;
+END $$;
+ALTER TABLE lr_decl ENABLE ROW LEVEL SECURITY;
+ALTER TABLE lr_decl FORCE ROW LEVEL SECURITY;
+CREATE POLICY lr_all ON lr_decl USING (lr_sneak());
+BEGIN;
+SELECT set_config('lr.sneak', 'return', true);
+SELECT regress.try($$INSERT INTO lr_ret (line, qty) VALUES (1, 2)$$);
+SELECT set_config('lr.sneak', 'lower', true);
+SELECT regress.try($$INSERT INTO lr_ret (line, qty) VALUES (1, 2)$$);
+-- a policy that only reads lets returns through
+SELECT set_config('lr.sneak', '', true);
+INSERT INTO lr_ret (line, qty) VALUES (1, 2);
+COMMIT;
+SELECT line, qty FROM lr_ret ORDER BY id;
+RESET ROLE;
+SELECT * FROM cbreturn.verify_quantity_ledger('lr_decl');
+SELECT cbreturn.detach('lr_ret');
+DROP TABLE lr_ret, lr_decl;
+DROP FUNCTION lr_sneak();
+REVOKE CREATE ON SCHEMA public FROM lr_owner;
+DROP ROLE lr_owner;

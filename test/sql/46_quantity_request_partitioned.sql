@@ -159,6 +159,29 @@ SELECT regress.try($$UPDATE erp46p.qingdan SET ckrq = '2026-02-01 12:00+08' WHER
 UPDATE erp46p.qingdan SET ckrq = '2026-02-11 12:00+08' WHERE qdh = 'Q2';
 SELECT * FROM cbreturn.violations('erp46p.tuihuo');
 
+-- 8b. A header partitioned by hash, one of its partitions partitioned again
+-- by range with a default partition: every return finds its row wherever
+-- PostgreSQL routed it (the lookup routes the key as PostgreSQL does).
+CREATE TABLE erp46p.qd_hash (qdh text PRIMARY KEY, ckrq date) PARTITION BY HASH (qdh);
+CREATE TABLE erp46p.qd_hash_0 PARTITION OF erp46p.qd_hash FOR VALUES WITH (MODULUS 3, REMAINDER 0);
+CREATE TABLE erp46p.qd_hash_1 PARTITION OF erp46p.qd_hash FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+CREATE TABLE erp46p.qd_hash_2 PARTITION OF erp46p.qd_hash FOR VALUES WITH (MODULUS 3, REMAINDER 2)
+    PARTITION BY RANGE (qdh);
+CREATE TABLE erp46p.qd_hash_2a PARTITION OF erp46p.qd_hash_2 FOR VALUES FROM (MINVALUE) TO ('H2');
+CREATE TABLE erp46p.qd_hash_2b PARTITION OF erp46p.qd_hash_2 DEFAULT;
+INSERT INTO erp46p.qd_hash SELECT 'H' || i, date '2026-03-01' FROM generate_series(1, 30) i;
+CREATE TABLE erp46p.th_hash (id integer PRIMARY KEY, qdh text, reason cbreturn.return_reason, thrq date);
+SELECT cbreturn.attach_header('erp46p.th_hash', 'erp46p.qd_hash', '{qdh}', '{qdh}', exported_on => 'ckrq');
+SELECT cbreturn.attach_export_return_checks('erp46p.th_hash', exported_on => NULL, reason => 'reason', returned_on => 'thrq');
+INSERT INTO erp46p.th_hash SELECT i, 'H' || i, 'unsold', '2026-09-01' FROM generate_series(1, 30) i;
+SELECT count(*) AS returns, count(DISTINCT h.tableoid) AS partitions_read
+  FROM erp46p.th_hash r JOIN erp46p.qd_hash h USING (qdh);
+-- the deadline of a return of H7 is read from its row (2026-09-01 is on
+-- time; a day later is not), and a return naming no row is refused
+SELECT regress.try($$INSERT INTO erp46p.th_hash VALUES (31, 'H7', 'unsold', '2026-09-02')$$);
+SELECT regress.try($$INSERT INTO erp46p.th_hash VALUES (32, 'H99', 'unsold', '2026-09-01')$$);
+SELECT cbreturn.detach('erp46p.th_hash');
+
 -- 9. Detach: the guards go from the header and from every partition.
 SELECT cbreturn.detach('erp46p.tuihuo');
 SELECT cbreturn.detach('erp46p.mx', 'quantity');
