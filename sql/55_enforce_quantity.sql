@@ -173,6 +173,10 @@ CREATE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column nam
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    -- Citus: every return holds its quantity there (sql/67_citus_quantity.sql)
+    IF cbreturn._citus_table(rel) THEN
+        PERFORM cbreturn._error('citus.quantity_status', rel::pg_catalog.text);
+    END IF;
     IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
        OR pg_catalog.array_position(labels, NULL) IS NOT NULL
        OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
@@ -333,6 +337,13 @@ BEGIN
     IF counts IS NULL THEN
         RETURN;
     END IF;
+    IF cbreturn._citus_table(declared) THEN
+        -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
+        RETURN QUERY SELECT p.problem, p.line_text, p.returned, p.declared_quantity, pg_catalog.count(*) OVER ()
+                       FROM cbreturn._quantity_citus_problems(declared, except_relation) p
+                      ORDER BY p.line_text LIMIT 1;
+        RETURN;
+    END IF;
     RETURN QUERY EXECUTE pg_catalog.format(
         'WITH c AS MATERIALIZED (%s),'
         ' ins AS (INSERT INTO cbreturn.quantity_ledger (declared_relation, line, returned, return_rows)'
@@ -413,6 +424,13 @@ AS $$
 DECLARE
     counts text := cbreturn._quantity_counts_sql(declared, '{}');
 BEGIN
+    IF cbreturn._citus_table(declared) THEN
+        -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
+        RETURN QUERY SELECT p.line_text, p.problem, NULL::pg_catalog.numeric, NULL::pg_catalog.int8,
+                            p.returned, p.return_rows, p.declared_quantity
+                       FROM cbreturn._quantity_citus_problems(declared, '{}') p;
+        RETURN;
+    END IF;
     RETURN QUERY EXECUTE pg_catalog.format(
         'WITH c AS (%s),'
         ' l AS (SELECT l.line, l.returned, l.return_rows FROM cbreturn.quantity_ledger l'
@@ -624,6 +642,12 @@ BEGIN
                                 declared_table::pg_catalog.text);
     END IF;
 
+    -- Citus: no ledger, triggers carried to the shards (sql/67_citus_quantity.sql)
+    IF cbreturn._citus_table("table") THEN
+        PERFORM cbreturn._quantity_citus_attach("table", line, quantity, declared_table, declared_line,
+                                                declared_quantity, status_column);
+        RETURN;
+    END IF;
     -- One grouped pass over every return of the declared table (existing
     -- over-returns and returns naming no line are refused, not accepted).
     PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
@@ -663,6 +687,10 @@ AS $$
 DECLARE
     p record;
 BEGIN
+    IF cbreturn._citus_table(rel) THEN
+        PERFORM cbreturn._quantity_citus_detach(rel, declared);   -- sql/67_citus_quantity.sql
+        RETURN;
+    END IF;
     FOR p IN SELECT rel AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid);
     END LOOP;
@@ -692,6 +720,8 @@ DECLARE
     d record;
     partitions_went boolean;
 BEGIN
+    -- Citus: the guards whose returns table went (sql/67_citus_quantity.sql)
+    PERFORM cbreturn._quantity_citus_after_drop(gone);
     DELETE FROM cbreturn.quantity_ledger l
      WHERE l.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
     SELECT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() o

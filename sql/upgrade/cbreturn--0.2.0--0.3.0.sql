@@ -4062,6 +4062,529 @@ BEGIN
 END
 $$;
 
+-- ==== quantity check on Citus tables (issue 14) ====
+-- The quantity check on co-located Citus tables, with no ledger there
+-- (sql/67_citus_quantity.sql): the functions it adds, and the quantity
+-- functions that hand Citus tables to them (sql/55_enforce_quantity.sql).
+CREATE OR REPLACE FUNCTION cbreturn._quantity_status_attach(rel regclass, status_column name, labels text[])
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Citus: every return holds its quantity there (sql/67_citus_quantity.sql)
+    IF cbreturn._citus_table(rel) THEN
+        PERFORM cbreturn._error('citus.quantity_status', rel::pg_catalog.text);
+    END IF;
+    IF labels IS NULL OR pg_catalog.cardinality(labels) OPERATOR(pg_catalog.=) 0
+       OR pg_catalog.array_position(labels, NULL) IS NOT NULL
+       OR EXISTS (SELECT FROM pg_catalog.unnest(labels) l WHERE pg_catalog.btrim(l) OPERATOR(pg_catalog.=) '') THEN
+        PERFORM cbreturn._error('attach.quantity_freeing_labels');
+    END IF;
+    -- '': the request's status on the declaration header, whose type
+    -- attach_header checked already
+    PERFORM cbreturn._attach_column(rel, 'quantity', 'status', rel, status_column,
+                                    CASE WHEN status_column OPERATOR(pg_catalog.<>) ''
+                                         THEN cbreturn._status_types(rel, status_column) END,
+                                    cbreturn._text('role.freeing_status'));
+    PERFORM cbreturn._metadata_quantity_labels(rel, labels);
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn._quantity_rebuild_worker(declared regclass, except_relation oid[])
+    RETURNS TABLE (problem text, line_text text, returned numeric, declared_quantity numeric, problems bigint)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, except_relation);
+    k record;
+BEGIN
+    -- Writers of every table counted wait until the ledger is rebuilt.
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', declared);
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', k.relation);
+    END LOOP;
+    DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) declared;
+    IF counts IS NULL THEN
+        RETURN;
+    END IF;
+    IF cbreturn._citus_table(declared) THEN
+        -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
+        RETURN QUERY SELECT p.problem, p.line_text, p.returned, p.declared_quantity, pg_catalog.count(*) OVER ()
+                       FROM cbreturn._quantity_citus_problems(declared, except_relation) p
+                      ORDER BY p.line_text LIMIT 1;
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH c AS MATERIALIZED (%s),'
+        ' ins AS (INSERT INTO cbreturn.quantity_ledger (declared_relation, line, returned, return_rows)'
+        '         SELECT $1, c.line, c.returned, c.return_rows FROM c'
+        '          WHERE c.line IS NOT NULL AND c.returned OPERATOR(pg_catalog.>=) 0),'
+        ' bad AS (SELECT CASE WHEN c.line IS NULL THEN ''returns name no declared line'''
+        '                     WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '                     ELSE ''more returned than declared'' END AS problem,'
+        '                c.line_text, c.returned, CASE WHEN c.line IS NOT NULL THEN c.declared_quantity END'
+        '           FROM c WHERE c.line IS NULL OR c.smallest OPERATOR(pg_catalog.<) 0'
+        '              OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity)'
+        ' SELECT b.*, pg_catalog.count(*) OVER () FROM bad b ORDER BY b.line_text LIMIT 1', counts)
+        USING declared;
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn._quantity_verify(declared regclass)
+    RETURNS TABLE (line text, problem text, ledger_returned numeric, ledger_rows bigint,
+                   actual_returned numeric, actual_rows bigint, declared_quantity numeric)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, '{}');
+BEGIN
+    IF cbreturn._citus_table(declared) THEN
+        -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
+        RETURN QUERY SELECT p.line_text, p.problem, NULL::pg_catalog.numeric, NULL::pg_catalog.int8,
+                            p.returned, p.return_rows, p.declared_quantity
+                       FROM cbreturn._quantity_citus_problems(declared, '{}') p;
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH c AS (%s),'
+        ' l AS (SELECT l.line, l.returned, l.return_rows FROM cbreturn.quantity_ledger l'
+        '        WHERE l.declared_relation OPERATOR(pg_catalog.=) $1)'
+        ' SELECT coalesce(c.line_text, pg_catalog.encode(l.line, ''hex'')),'
+        '        CASE WHEN c.line_text IS NOT NULL AND c.line IS NULL THEN ''returns name no declared line'''
+        '             WHEN c.line IS NULL THEN ''ledger counts returns that do not exist'''
+        '             WHEN l.line IS NULL THEN ''returns missing from the ledger'''
+        '             WHEN l.returned OPERATOR(pg_catalog.<>) c.returned OR l.return_rows OPERATOR(pg_catalog.<>) c.return_rows'
+        '                  THEN ''ledger differs from the returns'''
+        '             WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '             ELSE ''more returned than declared'' END,'
+        '        l.returned, l.return_rows, c.returned, c.return_rows, c.declared_quantity'
+        '   FROM (SELECT * FROM c WHERE c.line IS NOT NULL) c FULL JOIN l ON l.line OPERATOR(pg_catalog.=) c.line'
+        '  WHERE (l.line IS NULL OR c.line IS NULL) AND coalesce(l.return_rows, 1) OPERATOR(pg_catalog.<>) 0'
+        '     OR l.returned OPERATOR(pg_catalog.<>) c.returned OR l.return_rows OPERATOR(pg_catalog.<>) c.return_rows'
+        '     OR c.smallest OPERATOR(pg_catalog.<) 0 OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity'
+        ' UNION ALL'
+        ' SELECT c.line_text, ''returns name no declared line'', NULL, NULL, c.returned, c.return_rows, NULL'
+        '   FROM c WHERE c.line IS NULL'
+        ' ORDER BY 1',
+        coalesce(counts, 'SELECT NULL::pg_catalog.bytea AS line, NULL::pg_catalog.numeric AS returned,'
+                         ' NULL::pg_catalog.int8 AS return_rows, NULL::pg_catalog.numeric AS smallest,'
+                         ' NULL::pg_catalog.text AS line_text, NULL::pg_catalog.numeric AS declared_quantity WHERE false'))
+        USING declared;
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn.attach_quantity_check(
+    "table"             regclass,
+    line                name[],
+    quantity            name,
+    declared_table      regclass,
+    declared_line       name[],
+    declared_quantity   name,
+    status              name DEFAULT NULL,
+    freeing_labels      text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    quantities regtype[] := ARRAY['smallint', 'integer', 'bigint', 'numeric']::regtype[];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    other record;
+    p record;
+    status_labels text[] := cbreturn._status_freeing_labels("table");
+    status_column name;
+BEGIN
+    -- A partitioned returns table is attached once, on its parent: the row
+    -- trigger is cloned to every partition, those created later included.
+    PERFORM cbreturn._check_table("table", 'returns table');
+    PERFORM cbreturn._check_table(declared_table, 'declared table');
+    IF "table" OPERATOR(pg_catalog.=) declared_table THEN
+        PERFORM cbreturn._error('attach.quantity_same_table');
+    END IF;
+    IF EXISTS (SELECT FROM cbreturn.attached_check a
+                WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                  AND (a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors("table"))
+                       OR a.relation::pg_catalog.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t))
+                  AND a.relation OPERATOR(pg_catalog.<>) "table") THEN
+        PERFORM cbreturn._error('attach.quantity_partition_attached', "table"::pg_catalog.text);
+    END IF;
+    n := pg_catalog.cardinality(line);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(declared_line) THEN
+        PERFORM cbreturn._error('attach.quantity_key_count');
+    END IF;
+    -- Rules section 6: with a status check on the table, its status column
+    -- and its rejected and withdrawn labels, so that the two checks agree;
+    -- otherwise the ones given, or none (every return holds its quantity).
+    IF status_labels IS NOT NULL THEN
+        status_column := cbreturn._role_column("table", 'status', 'status');
+        IF status IS NOT NULL AND status OPERATOR(pg_catalog.<>) status_column THEN
+            PERFORM cbreturn._error('attach.quantity_status_column', "table"::pg_catalog.text,
+                                    status_column::pg_catalog.text, status::pg_catalog.text);
+        END IF;
+        IF freeing_labels IS NOT NULL
+           AND NOT (freeing_labels OPERATOR(pg_catalog.@>) status_labels
+                    AND freeing_labels OPERATOR(pg_catalog.<@) status_labels) THEN
+            PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
+                                    status_labels::pg_catalog.text, "table"::pg_catalog.text);
+        END IF;
+        freeing_labels := status_labels;
+    ELSE
+        -- or the status of the return's request, on the declaration header
+        -- attached before (attach_header's status): '' names it
+        status_column := status;
+        IF status IS NOT NULL OR freeing_labels IS NOT NULL THEN
+            status_column := cbreturn._header_role("table", 'status', status);
+        END IF;
+        IF (status_column IS NULL) OPERATOR(pg_catalog.<>) (freeing_labels IS NULL) THEN
+            PERFORM cbreturn._error('attach.quantity_freeing_labels');
+        END IF;
+    END IF;
+    PERFORM cbreturn._register("table", 'quantity', false, declared_table);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'quantity', 'line_' || i, "table", line[i], NULL,
+                                        cbreturn._text('role.line_key'));
+        PERFORM cbreturn._attach_column("table", 'quantity', 'declared_line_' || i, declared_table,
+                                        declared_line[i], NULL, cbreturn._text('role.declared_line_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('line_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+           AND c.role OPERATOR(pg_catalog.=) ('declared_line_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('attach.quantity_key_types', line[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+        -- the line is found with the key type's own equality (R-EX-3): a
+        -- type without a default btree equality cannot name a line
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('attach.key_no_equality', declared_line[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    PERFORM cbreturn._attach_column("table", 'quantity', 'quantity', "table", quantity, quantities,
+                                    cbreturn._text('role.quantity'));
+    PERFORM cbreturn._attach_column("table", 'quantity', 'declared_quantity', declared_table,
+                                    declared_quantity, quantities, cbreturn._text('role.declared_quantity'));
+    -- R-EX-3: a line is found as a foreign key finds it (unique constraint,
+    -- the key types' equality) and read as the declared table's owner may.
+    PERFORM cbreturn._quantity_validate_declared(declared_table, declared_line, declared_quantity);
+    IF status_column IS NOT NULL THEN
+        PERFORM cbreturn._quantity_status_attach("table", status_column, freeing_labels);
+    END IF;
+    -- Every returns table of one declared table counts in one ledger row per
+    -- line: they must name the same declared key and quantity.
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table"
+       AND (cbreturn._quantity_columns(a.relation, 'declared_line_') IS DISTINCT FROM declared_line
+            OR (SELECT c.column_name FROM cbreturn.attached_column c
+                 WHERE c.relation OPERATOR(pg_catalog.=) a.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                   AND c.role OPERATOR(pg_catalog.=) 'declared_quantity') IS DISTINCT FROM declared_quantity)
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('attach.quantity_declared_columns', other.relation::pg_catalog.text,
+                                declared_table::pg_catalog.text);
+    END IF;
+
+    -- Citus: no ledger, triggers carried to the shards (sql/67_citus_quantity.sql)
+    IF cbreturn._citus_table("table") THEN
+        PERFORM cbreturn._quantity_citus_attach("table", line, quantity, declared_table, declared_line,
+                                                declared_quantity, status_column);
+        RETURN;
+    END IF;
+    -- One grouped pass over every return of the declared table (existing
+    -- over-returns and returns naming no line are refused, not accepted).
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+
+    EXECUTE pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn.quantity_check()', "table");
+    -- (pg_partition_tree lists no row for a table that is not partitioned)
+    FOR p IN SELECT "table"::pg_catalog.regclass AS relid
+             UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+    END LOOP;
+    -- One guard per declared table serves every quantity check that uses it.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) declared_table
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.declared_quantity_guard()', declared_table);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.declared_truncate_guard()', declared_table);
+    END IF;
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn._quantity_detach(rel regclass, declared regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    p record;
+BEGIN
+    IF cbreturn._citus_table(rel) THEN
+        PERFORM cbreturn._quantity_citus_detach(rel, declared);   -- sql/67_citus_quantity.sql
+        RETURN;
+    END IF;
+    FOR p IN SELECT rel AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid);
+    END LOOP;
+    -- (cbreturn.detach calls this before it forgets the check of rel)
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) declared
+                      AND o.relation OPERATOR(pg_catalog.<>) rel) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', declared);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', declared);
+    END IF;
+    PERFORM cbreturn._quantity_rebuild(declared, ARRAY[rel::pg_catalog.oid], false);
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn._quantity_after_drop(gone oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d record;
+    partitions_went boolean;
+BEGIN
+    -- Citus: the guards whose returns table went (sql/67_citus_quantity.sql)
+    PERFORM cbreturn._quantity_citus_after_drop(gone);
+    DELETE FROM cbreturn.quantity_ledger l
+     WHERE l.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    SELECT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() o
+                    WHERE o.object_type OPERATOR(pg_catalog.=) 'trigger'
+                      AND NOT o.is_temporary
+                      AND o.object_identity OPERATOR(pg_catalog.~~) 'cbreturn\_quantity\_check on %')
+      INTO partitions_went;
+    FOR d IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid)
+                -- a partition's clone of the trigger went: only partitioned
+                -- returns tables can have lost one
+                AND (a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                     OR (partitions_went AND EXISTS (SELECT FROM pg_catalog.pg_class rc
+                                                      WHERE rc.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                                        AND rc.relkind OPERATOR(pg_catalog.=) 'p')))
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(d.declared_relation, gone, false);
+    END LOOP;
+END
+$$;
+-- The quantity check on Citus tables (docs/scale-out.md, "The quantity check
+-- on Citus tables"; src/enforce/quantity_citus.c).  R-EX-3, R-IM-2 on every
+-- shard, with no ledger: the returns and their declared lines are
+-- distributed on the same key column of the line and co-located, so a
+-- line's returns are in the returns shard of its shard group; each write
+-- that makes a line grow locks the declared row in the co-located declared
+-- shard and counts the line's returns there.  The triggers name the other
+-- table and the columns in their arguments, never an OID, and Citus carries
+-- them to every shard, through moves, splits and new workers.
+
+CREATE FUNCTION cbreturn._quantity_check_citus() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_quantity_check_citus' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._quantity_check_citus() IS
+    'internal: the quantity check (R-EX-3, R-IM-2) on the shards of a Citus returns table: locks the declared line in the co-located shard and counts its returns';
+CREATE FUNCTION cbreturn._quantity_guard_citus() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'cbr_quantity_guard_citus' LANGUAGE C;
+COMMENT ON FUNCTION cbreturn._quantity_guard_citus() IS
+    'internal: the declared-line guard (R-EX-3, R-IM-2) on the shards of a Citus declared-lines table';
+
+-- The distribution column of a Citus table (NULL for a reference table).
+CREATE FUNCTION cbreturn._citus_distribution_column(rel regclass) RETURNS name
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    col name;
+BEGIN
+    -- dynamic SQL: the Citus catalogue need not exist when this is planned
+    EXECUTE 'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey)
+               FROM pg_catalog.pg_dist_partition p
+              WHERE p.logicalrelid OPERATOR(pg_catalog.=) $1 AND p.partkey IS NOT NULL'
+       INTO col USING rel;
+    RETURN col;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._citus_distribution_column(regclass) IS
+    'internal: the distribution column of a Citus table';
+
+-- The arguments of the two triggers: 'cbreturn:1', the other table, the
+-- returns' quantity column, the declared quantity column, then per line key
+-- its column in the returns and in the declared table.
+CREATE FUNCTION cbreturn._quantity_citus_args(other regclass, line name[], quantity name,
+                                              declared_line name[], declared_quantity name) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.concat_ws(', ', '''cbreturn:1''', pg_catalog.quote_literal(other::pg_catalog.text),
+                                pg_catalog.quote_literal(quantity), pg_catalog.quote_literal(declared_quantity),
+                                (SELECT pg_catalog.string_agg(pg_catalog.format('%L, %L', line[i], declared_line[i]), ', ' ORDER BY i)
+                                   FROM pg_catalog.generate_subscripts(line, 1) i))
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_citus_args(regclass, name[], name, name[], name) IS
+    'internal: the trigger arguments of the quantity check and guard on Citus tables, columns by name';
+
+-- Attach on Citus tables (called by attach_quantity_check once the columns
+-- are validated and recorded, with the tables' co-location checked by
+-- cbreturn._register): what the shards need, the triggers, then the existing
+-- returns counted (cbreturn._quantity_rebuild, which refuses an over-return).
+CREATE FUNCTION cbreturn._quantity_citus_attach("table" regclass, line name[], quantity name,
+                                                declared_table regclass, declared_line name[],
+                                                declared_quantity name, status_column name) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rcol name := cbreturn._citus_distribution_column("table");
+    dcol name := cbreturn._citus_distribution_column(declared_table);
+    other regclass;
+BEGIN
+    IF status_column IS NOT NULL THEN
+        PERFORM cbreturn._error('citus.quantity_status', "table"::pg_catalog.text);
+    END IF;
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+                WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY["table", declared_table]::pg_catalog.oid[])
+                  AND c.relkind OPERATOR(pg_catalog.=) 'p') THEN
+        PERFORM cbreturn._error('citus.quantity_partitioned',
+                                (SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c
+                                  WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY["table", declared_table]::pg_catalog.oid[])
+                                    AND c.relkind OPERATOR(pg_catalog.=) 'p' LIMIT 1));
+    END IF;
+    -- R-EX-3: a line's returns are on its shard only when both tables are
+    -- distributed on the same column of the line's key
+    IF rcol IS NULL OR dcol IS NULL
+       OR NOT EXISTS (SELECT FROM pg_catalog.generate_subscripts(line, 1) i
+                       WHERE line[i] OPERATOR(pg_catalog.=) rcol AND declared_line[i] OPERATOR(pg_catalog.=) dcol) THEN
+        PERFORM cbreturn._error('citus.quantity_key', "table"::pg_catalog.text, declared_table::pg_catalog.text,
+                                pg_catalog.array_to_string(line, ', '));
+    END IF;
+    SELECT a.relation INTO other FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+       AND a.declared_relation OPERATOR(pg_catalog.=) declared_table
+       AND a.relation OPERATOR(pg_catalog.<>) "table";
+    IF other IS NOT NULL THEN
+        PERFORM cbreturn._error('citus.quantity_one_returns_table', declared_table::pg_catalog.text,
+                                other::pg_catalog.text);
+    END IF;
+    -- each write sums the line's returns through an index (never a scan)
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_index x
+                    JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=)
+                         (SELECT c.relam FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) x.indexrelid)
+                    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) x.indrelid
+                                                  AND a.attnum OPERATOR(pg_catalog.=) x.indkey[0]
+                   WHERE x.indrelid OPERATOR(pg_catalog.=) "table" AND x.indisvalid AND x.indpred IS NULL
+                     AND am.amname OPERATOR(pg_catalog.=) 'btree'
+                     AND a.attname OPERATOR(pg_catalog.=) ANY (line)) THEN
+        PERFORM cbreturn._error('citus.quantity_no_index', "table"::pg_catalog.text,
+                                pg_catalog.array_to_string(line, ', '));
+    END IF;
+    PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_check AFTER INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn._quantity_check_citus(%s)', "table",
+        cbreturn._quantity_citus_args(declared_table, line, quantity, declared_line, declared_quantity)));
+    PERFORM cbreturn._trigger_ddl(declared_table, pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_guard BEFORE INSERT OR UPDATE OR DELETE ON %s '
+        'FOR EACH ROW EXECUTE FUNCTION cbreturn._quantity_guard_citus(%s)', declared_table,
+        cbreturn._quantity_citus_args("table", line, quantity, declared_line, declared_quantity)));
+    -- the triggers' locks on every shard keep writers out until commit, so
+    -- the count sees every return there is
+    PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_citus_attach(regclass, name[], name, regclass, name[], name, name) IS
+    'internal: the quantity check on co-located Citus tables: checks the distribution, creates the triggers the shards carry, counts the existing returns';
+
+-- Detach on Citus tables: the triggers go from every shard; there is no ledger.
+CREATE FUNCTION cbreturn._quantity_citus_detach(rel regclass, declared regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- (cbreturn.detach has dropped the check's trigger already)
+    IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) rel
+                  AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_check') THEN
+        PERFORM cbreturn._trigger_ddl(rel, pg_catalog.format('DROP TRIGGER cbreturn_quantity_check ON %s', rel));
+    END IF;
+    IF pg_catalog.to_regclass(declared::pg_catalog.text) IS NOT NULL THEN
+        PERFORM cbreturn._trigger_ddl(declared, pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', declared));
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_citus_detach(regclass, regclass) IS
+    'internal: the quantity part of cbreturn.detach on Citus tables: drops the triggers from every shard';
+
+-- The lines of a Citus declared table that break R-EX-3, R-IM-2, counted
+-- by one distributed query (grouped on the workers, shard by shard), with no
+-- ledger: for the recounts (cbreturn._quantity_rebuild_worker) and
+-- cbreturn.verify_quantity_ledger().
+CREATE FUNCTION cbreturn._quantity_citus_problems(declared regclass, except_relation oid[])
+    RETURNS TABLE (problem text, line_text text, returned numeric, return_rows bigint, declared_quantity numeric)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, except_relation);
+BEGIN
+    IF counts IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'SELECT CASE WHEN c.line IS NULL THEN ''returns name no declared line'''
+        '            WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '            ELSE ''more returned than declared'' END,'
+        '       c.line_text, c.returned, c.return_rows, CASE WHEN c.line IS NOT NULL THEN c.declared_quantity END'
+        '  FROM (%s) c WHERE c.line IS NULL OR c.smallest OPERATOR(pg_catalog.<) 0'
+        '    OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity'
+        ' ORDER BY 2', counts);
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_citus_problems(regclass, oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_citus_problems(regclass, oid[]) IS
+    'internal: the lines of a Citus declared table breaking R-EX-3/R-IM-2 (no ledger on Citus)';
+
+-- DROP of a Citus returns table (called by cbreturn._quantity_after_drop,
+-- while the metadata of the dropped tables is still there): the guard on its
+-- declared table, which counts the returns in it, goes from every shard.
+CREATE FUNCTION cbreturn._quantity_citus_after_drop(gone oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND NOT a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                AND EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                             WHERE t.tgrelid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                               AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard'
+                               AND t.tgfoid OPERATOR(pg_catalog.=) 'cbreturn._quantity_guard_citus()'::pg_catalog.regprocedure)
+    LOOP
+        PERFORM cbreturn._trigger_ddl(d.declared_relation, pg_catalog.format(
+            'DROP TRIGGER cbreturn_quantity_guard ON %s', d.declared_relation));
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_citus_after_drop(oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_citus_after_drop(oid[]) IS
+    'internal: the quantity part of the DROP event trigger on Citus tables: drops the guard of a declared table whose returns table went';
+
 -- ==== assessments over a table (issue 12, item 7) ====
 -- Every stored row of a table with an attached export (import) check,
 -- assessed on the facts the check reads: its columns, reason labels (R-V-1),

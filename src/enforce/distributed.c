@@ -31,12 +31,15 @@
  * catalogue is read when a check is built: only the trigger's arguments,
  * which the relcache holds.
  *
- * What cannot be carried so: the quantity check (a ledger and a declared
- * table read on another relation) and a declaration header (another
- * table's rows): attach refuses them on a Citus table (CB015), with a hint;
+ * The quantity check reads another relation, the declared lines: on Citus
+ * tables it is a check of its own, on co-located tables only
+ * (quantity_citus.c), which attach lets through here once the tables are
+ * co-located.  What cannot be carried: a declaration header (another
+ * table's rows): attach refuses it on a Citus table (CB015), with a hint;
  * a shard is refused for every check (a trigger on one shard is lost when
- * the shard moves), and a quantity guard that finds itself on a shard
- * without its check refuses the write rather than let it through.
+ * the shard moves), and the quantity guard of one server that finds itself
+ * on a shard (a declared table distributed with it) refuses the write
+ * rather than let it through.
  */
 #include "enforce/trigger.h"
 
@@ -146,9 +149,9 @@ cbr_refuse_citus_relation(Oid relid)
 /*
  * May a check of this kind be attached to relid (and its declared table)?
  * True for a Citus table and a check Citus carries to every shard (export,
- * import, status), false for a table Citus does not know; refuses (CB015)
- * a shard, and the quantity and header checks on a Citus table, telling
- * what would work.
+ * import, status, and quantity on co-located tables), false for a table
+ * Citus does not know; refuses (CB015) a shard, a quantity check on tables
+ * not co-located and a header on a Citus table, telling what would work.
  */
 bool
 cbr_citus_attach(Oid relid, const char *kind, Oid declared)
@@ -175,12 +178,8 @@ cbr_citus_attach(Oid relid, const char *kind, Oid declared)
 					 errhint("Distribute both on the declaration number, the returns with colocate_with: SELECT create_distributed_table('%s', '<declaration column>', colocate_with => '%s'); for tables already distributed, SELECT update_distributed_table_colocation('%s', colocate_with => '%s').",
 							 cbr_rel_text(relid), cbr_rel_text(declared),
 							 cbr_rel_text(relid), cbr_rel_text(declared))));
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_DISTRIBUTED),
-				 errmsg("the quantity check is not enforced on Citus tables yet"),
-				 errdetail("Tables %s and %s are co-located, but the quantity ledger is kept per node and is not yet carried with the shards.",
-						   cbr_rel_text(relid), cbr_rel_text(declared)),
-				 errhint("Keep the returns and their declared lines on the coordinator (not distributed) to have the quantity check (docs/scale-out.md).")));
+		/* co-located: the check on the shards (quantity_citus.c) */
+		return true;
 	}
 	if (r.kind == 0 && d.kind == 0)
 		return false;

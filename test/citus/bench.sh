@@ -7,9 +7,12 @@
 #   * COPY of the returns into a plain table on the coordinator, into the
 #     same table with the export checks attached, into a distributed table
 #     (32 shards) without checks and into the same distributed table with the
-#     export checks, carried to every shard (the figure of issue 14: the
-#     checked COPY against the unchecked one, target at most 1.3 times); every
-#     row passes the checks, and each COPY must load every row;
+#     export checks, carried to every shard, and into the same distributed
+#     table with the export and quantity checks (its declared lines in a
+#     co-located table of one line per return): the figure of issue 14 is
+#     the COPY with the export and quantity checks against the unchecked
+#     one, target at most 1.3 times; every row passes the checks, and each
+#     COPY must load every row;
 #   * the report grouped by return_status(...) over the plain table and
 #     over distributed tables of 4, 8 and 32 shards: EXPLAIN must show it
 #     grouped on the workers, one task per shard.
@@ -60,7 +63,22 @@ dist=$(best_ms "$(table_ddl r_dist) SELECT create_distributed_table('r_dist', 'd
 dist_checked=$(best_ms "$(table_ddl r_dist_checked) SELECT create_distributed_table('r_dist_checked', 'decl', shard_count => 32);
                         SELECT cbreturn.attach_export_return_checks('r_dist_checked', exported_on => 'exported_on', reason => 'reason', returned_on => 'returned_on');" \
                        "$(printf "$copy" r_dist_checked)")
-for t in r_plain r_checked r_dist r_dist_checked; do
+# the declared lines of the returns (one per return, 10 declared), co-located
+q >/dev/null <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS r_decl;
+CREATE TABLE r_decl (decl cbreturn.declaration_id, g_no int, g_qty int NOT NULL, PRIMARY KEY (decl, g_no));
+SELECT create_distributed_table('r_decl', 'decl', shard_count => 32);
+INSERT INTO r_decl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, $rows) i;
+SQL
+dist_qty=$(best_ms "$(table_ddl r_dist_qty) SELECT create_distributed_table('r_dist_qty', 'decl', colocate_with => 'r_decl');
+                    SELECT cbreturn.attach_export_return_checks('r_dist_qty', exported_on => 'exported_on', reason => 'reason', returned_on => 'returned_on');
+                    SELECT cbreturn.attach_quantity_check('r_dist_qty', '{decl,g_no}', 'qty', 'r_decl', '{decl,g_no}', 'g_qty');" \
+                   "$(printf "$copy" r_dist_qty)")
+[ "$(q -c "SELECT count(*) FROM cbreturn.attached_checks WHERE \"table\" = 'r_dist_qty'::regclass")" = 2 ] ||
+    fail "the export and quantity checks are not attached to the distributed table"
+[ "$(q -c "SELECT count(*) FROM cbreturn.verify_quantity_ledger('r_decl')")" = 0 ] || fail "a line breaks the quantity rule"
+for t in r_plain r_checked r_dist r_dist_checked r_dist_qty; do
     [ "$(q -c "SELECT count(*) FROM $t")" = "$rows" ] || fail "the COPY into $t did not load every row"
 done
 [ "$(q -c "SELECT count(*) FROM cbreturn.attached_checks WHERE \"table\" = 'r_dist_checked'::regclass")" = 1 ] ||
@@ -68,8 +86,10 @@ done
 printf '  %-50s %10s  %5s\n' "plain table on the coordinator" "$plain" 1.00 \
     "with the export checks, on the coordinator" "$checked" "$(ratio "$checked" "$plain")" \
     "distributed, 32 shards (no checks)" "$dist" "$(ratio "$dist" "$plain")" \
-    "distributed, 32 shards, with the export checks" "$dist_checked" "$(ratio "$dist_checked" "$plain")"
-echo "checked distributed COPY / unchecked distributed COPY: $(ratio "$dist_checked" "$dist") (target at most 1.3)"
+    "distributed, 32 shards, with the export checks" "$dist_checked" "$(ratio "$dist_checked" "$plain")" \
+    "distributed, 32 shards, export and quantity checks" "$dist_qty" "$(ratio "$dist_qty" "$plain")"
+echo "export-checked distributed COPY / unchecked distributed COPY: $(ratio "$dist_checked" "$dist")"
+echo "export+quantity-checked distributed COPY / unchecked distributed COPY: $(ratio "$dist_qty" "$dist") (target at most 1.3)"
 
 report="SELECT cbreturn.return_status(cbreturn.export_return_deadline(exported_on, reason), returned_on, '2026-06-30'), count(*) FROM %s GROUP BY 1"
 echo "report grouped by return_status over $rows returns (best of $runs, ms; ratio to the plain table)"

@@ -67,18 +67,17 @@ expected_report=$(q -c "SELECT string_agg(s || ':' || n, ',' ORDER BY s COLLATE 
 echo "ok - the distributed report counts every row once"
 
 # What cannot be carried to the shards is refused (CB015), with a hint, and
-# leaves nothing behind: the quantity check on Citus tables (not co-located:
-# the hint names colocate_with; co-located: not enforced on shards yet), a
-# declaration header, a shard.  (The export, import and status checks are
-# carried to every shard: test/citus/shards.sh.)
+# leaves nothing behind: the quantity check on Citus tables not co-located
+# (the hint names colocate_with), a declaration header, a shard.  (The
+# export, import and status checks are carried to every shard:
+# test/citus/shards.sh; the quantity check on co-located tables:
+# test/citus/quantity.sh.)
 q -c "CREATE TABLE decl_other (decl cbreturn.declaration_id, g_no int, qty numeric NOT NULL, PRIMARY KEY (decl, g_no))" \
   -c "SELECT create_distributed_table('decl_other', 'decl', colocate_with => 'none')" >/dev/null
 hint=$(state "SELECT cbreturn.attach_quantity_check('ret', '{decl,g_no}', 'qty', 'decl_other', '{decl,g_no}', 'qty')" CB015)
 grep -q "colocate_with => " <<<"$hint" || fail "the refusal of returns not co-located does not say what to run: $hint"
 grep -q "update_distributed_table_colocation('public.ret', colocate_with => 'public.decl_other')" <<<"$hint" ||
     fail "the hint does not name the tables: $hint"
-hint=$(state "SELECT cbreturn.attach_quantity_check('ret', '{decl,g_no}', 'qty', 'decl', '{decl,g_no}', 'qty')" CB015)
-grep -q "not enforced on Citus tables yet" <<<"$hint" || fail "the co-located quantity check is not refused as not enforced yet"
 q -c "CREATE TABLE local_ret (id int PRIMARY KEY, decl cbreturn.declaration_id, g_no int, qty int)"
 hint=$(state "SELECT cbreturn.attach_quantity_check('local_ret', '{decl,g_no}', 'qty', 'decl', '{decl,g_no}', 'qty')" CB015)
 grep -q "colocate_with => 'public.decl'" <<<"$hint" || fail "a local returns table of a distributed declared table: no hint: $hint"
