@@ -116,7 +116,7 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for table %s", cbr_relation_text(relid)),
-				 errdetail("Listing the rows that break the attached checks reads the columns the checks read and the primary key.")));
+				 errdetail("Reading the stored rows as the attached checks read them (to list the rows that break them, or to assess them) reads the columns the checks read and the primary key.")));
 }
 
 /* "while checking the existing rows of table …" on an error of the scan */
