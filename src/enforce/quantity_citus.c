@@ -93,7 +93,7 @@ line_scan(const CitusLineIndex *ix, Relation rel, Relation irel, const Datum *ke
 	for (i = 0; i < ix->nscan; i++)
 		ScanKeyEntryInitializeWithInfo(&sk[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
 									   ix->scan_coll[i], (FmgrInfo *) &ix->scan_fn[i], keys[ix->scan_key[i]]);
-	scan = index_beginscan(rel, irel, snap, ix->nscan, 0);
+	scan = cbr_index_beginscan(rel, irel, snap, ix->nscan, 0);
 	index_rescan(scan, sk, ix->nscan, NULL, 0);
 	return scan;
 }
