@@ -14,7 +14,7 @@
 #      for the messages of the C code and of the PL/pgSQL functions alike;
 #   5. no PL/pgSQL function of sql/*.sql raises a message of its own (RAISE):
 #      every one goes through cbreturn._error, whose keys (and cbreturn._text's)
-#      are all in src/i18n/i18n.c.
+#      are all in src/i18n/messages.c.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
@@ -61,7 +61,7 @@ echo "ok: po/zh_CN.po uses the terms of docs/glossary.md"
 # The functions whose RAISEs are still being converted (docs/i18n.md, "What is
 # not translated yet"); part 3 counts their English messages instead of failing.
 pending_functions=""
-if ! python3 - "$pending_functions" src/i18n/i18n.c sql/[0-9]*.sql >"$out/raise.txt" <<'EOF'
+if ! python3 - "$pending_functions" src/i18n/messages.c sql/[0-9]*.sql >"$out/raise.txt" <<'EOF'
 import re, sys
 pending = set(sys.argv[1].split())
 catalog = open(sys.argv[2], encoding='utf-8').read()
@@ -91,10 +91,10 @@ for path in sys.argv[3:]:
                 print('FAIL: %s:%d: RAISE in %s: raise a catalogued message with cbreturn._error (docs/i18n.md)' % (path, no, fn)); bad += 1
         for k in re.findall(r"cbreturn\._error\('([^']*)'", code):
             if k not in msg_keys:
-                print('FAIL: %s:%d: cbreturn._error key "%s" is not in src/i18n/i18n.c' % (path, no, k)); bad += 1
+                print('FAIL: %s:%d: cbreturn._error key "%s" is not in src/i18n/messages.c' % (path, no, k)); bad += 1
         for k in re.findall(r"cbreturn\._text\('([^']*)'\)", code):
             if k not in text_keys:
-                print('FAIL: %s:%d: cbreturn._text key "%s" is not in src/i18n/i18n.c' % (path, no, k)); bad += 1
+                print('FAIL: %s:%d: cbreturn._text key "%s" is not in src/i18n/messages.c' % (path, no, k)); bad += 1
 for fn in sorted(pending - still):
     print('note: %s raises no message of its own any more: take it off pending_functions in test/checks/nls.sh' % fn)
 sys.exit(1 if bad else 0)
@@ -192,7 +192,7 @@ for loc, mid in re.findall(r'^#: (.*)\n(?:#.*\n)*msgid "((?:[^"\\]|\\.)+)"$', te
     if len(re.findall(r'(?<!\w)[A-Za-z]{2,}(?!\w)', ' '.join(parts))) < 3:
         continue            # a word or two (a label, an enum value): not told from data
     # the texts of cbreturn._error are what the PL/pgSQL RAISEs still say in English
-    route = loc.strip() == 'src/i18n/i18n.c'
+    route = loc.strip() == 'src/i18n/messages.c'
     pats.append((mid, re.compile('.*?'.join(re.escape(p) for p in parts if p)), route))
 
 cjk = re.compile('[\u4e00-\u9fff]')
