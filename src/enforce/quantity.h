@@ -156,6 +156,25 @@ extern AttrNumber cbr_qty_role_column(const CbrCheckMeta *meta, Oid checked, con
 									  Relation rel, const Oid *typids, int ntypids);
 extern QtyColumn *cbr_qty_check_columns(Oid declared, MemoryContext mcxt, int *n);
 extern bool cbr_qty_values_visible(const QtyColumn *cols, int n);
+
+/*
+ * What the error of a verdict names (quantity_report.c), for the check and
+ * the guard of one server and of a Citus shard alike.
+ */
+typedef struct CbrQtyErrorCtx
+{
+	Relation	rel;			/* the table written */
+	HeapTuple	tuple;			/* its row */
+	const char *line;			/* the line: "(a, b)=(1, 2)" of a return, "(1, 2)" of a declared row */
+	Oid			declared;		/* a return's declared table */
+	AttrNumber	quantity;		/* the quantity column of rel */
+	AttrNumber	key;			/* a return's first key column */
+	bool		values_visible; /* the role may read the declared and returned quantities */
+} CbrQtyErrorCtx;
+
+/* A verdict on a return, on a declared line, as its error (nothing for CBR_QTY_OK). */
+extern void cbr_qty_raise_return(const CbrQtyErrorCtx *e, const CbrQtyVerdict *v);
+extern void cbr_qty_raise_declared(const CbrQtyErrorCtx *e, bool is_delete, const CbrQtyVerdict *v);
 extern SPIPlanPtr cbr_qty_prepare_as(Oid role, const char *sql, int nargs, Oid *argtypes);
 extern Relation cbr_qty_open_declared(Oid declared, Oid checked);
 extern void cbr_qty_declared_columns(const CbrCheckMeta *meta, Oid checked, Relation drel,

@@ -205,61 +205,17 @@ line_text(const CitusQty *c, Relation rel, const Datum *keys)
 	return s.data;
 }
 
-/* A verdict on a return as its error: the texts of the check of one server (quantity.c). */
+/* A verdict on a return as its error: the texts of the check of one server (quantity_report.c). */
 static void
 report_return(const CitusQty *c, Relation rel, HeapTuple tuple, const Datum *keys, const CbrQtyVerdict *v)
 {
-	char		row[CBR_QTY_TEXT_LEN];
-	char		total[CBR_QTY_TEXT_LEN];
-	char		before[CBR_QTY_TEXT_LEN];
-	char		declared[CBR_QTY_TEXT_LEN];
-	char		room[CBR_QTY_TEXT_LEN];
+	CbrQtyErrorCtx e = {rel, tuple, NULL, c->declared, c->rqty, c->rkey[0], false};
 
-	cbr_qty_format(v->row, row);
-	cbr_qty_format(v->total, total);
-	cbr_qty_format(v->before, before);
-	cbr_qty_format(v->declared, declared);
-	cbr_qty_format(v->room, room);
-	if (v->outcome == CBR_QTY_NEGATIVE)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("returned quantity %s is negative (R-EX-3, R-IM-2)", row),
-				 errdetail("%sthe quantity is %s.", cbr_row_identity(rel, tuple), row),
-				 errhint("A return carries a quantity of zero or more."),
-				 errtablecol(rel, c->rqty)));
-	if (v->outcome == CBR_QTY_NO_LINE)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("return refers to no declared line (R-EX-3, R-IM-2)"),
-				 errdetail("%sline %s has no row in %s.", cbr_row_identity(rel, tuple),
-						   line_text(c, rel, keys), cbr_qty_rel_text(c->declared)),
-				 errhint("Record the original declaration line first; every return, of any quantity, is counted against one."),
-				 errtablecol(rel, c->rkey[0])));
-	if (v->outcome == CBR_QTY_EXCEEDED && cbr_qty_values_visible(c->columns, c->ncolumns))
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("returned quantity %s of line %s exceeds the declared quantity %s (R-EX-3, R-IM-2)",
-						total, line_text(c, rel, keys), declared),
-				 errdetail("%sthis row returns %s; %s of the line was returned before, %s was declared.",
-						   cbr_row_identity(rel, tuple), row, before, declared),
-				 errhint("At most %s more may be returned on this line.", room),
-				 errtablecol(rel, c->rqty)));
-	if (v->outcome == CBR_QTY_EXCEEDED)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("returned quantity of line %s would exceed its declared quantity (R-EX-3, R-IM-2)",
-						line_text(c, rel, keys)),
-				 errdetail("%sthis row returns %s.  The declared quantity and what was returned before are not shown: the current role may not read every table they come from.",
-						   cbr_row_identity(rel, tuple), row),
-				 errhint("Ask the owner of table %s how much of the line may still be returned.",
-						 cbr_qty_rel_text(c->declared)),
-				 errtablecol(rel, c->rqty)));
-	if (v->outcome != CBR_QTY_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("the quantities of line %s cannot be compared exactly (R-EX-3, R-IM-2)", line_text(c, rel, keys)),
-				 errdetail("%sthis row returns %s.", cbr_row_identity(rel, tuple), row),
-				 errhint("Quantities are compared with at most 18 significant digits.")));
+	if (v->outcome == CBR_QTY_OK)
+		return;
+	e.line = line_text(c, rel, keys);
+	e.values_visible = v->outcome == CBR_QTY_EXCEEDED && cbr_qty_values_visible(c->columns, c->ncolumns);
+	cbr_qty_raise_return(&e, v);
 }
 
 /* The quantity of a row (NULL counts as 0) and its keys; false when a key is NULL. */

@@ -57,42 +57,13 @@ static void
 report_declared(const CitusQty *c, Relation rel, HeapTuple oldtup, const Datum *keys, bool is_delete,
 				const CbrQtyVerdict *v)
 {
-	char		returned[CBR_QTY_TEXT_LEN];
-	char		declared[CBR_QTY_TEXT_LEN];
-	bool		visible = cbr_qty_values_visible(c->columns, c->ncolumns);
+	CbrQtyErrorCtx e = {rel, oldtup, NULL, InvalidOid, c->dqty, InvalidAttrNumber, false};
 
-	cbr_qty_format(v->total, returned);
-	cbr_qty_format(v->declared, declared);
-	if (v->outcome == CBR_QTY_LINE_HAS_RETURNS)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("declared line %s has returns and cannot be %s (R-EX-3, R-IM-2)",
-						cbr_key_text(c->nkeys, keys, c->keytype), is_delete ? _("deleted") : _("re-keyed")),
-				 visible ? errdetail("%s%s has been returned of it.", cbr_row_identity(rel, oldtup), returned)
-				 : errdetail("Returns name it in a table attached to %s.", cbr_qty_rel_text(RelationGetRelid(rel))),
-				 errhint("Delete or move its returns first."),
-				 errtable(rel)));
-	if (v->outcome == CBR_QTY_BELOW_RETURNED && visible)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("declared quantity %s of line %s is below the quantity already returned, %s (R-EX-3, R-IM-2)",
-						declared, cbr_key_text(c->nkeys, keys, c->keytype), returned),
-				 errdetail("%s%s has been returned of it.", cbr_row_identity(rel, oldtup), returned),
-				 errhint("A declared quantity of %s or more is accepted.", returned),
-				 errtablecol(rel, c->dqty)));
-	if (v->outcome == CBR_QTY_BELOW_RETURNED)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("declared quantity %s of line %s is below the quantity already returned (R-EX-3, R-IM-2)",
-						declared, cbr_key_text(c->nkeys, keys, c->keytype)),
-				 errdetail("What was returned is not shown: the current role may not read every table the returns are in."),
-				 errhint("Ask the owners of the returns tables how much of the line was returned."),
-				 errtablecol(rel, c->dqty)));
-	if (v->outcome != CBR_QTY_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("the quantities of declared line %s cannot be compared exactly (R-EX-3, R-IM-2)",
-						cbr_key_text(c->nkeys, keys, c->keytype))));
+	if (v->outcome == CBR_QTY_OK)
+		return;
+	e.line = cbr_key_text(c->nkeys, keys, c->keytype);
+	e.values_visible = cbr_qty_values_visible(c->columns, c->ncolumns);
+	cbr_qty_raise_declared(&e, is_delete, v);
 }
 
 /*

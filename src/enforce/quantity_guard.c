@@ -159,55 +159,22 @@ declared_qty(const CbrDeclared *d, Relation rel, HeapTuple tuple)
 	return isnull ? (CbrQty) {0, 0} : cbr_qty_of_datum(q, d->quantity_type, rel, d->quantity);
 }
 
-/* Turn a verdict on a declared line into its error (nothing for CBR_QTY_OK). */
+/* A verdict on a declared line as its error (nothing for CBR_QTY_OK). */
 static void
 report_declared(GuardCache *c, Relation rel, HeapTuple oldtup, const Datum *keys, bool is_delete,
 				const CbrQtyVerdict *v)
 {
-	char		returned[CBR_QTY_TEXT_LEN];
-	char		declared[CBR_QTY_TEXT_LEN];
 	Oid			types[CBR_MAX_KEYS];
-	bool		visible;
+	CbrQtyErrorCtx e = {rel, oldtup, NULL, InvalidOid, c->declared.quantity, InvalidAttrNumber, false};
 	int			i;
 
 	if (v->outcome == CBR_QTY_OK)
 		return;
 	for (i = 0; i < c->declared.nkeys; i++)
 		types[i] = TupleDescAttr(RelationGetDescr(rel), c->declared.key[i] - 1)->atttypid;
-	cbr_qty_format(v->total, returned);
-	cbr_qty_format(v->declared, declared);
-	visible = cbr_qty_values_visible(c->columns, c->ncolumns);
-	if (v->outcome == CBR_QTY_LINE_HAS_RETURNS)
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("declared line %s has returns and cannot be %s (R-EX-3, R-IM-2)",
-						cbr_key_text(c->declared.nkeys, keys, types), is_delete ? _("deleted") : _("re-keyed")),
-				 visible ? errdetail("%s%s has been returned of it.", cbr_row_identity(rel, oldtup), returned)
-				 : errdetail("Returns name it in a table attached to %s.", cbr_qty_rel_text(RelationGetRelid(rel))),
-				 errhint("Delete or move its returns first."),
-				 errtable(rel)));
-	if (v->outcome == CBR_QTY_BELOW_RETURNED)
-	{
-		if (visible)
-			ereport(ERROR,
-					(errcode(ERRCODE_CBRETURN_QUANTITY),
-					 errmsg("declared quantity %s of line %s is below the quantity already returned, %s (R-EX-3, R-IM-2)",
-							declared, cbr_key_text(c->declared.nkeys, keys, types), returned),
-					 errdetail("%s%s has been returned of it.", cbr_row_identity(rel, oldtup), returned),
-					 errhint("A declared quantity of %s or more is accepted.", returned),
-					 errtablecol(rel, c->declared.quantity)));
-		ereport(ERROR,
-				(errcode(ERRCODE_CBRETURN_QUANTITY),
-				 errmsg("declared quantity %s of line %s is below the quantity already returned (R-EX-3, R-IM-2)",
-						declared, cbr_key_text(c->declared.nkeys, keys, types)),
-				 errdetail("What was returned is not shown: the current role may not read every table the returns are in."),
-				 errhint("Ask the owners of the returns tables how much of the line was returned."),
-				 errtablecol(rel, c->declared.quantity)));
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("the quantities of declared line %s cannot be compared exactly (R-EX-3, R-IM-2)",
-					cbr_key_text(c->declared.nkeys, keys, types))));
+	e.line = cbr_key_text(c->declared.nkeys, keys, types);
+	e.values_visible = cbr_qty_values_visible(c->columns, c->ncolumns);
+	cbr_qty_raise_declared(&e, is_delete, v);
 }
 
 /*

@@ -27,9 +27,9 @@ line_text(QuantityCache *c, const QtySide *s)
 	return names.data;
 }
 
-/* Turn a verdict on a return into its error (nothing for CBR_QTY_OK). */
-static void
-report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+/* A verdict on a return as its error (nothing for CBR_QTY_OK). */
+void
+cbr_qty_raise_return(const CbrQtyErrorCtx *e, const CbrQtyVerdict *v)
 {
 	char		row[CBR_QTY_TEXT_LEN];
 	char		total[CBR_QTY_TEXT_LEN];
@@ -50,46 +50,98 @@ report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const Cbr
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),
 					 errmsg("returned quantity %s is negative (R-EX-3, R-IM-2)", row),
-					 errdetail("%sthe quantity is %s.", cbr_row_identity(rel, s->tuple), row),
+					 errdetail("%sthe quantity is %s.", cbr_row_identity(e->rel, e->tuple), row),
 					 errhint("A return carries a quantity of zero or more."),
-					 errtablecol(rel, c->quantity)));
+					 errtablecol(e->rel, e->quantity)));
 			break;
 		case CBR_QTY_NO_LINE:
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),
 					 errmsg("return refers to no declared line (R-EX-3, R-IM-2)"),
-					 errdetail("%sline %s has no row in %s.", cbr_row_identity(rel, s->tuple),
-							   line_text(c, s), cbr_qty_rel_text(c->declared.relid)),
+					 errdetail("%sline %s has no row in %s.", cbr_row_identity(e->rel, e->tuple),
+							   e->line, cbr_qty_rel_text(e->declared)),
 					 errhint("Record the original declaration line first; every return, of any quantity, is counted against one."),
-					 errtablecol(rel, c->key[0])));
+					 errtablecol(e->rel, e->key)));
 			break;
 		case CBR_QTY_EXCEEDED:
-			if (cbr_qty_values_visible(c->columns, c->ncolumns))
+			if (e->values_visible)
 				ereport(ERROR,
 						(errcode(ERRCODE_CBRETURN_QUANTITY),
 						 errmsg("returned quantity %s of line %s exceeds the declared quantity %s (R-EX-3, R-IM-2)",
-								total, line_text(c, s), declared),
+								total, e->line, declared),
 						 errdetail("%sthis row returns %s; %s of the line was returned before, %s was declared.",
-								   cbr_row_identity(rel, s->tuple), row, before, declared),
+								   cbr_row_identity(e->rel, e->tuple), row, before, declared),
 						 errhint("At most %s more may be returned on this line.", room),
-						 errtablecol(rel, c->quantity)));
+						 errtablecol(e->rel, e->quantity)));
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),
 					 errmsg("returned quantity of line %s would exceed its declared quantity (R-EX-3, R-IM-2)",
-							line_text(c, s)),
+							e->line),
 					 errdetail("%sthis row returns %s.  The declared quantity and what was returned before are not shown: the current role may not read every table they come from.",
-							   cbr_row_identity(rel, s->tuple), row),
+							   cbr_row_identity(e->rel, e->tuple), row),
 					 errhint("Ask the owner of table %s how much of the line may still be returned.",
-							 cbr_qty_rel_text(c->declared.relid)),
-					 errtablecol(rel, c->quantity)));
+							 cbr_qty_rel_text(e->declared)),
+					 errtablecol(e->rel, e->quantity)));
 			break;
 		default:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("the quantities of line %s cannot be compared exactly (R-EX-3, R-IM-2)", line_text(c, s)),
-					 errdetail("%sthis row returns %s.", cbr_row_identity(rel, s->tuple), row),
+					 errmsg("the quantities of line %s cannot be compared exactly (R-EX-3, R-IM-2)", e->line),
+					 errdetail("%sthis row returns %s.", cbr_row_identity(e->rel, e->tuple), row),
 					 errhint("Quantities are compared with at most 18 significant digits.")));
 	}
+}
+
+/* A verdict on a declared line lowered, deleted or re-keyed as its error (nothing for CBR_QTY_OK). */
+void
+cbr_qty_raise_declared(const CbrQtyErrorCtx *e, bool is_delete, const CbrQtyVerdict *v)
+{
+	char		returned[CBR_QTY_TEXT_LEN];
+	char		declared[CBR_QTY_TEXT_LEN];
+
+	if (v->outcome == CBR_QTY_OK)
+		return;
+	cbr_qty_format(v->total, returned);
+	cbr_qty_format(v->declared, declared);
+	if (v->outcome == CBR_QTY_LINE_HAS_RETURNS)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_QUANTITY),
+				 errmsg("declared line %s has returns and cannot be %s (R-EX-3, R-IM-2)",
+						e->line, is_delete ? _("deleted") : _("re-keyed")),
+				 e->values_visible
+				 ? errdetail("%s%s has been returned of it.", cbr_row_identity(e->rel, e->tuple), returned)
+				 : errdetail("Returns name it in a table attached to %s.", cbr_qty_rel_text(RelationGetRelid(e->rel))),
+				 errhint("Delete or move its returns first."),
+				 errtable(e->rel)));
+	if (v->outcome == CBR_QTY_BELOW_RETURNED && e->values_visible)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_QUANTITY),
+				 errmsg("declared quantity %s of line %s is below the quantity already returned, %s (R-EX-3, R-IM-2)",
+						declared, e->line, returned),
+				 errdetail("%s%s has been returned of it.", cbr_row_identity(e->rel, e->tuple), returned),
+				 errhint("A declared quantity of %s or more is accepted.", returned),
+				 errtablecol(e->rel, e->quantity)));
+	if (v->outcome == CBR_QTY_BELOW_RETURNED)
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_QUANTITY),
+				 errmsg("declared quantity %s of line %s is below the quantity already returned (R-EX-3, R-IM-2)",
+						declared, e->line),
+				 errdetail("What was returned is not shown: the current role may not read every table the returns are in."),
+				 errhint("Ask the owners of the returns tables how much of the line was returned."),
+				 errtablecol(e->rel, e->quantity)));
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("the quantities of declared line %s cannot be compared exactly (R-EX-3, R-IM-2)", e->line)));
+}
+
+/* A verdict on a return of this server's check as its error. */
+static void
+report_return_values(QuantityCache *c, Relation rel, const QtySide *s, const CbrQtyVerdict *v)
+{
+	CbrQtyErrorCtx e = {rel, s->tuple, line_text(c, s), c->declared.relid, c->quantity, c->key[0],
+		v->outcome == CBR_QTY_EXCEEDED && cbr_qty_values_visible(c->columns, c->ncolumns)};
+
+	cbr_qty_raise_return(&e, v);
 }
 
 /*
