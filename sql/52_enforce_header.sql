@@ -31,7 +31,14 @@ COMMENT ON FUNCTION cbreturn._header_validate(regclass) IS
 -- TRUNCATE bypasses row triggers: of a header whose rows returns name,
 -- refused, as a foreign key would.  SECURITY DEFINER to look into the
 -- returns tables; it says only whether a return names a row, never a value.
-CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+-- The first returns table (in OID order) with a return that names a row of
+-- part: the header table, or a partition of a partitioned one with its own
+-- partitions; NULL when no return does.  A return names a row when each of
+-- its key columns equals the row's header key column, by the key type's
+-- equality (attach_header requires one type on both sides).  SECURITY
+-- DEFINER to look into the returns tables; the callers say only whether a
+-- return names a row, never a value.
+CREATE FUNCTION cbreturn._header_rows_named(part regclass) RETURNS regclass
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -42,37 +49,104 @@ BEGIN
     FOR k IN SELECT a.relation FROM cbreturn.attached_check a
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
                 -- a partition of a partitioned header (issue 12): the links
-                -- name the partitioned table, and a return may name a row of
-                -- this partition
+                -- name the partitioned table
                 -- (pg_partition_ancestors gives nothing for a table that is
                 -- neither a partition nor partitioned)
-                AND (a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
-                     OR a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(TG_RELID)))
+                AND (a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) part
+                     OR a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(part)))
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
-        -- (a partitioned returns table: every partition, issue 12)
-        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE %s)',
+        -- (a partitioned table: every partition, issue 12)
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
                     CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                 WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
                               OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
-                    (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
-                       FROM cbreturn.attached_column c
-                      WHERE c.relation OPERATOR(pg_catalog.=) k.relation
-                        AND c.check_kind OPERATOR(pg_catalog.=) 'header'
-                        AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
+                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
+                                WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
+                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, part,
+                    (SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hk.column_name,
+                                                                    cbreturn._eq_operator(hk.column_type), rk.column_name),
+                                                  ' AND ')
+                       FROM cbreturn.attached_column rk
+                       JOIN cbreturn.attached_column hk
+                         ON hk.relation OPERATOR(pg_catalog.=) rk.relation
+                        AND hk.check_kind OPERATOR(pg_catalog.=) 'header'
+                        AND hk.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rk.role)
+                      WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
+                        AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
+                        AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
            INTO named;
         IF named THEN
-            PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
-                                    k.relation::pg_catalog.text);
+            RETURN k.relation;
         END IF;
     END LOOP;
     RETURN NULL;
 END
 $$;
+REVOKE ALL ON FUNCTION cbreturn._header_rows_named(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_rows_named(regclass) IS
+    'internal: the first returns table with a return that names a row of a declaration header table or of a partition of one (NULL: none)';
+
+CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    named regclass := cbreturn._header_rows_named(TG_RELID::pg_catalog.regclass);
+BEGIN
+    IF named IS NOT NULL THEN
+        PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
+                                named::pg_catalog.text);
+    END IF;
+    RETURN NULL;
+END
+$$;
 COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
     'internal: BEFORE TRUNCATE trigger of a declaration header table (and of each partition of a partitioned one): refused while returns name its rows (CB014)';
+
+-- A partition leaves a partitioned header (issue 12): ALTER TABLE ... DETACH
+-- PARTITION or DROP TABLE, which delete no row and fire no TRUNCATE
+-- trigger.  Refused (CB014) while returns name a row of it: they would name
+-- no header row.  The event trigger below (src/enforce/header_ddl.c) finds
+-- the partition in the statement and holds it, its parent first, before it
+-- asks, so no return can come to name a row of it meanwhile.
+CREATE FUNCTION cbreturn._header_partition_leaves(part regclass, verb text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    named regclass := cbreturn._header_rows_named(part);
+    header regclass;
+BEGIN
+    IF named IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT a.declared_relation INTO header FROM cbreturn.attached_check a
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'header' AND a.relation OPERATOR(pg_catalog.=) named
+       AND a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(part));
+    IF verb OPERATOR(pg_catalog.=) 'detach' THEN
+        PERFORM cbreturn._error('header.detach_partition',
+                                part::pg_catalog.text, header::pg_catalog.text, named::pg_catalog.text);
+    ELSE
+        PERFORM cbreturn._error('header.drop_partition',
+                                part::pg_catalog.text, header::pg_catalog.text, named::pg_catalog.text);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._header_partition_leaves(regclass, text) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_partition_leaves(regclass, text) IS
+    'internal: refuses (CB014) the DETACH PARTITION or DROP TABLE of a partition of a declaration header while returns name its rows';
+
+CREATE FUNCTION cbreturn._header_partitions_ddl() RETURNS event_trigger
+    AS 'MODULE_PATHNAME', 'cbr_header_partitions_ddl' LANGUAGE C;
+REVOKE ALL ON FUNCTION cbreturn._header_partitions_ddl() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
+    'internal: event trigger at the start of ALTER TABLE and DROP TABLE: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
+CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
+    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE')
+    EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- A partitioned header (issue 12): TRUNCATE of one partition fires that
 -- partition's statement triggers only, which PostgreSQL does not clone from

@@ -47,12 +47,6 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
-#if PG_VERSION_NUM >= 160000
-#define cbr_owns_class(relid, roleid) object_ownercheck(RelationRelationId, (relid), (roleid))
-#else
-#define cbr_owns_class(relid, roleid) pg_class_ownercheck((relid), (roleid))
-#endif
-
 /* A relation's schema-qualified, quoted name for messages. */
 char *
 cbr_relation_text(Oid relid)

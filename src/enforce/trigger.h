@@ -21,7 +21,17 @@
 
 #include "access/tupdesc.h"
 #include "commands/trigger.h"
+#include "utils/acl.h"
 #include "utils/rel.h"
+
+/* Whether roleid owns relation relid (PostgreSQL 16 renamed the call). */
+#if PG_VERSION_NUM >= 160000
+#define cbr_owns_class(relid, roleid) object_ownercheck(RelationRelationId, (relid), (roleid))
+#define cbr_owns_namespace(nspid, roleid) object_ownercheck(NamespaceRelationId, (nspid), (roleid))
+#else
+#define cbr_owns_class(relid, roleid) pg_class_ownercheck((relid), (roleid))
+#define cbr_owns_namespace(nspid, roleid) pg_namespace_ownercheck((nspid), (roleid))
+#endif
 
 #define CBR_MAX_ROLES	24
 

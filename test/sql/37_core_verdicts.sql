@@ -185,7 +185,8 @@ SELECT after_40 <= after_5 AS does_not_grow FROM contexts;
 DROP SCHEMA core CASCADE;
 
 -- Every C function of the rules engine may run in a parallel worker: none
--- is PARALLEL UNSAFE or RESTRICTED (trigger functions aside, and the
+-- is PARALLEL UNSAFE or RESTRICTED (trigger and event trigger functions
+-- aside, and the
 -- metadata and ledger writers behind attach, detach and the quantity
 -- ledger's verification, which write or switch roles and must not,
 -- _error, which only raises the catalogued errors of attach and detach, and
@@ -199,7 +200,7 @@ SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
    AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')
-   AND p.prorettype <> 'trigger'::regtype
+   AND p.prorettype NOT IN ('trigger'::regtype, 'event_trigger'::regtype)
    AND p.proname NOT LIKE '\_metadata\_%'
    AND p.proname NOT LIKE '\_quantity\_%'
    AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',

@@ -180,6 +180,36 @@ SELECT count(*) AS returns, count(DISTINCT h.tableoid) AS partitions_read
 -- time; a day later is not), and a return naming no row is refused
 SELECT regress.try($$INSERT INTO erp46p.th_hash VALUES (31, 'H7', 'unsold', '2026-09-02')$$);
 SELECT regress.try($$INSERT INTO erp46p.th_hash VALUES (32, 'H99', 'unsold', '2026-09-01')$$);
+
+-- 8c. A partition leaves the header (DETACH PARTITION, DROP TABLE): no row
+-- is deleted and no TRUNCATE trigger fires, so without a guard the returns
+-- naming its rows would name no header row.  Refused (CB014) while a return
+-- names one of its rows, a sub-partitioned partition with its partitions,
+-- CONCURRENTLY too; nothing changed.  A partition no return names leaves
+-- freely, and so may be truncated while other partitions' rows are named.
+SELECT regress.try($$ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_2$$);
+SELECT regress.try($$DROP TABLE erp46p.qd_hash_2b$$);
+SELECT regress.try($$DROP TABLE erp46p.qd_hash_0, erp46p.qd_hash_1$$);
+ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_1 CONCURRENTLY;
+SELECT count(*) AS partitions, (SELECT count(*) FROM erp46p.qd_hash) AS rows
+  FROM pg_partition_tree('erp46p.qd_hash');
+-- the returns of H1 .. H30 held in qd_hash_1 go; then it leaves
+DELETE FROM erp46p.th_hash r USING erp46p.qd_hash_1 h WHERE h.qdh = r.qdh;
+TRUNCATE erp46p.qd_hash_1;
+INSERT INTO erp46p.qd_hash_1 SELECT 'H' || i, date '2026-03-01' FROM generate_series(1, 30) i
+  WHERE satisfies_hash_partition('erp46p.qd_hash'::regclass, 3, 1, 'H' || i);
+ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_1;
+DROP TABLE erp46p.qd_hash_1;
+SELECT count(*) AS partitions FROM pg_partition_tree('erp46p.qd_hash');
+-- a role that may not drop the partition is refused by PostgreSQL, and
+-- cbreturn takes no lock for it first
+CREATE ROLE regress_cbr46_other;
+GRANT USAGE ON SCHEMA erp46p TO regress_cbr46_other;
+SET ROLE regress_cbr46_other;
+SELECT regress.try($$DROP TABLE erp46p.qd_hash_0$$);
+RESET ROLE;
+REVOKE USAGE ON SCHEMA erp46p FROM regress_cbr46_other;
+DROP ROLE regress_cbr46_other;
 SELECT cbreturn.detach('erp46p.th_hash');
 
 -- 9. Detach: the guards go from the header and from every partition.

@@ -1,0 +1,136 @@
+/*
+ * header_ddl.c
+ *		A partition leaving a partitioned declaration header (issue 12):
+ *		ALTER TABLE ... DETACH PARTITION and DROP TABLE of a partition.
+ *
+ * The rows of a header partition are the header's rows, and returns name
+ * them (header.c finds a return's row in the leaf that holds it).  Neither
+ * DDL deletes a row, so the row guard (header_guard.c) never sees them go,
+ * and PostgreSQL fires no TRUNCATE trigger either: without this, the
+ * returns naming those rows would be left naming no header row.
+ *
+ * The event trigger cbreturn_header_partitions runs at ddl_command_start,
+ * where the statement is still to run and its parse tree names the
+ * partition.  For each partition that leaves a tree (a sub-partitioned one
+ * with its partitions), it takes the locks the DDL would take, the parent
+ * first as PostgreSQL does and then the partition ACCESS EXCLUSIVE: a
+ * return being written holds a lock on the partition it read its header
+ * row from (header.c), so the count waits for it, and no return can come
+ * to name a row of the partition until the DDL commits.  It then asks
+ * cbreturn._header_partition_leaves (through fmgr, as the trigger's own
+ * function is called: the role needs no EXECUTE right), which refuses (CB014) while returns
+ * name a row of the partition.  DETACH PARTITION ... CONCURRENTLY is
+ * checked in its first transaction the same way; after that, lookups no
+ * longer route to a partition pending detach (header_parts.c reads the
+ * partition descriptors that omit it).
+ *
+ * Everything else (any other ALTER TABLE, DROP TABLE of a table that is no
+ * partition) returns at once, without a catalog lookup beyond the names.
+ */
+#include "enforce/trigger.h"
+
+#include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parse_func.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+/*
+ * Lock the partition (and its parent, first) as the DDL will, and have the
+ * SQL side decide.  verb: 'detach' or 'drop'.  Nothing is locked for a role
+ * the DDL will refuse (the event trigger runs before PostgreSQL checks the
+ * role's rights): DETACH needs the parent's owner, DROP the owner of the
+ * partition or of its schema.
+ */
+static void
+header_partition_leaves(Oid part, LOCKMODE parent_mode, const char *verb)
+{
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Oid			fn;
+	Oid			parent;
+	Oid			user = GetUserId();
+
+	if (!OidIsValid(part) || !get_rel_relispartition(part))
+		return;
+	parent = get_partition_parent(part, true);
+	if (strcmp(verb, "detach") == 0
+		? !cbr_owns_class(parent, user)
+		: !cbr_owns_class(part, user) && !cbr_owns_namespace(get_rel_namespace(part), user))
+		return;
+	LockRelationOid(parent, parent_mode);
+	LockRelationOid(part, AccessExclusiveLock);
+	/* dropped or detached meanwhile: the DDL will say so */
+	if (!get_rel_relispartition(part))
+		return;
+
+	/* called through fmgr: the role's EXECUTE right is not asked, as for the trigger itself */
+	fn = LookupFuncName(list_make2(makeString("cbreturn"), makeString("_header_partition_leaves")),
+						2, argtypes, false);
+	OidFunctionCall2(fn, ObjectIdGetDatum(part), CStringGetTextDatum(verb));
+}
+
+/* ALTER TABLE parent DETACH PARTITION part [CONCURRENTLY] */
+static void
+header_detach(AlterTableStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		PartitionCmd *pc;
+
+		if (cmd->subtype != AT_DetachPartition)
+			continue;
+		pc = (PartitionCmd *) cmd->def;
+		header_partition_leaves(RangeVarGetRelid(pc->name, NoLock, true),
+								pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
+								"detach");
+	}
+}
+
+/* DROP TABLE a, b, ... */
+static void
+header_drop(DropStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (stmt->removeType != OBJECT_TABLE)
+		return;
+	foreach(lc, stmt->objects)
+	{
+		RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
+
+		header_partition_leaves(RangeVarGetRelid(rv, NoLock, true), AccessExclusiveLock, "drop");
+	}
+}
+
+/*
+ * cbreturn._header_partitions_ddl(): the event trigger
+ * cbreturn_header_partitions, ON ddl_command_start WHEN TAG IN
+ * ('ALTER TABLE', 'DROP TABLE').
+ */
+PG_FUNCTION_INFO_V1(cbr_header_partitions_ddl);
+Datum
+cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata;
+
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be called as an event trigger", "_header_partitions_ddl")));
+	trigdata = (EventTriggerData *) fcinfo->context;
+	if (IsA(trigdata->parsetree, AlterTableStmt))
+		header_detach((AlterTableStmt *) trigdata->parsetree);
+	else if (IsA(trigdata->parsetree, DropStmt))
+		header_drop((DropStmt *) trigdata->parsetree);
+	PG_RETURN_VOID();
+}
