@@ -191,6 +191,16 @@ CREATE FUNCTION cbreturn._import_row_ok(checked regclass, released_on date, appl
     RETURNS boolean
     AS 'MODULE_PATHNAME', 'cbr_import_row_ok' LANGUAGE C STABLE PARALLEL SAFE;
 
+-- A guard of TRUNCATE or of a partition leaving its table asks whether a
+-- return is counted against, or names, a row that would go, with the
+-- latest snapshot: under REPEATABLE READ a return committed after the
+-- transaction's snapshot counts as well (src/enforce/trigger.c).
+CREATE FUNCTION cbreturn._exists_latest(query text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_exists_latest' LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION cbreturn._exists_latest(text) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._exists_latest(text) IS
+    'internal: the boolean a guard''s query gives, read with the latest snapshot';
+
 -- Citus: is rel a table Citus distributes (distributed, reference or Citus
 -- local)?  Its checks name their columns in their triggers, which Citus
 -- carries to the shards (sql/66_citus.sql); false without Citus.

@@ -58,8 +58,10 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
-        -- (a partitioned table: every partition, issue 12)
-        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
+        -- (a partitioned table: every partition, issue 12); read with the
+        -- latest snapshot, as every writer of such a return has committed
+        -- by now (cbreturn._exists_latest)
+        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
                     CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                 WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
                               OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
@@ -76,8 +78,7 @@ BEGIN
                         AND hk.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rk.role)
                       WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
                         AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
-                        AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
-           INTO named;
+                        AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$')));
         IF named THEN
             RETURN k.relation;
         END IF;

@@ -512,9 +512,14 @@ CREATE FUNCTION cbreturn.declared_truncate_guard() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF EXISTS (SELECT FROM cbreturn.quantity_ledger l
-                WHERE l.declared_relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass
-                  AND l.return_rows OPERATOR(pg_catalog.>) 0) THEN
+    -- read with the latest snapshot (cbreturn._exists_latest): TRUNCATE
+    -- holds its lock, so every writer of a return of the table has
+    -- committed, and under REPEATABLE READ one that committed after the
+    -- transaction's snapshot counts all the same
+    IF cbreturn._exists_latest(pg_catalog.format(
+           'SELECT EXISTS (SELECT FROM cbreturn.quantity_ledger l'
+           ' WHERE l.declared_relation OPERATOR(pg_catalog.=) %s::pg_catalog.oid::pg_catalog.regclass'
+           '   AND l.return_rows OPERATOR(pg_catalog.>) 0)', TG_RELID)) THEN
         PERFORM cbreturn._error('quantity.truncate_declared', TG_RELID::pg_catalog.regclass::pg_catalog.text);
     END IF;
     RETURN NULL;

@@ -1103,42 +1103,6 @@ CREATE FUNCTION cbreturn._header_validate(rel regclass) RETURNS void
 COMMENT ON FUNCTION cbreturn._header_validate(regclass) IS
     'internal: refuses a declaration header link without a unique constraint on exactly its header key, whose owner may not read it, or under row security that applies to its owner';
 
--- TRUNCATE bypasses row triggers: of a header whose rows returns name,
--- refused, as a foreign key would.  SECURITY DEFINER to look into the
--- returns tables; it says only whether a return names a row, never a value.
-CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    k record;
-    named boolean;
-BEGIN
-    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
-              WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
-                AND a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) TG_RELID
-                AND EXISTS (SELECT FROM pg_catalog.pg_class c
-                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
-              ORDER BY a.relation::pg_catalog.oid
-    LOOP
-        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE %s)', k.relation,
-                    (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', c.column_name), ' AND ')
-                       FROM cbreturn.attached_column c
-                      WHERE c.relation OPERATOR(pg_catalog.=) k.relation
-                        AND c.check_kind OPERATOR(pg_catalog.=) 'header'
-                        AND c.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
-           INTO named;
-        IF named THEN
-            PERFORM cbreturn._error('header.truncate', TG_RELID::pg_catalog.regclass::pg_catalog.text,
-                                    k.relation::pg_catalog.text);
-        END IF;
-    END LOOP;
-    RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION cbreturn.header_truncate_guard() IS
-    'internal: BEFORE TRUNCATE trigger of a declaration header table: refused while returns name its rows (CB014)';
-
 -- What an attach function passes for a role: the column given, or '' (a
 -- name no column can have) when the declaration header attached to rel
 -- holds the role; _attach_column then records the header's column, and
@@ -1505,9 +1469,14 @@ CREATE OR REPLACE FUNCTION cbreturn.declared_truncate_guard() RETURNS trigger
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF EXISTS (SELECT FROM cbreturn.quantity_ledger l
-                WHERE l.declared_relation OPERATOR(pg_catalog.=) TG_RELID::pg_catalog.regclass
-                  AND l.return_rows OPERATOR(pg_catalog.>) 0) THEN
+    -- read with the latest snapshot (cbreturn._exists_latest): TRUNCATE
+    -- holds its lock, so every writer of a return of the table has
+    -- committed, and under REPEATABLE READ one that committed after the
+    -- transaction's snapshot counts all the same
+    IF cbreturn._exists_latest(pg_catalog.format(
+           'SELECT EXISTS (SELECT FROM cbreturn.quantity_ledger l'
+           ' WHERE l.declared_relation OPERATOR(pg_catalog.=) %s::pg_catalog.oid::pg_catalog.regclass'
+           '   AND l.return_rows OPERATOR(pg_catalog.>) 0)', TG_RELID)) THEN
         PERFORM cbreturn._error('quantity.truncate_declared', TG_RELID::pg_catalog.regclass::pg_catalog.text);
     END IF;
     RETURN NULL;
@@ -3125,6 +3094,16 @@ BEGIN
 END
 $$;
 
+-- A guard of TRUNCATE or of a partition leaving its table asks whether a
+-- return is counted against, or names, a row that would go, with the
+-- latest snapshot: under REPEATABLE READ a return committed after the
+-- transaction's snapshot counts as well (src/enforce/trigger.c).
+CREATE FUNCTION cbreturn._exists_latest(query text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_exists_latest' LANGUAGE C STRICT;
+REVOKE ALL ON FUNCTION cbreturn._exists_latest(text) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._exists_latest(text) IS
+    'internal: the boolean a guard''s query gives, read with the latest snapshot';
+
 -- The first returns table (in OID order) with a return that names a row of
 -- part: the header table, or a partition of a partitioned one with its own
 -- partitions; NULL when no return does.  A return names a row when each of
@@ -3152,8 +3131,10 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
-        -- (a partitioned table: every partition, issue 12)
-        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
+        -- (a partitioned table: every partition, issue 12); read with the
+        -- latest snapshot, as every writer of such a return has committed
+        -- by now (cbreturn._exists_latest)
+        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
                     CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                 WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
                               OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
@@ -3170,8 +3151,7 @@ BEGIN
                         AND hk.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rk.role)
                       WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
                         AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
-                        AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$'))
-           INTO named;
+                        AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$')));
         IF named THEN
             RETURN k.relation;
         END IF;
@@ -3183,7 +3163,7 @@ REVOKE ALL ON FUNCTION cbreturn._header_rows_named(regclass) FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_rows_named(regclass) IS
     'internal: the first returns table with a return that names a row of a declaration header table or of a partition of one (NULL: none)';
 
-CREATE OR REPLACE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
+CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$

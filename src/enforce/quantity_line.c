@@ -498,8 +498,13 @@ cbr_declared_find(const CbrDeclared *d, const Datum *keys, CbrLine *line, Snapsh
 		index_endscan(scan);
 		ExecDropSingleTupleTableSlot(slot);
 		UnregisterSnapshot(snap);
-		index_close(irel, AccessShareLock);
-		table_close(drel, AccessShareLock);
+		/*
+		 * The lock on the declared table is kept to the end of the
+		 * transaction, as a query's would be: a TRUNCATE of the table waits
+		 * for this return to commit, and its guard then sees it counted.
+		 */
+		index_close(irel, NoLock);
+		table_close(drel, NoLock);
 		return found;
 	}
 }

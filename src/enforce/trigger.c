@@ -478,3 +478,51 @@ cbr_operator_sql(Oid op)
 	ReleaseSysCache(tp);
 	return result;
 }
+
+/*
+ * cbreturn._exists_latest(query): the one boolean the query gives, read
+ * with the latest snapshot rather than the transaction's.  The guards of
+ * TRUNCATE and of a header partition leaving its table (sql/52, sql/55)
+ * ask through it whether a return is counted against, or names, a row that
+ * would go.  They run once the DDL holds its lock, when every writer of
+ * such a return has committed or rolled back (a writer holds a lock the DDL
+ * waits for: on the declared table, quantity_line.c; on the header row,
+ * header.c).  Under READ COMMITTED the statement's snapshot shows what they
+ * committed; under REPEATABLE READ and SERIALIZABLE the transaction's
+ * snapshot may be older than that commit, and a return it does not show
+ * would be left naming nothing.  Reading as the RI triggers do for the
+ * same reason (ri_PerformCheck), the guard refuses on what is committed.
+ * The query runs as the caller (the SECURITY DEFINER guards); EXECUTE is
+ * revoked from PUBLIC.
+ */
+PG_FUNCTION_INFO_V1(cbr_exists_latest);
+Datum
+cbr_exists_latest(PG_FUNCTION_ARGS)
+{
+	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	SPIPlanPtr	plan;
+	int			ret;
+	bool		result = false;
+	bool		isnull = true;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("SPI_connect failed")));
+	plan = SPI_prepare(query, 0, NULL);
+	if (plan == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("preparing a guard's query failed: %s", SPI_result_code_string(SPI_result))));
+	ret = SPI_execute_snapshot(plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1 || SPI_tuptable->tupdesc->natts != 1
+		|| SPI_gettypeid(SPI_tuptable->tupdesc, 1) != BOOLOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("a guard's query gave no boolean: %s", SPI_result_code_string(ret))));
+	result = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	if (isnull)
+		result = true;			/* no answer: the guard refuses (fail closed) */
+	SPI_finish();
+	PG_RETURN_BOOL(result);
+}

@@ -194,8 +194,9 @@ DROP SCHEMA core CASCADE;
 -- subtransactions or write the metadata (_attach_validate, at the end of an
 -- attach, among them), _header_validate, attach_header's
 -- test of the link it recorded, the WHEN function of an export check
--- reading a declaration header, which locks the header row, and the
--- assessments over a table, which scan it as violations() does).
+-- reading a declaration header, which locks the header row, the
+-- assessments over a table, which scan it as violations() does, and
+-- _exists_latest, the guards' read with a snapshot of its own).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
@@ -205,7 +206,7 @@ SELECT p.proname, p.proparallel
    AND p.proname NOT LIKE '\_quantity\_%'
    AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
                          'set_on_violation', 'set_ordinary_return_column',
-                         '_header_validate', '_attach_validate',
+                         '_header_validate', '_attach_validate', '_exists_latest',
                          'assess_export_returns', 'assess_import_returns')
    AND NOT (p.proname = '_export_row_ok' AND p.provariadic <> 0)
    AND p.proparallel <> 's'
