@@ -17,6 +17,71 @@ CREATE FUNCTION cbreturn._quantity_guard_citus() RETURNS trigger
 COMMENT ON FUNCTION cbreturn._quantity_guard_citus() IS
     'internal: the declared-line guard (R-EX-3, R-IM-2) on the shards of a Citus declared-lines table';
 
+-- TRUNCATE of a Citus declared table (issue 9, item 8): refused while
+-- returns are counted against its lines, as on one server.  Citus fires a
+-- TRUNCATE trigger of a distributed table on the node where the statement
+-- runs (it creates none on the shards), so this one guard, with the
+-- returns table and the line columns in its arguments (as the guard's,
+-- cbreturn._quantity_citus_args), serves the coordinator and any node with
+-- the metadata.  It locks the returns table against writes (LOCK, which
+-- Citus takes on every node), so a return being written has committed and
+-- none comes meanwhile, and then looks for a return naming a line with one
+-- co-located join on the workers.  Under REPEATABLE READ or SERIALIZABLE a
+-- worker may answer with a snapshot older than such a commit: refused
+-- (CB015), never decided on what it cannot see.  SECURITY DEFINER to read
+-- the returns; it says only whether one names a line, never a value.
+CREATE FUNCTION cbreturn._quantity_citus_truncate_guard() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    returns_table regclass;
+    cond text;
+    named boolean;
+BEGIN
+    -- A copy on a shard: Citus copies a distributed table's triggers, this
+    -- one too, to the shards it creates when it moves or splits them, named
+    -- with the shard id appended.  A shard is truncated by Citus for a
+    -- TRUNCATE of the distributed table, checked where that ran.
+    IF TG_NAME OPERATOR(pg_catalog.<>) 'cbreturn_quantity_truncate_guard' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_NARGS OPERATOR(pg_catalog.<) 6 OR TG_ARGV[0] OPERATOR(pg_catalog.<>) 'cbreturn:1' THEN
+        PERFORM cbreturn._error('citus.quantity_truncate_trigger', TG_RELID::pg_catalog.regclass::pg_catalog.text);
+    END IF;
+    -- 42P01 when the returns table is gone or renamed: refused, never let through
+    returns_table := TG_ARGV[1]::pg_catalog.regclass;
+    IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed' THEN
+        PERFORM cbreturn._error('citus.quantity_truncate_isolation', TG_RELID::pg_catalog.regclass::pg_catalog.text,
+                                pg_catalog.upper(pg_catalog.current_setting('transaction_isolation')),
+                                returns_table::pg_catalog.text);
+    END IF;
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE MODE', returns_table);
+    SELECT pg_catalog.string_agg(pg_catalog.format('r.%I %s d.%I', TG_ARGV[i],
+                                                   cbreturn._eq_operator(a.atttypid::pg_catalog.regtype),
+                                                   TG_ARGV[i OPERATOR(pg_catalog.+) 1]), ' AND ')
+      INTO cond
+      FROM pg_catalog.generate_series(4, TG_NARGS OPERATOR(pg_catalog.-) 2, 2) i
+      JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) TG_RELID
+                                    AND a.attname OPERATOR(pg_catalog.=) TG_ARGV[i OPERATOR(pg_catalog.+) 1]
+                                    AND NOT a.attisdropped;
+    IF cond IS NULL THEN
+        PERFORM cbreturn._error('citus.quantity_truncate_trigger', TG_RELID::pg_catalog.regclass::pg_catalog.text);
+    END IF;
+    -- (a target list: Citus plans a query with none wrongly; LIMIT 1, which
+    -- Citus pushes to each shard, so no more than a row a shard comes back)
+    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %s r JOIN %s d ON %s LIMIT 1)',
+                              returns_table, TG_RELID::pg_catalog.regclass, cond)
+       INTO named;
+    IF named THEN
+        PERFORM cbreturn._error('quantity.truncate_declared', TG_RELID::pg_catalog.regclass::pg_catalog.text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_citus_truncate_guard() IS
+    'internal: BEFORE TRUNCATE trigger of a Citus declared-lines table: refused while returns are counted against its lines (R-EX-3, R-IM-2), and under REPEATABLE READ or SERIALIZABLE (CB015)';
+
 -- The distribution column of a Citus table (NULL for a reference table).
 CREATE FUNCTION cbreturn._citus_distribution_column(rel regclass) RETURNS name
     LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -114,6 +179,10 @@ BEGIN
         'CREATE TRIGGER cbreturn_quantity_guard BEFORE INSERT OR UPDATE OR DELETE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn._quantity_guard_citus(%s)', declared_table,
         cbreturn._quantity_citus_args("table", line, quantity, declared_line, declared_quantity)));
+    PERFORM cbreturn._trigger_ddl(declared_table, pg_catalog.format(
+        'CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON %s '
+        'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._quantity_citus_truncate_guard(%s)', declared_table,
+        cbreturn._quantity_citus_args("table", line, quantity, declared_line, declared_quantity)));
     -- the triggers' locks on every shard keep writers out until commit, so
     -- the count sees every return there is
     PERFORM cbreturn._quantity_rebuild(declared_table, '{}');
@@ -122,12 +191,43 @@ $$;
 COMMENT ON FUNCTION cbreturn._quantity_citus_attach(regclass, name[], name, regclass, name[], name, name) IS
     'internal: the quantity check on co-located Citus tables: checks the distribution, creates the triggers the shards carry, counts the existing returns';
 
+-- The copies of the TRUNCATE guard of a Citus declared table on its shards
+-- (made by Citus when it moves or splits a shard), dropped with the guard:
+-- Citus carries no DROP of a TRUNCATE trigger to the shards.  Run on the
+-- shards' nodes by run_command_on_shards, in connections of their own,
+-- before this transaction locks any shard of the table; should it hold one
+-- already (a write to the tables earlier in the transaction), the drop
+-- gives up after lock_timeout (2 s) rather than wait for this transaction,
+-- and leaves that copy, which does nothing.
+CREATE FUNCTION cbreturn._quantity_citus_drop_truncate_copies(declared regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $fn$
+BEGIN
+    EXECUTE 'SELECT count(*) FROM pg_catalog.run_command_on_shards($1, $2)'
+      USING declared,
+            'DO $cbr$ DECLARE t pg_catalog.name; BEGIN'
+            '  PERFORM pg_catalog.set_config($q$lock_timeout$q$, $q$2s$q$, true);'
+            '  FOR t IN SELECT g.tgname FROM pg_catalog.pg_trigger g'
+            '            WHERE g.tgrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($q$%1$s$q$)'
+            '              AND g.tgname OPERATOR(pg_catalog.~) $q$^cbreturn_quantity_truncate_guard_[0-9]+$$q$ LOOP'
+            '    EXECUTE pg_catalog.format($q$DROP TRIGGER %%I ON %1$s$q$, t);'
+            '  END LOOP; END $cbr$';
+END
+$fn$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_citus_drop_truncate_copies(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_citus_drop_truncate_copies(regclass) IS
+    'internal: drops the copies Citus made of the TRUNCATE guard of a declared table on its shards';
+
 -- Detach on Citus tables: the triggers go from every shard; there is no ledger.
 CREATE FUNCTION cbreturn._quantity_citus_detach(rel regclass, declared regclass) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF pg_catalog.to_regclass(declared::pg_catalog.text) IS NOT NULL THEN
+        PERFORM cbreturn._quantity_citus_drop_truncate_copies(declared);
+    END IF;
     -- (cbreturn.detach has dropped the check's trigger already)
     IF EXISTS (SELECT FROM pg_catalog.pg_trigger t WHERE t.tgrelid OPERATOR(pg_catalog.=) rel
                   AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_check') THEN
@@ -135,6 +235,7 @@ BEGIN
     END IF;
     IF pg_catalog.to_regclass(declared::pg_catalog.text) IS NOT NULL THEN
         PERFORM cbreturn._trigger_ddl(declared, pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', declared));
+        PERFORM cbreturn._trigger_ddl(declared, pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', declared));
     END IF;
 END
 $$;
@@ -172,7 +273,8 @@ COMMENT ON FUNCTION cbreturn._quantity_citus_problems(regclass, oid[]) IS
 
 -- DROP of a Citus returns table (called by cbreturn._quantity_after_drop,
 -- while the metadata of the dropped tables is still there): the guard on its
--- declared table, which counts the returns in it, goes from every shard.
+-- declared table, which counts the returns in it, goes from every shard, and
+-- its TRUNCATE guard with it.
 CREATE FUNCTION cbreturn._quantity_citus_after_drop(gone oid[]) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -189,8 +291,11 @@ BEGIN
                                AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_guard'
                                AND t.tgfoid OPERATOR(pg_catalog.=) 'cbreturn._quantity_guard_citus()'::pg_catalog.regprocedure)
     LOOP
+        PERFORM cbreturn._quantity_citus_drop_truncate_copies(d.declared_relation);
         PERFORM cbreturn._trigger_ddl(d.declared_relation, pg_catalog.format(
             'DROP TRIGGER cbreturn_quantity_guard ON %s', d.declared_relation));
+        PERFORM cbreturn._trigger_ddl(d.declared_relation, pg_catalog.format(
+            'DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', d.declared_relation));
     END LOOP;
 END
 $$;
