@@ -44,8 +44,18 @@ CREATE FUNCTION cbreturn._header_rows_named(part regclass) RETURNS regclass
 AS $$
 DECLARE
     k record;
+    leaf regclass;
     named boolean;
 BEGIN
+    -- Only tables are read, never a view or a foreign table: a table a
+    -- role owns may have become a view since it was linked (CREATE RULE
+    -- "_RETURN" on PostgreSQL 15), and a view would run that role's
+    -- functions with this function's rights.  The returns table is read
+    -- leaf by leaf for the same reason.
+    IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
+       NOT IN ('r', 'p') THEN
+        RETURN NULL;
+    END IF;
     FOR k IN SELECT a.relation FROM cbreturn.attached_check a
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
                 -- a partition of a partitioned header (issue 12): the links
@@ -58,13 +68,19 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
+      FOR leaf IN SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
+                   WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid
+                     AND c.relkind OPERATOR(pg_catalog.=) 'r'
+                  UNION
+                  SELECT t.relid FROM pg_catalog.pg_partition_tree(k.relation) t
+                    JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+                   WHERE c.relkind OPERATOR(pg_catalog.=) 'r'
+      LOOP
         -- (a partitioned table: every partition, issue 12); read with the
         -- latest snapshot, as every writer of such a return has committed
         -- by now (cbreturn._exists_latest)
-        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
-                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
-                                WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
-                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
+        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
+                    leaf,
                     CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                 WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
                               OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, part,
@@ -82,6 +98,7 @@ BEGIN
         IF named THEN
             RETURN k.relation;
         END IF;
+      END LOOP;
     END LOOP;
     RETURN NULL;
 END

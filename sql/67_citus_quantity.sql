@@ -28,10 +28,14 @@ COMMENT ON FUNCTION cbreturn._quantity_guard_citus() IS
 -- none comes meanwhile, and then looks for a return naming a line with one
 -- co-located join on the workers.  Under REPEATABLE READ or SERIALIZABLE a
 -- worker may answer with a snapshot older than such a commit: refused
--- (CB015), never decided on what it cannot see.  SECURITY DEFINER to read
--- the returns; it says only whether one names a line, never a value.
+-- (CB015), never decided on what it cannot see.  It runs with the rights
+-- of the role that truncates, not the extension owner's: its arguments are
+-- a trigger's, which any role may write on a table of its own, and could
+-- name a view; that role must be allowed to lock and read the returns table
+-- (42501 otherwise: refused, never let through).  It says only whether a
+-- return names a line, never a value.
 CREATE FUNCTION cbreturn._quantity_citus_truncate_guard() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

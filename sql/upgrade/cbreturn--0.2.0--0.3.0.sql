@@ -3117,8 +3117,18 @@ CREATE FUNCTION cbreturn._header_rows_named(part regclass) RETURNS regclass
 AS $$
 DECLARE
     k record;
+    leaf regclass;
     named boolean;
 BEGIN
+    -- Only tables are read, never a view or a foreign table: a table a
+    -- role owns may have become a view since it was linked (CREATE RULE
+    -- "_RETURN" on PostgreSQL 15), and a view would run that role's
+    -- functions with this function's rights.  The returns table is read
+    -- leaf by leaf for the same reason.
+    IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
+       NOT IN ('r', 'p') THEN
+        RETURN NULL;
+    END IF;
     FOR k IN SELECT a.relation FROM cbreturn.attached_check a
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
                 -- a partition of a partitioned header (issue 12): the links
@@ -3131,13 +3141,19 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
+      FOR leaf IN SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
+                   WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid
+                     AND c.relkind OPERATOR(pg_catalog.=) 'r'
+                  UNION
+                  SELECT t.relid FROM pg_catalog.pg_partition_tree(k.relation) t
+                    JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+                   WHERE c.relkind OPERATOR(pg_catalog.=) 'r'
+      LOOP
         -- (a partitioned table: every partition, issue 12); read with the
         -- latest snapshot, as every writer of such a return has committed
         -- by now (cbreturn._exists_latest)
-        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM %s%s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
-                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
-                                WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)
-                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, k.relation,
+        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
+                    leaf,
                     CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                 WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
                               OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, part,
@@ -3155,6 +3171,7 @@ BEGIN
         IF named THEN
             RETURN k.relation;
         END IF;
+      END LOOP;
     END LOOP;
     RETURN NULL;
 END
@@ -3879,10 +3896,14 @@ COMMENT ON FUNCTION cbreturn._quantity_guard_citus() IS
 -- none comes meanwhile, and then looks for a return naming a line with one
 -- co-located join on the workers.  Under REPEATABLE READ or SERIALIZABLE a
 -- worker may answer with a snapshot older than such a commit: refused
--- (CB015), never decided on what it cannot see.  SECURITY DEFINER to read
--- the returns; it says only whether one names a line, never a value.
+-- (CB015), never decided on what it cannot see.  It runs with the rights
+-- of the role that truncates, not the extension owner's: its arguments are
+-- a trigger's, which any role may write on a table of its own, and could
+-- name a view; that role must be allowed to lock and read the returns table
+-- (42501 otherwise: refused, never let through).  It says only whether a
+-- return names a line, never a value.
 CREATE FUNCTION cbreturn._quantity_citus_truncate_guard() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
+    LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE

@@ -29,6 +29,7 @@
  */
 #include "enforce/trigger.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
@@ -81,17 +82,39 @@ static void
 header_detach(AlterTableStmt *stmt)
 {
 	ListCell   *lc;
+	Oid			named_parent = InvalidOid;
+	bool		resolved = false;
 
 	foreach(lc, stmt->cmds)
 	{
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
 		PartitionCmd *pc;
+		Oid			part;
 
 		if (cmd->subtype != AT_DetachPartition)
 			continue;
 		pc = (PartitionCmd *) cmd->def;
-		header_partition_leaves(RangeVarGetRelid(pc->name, NoLock, true),
-								pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
+
+		/*
+		 * Only what PostgreSQL will run: a parent that does not exist (ALTER
+		 * TABLE IF EXISTS skips the statement), a table that is not the
+		 * partition's parent, or CONCURRENTLY in a transaction block, is
+		 * PostgreSQL's to report, and nothing is locked for it.
+		 */
+		if (!resolved)
+		{
+			named_parent = RangeVarGetRelid(stmt->relation, NoLock, true);
+			resolved = true;
+		}
+		if (!OidIsValid(named_parent))
+			return;
+		if (pc->concurrent && IsTransactionBlock())
+			return;
+		part = RangeVarGetRelid(pc->name, NoLock, true);
+		if (!OidIsValid(part) || !get_rel_relispartition(part)
+			|| get_partition_parent(part, true) != named_parent)
+			continue;
+		header_partition_leaves(part, pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
 								"detach");
 	}
 }

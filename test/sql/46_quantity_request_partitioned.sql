@@ -190,6 +190,17 @@ SELECT regress.try($$INSERT INTO erp46p.th_hash VALUES (32, 'H99', 'unsold', '20
 SELECT regress.try($$ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_2$$);
 SELECT regress.try($$DROP TABLE erp46p.qd_hash_2b$$);
 SELECT regress.try($$DROP TABLE erp46p.qd_hash_0, erp46p.qd_hash_1$$);
+-- only what PostgreSQL will run is asked: a table that is not the
+-- partition's parent, a parent that does not exist (IF EXISTS skips the
+-- statement) and CONCURRENTLY in a transaction block are PostgreSQL's
+-- errors, not CB014
+CREATE TABLE erp46p.other_parent (qdh text) PARTITION BY LIST (qdh);
+SELECT regress.try($$ALTER TABLE erp46p.other_parent DETACH PARTITION erp46p.qd_hash_2$$);
+ALTER TABLE IF EXISTS erp46p.no_such_table DETACH PARTITION erp46p.qd_hash_2;
+BEGIN;
+ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_2 CONCURRENTLY;
+ROLLBACK;
+DROP TABLE erp46p.other_parent;
 ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_1 CONCURRENTLY;
 SELECT count(*) AS partitions, (SELECT count(*) FROM erp46p.qd_hash) AS rows
   FROM pg_partition_tree('erp46p.qd_hash');

@@ -107,3 +107,53 @@ DROP SCHEMA erp49v CASCADE;
 DROP SERVER cbr49f_srv;
 DROP FOREIGN DATA WRAPPER cbr49f_fdw;
 DROP ROLE cbr49f_carol;
+
+-- The guards that read returns tables with the extension owner's rights
+-- run no function of the role that owns them.  (1) A returns table linked
+-- to its own partitioned header, then turned into a view whose column is
+-- the role's function (CREATE RULE "_RETURN", PostgreSQL 15; refused by
+-- later majors): TRUNCATE and DROP of the header partition do not read the
+-- view.  (2) The Citus TRUNCATE guard, written by hand on a table of the
+-- role's own with arguments naming such a view, runs with the role's own
+-- rights.  Either way the role stays what it was.
+CREATE ROLE cbr49f_eve;
+CREATE SCHEMA erp49e AUTHORIZATION cbr49f_eve;
+SET ROLE cbr49f_eve;
+CREATE FUNCTION erp49e.evil() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        EXECUTE 'ALTER ROLE cbr49f_eve SUPERUSER';
+    END IF;
+    RETURN 'none';   -- names no row: the statement goes through and commits
+END
+$$;
+CREATE TABLE erp49e.hdr (k text PRIMARY KEY, d date) PARTITION BY LIST (k);
+CREATE TABLE erp49e.hdr_a PARTITION OF erp49e.hdr FOR VALUES IN ('E1');
+INSERT INTO erp49e.hdr VALUES ('E1', '2026-01-01');
+CREATE TABLE erp49e.ret (k text);
+SELECT cbreturn.attach_header('erp49e.ret', 'erp49e.hdr', '{k}', '{k}', exported_on => 'd');
+DO $$
+BEGIN
+    EXECUTE 'CREATE RULE "_RETURN" AS ON SELECT TO erp49e.ret DO INSTEAD SELECT erp49e.evil() AS k';
+EXCEPTION WHEN OTHERS THEN
+    NULL;   -- PostgreSQL 16 and later no longer turn a table into a view
+END
+$$;
+SELECT regress.try($$TRUNCATE erp49e.hdr_a$$);
+SELECT regress.try($$DROP TABLE erp49e.hdr_a$$);
+RESET ROLE;
+SELECT rolsuper FROM pg_roles WHERE rolname = 'cbr49f_eve';
+ALTER ROLE cbr49f_eve NOSUPERUSER;   -- (so that the next test stands on its own)
+SET ROLE cbr49f_eve;
+CREATE TABLE erp49e.lines (k text, g int, q int);
+INSERT INTO erp49e.lines VALUES ('E1', 1, 1);
+CREATE VIEW erp49e.v AS SELECT erp49e.evil() AS k, 1 AS g, 1 AS q;
+CREATE TRIGGER cbreturn_quantity_truncate_guard BEFORE TRUNCATE ON erp49e.lines
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._quantity_citus_truncate_guard('cbreturn:1', 'erp49e.v', 'q', 'q', 'k', 'k', 'g', 'g');
+SELECT regress.try($$TRUNCATE erp49e.lines$$);
+RESET ROLE;
+SELECT rolsuper FROM pg_roles WHERE rolname = 'cbr49f_eve';
+SET client_min_messages = warning;   -- (the returns table is a view on 15 only)
+DROP SCHEMA erp49e CASCADE;
+RESET client_min_messages;
+DROP ROLE cbr49f_eve;
