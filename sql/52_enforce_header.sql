@@ -157,13 +157,36 @@ REVOKE ALL ON FUNCTION cbreturn._header_partition_leaves(regclass, text) FROM PU
 COMMENT ON FUNCTION cbreturn._header_partition_leaves(regclass, text) IS
     'internal: refuses (CB014) the DETACH PARTITION or DROP TABLE of a partition of a declaration header while returns name its rows';
 
+-- The partitions of declaration headers that DROP SCHEMA ... CASCADE of
+-- schemas, or DROP OWNED BY owners, would take while their header stays
+-- (its partitioned table neither in those schemas nor owned by those
+-- roles): the event trigger below asks about each as about a DROP TABLE.
+CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[]) RETURNS regclass[]
+    LANGUAGE sql STABLE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce(pg_catalog.array_agg(DISTINCT t.relid), '{}')
+      FROM cbreturn.attached_check a
+      JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+     CROSS JOIN LATERAL pg_catalog.pg_partition_tree(a.declared_relation) t
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
+     WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+       AND h.relkind OPERATOR(pg_catalog.=) 'p'
+       AND t.level OPERATOR(pg_catalog.>) 0
+       AND (c.relnamespace OPERATOR(pg_catalog.=) ANY (schemas) OR c.relowner OPERATOR(pg_catalog.=) ANY (owners))
+       AND NOT (h.relnamespace OPERATOR(pg_catalog.=) ANY (schemas) OR h.relowner OPERATOR(pg_catalog.=) ANY (owners))
+$$;
+REVOKE ALL ON FUNCTION cbreturn._header_partitions_going(oid[], oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_partitions_going(oid[], oid[]) IS
+    'internal: the partitions of declaration headers a DROP SCHEMA ... CASCADE or DROP OWNED BY would take while their header stays';
+
 CREATE FUNCTION cbreturn._header_partitions_ddl() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'cbr_header_partitions_ddl' LANGUAGE C;
 REVOKE ALL ON FUNCTION cbreturn._header_partitions_ddl() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
-    'internal: event trigger at the start of ALTER TABLE and DROP TABLE: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
+    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA and DROP OWNED: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE')
+    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- A partitioned header (issue 12): TRUNCATE of one partition fires that

@@ -24,6 +24,9 @@
  * longer route to a partition pending detach (header_parts.c reads the
  * partition descriptors that omit it).
  *
+ * DROP SCHEMA ... CASCADE and DROP OWNED BY are asked the same about each
+ * header partition they would take while its header stays.
+ *
  * Everything else (any other ALTER TABLE, DROP TABLE of a table that is no
  * partition) returns at once, without a catalog lookup beyond the names.
  */
@@ -40,6 +43,8 @@
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -119,12 +124,70 @@ header_detach(AlterTableStmt *stmt)
 	}
 }
 
-/* DROP TABLE a, b, ... */
+/*
+ * DROP SCHEMA ... CASCADE and DROP OWNED BY take tables with them that they
+ * do not name: the partitions of a declaration header among them (in the
+ * schemas, or owned by the roles) are asked about as a DROP TABLE of each
+ * would be.  A header that goes whole (its partitioned table goes too) is
+ * not: its link goes with it, as a DROP TABLE of it decides.  The list
+ * comes from cbreturn._header_partitions_going; nothing is looked at for a
+ * role PostgreSQL will refuse (a schema it does not own, a role whose
+ * privileges it does not have).
+ */
+static void
+header_drop_going(List *schemas, List *owners)
+{
+	Oid			argtypes[2] = {OIDARRAYOID, OIDARRAYOID};
+	Oid			fn;
+	Datum		args[2];
+	Datum	   *elems;
+	int			n;
+	int			i;
+	ArrayType  *parts;
+
+	if (schemas == NIL && owners == NIL)
+		return;
+	for (i = 0; i < 2; i++)
+	{
+		List	   *l = i == 0 ? schemas : owners;
+		Datum	   *d = palloc(sizeof(Datum) * (list_length(l) + 1));
+		ListCell   *lc;
+		int			k = 0;
+
+		foreach(lc, l)
+			d[k++] = ObjectIdGetDatum(lfirst_oid(lc));
+		args[i] = PointerGetDatum(construct_array(d, k, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+	}
+	fn = LookupFuncName(list_make2(makeString("cbreturn"), makeString("_header_partitions_going")),
+						2, argtypes, false);
+	parts = DatumGetArrayTypeP(OidFunctionCall2(fn, args[0], args[1]));
+	deconstruct_array(parts, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &n);
+	for (i = 0; i < n; i++)
+		header_partition_leaves(DatumGetObjectId(elems[i]), AccessExclusiveLock, "drop");
+}
+
+/* DROP TABLE a, b, ...; DROP SCHEMA s, ... CASCADE */
 static void
 header_drop(DropStmt *stmt)
 {
 	ListCell   *lc;
+	List	   *schemas = NIL;
 
+	if (stmt->removeType == OBJECT_SCHEMA)
+	{
+		if (stmt->behavior != DROP_CASCADE)
+			return;				/* a schema with tables in it is not dropped */
+		foreach(lc, stmt->objects)
+		{
+			Oid			nsp = get_namespace_oid(strVal(lfirst(lc)), true);
+
+			if (!OidIsValid(nsp) || !cbr_owns_namespace(nsp, GetUserId()))
+				return;			/* PostgreSQL refuses or skips it */
+			schemas = lappend_oid(schemas, nsp);
+		}
+		header_drop_going(schemas, NIL);
+		return;
+	}
 	if (stmt->removeType != OBJECT_TABLE)
 		return;
 	foreach(lc, stmt->objects)
@@ -135,10 +198,28 @@ header_drop(DropStmt *stmt)
 	}
 }
 
+/* DROP OWNED BY r, ... */
+static void
+header_drop_owned(DropOwnedStmt *stmt)
+{
+	ListCell   *lc;
+	List	   *owners = NIL;
+
+	foreach(lc, stmt->roles)
+	{
+		Oid			role = get_rolespec_oid(lfirst(lc), true);
+
+		if (!OidIsValid(role) || !has_privs_of_role(GetUserId(), role))
+			return;				/* PostgreSQL refuses it */
+		owners = lappend_oid(owners, role);
+	}
+	header_drop_going(NIL, owners);
+}
+
 /*
  * cbreturn._header_partitions_ddl(): the event trigger
  * cbreturn_header_partitions, ON ddl_command_start WHEN TAG IN
- * ('ALTER TABLE', 'DROP TABLE').
+ * ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED').
  */
 PG_FUNCTION_INFO_V1(cbr_header_partitions_ddl);
 Datum
@@ -155,5 +236,7 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 		header_detach((AlterTableStmt *) trigdata->parsetree);
 	else if (IsA(trigdata->parsetree, DropStmt))
 		header_drop((DropStmt *) trigdata->parsetree);
+	else if (IsA(trigdata->parsetree, DropOwnedStmt))
+		header_drop_owned((DropOwnedStmt *) trigdata->parsetree);
 	PG_RETURN_VOID();
 }

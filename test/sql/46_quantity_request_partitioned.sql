@@ -212,6 +212,23 @@ INSERT INTO erp46p.qd_hash_1 SELECT 'H' || i, date '2026-03-01' FROM generate_se
 ALTER TABLE erp46p.qd_hash DETACH PARTITION erp46p.qd_hash_1;
 DROP TABLE erp46p.qd_hash_1;
 SELECT count(*) AS partitions FROM pg_partition_tree('erp46p.qd_hash');
+-- a partition taken by DROP OWNED BY its owner, or by DROP SCHEMA ...
+-- CASCADE of its schema, is asked about as a DROP TABLE of it: refused
+-- while returns name its rows; nothing dropped
+CREATE ROLE regress_cbr46_month_owner;
+ALTER TABLE erp46p.qd_hash_2 OWNER TO regress_cbr46_month_owner;
+SELECT regress.try($$DROP OWNED BY regress_cbr46_month_owner$$);
+ALTER TABLE erp46p.qd_hash_2 OWNER TO CURRENT_USER;
+DROP ROLE regress_cbr46_month_owner;
+CREATE SCHEMA erp46m;
+CREATE TABLE erp46m.qd_hash_3 PARTITION OF erp46p.qd_hash FOR VALUES WITH (MODULUS 3, REMAINDER 1);
+INSERT INTO erp46m.qd_hash_3 SELECT 'H' || i, date '2026-03-01' FROM generate_series(1, 30) i
+  WHERE satisfies_hash_partition('erp46p.qd_hash'::regclass, 3, 1, 'H' || i);
+INSERT INTO erp46p.th_hash SELECT 900, min(h.qdh), 'unsold', date '2026-09-01' FROM erp46m.qd_hash_3 h;
+SELECT regress.try($$DROP SCHEMA erp46m CASCADE$$);
+SELECT count(*) AS partitions FROM pg_partition_tree('erp46p.qd_hash');
+DELETE FROM erp46p.th_hash WHERE id = 900;
+DROP SCHEMA erp46m CASCADE;
 -- a role that may not drop the partition is refused by PostgreSQL, and
 -- cbreturn takes no lock for it first
 CREATE ROLE regress_cbr46_other;
