@@ -162,7 +162,7 @@ COMMENT ON FUNCTION cbreturn._header_partition_leaves(regclass, text) IS
 -- (its partitioned table neither in those schemas nor owned by those
 -- roles): the event trigger below asks about each as about a DROP TABLE.
 CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[]) RETURNS regclass[]
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT coalesce(pg_catalog.array_agg(DISTINCT t.relid), '{}')
