@@ -3149,6 +3149,13 @@ BEGIN
                     JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
                    WHERE c.relkind OPERATOR(pg_catalog.=) 'r'
       LOOP
+        -- held first, then asked again what it is, as committed: a role
+        -- could turn it into a view in a transaction still open when it was
+        -- listed above
+        EXECUTE pg_catalog.format('LOCK TABLE ONLY %s IN ACCESS SHARE MODE', leaf);
+        CONTINUE WHEN NOT cbreturn._exists_latest(pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) %s'
+            ' AND c.relkind OPERATOR(pg_catalog.=) ''r'')', leaf::pg_catalog.oid));
         -- (a partitioned table: every partition, issue 12); read with the
         -- latest snapshot, as every writer of such a return has committed
         -- by now (cbreturn._exists_latest)
@@ -4232,33 +4239,50 @@ COMMENT ON FUNCTION cbreturn._header_partition_leaves(regclass, text) IS
     'internal: refuses (CB014) the DETACH PARTITION or DROP TABLE of a partition of a declaration header while returns name its rows';
 
 -- The partitions of declaration headers that DROP SCHEMA ... CASCADE of
--- schemas, or DROP OWNED BY owners, would take while their header stays
--- (its partitioned table neither in those schemas nor owned by those
--- roles): the event trigger below asks about each as about a DROP TABLE.
-CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[]) RETURNS regclass[]
+-- schemas, DROP OWNED BY owners (their tables, and those in schemas they
+-- own) or DROP EXTENSION of extensions (their member tables) would take
+-- while their header stays: the event trigger below asks about each as
+-- about a DROP TABLE.  It walks pg_inherits and takes no lock, so that a
+-- role's DROP of its own schema never waits for, nor holds up, the headers.
+CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[], extensions oid[])
+    RETURNS regclass[]
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(pg_catalog.array_agg(DISTINCT t.relid), '{}')
-      FROM cbreturn.attached_check a
-      JOIN pg_catalog.pg_class h ON h.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
-     CROSS JOIN LATERAL pg_catalog.pg_partition_tree(a.declared_relation) t
-      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.relid::pg_catalog.oid
-     WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
-       AND h.relkind OPERATOR(pg_catalog.=) 'p'
-       AND t.level OPERATOR(pg_catalog.>) 0
-       AND (c.relnamespace OPERATOR(pg_catalog.=) ANY (schemas) OR c.relowner OPERATOR(pg_catalog.=) ANY (owners))
-       AND NOT (h.relnamespace OPERATOR(pg_catalog.=) ANY (schemas) OR h.relowner OPERATOR(pg_catalog.=) ANY (owners))
+    WITH RECURSIVE tree (relid, root) AS (
+        SELECT i.inhrelid, a.declared_relation::pg_catalog.oid
+          FROM cbreturn.attached_check a
+          JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+         WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+        UNION
+        SELECT i.inhrelid, t.root
+          FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid),
+    going (oid) AS (
+        SELECT c.oid FROM pg_catalog.pg_class c
+         WHERE c.relnamespace OPERATOR(pg_catalog.=) ANY (schemas)
+            OR c.relowner OPERATOR(pg_catalog.=) ANY (owners)
+            OR c.relnamespace IN (SELECT n.oid FROM pg_catalog.pg_namespace n
+                                   WHERE n.nspowner OPERATOR(pg_catalog.=) ANY (owners))
+        UNION
+        SELECT d.objid FROM pg_catalog.pg_depend d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass
+           AND d.deptype OPERATOR(pg_catalog.=) 'e'
+           AND d.refobjid OPERATOR(pg_catalog.=) ANY (extensions))
+    SELECT coalesce(pg_catalog.array_agg(DISTINCT t.relid::pg_catalog.regclass), '{}')
+      FROM tree t
+     WHERE t.relid IN (SELECT g.oid FROM going g)
+       AND t.root NOT IN (SELECT g.oid FROM going g)
 $$;
-REVOKE ALL ON FUNCTION cbreturn._header_partitions_going(oid[], oid[]) FROM PUBLIC;
-COMMENT ON FUNCTION cbreturn._header_partitions_going(oid[], oid[]) IS
-    'internal: the partitions of declaration headers a DROP SCHEMA ... CASCADE or DROP OWNED BY would take while their header stays';
+REVOKE ALL ON FUNCTION cbreturn._header_partitions_going(oid[], oid[], oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_partitions_going(oid[], oid[], oid[]) IS
+    'internal: the partitions of declaration headers a DROP SCHEMA ... CASCADE, DROP OWNED BY or DROP EXTENSION would take while their header stays';
 
 CREATE FUNCTION cbreturn._header_partitions_ddl() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'cbr_header_partitions_ddl' LANGUAGE C;
 REVOKE ALL ON FUNCTION cbreturn._header_partitions_ddl() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
-    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA and DROP OWNED: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
+    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA, DROP OWNED and DROP EXTENSION: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
+    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();

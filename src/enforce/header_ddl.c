@@ -24,21 +24,26 @@
  * longer route to a partition pending detach (header_parts.c reads the
  * partition descriptors that omit it).
  *
- * DROP SCHEMA ... CASCADE and DROP OWNED BY are asked the same about each
- * header partition they would take while its header stays.
+ * DROP SCHEMA ... CASCADE, DROP OWNED BY and DROP EXTENSION are asked the
+ * same about each header partition they would take while its header stays.
  *
  * Everything else (any other ALTER TABLE, DROP TABLE of a table that is no
  * partition) returns at once, without a catalog lookup beyond the names.
  */
 #include "enforce/trigger.h"
 
+#include "access/genam.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
+#include "commands/extension.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
@@ -46,6 +51,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 
 /*
@@ -55,8 +61,39 @@
  * role's rights): DETACH needs the parent's owner, DROP the owner of the
  * partition or of its schema.
  */
+/*
+ * The parent of partition part as pg_inherits has it now; InvalidOid when
+ * it has none (detached or dropped meanwhile), where get_partition_parent
+ * would raise an internal error.
+ */
+static Oid
+partition_parent(Oid part)
+{
+	Relation	inh = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			parent = InvalidOid;
+
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(part));
+	scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+		parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+	systable_endscan(scan);
+	table_close(inh, AccessShareLock);
+	return parent;
+}
+
+/*
+ * Lock the partition (and its parent, first) as the DDL will, and have the
+ * SQL side decide.  verb: 'detach' or 'drop'.  Nothing is locked for a role
+ * the DDL will refuse (the event trigger runs before PostgreSQL checks the
+ * role's rights): DETACH needs the parent's owner, DROP the owner of the
+ * partition or of its schema; checked: the caller's right was checked on
+ * what the statement names (a schema, a role, an extension).
+ */
 static void
-header_partition_leaves(Oid part, LOCKMODE parent_mode, const char *verb)
+header_partition_leaves(Oid part, LOCKMODE parent_mode, const char *verb, bool checked)
 {
 	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
 	Oid			fn;
@@ -65,15 +102,17 @@ header_partition_leaves(Oid part, LOCKMODE parent_mode, const char *verb)
 
 	if (!OidIsValid(part) || !get_rel_relispartition(part))
 		return;
-	parent = get_partition_parent(part, true);
-	if (strcmp(verb, "detach") == 0
-		? !cbr_owns_class(parent, user)
-		: !cbr_owns_class(part, user) && !cbr_owns_namespace(get_rel_namespace(part), user))
+	parent = partition_parent(part);
+	if (!OidIsValid(parent))
+		return;
+	if (!checked && (strcmp(verb, "detach") == 0
+					 ? !cbr_owns_class(parent, user)
+					 : !cbr_owns_class(part, user) && !cbr_owns_namespace(get_rel_namespace(part), user)))
 		return;
 	LockRelationOid(parent, parent_mode);
 	LockRelationOid(part, AccessExclusiveLock);
-	/* dropped or detached meanwhile: the DDL will say so */
-	if (!get_rel_relispartition(part))
+	/* dropped, detached or moved meanwhile: the DDL will say so */
+	if (partition_parent(part) != parent)
 		return;
 
 	/* called through fmgr: the role's EXECUTE right is not asked, as for the trigger itself */
@@ -116,40 +155,40 @@ header_detach(AlterTableStmt *stmt)
 		if (pc->concurrent && IsTransactionBlock())
 			return;
 		part = RangeVarGetRelid(pc->name, NoLock, true);
-		if (!OidIsValid(part) || !get_rel_relispartition(part)
-			|| get_partition_parent(part, true) != named_parent)
+		if (!OidIsValid(part) || partition_parent(part) != named_parent)
 			continue;
 		header_partition_leaves(part, pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
-								"detach");
+								"detach", false);
 	}
 }
 
 /*
- * DROP SCHEMA ... CASCADE and DROP OWNED BY take tables with them that they
- * do not name: the partitions of a declaration header among them (in the
- * schemas, or owned by the roles) are asked about as a DROP TABLE of each
- * would be.  A header that goes whole (its partitioned table goes too) is
+ * DROP SCHEMA ... CASCADE, DROP OWNED BY and DROP EXTENSION take tables
+ * with them that they do not name: the partitions of a declaration header
+ * among them (in the schemas, owned by the roles or in schemas they own,
+ * members of the extensions) are asked about as a DROP TABLE of each would
+ * be.  A header that goes whole (its partitioned table goes too) is
  * not: its link goes with it, as a DROP TABLE of it decides.  The list
  * comes from cbreturn._header_partitions_going; nothing is looked at for a
- * role PostgreSQL will refuse (a schema it does not own, a role whose
- * privileges it does not have).
+ * role PostgreSQL will refuse (a schema or extension it does not own, a
+ * role whose privileges it does not have).
  */
 static void
-header_drop_going(List *schemas, List *owners)
+header_drop_going(List *schemas, List *owners, List *extensions)
 {
-	Oid			argtypes[2] = {OIDARRAYOID, OIDARRAYOID};
+	Oid			argtypes[3] = {OIDARRAYOID, OIDARRAYOID, OIDARRAYOID};
 	Oid			fn;
-	Datum		args[2];
+	Datum		args[3];
 	Datum	   *elems;
 	int			n;
 	int			i;
 	ArrayType  *parts;
 
-	if (schemas == NIL && owners == NIL)
+	if (schemas == NIL && owners == NIL && extensions == NIL)
 		return;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 	{
-		List	   *l = i == 0 ? schemas : owners;
+		List	   *l = i == 0 ? schemas : i == 1 ? owners : extensions;
 		Datum	   *d = palloc(sizeof(Datum) * (list_length(l) + 1));
 		ListCell   *lc;
 		int			k = 0;
@@ -159,33 +198,41 @@ header_drop_going(List *schemas, List *owners)
 		args[i] = PointerGetDatum(construct_array(d, k, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
 	}
 	fn = LookupFuncName(list_make2(makeString("cbreturn"), makeString("_header_partitions_going")),
-						2, argtypes, false);
-	parts = DatumGetArrayTypeP(OidFunctionCall2(fn, args[0], args[1]));
+						3, argtypes, false);
+	parts = DatumGetArrayTypeP(OidFunctionCall3(fn, args[0], args[1], args[2]));
 	deconstruct_array(parts, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &n);
 	for (i = 0; i < n; i++)
-		header_partition_leaves(DatumGetObjectId(elems[i]), AccessExclusiveLock, "drop");
+		header_partition_leaves(DatumGetObjectId(elems[i]), AccessExclusiveLock, "drop", true);
 }
 
-/* DROP TABLE a, b, ...; DROP SCHEMA s, ... CASCADE */
+/* DROP TABLE a, b, ...; DROP SCHEMA s, ... CASCADE; DROP EXTENSION e, ... */
 static void
 header_drop(DropStmt *stmt)
 {
 	ListCell   *lc;
-	List	   *schemas = NIL;
+	List	   *going = NIL;
 
-	if (stmt->removeType == OBJECT_SCHEMA)
+	if (stmt->removeType == OBJECT_SCHEMA || stmt->removeType == OBJECT_EXTENSION)
 	{
-		if (stmt->behavior != DROP_CASCADE)
+		bool		schema = stmt->removeType == OBJECT_SCHEMA;
+
+		if (schema && stmt->behavior != DROP_CASCADE)
 			return;				/* a schema with tables in it is not dropped */
 		foreach(lc, stmt->objects)
 		{
-			Oid			nsp = get_namespace_oid(strVal(lfirst(lc)), true);
+			const char *name = strVal(lfirst(lc));
+			Oid			oid = schema ? get_namespace_oid(name, true) : get_extension_oid(name, true);
 
-			if (!OidIsValid(nsp) || !cbr_owns_namespace(nsp, GetUserId()))
-				return;			/* PostgreSQL refuses or skips it */
-			schemas = lappend_oid(schemas, nsp);
+			if (!OidIsValid(oid))
+				continue;		/* IF EXISTS skips it; else PostgreSQL refuses */
+			if (schema ? !cbr_owns_namespace(oid, GetUserId()) : !cbr_owns_extension(oid, GetUserId()))
+				return;			/* PostgreSQL refuses the statement */
+			going = lappend_oid(going, oid);
 		}
-		header_drop_going(schemas, NIL);
+		if (schema)
+			header_drop_going(going, NIL, NIL);
+		else
+			header_drop_going(NIL, NIL, going);
 		return;
 	}
 	if (stmt->removeType != OBJECT_TABLE)
@@ -194,7 +241,7 @@ header_drop(DropStmt *stmt)
 	{
 		RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
 
-		header_partition_leaves(RangeVarGetRelid(rv, NoLock, true), AccessExclusiveLock, "drop");
+		header_partition_leaves(RangeVarGetRelid(rv, NoLock, true), AccessExclusiveLock, "drop", false);
 	}
 }
 
@@ -213,13 +260,13 @@ header_drop_owned(DropOwnedStmt *stmt)
 			return;				/* PostgreSQL refuses it */
 		owners = lappend_oid(owners, role);
 	}
-	header_drop_going(NIL, owners);
+	header_drop_going(NIL, owners, NIL);
 }
 
 /*
  * cbreturn._header_partitions_ddl(): the event trigger
  * cbreturn_header_partitions, ON ddl_command_start WHEN TAG IN
- * ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED').
+ * ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION').
  */
 PG_FUNCTION_INFO_V1(cbr_header_partitions_ddl);
 Datum

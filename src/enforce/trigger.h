@@ -28,9 +28,11 @@
 #if PG_VERSION_NUM >= 160000
 #define cbr_owns_class(relid, roleid) object_ownercheck(RelationRelationId, (relid), (roleid))
 #define cbr_owns_namespace(nspid, roleid) object_ownercheck(NamespaceRelationId, (nspid), (roleid))
+#define cbr_owns_extension(extid, roleid) object_ownercheck(ExtensionRelationId, (extid), (roleid))
 #else
 #define cbr_owns_class(relid, roleid) pg_class_ownercheck((relid), (roleid))
 #define cbr_owns_namespace(nspid, roleid) pg_namespace_ownercheck((nspid), (roleid))
+#define cbr_owns_extension(extid, roleid) pg_extension_ownercheck((extid), (roleid))
 #endif
 
 #define CBR_MAX_ROLES	24

@@ -226,6 +226,20 @@ INSERT INTO erp46m.qd_hash_3 SELECT 'H' || i, date '2026-03-01' FROM generate_se
   WHERE satisfies_hash_partition('erp46p.qd_hash'::regclass, 3, 1, 'H' || i);
 INSERT INTO erp46p.th_hash SELECT 900, min(h.qdh), 'unsold', date '2026-09-01' FROM erp46m.qd_hash_3 h;
 SELECT regress.try($$DROP SCHEMA erp46m CASCADE$$);
+-- a missing schema beside it (IF EXISTS), the schema's owner's objects
+-- with CASCADE (DROP OWNED takes the schemas a role owns), an extension the
+-- partition is a member of: each refused as well
+SELECT regress.try($$DROP SCHEMA IF EXISTS erp46_no_such_schema, erp46m CASCADE$$);
+CREATE ROLE regress_cbr46_schema_owner;
+ALTER SCHEMA erp46m OWNER TO regress_cbr46_schema_owner;
+SELECT regress.try($$DROP OWNED BY regress_cbr46_schema_owner CASCADE$$);
+ALTER SCHEMA erp46m OWNER TO CURRENT_USER;
+DROP ROLE regress_cbr46_schema_owner;
+CREATE EXTENSION hstore SCHEMA erp46m;
+ALTER EXTENSION hstore ADD TABLE erp46m.qd_hash_3;
+SELECT regress.try($$DROP EXTENSION hstore$$);
+ALTER EXTENSION hstore DROP TABLE erp46m.qd_hash_3;
+DROP EXTENSION hstore;
 SELECT count(*) AS partitions FROM pg_partition_tree('erp46p.qd_hash');
 DELETE FROM erp46p.th_hash WHERE id = 900;
 DROP SCHEMA erp46m CASCADE;
