@@ -896,6 +896,63 @@ COMMENT ON VIEW cbreturn.attached_checks IS
     'one row per attached check: the table, the kind, its columns by role (current names), the trigger and whether it is enabled';
 GRANT SELECT ON cbreturn.attached_checks TO PUBLIC;
 
+-- A declared-lines table (quantity check) or a declaration header, or a
+-- partition of one, must be as lasting as the returns that name its rows:
+-- crash recovery empties an UNLOGGED table without firing a trigger, and
+-- permanent returns would be left naming nothing (a foreign key refuses the
+-- same).  Refused (42P16) for the links touching rels: at attach (the
+-- trigger on cbreturn.attached_check below) and at ALTER TABLE ... SET
+-- UNLOGGED (cbreturn._follow_alter_table).  Walks pg_inherits, no locks.
+CREATE FUNCTION cbreturn._refuse_unlogged(rels oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+BEGIN
+    FOR c IN
+        WITH RECURSIVE tree (relid, root, link) AS (
+            SELECT a.declared_relation::pg_catalog.oid, a.declared_relation::pg_catalog.oid,
+                   a.relation::pg_catalog.oid
+              FROM cbreturn.attached_check a
+             WHERE a.check_kind OPERATOR(pg_catalog.=) ANY (ARRAY['quantity', 'header'])
+               AND a.declared_relation IS NOT NULL
+            UNION
+            SELECT i.inhrelid, t.root, t.link
+              FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid),
+        relevant AS (
+            SELECT DISTINCT t.root, t.link FROM tree t
+             WHERE t.relid OPERATOR(pg_catalog.=) ANY (rels) OR t.link OPERATOR(pg_catalog.=) ANY (rels))
+        SELECT t.relid::pg_catalog.regclass AS unlogged, t.link::pg_catalog.regclass AS returns_table
+          FROM tree t
+          JOIN relevant v ON v.root OPERATOR(pg_catalog.=) t.root AND v.link OPERATOR(pg_catalog.=) t.link
+          JOIN pg_catalog.pg_class d ON d.oid OPERATOR(pg_catalog.=) t.relid
+          JOIN pg_catalog.pg_class r ON r.oid OPERATOR(pg_catalog.=) t.link
+         WHERE d.relpersistence OPERATOR(pg_catalog.=) 'u' AND r.relpersistence OPERATOR(pg_catalog.=) 'p'
+         LIMIT 1
+    LOOP
+        PERFORM cbreturn._error('attach.declared_unlogged', c.unlogged::pg_catalog.text,
+                                c.returns_table::pg_catalog.text);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._refuse_unlogged(oid[]) IS
+    'internal: refuses (42P16) an unlogged declared-lines or declaration header table, or partition of one, whose rows permanent returns name';
+
+CREATE FUNCTION cbreturn._attached_persistence() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM cbreturn._refuse_unlogged(ARRAY[NEW.relation::pg_catalog.oid]);
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._attached_persistence() IS
+    'internal: AFTER INSERT trigger of cbreturn.attached_check: a quantity or header link to an unlogged table is refused (42P16)';
+CREATE TRIGGER attached_persistence AFTER INSERT ON cbreturn.attached_check
+    FOR EACH ROW EXECUTE FUNCTION cbreturn._attached_persistence();
+
 -- ---------------------------------------------------------------------------
 -- Keeping the metadata in step with ALTER TABLE and DROP TABLE
 -- ---------------------------------------------------------------------------
@@ -921,6 +978,8 @@ BEGIN
     IF touched IS NULL THEN
         RETURN;
     END IF;
+    -- SET UNLOGGED of a table whose rows permanent returns name (42P16)
+    PERFORM cbreturn._refuse_unlogged(touched);
     -- A dropped attached column or a new type would leave a check reading
     -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
     FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
