@@ -45,6 +45,8 @@ AS $$
 DECLARE
     k record;
     leaf regclass;
+    header_from text;
+    cond text;
     named boolean;
 BEGIN
     -- Only tables are read, never a view or a foreign table: a table a
@@ -52,8 +54,11 @@ BEGIN
     -- "_RETURN" on PostgreSQL 15), and a view would run that role's
     -- functions with this function's rights.  The returns table is read
     -- leaf by leaf for the same reason.
-    IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
-       NOT IN ('r', 'p') THEN
+    SELECT CASE c.relkind WHEN 'p' THEN '' ELSE 'ONLY ' END OPERATOR(pg_catalog.||) part::pg_catalog.text
+      INTO header_from
+      FROM pg_catalog.pg_class c
+     WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid AND c.relkind IN ('r', 'p');
+    IF header_from IS NULL THEN
         RETURN NULL;
     END IF;
     FOR k IN SELECT a.relation FROM cbreturn.attached_check a
@@ -68,6 +73,20 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
+      -- a return names a header row: each key column equals the row's
+      -- header key column, by the key type's equality
+      SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hk.column_name,
+                                                     cbreturn._eq_operator(hk.column_type), rk.column_name),
+                                   ' AND ')
+        INTO cond
+        FROM cbreturn.attached_column rk
+        JOIN cbreturn.attached_column hk
+          ON hk.relation OPERATOR(pg_catalog.=) rk.relation
+         AND hk.check_kind OPERATOR(pg_catalog.=) 'header'
+         AND hk.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rk.role)
+       WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
+         AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
+         AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$';
       FOR leaf IN SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
                    WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid
                      AND c.relkind OPERATOR(pg_catalog.=) 'r'
@@ -86,22 +105,9 @@ BEGIN
         -- (a partitioned table: every partition, issue 12); read with the
         -- latest snapshot, as every writer of such a return has committed
         -- by now (cbreturn._exists_latest)
-        named := cbreturn._exists_latest(pg_catalog.format('SELECT EXISTS (SELECT FROM ONLY %s r WHERE EXISTS (SELECT FROM %s%s h WHERE %s))',
-                    leaf,
-                    CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
-                                WHERE c.oid OPERATOR(pg_catalog.=) part::pg_catalog.oid)
-                              OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, part,
-                    (SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hk.column_name,
-                                                                    cbreturn._eq_operator(hk.column_type), rk.column_name),
-                                                  ' AND ')
-                       FROM cbreturn.attached_column rk
-                       JOIN cbreturn.attached_column hk
-                         ON hk.relation OPERATOR(pg_catalog.=) rk.relation
-                        AND hk.check_kind OPERATOR(pg_catalog.=) 'header'
-                        AND hk.role OPERATOR(pg_catalog.=) ('header_' OPERATOR(pg_catalog.||) rk.role)
-                      WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
-                        AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
-                        AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$')));
+        named := cbreturn._exists_latest(pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM ONLY %s r WHERE EXISTS (SELECT FROM %s h WHERE %s))',
+            leaf, header_from, cond));
         IF named THEN
             RETURN k.relation;
         END IF;
