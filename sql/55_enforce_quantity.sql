@@ -313,7 +313,8 @@ COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
 
 -- Rebuild the ledger of a declared table; returns what breaks the rule.
 -- Run by cbreturn._quantity_rebuild (C) as the ledger's owner, after it
--- checked the caller; not callable by PUBLIC.
+-- checked the caller; not callable by PUBLIC.  (A Citus declared table has
+-- no ledger: cbreturn._quantity_citus_recount, as the caller.)
 CREATE FUNCTION cbreturn._quantity_rebuild_worker(declared regclass, except_relation oid[])
     RETURNS TABLE (problem text, line_text text, returned numeric, declared_quantity numeric, problems bigint)
     LANGUAGE plpgsql
@@ -335,13 +336,6 @@ BEGIN
     END LOOP;
     DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) declared;
     IF counts IS NULL THEN
-        RETURN;
-    END IF;
-    IF cbreturn._citus_table(declared) THEN
-        -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
-        RETURN QUERY SELECT p.problem, p.line_text, p.returned, p.declared_quantity, pg_catalog.count(*) OVER ()
-                       FROM cbreturn._quantity_citus_problems(declared, except_relation) p
-                      ORDER BY p.line_text LIMIT 1;
         RETURN;
     END IF;
     RETURN QUERY EXECUTE pg_catalog.format(
@@ -725,8 +719,8 @@ DECLARE
     d record;
     partitions_went boolean;
 BEGIN
-    -- Citus: the guards whose returns table went (sql/67_citus_quantity.sql)
-    PERFORM cbreturn._quantity_citus_after_drop(gone);
+    -- (Citus: the guards whose returns table went are dropped before, by
+    -- the event trigger cbreturn_citus_follow_drop, sql/67_citus_quantity.sql)
     DELETE FROM cbreturn.quantity_ledger l
      WHERE l.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
     SELECT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() o

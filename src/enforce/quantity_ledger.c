@@ -90,6 +90,24 @@ caller_rights(Oid declared, Datum except, bool *may_act, bool *may_see)
 	}
 }
 
+/* Whether declared is a Citus table (cbreturn._citus_table). */
+static bool
+is_citus_table(Oid declared)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		args[1] = {ObjectIdGetDatum(declared)};
+	bool		isnull;
+	Datum		d;
+
+	if (SPI_execute_with_args("SELECT cbreturn._citus_table($1)", 1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT ||
+		SPI_processed != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot read the metadata of the quantity checks on %s", cbr_qty_rel_text(declared))));
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return !isnull && DatumGetBool(d);
+}
+
 /* Run sql with args as the ledger's owner. */
 static int
 run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *args)
@@ -137,10 +155,17 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 				 errmsg("must be owner of the declared table or of a returns table attached to it")));
 	args[0] = ObjectIdGetDatum(declared);
 	args[1] = except;
-	ret = run_as_owner("SELECT p.problem, p.line_text, p.returned::pg_catalog.text,"
-					   "       p.declared_quantity::pg_catalog.text, p.problems"
-					   "  FROM cbreturn._quantity_rebuild_worker($1, $2) p",
-					   2, argtypes, args);
+	if (is_citus_table(declared))
+		/* no ledger; as the caller, in its own connections to the workers */
+		ret = SPI_execute_with_args("SELECT p.problem, p.line_text, p.returned::pg_catalog.text,"
+									"       p.declared_quantity::pg_catalog.text, p.problems"
+									"  FROM cbreturn._quantity_citus_recount($1, $2) p",
+									2, argtypes, args, NULL, false, 0);
+	else
+		ret = run_as_owner("SELECT p.problem, p.line_text, p.returned::pg_catalog.text,"
+						   "       p.declared_quantity::pg_catalog.text, p.problems"
+						   "  FROM cbreturn._quantity_rebuild_worker($1, $2) p",
+						   2, argtypes, args);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "rebuilding the quantity ledger failed: %s", SPI_result_code_string(ret));
 	if (SPI_processed > 0)

@@ -5,11 +5,13 @@
 # through the coordinator (INSERT, multi-row INSERT, COPY, UPDATE) and
 # directly on a worker's shard; the declared side refuses a quantity lowered
 # below what was returned, a line with returns deleted or re-keyed, and a
-# TRUNCATE while returns are counted against its lines; a DELETE frees
+# TRUNCATE while returns are counted against its lines, through the
+# coordinator or directly on a worker's shard; a DELETE frees
 # quantity; concurrent returns of one line never over-return, at
 # every isolation level; all of it still holds after a shard move, a split,
 # and a worker added and the shards rebalanced; detach removes it from every
-# node, and a DROP of the returns table takes the guard with it.  Run by test/citus/run (PGHOST, PGPORT: the coordinator).
+# node, and a DROP of the returns table takes the guard with it; a table
+# owner who is not superuser does all of it.  Run by test/citus/run (PGHOST, PGPORT: the coordinator).
 set -euo pipefail
 export PGOPTIONS="-c search_path=public,cbreturn"
 fail() { echo "FAIL: $*"; exit 1; }
@@ -277,14 +279,18 @@ SELECT create_distributed_table('tdecl', 'decl', shard_count => 2, colocate_with
 SELECT create_distributed_table('tret', 'decl', colocate_with => 'tdecl');
 SELECT cbreturn.attach_quantity_check('tret', '{decl,g_no}', 'qty', 'tdecl', '{decl,g_no}', 'g_qty');
 SQL
-# a shard moved: Citus copies the guard to the shards it creates (named with
-# the shard id); a copy does nothing, and detach drops it
+# attach put a copy of the guard on every shard, named as Citus names the
+# copies it makes itself when it moves or splits a shard (the shard id
+# appended): one on each placement of tdecl
+copies() { q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname ~ '^tdecl_[0-9]+\$' AND t.tgname = 'cbreturn_quantity_truncate_guard_' || substring(c.relname from '[0-9]+\$')\$\$)"; }
+[ "$(copies)" = 2 ] || fail "attach did not put a copy of the TRUNCATE guard on each shard of tdecl: $(copies)"
+# a shard moved: the shard Citus creates has its copy
 read -r shard from to < <(q -F ' ' -c "SELECT shardid, nodeport, CASE nodeport WHEN $CITUS_W1_PORT THEN $CITUS_W2_PORT ELSE $CITUS_W1_PORT END
                                       FROM citus_shards WHERE table_name = 'tdecl'::regclass ORDER BY shardid LIMIT 1")
 q -c "SELECT citus_move_shard_placement($shard, '$host', $from, '$host', $to, shard_transfer_mode => 'block_writes')" >/dev/null
-[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname LIKE 'tdecl\\_%' AND t.tgname LIKE 'cbreturn\\_quantity\\_truncate\\_guard\\_%'\$\$)")" -gt 0 ] ||
-    fail "no copy of the TRUNCATE guard on a moved shard: the test no longer tests the copies"
-# no return: TRUNCATE goes through (and the lines come back)
+q -c "SET client_min_messages = warning" -c "CALL citus_cleanup_orphaned_resources()" >/dev/null
+[ "$(copies)" = 2 ] || fail "the moved shard of tdecl has no copy of the TRUNCATE guard: $(copies)"
+# no return: TRUNCATE goes through, the copies on the shards too (and the lines come back)
 q -c "INSERT INTO tdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, 20) i" \
   -c "TRUNCATE tdecl" >/dev/null || fail "TRUNCATE of declared lines without returns was refused"
 q -c "INSERT INTO tdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, 20) i" >/dev/null
@@ -298,21 +304,117 @@ done
 state "TRUNCATE tdecl" CB003 >/dev/null
 wait "$writer" || fail "the return being written failed"
 [ "$(q -c "SELECT count(*) FROM tdecl")" = 20 ] || fail "TRUNCATE removed lines a return was being written against"
+
+# A TRUNCATE run on a worker directly on a shard (Citus refuses it unless
+# citus.enable_manual_changes_to_shards is on) is refused by the shard's
+# copy while a return in the co-located returns shard names one of its
+# lines, in the moved shard too; under REPEATABLE READ it is refused
+# (CB015); a return being written there first is waited for.
+direct() { PGOPTIONS="$PGOPTIONS -c citus.enable_manual_changes_to_shards=on" state "$@"; }
+read -r sname sport < <(q -F ' ' -c "SELECT shard_name, nodeport FROM citus_shards
+                                     WHERE shardid = get_shard_id_for_distribution_column('tdecl', '$(did 7)')")
+read -r oname oport < <(q -F ' ' -c "SELECT shard_name, nodeport FROM citus_shards WHERE table_name = 'tdecl'::regclass
+                                        AND shardid <> get_shard_id_for_distribution_column('tdecl', '$(did 7)')")
+direct "TRUNCATE $sname" CB003 -p "$sport" | grep >/dev/null "returns are counted against its lines" ||
+    fail "a TRUNCATE of a declared shard on its worker was refused for another reason"
+direct "BEGIN ISOLATION LEVEL REPEATABLE READ; TRUNCATE $sname" CB015 -p "$sport" >/dev/null
+[ "$(q -c "SELECT count(*) FROM tdecl")" = 20 ] || fail "a refused TRUNCATE of a shard removed declared lines"
+k=$(q -c "SELECT i FROM generate_series(1, 20) i WHERE get_shard_id_for_distribution_column('tdecl', cbreturn.declaration_id('0101', 2026, '0', i)) = $shard LIMIT 1")
+read -r mname mport < <(q -F ' ' -c "SELECT shard_name, nodeport FROM citus_shards WHERE shardid = $shard")
+[ "$mname" = "$sname" ] || [ "$mname" = "$oname" ] || fail "the moved shard is not a shard of tdecl"
+q -c "INSERT INTO tret VALUES (2, '$(did "$k")', 1, 1)" >/dev/null
+direct "TRUNCATE $mname" CB003 -p "$mport" >/dev/null
+q -c "DELETE FROM tret WHERE id = 2" >/dev/null
+# a return written on the shard's worker while the TRUNCATE comes: the
+# TRUNCATE waits for it (the return locks the declared shard), then is refused
+ename=$( [ "$sname" = "$mname" ] && echo "$oname" || echo "$mname" )
+eport=$( [ "$sname" = "$mname" ] && echo "$oport" || echo "$mport" )
+k=$(q -c "SELECT i FROM generate_series(1, 20) i WHERE get_shard_id_for_distribution_column('tdecl', cbreturn.declaration_id('0101', 2026, '0', i))
+            = (SELECT shardid FROM citus_shards WHERE shard_name = '$ename') LIMIT 1")
+rname=$(q -c "SELECT shard_name FROM citus_shards WHERE shardid = get_shard_id_for_distribution_column('tret', '$(did "$k")')")
+PGOPTIONS="$PGOPTIONS -c citus.override_table_visibility=off" psql -X -q -At -p "$eport" \
+    -c "BEGIN" -c "INSERT INTO $rname VALUES (3, '$(did "$k")', 1, 1)" -c "SELECT pg_sleep(2)" -c "COMMIT" >/dev/null &
+writer=$!
+for _ in $(seq 100); do
+    [ "$(q -p "$eport" -c "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(2)' AND state = 'active'")" = 1 ] && break
+    sleep 0.1
+done
+direct "TRUNCATE $ename" CB003 -p "$eport" >/dev/null
+wait "$writer" || fail "the return being written on the shard failed"
+[ "$(q -c "SELECT count(*) FROM tdecl")" = 20 ] || fail "a TRUNCATE of a shard removed lines a return was being written against"
+# a shard whose returns name none of its lines: the TRUNCATE goes through
+q -c "DELETE FROM tret WHERE decl = '$(did "$k")'" >/dev/null
+PGOPTIONS="$PGOPTIONS -c citus.override_table_visibility=off -c citus.enable_manual_changes_to_shards=on" \
+    psql -X -q -At -v ON_ERROR_STOP=1 -p "$eport" -c "TRUNCATE $ename" >/dev/null ||
+    fail "a TRUNCATE of a shard whose lines no return names was refused"
+q -c "INSERT INTO tdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, 20) i
+       ON CONFLICT DO NOTHING" >/dev/null
+echo "ok - a TRUNCATE run on a worker directly on a shard of the declared lines is refused while returns name its lines, moved shard too, waits for a return being written there, is refused under REPEATABLE READ"
+
 # once the returns are gone, TRUNCATE goes through again
 q -c "DELETE FROM tret" -c "TRUNCATE tdecl" >/dev/null || fail "TRUNCATE was refused after the returns were deleted"
+# attach in a transaction that wrote to the declared table is refused
+# (55P03) rather than wait for itself, and leaves no guard behind
+q -c "SELECT cbreturn.detach('tret', 'quantity')" >/dev/null
+out=$(state "BEGIN; INSERT INTO tdecl VALUES ('$(did 1)', 1, 10); SELECT cbreturn.attach_quantity_check('tret', '{decl,g_no}', 'qty', 'tdecl', '{decl,g_no}', 'g_qty')" 55P03)
+grep -q "could not be put on its shards" <<<"$out" || fail "attach after a write was refused for another reason: $out"
+[ "$(q -c "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'cbreturn_quantity%' AND tgrelid IN ('tdecl'::regclass, 'tret'::regclass)")" = 0 ] ||
+    fail "a refused attach left a trigger"
+[ "$(copies)" = 0 ] || fail "the refused attach left a copy of the TRUNCATE guard: $(copies)"
+# a copy left on a shard after its guard went (as a detach that cannot take
+# the shard's lock in time leaves it) does nothing
+read -r lname lport < <(q -F ' ' -c "SELECT shard_name, nodeport FROM citus_shards WHERE table_name = 'tdecl'::regclass ORDER BY shardid LIMIT 1")
+k=$(q -c "SELECT i FROM generate_series(1, 40) i WHERE get_shard_id_for_distribution_column('tdecl', cbreturn.declaration_id('0101', 2026, '0', i))
+            = (SELECT shardid FROM citus_shards WHERE shard_name = '$lname') LIMIT 1")
+q -c "INSERT INTO tdecl VALUES ('$(did "$k")', 1, 10)" -c "INSERT INTO tret VALUES (4, '$(did "$k")', 1, 1)" >/dev/null
+on "$lport" -c "SELECT cbreturn._quantity_citus_truncate_copy('$lname', '{cbreturn:1,public.tret,qty,g_qty,decl,decl,g_no,g_no}')" >/dev/null
+[ "$(copies)" = 1 ] || fail "no copy made by hand: the test no longer tests a copy without its guard"
+PGOPTIONS="$PGOPTIONS -c citus.override_table_visibility=off -c citus.enable_manual_changes_to_shards=on" \
+    psql -X -q -At -v ON_ERROR_STOP=1 -p "$lport" -c "TRUNCATE $lname" >/dev/null ||
+    fail "a copy of the TRUNCATE guard refused a TRUNCATE after its guard went"
+q -c "DELETE FROM tret" -c "INSERT INTO tdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, 20) i ON CONFLICT DO NOTHING" \
+  -c "SELECT cbreturn.attach_quantity_check('tret', '{decl,g_no}', 'qty', 'tdecl', '{decl,g_no}', 'g_qty')" >/dev/null
+[ "$(copies)" = 2 ] || fail "attach again did not put a copy on each shard: $(copies)"
 # detach after a write in the same transaction, which holds the shards the
 # copies are on: it does not wait for itself
-timeout 120 psql -X -q -At -v ON_ERROR_STOP=1 -c "BEGIN" -c "INSERT INTO tdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, 20) i" \
+timeout 120 psql -X -q -At -v ON_ERROR_STOP=1 -c "BEGIN" -c "INSERT INTO tdecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(21, 40) i" \
     -c "SELECT cbreturn.detach('tret', 'quantity')" -c "ROLLBACK" >/dev/null ||
     fail "detach after a write in the same transaction did not finish"
-q -c "CALL citus_cleanup_orphaned_resources()" -c "SELECT cbreturn.detach('tret', 'quantity')" >/dev/null
+q -c "SELECT cbreturn.detach('tret', 'quantity')" >/dev/null
 [ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'cbreturn_quantity%' AND c.relname ~ '^t(ret|decl)'\$\$)")" = 0 ] ||
     fail "detach left a quantity trigger, or a copy of the TRUNCATE guard, on a node"
 q -c "DROP TABLE tret, tdecl" >/dev/null
-echo "ok - TRUNCATE of the declared lines is refused while returns are counted against them, waits for a return being written, is refused under REPEATABLE READ, and its copies on moved shards go with detach"
+echo "ok - TRUNCATE of the declared lines is refused while returns are counted against them, waits for a return being written, is refused under REPEATABLE READ; attach puts the guard on every shard (refused after a write in its transaction), the copies on moved shards guard too and go with detach"
+
+# A role that is not superuser, owner of both tables: attach, enforce,
+# detach, attach again, and DROP of the returns table, which takes the
+# guards of the declared table with it (Citus reaches the placements of a
+# shard group in a transaction as one role only: nothing is done as another).
+q -c "CREATE ROLE cbr_owner LOGIN" -c "GRANT CREATE ON SCHEMA public TO cbr_owner" >/dev/null
+PGUSER=cbr_owner q >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE TABLE odecl (decl cbreturn.declaration_id, g_no int, g_qty int NOT NULL, PRIMARY KEY (decl, g_no));
+CREATE TABLE oret (id bigint, decl cbreturn.declaration_id, g_no int, qty int, PRIMARY KEY (decl, id));
+SELECT create_distributed_table('odecl', 'decl', shard_count => 2, colocate_with => 'none');
+SELECT create_distributed_table('oret', 'decl', colocate_with => 'odecl');
+INSERT INTO odecl SELECT cbreturn.declaration_id('0101', 2026, '0', i), 1, 10 FROM generate_series(1, 20) i;
+INSERT INTO oret VALUES (1, '010120260000000001', 1, 4);
+SELECT cbreturn.attach_quantity_check('oret', '{decl,g_no}', 'qty', 'odecl', '{decl,g_no}', 'g_qty');
+SQL
+PGUSER=cbr_owner state "INSERT INTO oret VALUES (2, '$(did 1)', 1, 7)" CB003 >/dev/null
+PGUSER=cbr_owner state "TRUNCATE odecl" CB003 >/dev/null
+PGUSER=cbr_owner q -c "SELECT cbreturn.detach('oret', 'quantity')" \
+    -c "SELECT cbreturn.attach_quantity_check('oret', '{decl,g_no}', 'qty', 'odecl', '{decl,g_no}', 'g_qty')" >/dev/null ||
+    fail "detach and attach again by the tables' owner failed"
+PGUSER=cbr_owner q -c "DROP TABLE oret" >/dev/null || fail "DROP of the returns table by its owner failed"
+[ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'cbreturn_quantity%' AND c.relname ~ '^odecl'\$\$)")" = 0 ] ||
+    fail "DROP of the returns table by its owner left a guard, or a copy of the TRUNCATE guard, on a node"
+PGUSER=cbr_owner q -c "UPDATE odecl SET g_qty = 0" -c "TRUNCATE odecl" -c "DROP TABLE odecl" >/dev/null ||
+    fail "the declared lines could not be written after their returns table went"
+echo "ok - a table owner who is not superuser attaches, detaches and attaches again, and drops the returns table, which takes the guards with it"
 
 # Detach removes the check from every shard of both tables on every node.
-q -c "CALL citus_cleanup_orphaned_resources()" >/dev/null
+q -c "SET client_min_messages = warning" -c "CALL citus_cleanup_orphaned_resources()" >/dev/null
 q -c "SELECT cbreturn.detach('qret', 'quantity')" >/dev/null
 [ "$(q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname LIKE 'cbreturn_quantity%' AND c.relname ~ '^q(ret|decl)'\$\$)")" = 0 ] ||
     fail "detach left a quantity trigger on a node"
