@@ -918,8 +918,11 @@ BEGIN
              WHERE a.check_kind OPERATOR(pg_catalog.=) ANY (ARRAY['quantity', 'header'])
                AND a.declared_relation IS NOT NULL
             UNION
+            -- partitions only: the rows of a plain inheritance child are
+            -- no declared line and no header row (the checks read ONLY)
             SELECT i.inhrelid, t.root, t.link
-              FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid),
+              FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+              JOIN pg_catalog.pg_class ch ON ch.oid OPERATOR(pg_catalog.=) i.inhrelid AND ch.relispartition),
         relevant AS (
             SELECT DISTINCT t.root, t.link FROM tree t
              WHERE t.relid OPERATOR(pg_catalog.=) ANY (rels) OR t.link OPERATOR(pg_catalog.=) ANY (rels))
@@ -1157,6 +1160,15 @@ BEGIN
        AND EXISTS (SELECT FROM cbreturn.attached_check a
                     WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
                       AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    -- CREATE UNLOGGED TABLE ... PARTITION OF a table whose rows permanent
+    -- returns name (42P16), as ALTER TABLE ... SET UNLOGGED and ATTACH
+    -- PARTITION are refused (cbreturn._follow_alter_table)
+    PERFORM cbreturn._refuse_unlogged(ARRAY(
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND d.objsubid OPERATOR(pg_catalog.=) 0
+           AND c.relpersistence OPERATOR(pg_catalog.=) 'u'));
     -- a partition created or attached under a partitioned declaration header
     -- (issue 12) gets the header's TRUNCATE guard (the row guard is cloned)
     PERFORM cbreturn._header_truncate_guards(h.declared_relation)

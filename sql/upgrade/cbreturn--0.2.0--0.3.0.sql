@@ -2465,8 +2465,11 @@ BEGIN
              WHERE a.check_kind OPERATOR(pg_catalog.=) ANY (ARRAY['quantity', 'header'])
                AND a.declared_relation IS NOT NULL
             UNION
+            -- partitions only: the rows of a plain inheritance child are
+            -- no declared line and no header row (the checks read ONLY)
             SELECT i.inhrelid, t.root, t.link
-              FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid),
+              FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+              JOIN pg_catalog.pg_class ch ON ch.oid OPERATOR(pg_catalog.=) i.inhrelid AND ch.relispartition),
         relevant AS (
             SELECT DISTINCT t.root, t.link FROM tree t
              WHERE t.relid OPERATOR(pg_catalog.=) ANY (rels) OR t.link OPERATOR(pg_catalog.=) ANY (rels))
@@ -3180,6 +3183,7 @@ DECLARE
     header_from text;
     cond text;
     named boolean;
+    seen pg_catalog.oid[] := '{}';
 BEGIN
     -- Only tables are read, never a view or a foreign table: a table a
     -- role owns may have become a view since it was linked (CREATE RULE
@@ -3205,10 +3209,20 @@ BEGIN
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
               ORDER BY a.relation::pg_catalog.oid
     LOOP
+      seen := seen OPERATOR(pg_catalog.||) k.relation::pg_catalog.oid;
       -- a return names a header row: each key column equals the row's
       -- header key column, by the key type's equality
-      SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hk.column_name,
-                                                     cbreturn._eq_operator(hk.column_type), rk.column_name),
+      -- (under the collation of the header's key column, as its unique
+      -- index compares and a foreign key would: the return's key column may
+      -- have another)
+      SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hk.column_name,
+                                                     cbreturn._eq_operator(hk.column_type), rk.column_name,
+                                                     (SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, co.collname)
+                                                        FROM pg_catalog.pg_attribute ha
+                                                        JOIN pg_catalog.pg_collation co ON co.oid OPERATOR(pg_catalog.=) ha.attcollation
+                                                        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) co.collnamespace
+                                                       WHERE ha.attrelid OPERATOR(pg_catalog.=) hk.column_relation
+                                                         AND ha.attnum OPERATOR(pg_catalog.=) hk.column_attnum)),
                                    ' AND ')
         INTO cond
         FROM cbreturn.attached_column rk
@@ -3245,6 +3259,22 @@ BEGIN
         END IF;
       END LOOP;
     END LOOP;
+    -- REPEATABLE READ, SERIALIZABLE: the links above were read with the
+    -- transaction's snapshot, so a returns table linked by a transaction
+    -- that committed after it was taken was not looked at: refused (40001,
+    -- retry), never decided without it
+    IF pg_catalog.current_setting('transaction_isolation') OPERATOR(pg_catalog.<>) 'read committed'
+       AND cbreturn._exists_latest(pg_catalog.format(
+           'SELECT EXISTS (SELECT FROM cbreturn.attached_check a'
+           ' WHERE a.check_kind OPERATOR(pg_catalog.=) ''header'''
+           '   AND (a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) %s'
+           '        OR a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(%s)))'
+           '   AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.oid[])'
+           '   AND EXISTS (SELECT FROM pg_catalog.pg_class c'
+           '                WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid))',
+           part::pg_catalog.oid, part::pg_catalog.oid, seen)) THEN
+        PERFORM cbreturn._error('header.link_concurrent', part::pg_catalog.text);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -3484,6 +3514,15 @@ BEGIN
        AND EXISTS (SELECT FROM cbreturn.attached_check a
                     WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
                       AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    -- CREATE UNLOGGED TABLE ... PARTITION OF a table whose rows permanent
+    -- returns name (42P16), as ALTER TABLE ... SET UNLOGGED and ATTACH
+    -- PARTITION are refused (cbreturn._follow_alter_table)
+    PERFORM cbreturn._refuse_unlogged(ARRAY(
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND d.objsubid OPERATOR(pg_catalog.=) 0
+           AND c.relpersistence OPERATOR(pg_catalog.=) 'u'));
     -- a partition created or attached under a partitioned declaration header
     -- (issue 12) gets the header's TRUNCATE guard (the row guard is cloned)
     PERFORM cbreturn._header_truncate_guards(h.declared_relation)
@@ -4469,9 +4508,19 @@ CREATE FUNCTION cbreturn._header_partition_leaves(part regclass, verb text) RETU
     SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    named regclass := cbreturn._header_rows_named(part);
+    named regclass;
     header regclass;
 BEGIN
+    -- A table that is itself a declaration header, detached from a parent
+    -- that is none (nor a partition of one), keeps its rows: nothing leaves.
+    IF verb OPERATOR(pg_catalog.=) 'detach'
+       AND NOT EXISTS (SELECT FROM cbreturn.attached_check a
+                        WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+                          AND a.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.<>) part::pg_catalog.oid
+                          AND a.declared_relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(part))) THEN
+        RETURN;
+    END IF;
+    named := cbreturn._header_rows_named(part);
     IF named IS NULL THEN
         RETURN;
     END IF;

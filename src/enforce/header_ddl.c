@@ -21,8 +21,12 @@
  * function is called: the role needs no EXECUTE right), which refuses (CB014) while returns
  * name a row of the partition.  DETACH PARTITION ... CONCURRENTLY is
  * checked in its first transaction the same way; after that, lookups no
- * longer route to a partition pending detach (header_parts.c reads the
- * partition descriptors that omit it).
+ * longer route to a partition pending detach, whatever their snapshot
+ * (header_parts.c), so no return comes to name its rows before the detach
+ * ends (nor before a DETACH ... FINALIZE of an interrupted one).
+ * The partition is found by the name the statement gives, asked again once
+ * it is held: a rename committed while the guard waited must not make it
+ * check one table while PostgreSQL detaches or drops another.
  *
  * DROP SCHEMA ... CASCADE, DROP OWNED BY and DROP EXTENSION are asked the
  * same about each header partition they would take while its header stays.
@@ -55,13 +59,6 @@
 #include "utils/lsyscache.h"
 
 /*
- * Lock the partition (and its parent, first) as the DDL will, and have the
- * SQL side decide.  verb: 'detach' or 'drop'.  Nothing is locked for a role
- * the DDL will refuse (the event trigger runs before PostgreSQL checks the
- * role's rights): DETACH needs the parent's owner, DROP the owner of the
- * partition or of its schema.
- */
-/*
  * The parent of partition part as pg_inherits has it now; InvalidOid when
  * it has none (detached or dropped meanwhile), where get_partition_parent
  * would raise an internal error.
@@ -90,10 +87,14 @@ partition_parent(Oid part)
  * the DDL will refuse (the event trigger runs before PostgreSQL checks the
  * role's rights): DETACH needs the parent's owner, DROP the owner of the
  * partition or of its schema; checked: the caller's right was checked on
- * what the statement names (a schema, a role, an extension).
+ * what the statement names (a schema, a role, an extension).  rv: the name
+ * the statement gives the partition (NULL when it names none).  Returns the
+ * table that name resolves to once part is held, when that is not part
+ * (renamed meanwhile: the caller asks again about that one), else
+ * InvalidOid.
  */
-static void
-header_partition_leaves(Oid part, LOCKMODE parent_mode, const char *verb, bool checked)
+static Oid
+header_partition_leaves(Oid part, const RangeVar *rv, LOCKMODE parent_mode, const char *verb, bool checked)
 {
 	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
 	Oid			fn;
@@ -101,24 +102,45 @@ header_partition_leaves(Oid part, LOCKMODE parent_mode, const char *verb, bool c
 	Oid			user = GetUserId();
 
 	if (!OidIsValid(part) || !get_rel_relispartition(part))
-		return;
+		return InvalidOid;
 	parent = partition_parent(part);
 	if (!OidIsValid(parent))
-		return;
+		return InvalidOid;
 	if (!checked && (strcmp(verb, "detach") == 0
 					 ? !cbr_owns_class(parent, user)
 					 : !cbr_owns_class(part, user) && !cbr_owns_namespace(get_rel_namespace(part), user)))
-		return;
+		return InvalidOid;
 	LockRelationOid(parent, parent_mode);
 	LockRelationOid(part, AccessExclusiveLock);
+
+	/*
+	 * Renamed meanwhile (another table given the name, in a transaction
+	 * that committed while we waited): PostgreSQL looks the name up again
+	 * after this, and would act on that other table.  Held now, part keeps
+	 * its name and no other table can take it, so the name is asked again
+	 * once; if it names another table, that one is the one to ask about
+	 * (the caller comes back with it), as RangeVarGetRelidExtended retries.
+	 */
+	if (rv != NULL)
+	{
+		Oid			now = RangeVarGetRelid(rv, NoLock, true);
+
+		if (now != part)
+		{
+			UnlockRelationOid(part, AccessExclusiveLock);
+			UnlockRelationOid(parent, parent_mode);
+			return now;
+		}
+	}
 	/* dropped, detached or moved meanwhile: the DDL will say so */
 	if (partition_parent(part) != parent)
-		return;
+		return InvalidOid;
 
 	/* called through fmgr: the role's EXECUTE right is not asked, as for the trigger itself */
 	fn = LookupFuncName(list_make2(makeString("cbreturn"), makeString("_header_partition_leaves")),
 						2, argtypes, false);
 	OidFunctionCall2(fn, ObjectIdGetDatum(part), CStringGetTextDatum(verb));
+	return InvalidOid;
 }
 
 /* ALTER TABLE parent DETACH PARTITION part [CONCURRENTLY] */
@@ -155,10 +177,10 @@ header_detach(AlterTableStmt *stmt)
 		if (pc->concurrent && IsTransactionBlock())
 			return;
 		part = RangeVarGetRelid(pc->name, NoLock, true);
-		if (!OidIsValid(part) || partition_parent(part) != named_parent)
-			continue;
-		header_partition_leaves(part, pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
-								"detach", false);
+		while (OidIsValid(part) && partition_parent(part) == named_parent)
+			part = header_partition_leaves(part, pc->name,
+										   pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
+										   "detach", false);
 	}
 }
 
@@ -202,7 +224,7 @@ header_drop_going(List *schemas, List *owners, List *extensions)
 	parts = DatumGetArrayTypeP(OidFunctionCall3(fn, args[0], args[1], args[2]));
 	deconstruct_array(parts, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &n);
 	for (i = 0; i < n; i++)
-		header_partition_leaves(DatumGetObjectId(elems[i]), AccessExclusiveLock, "drop", true);
+		(void) header_partition_leaves(DatumGetObjectId(elems[i]), NULL, AccessExclusiveLock, "drop", true);
 }
 
 /* DROP TABLE a, b, ...; DROP SCHEMA s, ... CASCADE; DROP EXTENSION e, ... */
@@ -240,8 +262,10 @@ header_drop(DropStmt *stmt)
 	foreach(lc, stmt->objects)
 	{
 		RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
+		Oid			part = RangeVarGetRelid(rv, NoLock, true);
 
-		header_partition_leaves(RangeVarGetRelid(rv, NoLock, true), AccessExclusiveLock, "drop", false);
+		while (OidIsValid(part))
+			part = header_partition_leaves(part, rv, AccessExclusiveLock, "drop", false);
 	}
 }
 

@@ -23,12 +23,16 @@
  */
 #include "enforce/header_int.h"
 
+#include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/tupconvert.h"
 #include "catalog/partition.h"
+#include "catalog/pg_inherits.h"
 #include "partitioning/partbounds.h"
 #include "partitioning/partdesc.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/partcache.h"
 #include "utils/memutils.h"
@@ -171,12 +175,39 @@ header_route(const CbrHeaderUse *u, Relation rel, PartitionKey key, PartitionDes
 }
 
 /*
+ * Whether partition relid is being detached concurrently (pg_inherits as
+ * committed now).  A transaction whose snapshot is older than the first
+ * step of ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY still finds the
+ * partition in the descriptors, and the detach waits for it and then takes
+ * the partition out: a return naming a row there would be left naming none
+ * (its guard ran in that first step).
+ */
+static bool
+detach_pending(Oid relid)
+{
+	Relation	inh = table_open(InheritsRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		pending = false;
+
+	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+		pending = ((Form_pg_inherits) GETSTRUCT(tup))->inhdetachpending;
+	systable_endscan(scan);
+	table_close(inh, AccessShareLock);
+	return pending;
+}
+
+/*
  * The leaf partitions of rel (open) that may hold the header row of keys[]:
  * the one PostgreSQL would route it to, or every one below a level not
  * partitioned by header key columns; in the order of their bounds.  The
- * partition descriptors are those a query reads (a partition being detached
- * concurrently is left out).  Partitioned partitions are opened to read
- * their own.
+ * partition descriptors are those a query reads, and a partition being
+ * detached concurrently is left out even where the snapshot still shows
+ * it (detach_pending: looked at only when the descriptor says one is).
+ * Partitioned partitions are opened to read their own.
  */
 static List *
 header_leaves(const CbrHeaderUse *u, Relation rel, const Datum *keys, List *leaves)
@@ -190,6 +221,8 @@ header_leaves(const CbrHeaderUse *u, Relation rel, const Datum *keys, List *leav
 		Relation	sub;
 
 		if (part != -2 && i != part)
+			continue;
+		if (pd->detached_exist && detach_pending(pd->oids[i]))
 			continue;
 		if (pd->is_leaf[i])
 		{

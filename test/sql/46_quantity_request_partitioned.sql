@@ -254,6 +254,42 @@ REVOKE USAGE ON SCHEMA erp46p FROM regress_cbr46_other;
 DROP ROLE regress_cbr46_other;
 SELECT cbreturn.detach('erp46p.th_hash');
 
+-- 8d. The guards compare keys under the collation of the header's key
+-- column, as a foreign key would: a return key of another collation neither
+-- blocks the DDL of a partition no return names (it gave 42P22 on every
+-- TRUNCATE, DETACH or DROP of a partition) nor lets one go that a return
+-- names.
+CREATE TABLE erp46p.hc (k text COLLATE "C" PRIMARY KEY, d date) PARTITION BY LIST (k);
+CREATE TABLE erp46p.hc_a PARTITION OF erp46p.hc FOR VALUES IN ('E1');
+CREATE TABLE erp46p.hc_b PARTITION OF erp46p.hc FOR VALUES IN ('E2');
+CREATE TABLE erp46p.hc_c PARTITION OF erp46p.hc FOR VALUES IN ('E3');
+INSERT INTO erp46p.hc VALUES ('E1', '2026-01-01'), ('E2', '2026-01-01'), ('E3', '2026-01-01');
+CREATE TABLE erp46p.hcret (id int PRIMARY KEY, k text COLLATE "POSIX", reason cbreturn.return_reason, back date);
+SELECT cbreturn.attach_header('erp46p.hcret', 'erp46p.hc', '{k}', '{k}', exported_on => 'd');
+SELECT cbreturn.attach_export_return_checks('erp46p.hcret', exported_on => NULL, reason => 'reason', returned_on => 'back');
+INSERT INTO erp46p.hcret VALUES (1, 'E1', 'unsold', '2026-02-01');
+SELECT regress.try($$TRUNCATE erp46p.hc_a$$);
+SELECT regress.try($$ALTER TABLE erp46p.hc DETACH PARTITION erp46p.hc_a$$);
+SELECT regress.try($$DROP TABLE erp46p.hc_a$$);
+TRUNCATE erp46p.hc_b;
+ALTER TABLE erp46p.hc DETACH PARTITION erp46p.hc_b;
+DROP TABLE erp46p.hc_c;
+SELECT count(*) AS partitions FROM pg_partition_tree('erp46p.hc');
+-- a table that is a declaration header and a partition of a table that is
+-- none keeps its rows when it is detached from that table: not refused
+CREATE TABLE erp46p.arch (k text PRIMARY KEY, d date) PARTITION BY LIST (k);
+CREATE TABLE erp46p.arch_1 PARTITION OF erp46p.arch FOR VALUES IN ('X1');
+INSERT INTO erp46p.arch VALUES ('X1', '2026-01-01');
+CREATE TABLE erp46p.aret (id int PRIMARY KEY, k text, reason cbreturn.return_reason, back date);
+SELECT cbreturn.attach_header('erp46p.aret', 'erp46p.arch_1', '{k}', '{k}', exported_on => 'd');
+SELECT cbreturn.attach_export_return_checks('erp46p.aret', exported_on => NULL, reason => 'reason', returned_on => 'back');
+INSERT INTO erp46p.aret VALUES (1, 'X1', 'unsold', '2026-02-01');
+ALTER TABLE erp46p.arch DETACH PARTITION erp46p.arch_1;
+SELECT count(*) AS header_rows FROM erp46p.arch_1;
+SELECT cbreturn.detach('erp46p.aret');
+SELECT cbreturn.detach('erp46p.hcret');
+DROP TABLE erp46p.aret, erp46p.arch_1, erp46p.arch, erp46p.hcret, erp46p.hc, erp46p.hc_b;
+
 -- 9. Detach: the guards go from the header and from every partition.
 SELECT cbreturn.detach('erp46p.tuihuo');
 SELECT cbreturn.detach('erp46p.mx', 'quantity');

@@ -40,6 +40,16 @@ SELECT regress.try($$SELECT cbreturn.attach_header('erp49u.hret', 'erp49u.hdr', 
 ALTER TABLE erp49u.hdr_b SET LOGGED;
 SELECT cbreturn.attach_header('erp49u.hret', 'erp49u.hdr', '{k}', '{k}', exported_on => 'd');
 SELECT regress.try($$ALTER TABLE erp49u.hdr_a SET UNLOGGED$$);
+-- nor created unlogged under the header: refused (42P16), nothing made
+SELECT regress.try($$CREATE UNLOGGED TABLE erp49u.hdr_c PARTITION OF erp49u.hdr FOR VALUES IN ('c')$$);
+SELECT to_regclass('erp49u.hdr_c') AS created;
+CREATE TABLE erp49u.hdr_c PARTITION OF erp49u.hdr FOR VALUES IN ('c');
+-- a plain inheritance child of the declared table is no line (the checks
+-- read ONLY the table): unlogged, it refuses no DDL of the table or itself
+CREATE UNLOGGED TABLE erp49u.decl_staging () INHERITS (erp49u.decl);
+ALTER TABLE erp49u.decl ADD COLUMN note text;
+ALTER TABLE erp49u.decl_staging ADD COLUMN x int;
+DROP TABLE erp49u.decl_staging;
 -- returns that are unlogged themselves may name an unlogged table's rows
 ALTER TABLE erp49u.ret SET UNLOGGED;
 ALTER TABLE erp49u.decl SET UNLOGGED;
