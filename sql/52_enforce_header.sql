@@ -82,12 +82,7 @@ BEGIN
       -- have another)
       SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hk.column_name,
                                                      cbreturn._eq_operator(hk.column_type), rk.column_name,
-                                                     (SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, co.collname)
-                                                        FROM pg_catalog.pg_attribute ha
-                                                        JOIN pg_catalog.pg_collation co ON co.oid OPERATOR(pg_catalog.=) ha.attcollation
-                                                        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) co.collnamespace
-                                                       WHERE ha.attrelid OPERATOR(pg_catalog.=) hk.column_relation
-                                                         AND ha.attnum OPERATOR(pg_catalog.=) hk.column_attnum)),
+                                                     cbreturn._collate_of(hk.column_relation, hk.column_name)),
                                    ' AND ')
         INTO cond
         FROM cbreturn.attached_column rk

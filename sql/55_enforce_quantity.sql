@@ -90,6 +90,25 @@ $$;
 COMMENT ON FUNCTION cbreturn._eq_operator(regtype) IS
     'internal: the qualified default equality operator of a type, for the set-based quantity ledger builds';
 
+-- " COLLATE schema.name": the collation of column col of rel, to compare a
+-- key of rel with a key of another table under it, as a foreign key compares
+-- under the referenced column's and a unique index finds its rows ('' for a
+-- type without collation).  The two keys may have different collations, and
+-- then a comparison without one is an error (42P22).
+CREATE FUNCTION cbreturn._collate_of(rel regclass, col name) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, co.collname)
+                       FROM pg_catalog.pg_attribute a
+                       JOIN pg_catalog.pg_collation co ON co.oid OPERATOR(pg_catalog.=) a.attcollation
+                       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) co.collnamespace
+                      WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) col
+                        AND NOT a.attisdropped), '')
+$$;
+COMMENT ON FUNCTION cbreturn._collate_of(regclass, name) IS
+    'internal: the COLLATE clause of a key column, for the key comparisons of built SQL';
+
 -- The columns a quantity check names, by role prefix, in key order.
 CREATE FUNCTION cbreturn._quantity_columns(rel regclass, prefix text) RETURNS name[]
     LANGUAGE sql STABLE PARALLEL SAFE
@@ -245,8 +264,9 @@ BEGIN
                        CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                    WHERE c.oid OPERATOR(pg_catalog.=) hdr::pg_catalog.oid)
                                  OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, hdr,
-                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hc.column_name,
-                           cbreturn._eq_operator(hc.column_type), rc.column_name), ' AND '))
+                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hc.column_name,
+                           cbreturn._eq_operator(hc.column_type), rc.column_name,
+                           cbreturn._collate_of(hdr, hc.column_name)), ' AND '))
               INTO hjoin
               FROM cbreturn.attached_column rc
               JOIN cbreturn.attached_column hc
@@ -301,8 +321,9 @@ BEGIN
         pg_catalog.array_to_string(parts, ' UNION ALL '),
         (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
         declared,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
-                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i,
+                    cbreturn._collate_of(declared, dkeys[i])), ' AND ')
            FROM pg_catalog.generate_series(1, n) i
            JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
                                          AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));

@@ -106,9 +106,11 @@ BEGIN
         PERFORM cbreturn._error('citus.quantity_truncate_shard', TG_RELID::pg_catalog.regclass::pg_catalog.text,
                                 returns_table::pg_catalog.text, logical::pg_catalog.text);
     END IF;
-    SELECT pg_catalog.string_agg(pg_catalog.format('r.%I %s d.%I', TG_ARGV[i],
+    SELECT pg_catalog.string_agg(pg_catalog.format('r.%I %s d.%I%s', TG_ARGV[i],
                                                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype),
-                                                   TG_ARGV[i OPERATOR(pg_catalog.+) 1]), ' AND ')
+                                                   TG_ARGV[i OPERATOR(pg_catalog.+) 1],
+                                                   cbreturn._collate_of(TG_RELID::pg_catalog.regclass,
+                                                                        TG_ARGV[i OPERATOR(pg_catalog.+) 1])), ' AND ')
       INTO cond
       FROM pg_catalog.generate_series(4, TG_NARGS OPERATOR(pg_catalog.-) 2, 2) i
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) TG_RELID

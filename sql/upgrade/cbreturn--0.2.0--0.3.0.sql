@@ -3165,6 +3165,25 @@ CREATE FUNCTION cbreturn._exists_latest(query text) RETURNS boolean
 REVOKE ALL ON FUNCTION cbreturn._exists_latest(text) FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._exists_latest(text) IS
     'internal: the boolean a guard''s query gives, read with the latest snapshot';
+-- " COLLATE schema.name": the collation of column col of rel, to compare a
+-- key of rel with a key of another table under it, as a foreign key compares
+-- under the referenced column's and a unique index finds its rows ('' for a
+-- type without collation).  The two keys may have different collations, and
+-- then a comparison without one is an error (42P22).
+CREATE FUNCTION cbreturn._collate_of(rel regclass, col name) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT coalesce((SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, co.collname)
+                       FROM pg_catalog.pg_attribute a
+                       JOIN pg_catalog.pg_collation co ON co.oid OPERATOR(pg_catalog.=) a.attcollation
+                       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) co.collnamespace
+                      WHERE a.attrelid OPERATOR(pg_catalog.=) rel AND a.attname OPERATOR(pg_catalog.=) col
+                        AND NOT a.attisdropped), '')
+$$;
+COMMENT ON FUNCTION cbreturn._collate_of(regclass, name) IS
+    'internal: the COLLATE clause of a key column, for the key comparisons of built SQL';
+
 
 -- The first returns table (in OID order) with a return that names a row of
 -- part: the header table, or a partition of a partitioned one with its own
@@ -3217,12 +3236,7 @@ BEGIN
       -- have another)
       SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hk.column_name,
                                                      cbreturn._eq_operator(hk.column_type), rk.column_name,
-                                                     (SELECT pg_catalog.format(' COLLATE %I.%I', n.nspname, co.collname)
-                                                        FROM pg_catalog.pg_attribute ha
-                                                        JOIN pg_catalog.pg_collation co ON co.oid OPERATOR(pg_catalog.=) ha.attcollation
-                                                        JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) co.collnamespace
-                                                       WHERE ha.attrelid OPERATOR(pg_catalog.=) hk.column_relation
-                                                         AND ha.attnum OPERATOR(pg_catalog.=) hk.column_attnum)),
+                                                     cbreturn._collate_of(hk.column_relation, hk.column_name)),
                                    ' AND ')
         INTO cond
         FROM cbreturn.attached_column rk
@@ -3584,8 +3598,9 @@ BEGIN
                        CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                                    WHERE c.oid OPERATOR(pg_catalog.=) hdr::pg_catalog.oid)
                                  OPERATOR(pg_catalog.=) 'p' THEN '' ELSE 'ONLY ' END, hdr,
-                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I', hc.column_name,
-                           cbreturn._eq_operator(hc.column_type), rc.column_name), ' AND '))
+                       pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hc.column_name,
+                           cbreturn._eq_operator(hc.column_type), rc.column_name,
+                           cbreturn._collate_of(hdr, hc.column_name)), ' AND '))
               INTO hjoin
               FROM cbreturn.attached_column rc
               JOIN cbreturn.attached_column hc
@@ -3640,8 +3655,9 @@ BEGIN
         pg_catalog.array_to_string(parts, ' UNION ALL '),
         (SELECT pg_catalog.string_agg(pg_catalog.format('u.k%s', i), ', ') FROM pg_catalog.generate_series(1, n) i),
         declared,
-        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s', dkeys[i],
-                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i), ' AND ')
+        (SELECT pg_catalog.string_agg(pg_catalog.format('d.%I %s s.k%s%s', dkeys[i],
+                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype), i,
+                    cbreturn._collate_of(declared, dkeys[i])), ' AND ')
            FROM pg_catalog.generate_series(1, n) i
            JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) declared
                                          AND a.attname OPERATOR(pg_catalog.=) dkeys[i]));
@@ -4078,9 +4094,11 @@ BEGIN
         PERFORM cbreturn._error('citus.quantity_truncate_shard', TG_RELID::pg_catalog.regclass::pg_catalog.text,
                                 returns_table::pg_catalog.text, logical::pg_catalog.text);
     END IF;
-    SELECT pg_catalog.string_agg(pg_catalog.format('r.%I %s d.%I', TG_ARGV[i],
+    SELECT pg_catalog.string_agg(pg_catalog.format('r.%I %s d.%I%s', TG_ARGV[i],
                                                    cbreturn._eq_operator(a.atttypid::pg_catalog.regtype),
-                                                   TG_ARGV[i OPERATOR(pg_catalog.+) 1]), ' AND ')
+                                                   TG_ARGV[i OPERATOR(pg_catalog.+) 1],
+                                                   cbreturn._collate_of(TG_RELID::pg_catalog.regclass,
+                                                                        TG_ARGV[i OPERATOR(pg_catalog.+) 1])), ' AND ')
       INTO cond
       FROM pg_catalog.generate_series(4, TG_NARGS OPERATOR(pg_catalog.-) 2, 2) i
       JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) TG_RELID

@@ -228,4 +228,22 @@ DROP SCHEMA erp7 CASCADE;
 DROP OWNED BY cbr_q7_clerk, cbr_q7_owner;
 DROP ROLE cbr_q7_clerk;
 DROP ROLE cbr_q7_owner;
+
+-- Line keys of one type but different collations (the returns' key column
+-- "POSIX", the declared one "C"): the line is found, and the recounts and
+-- verification compare under the declared column's collation, as a foreign
+-- key does (attach gave 42P22 before).
+CREATE SCHEMA erp7c;
+CREATE TABLE erp7c.decl (entry text COLLATE "C", g_no int, qty int, PRIMARY KEY (entry, g_no));
+CREATE TABLE erp7c.ret (id int PRIMARY KEY, entry text COLLATE "POSIX", g_no int, qty int);
+INSERT INTO erp7c.decl VALUES ('E1', 1, 10);
+INSERT INTO erp7c.ret VALUES (1, 'E1', 1, 3);
+SELECT cbreturn.attach_quantity_check('erp7c.ret', '{entry,g_no}', 'qty', 'erp7c.decl', '{entry,g_no}', 'qty');
+SELECT pg_temp.try($$INSERT INTO erp7c.ret VALUES (2, 'E1', 1, 8)$$);
+INSERT INTO erp7c.ret VALUES (3, 'E1', 1, 7);
+SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl');
+SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl');
+SELECT returned FROM cbreturn.quantity_ledger WHERE declared_relation = 'erp7c.decl'::regclass;
+SELECT cbreturn.detach('erp7c.ret');
+DROP SCHEMA erp7c CASCADE;
 SELECT count(*) AS ledger_rows_left FROM cbreturn.quantity_ledger;
