@@ -4478,6 +4478,11 @@ AS $$
 DECLARE
     gone oid[];
 BEGIN
+    -- no Citus, no Citus guard: nothing is read (a role dropping under
+    -- row_security = off could not read cbreturn.attached_check)
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN;
+    END IF;
     SELECT pg_catalog.array_agg(d.objid) INTO gone
       FROM pg_catalog.pg_event_trigger_dropped_objects() d
      WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
