@@ -40,6 +40,13 @@ extern CbrHeaderUse *cbr_header_use(const CbrCheckMeta *meta, Relation rel,
 									const char *const *roles, int nroles, MemoryContext cxt);
 
 /* Does the header give role r (an index into the check's roles)?  u may be NULL. */
+/*
+ * The parent of partition relid as pg_inherits has it now (InvalidOid when
+ * it has none: detached or dropped meanwhile), and whether it is being
+ * detached concurrently (header_parts.c).
+ */
+extern Oid	cbr_partition_parent(Oid relid, bool *detach_pending);
+
 extern bool cbr_header_has(const CbrHeaderUse *u, int r);
 
 /* The header table. */

@@ -34,16 +34,14 @@
  * Everything else (any other ALTER TABLE, DROP TABLE of a table that is no
  * partition) returns at once, without a catalog lookup beyond the names.
  */
-#include "enforce/trigger.h"
+#include "enforce/header.h"
 
-#include "access/genam.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
-#include "catalog/pg_inherits.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
@@ -55,31 +53,8 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 
-/*
- * The parent of partition part as pg_inherits has it now; InvalidOid when
- * it has none (detached or dropped meanwhile), where get_partition_parent
- * would raise an internal error.
- */
-static Oid
-partition_parent(Oid part)
-{
-	Relation	inh = table_open(InheritsRelationId, AccessShareLock);
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	Oid			parent = InvalidOid;
-
-	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(part));
-	scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
-	if (HeapTupleIsValid(tup = systable_getnext(scan)))
-		parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
-	systable_endscan(scan);
-	table_close(inh, AccessShareLock);
-	return parent;
-}
 
 /*
  * Lock the partition (and its parent, first) as the DDL will, and have the
@@ -103,7 +78,7 @@ header_partition_leaves(Oid part, const RangeVar *rv, LOCKMODE parent_mode, cons
 
 	if (!OidIsValid(part) || !get_rel_relispartition(part))
 		return InvalidOid;
-	parent = partition_parent(part);
+	parent = cbr_partition_parent(part, NULL);
 	if (!OidIsValid(parent))
 		return InvalidOid;
 	if (!checked && (strcmp(verb, "detach") == 0
@@ -133,7 +108,7 @@ header_partition_leaves(Oid part, const RangeVar *rv, LOCKMODE parent_mode, cons
 		}
 	}
 	/* dropped, detached or moved meanwhile: the DDL will say so */
-	if (partition_parent(part) != parent)
+	if (cbr_partition_parent(part, NULL) != parent)
 		return InvalidOid;
 
 	/* called through fmgr: the role's EXECUTE right is not asked, as for the trigger itself */
@@ -177,7 +152,7 @@ header_detach(AlterTableStmt *stmt)
 		if (pc->concurrent && IsTransactionBlock())
 			return;
 		part = RangeVarGetRelid(pc->name, NoLock, true);
-		while (OidIsValid(part) && partition_parent(part) == named_parent)
+		while (OidIsValid(part) && cbr_partition_parent(part, NULL) == named_parent)
 			part = header_partition_leaves(part, pc->name,
 										   pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
 										   "detach", false);

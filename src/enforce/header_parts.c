@@ -175,30 +175,40 @@ header_route(const CbrHeaderUse *u, Relation rel, PartitionKey key, PartitionDes
 }
 
 /*
- * Whether partition relid is being detached concurrently (pg_inherits as
- * committed now).  A transaction whose snapshot is older than the first
- * step of ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY still finds the
- * partition in the descriptors, and the detach waits for it and then takes
- * the partition out: a return naming a row there would be left naming none
- * (its guard ran in that first step).
+ * The parent of partition relid, and whether it is being detached
+ * concurrently (pg_inherits as committed now: header.h).  A transaction
+ * whose snapshot is older than the first step of ALTER TABLE ... DETACH
+ * PARTITION ... CONCURRENTLY still finds the partition in the descriptors,
+ * and the detach waits for it and then takes the partition out: a return
+ * naming a row there would be left naming none (its guard ran in that
+ * first step).  Also the DDL guard's (header_ddl.c), where
+ * get_partition_parent would raise an internal error for a partition
+ * detached or dropped meanwhile.
  */
-static bool
-detach_pending(Oid relid)
+Oid
+cbr_partition_parent(Oid relid, bool *detach_pending)
 {
 	Relation	inh = table_open(InheritsRelationId, AccessShareLock);
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
-	bool		pending = false;
+	Oid			parent = InvalidOid;
 
+	if (detach_pending)
+		*detach_pending = false;
 	ScanKeyInit(&key, Anum_pg_inherits_inhrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
 	scan = systable_beginscan(inh, InheritsRelidSeqnoIndexId, true, NULL, 1, &key);
 	if (HeapTupleIsValid(tup = systable_getnext(scan)))
-		pending = ((Form_pg_inherits) GETSTRUCT(tup))->inhdetachpending;
+	{
+		parent = ((Form_pg_inherits) GETSTRUCT(tup))->inhparent;
+		if (detach_pending)
+			*detach_pending = ((Form_pg_inherits) GETSTRUCT(tup))->inhdetachpending;
+	}
 	systable_endscan(scan);
 	table_close(inh, AccessShareLock);
-	return pending;
+	return parent;
 }
+
 
 /*
  * The leaf partitions of rel (open) that may hold the header row of keys[]:
@@ -206,7 +216,7 @@ detach_pending(Oid relid)
  * partitioned by header key columns; in the order of their bounds.  The
  * partition descriptors are those a query reads, and a partition being
  * detached concurrently is left out even where the snapshot still shows
- * it (detach_pending: looked at only when the descriptor says one is).
+ * it (cbr_partition_parent: looked at only when the descriptor says one is).
  * Partitioned partitions are opened to read their own.
  */
 static List *
@@ -222,8 +232,14 @@ header_leaves(const CbrHeaderUse *u, Relation rel, const Datum *keys, List *leav
 
 		if (part != -2 && i != part)
 			continue;
-		if (pd->detached_exist && detach_pending(pd->oids[i]))
-			continue;
+		if (pd->detached_exist)
+		{
+			bool		pending;
+
+			(void) cbr_partition_parent(pd->oids[i], &pending);
+			if (pending)
+				continue;
+		}
 		if (pd->is_leaf[i])
 		{
 			leaves = lappend_oid(leaves, pd->oids[i]);
