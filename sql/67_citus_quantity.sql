@@ -218,7 +218,7 @@ BEGIN
                FROM pg_catalog.run_command_on_placements($1, $2) r'
        INTO failed
       USING declared,
-            'SELECT cbreturn._quantity_citus_truncate_copy($q$%1$s$q$, '
+            'SELECT cbreturn._quantity_citus_truncate_copy(%1$L, '
             OPERATOR(pg_catalog.||) pg_catalog.replace(pg_catalog.quote_literal(args::pg_catalog.text), '%', '%%')
             OPERATOR(pg_catalog.||) '::pg_catalog.text[])';
     IF failed IS NOT NULL THEN
@@ -332,24 +332,40 @@ COMMENT ON FUNCTION cbreturn._quantity_citus_attach(regclass, name[], name, regc
 -- transaction), the drop gives up after lock_timeout (2 s) rather than wait
 -- for this transaction, and leaves that copy, which does nothing once the
 -- distributed table has no guard.
+-- (The shard's name reaches each placement as a literal, %1$L: a quoted
+-- identifier may hold any text, a dollar quote's marker too.)
 CREATE FUNCTION cbreturn._quantity_citus_drop_truncate_copies(declared regclass) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
 AS $fn$
 BEGIN
     EXECUTE 'SELECT count(*) FROM pg_catalog.run_command_on_placements($1, $2)'
-      USING declared,
-            'DO $cbr$ DECLARE t pg_catalog.name; BEGIN'
-            '  PERFORM pg_catalog.set_config($q$lock_timeout$q$, $q$2s$q$, true);'
-            '  FOR t IN SELECT g.tgname FROM pg_catalog.pg_trigger g'
-            '            WHERE g.tgrelid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($q$%1$s$q$)'
-            '              AND g.tgname OPERATOR(pg_catalog.~) $q$^cbreturn_quantity_truncate_guard_[0-9]+$$q$ LOOP'
-            '    EXECUTE pg_catalog.format($q$DROP TRIGGER %%I ON %1$s$q$, t);'
-            '  END LOOP; END $cbr$';
+      USING declared, 'SELECT cbreturn._quantity_citus_drop_truncate_copy(%1$L)';
 END
 $fn$;
 COMMENT ON FUNCTION cbreturn._quantity_citus_drop_truncate_copies(regclass) IS
     'internal: drops the copies of the TRUNCATE guard of a declared table on its shards';
+
+-- The copies of the TRUNCATE guard on one shard, dropped on its node as
+-- the caller (who must own the shard), waiting at most 2 s for its lock.
+CREATE FUNCTION cbreturn._quantity_citus_drop_truncate_copy(shard regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+    SET lock_timeout = '2s'
+AS $$
+DECLARE
+    t pg_catalog.name;
+BEGIN
+    FOR t IN SELECT g.tgname FROM pg_catalog.pg_trigger g
+              WHERE g.tgrelid OPERATOR(pg_catalog.=) shard::pg_catalog.oid
+                AND g.tgname OPERATOR(pg_catalog.~) '^cbreturn_quantity_truncate_guard_[0-9]+$'
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', t, shard);
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_citus_drop_truncate_copy(regclass) IS
+    'internal: drops the copies of the TRUNCATE guard of a Citus declared table on one of its shards';
 
 -- Detach on Citus tables: the triggers go from every shard; there is no ledger.
 CREATE FUNCTION cbreturn._quantity_citus_detach(rel regclass, declared regclass) RETURNS void

@@ -386,6 +386,24 @@ q -c "SELECT cbreturn.detach('tret', 'quantity')" >/dev/null
 q -c "DROP TABLE tret, tdecl" >/dev/null
 echo "ok - TRUNCATE of the declared lines is refused while returns are counted against them, waits for a return being written, is refused under REPEATABLE READ; attach puts the guard on every shard (refused after a write in its transaction), the copies on moved shards guard too and go with detach"
 
+# Names holding a dollar quote's marker: the shard names reach the
+# placements as literals, so attach makes a copy on each shard and detach
+# drops them (the name was pasted into dollar quotes before, and broke out)
+q >/dev/null <<'SQL'
+SET client_min_messages = warning;
+CREATE TABLE "d$q$l" (decl cbreturn.declaration_id, g_no int, g_qty int NOT NULL, PRIMARY KEY (decl, g_no));
+CREATE TABLE "r$q$t" (id bigint, decl cbreturn.declaration_id, g_no int, qty int, PRIMARY KEY (decl, id));
+SELECT create_distributed_table('"d$q$l"', 'decl', shard_count => 2, colocate_with => 'none');
+SELECT create_distributed_table('"r$q$t"', 'decl', colocate_with => '"d$q$l"');
+SELECT cbreturn.attach_quantity_check('"r$q$t"', '{decl,g_no}', 'qty', '"d$q$l"', '{decl,g_no}', 'g_qty');
+SQL
+dq() { q -c "SELECT sum(result::int) FROM run_command_on_all_nodes(\$\$SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname LIKE 'd\$q\$l\\_%' AND t.tgname LIKE 'cbreturn\\_quantity\\_truncate\\_guard\\_%'\$\$)"; }
+[ "$(dq)" = 2 ] || fail "attach did not put a copy of the guard on each shard of a table whose name holds \$q\$: $(dq)"
+q -c "SELECT cbreturn.detach('\"r\$q\$t\"', 'quantity')" >/dev/null
+[ "$(dq)" = 0 ] || fail "detach left copies on the shards of a table whose name holds \$q\$: $(dq)"
+q -c 'DROP TABLE "r$q$t", "d$q$l"' >/dev/null
+echo "ok - a declared table whose name holds a dollar quote's marker gets and loses its copies on every shard"
+
 # A role that is not superuser, owner of both tables: attach, enforce,
 # detach, attach again, and DROP of the returns table, which takes the
 # guards of the declared table with it (Citus reaches the placements of a
