@@ -287,7 +287,12 @@ BEGIN
         -- (raw: its own quantity, for the negative ones)
         parts := parts OPERATOR(pg_catalog.||) pg_catalog.format(
             'SELECT %s, r.%I::pg_catalog.numeric AS raw, %s AS q FROM %s%s r%s WHERE %s',
-            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I AS k%s', keys[i], i), ', ')
+            -- each key under the declared key's collation, as the join
+            -- below compares it: lines equal for the declared table are
+            -- one group, lines it tells apart are two, whatever the
+            -- collation of each returns table's own column
+            (SELECT pg_catalog.string_agg(pg_catalog.format('r.%I%s AS k%s', keys[i],
+                        cbreturn._collate_of(declared, dkeys[i]), i), ', ')
                FROM pg_catalog.generate_series(1, n) i),
             q,
             CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)

@@ -244,6 +244,40 @@ INSERT INTO erp7c.ret VALUES (3, 'E1', 1, 7);
 SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl');
 SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl');
 SELECT returned FROM cbreturn.quantity_ledger WHERE declared_relation = 'erp7c.decl'::regclass;
+-- The recounts group the returns under the declared key's collation too.
+-- A nondeterministic returns key over a "C" declared key merged the lines
+-- 'a' and 'A' into one group: the rebuild gave one line the sum of both and
+-- the other nothing, and an over-return of the other passed.
+CREATE COLLATION erp7c.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE erp7c.ret_ci (id int PRIMARY KEY, entry text COLLATE erp7c.ci, g_no int, qty int);
+INSERT INTO erp7c.decl VALUES ('a', 1, 10), ('A', 1, 10);
+SELECT cbreturn.attach_quantity_check('erp7c.ret_ci', '{entry,g_no}', 'qty', 'erp7c.decl', '{entry,g_no}', 'qty');
+INSERT INTO erp7c.ret_ci VALUES (1, 'a', 1, 8), (2, 'A', 1, 8);
+SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl');
+SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl');
+SELECT l.returned FROM cbreturn.quantity_ledger l
+ WHERE l.declared_relation = 'erp7c.decl'::regclass ORDER BY l.returned;
+SELECT pg_temp.try($$INSERT INTO erp7c.ret_ci VALUES (3, 'A', 1, 3)$$);
+SELECT pg_temp.try($$INSERT INTO erp7c.ret_ci VALUES (4, 'a', 1, 3)$$);
+-- erp7c.ret (key "POSIX") and erp7c.ret_ci are both counted: their keys,
+-- of two collations, found no common one, and the attach above and every
+-- recount failed.
+SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl');
+SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl');
+SELECT cbreturn.detach('erp7c.ret_ci');
+-- The reverse: a "C" returns key over a nondeterministic declared key.
+-- 'x' and 'X' name one declared line; they were two groups joined to the
+-- same line, and the rebuild failed on the ledger's unique key (23505).
+CREATE TABLE erp7c.decl_ci (entry text COLLATE erp7c.ci, g_no int, qty int, PRIMARY KEY (entry, g_no));
+CREATE TABLE erp7c.ret_c (id int PRIMARY KEY, entry text COLLATE "C", g_no int, qty int);
+INSERT INTO erp7c.decl_ci VALUES ('x', 1, 10);
+SELECT cbreturn.attach_quantity_check('erp7c.ret_c', '{entry,g_no}', 'qty', 'erp7c.decl_ci', '{entry,g_no}', 'qty');
+INSERT INTO erp7c.ret_c VALUES (1, 'x', 1, 4), (2, 'X', 1, 4);
+SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl_ci');
+SELECT l.returned FROM cbreturn.quantity_ledger l WHERE l.declared_relation = 'erp7c.decl_ci'::regclass;
+SELECT pg_temp.try($$INSERT INTO erp7c.ret_c VALUES (3, 'X', 1, 3)$$);
+SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl_ci');
+SELECT cbreturn.detach('erp7c.ret_c');
 SELECT cbreturn.detach('erp7c.ret');
 DROP SCHEMA erp7c CASCADE;
 SELECT count(*) AS ledger_rows_left FROM cbreturn.quantity_ledger;
