@@ -31,8 +31,10 @@
  * DROP SCHEMA ... CASCADE, DROP OWNED BY and DROP EXTENSION are asked the
  * same about each header partition they would take while its header stays.
  *
- * Everything else (any other ALTER TABLE, DROP TABLE of a table that is no
- * partition) returns at once, without a catalog lookup beyond the names.
+ * Any other ALTER TABLE returns at once.  A DROP TABLE of a table that is
+ * no partition takes the table's lock a moment before PostgreSQL would and
+ * asks its name again (a rename may give the name to a header partition
+ * meanwhile), and nothing more.
  */
 #include "enforce/header.h"
 
@@ -57,35 +59,50 @@
 
 
 /*
- * Lock the partition (and its parent, first) as the DDL will, and have the
- * SQL side decide.  verb: 'detach' or 'drop'.  Nothing is locked for a role
- * the DDL will refuse (the event trigger runs before PostgreSQL checks the
- * role's rights): DETACH needs the parent's owner, DROP the owner of the
- * partition or of its schema; checked: the caller's right was checked on
- * what the statement names (a schema, a role, an extension).  rv: the name
- * the statement gives the partition (NULL when it names none).  Returns the
- * table that name resolves to once part is held, when that is not part
- * (renamed meanwhile: the caller asks again about that one), else
- * InvalidOid.
+ * Lock the table a DETACH or DROP names (and the partition's parent, first)
+ * as the DDL will, and have the SQL side decide when it is a partition
+ * leaving its tree.  verb: 'detach' or 'drop'.  parent: the table DETACH
+ * names (InvalidOid for a DROP: the partition's own parent, if any).
+ * Nothing is locked for a role the DDL will refuse (the event trigger runs
+ * before PostgreSQL checks the role's rights): DETACH needs the parent's
+ * owner, DROP the owner of the table or of its schema; checked: the
+ * caller's right was checked on what the statement names (a schema, a
+ * role, an extension).  rv: the name the statement gives the table (NULL
+ * when it names none).  Returns the table that name resolves to once the
+ * table is held, when that is another one (renamed meanwhile: the caller
+ * asks again about that one), else InvalidOid.
  */
 static Oid
-header_partition_leaves(Oid part, const RangeVar *rv, LOCKMODE parent_mode, const char *verb, bool checked)
+header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE parent_mode,
+						const char *verb, bool checked)
 {
 	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
 	Oid			fn;
-	Oid			parent;
 	Oid			user = GetUserId();
+	bool		detach = strcmp(verb, "detach") == 0;
 
-	if (!OidIsValid(part) || !get_rel_relispartition(part))
+	if (!OidIsValid(part))
 		return InvalidOid;
-	parent = cbr_partition_parent(part, NULL);
-	if (!OidIsValid(parent))
+	if (!detach)
+		parent = get_rel_relispartition(part) ? cbr_partition_parent(part, NULL) : InvalidOid;
+
+	/*
+	 * A table that is no partition needs no check, but its name may come to
+	 * give one: a transaction that renamed it and gave its name to a header
+	 * partition may commit while PostgreSQL waits for its lock, and
+	 * PostgreSQL then looks the name up again.  So whatever the name gives
+	 * is held and the name asked again; only a table named by no statement
+	 * (rv NULL: a partition going with its schema or owner) and no
+	 * partition is left at once.
+	 */
+	if (rv == NULL && !OidIsValid(parent))
 		return InvalidOid;
-	if (!checked && (strcmp(verb, "detach") == 0
-					 ? !cbr_owns_class(parent, user)
+	if (!checked && (detach
+					 ? !OidIsValid(parent) || !cbr_owns_class(parent, user)
 					 : !cbr_owns_class(part, user) && !cbr_owns_namespace(get_rel_namespace(part), user)))
 		return InvalidOid;
-	LockRelationOid(parent, parent_mode);
+	if (OidIsValid(parent))
+		LockRelationOid(parent, parent_mode);
 	LockRelationOid(part, AccessExclusiveLock);
 
 	/*
@@ -103,12 +120,14 @@ header_partition_leaves(Oid part, const RangeVar *rv, LOCKMODE parent_mode, cons
 		if (now != part)
 		{
 			UnlockRelationOid(part, AccessExclusiveLock);
-			UnlockRelationOid(parent, parent_mode);
+			if (OidIsValid(parent))
+				UnlockRelationOid(parent, parent_mode);
 			return now;
 		}
 	}
-	/* dropped, detached or moved meanwhile: the DDL will say so */
-	if (cbr_partition_parent(part, NULL) != parent)
+	/* no partition of that parent (dropped, detached or moved meanwhile): the DDL will say */
+	if (!OidIsValid(parent) || !get_rel_relispartition(part) ||
+		cbr_partition_parent(part, NULL) != parent)
 		return InvalidOid;
 
 	/* called through fmgr: the role's EXECUTE right is not asked, as for the trigger itself */
@@ -138,9 +157,10 @@ header_detach(AlterTableStmt *stmt)
 
 		/*
 		 * Only what PostgreSQL will run: a parent that does not exist (ALTER
-		 * TABLE IF EXISTS skips the statement), a table that is not the
-		 * partition's parent, or CONCURRENTLY in a transaction block, is
-		 * PostgreSQL's to report, and nothing is locked for it.
+		 * TABLE IF EXISTS skips the statement), or CONCURRENTLY in a
+		 * transaction block, is PostgreSQL's to report, and nothing is
+		 * locked for it.  The table the name gives is held after the
+		 * parent, as PostgreSQL holds it, whatever it is.
 		 */
 		if (!resolved)
 		{
@@ -152,8 +172,8 @@ header_detach(AlterTableStmt *stmt)
 		if (pc->concurrent && IsTransactionBlock())
 			return;
 		part = RangeVarGetRelid(pc->name, NoLock, true);
-		while (OidIsValid(part) && cbr_partition_parent(part, NULL) == named_parent)
-			part = header_partition_leaves(part, pc->name,
+		while (OidIsValid(part))
+			part = header_partition_leaves(part, pc->name, named_parent,
 										   pc->concurrent ? ShareUpdateExclusiveLock : AccessExclusiveLock,
 										   "detach", false);
 	}
@@ -199,7 +219,8 @@ header_drop_going(List *schemas, List *owners, List *extensions)
 	parts = DatumGetArrayTypeP(OidFunctionCall3(fn, args[0], args[1], args[2]));
 	deconstruct_array(parts, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &n);
 	for (i = 0; i < n; i++)
-		(void) header_partition_leaves(DatumGetObjectId(elems[i]), NULL, AccessExclusiveLock, "drop", true);
+		(void) header_partition_leaves(DatumGetObjectId(elems[i]), NULL, InvalidOid,
+									   AccessExclusiveLock, "drop", true);
 }
 
 /* DROP TABLE a, b, ...; DROP SCHEMA s, ... CASCADE; DROP EXTENSION e, ... */
@@ -240,7 +261,7 @@ header_drop(DropStmt *stmt)
 		Oid			part = RangeVarGetRelid(rv, NoLock, true);
 
 		while (OidIsValid(part))
-			part = header_partition_leaves(part, rv, AccessExclusiveLock, "drop", false);
+			part = header_partition_leaves(part, rv, InvalidOid, AccessExclusiveLock, "drop", false);
 	}
 }
 
