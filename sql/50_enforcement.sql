@@ -69,11 +69,11 @@ SELECT pg_catalog.pg_extension_config_dump('cbreturn.attached_column', '');
 -- role's rights (GetUserId) themselves and then write as the metadata's owner
 -- (src/enforce/metadata.c, docs/security.md).  A role that could write a row
 -- could make the triggers read a table it may not read (issue 9, item 2).
--- Row security stays enabled with a read-only policy, so that a GRANT made by
--- mistake still lets nobody write.
-ALTER TABLE cbreturn.attached_check ENABLE ROW LEVEL SECURITY;
-ALTER TABLE cbreturn.attached_column ENABLE ROW LEVEL SECURITY;
-
+-- A statement trigger refuses every write by another role, so that a GRANT
+-- made by mistake still lets nobody write.  (Not row security: under
+-- row_security = off, as pg_dump and pg_restore run, every read of a table
+-- with row security by a role that does not own it fails, and every
+-- CREATE TABLE, every write to a checked table, fires a read.)
 CREATE FUNCTION cbreturn._owns(rel regclass) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
@@ -82,11 +82,32 @@ AS $$
       FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel
 $$;
 
-CREATE POLICY read_all ON cbreturn.attached_check FOR SELECT USING (true);
-CREATE POLICY read_all ON cbreturn.attached_column FOR SELECT USING (true);
-
 REVOKE ALL ON cbreturn.attached_check, cbreturn.attached_column FROM PUBLIC;
 GRANT SELECT ON cbreturn.attached_check, cbreturn.attached_column TO PUBLIC;
+
+CREATE FUNCTION cbreturn._metadata_write_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT pg_catalog.pg_has_role(CURRENT_USER,
+              (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) TG_RELID),
+              'USAGE') THEN
+        PERFORM cbreturn._error('metadata.written_directly',
+                                pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME));
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._metadata_write_guard() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._metadata_write_guard() IS
+    'internal: refuses a write to the check metadata by any role but its owner (attach and detach write as the owner)';
+CREATE TRIGGER cbreturn_metadata_owner_only
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_check
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();
+CREATE TRIGGER cbreturn_metadata_owner_only
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_column
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();
 
 CREATE FUNCTION cbreturn._metadata_register(rel regclass, kind text, fill boolean,
                                             declared regclass, labels text[])

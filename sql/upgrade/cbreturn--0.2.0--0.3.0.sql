@@ -4632,3 +4632,35 @@ COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
     WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
+
+-- The metadata without row security (under row_security = off, as pg_dump
+-- and pg_restore run, every CREATE TABLE and every write to a checked table
+-- by a role that does not own the metadata failed reading it): a statement
+-- trigger refuses the writes of other roles instead.
+DROP POLICY read_all ON cbreturn.attached_check;
+DROP POLICY read_all ON cbreturn.attached_column;
+ALTER TABLE cbreturn.attached_check DISABLE ROW LEVEL SECURITY;
+ALTER TABLE cbreturn.attached_column DISABLE ROW LEVEL SECURITY;
+CREATE FUNCTION cbreturn._metadata_write_guard() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT pg_catalog.pg_has_role(CURRENT_USER,
+              (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) TG_RELID),
+              'USAGE') THEN
+        PERFORM cbreturn._error('metadata.written_directly',
+                                pg_catalog.format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME));
+    END IF;
+    RETURN NULL;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._metadata_write_guard() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._metadata_write_guard() IS
+    'internal: refuses a write to the check metadata by any role but its owner (attach and detach write as the owner)';
+CREATE TRIGGER cbreturn_metadata_owner_only
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_check
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();
+CREATE TRIGGER cbreturn_metadata_owner_only
+    BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_column
+    FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();

@@ -71,6 +71,22 @@ SELECT forgery.try($$DELETE FROM cbreturn.attached_column$$);
 SELECT forgery.try($$DELETE FROM cbreturn.attached_check$$);
 SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
 
+-- A write privilege granted by mistake still lets no other role write the
+-- metadata (42501).  Row security, the guard of 0.2.0, did not stop a
+-- TRUNCATE, and let an UPDATE or DELETE pass as touching no row.
+RESET ROLE;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE ON cbreturn.attached_check, cbreturn.attached_column TO cbr_forger;
+SET ROLE cbr_forger;
+SELECT forgery.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('victim.ret', 'import')$$);
+SELECT forgery.try($$UPDATE cbreturn.attached_check SET declared_relation = 'victim.secret'$$);
+SELECT forgery.try($$DELETE FROM cbreturn.attached_column$$);
+SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
+SELECT forgery.try($$TRUNCATE cbreturn.attached_column$$);
+RESET ROLE;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON cbreturn.attached_check, cbreturn.attached_column FROM cbr_forger;
+SELECT count(*) > 0 AS metadata_kept FROM cbreturn.attached_column WHERE relation = 'victim.ret'::regclass;
+SET ROLE cbr_forger;
+
 -- The 0.1.0 leak: forged metadata naming the secret table as declared
 -- table, and a quantity trigger made by hand, made the check read the secret
 -- quantity with the extension owner's rights and show it in its message.
