@@ -109,6 +109,40 @@ CREATE TRIGGER cbreturn_metadata_owner_only
     BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_column
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();
 
+-- TRIGGER granted on a table of the extension (a GRANT ALL made by mistake)
+-- would let a role put its own trigger there, run with the rights of the
+-- role writing the table: attach and detach write the metadata as its owner.
+-- No other role creates a trigger on the extension's tables (their owner
+-- may: a DBA's trigger on the ledger runs, docs/enforcement.md).
+CREATE FUNCTION cbreturn._refuse_foreign_triggers() RETURNS event_trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel pg_catalog.regclass;
+BEGIN
+    SELECT t.tgrelid::pg_catalog.regclass INTO rel
+      FROM pg_catalog.pg_event_trigger_ddl_commands() d
+      JOIN pg_catalog.pg_trigger t ON t.oid OPERATOR(pg_catalog.=) d.objid
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+       AND NOT d.in_extension
+       AND NOT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')
+       AND c.relnamespace OPERATOR(pg_catalog.=)
+           (SELECT e.extnamespace FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'cbreturn')
+     LIMIT 1;
+    IF rel IS NOT NULL THEN
+        PERFORM cbreturn._error('metadata.foreign_trigger', rel::pg_catalog.text);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._refuse_foreign_triggers() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._refuse_foreign_triggers() IS
+    'internal: event trigger refusing a trigger on a table of the extension by a role other than its owner (it would run with the rights of the role writing the table)';
+CREATE EVENT TRIGGER cbreturn_no_foreign_triggers ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER')
+    EXECUTE FUNCTION cbreturn._refuse_foreign_triggers();
+
 CREATE FUNCTION cbreturn._metadata_register(rel regclass, kind text, fill boolean,
                                             declared regclass, labels text[])
     RETURNS void

@@ -274,7 +274,10 @@ BEGIN
         PERFORM cbreturn._error('citus.quantity_one_returns_table', declared_table::pg_catalog.text,
                                 other::pg_catalog.text);
     END IF;
-    -- each write sums the line's returns through an index (never a scan)
+    -- each write sums the line's returns through an index (never a scan),
+    -- under the collation of the declared key (the line a return names is
+    -- the declared row its key finds: an index of another collation would
+    -- miss returns of the line)
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_index x
                     JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=)
                          (SELECT c.relam FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) x.indexrelid)
@@ -282,9 +285,21 @@ BEGIN
                                                   AND a.attnum OPERATOR(pg_catalog.=) x.indkey[0]
                    WHERE x.indrelid OPERATOR(pg_catalog.=) "table" AND x.indisvalid AND x.indpred IS NULL
                      AND am.amname OPERATOR(pg_catalog.=) 'btree'
-                     AND a.attname OPERATOR(pg_catalog.=) ANY (line)) THEN
+                     AND a.attname OPERATOR(pg_catalog.=) ANY (line)
+                     AND x.indcollation[0] OPERATOR(pg_catalog.=)
+                         (SELECT da.attcollation FROM pg_catalog.pg_attribute da
+                           WHERE da.attrelid OPERATOR(pg_catalog.=) declared_table
+                             AND da.attname OPERATOR(pg_catalog.=)
+                                 declared_line[pg_catalog.array_position(line, a.attname)])) THEN
         PERFORM cbreturn._error('citus.quantity_no_index', "table"::pg_catalog.text,
-                                pg_catalog.array_to_string(line, ', '));
+            (SELECT pg_catalog.string_agg(pg_catalog.format('%I%s', line[i],
+                        CASE WHEN ra.attcollation OPERATOR(pg_catalog.=) da.attcollation THEN ''
+                             ELSE cbreturn._collate_of(declared_table, declared_line[i]) END), ', ' ORDER BY i)
+               FROM pg_catalog.generate_subscripts(line, 1) i
+               JOIN pg_catalog.pg_attribute ra ON ra.attrelid OPERATOR(pg_catalog.=) "table"
+                                              AND ra.attname OPERATOR(pg_catalog.=) line[i]
+               JOIN pg_catalog.pg_attribute da ON da.attrelid OPERATOR(pg_catalog.=) declared_table
+                                              AND da.attname OPERATOR(pg_catalog.=) declared_line[i]));
     END IF;
     -- the copies of the TRUNCATE guard on the declared shards first: they
     -- are made in connections of their own, which must not wait for a shard

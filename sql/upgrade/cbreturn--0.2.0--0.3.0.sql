@@ -4267,7 +4267,10 @@ BEGIN
         PERFORM cbreturn._error('citus.quantity_one_returns_table', declared_table::pg_catalog.text,
                                 other::pg_catalog.text);
     END IF;
-    -- each write sums the line's returns through an index (never a scan)
+    -- each write sums the line's returns through an index (never a scan),
+    -- under the collation of the declared key (the line a return names is
+    -- the declared row its key finds: an index of another collation would
+    -- miss returns of the line)
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_index x
                     JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=)
                          (SELECT c.relam FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) x.indexrelid)
@@ -4275,9 +4278,21 @@ BEGIN
                                                   AND a.attnum OPERATOR(pg_catalog.=) x.indkey[0]
                    WHERE x.indrelid OPERATOR(pg_catalog.=) "table" AND x.indisvalid AND x.indpred IS NULL
                      AND am.amname OPERATOR(pg_catalog.=) 'btree'
-                     AND a.attname OPERATOR(pg_catalog.=) ANY (line)) THEN
+                     AND a.attname OPERATOR(pg_catalog.=) ANY (line)
+                     AND x.indcollation[0] OPERATOR(pg_catalog.=)
+                         (SELECT da.attcollation FROM pg_catalog.pg_attribute da
+                           WHERE da.attrelid OPERATOR(pg_catalog.=) declared_table
+                             AND da.attname OPERATOR(pg_catalog.=)
+                                 declared_line[pg_catalog.array_position(line, a.attname)])) THEN
         PERFORM cbreturn._error('citus.quantity_no_index', "table"::pg_catalog.text,
-                                pg_catalog.array_to_string(line, ', '));
+            (SELECT pg_catalog.string_agg(pg_catalog.format('%I%s', line[i],
+                        CASE WHEN ra.attcollation OPERATOR(pg_catalog.=) da.attcollation THEN ''
+                             ELSE cbreturn._collate_of(declared_table, declared_line[i]) END), ', ' ORDER BY i)
+               FROM pg_catalog.generate_subscripts(line, 1) i
+               JOIN pg_catalog.pg_attribute ra ON ra.attrelid OPERATOR(pg_catalog.=) "table"
+                                              AND ra.attname OPERATOR(pg_catalog.=) line[i]
+               JOIN pg_catalog.pg_attribute da ON da.attrelid OPERATOR(pg_catalog.=) declared_table
+                                              AND da.attname OPERATOR(pg_catalog.=) declared_line[i]));
     END IF;
     -- the copies of the TRUNCATE guard on the declared shards first: they
     -- are made in connections of their own, which must not wait for a shard
@@ -4664,3 +4679,37 @@ CREATE TRIGGER cbreturn_metadata_owner_only
 CREATE TRIGGER cbreturn_metadata_owner_only
     BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_column
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();
+
+-- TRIGGER granted on a table of the extension (a GRANT ALL made by mistake)
+-- would let a role put its own trigger there, run with the rights of the
+-- role writing the table: attach and detach write the metadata as its owner.
+-- No other role creates a trigger on the extension's tables (their owner
+-- may: a DBA's trigger on the ledger runs, docs/enforcement.md).
+CREATE FUNCTION cbreturn._refuse_foreign_triggers() RETURNS event_trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel pg_catalog.regclass;
+BEGIN
+    SELECT t.tgrelid::pg_catalog.regclass INTO rel
+      FROM pg_catalog.pg_event_trigger_ddl_commands() d
+      JOIN pg_catalog.pg_trigger t ON t.oid OPERATOR(pg_catalog.=) d.objid
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+       AND NOT d.in_extension
+       AND NOT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')
+       AND c.relnamespace OPERATOR(pg_catalog.=)
+           (SELECT e.extnamespace FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'cbreturn')
+     LIMIT 1;
+    IF rel IS NOT NULL THEN
+        PERFORM cbreturn._error('metadata.foreign_trigger', rel::pg_catalog.text);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._refuse_foreign_triggers() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._refuse_foreign_triggers() IS
+    'internal: event trigger refusing a trigger on a table of the extension by a role other than its owner (it would run with the rights of the role writing the table)';
+CREATE EVENT TRIGGER cbreturn_no_foreign_triggers ON ddl_command_end
+    WHEN TAG IN ('CREATE TRIGGER')
+    EXECUTE FUNCTION cbreturn._refuse_foreign_triggers();

@@ -70,7 +70,8 @@
  * role, an extension).  rv: the name the statement gives the table (NULL
  * when it names none).  Returns the table that name resolves to once the
  * table is held, when that is another one (renamed meanwhile: the caller
- * asks again about that one), else InvalidOid.
+ * asks again about that one) or the same table when it was attached
+ * meanwhile (asked again), else InvalidOid.
  */
 static Oid
 header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE parent_mode,
@@ -80,6 +81,8 @@ header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE paren
 	Oid			fn;
 	Oid			user = GetUserId();
 	bool		detach = strcmp(verb, "detach") == 0;
+	LOCKMODE	part_mode;
+	Oid			now_parent;
 
 	if (!OidIsValid(part))
 		return InvalidOid;
@@ -101,9 +104,18 @@ header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE paren
 					 ? !OidIsValid(parent) || !cbr_owns_class(parent, user)
 					 : !cbr_owns_class(part, user) && !cbr_owns_namespace(get_rel_namespace(part), user)))
 		return InvalidOid;
+	/*
+	 * A partition of that parent is held ACCESS EXCLUSIVE (a return being
+	 * written holds its partition: the count waits for it); any other
+	 * table as PostgreSQL will hold it (DETACH ... CONCURRENTLY: SHARE
+	 * UPDATE EXCLUSIVE, the parent's mode), no more.
+	 */
+	part_mode = (OidIsValid(parent) && get_rel_relispartition(part) &&
+				 cbr_partition_parent(part, NULL) == parent) ? AccessExclusiveLock :
+		detach ? parent_mode : AccessExclusiveLock;
 	if (OidIsValid(parent))
 		LockRelationOid(parent, parent_mode);
-	LockRelationOid(part, AccessExclusiveLock);
+	LockRelationOid(part, part_mode);
 
 	/*
 	 * Renamed meanwhile (another table given the name, in a transaction
@@ -119,15 +131,27 @@ header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE paren
 
 		if (now != part)
 		{
-			UnlockRelationOid(part, AccessExclusiveLock);
+			UnlockRelationOid(part, part_mode);
 			if (OidIsValid(parent))
 				UnlockRelationOid(parent, parent_mode);
 			return now;
 		}
 	}
+
+	/*
+	 * Attached meanwhile (to the parent a DETACH names, held too weakly, or,
+	 * for a DROP, to a parent not held): asked again from the start.
+	 */
+	now_parent = get_rel_relispartition(part) ? cbr_partition_parent(part, NULL) : InvalidOid;
+	if (detach ? (now_parent == parent && part_mode != AccessExclusiveLock) : now_parent != parent)
+	{
+		UnlockRelationOid(part, part_mode);
+		if (OidIsValid(parent))
+			UnlockRelationOid(parent, parent_mode);
+		return part;
+	}
 	/* no partition of that parent (dropped, detached or moved meanwhile): the DDL will say */
-	if (!OidIsValid(parent) || !get_rel_relispartition(part) ||
-		cbr_partition_parent(part, NULL) != parent)
+	if (!OidIsValid(parent) || now_parent != parent)
 		return InvalidOid;
 
 	/* called through fmgr: the role's EXECUTE right is not asked, as for the trigger itself */
@@ -219,8 +243,12 @@ header_drop_going(List *schemas, List *owners, List *extensions)
 	parts = DatumGetArrayTypeP(OidFunctionCall3(fn, args[0], args[1], args[2]));
 	deconstruct_array(parts, REGCLASSOID, sizeof(Oid), true, TYPALIGN_INT, &elems, NULL, &n);
 	for (i = 0; i < n; i++)
-		(void) header_partition_leaves(DatumGetObjectId(elems[i]), NULL, InvalidOid,
-									   AccessExclusiveLock, "drop", true);
+	{
+		Oid			part = DatumGetObjectId(elems[i]);
+
+		while (OidIsValid(part))
+			part = header_partition_leaves(part, NULL, InvalidOid, AccessExclusiveLock, "drop", true);
+	}
 }
 
 /* DROP TABLE a, b, ...; DROP SCHEMA s, ... CASCADE; DROP EXTENSION e, ... */

@@ -111,7 +111,10 @@ header_owner_reads(CbrHeaderUse *u, Relation hrel, AttrNumber attnum)
 				 errhint("Grant SELECT on the column to the owner of the table.")));
 }
 
-/* The unique btree index whose key columns are exactly keys[] (any order), default operator classes. */
+/*
+ * The unique btree index whose key columns are exactly keys[] (any order),
+ * default operator classes, each column under its own collation.
+ */
 static Oid
 header_index(Relation hrel, const AttrNumber *keys, int nkeys)
 {
@@ -138,9 +141,11 @@ header_index(Relation hrel, const AttrNumber *keys, int nkeys)
 
 			for (k = 0; k < nkeys && keys[k] != a; k++)
 				;
+			/* under the column's own collation, as the recounts compare (_collate_of) */
 			fits = k < nkeys &&
 				GetDefaultOpClass(TupleDescAttr(RelationGetDescr(hrel), a - 1)->atttypid, BTREE_AM_OID) ==
-				indclass->values[i];
+				indclass->values[i] &&
+				irel->rd_indcollation[i] == TupleDescAttr(RelationGetDescr(hrel), a - 1)->attcollation;
 		}
 		index_close(irel, AccessShareLock);
 		if (fits)
@@ -195,7 +200,7 @@ cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, R
 				 errmsg("there is no unique constraint matching the key of declaration header %s",
 						cbr_header_rel_text(u->relid)),
 				 errdetail("The checks find the header row of a return with the equality of its key types, as a foreign key does."),
-				 errhint("Add a primary key or unique constraint on exactly the header key columns.")));
+				 errhint("Add a primary key or unique constraint on exactly the header key columns, each under its own collation.")));
 	if (check_enable_rls(u->relid, u->owner, true) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -111,11 +111,14 @@ named_column(Relation rel, const char *name, Oid *type)
  * An index of rel to find the rows of a line by: unique on exactly the key
  * columns (the declared lines: as a foreign key finds them), or, for the
  * returns, any valid btree index whose leading columns are key columns
- * (the most of them wins; the other keys are compared row by row).
+ * (the most of them wins; the other keys are compared row by row).  Each
+ * key column under coll[k], the collation of the declared key: the line of
+ * a return is the declared row its key finds, and an index under another
+ * collation would find other rows (single server: _quantity_counts_sql).
  */
 static bool
-find_line_index(Relation rel, int nkeys, const AttrNumber *keys, bool unique, CitusLineIndex *out,
-				MemoryContext mcxt)
+find_line_index(Relation rel, int nkeys, const AttrNumber *keys, const Oid *coll, bool unique,
+				CitusLineIndex *out, MemoryContext mcxt)
 {
 	List	   *indexes = RelationGetIndexList(rel);
 	ListCell   *lc;
@@ -140,7 +143,7 @@ find_line_index(Relation rel, int nkeys, const AttrNumber *keys, bool unique, Ci
 
 				for (k = 0; k < nkeys && keys[k] != ix->indkey.values[i]; k++)
 					;
-				if (k == nkeys)
+				if (k == nkeys || irel->rd_indcollation[i] != coll[k])
 					break;
 				op = get_opfamily_member(irel->rd_opfamily[i], irel->rd_opcintype[i], irel->rd_opcintype[i],
 										 BTEqualStrategyNumber);
@@ -167,7 +170,8 @@ find_line_index(Relation rel, int nkeys, const AttrNumber *keys, bool unique, Ci
 
 /* The equality of each key's type, to compare the keys no index compared. */
 static void
-key_equalities(CitusLineIndex *ix, Relation rel, int nkeys, const AttrNumber *keys, MemoryContext mcxt)
+key_equalities(CitusLineIndex *ix, Relation rel, int nkeys, const AttrNumber *keys, const Oid *coll,
+			   MemoryContext mcxt)
 {
 	int			k;
 
@@ -179,7 +183,7 @@ key_equalities(CitusLineIndex *ix, Relation rel, int nkeys, const AttrNumber *ke
 		if (!OidIsValid(tc->eq_opr))
 			citus_qty_broken(rel, psprintf(_("column %s has no equality"), quote_identifier(NameStr(att->attname))));
 		fmgr_info_cxt(get_opcode(tc->eq_opr), &ix->eq[k], mcxt);
-		ix->eq_coll[k] = att->attcollation;
+		ix->eq_coll[k] = coll[k];
 	}
 }
 
@@ -237,6 +241,8 @@ cbr_citus_qty_config(FunctionCallInfo fcinfo, Relation rel, bool guard)
 	int64		shardid;
 	Relation	rrel;
 	Relation	drel;
+	Oid			coll[CBR_MAX_KEYS];
+	int			i;
 
 	if (fcinfo->flinfo->fn_extra != NULL)
 		return (CitusQty *) fcinfo->flinfo->fn_extra;
@@ -254,14 +260,16 @@ cbr_citus_qty_config(FunctionCallInfo fcinfo, Relation rel, bool guard)
 	rrel = guard ? table_open(partner, AccessShareLock) : rel;
 	drel = guard ? rel : table_open(partner, AccessShareLock);
 	resolve_columns(c, tg, rrel, drel);
-	if (!find_line_index(drel, c->nkeys, c->dkey, true, &c->dindex, fcinfo->flinfo->fn_mcxt))
+	for (i = 0; i < c->nkeys; i++)
+		coll[i] = TupleDescAttr(RelationGetDescr(drel), c->dkey[i] - 1)->attcollation;
+	if (!find_line_index(drel, c->nkeys, c->dkey, coll, true, &c->dindex, fcinfo->flinfo->fn_mcxt))
 		citus_qty_broken(rel, psprintf(_("shard \"%s\" has no unique index on the declared line key"),
 									   RelationGetRelationName(drel)));
-	if (!find_line_index(rrel, c->nkeys, c->rkey, false, &c->rindex, fcinfo->flinfo->fn_mcxt))
-		citus_qty_broken(rel, psprintf(_("shard \"%s\" has no index that begins with a line key column"),
+	if (!find_line_index(rrel, c->nkeys, c->rkey, coll, false, &c->rindex, fcinfo->flinfo->fn_mcxt))
+		citus_qty_broken(rel, psprintf(_("shard \"%s\" has no index that begins with a line key column under the declared key's collation"),
 									   RelationGetRelationName(rrel)));
-	key_equalities(&c->dindex, drel, c->nkeys, c->dkey, fcinfo->flinfo->fn_mcxt);
-	key_equalities(&c->rindex, rrel, c->nkeys, c->rkey, fcinfo->flinfo->fn_mcxt);
+	key_equalities(&c->dindex, drel, c->nkeys, c->dkey, coll, fcinfo->flinfo->fn_mcxt);
+	key_equalities(&c->rindex, rrel, c->nkeys, c->rkey, coll, fcinfo->flinfo->fn_mcxt);
 	/* copies of the descriptors: a slot kept for the statement pins nothing */
 	c->rslot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(rrel)), table_slot_callbacks(rrel));
 	c->dslot = MakeSingleTupleTableSlot(CreateTupleDescCopy(RelationGetDescr(drel)), table_slot_callbacks(drel));

@@ -215,7 +215,10 @@ cbr_key_text(int n, const Datum *values, const Oid *types)
  * The declared table
  * --------------------------------------------------------------------- */
 
-/* The unique index whose key columns are exactly keys[] (any order), default opclasses. */
+/*
+ * The unique index whose key columns are exactly keys[] (any order), default
+ * opclasses, each column under its own collation.
+ */
 static Oid
 declared_index(Relation drel, const AttrNumber *keys, int nkeys)
 {
@@ -244,7 +247,13 @@ declared_index(Relation drel, const AttrNumber *keys, int nkeys)
 
 			for (k = 0; k < nkeys && keys[k] != a; k++)
 				;
-			fits = k < nkeys && GetDefaultOpClass(t, BTREE_AM_OID) == indclass->values[i];
+			/*
+			 * under the column's own collation: the recounts group and join
+			 * under it (_quantity_counts_sql), and an index of another would
+			 * make the check and the recounts see other lines
+			 */
+			fits = k < nkeys && GetDefaultOpClass(t, BTREE_AM_OID) == indclass->values[i] &&
+				irel->rd_indcollation[i] == TupleDescAttr(RelationGetDescr(drel), a - 1)->attcollation;
 		}
 		index_close(irel, AccessShareLock);
 		if (fits)
@@ -363,7 +372,7 @@ cbr_declared_resolve(CbrDeclared *d, Relation drel, const AttrNumber *keys, int 
 				 errmsg("there is no unique constraint matching the declared line key of table %s",
 						quote_identifier(RelationGetRelationName(drel))),
 				 errdetail("The quantity check (R-EX-3, R-IM-2) finds a declared line with the equality of its key types, as a foreign key does."),
-				 errhint("Add a primary key or unique constraint on exactly the declared line key columns.")));
+				 errhint("Add a primary key or unique constraint on exactly the declared line key columns, each under its own collation.")));
 
 	/* Read as the owner may: SELECT on every column read (R-EX-3 confused deputy, docs/security.md). */
 	for (i = 0; i <= nkeys; i++)

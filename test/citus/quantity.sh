@@ -450,3 +450,29 @@ q -c "DROP TABLE qret" >/dev/null
     fail "DROP of the returns table left the guard on a node"
 q -c "UPDATE qdecl SET g_qty = 0 WHERE decl = '$(did 1)'" >/dev/null || fail "the declared table is still guarded after its returns table went"
 echo "ok - DROP of the returns table removes the guard from every shard of the declared table"
+
+# Line keys of one type and two collations: a return's line is the declared
+# row its key finds, under the declared key's collation; the returns of the
+# line were summed under the returns column's own ("C": 'X' and 'x' two
+# lines), so a return of 'X' did not count those of 'x' and over-returned.
+q >/dev/null <<'SQL'
+CREATE COLLATION cbr_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE cdecl (k text, r text COLLATE cbr_ci, qty int, PRIMARY KEY (k, r));
+CREATE TABLE cret (id int, k text, r text COLLATE "C", qty int, PRIMARY KEY (k, id));
+SELECT create_distributed_table('cdecl', 'k');
+SELECT create_distributed_table('cret', 'k', colocate_with => 'cdecl');
+INSERT INTO cdecl VALUES ('K1', 'x', 10);
+SELECT cbreturn.attach_quantity_check('cret', '{k,r}', 'qty', 'cdecl', '{k,r}', 'qty');
+INSERT INTO cret VALUES (1, 'K1', 'x', 6);
+SQL
+state "INSERT INTO cret VALUES (2, 'K1', 'X', 6)" CB003 >/dev/null
+q -c "INSERT INTO cret VALUES (2, 'K1', 'X', 4)" >/dev/null || fail "a return of 'X' up to the line's declared quantity was refused"
+state "UPDATE cdecl SET qty = 9" CB003 >/dev/null
+# an index whose column is under another collation finds other rows: not the line's index
+q -c "SELECT cbreturn.detach('cret', 'quantity')" >/dev/null
+q -c "CREATE TABLE cret3 (id int, k text, r text COLLATE \"C\", qty int)" \
+  -c "SELECT create_distributed_table('cret3', 'k', colocate_with => 'cdecl')" -c "CREATE INDEX ON cret3 (r)" >/dev/null
+out=$(state "SELECT cbreturn.attach_quantity_check('cret3', '{r,k}', 'qty', 'cdecl', '{r,k}', 'qty')" CB015)
+grep -q 'CREATE INDEX ON public.cret3 (r COLLATE public.cbr_ci, k)' <<<"$out" || fail "the hint does not name the index to create: $out"
+q -c "DROP TABLE cret, cret3, cdecl" >/dev/null
+echo "ok - the returns of a line are summed under the declared key's collation; an index of another collation is refused at attach"

@@ -75,16 +75,26 @@ SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
 -- metadata (42501).  Row security, the guard of 0.2.0, did not stop a
 -- TRUNCATE, and let an UPDATE or DELETE pass as touching no row.
 RESET ROLE;
-GRANT INSERT, UPDATE, DELETE, TRUNCATE ON cbreturn.attached_check, cbreturn.attached_column TO cbr_forger;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER ON cbreturn.attached_check, cbreturn.attached_column TO cbr_forger;
 SET ROLE cbr_forger;
+-- nor put a trigger there, which the next attach, writing as the metadata's
+-- owner, would run with the owner's rights (a superuser's: ALTER ROLE ...)
+CREATE FUNCTION forger.evil() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+SELECT forgery.try($$CREATE TRIGGER a_evil BEFORE INSERT ON cbreturn.attached_check
+                     FOR EACH STATEMENT EXECUTE FUNCTION forger.evil()$$);
+SELECT forgery.try($$CREATE TRIGGER a_evil AFTER DELETE ON cbreturn.attached_column
+                     FOR EACH ROW EXECUTE FUNCTION forger.evil()$$);
 SELECT forgery.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('victim.ret', 'import')$$);
 SELECT forgery.try($$UPDATE cbreturn.attached_check SET declared_relation = 'victim.secret'$$);
 SELECT forgery.try($$DELETE FROM cbreturn.attached_column$$);
 SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
 SELECT forgery.try($$TRUNCATE cbreturn.attached_column$$);
 RESET ROLE;
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON cbreturn.attached_check, cbreturn.attached_column FROM cbr_forger;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER ON cbreturn.attached_check, cbreturn.attached_column FROM cbr_forger;
 SELECT count(*) > 0 AS metadata_kept FROM cbreturn.attached_column WHERE relation = 'victim.ret'::regclass;
+SELECT count(*) AS foreign_triggers FROM pg_trigger
+ WHERE tgrelid IN ('cbreturn.attached_check'::regclass, 'cbreturn.attached_column'::regclass)
+   AND tgname = 'a_evil';
 SET ROLE cbr_forger;
 
 -- The 0.1.0 leak: forged metadata naming the secret table as declared

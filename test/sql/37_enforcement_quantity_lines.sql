@@ -278,6 +278,31 @@ SELECT l.returned FROM cbreturn.quantity_ledger l WHERE l.declared_relation = 'e
 SELECT pg_temp.try($$INSERT INTO erp7c.ret_c VALUES (3, 'X', 1, 3)$$);
 SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl_ci');
 SELECT cbreturn.detach('erp7c.ret_c');
+-- A unique index of the declared key under another collation than its
+-- column's: the check found lines under the index's collation and the
+-- recounts under the column's, so 'a' and 'á' were one line at write time
+-- and two in a recount, which lost returns from the ledger (over-return then
+-- accepted).  Such an index is not the declared key's (42830); one under the
+-- columns' own collations is.  The same for a declaration header's key.
+CREATE COLLATION erp7c.ai (provider = icu, locale = 'und-u-ks-level1', deterministic = false);
+CREATE TABLE erp7c.decl_ix (entry text COLLATE erp7c.ci, g_no int, qty int);
+CREATE UNIQUE INDEX decl_ix_key ON erp7c.decl_ix (entry COLLATE erp7c.ai, g_no);
+INSERT INTO erp7c.decl_ix VALUES ('a', 1, 10);
+CREATE TABLE erp7c.ret_ix (id int PRIMARY KEY, entry text, g_no int, qty int, d date);
+SELECT pg_temp.try($$SELECT cbreturn.attach_quantity_check('erp7c.ret_ix', '{entry,g_no}', 'qty',
+                                                          'erp7c.decl_ix', '{entry,g_no}', 'qty')$$);
+CREATE TABLE erp7c.hdr_ix (entry text COLLATE erp7c.ci, d date);
+CREATE UNIQUE INDEX hdr_ix_key ON erp7c.hdr_ix (entry COLLATE erp7c.ai);
+SELECT pg_temp.try($$SELECT cbreturn.attach_header('erp7c.ret_ix', 'erp7c.hdr_ix', '{entry}', '{entry}',
+                                                  exported_on => 'd')$$);
+ALTER TABLE erp7c.decl_ix ADD PRIMARY KEY (entry, g_no);
+SELECT cbreturn.attach_quantity_check('erp7c.ret_ix', '{entry,g_no}', 'qty', 'erp7c.decl_ix', '{entry,g_no}', 'qty');
+INSERT INTO erp7c.ret_ix VALUES (1, 'a', 1, 5), (2, 'A', 1, 5);
+SELECT pg_temp.try($$INSERT INTO erp7c.ret_ix VALUES (3, 'á', 1, 5)$$);
+SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl_ix');
+SELECT l.returned FROM cbreturn.quantity_ledger l WHERE l.declared_relation = 'erp7c.decl_ix'::regclass;
+SELECT pg_temp.try($$INSERT INTO erp7c.ret_ix VALUES (4, 'a', 1, 1)$$);
+SELECT cbreturn.detach('erp7c.ret_ix');
 SELECT cbreturn.detach('erp7c.ret');
 DROP SCHEMA erp7c CASCADE;
 SELECT count(*) AS ledger_rows_left FROM cbreturn.quantity_ledger;
