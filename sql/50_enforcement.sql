@@ -109,9 +109,10 @@ CREATE TRIGGER cbreturn_metadata_owner_only
     BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON cbreturn.attached_column
     FOR EACH STATEMENT EXECUTE FUNCTION cbreturn._metadata_write_guard();
 
--- TRIGGER granted on a table of the extension (a GRANT ALL made by mistake)
--- would let a role put its own trigger there, run with the rights of the
--- role writing the table: attach and detach write the metadata as its owner.
+-- TRIGGER or REFERENCES granted on a table of the extension (a GRANT ALL
+-- made by mistake) would let a role put its own trigger there, or a foreign
+-- key whose action fires its triggers, run with the rights of the role
+-- writing the table: attach and detach write the metadata as its owner.
 -- No other role creates a trigger on the extension's tables (their owner
 -- may: a DBA's trigger on the ledger runs, docs/enforcement.md).
 CREATE FUNCTION cbreturn._refuse_foreign_triggers() RETURNS event_trigger
@@ -121,12 +122,21 @@ AS $$
 DECLARE
     rel pg_catalog.regclass;
 BEGIN
-    SELECT t.tgrelid::pg_catalog.regclass INTO rel
+    -- a trigger on one of them, or a foreign key referencing one (its
+    -- ON DELETE or ON UPDATE action runs, and fires the referencing table's
+    -- triggers, as the role writing the extension's table)
+    SELECT c.oid::pg_catalog.regclass INTO rel
       FROM pg_catalog.pg_event_trigger_ddl_commands() d
-      JOIN pg_catalog.pg_trigger t ON t.oid OPERATOR(pg_catalog.=) d.objid
-      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tgrelid
-     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
-       AND NOT d.in_extension
+      JOIN LATERAL (SELECT t.tgrelid AS target FROM pg_catalog.pg_trigger t
+                     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass
+                       AND t.oid OPERATOR(pg_catalog.=) d.objid
+                    UNION ALL
+                    SELECT k.confrelid FROM pg_catalog.pg_constraint k
+                     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                       AND k.conrelid OPERATOR(pg_catalog.=) d.objid
+                       AND k.contype OPERATOR(pg_catalog.=) 'f') x ON true
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) x.target
+     WHERE NOT d.in_extension
        AND NOT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')
        AND c.relnamespace OPERATOR(pg_catalog.=)
            (SELECT e.extnamespace FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'cbreturn')
@@ -138,9 +148,9 @@ END
 $$;
 REVOKE ALL ON FUNCTION cbreturn._refuse_foreign_triggers() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._refuse_foreign_triggers() IS
-    'internal: event trigger refusing a trigger on a table of the extension by a role other than its owner (it would run with the rights of the role writing the table)';
+    'internal: event trigger refusing a trigger on a table of the extension, or a foreign key referencing one, by a role other than its owner (it would run with the rights of the role writing the table)';
 CREATE EVENT TRIGGER cbreturn_no_foreign_triggers ON ddl_command_end
-    WHEN TAG IN ('CREATE TRIGGER')
+    WHEN TAG IN ('CREATE TRIGGER', 'CREATE TABLE', 'ALTER TABLE')
     EXECUTE FUNCTION cbreturn._refuse_foreign_triggers();
 
 CREATE FUNCTION cbreturn._metadata_register(rel regclass, kind text, fill boolean,

@@ -112,10 +112,15 @@ header_returns(const CbrHeaderUse *u, Relation rel, const Datum *keys)
 
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "SELECT r.ctid FROM ONLY %s r WHERE ", cbr_header_rel_text(RelationGetRelid(rel)));
+	/*
+	 * under the collation of the header's key, as the check found the row
+	 * (and the recounts and the partition guards compare): a return of 'A'
+	 * names the row 'a' of a case-insensitive header key
+	 */
 	for (i = 0; i < u->nkeys; i++)
-		appendStringInfo(&sql, "%sr.%s %s $%d", i ? " AND " : "",
+		appendStringInfo(&sql, "%sr.%s %s $%d%s", i ? " AND " : "",
 						 quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(rel), u->key[i] - 1)->attname)),
-						 cbr_operator_sql(u->eqop[i]), i + 1);
+						 cbr_operator_sql(u->eqop[i]), i + 1, cbr_collate_sql(u->collation[i]));
 
 	/* read as the returns table's owner, past its row security, as a foreign key's check is */
 	GetUserIdAndSecContext(&save_userid, &save_sec);

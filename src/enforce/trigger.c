@@ -25,6 +25,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -475,6 +476,25 @@ cbr_operator_sql(Oid op)
 	result = psprintf("OPERATOR(%s.%s)",
 					  quote_identifier(get_namespace_name(((Form_pg_operator) GETSTRUCT(tp))->oprnamespace)),
 					  NameStr(((Form_pg_operator) GETSTRUCT(tp))->oprname));
+	ReleaseSysCache(tp);
+	return result;
+}
+
+/* " COLLATE schema.name" for a collation, "" for none, for SQL built here. */
+char *
+cbr_collate_sql(Oid coll)
+{
+	HeapTuple	tp;
+	char	   *result;
+
+	if (!OidIsValid(coll))
+		return "";
+	tp = SearchSysCache1(COLLOID, ObjectIdGetDatum(coll));
+	if (!HeapTupleIsValid(tp))
+		elog(ERROR, "cache lookup failed for collation %u", coll);
+	result = psprintf(" COLLATE %s",
+					  quote_qualified_identifier(get_namespace_name(((Form_pg_collation) GETSTRUCT(tp))->collnamespace),
+												 NameStr(((Form_pg_collation) GETSTRUCT(tp))->collname)));
 	ReleaseSysCache(tp);
 	return result;
 }

@@ -103,6 +103,7 @@ extern Oid	cbr_type_oid(const char *name);
 extern char *cbr_row_identity(Relation rel, HeapTuple tuple);
 /* "OPERATOR(schema.=)" for an operator, for SQL built here */
 extern char *cbr_operator_sql(Oid op);
+extern char *cbr_collate_sql(Oid coll);
 
 /* ---------------------------------------------------------------------
  * row_values.c: which values of the row an error may show

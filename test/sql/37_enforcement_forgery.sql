@@ -75,7 +75,7 @@ SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
 -- metadata (42501).  Row security, the guard of 0.2.0, did not stop a
 -- TRUNCATE, and let an UPDATE or DELETE pass as touching no row.
 RESET ROLE;
-GRANT INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER ON cbreturn.attached_check, cbreturn.attached_column TO cbr_forger;
+GRANT INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON cbreturn.attached_check, cbreturn.attached_column TO cbr_forger;
 SET ROLE cbr_forger;
 -- nor put a trigger there, which the next attach, writing as the metadata's
 -- owner, would run with the owner's rights (a superuser's: ALTER ROLE ...)
@@ -84,17 +84,24 @@ SELECT forgery.try($$CREATE TRIGGER a_evil BEFORE INSERT ON cbreturn.attached_ch
                      FOR EACH STATEMENT EXECUTE FUNCTION forger.evil()$$);
 SELECT forgery.try($$CREATE TRIGGER a_evil AFTER DELETE ON cbreturn.attached_column
                      FOR EACH ROW EXECUTE FUNCTION forger.evil()$$);
+-- nor a foreign key referencing it: its ON DELETE CASCADE queued the role's
+-- own trigger on its table, which fired as the role deleting the metadata
+SELECT forgery.try($$CREATE TABLE forger.fk (r regclass, k text,
+                     FOREIGN KEY (r, k) REFERENCES cbreturn.attached_check (relation, check_kind) ON DELETE CASCADE)$$);
+CREATE TABLE forger.fk2 (r regclass, k text);
+SELECT forgery.try($$ALTER TABLE forger.fk2 ADD FOREIGN KEY (r, k)
+                     REFERENCES cbreturn.attached_check (relation, check_kind) ON DELETE CASCADE$$);
 SELECT forgery.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('victim.ret', 'import')$$);
 SELECT forgery.try($$UPDATE cbreturn.attached_check SET declared_relation = 'victim.secret'$$);
 SELECT forgery.try($$DELETE FROM cbreturn.attached_column$$);
 SELECT forgery.try($$TRUNCATE cbreturn.attached_check$$);
 SELECT forgery.try($$TRUNCATE cbreturn.attached_column$$);
 RESET ROLE;
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER ON cbreturn.attached_check, cbreturn.attached_column FROM cbr_forger;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES ON cbreturn.attached_check, cbreturn.attached_column FROM cbr_forger;
 SELECT count(*) > 0 AS metadata_kept FROM cbreturn.attached_column WHERE relation = 'victim.ret'::regclass;
 SELECT count(*) AS foreign_triggers FROM pg_trigger
  WHERE tgrelid IN ('cbreturn.attached_check'::regclass, 'cbreturn.attached_column'::regclass)
-   AND tgname = 'a_evil';
+   AND (tgname = 'a_evil' OR tgname LIKE 'RI_ConstraintTrigger%');
 SET ROLE cbr_forger;
 
 -- The 0.1.0 leak: forged metadata naming the secret table as declared

@@ -303,6 +303,24 @@ SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl_ix');
 SELECT l.returned FROM cbreturn.quantity_ledger l WHERE l.declared_relation = 'erp7c.decl_ix'::regclass;
 SELECT pg_temp.try($$INSERT INTO erp7c.ret_ix VALUES (4, 'a', 1, 1)$$);
 SELECT cbreturn.detach('erp7c.ret_ix');
+-- The guard of a declaration header found the returns of a row under the
+-- returns column's collation, the check under the header key's: a return
+-- of 'A' names the row 'a' of a case-insensitive header key, and the
+-- DELETE of that row passed (orphan); a status freeing a rejected return's
+-- quantity again was not checked (over-return).
+CREATE TABLE erp7c.hdr_ci (entry text COLLATE erp7c.ci PRIMARY KEY, d date, st varchar(4));
+INSERT INTO erp7c.hdr_ci VALUES ('a', '2026-01-01', 'BH'), ('b', '2026-01-01', 'SB');
+CREATE TABLE erp7c.decl_h (entry text, g_no int, qty int, PRIMARY KEY (entry, g_no));
+INSERT INTO erp7c.decl_h VALUES ('D1', 1, 10);
+CREATE TABLE erp7c.ret_h (id int PRIMARY KEY, req text, entry text, g_no int, qty int);
+SELECT cbreturn.attach_header('erp7c.ret_h', 'erp7c.hdr_ci', '{req}', '{entry}', status => 'st');
+SELECT cbreturn.attach_quantity_check('erp7c.ret_h', '{entry,g_no}', 'qty', 'erp7c.decl_h', '{entry,g_no}', 'qty',
+                                      freeing_labels => '{BH,CX}');
+INSERT INTO erp7c.ret_h VALUES (1, 'A', 'D1', 1, 10), (2, 'B', 'D1', 1, 10);
+SELECT pg_temp.try($$UPDATE erp7c.hdr_ci SET st = 'SB' WHERE entry = 'a'$$);
+SELECT pg_temp.try($$DELETE FROM erp7c.hdr_ci WHERE entry = 'a'$$);
+SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl_h');
+SELECT cbreturn.detach('erp7c.ret_h');
 SELECT cbreturn.detach('erp7c.ret');
 DROP SCHEMA erp7c CASCADE;
 SELECT count(*) AS ledger_rows_left FROM cbreturn.quantity_ledger;
