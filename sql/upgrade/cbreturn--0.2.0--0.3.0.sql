@@ -3631,7 +3631,7 @@ BEGIN
             q,
             CASE WHEN st IS NULL THEN pg_catalog.format('r.%I::pg_catalog.numeric', q)
                  ELSE pg_catalog.format(
-                     'CASE WHEN pg_catalog.rtrim(%s.%I::pg_catalog.text, '' '') OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+                     'CASE WHEN pg_catalog.rtrim(%s.%I::pg_catalog.text, '' '') COLLATE pg_catalog."C" OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
                      ' THEN 0::pg_catalog.numeric ELSE r.%I::pg_catalog.numeric END', salias, st, fl, q) END,
             CASE WHEN (SELECT c.relkind FROM pg_catalog.pg_class c
                         WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid)

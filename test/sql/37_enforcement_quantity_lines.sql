@@ -321,6 +321,22 @@ SELECT pg_temp.try($$UPDATE erp7c.hdr_ci SET st = 'SB' WHERE entry = 'a'$$);
 SELECT pg_temp.try($$DELETE FROM erp7c.hdr_ci WHERE entry = 'a'$$);
 SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl_h');
 SELECT cbreturn.detach('erp7c.ret_h');
+-- A status whose column has a case-insensitive collation: the check
+-- compares a status with the freeing labels byte for byte ('bh' is not
+-- 'BH': the return holds its quantity), the recounts compared under the
+-- column's collation ('bh' freed it): a rebuild dropped the return's
+-- quantity from the ledger, and an over-return passed.
+CREATE TABLE erp7c.hdr_s (req text PRIMARY KEY, st text COLLATE erp7c.ci);
+INSERT INTO erp7c.hdr_s VALUES ('R1', 'bh'), ('R2', 'SB');
+CREATE TABLE erp7c.ret_s (id int PRIMARY KEY, req text, entry text, g_no int, qty int);
+SELECT cbreturn.attach_header('erp7c.ret_s', 'erp7c.hdr_s', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_quantity_check('erp7c.ret_s', '{entry,g_no}', 'qty', 'erp7c.decl_h', '{entry,g_no}', 'qty',
+                                      freeing_labels => '{BH,CX}');
+INSERT INTO erp7c.ret_s VALUES (1, 'R1', 'D1', 1, 10);
+SELECT cbreturn.rebuild_quantity_ledger('erp7c.decl_h');
+SELECT pg_temp.try($$INSERT INTO erp7c.ret_s VALUES (2, 'R2', 'D1', 1, 10)$$);
+SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('erp7c.decl_h');
+SELECT cbreturn.detach('erp7c.ret_s');
 SELECT cbreturn.detach('erp7c.ret');
 DROP SCHEMA erp7c CASCADE;
 SELECT count(*) AS ledger_rows_left FROM cbreturn.quantity_ledger;
