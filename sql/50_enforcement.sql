@@ -115,6 +115,10 @@ CREATE TRIGGER cbreturn_metadata_owner_only
 -- writing the table: attach and detach write the metadata as its owner.
 -- No other role creates a trigger on the extension's tables (their owner
 -- may: a DBA's trigger on the ledger runs, docs/enforcement.md).
+CREATE FUNCTION cbreturn._xid_is_current(xid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_xid_is_current' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._xid_is_current(xid) IS
+    'internal: whether a catalog row''s xmin is this transaction''s (or one of its subtransactions'')';
 CREATE FUNCTION cbreturn._refuse_foreign_triggers() RETURNS event_trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -134,7 +138,12 @@ BEGIN
                     SELECT k.confrelid FROM pg_catalog.pg_constraint k
                      WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
                        AND k.conrelid OPERATOR(pg_catalog.=) d.objid
-                       AND k.contype OPERATOR(pg_catalog.=) 'f') x ON true
+                       AND k.contype OPERATOR(pg_catalog.=) 'f'
+                       -- made by this command, not one the table had, nor
+                       -- a partition's clone of its parent's (the parent's
+                       -- has the referenced table's triggers)
+                       AND k.conparentid OPERATOR(pg_catalog.=) 0
+                       AND cbreturn._xid_is_current(k.xmin)) x ON true
       JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) x.target
      WHERE NOT d.in_extension
        AND NOT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')
@@ -150,7 +159,7 @@ REVOKE ALL ON FUNCTION cbreturn._refuse_foreign_triggers() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._refuse_foreign_triggers() IS
     'internal: event trigger refusing a trigger on a table of the extension, or a foreign key referencing one, by a role other than its owner (it would run with the rights of the role writing the table)';
 CREATE EVENT TRIGGER cbreturn_no_foreign_triggers ON ddl_command_end
-    WHEN TAG IN ('CREATE TRIGGER', 'CREATE TABLE', 'ALTER TABLE')
+    WHEN TAG IN ('CREATE TRIGGER', 'CREATE TABLE', 'ALTER TABLE', 'CREATE SCHEMA')
     EXECUTE FUNCTION cbreturn._refuse_foreign_triggers();
 
 CREATE FUNCTION cbreturn._metadata_register(rel regclass, kind text, fill boolean,

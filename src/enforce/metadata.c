@@ -35,6 +35,7 @@
 #include "enforce/violation.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
@@ -544,4 +545,17 @@ cbr_metadata_quantity_labels(PG_FUNCTION_ARGS)
 				 errmsg("the quantity check on %s has no status column without labels", cbr_relation_text(PG_GETARG_OID(0))),
 				 errhint("Attach checks with the cbreturn.attach_* functions, which record the columns they read.")));
 	PG_RETURN_VOID();
+}
+
+/*
+ * cbreturn._xid_is_current(xid): was a catalog row (its xmin) written by
+ * this transaction or one of its subtransactions?  The event trigger
+ * cbreturn_no_foreign_triggers asks it of the foreign keys of a table a
+ * command touched, to judge only those the command made.
+ */
+PG_FUNCTION_INFO_V1(cbr_xid_is_current);
+Datum
+cbr_xid_is_current(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(DatumGetTransactionId(PG_GETARG_DATUM(0))));
 }

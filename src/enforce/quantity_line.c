@@ -328,7 +328,8 @@ prepare_rls_read(CbrDeclared *d, Relation drel)
 	appendStringInfoString(&sql, "SELECT ");
 	for (i = 0; i < nkeys; i++)
 		appendStringInfo(&sql, "d.%s, ", quote_identifier(NameStr(TupleDescAttr(desc, keys[i] - 1)->attname)));
-	appendStringInfo(&sql, "d.%s FROM %s d WHERE ",
+	/* ONLY: an inheritance child's rows are no lines (the index, the recounts) */
+	appendStringInfo(&sql, "d.%s FROM ONLY %s d WHERE ",
 					 quote_identifier(NameStr(TupleDescAttr(desc, quantity - 1)->attname)),
 					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(drel)),
 												RelationGetRelationName(drel)));

@@ -91,6 +91,23 @@ SELECT forgery.try($$CREATE TABLE forger.fk (r regclass, k text,
 CREATE TABLE forger.fk2 (r regclass, k text);
 SELECT forgery.try($$ALTER TABLE forger.fk2 ADD FOREIGN KEY (r, k)
                      REFERENCES cbreturn.attached_check (relation, check_kind) ON DELETE CASCADE$$);
+-- nor through CREATE SCHEMA ... CREATE TABLE, whose command is CREATE SCHEMA
+RESET ROLE;
+DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO cbr_forger', current_database()); END $$;
+SET ROLE cbr_forger;
+SELECT forgery.try($$CREATE SCHEMA forger_fk CREATE TABLE fk (r regclass, k text,
+                     FOREIGN KEY (r, k) REFERENCES cbreturn.attached_check (relation, check_kind) ON DELETE CASCADE)$$);
+RESET ROLE;
+DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM cbr_forger', current_database()); END $$;
+-- A foreign key the table already had (made by a superuser, say, before
+-- the owner got the table) blocks none of its owner's later DDL: only keys
+-- a command makes are judged.
+CREATE TABLE forger.orders (id int PRIMARY KEY, sup cbreturn.supervision_code
+                            REFERENCES cbreturn.supervision_codes (code)) PARTITION BY RANGE (id);
+ALTER TABLE forger.orders OWNER TO cbr_forger;
+SET ROLE cbr_forger;
+SELECT forgery.try($$ALTER TABLE forger.orders ADD COLUMN note text$$) AS owner_alters;
+SELECT forgery.try($$CREATE TABLE forger.orders_1 PARTITION OF forger.orders FOR VALUES FROM (0) TO (100)$$) AS owner_partitions;
 SELECT forgery.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('victim.ret', 'import')$$);
 SELECT forgery.try($$UPDATE cbreturn.attached_check SET declared_relation = 'victim.secret'$$);
 SELECT forgery.try($$DELETE FROM cbreturn.attached_column$$);
