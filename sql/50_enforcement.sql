@@ -143,7 +143,13 @@ BEGIN
                        -- a partition's clone of its parent's (the parent's
                        -- has the referenced table's triggers)
                        AND k.conparentid OPERATOR(pg_catalog.=) 0
-                       AND cbreturn._xid_is_current(k.xmin)) x ON true
+                       AND cbreturn._xid_is_current(k.xmin)
+                       -- the tables the extension writes as their owner
+                       -- for other roles; a key to the reference data or
+                       -- policy (written by the DBA) is a key as any other
+                       AND (SELECT r.relname FROM pg_catalog.pg_class r
+                             WHERE r.oid OPERATOR(pg_catalog.=) k.confrelid)
+                           OPERATOR(pg_catalog.=) ANY ('{attached_check,attached_column,quantity_ledger,violation_log}'::pg_catalog.name[])) x ON true
       JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) x.target
      WHERE NOT d.in_extension
        AND NOT pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'USAGE')

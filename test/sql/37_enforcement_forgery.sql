@@ -108,6 +108,15 @@ ALTER TABLE forger.orders OWNER TO cbr_forger;
 SET ROLE cbr_forger;
 SELECT forgery.try($$ALTER TABLE forger.orders ADD COLUMN note text$$) AS owner_alters;
 SELECT forgery.try($$CREATE TABLE forger.orders_1 PARTITION OF forger.orders FOR VALUES FROM (0) TO (100)$$) AS owner_partitions;
+-- A key to the reference data, with REFERENCES granted on purpose, is an
+-- ERP's ordinary key: the DBA writes those tables, not the extension.
+RESET ROLE;
+GRANT REFERENCES ON cbreturn.supervision_codes TO cbr_forger;
+SET ROLE cbr_forger;
+SELECT forgery.try($$CREATE TABLE forger.orders2 (sup cbreturn.supervision_code REFERENCES cbreturn.supervision_codes (code))$$) AS key_to_reference_data;
+RESET ROLE;
+REVOKE REFERENCES ON cbreturn.supervision_codes FROM cbr_forger;
+SET ROLE cbr_forger;
 SELECT forgery.try($$INSERT INTO cbreturn.attached_check (relation, check_kind) VALUES ('victim.ret', 'import')$$);
 SELECT forgery.try($$UPDATE cbreturn.attached_check SET declared_relation = 'victim.secret'$$);
 SELECT forgery.try($$DELETE FROM cbreturn.attached_column$$);
