@@ -73,6 +73,13 @@
  * asks again about that one) or the same table when it was attached
  * meanwhile (asked again), else InvalidOid.
  */
+/* The parent of a partition, InvalidOid for a table that is none. */
+static Oid
+parent_of(Oid rel)
+{
+	return get_rel_relispartition(rel) ? cbr_partition_parent(rel, NULL) : InvalidOid;
+}
+
 static Oid
 header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE parent_mode,
 						const char *verb, bool checked)
@@ -82,12 +89,14 @@ header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE paren
 	Oid			user = GetUserId();
 	bool		detach = strcmp(verb, "detach") == 0;
 	LOCKMODE	part_mode;
+	Oid			was_parent;
 	Oid			now_parent;
 
 	if (!OidIsValid(part))
 		return InvalidOid;
+	was_parent = parent_of(part);
 	if (!detach)
-		parent = get_rel_relispartition(part) ? cbr_partition_parent(part, NULL) : InvalidOid;
+		parent = was_parent;
 
 	/*
 	 * A table that is no partition needs no check, but its name may come to
@@ -110,8 +119,7 @@ header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE paren
 	 * table as PostgreSQL will hold it (DETACH ... CONCURRENTLY: SHARE
 	 * UPDATE EXCLUSIVE, the parent's mode), no more.
 	 */
-	part_mode = (OidIsValid(parent) && get_rel_relispartition(part) &&
-				 cbr_partition_parent(part, NULL) == parent) ? AccessExclusiveLock :
+	part_mode = (OidIsValid(parent) && was_parent == parent) ? AccessExclusiveLock :
 		detach ? parent_mode : AccessExclusiveLock;
 	if (OidIsValid(parent))
 		LockRelationOid(parent, parent_mode);
@@ -142,7 +150,7 @@ header_partition_leaves(Oid part, const RangeVar *rv, Oid parent, LOCKMODE paren
 	 * Attached meanwhile (to the parent a DETACH names, held too weakly, or,
 	 * for a DROP, to a parent not held): asked again from the start.
 	 */
-	now_parent = get_rel_relispartition(part) ? cbr_partition_parent(part, NULL) : InvalidOid;
+	now_parent = parent_of(part);
 	if (detach ? (now_parent == parent && part_mode != AccessExclusiveLock) : now_parent != parent)
 	{
 		UnlockRelationOid(part, part_mode);

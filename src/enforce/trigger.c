@@ -491,7 +491,9 @@ cbr_collate_sql(Oid coll)
 		return "";
 	tp = SearchSysCache1(COLLOID, ObjectIdGetDatum(coll));
 	if (!HeapTupleIsValid(tp))
-		elog(ERROR, "cache lookup failed for collation %u", coll);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("collation %u does not exist", coll)));
 	result = psprintf(" COLLATE %s",
 					  quote_qualified_identifier(get_namespace_name(((Form_pg_collation) GETSTRUCT(tp))->collnamespace),
 												 NameStr(((Form_pg_collation) GETSTRUCT(tp))->collname)));

@@ -9,14 +9,6 @@ SET datestyle = 'ISO, YMD';
 CREATE EXTENSION IF NOT EXISTS cbreturn;
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
-CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE sql;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
 
 DROP ROLE IF EXISTS cbr_rso_owner;
 CREATE ROLE cbr_rso_owner;
@@ -36,24 +28,24 @@ SELECT cbreturn.attach_quantity_check('rso.ret', '{entry,g_no}', 'qty', 'rso.dec
 
 -- then everything a restore and an ERP do, under row_security = off
 SET row_security = off;
-SELECT pg_temp.try($$CREATE TABLE rso.other (a int)$$) AS create_table;
-SELECT pg_temp.try($$ALTER TABLE rso.other ADD COLUMN b int$$) AS alter_table;
-SELECT pg_temp.try($$CREATE TABLE rso.ret_2 PARTITION OF rso.ret FOR VALUES FROM (100) TO (200)$$) AS new_partition;
-SELECT pg_temp.try($$INSERT INTO rso.hdr VALUES ('E1', '2026-01-10')$$) AS header_row;
-SELECT pg_temp.try($$INSERT INTO rso.decl VALUES ('E1', 1, 5)$$) AS declared_line;
-SELECT pg_temp.try($$INSERT INTO rso.ret VALUES (1, 'E1', 1, 3, 'unsold', '2026-02-01')$$) AS return_ok;
-SELECT pg_temp.try($$INSERT INTO rso.ret VALUES (101, 'E1', 1, 2, 'unsold', '2026-02-01')$$) AS return_in_new_partition;
+SELECT regress.try($$CREATE TABLE rso.other (a int)$$) AS create_table;
+SELECT regress.try($$ALTER TABLE rso.other ADD COLUMN b int$$) AS alter_table;
+SELECT regress.try($$CREATE TABLE rso.ret_2 PARTITION OF rso.ret FOR VALUES FROM (100) TO (200)$$) AS new_partition;
+SELECT regress.try($$INSERT INTO rso.hdr VALUES ('E1', '2026-01-10')$$) AS header_row;
+SELECT regress.try($$INSERT INTO rso.decl VALUES ('E1', 1, 5)$$) AS declared_line;
+SELECT regress.try($$INSERT INTO rso.ret VALUES (1, 'E1', 1, 3, 'unsold', '2026-02-01')$$) AS return_ok;
+SELECT regress.try($$INSERT INTO rso.ret VALUES (101, 'E1', 1, 2, 'unsold', '2026-02-01')$$) AS return_in_new_partition;
 -- the checks still refuse what breaks a rule
-SELECT pg_temp.try($$INSERT INTO rso.ret VALUES (2, 'E1', 1, 1, 'unsold', '2026-02-01')$$) AS over_return;
-SELECT pg_temp.try($$INSERT INTO rso.ret VALUES (3, 'E9', 1, 1, 'unsold', '2026-02-01')$$) AS no_header;
-SELECT pg_temp.try($$UPDATE rso.decl SET qty = 4$$) AS lower_declared;
-SELECT pg_temp.try($$DELETE FROM rso.hdr$$) AS delete_header;
-SELECT pg_temp.try($$TRUNCATE rso.decl$$) AS truncate_declared;
-SELECT pg_temp.try($$ALTER TABLE rso.ret DETACH PARTITION rso.ret_2$$) AS detach_partition;
-SELECT pg_temp.try($$DROP TABLE rso.ret_2$$) AS drop_partition;
-SELECT pg_temp.try($$DROP TABLE rso.other$$) AS drop_table;
+SELECT regress.try($$INSERT INTO rso.ret VALUES (2, 'E1', 1, 1, 'unsold', '2026-02-01')$$) AS over_return;
+SELECT regress.try($$INSERT INTO rso.ret VALUES (3, 'E9', 1, 1, 'unsold', '2026-02-01')$$) AS no_header;
+SELECT regress.try($$UPDATE rso.decl SET qty = 4$$) AS lower_declared;
+SELECT regress.try($$DELETE FROM rso.hdr$$) AS delete_header;
+SELECT regress.try($$TRUNCATE rso.decl$$) AS truncate_declared;
+SELECT regress.try($$ALTER TABLE rso.ret DETACH PARTITION rso.ret_2$$) AS detach_partition;
+SELECT regress.try($$DROP TABLE rso.ret_2$$) AS drop_partition;
+SELECT regress.try($$DROP TABLE rso.other$$) AS drop_table;
 SELECT count(*) AS problems FROM cbreturn.verify_quantity_ledger('rso.decl');
-SELECT pg_temp.try($$SELECT cbreturn.detach('rso.ret')$$) AS detach;
+SELECT regress.try($$SELECT cbreturn.detach('rso.ret')$$) AS detach;
 RESET row_security;
 RESET ROLE;
 DROP SCHEMA rso CASCADE;
