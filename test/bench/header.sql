@@ -127,7 +127,7 @@ SELECT bench.add('header', 'copy', 'export checks on the same facts copied onto 
                  'TRUNCATE bench.hd_flat');
 SELECT bench.add_target('header', 'copy', 'export checks reading the header', 'median', 1.3,
                         'no checks (returns with a header key)', '≤ 1.3 × COPY without');
-CALL bench.run_measure('header', 'copy', :runs);
+CALL bench.run_measure('header', 'copy', :runs, cpu => true);
 
 SELECT bench.assert_zero('every row loaded by every header contender',
        (SELECT count(*) FROM bench.contender c

@@ -94,7 +94,7 @@ SELECT bench.add('row_facts', 'copy', 'export checks on enum and date', 'other',
                  'TRUNCATE bench.rf_typed');
 SELECT bench.add_target('row_facts', 'copy', 'export checks on labels and timestamptz', 'median', 1.3,
                         'no checks (labels, timestamptz)', '≤ 1.3 × COPY without');
-CALL bench.run_measure('row_facts', 'copy', :runs);
+CALL bench.run_measure('row_facts', 'copy', :runs, cpu => true);
 
 SELECT bench.assert_zero('every row loaded by every row-facts contender',
        (SELECT count(*) FROM bench.contender c

@@ -53,7 +53,8 @@ psql_run() {
     local f=$1
     shift
     psql -X -q -v ON_ERROR_STOP=1 -v rows="$rows" -v deadline_rows="$deadline_rows" \
-        -v runs="$runs" -v datadir="$datadir" -v lines="$lines" "$@" -f "$f" >>"$log" 2>&1 || {
+        -v runs="$runs" -v datadir="$datadir" -v lines="$lines" \
+        -v clk_tck="$(getconf CLK_TCK 2>/dev/null || echo 100)" "$@" -f "$f" >>"$log" 2>&1 || {
         say "FAILED in $(basename "$f"); last lines of $log:"
         tail -n 25 "$log" >&2
         exit 1

@@ -34,6 +34,21 @@ CREATE TABLE bench.timing (
     workload text, measure text, name text, run integer, ms double precision
 );
 
+-- The clock ticks per second of /proc/<pid>/stat (run.sh passes getconf CLK_TCK).
+CREATE TABLE bench.config AS SELECT :'clk_tck'::integer AS clk_tck;
+
+-- The CPU time (user + system) this backend has used so far, in ms, from
+-- /proc/self/stat (fields 14 and 15, after the parenthesised command name).
+-- Wall-clock time on a shared or virtual machine includes time the backend
+-- waited for a CPU; the backend's CPU time does not.  Superuser only (it
+-- reads a file of the server's host), as the whole benchmark runs.
+CREATE FUNCTION bench.backend_cpu_ms() RETURNS double precision LANGUAGE sql AS $$
+    SELECT (split_part(s, ' ', 12)::bigint + split_part(s, ' ', 13)::bigint) * 1000.0
+           / (SELECT clk_tck FROM bench.config)
+      FROM (SELECT substr(t, strpos(t, ') ') + 2) AS s
+              FROM pg_catalog.pg_read_file('/proc/self/stat') AS t) AS x;
+$$;
+
 -- Sizes and other single figures (table and index bytes, pgbench tps).
 CREATE TABLE bench.figure (
     workload text, measure text, name text, ord integer, role text,
@@ -118,8 +133,12 @@ END
 $$;
 
 -- Time every contender of one measure, runs times, alternating and rotating.
--- A procedure, so each statement gets its own transaction.
-CREATE PROCEDURE bench.run_measure(w text, m text, runs integer)
+-- A procedure, so each statement gets its own transaction.  With cpu, the
+-- backend's CPU time of each statement (bench.backend_cpu_ms) is recorded
+-- too, as the measure "<m>, backend CPU" with the same contenders and
+-- targets: the figure to judge a target by when the wall-clock spreads are
+-- wide (docs/performance.md, "Method").
+CREATE PROCEDURE bench.run_measure(w text, m text, runs integer, cpu boolean DEFAULT false)
 LANGUAGE plpgsql AS $$
 DECLARE
     n integer;
@@ -127,8 +146,21 @@ DECLARE
     c record;
     t0 timestamptz;
     t1 timestamptz;
+    c0 double precision;
+    c1 double precision;
+    mc text := m || ', backend CPU';
 BEGIN
     SELECT count(*) INTO n FROM bench.contender WHERE workload = w AND measure = m;
+    IF cpu THEN
+        INSERT INTO bench.contender (workload, measure, name, ord, role, prep, sql, nrows)
+        SELECT workload, mc, name, ord, role, prep, sql, nrows
+          FROM bench.contender WHERE workload = w AND measure = m
+        ON CONFLICT DO NOTHING;
+        INSERT INTO bench.target
+        SELECT workload, mc, name, metric, factor, other, label || ' (CPU)'
+          FROM bench.target WHERE workload = w AND measure = m;
+        COMMIT;
+    END IF;
     FOR r IN 1..runs LOOP
         FOR c IN SELECT * FROM bench.contender WHERE workload = w AND measure = m
                   ORDER BY (ord + n - ((r - 1) % n)) % n LOOP
@@ -136,9 +168,16 @@ BEGIN
                 EXECUTE c.prep;
                 COMMIT;
             END IF;
+            IF cpu THEN
+                c0 := bench.backend_cpu_ms();
+            END IF;
             t0 := clock_timestamp();
             EXECUTE c.sql;
             t1 := clock_timestamp();
+            IF cpu THEN
+                c1 := bench.backend_cpu_ms();
+                INSERT INTO bench.timing VALUES (w, mc, c.name, r, c1 - c0);
+            END IF;
             INSERT INTO bench.timing VALUES (w, m, c.name, r,
                 extract(epoch FROM t1 - t0) * 1000);
             COMMIT;

@@ -143,7 +143,7 @@ SELECT bench.add('triggers', 'copy', 'AFTER ROW trigger, WHEN never true (floor 
 SELECT bench.add('triggers', 'copy', 'PL/pgSQL checks', CASE WHEN :'have_c' THEN 'other' ELSE 'ref' END,
                  format('COPY bench.tr_plpgsql (return_no, original_decl, line_no, qty, exported_on, returned_on, remarks) FROM %L', :'datadir' || '/returns.txt'), :rows,
                  'TRUNCATE bench.tr_plpgsql');
-CALL bench.run_measure('triggers', 'copy', :runs);
+CALL bench.run_measure('triggers', 'copy', :runs, cpu => true);
 
 SELECT bench.assert_zero('every row loaded by every contender',
        (SELECT count(*) FROM bench.contender c
