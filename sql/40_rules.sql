@@ -23,7 +23,7 @@ CREATE FUNCTION cbreturn.bonded_export_return_deadline(exported_on date, left_sp
     AS 'MODULE_PATHNAME', 'bonded_export_return_deadline'
     LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn.bonded_export_return_deadline(date, date, cbreturn.return_reason) IS
-    'last day (inclusive) a 1210 export may re-enter: the R-EX-1 window counted from the day the goods left the special area (R-TX-2, R-P-1)';
+    'last day (inclusive) a 1210 export whose departure from the special area is known may re-enter: the R-EX-1 window counted from the export date, as for every code (R-P-1); the departure starts only the R-TX-2 relief period and may not precede the export';
 
 CREATE FUNCTION cbreturn.import_apply_deadline(released_on date)
     RETURNS date

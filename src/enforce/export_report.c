@@ -175,18 +175,6 @@ cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
 					 errtablecol(rel, c->col[EX_RETURNED])));
 			break;
 		case CBR_FAIL_WINDOW:
-			if (v->bonded)
-				ereport(ERROR,
-						(errcode(ERRCODE_CBRETURN_WINDOW),
-						 errmsg("return of %s is after the R-EX-1 deadline %s",
-								cbr_date_iso(row->returned), cbr_date_iso(w->deadline)),
-						 errdetail("%sexported under 1210 on %s, left the special area on %s, reason %s, returned on %s; the window is %d months from the departure from the special area (R-TX-2).",
-								   cbr_row_identity(rel, tuple), cbr_date_iso(row->exported),
-								   cbr_date_iso(row->left), _(cbr_reason_label(v->reason)),
-								   cbr_date_iso(row->returned), w->length),
-						 errhint("A return of these goods is accepted on or before %s.",
-								 cbr_date_iso(w->deadline)),
-						 errtablecol(rel, c->col[EX_RETURNED])));
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_WINDOW),
 					 errmsg("return of %s is after the R-EX-1 deadline %s",

@@ -188,16 +188,20 @@ cbr_detail_without_row(Relation rel, HeapTuple tuple, const char *detail)
 
 	if (detail == NULL)
 		return NULL;
+	/* the words the DETAIL began with, in the language it was written in */
+	cbr_language_begin();
 	prefix = cbr_row_identity(rel, tuple);
 	len = strlen(prefix);
-	if (len > 0 && strncmp(detail, prefix, len) == 0)
-		return pstrdup(detail + len);
-	/* cbr_row_identity_seen's words for a row whose key the writer may not see */
-	prefix = psprintf(_("A row of %s: "), cbr_relation_text(RelationGetRelid(rel)));
-	len = strlen(prefix);
-	if (strncmp(detail, prefix, len) == 0)
-		return pstrdup(detail + len);
-	return pstrdup(detail);
+	if (len == 0 || strncmp(detail, prefix, len) != 0)
+	{
+		/* cbr_row_identity_seen's words for a row whose key the writer may not see */
+		prefix = psprintf(_("A row of %s: "), cbr_relation_text(RelationGetRelid(rel)));
+		len = strlen(prefix);
+		if (strncmp(detail, prefix, len) != 0)
+			len = 0;
+	}
+	cbr_language_end();
+	return pstrdup(detail + len);
 }
 
 /* A rule verdict, which record mode stores: every other error is raised. */

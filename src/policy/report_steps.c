@@ -56,11 +56,11 @@ cbr_steps_bonded_export_deadline(CbrReason reason, DateADT exported_on, DateADT 
 	cbr_step_add(&steps, "R-EX-2", true, cbr_basis(BASIS_EX2), "reason %s: remark code %s",
 				 _(cbr_reason_label(reason)), cbr_remark_code(reason));
 	cbr_step_add(&steps, "R-TX-2", true, cbr_basis(BASIS_TX2_1210),
-				 "1210: declared for export on %s, left the special area on %s; the window counts from the departure",
+				 "1210: declared for export on %s, left the special area on %s; the departure starts the tax relief period only, the return window counts from the export date",
 				 cbr_date_iso(exported_on), cbr_date_iso(left_on));
 	cbr_step_add(&steps, "R-P-1", true, cbr_basis(BASIS_P1),
-				 "left the special area on %s + %d months = %s (start day not counted; last day inside the window; clamped to the month end)",
-				 cbr_date_iso(left_on), v->length, cbr_date_iso(v->deadline));
+				 "exported on %s + %d months = %s (start day not counted; last day inside the window; clamped to the month end)",
+				 cbr_date_iso(exported_on), v->length, cbr_date_iso(v->deadline));
 	if (has_returned)
 		cbr_step_add(&steps, "R-EX-1", v->outcome == CBR_PASS, cbr_basis(BASIS_EX1),
 					 "returned on %s, deadline %s (%s)", cbr_date_iso(v->bad_value),

@@ -167,8 +167,13 @@ cbr_steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 				 "is_food = %s (food is excluded)", in->is_food ? "true" : "false");
 	if (!r->window_known)
 		cbr_step_add(steps, "R-TX-2", false, art1,
-					 "%04d: the %d months run from leaving the special area, and left_special_area_on is missing",
-					 CBR_CODE_1210, r->months);
+					 "%04d: the %d months run from leaving the special area, left_special_area_on is missing, and the return is later than %d months after the export",
+					 CBR_CODE_1210, r->months, r->months);
+	else if (r->window_by_export)
+		cbr_step_add(steps, "R-TX-2", true, art1,
+					 "%04d: returned on %s, within %d months of export on %s; left_special_area_on is not given, but the goods left between those days, so they are back within %d months of leaving too",
+					 CBR_CODE_1210, cbr_date_iso(in->returned_on), r->months, cbr_date_iso(r->window_start),
+					 r->months);
 	else if (in->code == CBR_CODE_1210)
 		cbr_step_add(steps, "R-TX-2", r->window_ok, art1,
 					 "returned on %s; must be back within %d months of leaving the special area on %s, i.e. by %s",

@@ -51,11 +51,13 @@ cbr_decide_export_window(DateADT exported_on, CbrReason reason, bool has_returne
 
 /*
  * R-EX-1 for goods exported under 1210 from a special customs supervision
- * area or a bonded logistics centre (type B): the window counts from the day
- * the goods left the area (R-TX-2, seed 003 art. 1: "for 1210 the 6 months
- * run from the day the goods left"), which is when they actually went
- * abroad; the lengths are R-EX-1's.  The departure cannot precede the
- * export declaration, and the return cannot precede the departure (22023).
+ * area or a bonded logistics centre (type B), when the day they left the
+ * area is known.  The window counts from the export declaration, as for
+ * every code: R-EX-1 says "of the export clearance date", and the departure
+ * starts only the R-TX-2 relief period (seed 003 art. 1, a tax rule;
+ * cbr_decide_tax_relief).  What the departure adds here is the order of the
+ * dates: it cannot precede the export declaration, and the return cannot
+ * precede it (22023).
  */
 CbrOutcome
 cbr_decide_bonded_export_window(DateADT exported_on, DateADT left_on, CbrReason reason,
@@ -70,7 +72,7 @@ cbr_decide_bonded_export_window(DateADT exported_on, DateADT left_on, CbrReason 
 	}
 	if (cbr_decide_order(CBR_DATE_LEFT_AREA, left_on, CBR_DATE_EXPORTED, exported_on, v) != CBR_PASS)
 		return v->outcome;
-	if (cbr_decide_deadline(left_on, CBR_DATE_LEFT_AREA, cbr_export_window_months(reason),
+	if (cbr_decide_deadline(exported_on, CBR_DATE_EXPORTED, cbr_export_window_months(reason),
 							true, v) != CBR_PASS)
 		return v->outcome;
 	if (!has_returned)
@@ -183,45 +185,43 @@ cbr_export_window_passes(const CbrExportRow *row, CbrReason reason)
 }
 
 /*
- * Whether the row's R-EX-1 window counts from the departure from the
- * special area (R-TX-2): a departure column is attached and the supervision
- * code is 1210.  A row whose code is NULL is not known to be 1210: its
- * window counts from the export date, the earlier start.
+ * Whether the row is a 1210 export whose departure from the special area
+ * is known: then the order of its dates includes the departure (R-EX-1 and
+ * R-TX-2: the goods leave the area after their export declaration and come
+ * back after they left).  A row whose code is NULL is not known to be 1210.
  */
 static bool
 cbr_export_row_bonded(const CbrExportRow *row)
 {
-	return row->left_attached && row->codes_attached &&
+	return row->left_attached && row->has_left && row->codes_attached &&
 		row->code_state[0] == CBR_VALUE_OK && row->code[0] == CBR_CODE_1210;
 }
 
-/* R-EX-1 on the row (R-TX-2 for 1210), or the order of its dates. */
+/* R-EX-1 on the row, from the export date for every code, or the order of its dates. */
 static CbrOutcome
 cbr_decide_export_row_window(const CbrExportRow *row, CbrExportVerdict *v)
 {
 	if (!row->has_exported)
 		return CBR_PASS;
-	if (row->left_attached && row->codes_attached && row->code_state[0] == CBR_VALUE_BAD)
+	if (row->left_attached && row->has_left && row->codes_attached &&
+		row->code_state[0] == CBR_VALUE_BAD)
 	{
-		/* whether the departure counts depends on the code: read it first */
+		/* whether the departure's order counts depends on the code: read it first */
 		v->bad_text = 0;
 		return CBR_BAD_TEXT;
 	}
 	if (cbr_export_row_bonded(row))
 	{
-		v->bonded = true;
-		if (row->has_left && v->has_reason)
+		if (v->has_reason)
 			return cbr_decide_bonded_export_window(row->exported, row->left, v->reason,
 												   row->has_returned, row->returned, &v->window);
-		/* no reason: the dates in order; no departure: no window yet */
-		if (row->has_left &&
-			cbr_decide_order(CBR_DATE_LEFT_AREA, row->left, CBR_DATE_EXPORTED, row->exported,
+		/* no reason: the dates in order */
+		if (cbr_decide_order(CBR_DATE_LEFT_AREA, row->left, CBR_DATE_EXPORTED, row->exported,
 							 &v->window) != CBR_PASS)
 			return v->window.outcome;
 		if (row->has_returned)
-			return cbr_decide_order(CBR_DATE_RETURNED, row->returned,
-									row->has_left ? CBR_DATE_LEFT_AREA : CBR_DATE_EXPORTED,
-									row->has_left ? row->left : row->exported, &v->window);
+			return cbr_decide_order(CBR_DATE_RETURNED, row->returned, CBR_DATE_LEFT_AREA,
+									row->left, &v->window);
 		return CBR_PASS;
 	}
 	if (v->has_reason)
@@ -269,8 +269,9 @@ cbr_decide_export_row_cross(const CbrPolicy *p, const CbrExportRow *row, CbrExpo
 
 /*
  * The export rules on one row, in the order the write-time check reports
- * them: R-EX-2, then R-EX-1 with R-P-1 (from the departure for 1210,
- * R-TX-2), then R-EX-5 and R-EX-6, then R-EX-4.
+ * them: R-EX-2, then R-EX-1 with R-P-1 (from the export date; a 1210
+ * departure only in the order of the dates), then R-EX-5 and R-EX-6, then
+ * R-EX-4.
  */
 CbrOutcome
 cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row, CbrExportVerdict *v)

@@ -227,9 +227,11 @@ extern CbrOutcome cbr_decide_export_window(DateADT exported_on, CbrReason reason
 										   CbrWindowVerdict *v);
 
 /*
- * R-EX-1 with R-TX-2 for 1210: the window of goods exported from a special
- * customs supervision area (or bonded logistics centre B) counts from the
- * day they left it, which is not before the export declaration (22023).
+ * R-EX-1 for a 1210 export whose departure from the special customs
+ * supervision area (or bonded logistics centre B) is known: the window
+ * counts from the export date, as for every code (the departure starts the
+ * R-TX-2 relief period only); the departure is not before the export
+ * declaration, nor the return before the departure (22023).
  */
 extern CbrOutcome cbr_decide_bonded_export_window(DateADT exported_on, DateADT left_on,
 												  CbrReason reason, bool has_returned,
@@ -318,7 +320,6 @@ typedef struct CbrExportVerdict
 	CbrReason	coded;			/* the reason of the remark code */
 	bool		fill_remarks;	/* blank remarks to be filled with the code */
 	CbrWindowVerdict window;	/* R-EX-1 */
-	bool		bonded;			/* window counted from the departure (1210, R-TX-2) */
 	CbrCrossVerdict cross;		/* R-EX-5, when decided */
 	CbrRegisterVerdict reg;		/* R-EX-6, R-EX-4, when decided */
 } CbrExportVerdict;
@@ -480,7 +481,8 @@ typedef struct CbrRelief
 	const CbrTaxPeriod *covering;	/* R-TX-1: a period covering the date, or NULL */
 	const CbrTaxPeriod *period; /* R-TX-2: the one listing the code, or NULL */
 	int			months;
-	bool		window_known;	/* false: 1210 without left_special_area_on */
+	bool		window_known;	/* false: 1210 without left_special_area_on, back later than the months of the export */
+	bool		window_by_export;	/* 1210 without left_special_area_on, back within the months of the export */
 	bool		window_ok;
 	DateADT		window_start;
 } CbrRelief;

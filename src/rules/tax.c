@@ -164,6 +164,22 @@ cbr_relief_announced(const CbrPolicy *p, const CbrReliefInput *in, CbrRelief *ou
 			return out->outcome;
 		}
 	}
+	else if (cbr_within_months(in->exported_on, out->months, in->returned_on, &out->window_ok) &&
+			 out->window_ok)
+	{
+		/*
+		 * 1210 without the departure: the goods left the area on or after
+		 * their export declaration and before their return, so a return
+		 * within the months of the export is within the months of the
+		 * departure, whatever day that was.  Later than that, the day
+		 * decides, and it is not known: not relieved.
+		 */
+		out->window_known = true;
+		out->window_by_export = true;
+		out->window_start = in->exported_on;
+	}
+	else
+		out->window_ok = false;
 	if (!out->window_ok)
 		out->failed |= CBR_FAILED_TX2;
 

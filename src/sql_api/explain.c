@@ -73,8 +73,8 @@ explain_export_return_deadline(PG_FUNCTION_ARGS)
 /*
  * explain_bonded_export_return_deadline(exported_on date,
  * left_special_area_on date, reason return_reason, returned_on date DEFAULT
- * NULL): R-EX-2, R-TX-2, R-P-1, R-EX-1 of a 1210 return, the window counted
- * from the departure from the special area (cbr_decide_bonded_export_window).
+ * NULL): R-EX-2, R-TX-2, R-P-1, R-EX-1 of a 1210 return whose departure is
+ * known, the window counted from the export date (cbr_decide_bonded_export_window).
  */
 PG_FUNCTION_INFO_V1(explain_bonded_export_return_deadline);
 Datum

@@ -175,10 +175,12 @@ import_arrival_place_verdict(PG_FUNCTION_ARGS)
  * bonded_export_return_deadline(exported_on date, left_special_area_on date,
  * reason return_reason) -> date
  * R-EX-1 for a 1210 export from a special customs supervision area or a
- * bonded logistics centre (type B): the window counts from the day the
- * goods left it (R-TX-2, seed 003 art. 1), 6 months or 1 year by reason,
- * counted by R-P-1.  The decision the export check asks for a 1210 row
- * with a departure date.  IMMUTABLE STRICT.
+ * bonded logistics centre (type B) whose departure is known: the deadline
+ * counts from the export date, as for every code (R-EX-1), 6 months or 1
+ * year by reason, counted by R-P-1; the departure starts only the R-TX-2
+ * relief period (export_tax_relief) and must not precede the export
+ * (22023).  The decision the export check asks for a 1210 row with a
+ * departure date.  IMMUTABLE STRICT.
  */
 PG_FUNCTION_INFO_V1(bonded_export_return_deadline);
 Datum

@@ -208,6 +208,11 @@ BEGIN
         months := p.months;
     END IF;
     window_from := CASE WHEN code = '1210' THEN left_special_area_on ELSE exported_on END;
+    -- 1210 without the departure: it lies between the export and the return,
+    -- so a return within the months of the export is within them of leaving
+    IF window_from IS NULL AND returned_on <= (exported_on + make_interval(months => months))::date THEN
+        window_from := exported_on;
+    END IF;
     IF (is_food OR window_from IS NULL OR returned_on > (window_from + make_interval(months => months))::date)
        AND NOT 'R-TX-2' = ANY (failed) THEN
         failed := failed || 'R-TX-2'::text;

@@ -100,10 +100,12 @@ probe() {   # probe DB: the answers of the register and 1210 columns
           "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (11, '9610', '2026-03-01', NULL, 'unsold', '2026-07-01', '2924', '2924', NULL, '91330100799655058B')")"
     check "$1: R-EX-6 site not authorised at the return office refused (CB009)" "CB009" \
           "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (12, '9610', '2026-04-01', NULL, 'unsold', '2026-05-01', '5141', '2924', 'SITE-GZ-07', NULL)")"
-    check "$1: R-TX-2 1210 counted from the departure accepted" "00000" \
-          "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (13, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-09-20', '2924', '2924', NULL, NULL)")"
-    check "$1: R-TX-2 1210 a day late refused (CB001)" "CB001" \
-          "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (14, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-09-21', '2924', '2924', NULL, NULL)")"
+    check "$1: R-EX-1 1210 on the deadline from the export date accepted" "00000" \
+          "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (13, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-07-10', '2924', '2924', NULL, NULL)")"
+    check "$1: R-EX-1 1210 a day late refused, whatever the departure (CB001)" "CB001" \
+          "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (14, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-07-11', '2924', '2924', NULL, NULL)")"
+    check "$1: 1210 return before the departure refused (22023)" "22023" \
+          "$(sqlstate "$2" "INSERT INTO erp.exp VALUES (15, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-03-19', '2924', '2924', NULL, NULL)")"
     check "$1: R-IM-5 discredited operator refused (CB010)" "CB010" \
           "$(sqlstate "$2" "INSERT INTO erp.imp VALUES (10, '1210', '2026-06-01', '2026-06-10', NULL, 'HZ-CBZ', 'RCW-1', NULL, NULL)")"
     check "$1: R-IM-7 unknown applicant refused (CB012)" "CB012" \

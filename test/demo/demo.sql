@@ -371,17 +371,20 @@ SELECT attach_export_return_checks('erp."ExportBack"', exported_on => 'ClearDate
     left_special_area_on => 'LeaveDate');
 INSERT INTO erp."ExportBack" VALUES
     ('B-001', '9610', '2026-03-10', NULL, 'consumer_return', '2026-05-10', '2924', '5316', 'SZ-MS-0007', '91330100MAEXAMP01Q');
-\echo '    1210 goods declared on 2025-12-01 that left the zone on 2026-02-20 may come back until'
-\echo '    2026-08-20, 6 months from the departure (from the export date it would be 2026-06-01):'
-SELECT bonded_export_return_deadline('2025-12-01', '2026-02-20', 'unsold') AS deadline_1210,
+\echo '    1210 goods declared on 2025-12-01 that left the zone on 2026-02-20: the return window (R-EX-1)'
+\echo '    counts from the export date, as for every code; the departure starts only the tax relief'
+\echo '    period (R-TX-2), and a return cannot come before it:'
+SELECT bonded_export_return_deadline('2025-12-01', '2026-02-20', 'unsold') AS return_deadline_1210,
        export_return_deadline('2025-12-01', 'unsold') AS deadline_from_export_date;
 INSERT INTO erp."ExportBack" VALUES
-    ('B-002', '1210', '2025-12-01', '2026-02-20', 'unsold', '2026-08-15', '2924', '2924', NULL, '91330100MAEXAMP01Q');
+    ('B-002', '1210', '2025-12-01', '2026-02-20', 'unsold', '2026-05-20', '2924', '2924', NULL, '91330100MAEXAMP01Q');
 \x on
 SELECT * FROM pg_temp.attempt('applicant whose registration lapsed (R-EX-4)',
     $$INSERT INTO erp."ExportBack" VALUES ('B-003', '9610', '2026-03-10', NULL, 'unsold', '2026-05-10', '5316', '5316', NULL, '91440300MAEXAMP021')$$);
 SELECT * FROM pg_temp.attempt('site not authorised at the office of the return (R-EX-6)',
     $$INSERT INTO erp."ExportBack" VALUES ('B-004', '9610', '2026-03-10', NULL, 'unsold', '2026-05-10', '2924', '5301', 'SZ-MS-0007', '91330100MAEXAMP01Q')$$);
+SELECT * FROM pg_temp.attempt('1210 return six months after the departure, but after the R-EX-1 deadline',
+    $$INSERT INTO erp."ExportBack" VALUES ('B-005', '1210', '2025-12-01', '2026-02-20', 'unsold', '2026-08-15', '2924', '2924', NULL, '91330100MAEXAMP01Q')$$);
 \x off
 \echo '    And a 1210 import return routed to a return centre whose operator is discredited that day (R-IM-5):'
 CREATE TABLE erp."ImportBack" (

@@ -22,7 +22,8 @@ INSERT INTO tx_cases VALUES
     (11, '0110', '2026-03-01', '2026-04-01', 'unsold',          false, true,  NULL, false, false, '{R-TX-2}', 'general trade is not covered'),
     (12, '1210', '2026-03-01', '2026-10-20', 'unsold',          false, true,  '2026-04-20', false, true, '{}', '1210: 6 months from leaving the area'),
     (13, '1210', '2026-03-01', '2026-10-21', 'unsold',          false, true,  '2026-04-20', false, false, '{R-TX-2}', '1210: day after'),
-    (14, '1210', '2026-03-01', '2026-08-31', 'consumer_return', false, true,  NULL, false, false, '{R-TX-2}', '1210 without its departure date'),
+    (14, '1210', '2026-03-01', '2026-08-31', 'consumer_return', false, true,  NULL, false, true,  '{}', '1210 without its departure date, within 6 months of the export: within 6 months of leaving too'),
+    (27, '1210', '2026-03-01', '2026-09-02', 'consumer_return', false, true,  NULL, false, false, '{R-TX-2}', '1210 without its departure date, later: the departure decides and is not known'),
     (15, '9610', '2026-03-01', '2026-09-01', 'unsold',          false, true,  '2026-06-01', false, true, '{}', 'departure date ignored for 9610'),
     (16, '9610', '2026-01-31', '2027-01-31', 'quality_or_spec', true,  true,  NULL, false, true,  '{}', 'R-TX-6: 1 year, food not excluded'),
     (17, '9610', '2026-01-31', '2027-02-01', 'quality_or_spec', false, true,  NULL, false, false, '{R-TX-6}', 'R-TX-6: day after 1 year'),
@@ -80,6 +81,7 @@ SELECT cbreturn.export_tax_relief('1234', '2026-03-01', '2026-05-01', 'unsold', 
 -- Explain.
 SELECT * FROM cbreturn.explain_export_tax_relief('9610', '2025-12-31', '2026-06-30', 'consumer_return', false, true);
 SELECT * FROM cbreturn.explain_export_tax_relief('1210', '2028-01-01', '2028-12-01', 'unsold', true, false);
+SELECT step, rule_id, passed, seen FROM cbreturn.explain_export_tax_relief('1210', '2026-03-01', '2026-08-31', 'consumer_return', false, true) WHERE rule_id = 'R-TX-2';
 SELECT * FROM cbreturn.explain_export_tax_relief('9610', '2026-01-31', '2027-01-31', 'quality_or_spec', true, true, NULL, true);
 
 -- An ordinary return (issue 12, item 4): declared as ordinary returned goods

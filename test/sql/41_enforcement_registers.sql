@@ -90,13 +90,31 @@ SELECT n, e.* FROM (VALUES
     (17, $$INSERT INTO erp.export_return VALUES (17, '9610', '2026-03-01', NULL, 'unsold', '2026-05-01', '2924', '5141', NULL, '91330100799655058B')$$)
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
 
+-- In Chinese (cbreturn.language), the DETAIL starts with the row in Chinese
+-- too, as for the other checks (before the fix its first words were English).
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT n, e.state, e.detail LIKE '表 erp.export_return 中 (ret_no)=(' || n || ') 的行：%' AS row_in_chinese, e.detail
+  FROM (VALUES
+    (4, $$INSERT INTO erp.export_return VALUES (4, '9610', '2026-03-01', NULL, 'unsold', '2026-07-01', '2924', '2924', NULL, '91440300708461136T')$$),
+    (14, $$INSERT INTO erp.export_return VALUES (14, '9610', '2026-03-01', NULL, 'unsold', '2026-05-01', '2924', '5141', 'SITE-XX-99', '91330100799655058B')$$)
+) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
+RESET cbreturn.language;
+
 -- ---------------------------------------------------------------------------
--- The 1210 clock (R-TX-2): the window counts from the departure
+-- The 1210 clock: R-EX-1 counts from the export date for 1210 too ("within
+-- 6 months of the export clearance date"); the departure from the special
+-- area starts only the R-TX-2 relief period, and orders the dates
 -- ---------------------------------------------------------------------------
 SELECT cbreturn.bonded_export_return_deadline('2026-01-10', '2026-03-20', 'unsold') AS unsold,
        cbreturn.bonded_export_return_deadline('2026-01-10', '2026-03-20', 'quality_or_spec') AS quality,
        cbreturn.bonded_export_return_deadline('2026-06-30', '2026-08-31', 'consumer_return') AS month_end,
        cbreturn.bonded_export_return_deadline('2026-01-10', '2026-01-10', 'unsold') = cbreturn.export_return_deadline('2026-01-10', 'unsold') AS same_day_same_deadline;
+-- whatever the departure, the deadline is R-EX-1's from the export date
+SELECT count(*) AS cases,
+       count(*) FILTER (WHERE cbreturn.bonded_export_return_deadline(e, e + k, r)
+                              = cbreturn.export_return_deadline(e, r)) AS same_as_export_deadline
+  FROM generate_series('2026-01-01'::date, '2026-12-31', '7 days') AS g(e0), LATERAL (SELECT e0::date AS e) x,
+       generate_series(0, 200, 50) AS k, unnest(enum_range(NULL::cbreturn.return_reason)) AS r;
 SELECT n, e.* FROM (VALUES
     (21, $$SELECT cbreturn.bonded_export_return_deadline('2026-03-20', '2026-01-10', 'unsold')$$),
     (22, $$SELECT cbreturn.bonded_export_return_deadline('2026-03-20', 'infinity', 'unsold')$$),
@@ -107,16 +125,20 @@ SELECT count(*) AS no_rows_without_departure
   FROM cbreturn.explain_bonded_export_return_deadline('2026-01-10', NULL, 'unsold');
 
 SELECT n, e.* FROM (VALUES
-    -- exported 2026-01-10, left 2026-03-20: 6 months from the departure end on 2026-09-20
-    (31, $$INSERT INTO erp.export_return VALUES (31, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-09-20', '2924', '2924', NULL, '91330100799655058B')$$),
-    (32, $$INSERT INTO erp.export_return VALUES (32, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-09-21', '2924', '2924', NULL, '91330100799655058B')$$),
-    -- quality: 1 year from the departure
-    (33, $$INSERT INTO erp.export_return VALUES (33, '1210', '2026-01-10', '2026-03-20', 'quality_or_spec', '2027-03-20', '2924', '2924', NULL, '91330100799655058B')$$),
+    -- exported 2026-01-10, left 2026-03-20: 6 months from the export date end on 2026-07-10
+    -- (0.3.0 before the fix counted from the departure and accepted 32)
+    (31, $$INSERT INTO erp.export_return VALUES (31, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-07-10', '2924', '2924', NULL, '91330100799655058B')$$),
+    (32, $$INSERT INTO erp.export_return VALUES (32, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-07-11', '2924', '2924', NULL, '91330100799655058B')$$),
+    -- quality: 1 year from the export date
+    (33, $$INSERT INTO erp.export_return VALUES (33, '1210', '2026-01-10', '2026-03-20', 'quality_or_spec', '2027-01-10', '2924', '2924', NULL, '91330100799655058B')$$),
+    (39, $$INSERT INTO erp.export_return VALUES (39, '1210', '2026-01-10', '2026-03-20', 'quality_or_spec', '2027-01-11', '2924', '2924', NULL, '91330100799655058B')$$),
     -- the departure is not before the export declaration, the return not before the departure
     (34, $$INSERT INTO erp.export_return VALUES (34, '1210', '2026-03-20', '2026-01-10', 'unsold', '2026-05-01', '2924', '2924', NULL, '91330100799655058B')$$),
     (35, $$INSERT INTO erp.export_return VALUES (35, '1210', '2026-01-10', '2026-03-20', 'unsold', '2026-02-01', '2924', '2924', NULL, '91330100799655058B')$$),
-    -- 1210 whose departure is not recorded yet: no window yet
+    -- 1210 whose departure is not recorded: the window from the export date all the same
+    -- (0.3.0 before the fix had "no window yet" and accepted 36)
     (36, $$INSERT INTO erp.export_return VALUES (36, '1210', '2026-01-10', NULL, 'unsold', '2026-09-20', '2924', '2924', NULL, '91330100799655058B')$$),
+    (40, $$INSERT INTO erp.export_return VALUES (40, '1210', '2026-01-10', NULL, 'unsold', '2026-07-10', '2924', '2924', NULL, '91330100799655058B')$$),
     -- a 9610 row's departure date plays no part: 6 months from the export date
     (37, $$INSERT INTO erp.export_return VALUES (37, '9610', '2026-01-10', '2026-03-20', 'unsold', '2026-09-20', '2924', '2924', NULL, '91330100799655058B')$$),
     -- an unreadable supervision code is reported before the window it decides
@@ -193,7 +215,8 @@ SELECT count(*) AS rows_compared,
                        (VALUES ('91440300708461136T'::uscc), ('91110108551385082Q'), ('914403001922038216')) AS a(u),
                        (VALUES (NULL::text), ('SITE-GZ-07'), ('SITE-HZ-01')) AS t(s)) x) y;
 
--- The departure may be a timestamptz (R-T-1: its date in China counts).
+-- The departure may be a timestamptz (R-T-1: its date in China counts, in
+-- the order of the dates).
 CREATE TABLE erp.export_tz (id int PRIMARY KEY, code text, clear_date date, leave_at timestamptz,
                             ret_reason cbreturn.return_reason, reenter date, decl_port cbreturn.customs_code,
                             ret_port cbreturn.customs_code);
@@ -201,16 +224,18 @@ SELECT cbreturn.attach_export_return_checks('erp.export_tz', exported_on => 'cle
     returned_on => 'reenter', supervision_code => 'code', export_office => 'decl_port', return_office => 'ret_port',
     left_special_area_on => 'leave_at');
 SELECT n, e.state, e.message FROM (VALUES
-    -- 2026-03-19 17:00 UTC is 2026-03-20 01:00 in China: the window ends on 2026-09-20
-    (121, $$INSERT INTO erp.export_tz VALUES (121, '1210', '2026-01-10', '2026-03-19 17:00+00', 'unsold', '2026-09-20', '2924', '2924')$$),
-    (122, $$INSERT INTO erp.export_tz VALUES (122, '1210', '2026-01-10', '2026-03-19 17:00+00', 'unsold', '2026-09-21', '2924', '2924')$$),
-    -- 2026-03-19 15:00 UTC is still 2026-03-19 in China: the window ends on 2026-09-19
-    (123, $$INSERT INTO erp.export_tz VALUES (123, '1210', '2026-01-10', '2026-03-19 15:00+00', 'unsold', '2026-09-20', '2924', '2924')$$)
+    -- 2026-03-19 17:00 UTC is 2026-03-20 01:00 in China: a return on 2026-03-20 is not before it
+    (121, $$INSERT INTO erp.export_tz VALUES (121, '1210', '2026-01-10', '2026-03-19 17:00+00', 'unsold', '2026-03-20', '2924', '2924')$$),
+    -- 2026-03-20 17:00 UTC is 2026-03-21 01:00 in China: a return on 2026-03-20 is before it
+    (122, $$INSERT INTO erp.export_tz VALUES (122, '1210', '2026-01-10', '2026-03-20 17:00+00', 'unsold', '2026-03-20', '2924', '2924')$$),
+    -- 2026-03-20 15:00 UTC is still 2026-03-20 in China (23:00)
+    (123, $$INSERT INTO erp.export_tz VALUES (123, '1210', '2026-01-10', '2026-03-20 15:00+00', 'unsold', '2026-03-20', '2924', '2924')$$)
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
 
 -- The departure may be read from the declaration header (attach_header):
--- the 1210 clock counts from the header's departure, and the header's guard
--- refuses a correction of it that would make a stored return late.
+-- the window counts from the header's export date, and the header's guard
+-- refuses a correction that would make a stored return late (an earlier
+-- export date) or put it before the departure (a later departure).
 CREATE TABLE erp.export_head (list_no text PRIMARY KEY, trade_mode text, office cbreturn.customs_code,
                               cleared date, left_at date);
 CREATE TABLE erp.export_ret (id int PRIMARY KEY, list_no text, ret_reason cbreturn.return_reason, reenter date,
@@ -222,9 +247,11 @@ SELECT cbreturn.attach_header('erp.export_ret', 'erp.export_head', '{list_no}', 
 SELECT cbreturn.attach_export_return_checks('erp.export_ret', exported_on => NULL, reason => 'ret_reason',
     returned_on => 'reenter', return_office => 'ret_port');
 SELECT n, e.state, e.message FROM (VALUES
-    (131, $$INSERT INTO erp.export_ret VALUES (131, 'L1', 'unsold', '2026-09-20', '2924')$$),
-    (132, $$INSERT INTO erp.export_ret VALUES (132, 'L1', 'unsold', '2026-09-21', '2924')$$),
-    (133, $$UPDATE erp.export_head SET left_at = '2026-03-19' WHERE list_no = 'L1'$$),
+    (131, $$INSERT INTO erp.export_ret VALUES (131, 'L1', 'unsold', '2026-07-10', '2924')$$),
+    (132, $$INSERT INTO erp.export_ret VALUES (132, 'L1', 'unsold', '2026-07-11', '2924')$$),
+    (133, $$UPDATE erp.export_head SET left_at = '2026-07-11' WHERE list_no = 'L1'$$),
+    (136, $$UPDATE erp.export_head SET cleared = '2026-01-09' WHERE list_no = 'L1'$$),
+    (137, $$UPDATE erp.export_head SET left_at = '2026-06-30' WHERE list_no = 'L1'$$),
     -- a departure before the export declaration, read from the header: 22023 naming the table
     (134, $$INSERT INTO erp.export_head VALUES ('L2', '1210', '2924', '2026-03-20', '2026-01-10')$$),
     (135, $$INSERT INTO erp.export_ret VALUES (135, 'L2', 'unsold', '2026-05-01', '2924')$$)
