@@ -683,6 +683,12 @@ BEGIN
     -- (pg_partition_tree lists no row for a table that is not partitioned)
     FOR p IN SELECT "table"::pg_catalog.regclass AS relid
              UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        -- one a restore of the tables alone (pg_dump -n) brought back is replaced
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) p.relid
+                      AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate') THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER cbreturn_quantity_truncate ON %s', p.relid);
+        END IF;
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
             'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
@@ -774,6 +780,11 @@ REVOKE ALL ON FUNCTION cbreturn._quantity_after_drop(oid[]) FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._quantity_after_drop(oid[]) IS
     'internal: the quantity part of the DROP event trigger: forgets the ledger of dropped declared tables, recounts those whose returns went';
 
+CREATE FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_ddl_moves_partitions' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) IS
+    'internal: whether a command an event trigger reports creates, attaches or detaches a partition';
+
 -- Partitions attached, created or detached under an attached partitioned
 -- returns table: give each its TRUNCATE trigger and count again (rows of an
 -- attached partition were written without the check: an over-return among
@@ -791,6 +802,7 @@ BEGIN
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND c.relkind OPERATOR(pg_catalog.=) 'p'
                 AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
                              WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND cbreturn._ddl_moves_partitions(d.command)
                                AND (d.objid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
                                     OR d.objid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t)))
     LOOP

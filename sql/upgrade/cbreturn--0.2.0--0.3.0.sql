@@ -1603,6 +1603,12 @@ BEGIN
     -- (pg_partition_tree lists no row for a table that is not partitioned)
     FOR p IN SELECT "table"::pg_catalog.regclass AS relid
              UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        -- one a restore of the tables alone (pg_dump -n) brought back is replaced
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) p.relid
+                      AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate') THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER cbreturn_quantity_truncate ON %s', p.relid);
+        END IF;
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
             'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
@@ -3914,6 +3920,12 @@ BEGIN
     -- (pg_partition_tree lists no row for a table that is not partitioned)
     FOR p IN SELECT "table"::pg_catalog.regclass AS relid
              UNION SELECT t.relid FROM pg_catalog.pg_partition_tree("table") t LOOP
+        -- one a restore of the tables alone (pg_dump -n) brought back is replaced
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) p.relid
+                      AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate') THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER cbreturn_quantity_truncate ON %s', p.relid);
+        END IF;
         EXECUTE pg_catalog.format(
             'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
             'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
@@ -4738,3 +4750,42 @@ COMMENT ON FUNCTION cbreturn._refuse_foreign_triggers() IS
 CREATE EVENT TRIGGER cbreturn_no_foreign_triggers ON ddl_command_end
     WHEN TAG IN ('CREATE TRIGGER', 'CREATE TABLE', 'ALTER TABLE', 'CREATE SCHEMA')
     EXECUTE FUNCTION cbreturn._refuse_foreign_triggers();
+
+-- cbreturn_quantity_follow_partitions acts only on commands that create,
+-- attach or detach a partition (a restore's ALTER TABLE ... ADD CONSTRAINT
+-- made the TRUNCATE triggers the dump was about to create).
+CREATE FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_ddl_moves_partitions' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) IS
+    'internal: whether a command an event trigger reports creates, attaches or detaches a partition';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    p record;
+BEGIN
+    FOR k IN SELECT a.relation, a.declared_relation FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.relation
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND c.relkind OPERATOR(pg_catalog.=) 'p'
+                AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND cbreturn._ddl_moves_partitions(d.command)
+                               AND (d.objid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                    OR d.objid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t)))
+    LOOP
+        FOR p IN SELECT t.relid FROM pg_catalog.pg_partition_tree(k.relation) t
+                  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                     WHERE g.tgrelid OPERATOR(pg_catalog.=) t.relid
+                                       AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate')
+        LOOP
+            EXECUTE pg_catalog.format(
+                'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+                'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+        END LOOP;
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
+END
+$$;

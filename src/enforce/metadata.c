@@ -43,6 +43,8 @@
 #include "enforce/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "tcop/deparse_utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -558,4 +560,41 @@ Datum
 cbr_xid_is_current(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(DatumGetTransactionId(PG_GETARG_DATUM(0))));
+}
+
+/*
+ * cbreturn._ddl_moves_partitions(pg_ddl_command): does a command reported to
+ * a ddl_command_end event trigger put a table into a partition tree or take
+ * one out of it (CREATE TABLE ... PARTITION OF, ALTER TABLE ... ATTACH or
+ * DETACH PARTITION)?  The event trigger cbreturn_quantity_follow_partitions
+ * acts on those commands only.  Any other ALTER TABLE of a tree (an added
+ * constraint, as pg_restore adds primary keys after the data, and so after
+ * the metadata is back, but before the triggers of the dump are created)
+ * changes no partition: the follow-up would make triggers the dump is about
+ * to create, and the restore would fail on them.
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_moves_partitions);
+Datum
+cbr_ddl_moves_partitions(PG_FUNCTION_ARGS)
+{
+	CollectedCommand *cmd = (CollectedCommand *) PG_GETARG_POINTER(0);
+	ListCell   *lc;
+
+	/* a pg_ddl_command only comes from pg_event_trigger_ddl_commands(), in an event trigger */
+	if (cmd->type == SCT_Simple)
+		PG_RETURN_BOOL(IsA(cmd->parsetree, CreateStmt) &&
+					   ((CreateStmt *) cmd->parsetree)->partbound != NULL);
+	if (cmd->type != SCT_AlterTable)
+		PG_RETURN_BOOL(false);
+	foreach(lc, cmd->d.alterTable.subcmds)
+	{
+		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
+		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
+
+		if (IsA(at, AlterTableCmd) &&
+			(at->subtype == AT_AttachPartition || at->subtype == AT_DetachPartition ||
+			 at->subtype == AT_DetachPartitionFinalize))
+			PG_RETURN_BOOL(true);
+	}
+	PG_RETURN_BOOL(false);
 }

@@ -7,7 +7,7 @@
 # DBA edited, as docs/security.md ("Dump and restore") describes them.
 set -euo pipefail
 src=cbreturn_hist_src
-dbs="$src cbreturn_hist_custom cbreturn_hist_plain cbreturn_hist_schema cbreturn_hist_policy"
+dbs="$src cbreturn_hist_custom cbreturn_hist_parallel cbreturn_hist_plain cbreturn_hist_schema cbreturn_hist_policy"
 cleanup() { for d in $dbs; do dropdb --if-exists "$d" 2>/dev/null || true; done; }
 trap cleanup EXIT
 cleanup
@@ -33,6 +33,8 @@ SELECT cbreturn.attach_import_return_checks('erp.imp', released_on => 'released'
 SELECT cbreturn.attach_status_check('erp.track', status => 'st', registered_at => 'reg', declared_at => 'decl');
 SELECT cbreturn.attach_header('erp.hret', 'erp.hdr', key => '{list}', header_key => '{list_no}', released_on => 'released');
 SELECT cbreturn.attach_import_return_checks('erp.hret', released_on => NULL, applied_on => 'applied');
+SELECT cbreturn.attach_quantity_check('erp.pret', line => '{no,line}', quantity => 'qty',
+    declared_table => 'erp.decl', declared_line => '{no,line}', declared_quantity => 'qty');
 SQL
 )
 psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$src" <<SQL
@@ -48,9 +50,14 @@ CREATE TABLE erp.track (id int PRIMARY KEY, st text, reg date, decl date);
 CREATE TABLE erp.hdr (list_no text PRIMARY KEY, gone int, released timestamptz);
 ALTER TABLE erp.hdr DROP COLUMN gone;
 CREATE TABLE erp.hret (id int PRIMARY KEY, list text, applied date);
+-- a partitioned returns table with a quantity check (a TRUNCATE trigger on
+-- each partition): its restore once failed with "trigger ... already exists"
+CREATE TABLE erp.pret (id int, d date, no text, line int, qty int, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);
+CREATE TABLE erp.pret_2026 PARTITION OF erp.pret FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 INSERT INTO erp.hdr VALUES ('L1', '2026-01-31 23:30+08');
-INSERT INTO erp.decl VALUES ('D1', 1, 5);
+INSERT INTO erp.decl VALUES ('D1', 1, 5), ('D2', 1, 10);
 $attach_sql
+INSERT INTO erp.pret VALUES (1, '2026-03-01', 'D2', 1, 4);
 INSERT INTO erp.ret (id, no, line, qty, exported, reason, returned) VALUES (1, 'D1', 1, 4, '2026-03-01', 'unsold', '2026-04-01');
 -- a DBA's policy edits: a changed shipped row and a new one
 UPDATE cbreturn.districts SET name_en = 'Shenzhen (edited)' WHERE code = '53';
@@ -95,6 +102,10 @@ enforced() {  # every check of erp enforces in database $1
         "INSERT INTO erp.ret (id, no, line, qty) VALUES (12, 'D1', 1, 2)"
     expect "$1" "R-EX-3 declared side guarded" CB003 \
         "UPDATE erp.decl SET qty = 3"
+    expect "$1" "R-EX-3 enforced on a partitioned returns table (4 of 10 returned before the dump)" CB003 \
+        "INSERT INTO erp.pret VALUES (2, '2026-04-01', 'D2', 1, 7)"
+    check "$1" "every partition of the returns table keeps its TRUNCATE trigger" 2 \
+        "SELECT count(*) FROM pg_trigger WHERE tgname = 'cbreturn_quantity_truncate' AND tgrelid IN ('erp.pret'::regclass, 'erp.pret_2026'::regclass)"
     expect "$1" "R-IM-1 enforced" CB001 \
         "INSERT INTO erp.imp VALUES (1, '2026-01-31', '2026-03-03')"
     expect "$1" "status enforced" CB006 \
@@ -117,6 +128,11 @@ pg_dump -Fc -d "$src" -f "$dump"
 if pg_restore --exit-on-error -d cbreturn_hist_custom "$dump"; then echo "ok: pg_restore --exit-on-error succeeded"
 else echo "FAIL: pg_restore --exit-on-error failed"; status=1; fi
 enforced cbreturn_hist_custom
+# in parallel (pg_restore -j): the restore's DDL does not set off cbreturn's
+# event triggers against its own workers (a deadlock before)
+if pg_restore --exit-on-error -j 4 -d cbreturn_hist_parallel "$dump"; then echo "ok: pg_restore -j 4 --exit-on-error succeeded"
+else echo "FAIL: pg_restore -j 4 --exit-on-error failed"; status=1; fi
+enforced cbreturn_hist_parallel
 if pg_dump -d "$src" | psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d cbreturn_hist_plain; then echo "ok: pg_dump | psql succeeded"
 else echo "FAIL: pg_dump | psql failed"; status=1; fi
 enforced cbreturn_hist_plain
