@@ -24,6 +24,7 @@
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "executor/tuptable.h"
+#include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -338,12 +339,22 @@ Datum
 cbr_header_validate(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
-	Relation	rel = table_open(relid, AccessShareLock);
+	Relation	rel;
 	CbrCheckMeta hm;
 	CbrHeaderUse u;
 	Relation	hrel;
 	int			i;
 
+	/* attach_header's caller owns the table: anyone else learns nothing, locks nothing */
+	if (get_rel_name(relid) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid)));
+	if (!cbr_owns_class(relid, GetUserId()))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", cbr_header_rel_text(relid))));
+	rel = table_open(relid, AccessShareLock);
 	memset(&u, 0, sizeof(u));
 	cbr_load_check(relid, "header", &hm, CurrentMemoryContext);
 	hrel = table_open(hm.declared_relid, AccessShareLock);

@@ -177,6 +177,15 @@ RESET ROLE;
 
 -- (f) A declared table given by a bare OID that names nothing: 42P01, not "(null)".
 SELECT regress.try($$SELECT cbreturn._quantity_validate_declared(4294967294::oid::regclass, '{g_no}', 'qty')$$);
+-- The same for the header's test (XX000 before), which a role that does not
+-- own the table may not run at all (it opened the table, even pg_authid).
+SELECT regress.try($$SELECT cbreturn._header_validate(0)$$);
+SELECT regress.try($$SELECT cbreturn._header_validate(4294967294::oid::regclass)$$);
+SELECT 'qs.ret'::regclass::oid AS qs_ret_oid \gset
+SET ROLE qs_evil;
+SELECT regress.try('SELECT cbreturn._header_validate(' || :qs_ret_oid || ')');
+SELECT regress.try($$SELECT cbreturn._header_validate('pg_authid')$$);
+RESET ROLE;
 
 -- (g) A very long key is cut in messages (at 64 bytes, whole characters).
 SET ROLE qs_owner;
