@@ -69,9 +69,14 @@ cbr_qty_raise_return(const CbrQtyErrorCtx *e, const CbrQtyVerdict *v)
 						(errcode(ERRCODE_CBRETURN_QUANTITY),
 						 errmsg("returned quantity %s of line %s exceeds the declared quantity %s (R-EX-3, R-IM-2)",
 								total, e->line, declared),
-						 errdetail("%sthis row returns %s; %s of the line was returned before, %s was declared.",
-								   cbr_row_identity(e->rel, e->tuple), row, before, declared),
-						 errhint("At most %s more may be returned on this line.", room),
+						 v->row_was_counted
+						 ? errdetail("%sthis row would return %s; the line's other returns hold %s, %s was declared.",
+									 cbr_row_identity(e->rel, e->tuple), row, before, declared)
+						 : errdetail("%sthis row returns %s; %s of the line was returned before, %s was declared.",
+									 cbr_row_identity(e->rel, e->tuple), row, before, declared),
+						 v->row_was_counted
+						 ? errhint("This row may return at most %s.", room)
+						 : errhint("At most %s more may be returned on this line.", room),
 						 errtablecol(e->rel, e->quantity)));
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_QUANTITY),

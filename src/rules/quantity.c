@@ -137,11 +137,17 @@ cbr_quantity_decide(CbrQty row, CbrQty delta, CbrQty total, bool has_line,
 	verdict->row = row;
 	verdict->total = total;
 	verdict->declared = declared;
-	if (!cbr_qty_sub(total, delta, &verdict->before))
+	/*
+	 * What the line's other returns hold: the total less this row's new
+	 * quantity (for an INSERT that is the total before it; for an UPDATE of
+	 * a row the line counted, its old quantity is not among them).
+	 */
+	if (!cbr_qty_sub(total, row, &verdict->before) || !cbr_qty_cmp(delta, row, &c))
 	{
 		verdict->outcome = CBR_QTY_OUT_OF_RANGE;
 		return;
 	}
+	verdict->row_was_counted = c != 0;
 	if (!cbr_qty_cmp(row, qty_zero, &c))
 	{
 		verdict->outcome = CBR_QTY_OUT_OF_RANGE;

@@ -42,10 +42,11 @@ typedef struct CbrQtyVerdict
 {
 	CbrQtyOutcome outcome;
 	CbrQty		row;			/* the quantity of the row being written */
-	CbrQty		before;			/* returned on the line before this row */
+	CbrQty		before;			/* returned on the line by its other returns */
 	CbrQty		total;			/* returned on the line with this row */
 	CbrQty		declared;		/* declared quantity of the line */
-	CbrQty		room;			/* what may still be returned (never < 0) */
+	CbrQty		room;			/* what this row may return (never < 0) */
+	bool		row_was_counted;	/* an UPDATE of a row the line already counted */
 } CbrQtyVerdict;
 
 /*

@@ -193,6 +193,18 @@ SELECT * FROM qs_t.err($$INSERT INTO qs.ret VALUES (8, repeat('货', 100), 1, 1)
 SELECT * FROM qs_t.err(format($$INSERT INTO qs.ret VALUES (9, %s, 1, 1)$$, quote_literal(repeat('K', 300))));
 RESET ROLE;
 
+-- (h) An UPDATE that raises a counted row's quantity past the line: the
+-- DETAIL counts the line's other returns (not this row's old quantity too)
+-- and the HINT says what this row may hold; that much passes.
+CREATE TABLE qs.decl_h (g_no int PRIMARY KEY, qty int);
+CREATE TABLE qs.ret_h (id text PRIMARY KEY, g_no int, qty int);
+INSERT INTO qs.decl_h VALUES (1, 10);
+SELECT cbreturn.attach_quantity_check('qs.ret_h', '{g_no}', 'qty', 'qs.decl_h', '{g_no}', 'qty') IS NULL AS attached;
+INSERT INTO qs.ret_h VALUES ('A', 1, 2), ('B', 1, 1);
+SELECT * FROM qs_t.err($$UPDATE qs.ret_h SET qty = 9 WHERE id = 'B'$$);
+SELECT * FROM qs_t.err($$INSERT INTO qs.ret_h VALUES ('C', 1, 8)$$);
+SELECT * FROM qs_t.err($$UPDATE qs.ret_h SET qty = 8 WHERE id = 'B'$$);
+
 \pset format aligned
 DROP SCHEMA qs, qs_evil, qs_self, qs_t CASCADE;
 DROP ROLE qs_owner, qs_evil, qs_clerk, qs_seer, qs_self;

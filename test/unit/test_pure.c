@@ -882,8 +882,14 @@ test_tax_rules(void)
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.covering != NULL && r.period == NULL &&
 	   r.failed == CBR_FAILED_TX2, "R-TX-2: a code the period does not list");
 	in.code = 1210;
+	in.returned_on = ymd(2026, 9, 1);
+	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.window_known && r.window_by_export &&
+	   r.window_ok && r.relieved,
+	   "R-TX-2: 1210 without left_special_area_on, back within 6 months of the export: within 6 months of leaving too");
+	in.returned_on = ymd(2026, 9, 2);
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && !r.window_known && (r.failed & CBR_FAILED_TX2),
-	   "R-TX-2: 1210 without left_special_area_on is not relieved");
+	   "R-TX-2: 1210 without left_special_area_on, later than 6 months after the export: not relieved");
+	in.returned_on = ymd(2026, 4, 1);
 	in.reason = CBR_REASON_QUALITY_OR_SPEC;
 	in.returned_on = ymd(2027, 3, 1);
 	ok(cbr_decide_tax_relief(&p, &in, &r) == CBR_PASS && r.relieved && r.route_tx6 && r.import_duty_exempt &&
@@ -1042,7 +1048,7 @@ test_registers(void)
 	ok(cbr_decide_import_applicant(&r, "3101W60002", &b, ymd(2025, 6, 1), &v) == CBR_FAIL_IMPORT_APPLICANT &&
 	   v.finding == CBR_REG_ABSENT, "R-IM-7: another enterprise's broker");
 
-	/* R-TX-2: the 1210 window is R-EX-1's counted from the departure */
+	/* R-EX-1 for 1210: the window counts from the export date, whatever the departure */
 	agree = true;
 	for (i = ymd(2026, 1, 1); i <= ymd(2028, 12, 31); i++)
 	{
@@ -1051,18 +1057,18 @@ test_registers(void)
 		for (reason = 0; reason < CBR_REASON_COUNT; reason++)
 		{
 			(void) cbr_decide_bonded_export_window(i - 45, i, (CbrReason) reason, false, 0, &w);
-			(void) cbr_decide_export_window(i, (CbrReason) reason, false, 0, &x);
+			(void) cbr_decide_export_window(i - 45, (CbrReason) reason, false, 0, &x);
 			if (w.outcome != CBR_PASS || w.deadline != x.deadline)
 				agree = false;
 		}
 	}
-	ok(agree, "R-TX-2: the 1210 deadline is the R-EX-1 deadline of the departure, every day of three years");
+	ok(agree, "R-EX-1: the 1210 deadline is the R-EX-1 deadline of the export date, every day of three years");
 	ok(cbr_decide_bonded_export_window(ymd(2026, 3, 20), ymd(2026, 1, 10), CBR_REASON_UNSOLD, false, 0, &w) == CBR_BAD_ORDER &&
 	   w.bad == CBR_DATE_LEFT_AREA, "R-TX-2: a departure before the export declaration is bad input");
-	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 9, 20), &w) == CBR_PASS,
-	   "R-TX-2: returned on the deadline counted from the departure");
-	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 9, 21), &w) == CBR_FAIL_WINDOW,
-	   "R-TX-2: the day after is late");
+	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 7, 10), &w) == CBR_PASS,
+	   "R-EX-1: 1210 returned on the deadline counted from the export date");
+	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 7, 11), &w) == CBR_FAIL_WINDOW,
+	   "R-EX-1: the day after is late, though within 6 months of the departure");
 	ok(cbr_decide_bonded_export_window(ymd(2026, 1, 10), ymd(2026, 3, 20), CBR_REASON_UNSOLD, true, ymd(2026, 3, 19), &w) == CBR_BAD_ORDER &&
 	   w.other == CBR_DATE_LEFT_AREA, "R-TX-2: a return before the departure is bad input");
 }

@@ -97,6 +97,14 @@ test_decide(void)
 	ok(strcmp(buf, "4") == 0, "verdict: 4 returned before");
 	cbr_qty_format(v.room, buf);
 	ok(strcmp(buf, "6.000") == 0, "verdict: 6.000 left");
+	ok(!v.row_was_counted, "an INSERT: the row was not counted before");
+	/* an UPDATE of a counted row from 1 to 9, the line's other returns 2, 10 declared */
+	cbr_quantity_decide(q("9"), q("8"), q("11"), true, q("10"), &v);
+	ok(v.outcome == CBR_QTY_EXCEEDED && v.row_was_counted, "an UPDATE past the line is refused");
+	cbr_qty_format(v.before, buf);
+	ok(strcmp(buf, "2") == 0, "verdict: the other returns hold 2 (not 3, this row's old 1 with them)");
+	cbr_qty_format(v.room, buf);
+	ok(strcmp(buf, "8") == 0, "verdict: this row may hold 8");
 	/* 2 of 2.5, then 1 more */
 	cbr_quantity_decide(q("1"), q("1"), q("3"), true, q("2.5"), &v);
 	ok(v.outcome == CBR_QTY_EXCEEDED, "fractional declared quantity: 3 of 2.5 refused");
