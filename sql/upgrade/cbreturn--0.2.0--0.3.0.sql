@@ -214,7 +214,14 @@ INSERT INTO cbreturn.reason_labels (label, reason, shipped) VALUES
     ('品质规格退运', 'quality_or_spec', true),
     ('unsold', 'unsold', true),
     ('consumer_return', 'consumer_return', true),
-    ('quality_or_spec', 'quality_or_spec', true);
+    ('quality_or_spec', 'quality_or_spec', true),
+    -- the English words of R-EX-2 for the three kinds (rules R-V-1)
+    ('unsold stock', 'unsold', true),
+    ('consumer return', 'consumer_return', true),
+    ('product return', 'consumer_return', true),
+    ('quality', 'quality_or_spec', true),
+    ('specification', 'quality_or_spec', true),
+    ('quality or specification', 'quality_or_spec', true);
 
 SELECT pg_catalog.set_config('cbreturn.loading_policy', 'off', true);
 

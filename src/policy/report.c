@@ -259,10 +259,16 @@ cbr_steps_failed_text(List *steps)
 		CbrStep    *st = (CbrStep *) lfirst(lc);
 
 		if (!st->passed && st->seen)
-			appendStringInfo(&why, "%s%s: %s", why.len ? "; " : _(" Failed: "), st->rule_id, st->seen);
+		{
+			/* the punctuation too is the language's (Chinese: full-width) */
+			appendStringInfoString(&why, why.len ? _("; ") : _(" Failed: "));
+			/* translator: a rule id and what its step found */
+			appendStringInfo(&why, _("%s: %s"), st->rule_id, st->seen);
+		}
 	}
-	cbr_language_end();
 	if (why.len)
-		appendStringInfoChar(&why, '.');
+		/* translator: the end of the sentence listing the failed rules */
+		appendStringInfoString(&why, _("."));
+	cbr_language_end();
 	return why.data;
 }

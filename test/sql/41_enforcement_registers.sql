@@ -98,6 +98,9 @@ SELECT n, e.state, e.detail LIKE '表 erp.export_return 中 (ret_no)=(' || n || 
     (4, $$INSERT INTO erp.export_return VALUES (4, '9610', '2026-03-01', NULL, 'unsold', '2026-07-01', '2924', '2924', NULL, '91440300708461136T')$$),
     (14, $$INSERT INTO erp.export_return VALUES (14, '9610', '2026-03-01', NULL, 'unsold', '2026-05-01', '2924', '5141', 'SITE-XX-99', '91330100799655058B')$$)
 ) AS t(n, q), LATERAL pg_temp.err(q) e ORDER BY n;
+-- and the list of failed rules of CB005 is punctuated as Chinese (it was "; : ." in ASCII)
+SELECT e.state, e.detail ~ '(; |R-EX-5: |\.$)' AS ascii_punctuation, e.detail
+  FROM pg_temp.err($$INSERT INTO erp.export_return VALUES (16, '9710', '2026-03-01', NULL, 'unsold', '2026-05-01', '2924', '5141', 'SITE-XX-99', '91330100799655058B')$$) e;
 RESET cbreturn.language;
 
 -- ---------------------------------------------------------------------------

@@ -19,6 +19,11 @@ SELECT cbreturn.return_reason('滞销') AS literal,
        cbreturn.return_reason('规格'::char(8)) AS char8,
        cbreturn.return_reason(NULL) AS null_literal,
        cbreturn.return_reason(NULL::text) AS null_text;
+-- the English words ship too (R-V-1), in any letter case
+SELECT cbreturn.return_reason('Quality'::text) AS quality,
+       cbreturn.return_reason('Consumer Return'::text) AS consumer,
+       cbreturn.return_reason('UNSOLD STOCK'::text) AS unsold,
+       cbreturn.return_reason('specification'::text) AS spec;
 -- every shipped label names its own reason
 SELECT count(*) AS labels, count(*) FILTER (WHERE cbreturn.return_reason(label) = reason) AS agree
   FROM cbreturn.reason_labels;
