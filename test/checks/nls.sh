@@ -201,7 +201,7 @@ english = re.compile(r'(?<![\w.])[a-z][A-Za-z]+ [a-z][A-Za-z]+ [a-z][A-Za-z]+(?!
 quoted = re.compile(r'"[^"]*"|\'[^\']*\'')
 # the explain steps the rules engine adds to a DETAIL after " Failed: " (in
 # Chinese 未通过：) are checked like the rest of it: Chinese, led by the rule's name
-steps_marker = ' 未通过：'
+steps_marker = '未通过：'
 pending = 0
 steps_seen = 0
 checked = 0

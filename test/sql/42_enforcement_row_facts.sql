@@ -36,7 +36,7 @@ SELECT l AS label, cbreturn.reason_label_key(l) AS key,
             THEN cbreturn.return_reason(l::text)::text END AS reason
   FROM unnest(ARRAY['ZXTY', 'zxty', ' Zxty ', E'\tthty\n', '　PGTY　', U&'\00A0pgty\00A0',
                     'ＺＸＴＹ', 'ｔｈｔｙ', 'UNSOLD', 'Consumer_Return', ' 滞销 ', '滞 销',
-                    '滯銷', 'ZXTY-1', 'unsold stock', '', '   ']) WITH ORDINALITY AS t(l, n)
+                    '滯銷', 'ZXTY-1', 'overstock', '', '   ']) WITH ORDINALITY AS t(l, n)
  ORDER BY n;
 
 -- A label that names no reason: CB013, with what was compared.
