@@ -785,10 +785,16 @@ CREATE FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) RETURN
 COMMENT ON FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) IS
     'internal: whether a command an event trigger reports creates, attaches or detaches a partition';
 
+CREATE FUNCTION cbreturn._ddl_rewrites_columns(pg_catalog.pg_ddl_command) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_ddl_rewrites_columns' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_rewrites_columns(pg_catalog.pg_ddl_command) IS
+    'internal: whether an ALTER TABLE an event trigger reports rewrites a column (ALTER COLUMN ... TYPE)';
+
 -- Partitions attached, created or detached under an attached partitioned
 -- returns table: give each its TRUNCATE trigger and count again (rows of an
 -- attached partition were written without the check: an over-return among
--- them refuses the ALTER TABLE).
+-- them refuses the ALTER TABLE).  A foreign partition cannot have a
+-- TRUNCATE trigger: it is refused.
 CREATE FUNCTION cbreturn._quantity_follow_partitions() RETURNS event_trigger
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -817,10 +823,25 @@ BEGIN
         END LOOP;
         PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
     END LOOP;
+    -- A column rewritten in place (ALTER COLUMN ... TYPE ... USING that keeps
+    -- the type, so the metadata stays valid) changes quantities or keys
+    -- without a row trigger: count the declared table's returns again (an
+    -- over-return refuses the ALTER TABLE).
+    FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND cbreturn._ddl_rewrites_columns(d.command)
+                               AND (d.objid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                    OR d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                                    OR d.objid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t)))
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
 END
 $$;
 COMMENT ON FUNCTION cbreturn._quantity_follow_partitions() IS
     'internal: event trigger giving new partitions of an attached returns table their TRUNCATE trigger and recounting their returns (R-EX-3, R-IM-2)';
 CREATE EVENT TRIGGER cbreturn_quantity_follow_partitions ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE')
+    WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'CREATE SCHEMA')
     EXECUTE FUNCTION cbreturn._quantity_follow_partitions();

@@ -565,8 +565,8 @@ cbr_xid_is_current(PG_FUNCTION_ARGS)
 /*
  * cbreturn._ddl_moves_partitions(pg_ddl_command): does a command reported to
  * a ddl_command_end event trigger put a table into a partition tree or take
- * one out of it (CREATE TABLE ... PARTITION OF, ALTER TABLE ... ATTACH or
- * DETACH PARTITION)?  The event trigger cbreturn_quantity_follow_partitions
+ * one out of it (CREATE [FOREIGN] TABLE ... PARTITION OF, ALTER TABLE ...
+ * ATTACH or DETACH PARTITION)?  The event trigger cbreturn_quantity_follow_partitions
  * acts on those commands only.  Any other ALTER TABLE of a tree (an added
  * constraint, as pg_restore adds primary keys after the data, and so after
  * the metadata is back, but before the triggers of the dump are created)
@@ -582,8 +582,10 @@ cbr_ddl_moves_partitions(PG_FUNCTION_ARGS)
 
 	/* a pg_ddl_command only comes from pg_event_trigger_ddl_commands(), in an event trigger */
 	if (cmd->type == SCT_Simple)
-		PG_RETURN_BOOL(IsA(cmd->parsetree, CreateStmt) &&
-					   ((CreateStmt *) cmd->parsetree)->partbound != NULL);
+		PG_RETURN_BOOL((IsA(cmd->parsetree, CreateStmt) &&
+						((CreateStmt *) cmd->parsetree)->partbound != NULL) ||
+					   (IsA(cmd->parsetree, CreateForeignTableStmt) &&
+						((CreateForeignTableStmt *) cmd->parsetree)->base.partbound != NULL));
 	if (cmd->type != SCT_AlterTable)
 		PG_RETURN_BOOL(false);
 	foreach(lc, cmd->d.alterTable.subcmds)
@@ -594,6 +596,34 @@ cbr_ddl_moves_partitions(PG_FUNCTION_ARGS)
 		if (IsA(at, AlterTableCmd) &&
 			(at->subtype == AT_AttachPartition || at->subtype == AT_DetachPartition ||
 			 at->subtype == AT_DetachPartitionFinalize))
+			PG_RETURN_BOOL(true);
+	}
+	PG_RETURN_BOOL(false);
+}
+
+/*
+ * cbreturn._ddl_rewrites_columns(pg_ddl_command): does an ALTER TABLE
+ * reported to a ddl_command_end event trigger rewrite a column
+ * (ALTER COLUMN ... TYPE, with or without USING)?  A rewrite that keeps the
+ * type keeps the metadata valid, so it is allowed, but it changes the
+ * stored values without a row trigger: the quantity check counts the
+ * returns again (cbreturn_quantity_follow_partitions).
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_rewrites_columns);
+Datum
+cbr_ddl_rewrites_columns(PG_FUNCTION_ARGS)
+{
+	CollectedCommand *cmd = (CollectedCommand *) PG_GETARG_POINTER(0);
+	ListCell   *lc;
+
+	if (cmd->type != SCT_AlterTable)
+		PG_RETURN_BOOL(false);
+	foreach(lc, cmd->d.alterTable.subcmds)
+	{
+		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
+		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
+
+		if (IsA(at, AlterTableCmd) && at->subtype == AT_AlterColumnType)
 			PG_RETURN_BOOL(true);
 	}
 	PG_RETURN_BOOL(false);

@@ -110,6 +110,21 @@ SELECT id FROM fdw_remote.import_return ORDER BY id;
 SELECT cbreturn.detach('fdw_remote.import_return');
 DROP FOREIGN TABLE fdw_import;
 
+-- A foreign table cannot become a partition of a returns table under a
+-- quantity check: TRUNCATE of it would bypass the ledger (it can have no
+-- TRUNCATE trigger), so both ways in are refused, leaving nothing behind.
+CREATE TABLE fdw_remote.qdecl (g int PRIMARY KEY, qty int);
+CREATE TABLE fdw_remote.qret (id int, d date, g int, qty int) PARTITION BY RANGE (d);
+CREATE TABLE fdw_remote.qret26 PARTITION OF fdw_remote.qret FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+SELECT cbreturn.attach_quantity_check('fdw_remote.qret', '{g}', 'qty', 'fdw_remote.qdecl', '{g}', 'qty') IS NULL AS attached;
+SELECT regress.try($$CREATE FOREIGN TABLE fdw_remote.qret27 PARTITION OF fdw_remote.qret
+                      FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') SERVER cbr_fdw$$);
+CREATE FOREIGN TABLE fdw_remote.qret28 (id int, d date, g int, qty int) SERVER cbr_fdw;
+SELECT regress.try($$ALTER TABLE fdw_remote.qret ATTACH PARTITION fdw_remote.qret28
+                      FOR VALUES FROM ('2028-01-01') TO ('2029-01-01')$$);
+SELECT count(*) AS partitions FROM pg_partition_tree('fdw_remote.qret');
+DROP FOREIGN TABLE fdw_remote.qret28;
+
 DROP FOREIGN TABLE fdw_returns, fdw_returns_plain;
 DROP SCHEMA fdw_remote CASCADE;
 DROP EXTENSION postgres_fdw CASCADE;
