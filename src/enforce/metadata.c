@@ -562,6 +562,29 @@ cbr_xid_is_current(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(TransactionIdIsCurrentTransactionId(DatumGetTransactionId(PG_GETARG_DATUM(0))));
 }
 
+/* Does an ALTER TABLE an event trigger reports have a subcommand of one of the n types? */
+static bool
+alter_table_does(const CollectedCommand *cmd, const AlterTableType *types, int n)
+{
+	ListCell   *lc;
+	int			i;
+
+	if (cmd->type != SCT_AlterTable)
+		return false;
+	foreach(lc, cmd->d.alterTable.subcmds)
+	{
+		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
+		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
+
+		if (!IsA(at, AlterTableCmd))
+			continue;
+		for (i = 0; i < n; i++)
+			if (at->subtype == types[i])
+				return true;
+	}
+	return false;
+}
+
 /*
  * cbreturn._ddl_moves_partitions(pg_ddl_command): does a command reported to
  * a ddl_command_end event trigger put a table into a partition tree or take
@@ -571,34 +594,23 @@ cbr_xid_is_current(PG_FUNCTION_ARGS)
  * constraint, as pg_restore adds primary keys after the data, and so after
  * the metadata is back, but before the triggers of the dump are created)
  * changes no partition: the follow-up would make triggers the dump is about
- * to create, and the restore would fail on them.
+ * to create, and the restore would fail on them.  (A pg_ddl_command only
+ * comes from pg_event_trigger_ddl_commands(), in an event trigger.)
  */
 PG_FUNCTION_INFO_V1(cbr_ddl_moves_partitions);
 Datum
 cbr_ddl_moves_partitions(PG_FUNCTION_ARGS)
 {
-	CollectedCommand *cmd = (CollectedCommand *) PG_GETARG_POINTER(0);
-	ListCell   *lc;
+	const CollectedCommand *cmd = (const CollectedCommand *) PG_GETARG_POINTER(0);
+	static const AlterTableType moves[] = {AT_AttachPartition, AT_DetachPartition,
+	AT_DetachPartitionFinalize};
 
-	/* a pg_ddl_command only comes from pg_event_trigger_ddl_commands(), in an event trigger */
 	if (cmd->type == SCT_Simple)
 		PG_RETURN_BOOL((IsA(cmd->parsetree, CreateStmt) &&
 						((CreateStmt *) cmd->parsetree)->partbound != NULL) ||
 					   (IsA(cmd->parsetree, CreateForeignTableStmt) &&
 						((CreateForeignTableStmt *) cmd->parsetree)->base.partbound != NULL));
-	if (cmd->type != SCT_AlterTable)
-		PG_RETURN_BOOL(false);
-	foreach(lc, cmd->d.alterTable.subcmds)
-	{
-		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
-		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
-
-		if (IsA(at, AlterTableCmd) &&
-			(at->subtype == AT_AttachPartition || at->subtype == AT_DetachPartition ||
-			 at->subtype == AT_DetachPartitionFinalize))
-			PG_RETURN_BOOL(true);
-	}
-	PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(alter_table_does(cmd, moves, lengthof(moves)));
 }
 
 /*
@@ -613,18 +625,8 @@ PG_FUNCTION_INFO_V1(cbr_ddl_rewrites_columns);
 Datum
 cbr_ddl_rewrites_columns(PG_FUNCTION_ARGS)
 {
-	CollectedCommand *cmd = (CollectedCommand *) PG_GETARG_POINTER(0);
-	ListCell   *lc;
+	static const AlterTableType rewrites[] = {AT_AlterColumnType};
 
-	if (cmd->type != SCT_AlterTable)
-		PG_RETURN_BOOL(false);
-	foreach(lc, cmd->d.alterTable.subcmds)
-	{
-		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
-		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
-
-		if (IsA(at, AlterTableCmd) && at->subtype == AT_AlterColumnType)
-			PG_RETURN_BOOL(true);
-	}
-	PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(alter_table_does((const CollectedCommand *) PG_GETARG_POINTER(0),
+									rewrites, lengthof(rewrites)));
 }

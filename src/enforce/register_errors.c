@@ -21,22 +21,6 @@ cbr_text_value(Datum d, bool bpchar)
 	return s;
 }
 
-/*
- * The row's words for the start of a DETAIL, in the language of the message
- * (cbreturn.language): built before the ereport, whose arguments the
- * language is set for.
- */
-static char *
-register_row(TriggerData *td, HeapTuple tuple)
-{
-	char	   *row;
-
-	cbr_language_begin();
-	row = cbr_row_identity_seen(td, tuple);
-	cbr_language_end();
-	return row;
-}
-
 /* 22008: a row whose date is infinite, asked of a register. */
 static void
 cbr_register_bad_input(const CbrRegisterVerdict *v, const char *date_role)
@@ -74,7 +58,7 @@ cbr_report_applicant(TriggerData *td, HeapTuple tuple, AttrNumber col, const Cbr
 	char	   *row;
 
 	cbr_register_bad_input(v, "returned_on");
-	row = register_row(td, tuple);
+	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_APPLICANT),
 			 errmsg("applicant %s has no CBEC export registration valid on %s (R-EX-4)",
@@ -102,7 +86,7 @@ cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const
 	char	   *row;
 
 	cbr_register_bad_input(v, "returned_on");
-	row = register_row(td, tuple);
+	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_SITE),
 			 errmsg("return site %s is not authorised for CBEC retail export returns at customs office %04d on %s (R-EX-6)",
@@ -133,7 +117,7 @@ cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, 
 	char	   *row;
 
 	cbr_register_bad_input(v, date_role);
-	row = register_row(td, tuple);
+	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_BONDED)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_WAREHOUSE),
@@ -178,7 +162,7 @@ cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 	cbr_register_bad_input(v, date_role);
 	if (v->outcome == CBR_FAIL_WAREHOUSE)
 		cbr_report_warehouse(td, tuple, shown, arrival_place, original_place, v, date_role);
-	row = register_row(td, tuple);
+	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_ORIGINAL)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_ARRIVAL),
@@ -211,7 +195,7 @@ cbr_report_import_applicant(TriggerData *td, HeapTuple tuple, const AttrNumber *
 	char	   *row;
 
 	cbr_register_bad_input(v, "applied_on");
-	row = register_row(td, tuple);
+	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_IMPORT_APPLICANT),
 			 errmsg("%s may not apply for a return of enterprise %s on %s (R-IM-7)",

@@ -98,6 +98,25 @@ cbr_type_oid(const char *name)
 	return typoid;
 }
 
+/*
+ * The words naming a row at the start of a DETAIL, in the language of
+ * cbreturn's messages (cbreturn.language), wherever they are built: inside
+ * an ereport's arguments or before it.
+ */
+static char *
+row_words(const char *fmt,...) pg_attribute_printf(1, 2);
+static char *
+row_words(const char *fmt,...)
+{
+	va_list		args;
+	char	   *text;
+
+	va_start(args, fmt);
+	text = cbr_translated_vformat(fmt, args);
+	va_end(args);
+	return text;
+}
+
 char *
 cbr_row_identity(Relation rel, HeapTuple tuple)
 {
@@ -147,9 +166,9 @@ cbr_row_identity(Relation rel, HeapTuple tuple)
 		}
 		first = false;
 	}
-	return psprintf(_("Row (%s)=(%s) of %s: "), names.data, values.data,
-					quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-											   RelationGetRelationName(rel)));
+	return row_words(gettext_noop("Row (%s)=(%s) of %s: "), names.data, values.data,
+					 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+												RelationGetRelationName(rel)));
 }
 
 /* The fields of the cbreturn.attached_check row SPI just read into *meta. */
@@ -457,9 +476,9 @@ cbr_row_identity_seen(TriggerData *trigdata, HeapTuple tuple)
 		AttrNumber	attnum = x + FirstLowInvalidHeapAttributeNumber;
 
 		if (attnum > 0 && !cbr_writer_may_see(trigdata, attnum))
-			return psprintf(_("A row of %s: "),
-							quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
-													   RelationGetRelationName(rel)));
+			return row_words(gettext_noop("A row of %s: "),
+							 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
+														RelationGetRelationName(rel)));
 	}
 	return cbr_row_identity(rel, tuple);
 }

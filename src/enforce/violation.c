@@ -189,18 +189,18 @@ cbr_detail_without_row(Relation rel, HeapTuple tuple, const char *detail)
 	if (detail == NULL)
 		return NULL;
 	/* the words the DETAIL began with, in the language it was written in */
-	cbr_language_begin();
 	prefix = cbr_row_identity(rel, tuple);
 	len = strlen(prefix);
 	if (len == 0 || strncmp(detail, prefix, len) != 0)
 	{
 		/* cbr_row_identity_seen's words for a row whose key the writer may not see */
+		cbr_language_begin();
 		prefix = psprintf(_("A row of %s: "), cbr_relation_text(RelationGetRelid(rel)));
+		cbr_language_end();
 		len = strlen(prefix);
 		if (strncmp(detail, prefix, len) != 0)
 			len = 0;
 	}
-	cbr_language_end();
 	return pstrdup(detail + len);
 }
 

@@ -29,7 +29,8 @@ cbr_decide_order(CbrDateRole later, DateADT later_value, CbrDateRole earlier,
 }
 
 /*
- * R-EX-1 (GACC 2020 No. 44, seed 002): re-entry within 6 months of the
+ * R-EX-1 (GACC announcement of 2024-12-15, seed 002, superseding the single
+ * window of GACC 2020 No. 44): re-entry within 6 months of the
  * export clearance for unsold goods and consumer returns, 1 year for
  * quality or specification; counted by R-P-1 (Civil Code arts. 201-202).
  */
@@ -70,18 +71,11 @@ cbr_decide_bonded_export_window(DateADT exported_on, DateADT left_on, CbrReason 
 		v->bad_value = exported_on;
 		return v->outcome = CBR_BAD_INFINITE;
 	}
-	if (cbr_decide_order(CBR_DATE_LEFT_AREA, left_on, CBR_DATE_EXPORTED, exported_on, v) != CBR_PASS)
+	if (cbr_decide_order(CBR_DATE_LEFT_AREA, left_on, CBR_DATE_EXPORTED, exported_on, v) != CBR_PASS ||
+		(has_returned &&
+		 cbr_decide_order(CBR_DATE_RETURNED, returned_on, CBR_DATE_LEFT_AREA, left_on, v) != CBR_PASS))
 		return v->outcome;
-	if (cbr_decide_deadline(exported_on, CBR_DATE_EXPORTED, cbr_export_window_months(reason),
-							true, v) != CBR_PASS)
-		return v->outcome;
-	if (!has_returned)
-		return v->outcome = CBR_PASS;
-	if (cbr_decide_order(CBR_DATE_RETURNED, returned_on, CBR_DATE_LEFT_AREA, left_on, v) != CBR_PASS)
-		return v->outcome;
-	v->bad = CBR_DATE_RETURNED;
-	v->bad_value = returned_on;
-	return v->outcome = returned_on <= v->deadline ? CBR_PASS : CBR_FAIL_WINDOW;
+	return cbr_decide_export_window(exported_on, reason, has_returned, returned_on, v);
 }
 
 /* An office code whose district cbreturn.districts knows (R-ID-2). */
