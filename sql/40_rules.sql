@@ -15,8 +15,9 @@ CREATE FUNCTION cbreturn.export_return_deadline(exported_on date, reason cbretur
 COMMENT ON FUNCTION cbreturn.export_return_deadline(date, cbreturn.return_reason) IS
     'last day (inclusive) a returned export may re-enter: 1 year for quality_or_spec, 6 months otherwise (R-EX-1, R-P-1)';
 
--- R-EX-1 with R-TX-2 (seed 003 art. 1): a 1210 export from a special area
--- or bonded logistics centre B counts its window from the departure.
+-- R-EX-1 for a 1210 export from a special area or bonded logistics centre B:
+-- the window counts from the export date, as for every code; the departure
+-- (R-TX-2, seed 003 art. 1) starts the tax relief period and only orders the dates.
 CREATE FUNCTION cbreturn.bonded_export_return_deadline(exported_on date, left_special_area_on date,
                                                        reason cbreturn.return_reason)
     RETURNS date

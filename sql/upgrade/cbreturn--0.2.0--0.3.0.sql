@@ -2792,7 +2792,7 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_export_return_checks(regclass, name, name, name, name, boolean, name, name, name, name,
                                                          name, name, name, boolean) IS
-    'attach the export-return checks (R-EX-1 window, from the departure for 1210 per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns; validate => true checks the existing rows too; returns whether they were validated';
+    'attach the export-return checks (R-EX-1 window from the export date, the 1210 departure between it and the return per R-TX-2; R-EX-2 remark code; R-EX-5 cross-customs; R-EX-6 return site; R-EX-4 applicant) to a table, naming its columns; validate => true checks the existing rows too; returns whether they were validated';
 
 CREATE FUNCTION cbreturn.attach_import_return_checks(
     "table"             regclass,

@@ -43,8 +43,9 @@ cbr_steps_export_deadline(CbrReason reason, DateADT exported_on, bool has_return
 }
 
 /*
- * R-EX-2, R-TX-2, R-P-1, R-EX-1 of a 1210 export return, whose window counts
- * from the departure from the special area (cbr_decide_bonded_export_window).
+ * R-EX-2, R-TX-2, R-P-1, R-EX-1 of a 1210 export return: the window counts
+ * from the export date, the departure from the special area lies between the
+ * export and the return (cbr_decide_bonded_export_window).
  */
 List *
 cbr_steps_bonded_export_deadline(CbrReason reason, DateADT exported_on, DateADT left_on,

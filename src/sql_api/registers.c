@@ -2,7 +2,7 @@
  * registers.c (sql_api)
  *		The SQL functions of the registers (R-EX-4, R-EX-6, R-IM-5, R-IM-7,
  *		and the arrival place of R-IM-1 / R-IM-6), and of the 1210 clock
- *		(R-EX-1 counted from the departure from the special area, R-TX-2):
+ *		(R-EX-1 for 1210, with the departure from the special area, R-TX-2):
  *		fmgr wrappers over the decisions of src/rules/registers.c and
  *		src/rules/export.c, which the write-time checks ask too.
  *
