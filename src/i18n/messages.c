@@ -109,7 +109,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("The applicant's CBEC export registration is checked on the return date.")},
 	{"attach.departure_needs_code", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("the departure column left_special_area_on needs the supervision_code column"), NULL,
-		gettext_noop("The departure from the special area starts the window of 1210 returns only (R-TX-2).")},
+		gettext_noop("The departure from the special area is read for 1210 rows only: it starts their tax relief period (R-TX-2) and must lie between the export and the return.")},
 	{"attach.arrival_needs_original_and_code", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("the arrival place check (R-IM-1) needs the original_place and supervision_code columns"), NULL, NULL},
 	{"attach.place_needs_arrival", ERRCODE_INVALID_PARAMETER_VALUE,
