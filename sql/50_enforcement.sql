@@ -1221,11 +1221,26 @@ COMMENT ON FUNCTION cbreturn._partition_check() IS
 CREATE CONSTRAINT TRIGGER cbreturn_partition_check AFTER INSERT ON cbreturn.partition_pending
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cbreturn._partition_check();
 
+CREATE FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_ddl_moves_partitions' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) IS
+    'internal: whether a command an event trigger reports creates, attaches or detaches a partition';
+
 CREATE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    -- Only a command that puts a table into a partition tree or takes one
+    -- out changes what the tree's leaves must carry.  Any other ALTER TABLE
+    -- of a partition (pg_restore -j adds each partition's primary key in a
+    -- worker of its own, holding that partition) must not look at the tree:
+    -- pg_partition_tree locks every partition, and the workers would
+    -- deadlock each other.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                    WHERE cbreturn._ddl_moves_partitions(d.command)) THEN
+        RETURN;
+    END IF;
     INSERT INTO cbreturn.partition_pending (relid)
     SELECT DISTINCT t.relid
       FROM (SELECT DISTINCT pg_catalog.pg_partition_root(d.objid) AS root
@@ -1263,7 +1278,7 @@ END
 $$;
 REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._follow_partitions() IS
-    'internal: event trigger queueing the leaf partitions of checked partition trees that CREATE TABLE or ALTER TABLE touched, for the check at commit; gives new partitions of a partitioned declaration header its TRUNCATE guard';
+    'internal: event trigger queueing the leaf partitions of checked partition trees that a partition created, attached or detached touched, for the check at commit; gives new partitions of a partitioned declaration header its TRUNCATE guard';
 CREATE EVENT TRIGGER cbreturn_follow_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION cbreturn._follow_partitions();

@@ -337,6 +337,42 @@ $$;
 COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
     'internal: the grouped query over every return of a declared table that the quantity ledger is built and verified from';
 
+-- What a recount or a verification reads as the ledger's owner must be
+-- tables, and stay so until it has read them: the caller locks the declared
+-- table and each returns table first, then asks this.  PostgreSQL 15 lets
+-- the owner of an empty table without triggers turn it into a view (CREATE
+-- RULE "_RETURN"): read by the ledger's owner, its query would run the
+-- table owner's functions with that owner's rights; a foreign partition
+-- would open connections with them.  Either is refused (42809).
+CREATE FUNCTION cbreturn._quantity_counted_tables(declared regclass, except_relation oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT r.relid::pg_catalog.regclass::pg_catalog.text AS rel, r.checked::pg_catalog.text AS checked INTO bad
+      FROM (SELECT declared::pg_catalog.oid AS relid, declared AS checked
+            UNION ALL
+            SELECT p.relid, a.relation
+              FROM cbreturn.attached_check a
+             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
+                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
+             WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+               AND a.declared_relation OPERATOR(pg_catalog.=) declared
+               AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))) r
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.relid
+     WHERE c.relkind NOT IN ('r', 'p')
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('quantity.counted_not_table', bad.rel, bad.checked);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) IS
+    'internal: refuses a recount or verification whose declared or returns relations are not all tables (42809), called with them locked';
+
 -- Rebuild the ledger of a declared table; returns what breaks the rule.
 -- Run by cbreturn._quantity_rebuild (C) as the ledger's owner, after it
 -- checked the caller; not callable by PUBLIC.  (A Citus declared table has
@@ -360,6 +396,7 @@ BEGIN
     LOOP
         EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', k.relation);
     END LOOP;
+    PERFORM cbreturn._quantity_counted_tables(declared, except_relation);
     DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) declared;
     IF counts IS NULL THEN
         RETURN;
@@ -398,7 +435,13 @@ CREATE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oi
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
+    SELECT (coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
+            -- a table left out of the count must be the caller's own (detach,
+            -- DROP), or gone already (DROP): leaving out another role's
+            -- returns would lower the ledger under them
+            AND NOT EXISTS (SELECT FROM pg_catalog.unnest(except_relation) x
+                             WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) x)
+                               AND NOT cbreturn._owns(x::pg_catalog.regclass)))
            -- a role that may TRUNCATE a returns table (or a partition of one)
            -- may have its declared table counted again, leaving nothing out:
            -- its TRUNCATE does that, and a count can only tell the truth
@@ -443,6 +486,7 @@ CREATE FUNCTION cbreturn._quantity_verify(declared regclass)
 AS $$
 DECLARE
     counts text := cbreturn._quantity_counts_sql(declared, '{}');
+    k record;
 BEGIN
     IF cbreturn._citus_table(declared) THEN
         -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
@@ -451,6 +495,16 @@ BEGIN
                        FROM cbreturn._quantity_citus_problems(declared, '{}') p;
         RETURN;
     END IF;
+    -- what is read stays a table until it is read (_quantity_counted_tables)
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS SHARE MODE', declared);
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS SHARE MODE', k.relation);
+    END LOOP;
+    PERFORM cbreturn._quantity_counted_tables(declared, '{}');
     RETURN QUERY EXECUTE pg_catalog.format(
         'WITH c AS (%s),'
         ' l AS (SELECT l.line, l.returned, l.return_rows FROM cbreturn.quantity_ledger l'
@@ -780,11 +834,6 @@ REVOKE ALL ON FUNCTION cbreturn._quantity_after_drop(oid[]) FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._quantity_after_drop(oid[]) IS
     'internal: the quantity part of the DROP event trigger: forgets the ledger of dropped declared tables, recounts those whose returns went';
 
-CREATE FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_ddl_moves_partitions' LANGUAGE C STRICT STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) IS
-    'internal: whether a command an event trigger reports creates, attaches or detaches a partition';
-
 CREATE FUNCTION cbreturn._ddl_rewrites_columns(pg_catalog.pg_ddl_command) RETURNS boolean
     AS 'MODULE_PATHNAME', 'cbr_ddl_rewrites_columns' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn._ddl_rewrites_columns(pg_catalog.pg_ddl_command) IS
@@ -803,6 +852,14 @@ DECLARE
     k record;
     p record;
 BEGIN
+    -- nothing to do, and no partition tree to look at (pg_partition_tree
+    -- locks every partition: pg_restore -j's workers, each adding one
+    -- partition's primary key, would deadlock), for any other command
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                    WHERE cbreturn._ddl_moves_partitions(d.command)
+                       OR cbreturn._ddl_rewrites_columns(d.command)) THEN
+        RETURN;
+    END IF;
     FOR k IN SELECT a.relation, a.declared_relation FROM cbreturn.attached_check a
                JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.relation
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND c.relkind OPERATOR(pg_catalog.=) 'p'

@@ -4823,3 +4823,273 @@ DROP EVENT TRIGGER cbreturn_quantity_follow_partitions;
 CREATE EVENT TRIGGER cbreturn_quantity_follow_partitions ON ddl_command_end
     WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'CREATE SCHEMA')
     EXECUTE FUNCTION cbreturn._quantity_follow_partitions();
+
+-- The recount and the verification read tables only, and a table left out of a
+-- recount must be the caller's own (review of 0.3.0; docs/security.md).
+CREATE OR REPLACE FUNCTION cbreturn._quantity_counted_tables(declared regclass, except_relation oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT r.relid::pg_catalog.regclass::pg_catalog.text AS rel, r.checked::pg_catalog.text AS checked INTO bad
+      FROM (SELECT declared::pg_catalog.oid AS relid, declared AS checked
+            UNION ALL
+            SELECT p.relid, a.relation
+              FROM cbreturn.attached_check a
+             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
+                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
+             WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+               AND a.declared_relation OPERATOR(pg_catalog.=) declared
+               AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))) r
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.relid
+     WHERE c.relkind NOT IN ('r', 'p')
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('quantity.counted_not_table', bad.rel, bad.checked);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) IS
+    'internal: refuses a recount or verification whose declared or returns relations are not all tables (42809), called with them locked';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_rebuild_worker(declared regclass, except_relation oid[])
+    RETURNS TABLE (problem text, line_text text, returned numeric, declared_quantity numeric, problems bigint)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, except_relation);
+    k record;
+BEGIN
+    -- Writers of every table counted wait until the ledger is rebuilt.
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', declared);
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', k.relation);
+    END LOOP;
+    PERFORM cbreturn._quantity_counted_tables(declared, except_relation);
+    DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) declared;
+    IF counts IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH c AS MATERIALIZED (%s),'
+        ' ins AS (INSERT INTO cbreturn.quantity_ledger (declared_relation, line, returned, return_rows)'
+        '         SELECT $1, c.line, c.returned, c.return_rows FROM c'
+        '          WHERE c.line IS NOT NULL AND c.returned OPERATOR(pg_catalog.>=) 0),'
+        ' bad AS (SELECT CASE WHEN c.line IS NULL THEN ''returns name no declared line'''
+        '                     WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '                     ELSE ''more returned than declared'' END AS problem,'
+        '                c.line_text, c.returned, CASE WHEN c.line IS NOT NULL THEN c.declared_quantity END'
+        '           FROM c WHERE c.line IS NULL OR c.smallest OPERATOR(pg_catalog.<) 0'
+        '              OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity)'
+        ' SELECT b.*, pg_catalog.count(*) OVER () FROM bad b ORDER BY b.line_text LIMIT 1', counts)
+        USING declared;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_rebuild_worker(regclass, oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_rebuild_worker(regclass, oid[]) IS
+    'internal: rebuilds the quantity ledger of a declared table from its returns tables in one grouped pass; run through cbreturn._quantity_rebuild';
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_may_act(declared regclass, except_relation oid[]) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (coalesce(pg_catalog.bool_or(cbreturn._owns(r::pg_catalog.regclass)), false)
+            -- a table left out of the count must be the caller's own (detach,
+            -- DROP), or gone already (DROP): leaving out another role's
+            -- returns would lower the ledger under them
+            AND NOT EXISTS (SELECT FROM pg_catalog.unnest(except_relation) x
+                             WHERE EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) x)
+                               AND NOT cbreturn._owns(x::pg_catalog.regclass)))
+           -- a role that may TRUNCATE a returns table (or a partition of one)
+           -- may have its declared table counted again, leaving nothing out:
+           -- its TRUNCATE does that, and a count can only tell the truth
+           OR (coalesce(pg_catalog.cardinality(except_relation), 0) OPERATOR(pg_catalog.=) 0
+               AND EXISTS (SELECT FROM cbreturn.attached_check a
+                             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
+                                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
+                            WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                              AND a.declared_relation OPERATOR(pg_catalog.=) declared
+                              AND pg_catalog.has_table_privilege(p.relid, 'TRUNCATE')))
+      FROM pg_catalog.unnest(ARRAY[declared::pg_catalog.oid]
+               OPERATOR(pg_catalog.||) ARRAY(SELECT a.relation::pg_catalog.oid FROM cbreturn.attached_check a
+                                               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                                                 AND a.declared_relation OPERATOR(pg_catalog.=) declared)) r
+$$;
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_verify(declared regclass)
+    RETURNS TABLE (line text, problem text, ledger_returned numeric, ledger_rows bigint,
+                   actual_returned numeric, actual_rows bigint, declared_quantity numeric)
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    counts text := cbreturn._quantity_counts_sql(declared, '{}');
+    k record;
+BEGIN
+    IF cbreturn._citus_table(declared) THEN
+        -- no ledger on Citus (sql/67_citus_quantity.sql): only what breaks the rule
+        RETURN QUERY SELECT p.line_text, p.problem, NULL::pg_catalog.numeric, NULL::pg_catalog.int8,
+                            p.returned, p.return_rows, p.declared_quantity
+                       FROM cbreturn._quantity_citus_problems(declared, '{}') p;
+        RETURN;
+    END IF;
+    -- what is read stays a table until it is read (_quantity_counted_tables)
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS SHARE MODE', declared);
+    FOR k IN SELECT a.relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+              ORDER BY a.relation::pg_catalog.oid
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS SHARE MODE', k.relation);
+    END LOOP;
+    PERFORM cbreturn._quantity_counted_tables(declared, '{}');
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'WITH c AS (%s),'
+        ' l AS (SELECT l.line, l.returned, l.return_rows FROM cbreturn.quantity_ledger l'
+        '        WHERE l.declared_relation OPERATOR(pg_catalog.=) $1)'
+        ' SELECT coalesce(c.line_text, pg_catalog.encode(l.line, ''hex'')),'
+        '        CASE WHEN c.line_text IS NOT NULL AND c.line IS NULL THEN ''returns name no declared line'''
+        '             WHEN c.line IS NULL THEN ''ledger counts returns that do not exist'''
+        '             WHEN l.line IS NULL THEN ''returns missing from the ledger'''
+        '             WHEN l.returned OPERATOR(pg_catalog.<>) c.returned OR l.return_rows OPERATOR(pg_catalog.<>) c.return_rows'
+        '                  THEN ''ledger differs from the returns'''
+        '             WHEN c.smallest OPERATOR(pg_catalog.<) 0 THEN ''a return is negative'''
+        '             ELSE ''more returned than declared'' END,'
+        '        l.returned, l.return_rows, c.returned, c.return_rows, c.declared_quantity'
+        '   FROM (SELECT * FROM c WHERE c.line IS NOT NULL) c FULL JOIN l ON l.line OPERATOR(pg_catalog.=) c.line'
+        '  WHERE (l.line IS NULL OR c.line IS NULL) AND coalesce(l.return_rows, 1) OPERATOR(pg_catalog.<>) 0'
+        '     OR l.returned OPERATOR(pg_catalog.<>) c.returned OR l.return_rows OPERATOR(pg_catalog.<>) c.return_rows'
+        '     OR c.smallest OPERATOR(pg_catalog.<) 0 OR c.returned OPERATOR(pg_catalog.>) c.declared_quantity'
+        ' UNION ALL'
+        ' SELECT c.line_text, ''returns name no declared line'', NULL, NULL, c.returned, c.return_rows, NULL'
+        '   FROM c WHERE c.line IS NULL'
+        ' ORDER BY 1',
+        coalesce(counts, 'SELECT NULL::pg_catalog.bytea AS line, NULL::pg_catalog.numeric AS returned,'
+                         ' NULL::pg_catalog.int8 AS return_rows, NULL::pg_catalog.numeric AS smallest,'
+                         ' NULL::pg_catalog.text AS line_text, NULL::pg_catalog.numeric AS declared_quantity WHERE false'))
+        USING declared;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_verify(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_verify(regclass) IS
+    'internal: the differences between the quantity ledger of a declared table and its returns; run through cbreturn.verify_quantity_ledger';
+
+-- The partition follow-ups act only on commands that move partitions (or, for the
+-- quantity check, rewrite columns): pg_restore -j's workers no longer deadlock.
+CREATE OR REPLACE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- Only a command that puts a table into a partition tree or takes one
+    -- out changes what the tree's leaves must carry.  Any other ALTER TABLE
+    -- of a partition (pg_restore -j adds each partition's primary key in a
+    -- worker of its own, holding that partition) must not look at the tree:
+    -- pg_partition_tree locks every partition, and the workers would
+    -- deadlock each other.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                    WHERE cbreturn._ddl_moves_partitions(d.command)) THEN
+        RETURN;
+    END IF;
+    INSERT INTO cbreturn.partition_pending (relid)
+    SELECT DISTINCT t.relid
+      FROM (SELECT DISTINCT pg_catalog.pg_partition_root(d.objid) AS root
+              FROM pg_catalog.pg_event_trigger_ddl_commands() d
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+               AND d.objsubid OPERATOR(pg_catalog.=) 0
+               AND (c.relispartition OR c.relkind OPERATOR(pg_catalog.=) 'p')) r
+      CROSS JOIN LATERAL pg_catalog.pg_partition_tree(r.root) t
+     WHERE t.isleaf
+       -- only trees in which a leaf carries a check or a header
+       AND EXISTS (SELECT FROM cbreturn.attached_check a
+                    WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
+                      AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    -- CREATE UNLOGGED TABLE ... PARTITION OF a table whose rows permanent
+    -- returns name (42P16), as ALTER TABLE ... SET UNLOGGED and ATTACH
+    -- PARTITION are refused (cbreturn._follow_alter_table)
+    PERFORM cbreturn._refuse_unlogged(ARRAY(
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+          JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) d.objid
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND d.objsubid OPERATOR(pg_catalog.=) 0
+           AND c.relpersistence OPERATOR(pg_catalog.=) 'u'));
+    -- a partition created or attached under a partitioned declaration header
+    -- (issue 12) gets the header's TRUNCATE guard (the row guard is cloned)
+    PERFORM cbreturn._header_truncate_guards(h.declared_relation)
+       FROM (SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+             WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
+               AND c.relkind OPERATOR(pg_catalog.=) 'p'
+               AND EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                            WHERE g.tgrelid OPERATOR(pg_catalog.=) c.oid
+                              AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard')) h;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._follow_partitions() IS
+    'internal: event trigger queueing the leaf partitions of checked partition trees that a partition created, attached or detached touched, for the check at commit; gives new partitions of a partitioned declaration header its TRUNCATE guard';
+CREATE OR REPLACE FUNCTION cbreturn._quantity_follow_partitions() RETURNS event_trigger
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+    p record;
+BEGIN
+    -- nothing to do, and no partition tree to look at (pg_partition_tree
+    -- locks every partition: pg_restore -j's workers, each adding one
+    -- partition's primary key, would deadlock), for any other command
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                    WHERE cbreturn._ddl_moves_partitions(d.command)
+                       OR cbreturn._ddl_rewrites_columns(d.command)) THEN
+        RETURN;
+    END IF;
+    FOR k IN SELECT a.relation, a.declared_relation FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) a.relation
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity' AND c.relkind OPERATOR(pg_catalog.=) 'p'
+                AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND cbreturn._ddl_moves_partitions(d.command)
+                               AND (d.objid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                    OR d.objid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t)))
+    LOOP
+        FOR p IN SELECT t.relid FROM pg_catalog.pg_partition_tree(k.relation) t
+                  WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                                     WHERE g.tgrelid OPERATOR(pg_catalog.=) t.relid
+                                       AND g.tgname OPERATOR(pg_catalog.=) 'cbreturn_quantity_truncate')
+        LOOP
+            EXECUTE pg_catalog.format(
+                'CREATE TRIGGER cbreturn_quantity_truncate AFTER TRUNCATE ON %s '
+                'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.quantity_truncate()', p.relid);
+        END LOOP;
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
+    -- A column rewritten in place (ALTER COLUMN ... TYPE ... USING that keeps
+    -- the type, so the metadata stays valid) changes quantities or keys
+    -- without a row trigger: count the declared table's returns again (an
+    -- over-return refuses the ALTER TABLE).
+    FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND EXISTS (SELECT FROM pg_catalog.pg_event_trigger_ddl_commands() d
+                             WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                               AND cbreturn._ddl_rewrites_columns(d.command)
+                               AND (d.objid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid
+                                    OR d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                                    OR d.objid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t)))
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
+END
+$$;
+COMMENT ON FUNCTION cbreturn._quantity_follow_partitions() IS
+    'internal: event trigger giving new partitions of an attached returns table their TRUNCATE trigger and recounting their returns (R-EX-3, R-IM-2)';

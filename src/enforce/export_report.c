@@ -139,9 +139,10 @@ cbr_export_report_window(Relation rel, HeapTuple tuple, const ExportCache *c,
 	{
 		case CBR_BAD_INFINITE:
 		case CBR_BAD_RANGE:
-			cbr_report_date_out_of_range(w->bad == CBR_DATE_EXPORTED ? gettext_noop("export date")
-										 : w->bad == CBR_DATE_LEFT_AREA ? "left_special_area_on" : "returned_on",
-										 w->bad_value);
+			cbr_report_row_date(rel, cbr_row_identity(rel, tuple),
+								c->col[w->bad == CBR_DATE_EXPORTED ? EX_EXPORTED
+									   : w->bad == CBR_DATE_LEFT_AREA ? EX_LEFT : EX_RETURNED],
+								w->bad, w->bad_value);
 			break;
 		case CBR_BAD_ORDER:
 			/* R-TX-2: the goods leave the special area after their export declaration */
@@ -205,7 +206,10 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 	char		expo[5];
 	char		reto[5];
 
-	cbr_report_cross_customs_input(x);
+	AttrNumber	cols[4] = {c->col[EX_SUPERVISION], c->col[EX_EXPORT_OFFICE], c->col[EX_RETURN_OFFICE],
+	c->col[EX_RETURNED]};
+
+	cbr_report_cross_customs_input(x, rel, cbr_row_identity(rel, tuple), cols);
 	cbr_format_code4(x->code, sup);
 	cbr_format_code4(x->export_office, expo);
 	cbr_format_code4(x->return_office, reto);

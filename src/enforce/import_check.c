@@ -217,7 +217,7 @@ cbr_import_report_places(TriggerData *trigdata, HeapTuple tuple, const ImportCac
 						 const CbrImportPlaceRow *row, const CbrImportPlaceVerdict *p)
 {
 	Relation	rel = trigdata->tg_relation;
-	const char *date_role = row->has_arrived ? "arrived_on" : "applied_on";
+	CbrDateRole date_role = row->has_arrived ? CBR_DATE_ARRIVED : CBR_DATE_APPLIED;
 	AttrNumber	who[2] = {c->col[IM_APPLICANT], c->col[IM_ENTERPRISE]};
 	AttrNumber	wh[2] = {c->col[IM_WAREHOUSE], c->col[IM_ORIGINAL]};
 	AttrNumber	at[3] = {c->col[IM_ARRIVAL], c->col[IM_ORIGINAL], c->col[IM_DECLARED_AREA]};
@@ -261,8 +261,8 @@ cbr_import_report(Relation rel, HeapTuple tuple, const ImportCache *c, DateADT r
 	{
 		case CBR_BAD_INFINITE:
 		case CBR_BAD_RANGE:
-			cbr_report_date_out_of_range(f->bad == CBR_DATE_RELEASED ? gettext_noop("release date") : cbr_date_role_name(f->bad),
-										 f->bad_value);
+			cbr_report_row_date(rel, cbr_row_identity(rel, tuple),
+								f->bad == CBR_DATE_RELEASED ? c->col[0] : c->col[which], f->bad, f->bad_value);
 			break;
 		case CBR_FAIL_WINDOW:
 			ereport(ERROR,
@@ -334,7 +334,8 @@ cbr_import_raise_places(void *arg)
 /*
  * A row the decisions refused: raise as always (refuse mode) or record each
  * broken rule, the windows and the register rule (record mode); an ordinary
- * (taxed) return is not held to the CBEC import rules (src/enforce/violation.c).
+ * (taxed) return is not held to the CBEC import rules (src/enforce/violation.c),
+ * only to the order and the finiteness of its dates, as any return.
  */
 static void
 cbr_import_violation(TriggerData *trigdata, HeapTuple tuple, const ImportCache *c, const Datum *v,
@@ -343,12 +344,11 @@ cbr_import_violation(TriggerData *trigdata, HeapTuple tuple, const ImportCache *
 {
 	CbrViolations *s = cbr_violations_begin(trigdata->tg_relation, CBR_CHECK_IMPORT);
 	ImportReport a = {trigdata, tuple, c, v, released, w, row, p};
+	bool		ordinary = cbr_violations_ordinary(s, tuple);
 
-	if (cbr_violations_ordinary(s, tuple))
-		return;
-	if (w->outcome != CBR_PASS)
+	if (w->outcome != CBR_PASS && !(ordinary && w->outcome == CBR_FAIL_WINDOW))
 		cbr_violation_report(s, tuple, "R-IM-1", cbr_import_raise, &a);
-	if (p->outcome != CBR_PASS)
+	if (p->outcome != CBR_PASS && !ordinary)
 		cbr_violation_report(s, tuple, p->outcome == CBR_BAD_TEXT ? "R-IM-1" : p->reg.rule_id,
 							 cbr_import_raise_places, &a);
 }
@@ -441,9 +441,10 @@ cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 	if (c->hdr)
 		cbr_header_values(c->hdr, hdesc, htuple, v, isnull);
 	(void) cbr_import_decide(c, v, isnull, &w, &row, &p);
-	/* an ordinary (taxed) return is not held to R-IM-1 (cbreturn.set_ordinary_return_column) */
+	/* an ordinary (taxed) return is not held to the R-IM-1 windows, only to its dates' order */
 	if (w.outcome == CBR_PASS ||
-		cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_IMPORT), tuple))
+		(w.outcome == CBR_FAIL_WINDOW &&
+		 cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_IMPORT), tuple)))
 		return true;
 	*rule = "R-IM-1";
 	*sqlerrcode = cbr_import_code(&w);

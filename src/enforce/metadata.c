@@ -589,13 +589,16 @@ alter_table_does(const CollectedCommand *cmd, const AlterTableType *types, int n
  * cbreturn._ddl_moves_partitions(pg_ddl_command): does a command reported to
  * a ddl_command_end event trigger put a table into a partition tree or take
  * one out of it (CREATE [FOREIGN] TABLE ... PARTITION OF, ALTER TABLE ...
- * ATTACH or DETACH PARTITION)?  The event trigger cbreturn_quantity_follow_partitions
- * acts on those commands only.  Any other ALTER TABLE of a tree (an added
- * constraint, as pg_restore adds primary keys after the data, and so after
- * the metadata is back, but before the triggers of the dump are created)
- * changes no partition: the follow-up would make triggers the dump is about
- * to create, and the restore would fail on them.  (A pg_ddl_command only
- * comes from pg_event_trigger_ddl_commands(), in an event trigger.)
+ * ATTACH or DETACH PARTITION)?  The event triggers cbreturn_follow_partitions
+ * and cbreturn_quantity_follow_partitions act on those commands only.  Any
+ * other ALTER TABLE of a tree (an added constraint, as pg_restore adds
+ * primary keys after the data, and so after the metadata is back, but before
+ * the triggers of the dump are created) changes no partition: the follow-up
+ * would make triggers the dump is about to create, and the restore would
+ * fail on them; and looking at the tree locks every partition, which
+ * pg_restore -j's workers, each holding one, would deadlock on.  (A
+ * pg_ddl_command only comes from pg_event_trigger_ddl_commands(), in an
+ * event trigger.)
  */
 PG_FUNCTION_INFO_V1(cbr_ddl_moves_partitions);
 Datum

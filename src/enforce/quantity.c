@@ -394,11 +394,11 @@ move_counters(QtyWrite *w, QtySide *o, QtySide *n)
 	CbrQty		delta;
 
 	if (!cbr_qty_sub(zero, o->qty, &minus_old))
-		cbr_qty_report_return(w->c, w->rel, o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+		cbr_qty_report_return(w->c, w->rel, o, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE, .row = o->qty});
 	if (o->counted && n->counted && cbr_qty_image_cmp(o->line.image, n->line.image) == 0)
 	{
 		if (!cbr_qty_sub(n->qty, o->qty, &delta))
-			cbr_qty_report_return(w->c, w->rel, n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE});
+			cbr_qty_report_return(w->c, w->rel, n, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE, .row = n->qty});
 		cbr_qty_apply_delta(w, n, delta, 0);
 	}
 	else if (o->counted && n->counted && cbr_qty_image_cmp(o->line.image, n->line.image) > 0)

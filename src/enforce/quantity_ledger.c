@@ -152,7 +152,8 @@ _quantity_rebuild(PG_FUNCTION_ARGS)
 	if (!may_act)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of the declared table or of a returns table attached to it")));
+				 errmsg("must be owner of the declared table or of a returns table attached to it"),
+				 errdetail("A table left out of the count must be the caller's own.")));
 	args[0] = ObjectIdGetDatum(declared);
 	args[1] = except;
 	if (is_citus_table(declared))

@@ -80,6 +80,21 @@ cbr_qty_write_find(QtyWrite *w, const Datum *keys, CbrLine *line, bool latest)
 }
 
 /*
+ * The line's new total as a quantity.  One that cannot be counted exactly
+ * (past 18 significant digits) is refused naming this row's quantity only:
+ * the total would tell the writer what the line's other returns hold.
+ */
+static CbrQty
+line_total(QtyWrite *w, QtySide *s, Datum total)
+{
+	CbrQty		q;
+
+	if (!cbr_qty_parse(DatumGetCString(DirectFunctionCall1(numeric_out, total)), &q))
+		cbr_qty_report_return(w->c, w->rel, s, &(CbrQtyVerdict) {.outcome = CBR_QTY_OUT_OF_RANGE, .row = s->qty});
+	return q;
+}
+
+/*
  * The SPI statements that move the counter of the line of s by (delta,
  * rows): the update, or for a line's first return the upsert; the total
  * afterwards.  For what the direct path (quantity_ledger_row.c) leaves.
@@ -108,8 +123,7 @@ ledger_statements(QtyWrite *w, QtySide *s, Datum delta, int64 rows, bool grows)
 	SetUserIdAndSecContext(save_userid, save_sec);
 	if ((ret != SPI_OK_UPDATE_RETURNING && ret != SPI_OK_INSERT_RETURNING) || SPI_processed != 1)
 		cbr_qty_ledger_broken(c, w->rel, s);
-	return cbr_qty_of_datum(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull),
-							NUMERICOID, NULL, 0);
+	return line_total(w, s, SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
 
 /*
@@ -197,7 +211,7 @@ cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 			if (!DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)) &&
 				!pg_add_s64_overflow(lk.rows, rows, &total_rows) && total_rows >= 0)
 			{
-				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), false);
+				decide_on_line(w, s, delta, line_total(w, s, total), false);
 				/* passed: written if the version decided on is still the latest */
 				if (cbr_ledger_try_write(&lk, total, total_rows))
 					return;
@@ -210,7 +224,7 @@ cbr_qty_apply_delta(QtyWrite *w, QtySide *s, CbrQty delta, int64 rows)
 				DatumGetBool(DirectFunctionCall2(numeric_lt, total, zero_d)))
 				cbr_qty_ledger_broken(c, w->rel, s);
 			if (grows)
-				decide_on_line(w, s, delta, cbr_qty_of_datum(total, NUMERICOID, NULL, 0), lk.moved);
+				decide_on_line(w, s, delta, line_total(w, s, total), lk.moved);
 			cbr_ledger_write(&lk, total, total_rows);
 			return;
 		}

@@ -23,10 +23,10 @@ cbr_text_value(Datum d, bool bpchar)
 
 /* 22008: a row whose date is infinite, asked of a register. */
 static void
-cbr_register_bad_input(const CbrRegisterVerdict *v, const char *date_role)
+cbr_register_bad_input(TriggerData *td, HeapTuple tuple, const CbrRegisterVerdict *v, CbrDateRole role)
 {
 	if (v->outcome == CBR_BAD_INFINITE)
-		cbr_report_date_out_of_range(date_role, v->on_date);
+		cbr_report_row_date(td->tg_relation, cbr_row_identity_seen(td, tuple), 0, role, v->on_date);
 	if (v->outcome == CBR_BAD_ARGUMENT)
 		cbr_report_not_retail_import(v->code);
 }
@@ -57,7 +57,7 @@ cbr_report_applicant(TriggerData *td, HeapTuple tuple, AttrNumber col, const Cbr
 	Relation	rel = td->tg_relation;
 	char	   *row;
 
-	cbr_register_bad_input(v, "returned_on");
+	cbr_register_bad_input(td, tuple, v, CBR_DATE_RETURNED);
 	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_APPLICANT),
@@ -85,7 +85,7 @@ cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const
 	AttrNumber	col = shown[0];
 	char	   *row;
 
-	cbr_register_bad_input(v, "returned_on");
+	cbr_register_bad_input(td, tuple, v, CBR_DATE_RETURNED);
 	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_SITE),
@@ -109,14 +109,14 @@ cbr_report_site(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const
 /* CB010: R-IM-5, the return-centre warehouse may not take the return. */
 void
 cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, const char *warehouse,
-					 const char *special_area, const CbrRegisterVerdict *v, const char *date_role)
+					 const char *special_area, const CbrRegisterVerdict *v, CbrDateRole date_role)
 {
 	const CbrRegWarehouse *w = v->warehouse;
 	Relation	rel = td->tg_relation;
 	AttrNumber	col = shown[0];
 	char	   *row;
 
-	cbr_register_bad_input(v, date_role);
+	cbr_register_bad_input(td, tuple, v, date_role);
 	row = cbr_row_identity_seen(td, tuple);
 	if (v->finding == CBR_REG_NOT_BONDED)
 		ereport(ERROR,
@@ -153,13 +153,13 @@ cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown, 
 void
 cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 				   const char *original_place, const char *arrival_place, const char *declared_area,
-				   const CbrRegisterVerdict *v, const char *date_role)
+				   const CbrRegisterVerdict *v, CbrDateRole date_role)
 {
 	Relation	rel = td->tg_relation;
 	AttrNumber	col = shown[0];
 	char	   *row;
 
-	cbr_register_bad_input(v, date_role);
+	cbr_register_bad_input(td, tuple, v, date_role);
 	if (v->outcome == CBR_FAIL_WAREHOUSE)
 		cbr_report_warehouse(td, tuple, shown, arrival_place, original_place, v, date_role);
 	row = cbr_row_identity_seen(td, tuple);
@@ -194,7 +194,7 @@ cbr_report_import_applicant(TriggerData *td, HeapTuple tuple, const AttrNumber *
 	AttrNumber	col = shown[0];
 	char	   *row;
 
-	cbr_register_bad_input(v, "applied_on");
+	cbr_register_bad_input(td, tuple, v, CBR_DATE_APPLIED);
 	row = cbr_row_identity_seen(td, tuple);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_IMPORT_APPLICANT),

@@ -203,11 +203,11 @@ pg_noreturn extern void cbr_report_site(TriggerData *td, HeapTuple tuple, const 
 										const char *site, int16 office, const CbrRegisterVerdict *v);
 pg_noreturn extern void cbr_report_warehouse(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 											 const char *warehouse, const char *special_area,
-											 const CbrRegisterVerdict *v, const char *date_role);
+											 const CbrRegisterVerdict *v, CbrDateRole date_role);
 pg_noreturn extern void cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 										   const char *original_place, const char *arrival_place,
 										   const char *declared_area, const CbrRegisterVerdict *v,
-										   const char *date_role);
+										   CbrDateRole date_role);
 pg_noreturn extern void cbr_report_import_applicant(TriggerData *td, HeapTuple tuple,
 													const AttrNumber *shown, const char *enterprise,
 													const CbrUscc *u, const CbrRegisterVerdict *v);

@@ -158,6 +158,10 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("table {1} holds the declared lines of the cbreturn quantity check on {2}"), NULL,
 		gettext_noop("Detach the check first: SELECT cbreturn.detach({3}, {4});")},
 	/* attach_quantity_check and the declared table's guard (sql/55_enforce_quantity.sql) */
+	{"quantity.counted_not_table", ERRCODE_WRONG_OBJECT_TYPE,
+		gettext_noop("relation {1} is not a table: the quantity check of {2} counts returns in tables only"),
+		gettext_noop("The ledger is counted with the rights of its owner; a view, or a foreign table, would run its owner's code or connections with them."),
+		gettext_noop("Detach the quantity checks that name it with cbreturn.detach().")},
 	{"quantity.truncate_declared", ERRCODE_CBRETURN_QUANTITY,
 		gettext_noop("cannot truncate table {1}: returns are counted against its lines (R-EX-3, R-IM-2)"),
 		gettext_noop("A quantity check counts returns against the declared lines of this table."),

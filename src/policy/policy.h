@@ -125,6 +125,9 @@ extern char *cbr_timestamp_iso(Timestamp ts, bool with_tz);
 /* The SQL argument name of a date role ("exported_on", ...). */
 extern const char *cbr_date_role_name(CbrDateRole role);
 
+/* What a date role is, in words to translate (gettext_noop: pass it through _()). */
+extern const char *cbr_date_role_label(CbrDateRole role);
+
 /*
  * Raise the error of a bad-input outcome (22008, 22023, CB007): what names
  * the bad date, other the date it may not precede.  Returns when the
@@ -146,7 +149,15 @@ extern void cbr_report_bad_date(CbrOutcome outcome, const char *what, DateADT d,
 #endif
 
 pg_noreturn extern void cbr_report_date_out_of_range(const char *what, DateADT d);
-extern void cbr_report_cross_customs_input(const CbrCrossVerdict *v);
+extern void cbr_report_cross_customs_input(const CbrCrossVerdict *v, Relation rel, const char *row,
+										   const AttrNumber *cols);
+
+/*
+ * 22008 for a date of a row a check reads: infinite, or so far off that its
+ * deadline is out of range (see report.c).
+ */
+pg_noreturn extern void cbr_report_row_date(Relation rel, const char *row, AttrNumber col,
+											CbrDateRole role, DateADT d);
 pg_noreturn extern void cbr_report_unknown_code(int16 code);
 /* 22023: a supervision code without CBEC retail import returns (R-IM-1). */
 pg_noreturn extern void cbr_report_not_retail_import(int16 code);

@@ -116,6 +116,19 @@ cbr_date_role_name(CbrDateRole role)
 	return names[role];
 }
 
+const char *
+cbr_date_role_label(CbrDateRole role)
+{
+	static const char *const labels[] = {
+		gettext_noop("export date"), gettext_noop("return date"),
+		gettext_noop("date of departure from the special area"), gettext_noop("release date"),
+		gettext_noop("return application date"), gettext_noop("arrival date"),
+		gettext_noop("deadline"), gettext_noop("as-of date"), gettext_noop("day")
+	};
+
+	return labels[role];
+}
+
 void
 cbr_report_date_out_of_range(const char *what, DateADT d)
 {
@@ -163,15 +176,53 @@ cbr_report_unknown_code(int16 code)
 			 errhint("Correct the code, or add it to cbreturn.supervision_codes (docs/policy.md).")));
 }
 
-/* The bad input of an R-EX-5 verdict (22008, CB007); returns otherwise. */
+/*
+ * 22008 for a date of the row a check reads: infinite, or so far off that its
+ * deadline is out of range.  The date is named by what it is, in the
+ * message's language; the row (row: cbr_row_identity or _seen, as the
+ * caller may show it) in DETAIL; the column, when the row holds it (col 0:
+ * a declaration header's, or not known here), in the error's COLUMN field.
+ */
 void
-cbr_report_cross_customs_input(const CbrCrossVerdict *v)
+cbr_report_row_date(Relation rel, const char *row, AttrNumber col, CbrDateRole role, DateADT d)
+{
+	const char *what = cbr_date_role_label(role);
+
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite date", _(what)),
+				 errdetail("%sthe %s is %s.", row, _(what), cbr_date_iso(d)),
+				 errhint("Deadlines are counted from a calendar day (R-P-1)."),
+				 col > 0 ? errtablecol(rel, col) : errtable(rel)));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("deadline counted from %s is out of range for type date", _(what)),
+			 errdetail("%sthe %s is %s.", row, _(what), cbr_date_iso(d)),
+			 col > 0 ? errtablecol(rel, col) : errtable(rel)));
+}
+
+/*
+ * The bad input of an R-EX-5 verdict (22008, CB007); returns otherwise.
+ * rel NULL: a function's arguments.  Otherwise a checked row of rel: row is
+ * its identity for DETAIL (cbr_row_identity), cols the columns of the
+ * supervision code, export office, return office and return date (0: not
+ * on the row).
+ */
+void
+cbr_report_cross_customs_input(const CbrCrossVerdict *v, Relation rel, const char *row,
+							   const AttrNumber *cols)
 {
 	int16		office = v->bad_is_return_office ? v->return_office : v->export_office;
+	AttrNumber	col = rel == NULL ? 0
+		: v->outcome == CBR_BAD_CODE ? cols[0]
+		: v->outcome == CBR_BAD_DISTRICT ? cols[v->bad_is_return_office ? 2 : 1] : cols[3];
 
 	switch (v->outcome)
 	{
 		case CBR_BAD_INFINITE:
+			if (rel != NULL)
+				cbr_report_row_date(rel, row, col, CBR_DATE_RETURNED, v->returned_on);
 			cbr_report_date_out_of_range("returned_on", v->returned_on);
 			break;
 		case CBR_BAD_DISTRICT:
@@ -182,10 +233,21 @@ cbr_report_cross_customs_input(const CbrCrossVerdict *v)
 							  office / 100, office)
 					 : errmsg("customs district %02d of export office %04d is not in cbreturn.districts",
 							  office / 100, office),
-					 errdetail("The first two digits of a customs code name its district (R-ID-2)."),
-					 errhint("Correct the customs code, or add the district to cbreturn.districts (docs/policy.md).")));
+					 rel == NULL
+					 ? errdetail("The first two digits of a customs code name its district (R-ID-2).")
+					 : errdetail("%sexport office %04d, return office %04d; the first two digits of a customs code name its district (R-ID-2).",
+								 row, v->export_office, v->return_office),
+					 errhint("Correct the customs code, or add the district to cbreturn.districts (docs/policy.md)."),
+					 rel == NULL ? 0 : col > 0 ? errtablecol(rel, col) : errtable(rel)));
 			break;
 		case CBR_BAD_CODE:
+			if (rel != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_CBRETURN_UNKNOWN_CODE),
+						 errmsg("supervision code %04d is not in cbreturn.supervision_codes", v->code),
+						 errdetail("%sthe rules know the supervision codes listed in cbreturn.supervision_codes (R-ID-3).", row),
+						 errhint("Correct the code, or add it to cbreturn.supervision_codes (docs/policy.md)."),
+						 col > 0 ? errtablecol(rel, col) : errtable(rel)));
 			cbr_report_unknown_code(v->code);
 			break;
 		default:

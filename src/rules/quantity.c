@@ -137,6 +137,12 @@ cbr_quantity_decide(CbrQty row, CbrQty delta, CbrQty total, bool has_line,
 	verdict->row = row;
 	verdict->total = total;
 	verdict->declared = declared;
+	/* a negative return first: no arithmetic on it can overflow before it is refused */
+	if (row.value < 0)
+	{
+		verdict->outcome = CBR_QTY_NEGATIVE;
+		return;
+	}
 	/*
 	 * What the line's other returns hold: the total less this row's new
 	 * quantity (for an INSERT that is the total before it; for an UPDATE of
@@ -148,16 +154,6 @@ cbr_quantity_decide(CbrQty row, CbrQty delta, CbrQty total, bool has_line,
 		return;
 	}
 	verdict->row_was_counted = c != 0;
-	if (!cbr_qty_cmp(row, qty_zero, &c))
-	{
-		verdict->outcome = CBR_QTY_OUT_OF_RANGE;
-		return;
-	}
-	if (c < 0)
-	{
-		verdict->outcome = CBR_QTY_NEGATIVE;
-		return;
-	}
 	/* R-EX-3: a return names a declared line, whatever its quantity */
 	if (!has_line)
 	{

@@ -259,7 +259,7 @@ ea_cross_customs(ExportAssess *a)
 	(void) cbr_decide_cross_customs(cbr_policy(), PG_GETARG_INT16(EX_CODE),
 									PG_GETARG_INT16(EX_EXPORT_OFFICE),
 									PG_GETARG_INT16(EX_RETURN_OFFICE), a->returned, &v);
-	cbr_report_cross_customs_input(&v);
+	cbr_report_cross_customs_input(&v, NULL, NULL, NULL);
 	ea_set(a, EA_CROSS, BoolGetDatum(v.outcome == CBR_PASS));
 }
 

@@ -132,7 +132,7 @@ explain_cross_customs_return(PG_FUNCTION_ARGS)
 
 	(void) cbr_decide_cross_customs(p, PG_GETARG_INT16(0), PG_GETARG_INT16(1), PG_GETARG_INT16(2),
 									PG_GETARG_DATEADT(3), &v);
-	cbr_report_cross_customs_input(&v);
+	cbr_report_cross_customs_input(&v, NULL, NULL, NULL);
 	return cbr_emit_steps(fcinfo, cbr_steps_cross_customs(p, &v));
 }
 

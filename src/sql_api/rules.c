@@ -195,7 +195,7 @@ cross_customs_return_allowed(PG_FUNCTION_ARGS)
 
 	(void) cbr_decide_cross_customs(cbr_policy(), PG_GETARG_INT16(0), PG_GETARG_INT16(1),
 									PG_GETARG_INT16(2), PG_GETARG_DATEADT(3), &v);
-	cbr_report_cross_customs_input(&v);
+	cbr_report_cross_customs_input(&v, NULL, NULL, NULL);
 	PG_RETURN_BOOL(v.outcome == CBR_PASS);
 }
 

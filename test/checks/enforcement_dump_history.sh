@@ -35,6 +35,8 @@ SELECT cbreturn.attach_header('erp.hret', 'erp.hdr', key => '{list}', header_key
 SELECT cbreturn.attach_import_return_checks('erp.hret', released_on => NULL, applied_on => 'applied');
 SELECT cbreturn.attach_quantity_check('erp.pret', line => '{no,line}', quantity => 'qty',
     declared_table => 'erp.decl', declared_line => '{no,line}', declared_quantity => 'qty');
+SELECT cbreturn.attach_export_return_checks('erp.mret', exported_on => 'exported', reason => 'reason',
+    returned_on => 'returned');
 SQL
 )
 psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$src" <<SQL
@@ -54,6 +56,16 @@ CREATE TABLE erp.hret (id int PRIMARY KEY, list text, applied date);
 -- each partition): its restore once failed with "trigger ... already exists"
 CREATE TABLE erp.pret (id int, d date, no text, line int, qty int, PRIMARY KEY (id, d)) PARTITION BY RANGE (d);
 CREATE TABLE erp.pret_2026 PARTITION OF erp.pret FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE erp.pret_2027 PARTITION OF erp.pret FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');
+CREATE TABLE erp.pret_2028 PARTITION OF erp.pret FOR VALUES FROM ('2028-01-01') TO ('2029-01-01');
+-- a partitioned returns table of twelve partitions with the export checks:
+-- pg_restore -j adds the partitions' primary keys in parallel workers, and
+-- the partition follow-up once locked the whole tree for each (a deadlock)
+CREATE TABLE erp.mret (id int, m date, exported date, reason cbreturn.return_reason, returned date,
+                       PRIMARY KEY (id, m)) PARTITION BY RANGE (m);
+SELECT format('CREATE TABLE erp.mret_%s PARTITION OF erp.mret FOR VALUES FROM (%L) TO (%L)', i,
+              date '2026-01-01' + (i - 1) * interval '1 month', date '2026-01-01' + i * interval '1 month')
+  FROM generate_series(1, 12) i \gexec
 INSERT INTO erp.hdr VALUES ('L1', '2026-01-31 23:30+08');
 INSERT INTO erp.decl VALUES ('D1', 1, 5), ('D2', 1, 10);
 $attach_sql
@@ -104,8 +116,12 @@ enforced() {  # every check of erp enforces in database $1
         "UPDATE erp.decl SET qty = 3"
     expect "$1" "R-EX-3 enforced on a partitioned returns table (4 of 10 returned before the dump)" CB003 \
         "INSERT INTO erp.pret VALUES (2, '2026-04-01', 'D2', 1, 7)"
-    check "$1" "every partition of the returns table keeps its TRUNCATE trigger" 2 \
-        "SELECT count(*) FROM pg_trigger WHERE tgname = 'cbreturn_quantity_truncate' AND tgrelid IN ('erp.pret'::regclass, 'erp.pret_2026'::regclass)"
+    check "$1" "every partition of the returns table keeps its TRUNCATE trigger" 4 \
+        "SELECT count(*) FROM pg_trigger WHERE tgname = 'cbreturn_quantity_truncate' AND tgrelid IN (SELECT relid FROM pg_partition_tree('erp.pret'))"
+    expect "$1" "R-EX-1 enforced on a partitioned table of twelve partitions" CB001 \
+        "INSERT INTO erp.mret VALUES (1, '2026-05-01', '2026-03-01', 'unsold', '2026-09-02')"
+    check "$1" "each of the twelve partitions has its primary key back" 13 \
+        "SELECT count(*) FROM pg_index WHERE indisprimary AND indrelid IN (SELECT relid FROM pg_partition_tree('erp.mret'))"
     expect "$1" "R-IM-1 enforced" CB001 \
         "INSERT INTO erp.imp VALUES (1, '2026-01-31', '2026-03-03')"
     expect "$1" "status enforced" CB006 \

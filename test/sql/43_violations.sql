@@ -269,6 +269,12 @@ SELECT cbreturn.attach_import_return_checks('erp_v.import_return', released_on =
 SELECT cbreturn.set_ordinary_return_column('erp_v.import_return', 'import', 'kind', '{ordinary,taxed}');
 SELECT regress.try($$INSERT INTO erp_v.import_return VALUES (1, '2026-01-01', '2026-03-01', NULL, 'cbec')$$);
 INSERT INTO erp_v.import_return VALUES (2, '2026-01-01', '2026-03-01', NULL, 'taxed');
+-- an ordinary return is not held to the windows, but its dates are still read:
+-- applied or arrived before the release, or an infinite date, is bad input
+SELECT regress.try($$INSERT INTO erp_v.import_return VALUES (5, '2026-01-31', '2026-01-16', NULL, 'taxed')$$);
+SELECT regress.try($$INSERT INTO erp_v.import_return VALUES (6, '2026-01-31', NULL, '2026-01-10', 'taxed')$$);
+SELECT regress.try($$INSERT INTO erp_v.import_return VALUES (7, '2026-01-31', NULL, 'infinity', 'taxed')$$);
+SELECT regress.try($$INSERT INTO erp_v.import_return VALUES (8, '2026-01-31', '2026-06-01', '2026-01-10', 'taxed')$$);
 SELECT cbreturn.set_on_violation('erp_v.import_return', 'import', 'record');
 INSERT INTO erp_v.import_return VALUES (3, '2026-01-01', '2026-03-01', '2026-03-05', 'cbec');
 SELECT regress.try($$INSERT INTO erp_v.import_return VALUES (4, '2026-01-01', '2025-12-01', NULL, 'cbec')$$);
