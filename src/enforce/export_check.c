@@ -443,10 +443,13 @@ cbr_export_facts(TriggerData *td, CbrExportRow *row, bool *ordinary)
 	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, isnull, CBR_CHECK_EXPORT))
 		elog(ERROR, "the declaration header row of a return was not read");
 	cbr_export_read(c, v, isnull, row);
+	/* an ordinary return's reason is not read, as the check does not read it */
+	*ordinary = cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), td->tg_trigtuple);
+	if (*ordinary)
+		cbr_export_skip_cbec(row);
 	if (row->reason_state == CBR_VALUE_BAD)
 		cbr_export_raise_text(td, c, v, row, -1);
 	for (i = 0; i < 3; i++)
 		if (row->code_state[i] == CBR_VALUE_BAD)
 			cbr_export_raise_text(td, c, v, row, i);
-	*ordinary = cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), td->tg_trigtuple);
 }

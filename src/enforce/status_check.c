@@ -190,6 +190,8 @@ cbr_status_read(StatusCache *c, Relation rel, HeapTuple tuple, CbrStatusRow *row
 			d = heap_getattr(tuple, c->stamp[i], RelationGetDescr(rel), &isnull);
 		row->has_stamp[i] = !isnull;
 		row->stamp[i] = isnull ? 0 : cbr_stamp_value(c, d);
+		row->infinite[i] = !isnull && (c->stamp_type == DATEOID ? DATE_NOT_FINITE(DatumGetDateADT(d))
+									   : TIMESTAMP_NOT_FINITE(DatumGetTimestamp(d)));
 		row->mapped[i] = c->stamp[i] != InvalidAttrNumber;
 	}
 }
@@ -235,6 +237,14 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 {
 	const char *label = c->labels[v->which];
 
+	if (v->outcome == CBR_BAD_INFINITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("the time of stage %s must be finite (rules section 6)", label),
+				 errdetail("%sthe %s time is %s.", cbr_row_identity(rel, tuple),
+						   label, cbr_stamp_of(c, rel, tuple, v->which)),
+				 errhint("Record the time the return reached the stage, or leave it empty."),
+				 errtablecol(rel, c->stamp[v->which])));
 	if (v->outcome == CBR_FAIL_STAMP_CLEARED)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_STATUS),
@@ -341,8 +351,13 @@ cbr_status_run(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple, 
 	{
 		StatusReport a = {c, rel, oldtup, tuple, &v, shown};
 
-		cbr_violation_report(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
-							 cbr_status_raise, &a);
+		/* an infinite time is bad input: refused in either mode */
+		if (v.outcome == CBR_BAD_INFINITE)
+			cbr_violation_report_input(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
+									   cbr_status_raise, &a);
+		else
+			cbr_violation_report(cbr_violations_begin(rel, CBR_CHECK_STATUS), tuple, "section 6",
+								 cbr_status_raise, &a);
 	}
 }
 

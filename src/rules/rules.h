@@ -514,6 +514,7 @@ typedef struct CbrStatusRow
 	bool		has_stamp[CBR_STAGES];
 	int64		stamp[CBR_STAGES];	/* comparable: days or microseconds */
 	bool		mapped[CBR_STAGES]; /* the table has a time column for the stage */
+	bool		infinite[CBR_STAGES];	/* the time is infinite (bad input, 22008) */
 } CbrStatusRow;
 
 typedef struct CbrStatusVerdict

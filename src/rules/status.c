@@ -70,6 +70,18 @@ cbr_stage_required(int stage, int i)
  * set, so rows written before it keep their history; as times are never
  * cleared, a row that passed it keeps passing.
  */
+/* An update of a withdrawn return that records a stage time it did not have. */
+static bool
+cbr_withdrawn_stamp_added(const CbrStatusRow *old, const CbrStatusRow *row)
+{
+	int			i;
+
+	for (i = 0; row->stage == CBR_STATUS_WITHDRAWN && i < CBR_STAGES; i++)
+		if (row->has_stamp[i] && !old->has_stamp[i])
+			return true;
+	return false;
+}
+
 CbrOutcome
 cbr_decide_status(const CbrStatusRow *old, const CbrStatusRow *row, CbrStatusVerdict *v)
 {
@@ -87,6 +99,13 @@ cbr_decide_status(const CbrStatusRow *old, const CbrStatusRow *row, CbrStatusVer
 		if (row->stage < 0 || cbr_stage_rank(row->stage) < cbr_stage_rank(old->stage))
 			return v->outcome = CBR_FAIL_STATUS_BACK;
 	}
+	/* bad input first: an infinite time orders nothing (no later stage can follow it) */
+	for (i = 0; i < CBR_STAGES; i++)
+		if (row->has_stamp[i] && row->infinite[i])
+		{
+			v->which = i;
+			return v->outcome = CBR_BAD_INFINITE;
+		}
 	for (i = 0; old != NULL && i < CBR_STAGES; i++)
 		if (old->has_stamp[i] && !row->has_stamp[i])
 		{
@@ -107,13 +126,22 @@ cbr_decide_status(const CbrStatusRow *old, const CbrStatusRow *row, CbrStatusVer
 		}
 		prev = i;
 	}
-	if (old == NULL || old->stage != row->stage)
+	if (old == NULL || old->stage != row->stage || cbr_withdrawn_stamp_added(old, row))
+	{
+		/* a withdrawn return went through the stages before the last one it recorded */
+		int			upto = row->stage;
+
+		for (i = 0; row->stage == CBR_STATUS_WITHDRAWN && i < CBR_STAGE_LAST; i++)
+			if (row->has_stamp[i])
+				upto = i;
 		for (i = 0; i < CBR_STAGES; i++)
-			if (row->mapped[i] && !row->has_stamp[i] && cbr_stage_required(row->stage, i))
+			if (row->mapped[i] && !row->has_stamp[i] &&
+				(cbr_stage_required(row->stage, i) || cbr_stage_required(upto, i)))
 			{
 				v->which = i;
 				return v->outcome = CBR_FAIL_STAGE_SKIPPED;
 			}
+	}
 	v->which = -1;
 	return v->outcome = CBR_PASS;
 }

@@ -295,6 +295,22 @@ UPDATE erp_v.track SET state = 'registered' WHERE id = 1;
 INSERT INTO erp_v.track VALUES (2, 'registered', '2026-01-01 10:00+08', '2026-01-05 10:00+08');
 -- an unknown label is no stage: refused in record mode too
 SELECT regress.try($$INSERT INTO erp_v.track VALUES (3, 'lost', NULL, NULL)$$);
+-- an infinite stage time is bad input (22008), refused in record mode too:
+-- no later stage could ever follow it
+SELECT regress.try($$INSERT INTO erp_v.track VALUES (4, 'registered', 'infinity', NULL)$$);
+SELECT regress.try($$INSERT INTO erp_v.track VALUES (5, 'released', '-infinity', 'infinity')$$);
+-- a withdrawn return went through the stages before the last one it records:
+-- a shipped time without the declared time is refused, as for any status
+CREATE TABLE erp_v.wd (id int PRIMARY KEY, zt text, a timestamptz, b timestamptz, c timestamptz);
+SELECT cbreturn.attach_status_check('erp_v.wd', status => 'zt', registered_at => 'a', declared_at => 'b',
+    shipped_at => 'c', labels => '{XJ,SB,YS,DH,CY,FX,BH}', withdrawn => 'CX');
+INSERT INTO erp_v.wd VALUES (1, 'XJ', '2026-03-01');
+UPDATE erp_v.wd SET zt = 'CX' WHERE id = 1;
+SELECT regress.try($$UPDATE erp_v.wd SET c = '2026-03-04' WHERE id = 1$$);
+SELECT regress.try($$INSERT INTO erp_v.wd VALUES (2, 'CX', '2026-03-01', NULL, '2026-03-04')$$);
+SELECT regress.try($$INSERT INTO erp_v.wd VALUES (3, 'CX', '2026-03-01', '2026-03-02', '2026-03-04')$$);
+SELECT regress.try($$UPDATE erp_v.wd SET b = '2026-03-02', c = '2026-03-04' WHERE id = 1$$);
+DROP TABLE erp_v.wd;
 SELECT id, state FROM erp_v.track ORDER BY id;
 SELECT row_key, rule_id, sqlstate, message FROM cbreturn.violation_log
  WHERE relation = 'erp_v.track'::regclass ORDER BY id;

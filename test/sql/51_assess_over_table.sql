@@ -232,6 +232,19 @@ SELECT regress.try($$SELECT * FROM cbreturn.assess_export_returns('erp51.tuihuo_
 SELECT regress.try($$SELECT * FROM cbreturn.assess_export_returns('erp51.tuihuo', DATE '2026-09-10', -1)$$);
 RESET ROLE;
 
+-- An ordinary return whose reason label names no reason: the check does not
+-- read it (accepted, listed by no violations()), and neither does the
+-- assessment, which answers ordinary instead of failing with CB013.
+CREATE TABLE erp51.ord (id int PRIMARY KEY, trade_mode text, exported date, reason text, returned date);
+SELECT cbreturn.attach_export_return_checks('erp51.ord', exported_on => 'exported', reason => 'reason',
+    returned_on => 'returned');
+SELECT cbreturn.set_ordinary_return_column('erp51.ord', 'export', 'trade_mode', '{4561}');
+INSERT INTO erp51.ord VALUES (1, '9610', '2026-03-01', 'unsold', '2026-04-01');
+INSERT INTO erp51.ord VALUES (2, '4561', '2025-01-01', '其他', '2026-04-01');
+SELECT count(*) AS violations FROM cbreturn.violations('erp51.ord');
+SELECT a.row_key, (a.assessment).status FROM cbreturn.assess_export_returns('erp51.ord', DATE '2026-05-01') a
+ ORDER BY a.row_key::text;
+
 DROP SCHEMA erp51 CASCADE;
 DROP ROLE cbr_a_owner;
 DROP ROLE cbr_a_reader;
