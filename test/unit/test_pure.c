@@ -818,6 +818,21 @@ test_status_rules(void)
 	row.has_stamp[5] = true;
 	ok(cbr_decide_status(NULL, &row, &v) == CBR_FAIL_STAMP_AHEAD && v.which == 5,
 	   "status: a withdrawn return has no release time");
+	/* a withdrawn return with a shipped time went through the mapped declared stage */
+	memset(&row, 0, sizeof(row));
+	row.stage = CBR_STATUS_WITHDRAWN;
+	row.mapped[0] = row.mapped[1] = row.mapped[2] = true;
+	row.has_stamp[0] = row.has_stamp[2] = true;
+	row.stamp[0] = 10;
+	row.stamp[2] = 30;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_FAIL_STAGE_SKIPPED && v.which == 1,
+	   "status: a withdrawn return records the stages before its last one");
+	row.has_stamp[1] = true;
+	row.stamp[1] = 20;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_PASS, "status: ... and passes with them");
+	row.infinite[2] = true;
+	ok(cbr_decide_status(NULL, &row, &v) == CBR_BAD_INFINITE && v.which == 2,
+	   "status: an infinite stage time is bad input");
 }
 
 /* The day-count shortcut of cbr_within_months never differs from counting months. */

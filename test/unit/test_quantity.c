@@ -112,6 +112,8 @@ test_decide(void)
 	ok(v.outcome == CBR_QTY_NO_LINE, "a zero return naming no line is refused (item 9)");
 	cbr_quantity_decide(q("-1"), q("-1"), q("0"), true, q("5"), &v);
 	ok(v.outcome == CBR_QTY_NEGATIVE, "a negative return is refused");
+	cbr_quantity_decide((CbrQty) {PG_INT64_MIN, 0}, (CbrQty) {0, 0}, (CbrQty) {0, 0}, true, (CbrQty) {0, 0}, &v);
+	ok(v.outcome == CBR_QTY_NEGATIVE, "the smallest bigint is a negative return, not an overflow");
 	/* a shrinking write on an over-full line (declared lowered by hand) passes */
 	cbr_quantity_decide(q("1"), q("-2"), q("12"), true, q("10"), &v);
 	ok(v.outcome == CBR_QTY_OK, "a write that frees quantity passes");
