@@ -439,8 +439,17 @@ line_from_values(const CbrDeclared *d, const Datum *values, Datum qty, bool qty_
 		line->declared.value = 0;
 		line->declared.scale = 0;
 	}
-	else
+	else if (d->quantity_type != NUMERICOID)
 		line->declared = cbr_qty_of_datum(qty, d->quantity_type, NULL, 0);
+	else if (!cbr_qty_parse(DatumGetCString(DirectFunctionCall1(numeric_out, qty)), &line->declared))
+		/* NaN, infinity, too many digits: the declared line's fault, not the return's (value not shown) */
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("the declared quantity of this return's line in table %s cannot be counted (R-EX-3, R-IM-2)",
+						cbr_qty_rel_text(d->relid)),
+				 errdetail("A declared quantity is counted exactly with at most 18 significant digits; NaN and infinity are not quantities."),
+				 errhint("Ask the owner of table %s to correct the declared quantity of the line.",
+						 cbr_qty_rel_text(d->relid))));
 }
 
 bool

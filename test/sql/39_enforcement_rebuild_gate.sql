@@ -183,6 +183,13 @@ SET ROLE gate2_clerk;
 SELECT regress.try($$INSERT INTO gate2.bret VALUES (4, 'E1', 9223372036854775807)$$);
 SELECT regress.try($$INSERT INTO gate2.bret VALUES (5, 'E1', -9223372036854775808)$$);
 SELECT regress.try($$INSERT INTO gate2.bret VALUES (6, 'E2', -9223372036854775808)$$);
+-- a declared quantity that cannot be counted (NaN) is the declared line's
+-- fault: the error names the declared table, not the return's quantity, and
+-- does not show the value to a writer who may not read that table
+SET ROLE gate2_owner;
+INSERT INTO gate2.bdecl VALUES ('E3', 'NaN');
+SET ROLE gate2_clerk;
+SELECT regress.try($$INSERT INTO gate2.bret VALUES (7, 'E3', 5)$$);
 SET ROLE gate2_owner;
 SELECT regress.try($$UPDATE gate2.bret SET qty = -9223372036854775808 WHERE id = 3$$);
 RESET ROLE;
