@@ -445,7 +445,8 @@ BEGIN
     IF EXISTS (SELECT FROM cbreturn.attached_check k
                 WHERE k.relation OPERATOR(pg_catalog.=) rel
                   AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
-        PERFORM cbreturn._error('attach.already_attached', kind, rel::pg_catalog.text,
+        PERFORM cbreturn._error('attach.already_attached', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind),
+                                rel::pg_catalog.text,
                                 pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
     END IF;
     PERFORM cbreturn._partition_covered(rel, kind);

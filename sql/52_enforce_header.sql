@@ -413,7 +413,8 @@ BEGIN
        AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
      ORDER BY 1 LIMIT 1;
     IF FOUND THEN
-        PERFORM cbreturn._error('header.after_checks', k, "table"::pg_catalog.text,
+        PERFORM cbreturn._error('header.after_checks', cbreturn._text('kind.' OPERATOR(pg_catalog.||) k),
+                                "table"::pg_catalog.text,
                                 pg_catalog.quote_literal("table"::pg_catalog.text), pg_catalog.quote_literal(k));
     END IF;
     n := pg_catalog.cardinality(key);

@@ -443,8 +443,9 @@ header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List 
 					(errcode(ERRCODE_CBRETURN_HEADER),
 					 errmsg("correcting a row of declaration header %s would break a return: %s (%s)",
 							cbr_header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
-					 errdetail("%s%s passes the %s check with the header row as it was and would fail %s with the row as corrected.",
-							   cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt), kind, rule),
+					 errdetail("%s%s passes the %s with the header row as it was and would fail %s with the row as corrected.",
+							   cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt),
+							   strcmp(kind, "export") == 0 ? _("export check") : _("import check"), rule),
 					 errhint("Correct the return first, or detach its check."),
 					 errtable(hrel)));
 		}

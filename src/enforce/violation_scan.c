@@ -123,7 +123,10 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 static void
 cbr_scan_error_context(void *arg)
 {
+	/* in cbreturn's message language, as its ereport()s are (src/cbreturn.h) */
+	cbr_language_begin();
 	errcontext("checking the existing rows of table %s", (const char *) arg);
+	cbr_language_end();
 }
 
 /*

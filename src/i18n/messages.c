@@ -78,7 +78,8 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("column \"{1}\" of relation {2} is of type {3}, but {4} must be of type {5}"), NULL,
 		gettext_noop("Attach a column of an accepted type, for example a generated column that converts this one.")},
 	{"attach.already_attached", ERRCODE_DUPLICATE_OBJECT,
-		gettext_noop("the {1} check is already attached to {2}"), NULL,
+		/* translator: {1} is a kind of check ("export check") */
+		gettext_noop("the {1} is already attached to {2}"), NULL,
 		gettext_noop("Detach it first: SELECT cbreturn.detach({3}, {4});")},
 	{"attach.unknown_kind", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("unknown check kind \"{1}\""), NULL,
@@ -187,7 +188,7 @@ static const CbrCatalogued cbr_messages[] = {
 	{"header.same_table", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("the returns and their declaration header must be in two tables"), NULL, NULL},
 	{"header.after_checks", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
-		gettext_noop("the {1} check is already attached to {2}"),
+		gettext_noop("the {1} is already attached to {2}"),
 		gettext_noop("A check reads from a declaration header the roles it holds from the check's attach on."),
 		gettext_noop("Detach the check, attach the header, then attach the check again: SELECT cbreturn.detach({3}, {4});")},
 	{"header.key_count", ERRCODE_INVALID_PARAMETER_VALUE,
@@ -358,6 +359,7 @@ static const CbrFragment cbr_fragments[] = {
 	{"kind.export", gettext_noop("export check")},
 	{"kind.import", gettext_noop("import check")},
 	{"kind.status", gettext_noop("status check")},
+	{"kind.quantity", gettext_noop("quantity check")},
 	{"kind.header", gettext_noop("declaration header link")},
 	/* translator: the separator between the items of a list in a message */
 	{"list.separator", gettext_noop(", ")},

@@ -264,7 +264,22 @@ lang_run() {    # $1 lc_messages, $2 cbreturn.language
 }
 lang_run C zh_CN.UTF-8 >"$out/lang1"
 lang_run zh_CN.UTF-8 C >"$out/lang2"
+# under cbreturn.language too: the CONTEXT of validate(), the kind of check in
+# a sentence, the date a check found infinite (named by what it is)
+psql -X -q -d cbreturn_nls_lang -c "CREATE TABLE nls_t (id int PRIMARY KEY, e date, r cbreturn.return_reason, b date)" \
+     -c "INSERT INTO nls_t VALUES (1, '2026-01-01', 'unsold', '2027-01-01')" \
+     -c "SELECT cbreturn.attach_export_return_checks('nls_t', exported_on => 'e', reason => 'r', returned_on => 'b')" >/dev/null
+LC_ALL=C PGOPTIONS="-c lc_messages=C" psql -X -q -d cbreturn_nls_lang -c "SET cbreturn.language = 'zh_CN.UTF-8'" \
+    -c "SELECT * FROM cbreturn.validate('nls_t')" \
+    -c "SELECT cbreturn.attach_export_return_checks('nls_t', exported_on => 'e', reason => 'r', returned_on => 'b')" \
+    -c "INSERT INTO nls_t VALUES (2, '2026-01-01', 'unsold', 'infinity')" >"$out/lang3" 2>&1 || true
 psql -X -q -c "DROP DATABASE cbreturn_nls_lang" -c "DROP ROLE cbreturn_nls_clerk"
+grep -q '^CONTEXT:  检查表 public.nls_t 中已有的行' "$out/lang3" ||
+    { cat "$out/lang3"; fail "the CONTEXT of validate() is not in cbreturn.language"; }
+grep -q '^ERROR:  public.nls_t 上已挂接出口检查$' "$out/lang3" ||
+    { cat "$out/lang3"; fail "the kind of check is not translated in attach.already_attached"; }
+grep -q '^ERROR:  退运日期 必须是有限的日期$' "$out/lang3" ||
+    { cat "$out/lang3"; fail "an infinite date of a checked row is not named in Chinese"; }
 grep -q '^ERROR:  22P02: 类型 declaration_id（报关单号）的输入语法无效' "$out/lang1" ||
     { cat "$out/lang1"; fail "cbreturn.language = zh_CN.UTF-8 did not give a Chinese message under lc_messages = C"; }
 grep -q '^ERROR:  22012: division by zero' "$out/lang1" ||
