@@ -145,7 +145,11 @@ cbr_decide_remarks(const CbrExportRow *row, CbrExportVerdict *v)
 	{
 		if (row->fill_remarks && v->has_reason)
 			v->fill_remarks = true;
-		else if (v->has_reason || !row->reason_attached)
+		/*
+		 * Neither a reason nor a code: a return not made yet may still get
+		 * them; once the goods are back its declaration carries the code.
+		 */
+		else if (v->has_reason || !row->reason_attached || row->has_returned)
 			return CBR_FAIL_REMARK_EMPTY;
 	}
 	else if (!cbr_reason_from_remarks(row->remarks, row->remarks_len, &v->coded))
@@ -279,6 +283,14 @@ cbr_decide_export_return(const CbrPolicy *p, const CbrExportRow *row, CbrExportV
 	v->has_reason = row->reason_state == CBR_VALUE_OK;
 	v->reason = row->reason;
 
+	/* an infinite date is bad input, reported before any rule (docs/rules.md, Bad input) */
+	if ((row->has_exported && DATE_NOT_FINITE(row->exported)) ||
+		(row->has_returned && DATE_NOT_FINITE(row->returned)))
+	{
+		v->window.bad = row->has_exported && DATE_NOT_FINITE(row->exported) ? CBR_DATE_EXPORTED : CBR_DATE_RETURNED;
+		v->window.bad_value = v->window.bad == CBR_DATE_EXPORTED ? row->exported : row->returned;
+		return v->outcome = v->window.outcome = CBR_BAD_INFINITE;
+	}
 	if (row->remarks_attached && (v->outcome = cbr_decide_remarks(row, v)) != CBR_PASS)
 		return v->outcome;
 	if ((v->outcome = cbr_decide_export_row_window(row, v)) != CBR_PASS)
