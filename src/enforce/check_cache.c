@@ -408,7 +408,11 @@ cbr_row_ok_verify_args(FunctionCallInfo fcinfo, const char *funcname, const char
 				 errmsg("function \"%s\" must be called in the WHEN clause of the %s check", funcname, kind)));
 	args = ((FuncExpr *) expr)->args;
 	if (list_length(args) < 2 || (list_length(args) > n + 1 && list_length(args) != n + 1 + nkeys))
-		elog(ERROR, "%s called with %d arguments", funcname, list_length(args));
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("function \"%s\" must be called with the arguments of the WHEN clause of the %s check",
+						funcname, kind),
+				 errdetail("It was called with %d arguments.", list_length(args))));
 	if (list_length(args) > n + 1)
 		cbr_row_ok_verify_keys(funcname, rel, list_copy_tail(args, n + 1), n + 2, attnums + n, nkeys);
 	for (i = 0; i < n; i++)

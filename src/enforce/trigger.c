@@ -94,7 +94,12 @@ cbr_type_oid(const char *name)
 	typoid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
 							 CStringGetDatum(name), ObjectIdGetDatum(nsp));
 	if (!OidIsValid(typoid))
-		elog(ERROR, "type cbreturn.%s does not exist", name);
+		/* the library of a later release serving the schema of an earlier one */
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("type cbreturn.%s does not exist", name),
+				 errdetail("The installed library of cbreturn is newer than the extension's objects in this database."),
+				 errhint("Run ALTER EXTENSION cbreturn UPDATE.")));
 	return typoid;
 }
 

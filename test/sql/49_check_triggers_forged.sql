@@ -63,6 +63,10 @@ SELECT regress.try(format($$SELECT cbreturn._export_row_ok(%s, '2020-01-01'::dat
 SELECT count(*) AS locks_on_table FROM pg_locks WHERE relation = :victim AND pid = pg_backend_pid();
 COMMIT;
 RESET ROLE;
+-- called by the owner through its declared signature with one header key
+-- that no WHEN clause passes: a clear 55000, not an internal error
+SELECT regress.try($$SELECT cbreturn._export_row_ok('erp49f.ret_n', '2020-01-01'::date, 'ZXTY'::text, '2026-01-01'::date,
+    NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::date, 1)$$);
 
 -- the header guard guards updates and deletes; fired for INSERT it refuses
 CREATE TABLE erp49f.hdr (id int PRIMARY KEY);
