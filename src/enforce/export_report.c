@@ -66,30 +66,18 @@ static void
 cbr_export_report_text(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c,
 					   const Datum *v, int bad_text)
 {
-	Relation	rel = trigdata->tg_relation;
-	TupleDesc	tupdesc = RelationGetDescr(rel);
 	AttrNumber	attnum;
 	char	   *str;
-	int16		code;
-	CbrParseError err;
 
 	if (bad_text == 3)
-		cbr_report_uscc_text(trigdata, c->col[EX_APPLICANT], TextDatumGetCString(v[EX_APPLICANT]));
+		cbr_report_uscc_text(trigdata, tuple, c->col[EX_APPLICANT], TextDatumGetCString(v[EX_APPLICANT]));
 	if (bad_text < 0)
 		cbr_export_report_label(trigdata, tuple, c, v[EX_REASON]);
 	attnum = c->col[EX_SUPERVISION + bad_text];
 	str = TextDatumGetCString(v[EX_SUPERVISION + bad_text]);
 	if (attnum == InvalidAttrNumber)
 		cbr_header_report_code(c->hdr, EX_SUPERVISION + bad_text, str);
-	if (cbr_parse_code4(str, &code, &err))
-		elog(ERROR, "code \"%s\" was unreadable and is now read", str);
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
-					NameStr(TupleDescAttr(tupdesc, attnum - 1)->attname),
-					cbr_parse_error_text(&err, str)),
-			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
-			 errtablecol(rel, attnum)));
+	cbr_report_code_text(trigdata, tuple, attnum, str);
 }
 
 /* CB002: R-EX-2, the remarks do not start with the code of the reason. */

@@ -216,30 +216,15 @@ static void
 cbr_import_report_places(TriggerData *trigdata, HeapTuple tuple, const ImportCache *c, const Datum *v,
 						 const CbrImportPlaceRow *row, const CbrImportPlaceVerdict *p)
 {
-	Relation	rel = trigdata->tg_relation;
 	CbrDateRole date_role = row->has_arrived ? CBR_DATE_ARRIVED : CBR_DATE_APPLIED;
 	AttrNumber	who[2] = {c->col[IM_APPLICANT], c->col[IM_ENTERPRISE]};
 	AttrNumber	wh[2] = {c->col[IM_WAREHOUSE], c->col[IM_ORIGINAL]};
 	AttrNumber	at[3] = {c->col[IM_ARRIVAL], c->col[IM_ORIGINAL], c->col[IM_DECLARED_AREA]};
 
 	if (p->outcome == CBR_BAD_TEXT && p->bad_text == 1)
-		cbr_report_uscc_text(trigdata, c->col[IM_APPLICANT], TextDatumGetCString(v[IM_APPLICANT]));
+		cbr_report_uscc_text(trigdata, tuple, c->col[IM_APPLICANT], TextDatumGetCString(v[IM_APPLICANT]));
 	if (p->outcome == CBR_BAD_TEXT)
-	{
-		char	   *str = TextDatumGetCString(v[IM_CODE]);
-		int16		code;
-		CbrParseError err;
-
-		if (cbr_parse_code4(str, &code, &err))
-			elog(ERROR, "code \"%s\" was unreadable and is now read", str);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str,
-						NameStr(TupleDescAttr(RelationGetDescr(rel), c->col[IM_CODE] - 1)->attname),
-						cbr_parse_error_text(&err, str)),
-				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
-				 errtablecol(rel, c->col[IM_CODE])));
-	}
+		cbr_report_code_text(trigdata, tuple, c->col[IM_CODE], TextDatumGetCString(v[IM_CODE]));
 	if (strcmp(p->reg.rule_id, "R-IM-7") == 0)
 		cbr_report_import_applicant(trigdata, tuple, who, row->enterprise, &row->applicant, &p->reg);
 	if (p->place == row->warehouse)

@@ -141,9 +141,11 @@ cbr_metadata_owner(void)
  * the metadata tables' own triggers).  An error unwinds the user change
  * with the (sub)transaction, as for the RI triggers.
  */
+#define cbr_run_as_metadata_owner(sql, nargs, argtypes, args, nulls, expected) \
+	cbr_run_as_owner_sec(sql, nargs, argtypes, args, nulls, expected, SECURITY_RESTRICTED_OPERATION)
 static uint64
-cbr_run_as_metadata_owner(const char *sql, int nargs, Oid *argtypes, Datum *args,
-					  const char *nulls, int expected)
+cbr_run_as_owner_sec(const char *sql, int nargs, Oid *argtypes, Datum *args,
+					 const char *nulls, int expected, int sec)
 {
 	Oid			save_userid;
 	int			save_sec;
@@ -152,8 +154,7 @@ cbr_run_as_metadata_owner(const char *sql, int nargs, Oid *argtypes, Datum *args
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(cbr_metadata_owner(),
-						   save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_NOFORCE_RLS | SECURITY_RESTRICTED_OPERATION);
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS | sec);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	ret = SPI_execute_with_args(sql, nargs, argtypes, args, nulls, false, 0);
@@ -487,6 +488,12 @@ cbr_metadata_forget(PG_FUNCTION_ARGS)
 		" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 		"   AND ($2 IS NULL OR k.check_kind OPERATOR(pg_catalog.=) $2)",
 		2, argtypes, args, nulls, SPI_OK_DELETE);
+	/* a partition losing a check the other leaves of its tree carry: refused at commit (_partition_check) */
+	/* (not a restricted operation: the insert queues that deferred trigger, the extension's own) */
+	if (n > 0 && get_rel_relispartition(PG_GETARG_OID(0)))
+		cbr_run_as_owner_sec("INSERT INTO cbreturn.partition_pending (relid) SELECT t.relid"
+							 "  FROM pg_catalog.pg_partition_tree($1::pg_catalog.regclass) t WHERE t.isleaf",
+							 1, argtypes, args, nulls, SPI_OK_INSERT, 0);
 	PG_RETURN_INT32((int32) n);
 }
 

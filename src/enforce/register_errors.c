@@ -33,7 +33,7 @@ cbr_register_bad_input(TriggerData *td, HeapTuple tuple, const CbrRegisterVerdic
 
 /* 22P02: a text column holding no unified social credit code. */
 void
-cbr_report_uscc_text(TriggerData *td, AttrNumber col, const char *str)
+cbr_report_uscc_text(TriggerData *td, HeapTuple tuple, AttrNumber col, const char *str)
 {
 	Relation	rel = td->tg_relation;
 
@@ -41,9 +41,30 @@ cbr_report_uscc_text(TriggerData *td, AttrNumber col, const char *str)
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid unified social credit code \"%s\" in column \"%s\"", str,
 					NameStr(TupleDescAttr(RelationGetDescr(rel), col - 1)->attname)),
-			 errdetail("A unified social credit code has 18 characters from 0-9 and A-Z without I, O, S, V and Z; "
-					   "characters 3 to 8 are digits, and the 18th is the check character of GB 32100-2015."),
+			 errdetail("%sa unified social credit code has 18 characters from 0-9 and A-Z without I, O, S, V and Z; "
+					   "characters 3 to 8 are digits, and the 18th is the check character of GB 32100-2015.",
+					   cbr_row_identity_seen(td, tuple)),
 			 errhint("For example '914403001922038216'."),
+			 errtablecol(rel, col)));
+}
+
+/* 22P02: a code column holding text that reads as no 4-digit code (export and import checks). */
+void
+cbr_report_code_text(TriggerData *td, HeapTuple tuple, AttrNumber col, const char *str)
+{
+	Relation	rel = td->tg_relation;
+	const char *colname = NameStr(TupleDescAttr(RelationGetDescr(rel), col - 1)->attname);
+	int16		code;
+	CbrParseError err;
+
+	if (cbr_parse_code4(str, &code, &err))
+		elog(ERROR, "code \"%s\" was unreadable and is now read", str);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str, colname,
+					cbr_parse_error_text(&err, str)),
+			 errdetail("%scolumn \"%s\" holds \"%s\".", cbr_row_identity_seen(td, tuple), colname, str),
+			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
 			 errtablecol(rel, col)));
 }
 

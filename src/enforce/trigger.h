@@ -195,7 +195,8 @@ extern char *cbr_row_identity_seen(TriggerData *trigdata, HeapTuple tuple);
 /* ---------------------------------------------------------------------
  * register_errors.c: the errors of the register rules (CB008-CB012)
  * --------------------------------------------------------------------- */
-pg_noreturn extern void cbr_report_uscc_text(TriggerData *td, AttrNumber col, const char *str);
+pg_noreturn extern void cbr_report_uscc_text(TriggerData *td, HeapTuple tuple, AttrNumber col, const char *str);
+pg_noreturn extern void cbr_report_code_text(TriggerData *td, HeapTuple tuple, AttrNumber col, const char *str);
 pg_noreturn extern void cbr_report_applicant(TriggerData *td, HeapTuple tuple, AttrNumber col,
 											 const CbrUscc *u, const CbrRegisterVerdict *v);
 /* shown: the columns whose values the error names (0 for none); the first is the error's column */

@@ -32,7 +32,7 @@ SELECT k, pg_temp.err(format('SELECT cbreturn._error(%L%s)', k, a)) AS raised
     ('attach.column_unnamed', $$, cbreturn._text('role.exported_on'), 'exported_on'$$),
     ('attach.column_missing', $$, 'FDate', 'erp.returns', cbreturn._text('role.released_on'), 'released_on'$$),
     ('attach.column_type', $$, 'FQty', 'erp.returns', 'integer', cbreturn._text('role.exported_on'), 'date'$$),
-    ('attach.already_attached', $$, 'export', 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$),
+    ('attach.already_attached', $$, cbreturn._text('kind.export'), 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$),
     ('attach.unknown_kind', $$, 'exports'$$),
     ('detach.not_attached', $$, 'erp.returns'$$),
     ('detach.kind_not_attached', $$, 'import', 'erp.returns'$$),
