@@ -1064,6 +1064,20 @@ BEGIN
     END IF;
     -- SET UNLOGGED of a table whose rows permanent returns name (42P16)
     PERFORM cbreturn._refuse_unlogged(touched);
+    -- A column dropped with CASCADE: the checks that read it are detached.
+    IF cbreturn._ddl_cascades() THEN
+        FOR c IN SELECT ac.relation, pg_catalog.array_agg(DISTINCT ac.check_kind) AS kinds
+                   FROM cbreturn.attached_column ac
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                    AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+                  WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                    AND a.attisdropped
+                  GROUP BY ac.relation
+        LOOP
+            PERFORM cbreturn._detach_cascaded(c.relation, c.kinds);
+        END LOOP;
+    END IF;
     -- A dropped attached column or a new type would leave a check reading
     -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
     FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
@@ -1073,6 +1087,7 @@ BEGIN
                 AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
               WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
                 AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
+              ORDER BY ac.check_kind OPERATOR(pg_catalog.=) 'header', ac.relation::pg_catalog.text, ac.check_kind, ac.role
     LOOP
         PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
                                      ELSE 'attach.column_type_in_use' END,
@@ -1109,6 +1124,64 @@ END
 $$;
 REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;
 
+-- DROP ... CASCADE (and ALTER TABLE ... DROP COLUMN ... CASCADE) of a table
+-- or column another table's checks read: those checks are detached, as
+-- PostgreSQL drops a foreign key, with a NOTICE each; without CASCADE the
+-- drop is refused (2BP01).  _ddl_cascades says which, from the event
+-- trigger at the start of the statement (src/enforce/header_ddl.c).
+CREATE FUNCTION cbreturn._ddl_cascades() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_ddl_cascades' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION cbreturn._ddl_cascades() IS
+    'internal: whether the DROP or ALTER TABLE being run said CASCADE (seen by the event trigger at its start)';
+-- The checks of kinds (and, with a declaration header link, the checks that
+-- read the header) go from rel: their triggers and metadata.  Run by the
+-- event triggers below, as the extension's owner, for a CASCADE the owner of
+-- the dropped table or column asked for.
+CREATE FUNCTION cbreturn._detach_cascaded(rel regclass, kinds text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind text;
+    p record;
+BEGIN
+    IF 'header' OPERATOR(pg_catalog.=) ANY (kinds) THEN
+        kinds := kinds OPERATOR(pg_catalog.||) ARRAY(
+            SELECT DISTINCT c.check_kind FROM cbreturn.attached_column c
+              JOIN cbreturn.attached_check h ON h.relation OPERATOR(pg_catalog.=) c.relation
+                                            AND h.check_kind OPERATOR(pg_catalog.=) 'header'
+             WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.<>) 'header'
+               AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) h.declared_relation::pg_catalog.oid);
+    END IF;
+    -- the checks that read a header before the header link
+    FOR kind IN SELECT d.k FROM (SELECT DISTINCT u.k FROM pg_catalog.unnest(kinds) u(k)) d
+                 WHERE EXISTS (SELECT FROM cbreturn.attached_check a
+                                WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) d.k)
+                 ORDER BY d.k OPERATOR(pg_catalog.=) 'header', d.k
+    LOOP
+        -- (a header link has no trigger of its own; a dropped column took its table's trigger)
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) rel
+                      AND g.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || kind || '_check')) THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', 'cbreturn_' || kind || '_check', rel);
+        END IF;
+        IF kind OPERATOR(pg_catalog.=) 'quantity' THEN
+            FOR p IN SELECT rel::pg_catalog.oid AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
+                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid::pg_catalog.regclass);
+            END LOOP;
+        END IF;
+        DELETE FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind;
+        DELETE FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) kind;
+        PERFORM cbreturn._error('drop.cascades', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind), rel::pg_catalog.text);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) IS
+    'internal: detaches the checks of a table whose declaration header, declared table or read column a DROP ... CASCADE takes, with a NOTICE each';
+
 CREATE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -1137,6 +1210,10 @@ BEGIN
                 AND EXISTS (SELECT FROM pg_catalog.pg_class c
                              WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
     LOOP
+        IF cbreturn._ddl_cascades() THEN
+            PERFORM cbreturn._detach_cascaded(k.relation, ARRAY[k.check_kind]);
+            CONTINUE;
+        END IF;
         PERFORM cbreturn._error(CASE k.check_kind WHEN 'header' THEN 'attach.header_in_use'
                                                   ELSE 'attach.declared_in_use' END,
                                 k.object_identity, k.relation::pg_catalog.text,

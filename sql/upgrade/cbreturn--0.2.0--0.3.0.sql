@@ -5093,3 +5093,307 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn._quantity_follow_partitions() IS
     'internal: event trigger giving new partitions of an attached returns table their TRUNCATE trigger and recounting their returns (R-EX-3, R-IM-2)';
+
+-- DROP ... CASCADE of a declaration header, a declared table or a column other
+-- tables' checks read detaches those checks, as it drops a foreign key.
+CREATE OR REPLACE FUNCTION cbreturn._ddl_cascades() RETURNS boolean
+    AS 'MODULE_PATHNAME', 'cbr_ddl_cascades' LANGUAGE C STABLE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION cbreturn._ddl_cascades() IS
+    'internal: whether the DROP or ALTER TABLE being run said CASCADE (seen by the event trigger at its start)';
+
+CREATE OR REPLACE FUNCTION cbreturn._detach_cascaded(rel regclass, kinds text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind text;
+    p record;
+BEGIN
+    IF 'header' OPERATOR(pg_catalog.=) ANY (kinds) THEN
+        kinds := kinds OPERATOR(pg_catalog.||) ARRAY(
+            SELECT DISTINCT c.check_kind FROM cbreturn.attached_column c
+              JOIN cbreturn.attached_check h ON h.relation OPERATOR(pg_catalog.=) c.relation
+                                            AND h.check_kind OPERATOR(pg_catalog.=) 'header'
+             WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.<>) 'header'
+               AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) h.declared_relation::pg_catalog.oid);
+    END IF;
+    -- the checks that read a header before the header link
+    FOR kind IN SELECT d.k FROM (SELECT DISTINCT u.k FROM pg_catalog.unnest(kinds) u(k)) d
+                 WHERE EXISTS (SELECT FROM cbreturn.attached_check a
+                                WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) d.k)
+                 ORDER BY d.k OPERATOR(pg_catalog.=) 'header', d.k
+    LOOP
+        -- (a header link has no trigger of its own; a dropped column took its table's trigger)
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) rel
+                      AND g.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || kind || '_check')) THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', 'cbreturn_' || kind || '_check', rel);
+        END IF;
+        IF kind OPERATOR(pg_catalog.=) 'quantity' THEN
+            FOR p IN SELECT rel::pg_catalog.oid AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
+                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid::pg_catalog.regclass);
+            END LOOP;
+        END IF;
+        DELETE FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind;
+        DELETE FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) kind;
+        PERFORM cbreturn._error('drop.cascades', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind), rel::pg_catalog.text);
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) IS
+    'internal: detaches the checks of a table whose declaration header, declared table or read column a DROP ... CASCADE takes, with a NOTICE each';
+
+CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone oid[];
+    k record;
+BEGIN
+    SELECT pg_catalog.array_agg(d.objid) INTO gone
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objsubid OPERATOR(pg_catalog.=) 0;
+    IF gone IS NULL THEN
+        RETURN;
+    END IF;
+    -- A declared-lines table cannot go while a returns table still counts on
+    -- it, nor a declaration header while a returns table reads it.
+    FOR k IN SELECT a.relation, a.check_kind, d.object_identity
+               FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                 ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objsubid OPERATOR(pg_catalog.=) 0
+              WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                -- stale metadata of a table already gone blocks nothing
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+    LOOP
+        IF cbreturn._ddl_cascades() THEN
+            PERFORM cbreturn._detach_cascaded(k.relation, ARRAY[k.check_kind]);
+            CONTINUE;
+        END IF;
+        PERFORM cbreturn._error(CASE k.check_kind WHEN 'header' THEN 'attach.header_in_use'
+                                                  ELSE 'attach.declared_in_use' END,
+                                k.object_identity, k.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(k.check_kind));
+    END LOOP;
+    -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
+    PERFORM cbreturn._quantity_after_drop(gone);
+    -- the guards of declaration headers no returns table reads any more
+    PERFORM cbreturn._header_after_drop(gone);
+    DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_drop() FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+    touched oid[];
+BEGIN
+    -- Only the metadata of the tables this ALTER TABLE touched, and of their
+    -- inheritance children (a recursing ALTER reports only the parent), is
+    -- looked at: a stale or foreign row elsewhere must not make every ALTER
+    -- TABLE of the database fail (issue 9, item 3).
+    WITH RECURSIVE t(relid) AS (
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+    )
+    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    IF touched IS NULL THEN
+        RETURN;
+    END IF;
+    -- SET UNLOGGED of a table whose rows permanent returns name (42P16)
+    PERFORM cbreturn._refuse_unlogged(touched);
+    -- A column dropped with CASCADE: the checks that read it are detached.
+    IF cbreturn._ddl_cascades() THEN
+        FOR c IN SELECT ac.relation, pg_catalog.array_agg(DISTINCT ac.check_kind) AS kinds
+                   FROM cbreturn.attached_column ac
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                    AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+                  WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                    AND a.attisdropped
+                  GROUP BY ac.relation
+        LOOP
+            PERFORM cbreturn._detach_cascaded(c.relation, c.kinds);
+        END LOOP;
+    END IF;
+    -- A dropped attached column or a new type would leave a check reading
+    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
+    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
+              ORDER BY ac.check_kind OPERATOR(pg_catalog.=) 'header', ac.relation::pg_catalog.text, ac.check_kind, ac.role
+    LOOP
+        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
+                                     ELSE 'attach.column_type_in_use' END,
+                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
+                                c.check_kind, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Citus: the checks of a Citus table name their columns in the triggers
+    -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.
+    FOR c IN SELECT ac.*
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND a.attname OPERATOR(pg_catalog.<>) ac.column_name
+                AND cbreturn._citus_table(ac.relation)
+    LOOP
+        PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
+                                c.relation::pg_catalog.text, c.check_kind,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Renamed columns: the attnum is the truth, the name follows it.
+    UPDATE cbreturn.attached_column ac
+       SET column_name = a.attname
+      FROM pg_catalog.pg_attribute a
+     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;
+
+-- The kind of check in attach.already_attached and header.after_checks is a translated phrase.
+CREATE OR REPLACE FUNCTION cbreturn._register(rel regclass, kind text, fill boolean DEFAULT false,
+                                   declared regclass DEFAULT NULL, labels text[] DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM cbreturn.attached_check k
+                WHERE k.relation OPERATOR(pg_catalog.=) rel
+                  AND k.check_kind OPERATOR(pg_catalog.=) kind) THEN
+        PERFORM cbreturn._error('attach.already_attached', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind),
+                                rel::pg_catalog.text,
+                                pg_catalog.quote_literal(rel::pg_catalog.text), pg_catalog.quote_literal(kind));
+    END IF;
+    PERFORM cbreturn._partition_covered(rel, kind);
+    PERFORM cbreturn._drop_orphan_triggers(rel, kind);
+    PERFORM cbreturn._metadata_register(rel, kind, fill, declared, labels);
+END
+$$;
+CREATE OR REPLACE FUNCTION cbreturn.attach_header(
+    "table"             regclass,
+    header              regclass,
+    key                 name[],
+    header_key          name[],
+    exported_on         name DEFAULT NULL,
+    supervision_code    name DEFAULT NULL,
+    export_office       name DEFAULT NULL,
+    left_special_area_on name DEFAULT NULL,
+    released_on         name DEFAULT NULL,
+    status              name DEFAULT NULL)
+    RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- R-T-1: a timestamptz is read as its date in China
+    days regtype[] := ARRAY['date', 'timestamp without time zone', 'timestamp with time zone']::regtype[];
+    sup regtype[] := ARRAY['cbreturn.supervision_code', 'text', 'character varying', 'character']::regtype[];
+    office regtype[] := ARRAY['cbreturn.customs_code', 'text', 'character varying', 'character']::regtype[];
+    -- status: a return request's status (rules section 6), read by the
+    -- quantity check attached afterwards with its freeing labels
+    roles text[] := ARRAY['exported_on', 'supervision_code', 'export_office', 'left_special_area_on', 'released_on',
+                          'status'];
+    cols name[] := ARRAY[exported_on, supervision_code, export_office, left_special_area_on, released_on, status];
+    n int;
+    i int;
+    t1 regtype;
+    t2 regtype;
+    k text;
+BEGIN
+    PERFORM cbreturn._check_table("table", 'table');
+    PERFORM cbreturn._check_table(header, 'header table');
+    IF "table" OPERATOR(pg_catalog.=) header THEN
+        PERFORM cbreturn._error('header.same_table');
+    END IF;
+    -- the checks read the header from their attach on: attach it first
+    SELECT a.check_kind INTO k FROM cbreturn.attached_check a
+     WHERE a.relation OPERATOR(pg_catalog.=) "table"
+       AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('header.after_checks', cbreturn._text('kind.' OPERATOR(pg_catalog.||) k),
+                                "table"::pg_catalog.text,
+                                pg_catalog.quote_literal("table"::pg_catalog.text), pg_catalog.quote_literal(k));
+    END IF;
+    n := pg_catalog.cardinality(key);
+    IF n IS NULL OR n = 0 OR n > 8 OR n IS DISTINCT FROM pg_catalog.cardinality(header_key) THEN
+        PERFORM cbreturn._error('header.key_count');
+    END IF;
+    IF (SELECT pg_catalog.count(c) FROM pg_catalog.unnest(cols) c) = 0 THEN
+        PERFORM cbreturn._error('header.no_role');
+    END IF;
+    PERFORM cbreturn._register("table", 'header', false, header);
+    FOR i IN 1 .. n LOOP
+        PERFORM cbreturn._attach_column("table", 'header', 'key_' || i, "table", key[i], NULL,
+                                        cbreturn._text('header.key'));
+        PERFORM cbreturn._attach_column("table", 'header', 'header_key_' || i, header, header_key[i], NULL,
+                                        cbreturn._text('header.header_key'));
+        SELECT c.column_type INTO t1 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('key_' || i);
+        SELECT c.column_type INTO t2 FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) ('header_key_' || i);
+        IF t1 OPERATOR(pg_catalog.<>) t2 THEN
+            PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
+                                    header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP
+        CONTINUE WHEN cols[i] IS NULL;
+        PERFORM cbreturn._attach_column("table", 'header', roles[i], header, cols[i],
+                                        CASE roles[i] WHEN 'supervision_code' THEN sup
+                                                      WHEN 'export_office' THEN office
+                                                      WHEN 'status' THEN cbreturn._status_types(header, cols[i])
+                                                      ELSE days END,
+                                        cbreturn._text('header.' || roles[i]));
+    END LOOP;
+    -- a row is found as a foreign key finds it (unique constraint, the key
+    -- types' equality) and read as the header's owner may read it
+    PERFORM cbreturn._header_validate("table");
+    -- one guard per header table serves every returns table that reads it
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_trigger t
+                    WHERE t.tgrelid OPERATOR(pg_catalog.=) header
+                      AND t.tgname OPERATOR(pg_catalog.=) 'cbreturn_header_guard') THEN
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_guard BEFORE UPDATE OR DELETE ON %s '
+            'FOR EACH ROW EXECUTE FUNCTION cbreturn.header_guard()', header);
+        EXECUTE pg_catalog.format(
+            'CREATE TRIGGER cbreturn_header_truncate_guard BEFORE TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION cbreturn.header_truncate_guard()', header);
+    END IF;
+    -- a partitioned header: each partition's TRUNCATE too (issue 12)
+    PERFORM cbreturn._header_truncate_guards(header);
+END
+$$;
+COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name, name) IS
+    'name the declaration header (or return request) of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date, release date or request status; the export, import and quantity checks attached afterwards read those from the header row';

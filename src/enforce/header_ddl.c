@@ -324,6 +324,41 @@ header_drop_owned(DropOwnedStmt *stmt)
  * cbreturn_header_partitions, ON ddl_command_start WHEN TAG IN
  * ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION').
  */
+/* Whether the DDL statement being run drops with CASCADE (cbreturn._ddl_cascades). */
+static bool ddl_cascades = false;
+static TimestampTz ddl_cascades_at = 0;
+
+static bool
+ddl_is_cascade(Node *parsetree)
+{
+	ListCell   *lc;
+
+	if (IsA(parsetree, DropStmt))
+		return ((DropStmt *) parsetree)->behavior == DROP_CASCADE;
+	if (IsA(parsetree, DropOwnedStmt))
+		return ((DropOwnedStmt *) parsetree)->behavior == DROP_CASCADE;
+	if (IsA(parsetree, AlterTableStmt))
+		foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
+			if (((AlterTableCmd *) lfirst(lc))->behavior == DROP_CASCADE)
+				return true;
+	return false;
+}
+
+/*
+ * cbreturn._ddl_cascades() -> boolean: whether the DROP TABLE, DROP SCHEMA,
+ * DROP OWNED or ALTER TABLE being run (whose start the event trigger below
+ * saw, in this statement) said CASCADE.  The sql_drop and ddl_command_end
+ * event triggers then detach the checks of other tables that read a table
+ * or column it drops, as PostgreSQL drops a foreign key, instead of
+ * refusing (2BP01).
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_cascades);
+Datum
+cbr_ddl_cascades(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(ddl_cascades && ddl_cascades_at == GetCurrentStatementStartTimestamp());
+}
+
 PG_FUNCTION_INFO_V1(cbr_header_partitions_ddl);
 Datum
 cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
@@ -335,6 +370,8 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"%s\" must be called as an event trigger", "_header_partitions_ddl")));
 	trigdata = (EventTriggerData *) fcinfo->context;
+	ddl_cascades = ddl_is_cascade(trigdata->parsetree);
+	ddl_cascades_at = GetCurrentStatementStartTimestamp();
 	if (IsA(trigdata->parsetree, AlterTableStmt))
 		header_detach((AlterTableStmt *) trigdata->parsetree);
 	else if (IsA(trigdata->parsetree, DropStmt))

@@ -157,7 +157,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("Keep the table logged (ALTER TABLE {1} SET LOGGED), as a foreign key requires.")},
 	{"attach.declared_in_use", ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST,
 		gettext_noop("table {1} holds the declared lines of the cbreturn quantity check on {2}"), NULL,
-		gettext_noop("Detach the check first: SELECT cbreturn.detach({3}, {4});")},
+		gettext_noop("Detach the check first: SELECT cbreturn.detach({3}, {4}); or use DROP ... CASCADE, which detaches it.")},
 	/* attach_quantity_check and the declared table's guard (sql/55_enforce_quantity.sql) */
 	{"quantity.counted_not_table", ERRCODE_WRONG_OBJECT_TYPE,
 		gettext_noop("relation {1} is not a table: the quantity check of {2} counts returns in tables only"),
@@ -182,9 +182,13 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("the quantity check on {1} counts against {2} with other declared columns"), NULL,
 		gettext_noop("Every returns table of one declared table names the same declared_line and declared_quantity.")},
 	/* attach_header and the declaration header's guards (sql/52_enforce_header.sql) */
+	/* DROP ... CASCADE of a declaration header or declared table another table's checks read */
+	{"drop.cascades", ERRCODE_SUCCESSFUL_COMPLETION,
+		/* translator: {1} is a kind of check ("export check") */
+		gettext_noop("drop cascades to the {1} on {2}"), NULL, NULL},
 	{"attach.header_in_use", ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST,
 		gettext_noop("table {1} is the declaration header of {2}"), NULL,
-		gettext_noop("Detach it first: SELECT cbreturn.detach({3}, {4});")},
+		gettext_noop("Detach it first: SELECT cbreturn.detach({3}, {4}); or use DROP ... CASCADE, which detaches it and the checks that read it.")},
 	{"header.same_table", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("the returns and their declaration header must be in two tables"), NULL, NULL},
 	{"header.after_checks", ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -424,7 +428,8 @@ expand(const char *template, int nargs, char **args)
 /*
  * cbreturn._error(key text, VARIADIC args text[]) -> void
  *		Raises the catalogued message key with its SQLSTATE, DETAIL and HINT,
- *		in the language of lc_messages or cbreturn.language.
+ *		in the language of lc_messages or cbreturn.language; an entry whose
+ *		SQLSTATE is 00000 is a NOTICE (as PostgreSQL's "drop cascades to").
  */
 PG_FUNCTION_INFO_V1(cbreturn_error);
 Datum
@@ -451,7 +456,7 @@ cbreturn_error(PG_FUNCTION_ARGS)
 		for (i = 0; i < nargs; i++)
 			args[i] = nulls[i] ? NULL : TextDatumGetCString(elems[i]);
 	}
-	ereport(ERROR,
+	ereport(m->sqlstate == ERRCODE_SUCCESSFUL_COMPLETION ? NOTICE : ERROR,
 			(errcode(m->sqlstate),
 			 errmsg_internal("%s", expand(m->message, nargs, args)),
 			 m->detail ? errdetail_internal("%s", expand(m->detail, nargs, args)) : 0,

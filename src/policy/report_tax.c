@@ -153,7 +153,8 @@ cbr_steps_announced(List **steps, const CbrReliefInput *in, const CbrRelief *r)
 	{
 		cbr_step_add(steps, "R-TX-1", true, art1,
 					 "exports declared %s to %s are covered; declared on %s",
-					 cbr_date_iso(any->declared_from), cbr_date_iso(any->declared_to),
+					 /* the period whose article is the basis: the one that lists the code, if any */
+					 cbr_date_iso(t->declared_from), cbr_date_iso(t->declared_to),
 					 cbr_date_iso(in->exported_on));
 		if (r->period != NULL)
 			cbr_step_add(steps, "R-TX-2", true, art1,

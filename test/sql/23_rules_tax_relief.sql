@@ -68,6 +68,16 @@ SELECT (cbreturn.export_tax_relief('9610', '2028-01-01', '2028-02-01', 'unsold',
 ROLLBACK;
 SELECT (cbreturn.export_tax_relief('9610', '2028-01-01', '2028-02-01', 'unsold', false, true)).failed AS after_rollback;
 
+-- Two announcements in force on one day, the newer listing 9610 only: 9710
+-- is relieved under the older, and its explanation quotes that one's dates
+-- beside its basis (it quoted the newer's before).
+BEGIN;
+INSERT INTO cbreturn.tax_policy_periods (announcement, declared_from, declared_to, supervision_codes, months)
+VALUES ('MoF/GACC/STA 2026 No. 99', '2026-06-01', '2026-12-31', '{9610}', 3);
+SELECT step, rule_id, passed, seen, basis FROM cbreturn.explain_export_tax_relief('9710', '2026-07-01', '2026-11-01', 'unsold', false, true)
+ WHERE rule_id IN ('R-TX-1', 'R-TX-2') ORDER BY step;
+ROLLBACK;
+
 -- Bad input: return before export, departure before export, return before
 -- departure (22023); infinite dates (22008); unknown code (CB007).
 SELECT cbreturn.export_tax_relief('9610', '2026-03-01', '2026-02-28', 'unsold', false, true);

@@ -255,3 +255,55 @@ TRUNCATE erp44.chukou_qingdan_biaotou;
 DROP SCHEMA erp44 CASCADE;
 DROP ROLE cbr44_owner;
 DROP ROLE cbr44_clerk;
+
+-- A declaration header, or a declared-lines table, another role's returns
+-- table reads: its owner cannot drop it (2BP01) nor detach the other table's
+-- checks (42501), but DROP ... CASCADE detaches them, as it drops a foreign
+-- key, with a NOTICE each; so does ALTER TABLE ... DROP COLUMN ... CASCADE of
+-- a column they read.  The other table keeps its rows and its other checks.
+CREATE ROLE cbr44_alice;
+CREATE ROLE cbr44_mallory;
+CREATE SCHEMA a44 AUTHORIZATION cbr44_alice;
+CREATE SCHEMA m44 AUTHORIZATION cbr44_mallory;
+GRANT USAGE ON SCHEMA a44 TO cbr44_mallory;
+SET ROLE cbr44_alice;
+CREATE TABLE a44.hdr (decl_no text PRIMARY KEY, exported date NOT NULL);
+CREATE TABLE a44.hdr2 (decl_no text PRIMARY KEY, released date);
+CREATE TABLE a44.decl (decl_no text PRIMARY KEY, qty int NOT NULL);
+INSERT INTO a44.hdr VALUES ('D1', '2026-03-01');
+INSERT INTO a44.hdr2 VALUES ('D1', '2026-03-01');
+INSERT INTO a44.decl VALUES ('D1', 10);
+GRANT SELECT, TRIGGER ON a44.hdr, a44.hdr2 TO cbr44_mallory;
+SET ROLE cbr44_mallory;
+CREATE TABLE m44.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date, qty int);
+SELECT cbreturn.attach_header('m44.r', 'a44.hdr', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT cbreturn.attach_export_return_checks('m44.r', exported_on => NULL, reason => 'reason', returned_on => 'returned');
+CREATE TABLE m44.i (id int PRIMARY KEY, decl_no text, applied date);
+SELECT cbreturn.attach_header('m44.i', 'a44.hdr2', '{decl_no}', '{decl_no}', released_on => 'released');
+SELECT cbreturn.attach_import_return_checks('m44.i', released_on => NULL, applied_on => 'applied');
+RESET ROLE;
+-- (a quantity check across owners: attached by a superuser)
+SELECT cbreturn.attach_quantity_check('m44.r', '{decl_no}', 'qty', 'a44.decl', '{decl_no}', 'qty');
+SET ROLE cbr44_mallory;
+INSERT INTO m44.r VALUES (1, 'D1', 'unsold', '2026-04-01', 4);
+SET ROLE cbr44_alice;
+REVOKE ALL ON a44.hdr, a44.hdr2 FROM cbr44_mallory;
+SELECT regress.try($$DROP TABLE a44.hdr$$);
+SELECT regress.try($$SELECT cbreturn.detach('m44.r', 'header')$$);
+SELECT regress.try($$ALTER TABLE a44.hdr2 DROP COLUMN released$$);
+SET client_min_messages = notice;
+DROP TABLE a44.hdr CASCADE;
+DROP TABLE a44.decl CASCADE;
+ALTER TABLE a44.hdr2 DROP COLUMN released CASCADE;
+RESET client_min_messages;
+RESET ROLE;
+SELECT "table", check_kind FROM cbreturn.attached_checks WHERE "table"::text LIKE 'm44.%' ORDER BY 1, 2;
+SELECT tgrelid::regclass AS "table", tgname FROM pg_trigger
+ WHERE tgrelid IN ('m44.r'::regclass, 'm44.i'::regclass) AND NOT tgisinternal ORDER BY 1, 2;
+SELECT count(*) AS rows_kept, count(*) FILTER (WHERE qty = 4) AS unchanged FROM m44.r;
+SELECT count(*) AS ledger_rows FROM cbreturn.quantity_ledger l
+ WHERE NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = l.declared_relation);
+DROP SCHEMA m44 CASCADE;
+DROP SCHEMA a44 CASCADE;
+DROP ROLE cbr44_alice;
+DROP ROLE cbr44_mallory;
