@@ -190,7 +190,7 @@ cbr_report_arrival(TriggerData *td, HeapTuple tuple, const AttrNumber *shown,
 				 errmsg("the goods of this return may not arrive at %s (R-IM-1)", arrival_place),
 				 errdetail("%sa %04d return arrives back at the original site %s, not at %s.",
 						   row, v->code, original_place, arrival_place),
-				 errhint("Direct-purchase (9610) and 1239 returns arrive at the original customs supervision site."),
+				 errhint("A direct-purchase (9610) return arrives at the customs supervision site that released it, a 1239 return at the special area or bonded logistics centre that released it."),
 				 errtablecol(rel, col)));
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_ARRIVAL),

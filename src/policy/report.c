@@ -34,7 +34,7 @@ static const struct
 	{"R-EX-1", gettext_noop("export return windows")},
 	{"R-EX-2", gettext_noop("remark codes")},
 	{"R-EX-5", gettext_noop("cross-customs-area return")},
-	{"R-IM-1", gettext_noop("import return windows")},
+	{"R-IM-1", gettext_noop("import return windows and place")},
 	{"R-IM-3", gettext_noop("tax and annual amount after a return")},
 	{"R-IM-4", gettext_noop("personal limits")},
 	{"R-TX-1", gettext_noop("tax policy periods")},

@@ -235,8 +235,12 @@ cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v)
 		cbr_step_add(&steps, "R-EX-5", true, basis,
 					 "same district %02d: a return within the original district is always allowed (any supervision code)",
 					 ed);
+	else if (v->code_crosses)
+		cbr_step_add(&steps, "R-EX-5", true, basis,
+					 "supervision code %04d, districts %02d -> %02d: a cross-customs return, which %04d may make",
+					 v->code, ed, rd, CBR_CODE_9610);
 	else
-		cbr_step_add(&steps, "R-EX-5", v->code_crosses, basis,
+		cbr_step_add(&steps, "R-EX-5", false, basis,
 					 "supervision code %04d, districts %02d -> %02d: cross-customs returns apply to %04d only",
 					 v->code, ed, rd, CBR_CODE_9610);
 	if (v->same_district || !v->code_crosses)
