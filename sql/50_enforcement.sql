@@ -1130,7 +1130,7 @@ REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;
 -- drop is refused (2BP01).  _ddl_cascades says which, from the event
 -- trigger at the start of the statement (src/enforce/header_ddl.c).
 CREATE FUNCTION cbreturn._ddl_cascades() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_ddl_cascades' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'cbr_ddl_cascades' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION cbreturn._ddl_cascades() IS
     'internal: whether the DROP or ALTER TABLE being run said CASCADE (seen by the event trigger at its start)';
 -- The checks of kinds (and, with a declaration header link, the checks that

@@ -5097,7 +5097,7 @@ COMMENT ON FUNCTION cbreturn._quantity_follow_partitions() IS
 -- DROP ... CASCADE of a declaration header, a declared table or a column other
 -- tables' checks read detaches those checks, as it drops a foreign key.
 CREATE OR REPLACE FUNCTION cbreturn._ddl_cascades() RETURNS boolean
-    AS 'MODULE_PATHNAME', 'cbr_ddl_cascades' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'cbr_ddl_cascades' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION cbreturn._ddl_cascades() IS
     'internal: whether the DROP or ALTER TABLE being run said CASCADE (seen by the event trigger at its start)';
 
