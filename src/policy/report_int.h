@@ -34,7 +34,7 @@
 /* issue 12, item 4: an ordinary (taxed) return, declared outside the CBEC return procedures */
 #define BASIS_TX_ORDINARY gettext_noop("an ordinary return (declared as ordinary returned goods, e.g. 4561) is not relieved by the MoF/GACC/STA announcements on returned CBEC exports (R-TX-2): it is taxed as an ordinary import (Tariff Law of the PRC; outside R-TX-2 and R-TX-6)")
 #define BASIS_IM3_ORDINARY gettext_noop("an ordinary return (declared as ordinary returned goods, e.g. 4561) is not a return of a CBEC retail import (GACC 2020 No. 45): its tax is not refunded and the consumer's annual amount is not reduced (R-IM-3)")
-#define BASIS_IM4 gettext_noop("MoF/GACC/STA 2018 No. 49: tariff 0, import VAT and consumption tax at the import_tax_share of the statutory amount")
+#define BASIS_IM4 gettext_noop("MoF/GACC/STA 2018 No. 49: tariff 0, import VAT and consumption tax at %s%% of the statutory amount (rule parameter import_tax_share)")
 #define BASIS_IM4_ABOVE gettext_noop("MoF/GACC/STA 2018 No. 49: above the per-transaction or annual limit, not taxed as a CBEC retail import")
 
 /* Whether the texts being built are Chinese (inside cbr_language_begin/end). */

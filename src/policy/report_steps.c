@@ -104,11 +104,40 @@ cbr_steps_import_return(DateADT released_on, bool has_applied, bool has_arrived,
 	return steps;
 }
 
-/* R-IM-4: the basis of an import_retail_tax answer, in the session's language. */
+static char *basis_format(const char *fmt,...) pg_attribute_printf(1, 2);
+static char *
+basis_format(const char *fmt,...)
+{
+	va_list		args;
+	char	   *text;
+
+	va_start(args, fmt);
+	text = cbr_translated_vformat(fmt, args);
+	va_end(args);
+	return text;
+}
+
+/*
+ * R-IM-4: the basis of an import_retail_tax answer, in the session's
+ * language, with the share the policy applies (0.7: "70%").
+ */
 const char *
 cbr_import_tax_basis(bool within)
 {
-	return cbr_basis(within ? BASIS_IM4 : BASIS_IM4_ABOVE);
+	CbrQty		share = cbr_policy()->import_tax_share;
+	char		pct[CBR_QTY_TEXT_LEN];
+
+	if (!within)
+		return cbr_basis(BASIS_IM4_ABOVE);
+	if (share.scale >= 2)
+		share.scale -= 2;
+	else
+	{
+		share.value *= share.scale == 1 ? 10 : 100;
+		share.scale = 0;
+	}
+	cbr_qty_format(share, pct);
+	return basis_format(BASIS_IM4, pct);
 }
 
 /* R-IM-3: the basis of an import_return_effect answer, in the session's language. */
