@@ -208,7 +208,15 @@ cbr_export_report_cross(Relation rel, HeapTuple tuple, const ExportCache *c,
 			 errdetail("%ssupervision code %s, exported through %s, returned through %s on %s.%s",
 					   cbr_row_identity(rel, tuple), sup, expo, reto,
 					   cbr_date_iso(x->returned_on), cbr_steps_failed_text(cbr_steps_cross_customs(p, x))),
-			 p->earliest_pilot_from < p->nationwide_from
+			 /* the pilot date of this return's district, as the policy tables hold it */
+			 p->district_pilot[x->return_district] &&
+			 p->district_pilot_from[x->return_district] < p->nationwide_from &&
+			 (!p->pilot_both_districts || p->district_pilot[x->export_district])
+			 ? errhint("Return the goods through a customs office of district %02d; a return through another district is allowed only for %04d retail exports, through district %02d from %s (pilot) or anywhere from %s.",
+					   x->export_district, CBR_CODE_9610, x->return_district,
+					   cbr_date_iso(p->district_pilot_from[x->return_district]),
+					   cbr_date_iso(p->nationwide_from))
+			 : p->earliest_pilot_from < p->nationwide_from
 			 ? errhint("Return the goods through a customs office of district %02d; a return through another district is allowed only for %04d retail exports, in a pilot district from %s or anywhere from %s.",
 					   x->export_district, CBR_CODE_9610, cbr_date_iso(p->earliest_pilot_from),
 					   cbr_date_iso(p->nationwide_from))

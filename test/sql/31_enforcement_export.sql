@@ -131,6 +131,15 @@ INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_
 COMMIT;
 SELECT ret_no FROM wms.export_return WHERE ret_no LIKE 'T%' ORDER BY ret_no;
 
+-- The R-EX-5 HINT quotes the pilot date of the district the goods came back
+-- through, as the policy tables hold it after a DBA's edit (it quoted the
+-- earliest pilot date of all districts).
+BEGIN;
+UPDATE cbreturn.districts SET cross_return_pilot_from = '2025-03-01' WHERE code = '53';
+INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, reenter_date, memo, trade_mode, decl_port, ret_port)
+VALUES ('R90', '29242026E000000001', '2025-01-10', 'unsold', '2025-02-01', 'ZXTY', '9610', '2924', '5301');
+ROLLBACK;
+
 -- Infinite dates are an error (22008), never a wrong deadline.
 SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason) VALUES ('I1', '29242026E000000001', 'infinity', 'unsold')$$);
 -- A remarks column too short for the code is the column's own error.
@@ -217,5 +226,6 @@ SELECT regress.try($$INSERT INTO wms.return_track (id, state, reg_time, decl_tim
                      VALUES (2, 'REJECTED', '2026-05-01', '2026-05-01', '2026-05-02')$$);
 SELECT id, state, reg_time, decl_time, ship_time, arrive_time, check_time, done_time, reject_time
   FROM wms.return_track ORDER BY id;
+
 
 DROP SCHEMA wms CASCADE;
