@@ -1092,7 +1092,7 @@ BEGIN
         PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
                                      ELSE 'attach.column_type_in_use' END,
                                 c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
-                                c.check_kind, c.relation::pg_catalog.text,
+                                cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind), c.relation::pg_catalog.text,
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
     END LOOP;
@@ -1108,7 +1108,7 @@ BEGIN
                 AND cbreturn._citus_table(ac.relation)
     LOOP
         PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
-                                c.relation::pg_catalog.text, c.check_kind,
+                                c.relation::pg_catalog.text, cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind),
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
     END LOOP;
@@ -1144,6 +1144,8 @@ AS $$
 DECLARE
     kind text;
     p record;
+    decl regclass;
+    went boolean := false;
 BEGIN
     IF 'header' OPERATOR(pg_catalog.=) ANY (kinds) THEN
         kinds := kinds OPERATOR(pg_catalog.||) ARRAY(
@@ -1173,12 +1175,57 @@ BEGIN
         DELETE FROM cbreturn.attached_column c
          WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind;
         DELETE FROM cbreturn.attached_check a
-         WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) kind;
+         WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) kind
+        RETURNING a.declared_relation INTO decl;
         PERFORM cbreturn._error('drop.cascades', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind), rel::pg_catalog.text);
+        went := true;
+        -- R-EX-3: the ledger of a declared table that stays (a dropped one's goes
+        -- with it, cbreturn._quantity_after_drop) no longer counts rel's returns
+        IF kind OPERATOR(pg_catalog.=) 'quantity'
+           AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) decl::pg_catalog.oid) THEN
+            PERFORM cbreturn._quantity_after_cascade(decl);
+        END IF;
     END LOOP;
+    -- a partition that lost checks its tree's other leaves carry: refused at
+    -- commit, as detach() of it is (cbreturn._partition_check)
+    IF went AND (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel) THEN
+        INSERT INTO cbreturn.partition_pending (relid)
+        SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t WHERE t.isleaf;
+    END IF;
 END
 $$;
 REVOKE ALL ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) FROM PUBLIC;
+
+-- After a quantity check on decl was detached by a CASCADE: with no check
+-- left on it, its guards and ledger go (as the last detach() takes them);
+-- otherwise its returns are counted again, once every check that reads a
+-- column the command dropped has gone too (a later call of the same command).
+CREATE FUNCTION cbreturn._quantity_after_cascade(decl regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) decl) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', decl);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', decl);
+        DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) decl;
+    ELSIF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                        JOIN cbreturn.attached_column c ON c.relation OPERATOR(pg_catalog.=) o.relation
+                                                       AND c.check_kind OPERATOR(pg_catalog.=) o.check_kind
+                        JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
+                                                     AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
+                       WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND o.declared_relation OPERATOR(pg_catalog.=) decl
+                         AND a.attisdropped) THEN
+        PERFORM cbreturn._quantity_rebuild(decl, '{}', false);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_after_cascade(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_after_cascade(regclass) IS
+    'internal: after a CASCADE detached a quantity check: the guards and ledger of a declared table no check reads any more go, or its returns are counted again';
 COMMENT ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) IS
     'internal: detaches the checks of a table whose declaration header, declared table or read column a DROP ... CASCADE takes, with a NOTICE each';
 
@@ -1358,7 +1405,7 @@ REVOKE ALL ON FUNCTION cbreturn._follow_partitions() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._follow_partitions() IS
     'internal: event trigger queueing the leaf partitions of checked partition trees that a partition created, attached or detached touched, for the check at commit; gives new partitions of a partitioned declaration header its TRUNCATE guard';
 CREATE EVENT TRIGGER cbreturn_follow_partitions ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE')
+    WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE', 'CREATE SCHEMA')
     EXECUTE FUNCTION cbreturn._follow_partitions();
 
 -- ---------------------------------------------------------------------------

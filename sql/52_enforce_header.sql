@@ -246,9 +246,12 @@ CREATE FUNCTION cbreturn._header_partitions_ddl() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'cbr_header_partitions_ddl' LANGUAGE C;
 REVOKE ALL ON FUNCTION cbreturn._header_partitions_ddl() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
-    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA, DROP OWNED and DROP EXTENSION: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
+    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA, DROP OWNED and DROP EXTENSION: a partition of a declaration header leaving it is refused while returns name its rows (CB014); at the start of every command that can drop a table, records whether it says CASCADE';
+-- (also at the start of every other command that can drop a table, so that
+-- cbreturn._ddl_cascades answers for the command being run, never an earlier one)
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION')
+    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
+                 'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- A partitioned header (issue 12): TRUNCATE of one partition fires that

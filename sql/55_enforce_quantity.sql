@@ -339,7 +339,8 @@ COMMENT ON FUNCTION cbreturn._quantity_counts_sql(regclass, oid[]) IS
 
 -- What a recount or a verification reads as the ledger's owner must be
 -- tables, and stay so until it has read them: the caller locks the declared
--- table and each returns table first, then asks this.  PostgreSQL 15 lets
+-- table and each returns table first, then asks this, which locks the
+-- declaration headers whose status the returns read (a join of the count).  PostgreSQL 15 lets
 -- the owner of an empty table without triggers turn it into a view (CREATE
 -- RULE "_RETURN"): read by the ledger's owner, its query would run the
 -- table owner's functions with that owner's rights; a foreign partition
@@ -350,14 +351,33 @@ CREATE FUNCTION cbreturn._quantity_counted_tables(declared regclass, except_rela
 AS $$
 DECLARE
     bad record;
+    h record;
 BEGIN
+    -- the declaration headers whose status a counted return reads are read too
+    FOR h IN SELECT DISTINCT hl.declared_relation AS header
+               FROM cbreturn.attached_check a
+               JOIN cbreturn.attached_check hl ON hl.relation OPERATOR(pg_catalog.=) a.relation
+                                              AND hl.check_kind OPERATOR(pg_catalog.=) 'header'
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+              ORDER BY 1
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS SHARE MODE', h.header);
+    END LOOP;
     SELECT r.relid::pg_catalog.regclass::pg_catalog.text AS rel, r.checked::pg_catalog.text AS checked INTO bad
       FROM (SELECT declared::pg_catalog.oid AS relid, declared AS checked
             UNION ALL
             SELECT p.relid, a.relation
               FROM cbreturn.attached_check a
              CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
-                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t) p
+                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t
+                                 UNION SELECT hl.declared_relation::pg_catalog.oid FROM cbreturn.attached_check hl
+                                  WHERE hl.relation OPERATOR(pg_catalog.=) a.relation
+                                    AND hl.check_kind OPERATOR(pg_catalog.=) 'header'
+                                 UNION SELECT t.relid FROM cbreturn.attached_check hl
+                                  CROSS JOIN LATERAL pg_catalog.pg_partition_tree(hl.declared_relation) t
+                                  WHERE hl.relation OPERATOR(pg_catalog.=) a.relation
+                                    AND hl.check_kind OPERATOR(pg_catalog.=) 'header') p
              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
                AND a.declared_relation OPERATOR(pg_catalog.=) declared
                AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))) r

@@ -2052,7 +2052,7 @@ SELECT k.relation AS "table",
 CREATE CONSTRAINT TRIGGER cbreturn_partition_check AFTER INSERT ON cbreturn.partition_pending
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION cbreturn._partition_check();
 CREATE EVENT TRIGGER cbreturn_follow_partitions ON ddl_command_end
-    WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE')
+    WHEN TAG IN ('CREATE TABLE', 'CREATE FOREIGN TABLE', 'ALTER TABLE', 'ALTER FOREIGN TABLE', 'CREATE SCHEMA')
     EXECUTE FUNCTION cbreturn._follow_partitions();
 
 CREATE TRIGGER registers_changed AFTER INSERT OR UPDATE OR DELETE ON cbreturn.applicants
@@ -4662,9 +4662,12 @@ CREATE FUNCTION cbreturn._header_partitions_ddl() RETURNS event_trigger
     AS 'MODULE_PATHNAME', 'cbr_header_partitions_ddl' LANGUAGE C;
 REVOKE ALL ON FUNCTION cbreturn._header_partitions_ddl() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
-    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA, DROP OWNED and DROP EXTENSION: a partition of a declaration header leaving it is refused while returns name its rows (CB014)';
+    'internal: event trigger at the start of ALTER TABLE, DROP TABLE, DROP SCHEMA, DROP OWNED and DROP EXTENSION: a partition of a declaration header leaving it is refused while returns name its rows (CB014); at the start of every command that can drop a table, records whether it says CASCADE';
+-- (also at the start of every other command that can drop a table, so that
+-- cbreturn._ddl_cascades answers for the command being run, never an earlier one)
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION')
+    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
+                 'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- The metadata without row security (under row_security = off, as pg_dump
@@ -5397,3 +5400,223 @@ END
 $$;
 COMMENT ON FUNCTION cbreturn.attach_header(regclass, regclass, name[], name[], name, name, name, name, name, name) IS
     'name the declaration header (or return request) of a returns table, its key and the header columns of the export date, supervision code, export office, 1210 departure date, release date or request status; the export, import and quantity checks attached afterwards read those from the header row';
+
+-- Review of the CASCADE change: the ledger follows, partitions are checked at commit,
+-- headers read by a recount are locked and checked.
+CREATE OR REPLACE FUNCTION cbreturn._detach_cascaded(rel regclass, kinds text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind text;
+    p record;
+    decl regclass;
+    went boolean := false;
+BEGIN
+    IF 'header' OPERATOR(pg_catalog.=) ANY (kinds) THEN
+        kinds := kinds OPERATOR(pg_catalog.||) ARRAY(
+            SELECT DISTINCT c.check_kind FROM cbreturn.attached_column c
+              JOIN cbreturn.attached_check h ON h.relation OPERATOR(pg_catalog.=) c.relation
+                                            AND h.check_kind OPERATOR(pg_catalog.=) 'header'
+             WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.<>) 'header'
+               AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) h.declared_relation::pg_catalog.oid);
+    END IF;
+    -- the checks that read a header before the header link
+    FOR kind IN SELECT d.k FROM (SELECT DISTINCT u.k FROM pg_catalog.unnest(kinds) u(k)) d
+                 WHERE EXISTS (SELECT FROM cbreturn.attached_check a
+                                WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) d.k)
+                 ORDER BY d.k OPERATOR(pg_catalog.=) 'header', d.k
+    LOOP
+        -- (a header link has no trigger of its own; a dropped column took its table's trigger)
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) rel
+                      AND g.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || kind || '_check')) THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', 'cbreturn_' || kind || '_check', rel);
+        END IF;
+        IF kind OPERATOR(pg_catalog.=) 'quantity' THEN
+            FOR p IN SELECT rel::pg_catalog.oid AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
+                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid::pg_catalog.regclass);
+            END LOOP;
+        END IF;
+        DELETE FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind;
+        DELETE FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) kind
+        RETURNING a.declared_relation INTO decl;
+        PERFORM cbreturn._error('drop.cascades', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind), rel::pg_catalog.text);
+        went := true;
+        -- R-EX-3: the ledger of a declared table that stays (a dropped one's goes
+        -- with it, cbreturn._quantity_after_drop) no longer counts rel's returns
+        IF kind OPERATOR(pg_catalog.=) 'quantity'
+           AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) decl::pg_catalog.oid) THEN
+            PERFORM cbreturn._quantity_after_cascade(decl);
+        END IF;
+    END LOOP;
+    -- a partition that lost checks its tree's other leaves carry: refused at
+    -- commit, as detach() of it is (cbreturn._partition_check)
+    IF went AND (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel) THEN
+        INSERT INTO cbreturn.partition_pending (relid)
+        SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t WHERE t.isleaf;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_after_cascade(decl regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) decl) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', decl);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', decl);
+        DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) decl;
+    ELSIF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                        JOIN cbreturn.attached_column c ON c.relation OPERATOR(pg_catalog.=) o.relation
+                                                       AND c.check_kind OPERATOR(pg_catalog.=) o.check_kind
+                        JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
+                                                     AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
+                       WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND o.declared_relation OPERATOR(pg_catalog.=) decl
+                         AND a.attisdropped) THEN
+        PERFORM cbreturn._quantity_rebuild(decl, '{}', false);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_after_cascade(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_after_cascade(regclass) IS
+    'internal: after a CASCADE detached a quantity check: the guards and ledger of a declared table no check reads any more go, or its returns are counted again';
+CREATE OR REPLACE FUNCTION cbreturn._quantity_counted_tables(declared regclass, except_relation oid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    bad record;
+    h record;
+BEGIN
+    -- the declaration headers whose status a counted return reads are read too
+    FOR h IN SELECT DISTINCT hl.declared_relation AS header
+               FROM cbreturn.attached_check a
+               JOIN cbreturn.attached_check hl ON hl.relation OPERATOR(pg_catalog.=) a.relation
+                                              AND hl.check_kind OPERATOR(pg_catalog.=) 'header'
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND a.declared_relation OPERATOR(pg_catalog.=) declared
+              ORDER BY 1
+    LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS SHARE MODE', h.header);
+    END LOOP;
+    SELECT r.relid::pg_catalog.regclass::pg_catalog.text AS rel, r.checked::pg_catalog.text AS checked INTO bad
+      FROM (SELECT declared::pg_catalog.oid AS relid, declared AS checked
+            UNION ALL
+            SELECT p.relid, a.relation
+              FROM cbreturn.attached_check a
+             CROSS JOIN LATERAL (SELECT a.relation::pg_catalog.oid AS relid
+                                 UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(a.relation) t
+                                 UNION SELECT hl.declared_relation::pg_catalog.oid FROM cbreturn.attached_check hl
+                                  WHERE hl.relation OPERATOR(pg_catalog.=) a.relation
+                                    AND hl.check_kind OPERATOR(pg_catalog.=) 'header'
+                                 UNION SELECT t.relid FROM cbreturn.attached_check hl
+                                  CROSS JOIN LATERAL pg_catalog.pg_partition_tree(hl.declared_relation) t
+                                  WHERE hl.relation OPERATOR(pg_catalog.=) a.relation
+                                    AND hl.check_kind OPERATOR(pg_catalog.=) 'header') p
+             WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+               AND a.declared_relation OPERATOR(pg_catalog.=) declared
+               AND NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(except_relation, '{}'))) r
+      JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) r.relid
+     WHERE c.relkind NOT IN ('r', 'p')
+     LIMIT 1;
+    IF FOUND THEN
+        PERFORM cbreturn._error('quantity.counted_not_table', bad.rel, bad.checked);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) IS
+    'internal: refuses a recount or verification whose declared or returns relations are not all tables (42809), called with them locked';
+
+-- The kind of check in the column-in-use refusals is a translated phrase.
+CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+    touched oid[];
+BEGIN
+    -- Only the metadata of the tables this ALTER TABLE touched, and of their
+    -- inheritance children (a recursing ALTER reports only the parent), is
+    -- looked at: a stale or foreign row elsewhere must not make every ALTER
+    -- TABLE of the database fail (issue 9, item 3).
+    WITH RECURSIVE t(relid) AS (
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+    )
+    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    IF touched IS NULL THEN
+        RETURN;
+    END IF;
+    -- SET UNLOGGED of a table whose rows permanent returns name (42P16)
+    PERFORM cbreturn._refuse_unlogged(touched);
+    -- A column dropped with CASCADE: the checks that read it are detached.
+    IF cbreturn._ddl_cascades() THEN
+        FOR c IN SELECT ac.relation, pg_catalog.array_agg(DISTINCT ac.check_kind) AS kinds
+                   FROM cbreturn.attached_column ac
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                    AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+                  WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                    AND a.attisdropped
+                  GROUP BY ac.relation
+        LOOP
+            PERFORM cbreturn._detach_cascaded(c.relation, c.kinds);
+        END LOOP;
+    END IF;
+    -- A dropped attached column or a new type would leave a check reading
+    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
+    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
+              ORDER BY ac.check_kind OPERATOR(pg_catalog.=) 'header', ac.relation::pg_catalog.text, ac.check_kind, ac.role
+    LOOP
+        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
+                                     ELSE 'attach.column_type_in_use' END,
+                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
+                                cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind), c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Citus: the checks of a Citus table name their columns in the triggers
+    -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.
+    FOR c IN SELECT ac.*
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND a.attname OPERATOR(pg_catalog.<>) ac.column_name
+                AND cbreturn._citus_table(ac.relation)
+    LOOP
+        PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
+                                c.relation::pg_catalog.text, cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind),
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Renamed columns: the attnum is the truth, the name follows it.
+    UPDATE cbreturn.attached_column ac
+       SET column_name = a.attname
+      FROM pg_catalog.pg_attribute a
+     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;

@@ -338,9 +338,22 @@ ddl_is_cascade(Node *parsetree)
 	if (IsA(parsetree, DropOwnedStmt))
 		return ((DropOwnedStmt *) parsetree)->behavior == DROP_CASCADE;
 	if (IsA(parsetree, AlterTableStmt))
+	{
+		/* a column dropped: every DROP COLUMN of the statement says CASCADE */
+		bool		some = false;
+
 		foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
-			if (((AlterTableCmd *) lfirst(lc))->behavior == DROP_CASCADE)
-				return true;
+		{
+			AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+			if (cmd->subtype != AT_DropColumn)
+				continue;
+			if (cmd->behavior != DROP_CASCADE)
+				return false;
+			some = true;
+		}
+		return some;
+	}
 	return false;
 }
 

@@ -118,11 +118,11 @@ static const CbrCatalogued cbr_messages[] = {
 	{"attach.import_applicant_needs", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("the R-IM-7 applicant check needs the enterprise, applicant and applied_on columns together"), NULL, NULL},
 	{"attach.column_in_use", ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST,
-		gettext_noop("column \"{1}\" of relation {2} is used by the cbreturn {3} check on {4}"),
+		gettext_noop("column \"{1}\" of relation {2} is used by the cbreturn {3} on {4}"),
 		gettext_noop("The column cannot be dropped while the check is attached."),
 		gettext_noop("Detach the check first: SELECT cbreturn.detach({5}, {6});")},
 	{"attach.column_type_in_use", ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST,
-		gettext_noop("column \"{1}\" of relation {2} is used by the cbreturn {3} check on {4}"),
+		gettext_noop("column \"{1}\" of relation {2} is used by the cbreturn {3} on {4}"),
 		gettext_noop("The type of the column cannot change while the check is attached."),
 		gettext_noop("Detach the check first: SELECT cbreturn.detach({5}, {6});")},
 	/* the rest of attach, detach and the metadata triggers (issue 13) */
@@ -236,7 +236,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("cbreturn.citus_sync_policy() runs on the Citus coordinator"), NULL,
 		gettext_noop("Connect to the coordinator and call it there.")},
 	{"citus.rename_attached", ERRCODE_CBRETURN_DISTRIBUTED,
-		gettext_noop("column \"{1}\" of Citus table {2} is used by the cbreturn {3} check"),
+		gettext_noop("column \"{1}\" of Citus table {2} is used by the cbreturn {3}"),
 		gettext_noop("The checks of a Citus table name their columns in the triggers that Citus carries to every shard, so a renamed column would leave them reading nothing."),
 		gettext_noop("Detach the check, rename the column, then attach the check again: SELECT cbreturn.detach({4}, {5});")},
 	/* the quantity check on Citus tables (sql/67_citus_quantity.sql, issue 14) */

@@ -230,8 +230,12 @@ ea_window(ExportAssess *a)
 		ea_set(a, EA_STATUS, CStringGetTextDatum(cbr_return_status_names[CBR_STATUS_ORDINARY]));
 	if (!a->has_reason || PG_ARGISNULL(EX_EXPORTED))
 		return;
-	if (cbr_decide_export_window(PG_GETARG_DATEADT(EX_EXPORTED), a->reason, a->has_returned, a->returned,
-								 &w) != CBR_PASS && w.outcome != CBR_FAIL_WINDOW)
+	/* a 1210 return with its departure: the dates in order too, as the export check reads them */
+	if ((a->is_1210 && !PG_ARGISNULL(EX_LEFT_AREA)
+		 ? cbr_decide_bonded_export_window(PG_GETARG_DATEADT(EX_EXPORTED), PG_GETARG_DATEADT(EX_LEFT_AREA),
+										   a->reason, a->has_returned, a->returned, &w)
+		 : cbr_decide_export_window(PG_GETARG_DATEADT(EX_EXPORTED), a->reason, a->has_returned, a->returned,
+									&w)) != CBR_PASS && w.outcome != CBR_FAIL_WINDOW)
 		cbr_report_bad_date(w.outcome, cbr_date_role_name(w.bad), w.bad_value,
 							cbr_date_role_name(w.other), w.other_value);
 	if (a->scope != CBR_WINDOW_CBEC)

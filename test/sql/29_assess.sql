@@ -222,3 +222,8 @@ CREATE TABLE assess_import_gen (
 INSERT INTO assess_import_gen VALUES ('2026-01-01', NULL, NULL);
 SELECT apply_deadline FROM assess_import_gen;
 DROP TABLE assess_import_gen;
+
+-- A 1210 return with an infinite departure: 22008, as the export check and
+-- bonded_export_return_deadline say (it was answered as if on time).
+SELECT regress.try($$SELECT (cbreturn.assess_export_return('1210', '2026-01-01', 'unsold', '2026-02-01', '2026-03-01',
+                                                          left_special_area_on => 'infinity')).status$$);

@@ -142,6 +142,40 @@ RESET ROLE;
 DROP SCHEMA gate_view CASCADE;
 DROP ROLE gate_view;
 
+-- A declaration header whose status the count reads (the quantity check of
+-- a returns table with a header link) is locked and checked too: turned into
+-- a view, 42809, and its function never runs.
+CREATE ROLE gate_hview;
+CREATE SCHEMA gate_hview AUTHORIZATION gate_hview;
+SET ROLE gate_hview;
+CREATE TABLE gate_hview.ran (who text);
+CREATE FUNCTION gate_hview.st() RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO gate_hview.ran VALUES (current_user);
+    RETURN 'SB';
+END $$;
+CREATE TABLE gate_hview.h (req text PRIMARY KEY, st text);
+CREATE TABLE gate_hview.d (entry text PRIMARY KEY, qty int NOT NULL);
+INSERT INTO gate_hview.d VALUES ('D1', 10);
+CREATE TABLE gate_hview.r (id int PRIMARY KEY, req text, entry text, qty int);
+SELECT cbreturn.attach_header('gate_hview.r', 'gate_hview.h', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_quantity_check('gate_hview.r', '{entry}', 'qty', 'gate_hview.d', '{entry}', 'qty',
+                                      freeing_labels => '{BH}');
+INSERT INTO gate_hview.r VALUES (1, NULL, 'D1', 3);
+DROP TRIGGER cbreturn_header_guard ON gate_hview.h;
+DROP TRIGGER cbreturn_header_truncate_guard ON gate_hview.h;
+ALTER TABLE gate_hview.h DROP CONSTRAINT h_pkey;
+RESET ROLE;
+VACUUM gate_hview.h;
+SET ROLE gate_hview;
+CREATE RULE "_RETURN" AS ON SELECT TO gate_hview.h DO INSTEAD SELECT NULL::text AS req, gate_hview.st() AS st;
+SELECT regress.try($$SELECT count(*) FROM cbreturn.verify_quantity_ledger('gate_hview.d')$$);
+SELECT regress.try($$SELECT cbreturn.rebuild_quantity_ledger('gate_hview.d')$$);
+SELECT count(*) AS view_function_ran FROM gate_hview.ran;
+RESET ROLE;
+DROP SCHEMA gate_hview CASCADE;
+DROP ROLE gate_hview;
+
 -- The owner of one returns table cannot leave another owner's returns table
 -- out of a recount (the ledger would lose those returns, and the line could
 -- be over-returned): 42501, and the ledger still counts them.

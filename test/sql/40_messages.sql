@@ -38,8 +38,8 @@ SELECT k, pg_temp.err(format('SELECT cbreturn._error(%L%s)', k, a)) AS raised
     ('detach.kind_not_attached', $$, 'import', 'erp.returns'$$),
     ('attach.export_needs_reason_or_remarks', ''),
     ('attach.import_needs_dates', ''),
-    ('attach.column_in_use', $$, 'memo', 'erp.returns', 'export', 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$),
-    ('attach.column_type_in_use', $$, 'memo', 'erp.returns', 'export', 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$)
+    ('attach.column_in_use', $$, 'memo', 'erp.returns', cbreturn._text('kind.export'), 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$),
+    ('attach.column_type_in_use', $$, 'memo', 'erp.returns', cbreturn._text('kind.export'), 'erp.returns', quote_literal('erp.returns'), quote_literal('export')$$)
   ) v(k, a)
  ORDER BY k;
 

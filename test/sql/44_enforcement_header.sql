@@ -307,3 +307,45 @@ DROP SCHEMA m44 CASCADE;
 DROP SCHEMA a44 CASCADE;
 DROP ROLE cbr44_alice;
 DROP ROLE cbr44_mallory;
+
+-- A quantity check detached by CASCADE: the declared line's ledger no longer
+-- counts that table's returns (another returns table of the line is not
+-- refused for them), and with no check left the guards and ledger go.
+CREATE SCHEMA c44;
+CREATE TABLE c44.d (k text PRIMARY KEY, dq int NOT NULL);
+INSERT INTO c44.d VALUES ('x', 10);
+CREATE TABLE c44.r1 (id int, k text, q int);
+CREATE TABLE c44.r2 (id int, k text, q int);
+SELECT cbreturn.attach_quantity_check('c44.r1', '{k}', 'q', 'c44.d', '{k}', 'dq');
+SELECT cbreturn.attach_quantity_check('c44.r2', '{k}', 'q', 'c44.d', '{k}', 'dq');
+INSERT INTO c44.r1 VALUES (1, 'x', 8);
+ALTER TABLE c44.r1 DROP COLUMN q CASCADE;
+SELECT regress.try($$INSERT INTO c44.r2 VALUES (1, 'x', 5)$$);
+SELECT count(*) AS ledger_problems FROM cbreturn.verify_quantity_ledger('c44.d');
+ALTER TABLE c44.d DROP COLUMN dq CASCADE;
+SELECT count(*) AS checks_left FROM cbreturn.attached_checks WHERE "table"::text LIKE 'c44.%';
+SELECT count(*) AS guards_left FROM pg_trigger WHERE tgrelid = 'c44.d'::regclass AND NOT tgisinternal;
+SELECT count(*) AS ledger_rows FROM cbreturn.quantity_ledger WHERE declared_relation = 'c44.d'::regclass;
+SELECT regress.try($$TRUNCATE c44.d$$);
+-- CASCADE is the command's own: an earlier CASCADE in the same statement (a
+-- DO block) does not make a later drop without it detach; and an ALTER TABLE
+-- detaches only when its DROP COLUMN says CASCADE, not another subcommand.
+CREATE TABLE c44.h (decl_no text PRIMARY KEY, exported date NOT NULL);
+CREATE TYPE c44.ht AS (decl_no text, exported date);
+CREATE TABLE c44.th OF c44.ht (PRIMARY KEY (decl_no));
+CREATE TABLE c44.junk (a int);
+CREATE TABLE c44.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+CREATE TABLE c44.r3 (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+SELECT cbreturn.attach_header('c44.r', 'c44.h', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT cbreturn.attach_export_return_checks('c44.r', exported_on => NULL, reason => 'reason', returned_on => 'returned');
+SELECT cbreturn.attach_header('c44.r3', 'c44.th', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT cbreturn.attach_export_return_checks('c44.r3', exported_on => NULL, reason => 'reason', returned_on => 'returned');
+SELECT regress.try($x$DO $d$ BEGIN DROP TABLE c44.junk CASCADE; DROP TABLE c44.h; END $d$$x$);
+SELECT regress.try($$ALTER TABLE c44.h DROP COLUMN exported, DROP CONSTRAINT IF EXISTS no_such CASCADE$$);
+SELECT "table", check_kind FROM cbreturn.attached_checks WHERE "table"::text LIKE 'c44.%' ORDER BY 1, 2;
+-- DROP TYPE ... CASCADE of a typed header table detaches its readers
+SET client_min_messages = notice;
+DROP TYPE c44.ht CASCADE;
+RESET client_min_messages;
+SELECT "table", check_kind FROM cbreturn.attached_checks WHERE "table"::text LIKE 'c44.%' ORDER BY 1, 2;
+DROP SCHEMA c44 CASCADE;

@@ -108,6 +108,26 @@ CREATE TABLE p48.th_08 PARTITION OF p48.th FOR VALUES FROM ('2026-08-01') TO ('2
 ROLLBACK;
 SELECT count(*) AS queued FROM cbreturn.partition_pending;
 
+-- A partition made inside CREATE SCHEMA is looked at too.
+BEGIN;
+CREATE SCHEMA p48b CREATE TABLE th_08 PARTITION OF p48.th FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+COMMIT;
+SELECT count(*) AS schema_made FROM pg_namespace WHERE nspname = 'p48b';
+-- One partition losing, by DROP ... CASCADE of its own declaration header,
+-- the checks the other partitions keep: refused at commit, as its detach().
+CREATE TABLE p48.hdr_01 (decl text PRIMARY KEY, exported date NOT NULL);
+CREATE TABLE p48.hdr_02 (decl text PRIMARY KEY, exported date NOT NULL);
+CREATE TABLE p48.hr (id int, m int, decl text, reason cbreturn.return_reason, returned date) PARTITION BY LIST (m);
+CREATE TABLE p48.hr_1 PARTITION OF p48.hr FOR VALUES IN (1);
+CREATE TABLE p48.hr_2 PARTITION OF p48.hr FOR VALUES IN (2);
+SELECT attach_header('p48.hr_1', 'p48.hdr_01', '{decl}', '{decl}', exported_on => 'exported');
+SELECT attach_export_return_checks('p48.hr_1', exported_on => NULL, reason => 'reason', returned_on => 'returned');
+SELECT attach_header('p48.hr_2', 'p48.hdr_02', '{decl}', '{decl}', exported_on => 'exported');
+SELECT attach_export_return_checks('p48.hr_2', exported_on => NULL, reason => 'reason', returned_on => 'returned');
+DROP TABLE p48.hdr_01 CASCADE;
+SELECT :'LAST_ERROR_SQLSTATE' AS sqlstate;
+SELECT count(*) AS hr_1_checks FROM attached_checks WHERE "table" = 'p48.hr_1'::regclass;
+
 -- The message in Chinese.
 SET cbreturn.language = 'zh_CN.UTF-8';
 CREATE TABLE p48.th_08 PARTITION OF p48.th FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
