@@ -76,7 +76,7 @@ cbr_export_report_text(TriggerData *trigdata, HeapTuple tuple, const ExportCache
 	attnum = c->col[EX_SUPERVISION + bad_text];
 	str = TextDatumGetCString(v[EX_SUPERVISION + bad_text]);
 	if (attnum == InvalidAttrNumber)
-		cbr_header_report_code(c->hdr, EX_SUPERVISION + bad_text, str);
+		cbr_header_report_code(c->hdr, EX_SUPERVISION + bad_text, str, cbr_row_identity_seen(trigdata, tuple));
 	cbr_report_code_text(trigdata, tuple, attnum, str);
 }
 

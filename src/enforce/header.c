@@ -419,7 +419,7 @@ cbr_header_visible(const CbrHeaderUse *u)
 }
 
 void
-cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str)
+cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str, const char *row)
 {
 	int16		code;
 	CbrParseError err;
@@ -432,10 +432,12 @@ cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str)
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("column \"%s\" of declaration header %s holds a code that is not 4 digits",
 						col, cbr_header_rel_text(u->relid)),
+				 errdetail("%sthe code is read from its declaration header row.", row),
 				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid 4-digit code \"%s\" in column \"%s\" of declaration header %s: %s", str, col,
 					cbr_header_rel_text(u->relid), cbr_parse_error_text(&err, str)),
+			 errdetail("%sthe code is read from its declaration header row.", row),
 			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
 }

@@ -90,7 +90,7 @@ extern void cbr_header_values(const CbrHeaderUse *u, TupleDesc hdesc, HeapTuple 
 extern bool cbr_header_visible(const CbrHeaderUse *u);
 
 /* 22P02: the header column of role r holds a code that is not 4 digits. */
-pg_noreturn extern void cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str);
+pg_noreturn extern void cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str, const char *row);
 
 /*
  * What the export and import checks offer the header guard: does the return

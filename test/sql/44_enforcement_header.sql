@@ -348,4 +348,14 @@ SET client_min_messages = notice;
 DROP TYPE c44.ht CASCADE;
 RESET client_min_messages;
 SELECT "table", check_kind FROM cbreturn.attached_checks WHERE "table"::text LIKE 'c44.%' ORDER BY 1, 2;
+-- A code the header holds that is no code: the return's row in DETAIL.
+CREATE TABLE c44.hc (decl_no text PRIMARY KEY, exported date NOT NULL, code text, office text);
+INSERT INTO c44.hc VALUES ('D1', '2026-03-01', '96X0', '2924');
+CREATE TABLE c44.rc (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date, ret_office text);
+SELECT cbreturn.attach_header('c44.rc', 'c44.hc', '{decl_no}', '{decl_no}', exported_on => 'exported',
+                              supervision_code => 'code', export_office => 'office');
+SELECT cbreturn.attach_export_return_checks('c44.rc', exported_on => NULL, reason => 'reason',
+                                            returned_on => 'returned', return_office => 'ret_office');
+\set VERBOSITY default
+INSERT INTO c44.rc VALUES (1, 'D1', 'unsold', '2026-04-01', '2924');
 DROP SCHEMA c44 CASCADE;
