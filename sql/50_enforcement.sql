@@ -1056,6 +1056,15 @@ BEGIN
         SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
          WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
         UNION
+        -- ALTER TYPE ... DROP ATTRIBUTE, ALTER ATTRIBUTE TYPE, RENAME ATTRIBUTE
+        -- of a composite type change its typed tables' columns
+        -- (reported as the composite type's own relation)
+        SELECT tc.oid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+          JOIN pg_catalog.pg_class ct ON ct.oid OPERATOR(pg_catalog.=) d.objid
+                                     AND ct.relkind OPERATOR(pg_catalog.=) 'c'
+          JOIN pg_catalog.pg_class tc ON tc.reloftype OPERATOR(pg_catalog.=) ct.reltype
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
         SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
     )
     SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
@@ -1278,7 +1287,7 @@ $$;
 REVOKE ALL ON FUNCTION cbreturn._follow_drop() FROM PUBLIC;
 
 CREATE EVENT TRIGGER cbreturn_follow_alter_table ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE')
     EXECUTE FUNCTION cbreturn._follow_alter_table();
 CREATE EVENT TRIGGER cbreturn_follow_drop ON sql_drop
     EXECUTE FUNCTION cbreturn._follow_drop();

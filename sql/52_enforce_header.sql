@@ -250,7 +250,7 @@ COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
 -- (also at the start of every other command that can drop a table, so that
 -- cbreturn._ddl_cascades answers for the command being run, never an earlier one)
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
+    WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
                  'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 

@@ -4666,7 +4666,7 @@ COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
 -- (also at the start of every other command that can drop a table, so that
 -- cbreturn._ddl_cascades answers for the command being run, never an earlier one)
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
+    WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
                  'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
@@ -5620,3 +5620,102 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;
+
+-- ALTER TYPE of a composite type whose typed table is a header or read by a check:
+-- followed as ALTER TABLE is.
+CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    c record;
+    touched oid[];
+BEGIN
+    -- Only the metadata of the tables this ALTER TABLE touched, and of their
+    -- inheritance children (a recursing ALTER reports only the parent), is
+    -- looked at: a stale or foreign row elsewhere must not make every ALTER
+    -- TABLE of the database fail (issue 9, item 3).
+    WITH RECURSIVE t(relid) AS (
+        SELECT d.objid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        -- ALTER TYPE ... DROP ATTRIBUTE, ALTER ATTRIBUTE TYPE, RENAME ATTRIBUTE
+        -- of a composite type change its typed tables' columns
+        -- (reported as the composite type's own relation)
+        SELECT tc.oid FROM pg_catalog.pg_event_trigger_ddl_commands() d
+          JOIN pg_catalog.pg_class ct ON ct.oid OPERATOR(pg_catalog.=) d.objid
+                                     AND ct.relkind OPERATOR(pg_catalog.=) 'c'
+          JOIN pg_catalog.pg_class tc ON tc.reloftype OPERATOR(pg_catalog.=) ct.reltype
+         WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+        UNION
+        SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
+    )
+    SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    IF touched IS NULL THEN
+        RETURN;
+    END IF;
+    -- SET UNLOGGED of a table whose rows permanent returns name (42P16)
+    PERFORM cbreturn._refuse_unlogged(touched);
+    -- A column dropped with CASCADE: the checks that read it are detached.
+    IF cbreturn._ddl_cascades() THEN
+        FOR c IN SELECT ac.relation, pg_catalog.array_agg(DISTINCT ac.check_kind) AS kinds
+                   FROM cbreturn.attached_column ac
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                    AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+                  WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                    AND a.attisdropped
+                  GROUP BY ac.relation
+        LOOP
+            PERFORM cbreturn._detach_cascaded(c.relation, c.kinds);
+        END LOOP;
+    END IF;
+    -- A dropped attached column or a new type would leave a check reading
+    -- nothing or the wrong thing: refuse (the ALTER TABLE is rolled back).
+    FOR c IN SELECT ac.*, a.attisdropped, a.atttypid
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND (a.attisdropped OR a.atttypid OPERATOR(pg_catalog.<>) ac.column_type)
+              ORDER BY ac.check_kind OPERATOR(pg_catalog.=) 'header', ac.relation::pg_catalog.text, ac.check_kind, ac.role
+    LOOP
+        PERFORM cbreturn._error(CASE WHEN c.attisdropped THEN 'attach.column_in_use'
+                                     ELSE 'attach.column_type_in_use' END,
+                                c.column_name::pg_catalog.text, c.column_relation::pg_catalog.text,
+                                cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind), c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Citus: the checks of a Citus table name their columns in the triggers
+    -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.
+    FOR c IN SELECT ac.*
+               FROM cbreturn.attached_column ac
+               JOIN pg_catalog.pg_attribute a
+                 ON a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+                AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+              WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+                AND a.attname OPERATOR(pg_catalog.<>) ac.column_name
+                AND cbreturn._citus_table(ac.relation)
+    LOOP
+        PERFORM cbreturn._error('citus.rename_attached', c.column_name::pg_catalog.text,
+                                c.relation::pg_catalog.text, cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind),
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- Renamed columns: the attnum is the truth, the name follows it.
+    UPDATE cbreturn.attached_column ac
+       SET column_name = a.attname
+      FROM pg_catalog.pg_attribute a
+     WHERE ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (touched)
+       AND a.attrelid OPERATOR(pg_catalog.=) ac.column_relation
+       AND a.attnum OPERATOR(pg_catalog.=) ac.column_attnum
+       AND a.attname OPERATOR(pg_catalog.<>) ac.column_name;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_alter_table() FROM PUBLIC;
+DROP EVENT TRIGGER cbreturn_follow_alter_table;
+CREATE EVENT TRIGGER cbreturn_follow_alter_table ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE')
+    EXECUTE FUNCTION cbreturn._follow_alter_table();

@@ -348,6 +348,24 @@ SET client_min_messages = notice;
 DROP TYPE c44.ht CASCADE;
 RESET client_min_messages;
 SELECT "table", check_kind FROM cbreturn.attached_checks WHERE "table"::text LIKE 'c44.%' ORDER BY 1, 2;
+-- ALTER TYPE of the type of a typed header table is followed as ALTER TABLE
+-- is: a new attribute type refused, a rename followed, and DROP ATTRIBUTE ...
+-- CASCADE detaches the checks that read it (they were left unwritable, 55000).
+CREATE TYPE c44.ht2 AS (decl_no text, exported date);
+CREATE TABLE c44.th2 OF c44.ht2 (PRIMARY KEY (decl_no));
+CREATE TABLE c44.r4 (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+SELECT cbreturn.attach_header('c44.r4', 'c44.th2', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT cbreturn.attach_export_return_checks('c44.r4', exported_on => NULL, reason => 'reason', returned_on => 'returned');
+-- (PostgreSQL itself wants CASCADE to alter the type of a typed table)
+SELECT regress.try($$ALTER TYPE c44.ht2 ALTER ATTRIBUTE exported TYPE text CASCADE$$);
+ALTER TYPE c44.ht2 RENAME ATTRIBUTE exported TO cleared CASCADE;
+SELECT columns->>'exported_on' AS header_column FROM cbreturn.attached_checks
+ WHERE "table" = 'c44.r4'::regclass AND check_kind = 'header';
+SET client_min_messages = notice;
+ALTER TYPE c44.ht2 DROP ATTRIBUTE cleared CASCADE;
+RESET client_min_messages;
+SELECT count(*) AS r4_checks FROM cbreturn.attached_checks WHERE "table" = 'c44.r4'::regclass;
+
 -- A code the header holds that is no code: the return's row in DETAIL.
 CREATE TABLE c44.hc (decl_no text PRIMARY KEY, exported date NOT NULL, code text, office text);
 INSERT INTO c44.hc VALUES ('D1', '2026-03-01', '96X0', '2924');
