@@ -1194,6 +1194,14 @@ BEGIN
            AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) decl::pg_catalog.oid) THEN
             PERFORM cbreturn._quantity_after_cascade(decl);
         END IF;
+        -- the guards of a header no returns table reads any more go (as with detach())
+        IF kind OPERATOR(pg_catalog.=) 'header'
+           AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) decl::pg_catalog.oid)
+           AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                            WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                              AND o.declared_relation OPERATOR(pg_catalog.=) decl) THEN
+            PERFORM cbreturn._header_drop_guards(decl);
+        END IF;
     END LOOP;
     -- a partition that lost checks its tree's other leaves carry: refused at
     -- commit, as detach() of it is (cbreturn._partition_check)
@@ -1227,7 +1235,19 @@ BEGIN
                                                      AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
                        WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
                          AND o.declared_relation OPERATOR(pg_catalog.=) decl
-                         AND a.attisdropped) THEN
+                         AND a.attisdropped)
+          -- a returns table, or a header one reads, that the command drops:
+          -- cbreturn._quantity_after_drop counts again without it
+          AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                           LEFT JOIN cbreturn.attached_check h ON h.relation OPERATOR(pg_catalog.=) o.relation
+                                                              AND h.check_kind OPERATOR(pg_catalog.=) 'header'
+                          WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                            AND o.declared_relation OPERATOR(pg_catalog.=) decl
+                            AND (NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                                              WHERE c.oid OPERATOR(pg_catalog.=) o.relation::pg_catalog.oid)
+                                 OR (h.relation IS NOT NULL
+                                     AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                                                      WHERE c.oid OPERATOR(pg_catalog.=) h.declared_relation::pg_catalog.oid)))) THEN
         PERFORM cbreturn._quantity_rebuild(decl, '{}', false);
     END IF;
 END
@@ -1250,6 +1270,27 @@ BEGIN
       FROM pg_catalog.pg_event_trigger_dropped_objects() d
      WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
        AND d.objsubid OPERATOR(pg_catalog.=) 0;
+    -- Columns dropped by the CASCADE of another object (DROP FUNCTION of a
+    -- generated column's function, DROP TYPE or DOMAIN of a column's type,
+    -- DROP EXTENSION ...; PostgreSQL drops a column another object needs only
+    -- with CASCADE): the checks that read them are detached, as ALTER TABLE
+    -- ... DROP COLUMN ... CASCADE detaches them.  An ALTER TABLE's (or ALTER
+    -- TYPE's) own columns are cbreturn._follow_alter_table's, which refuses
+    -- them without CASCADE.
+    IF TG_TAG NOT IN ('ALTER TABLE', 'ALTER TYPE') THEN
+        FOR k IN SELECT ac.relation, pg_catalog.array_agg(DISTINCT ac.check_kind) AS kinds
+                   FROM cbreturn.attached_column ac
+                   JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                     ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND d.objid OPERATOR(pg_catalog.=) ac.column_relation::pg_catalog.oid
+                    AND d.objsubid OPERATOR(pg_catalog.=) ac.column_attnum
+                  WHERE NOT ac.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(gone, '{}'))
+                  GROUP BY ac.relation
+                  ORDER BY ac.relation::pg_catalog.oid
+        LOOP
+            PERFORM cbreturn._detach_cascaded(k.relation, k.kinds);
+        END LOOP;
+    END IF;
     IF gone IS NULL THEN
         RETURN;
     END IF;

@@ -5719,3 +5719,180 @@ DROP EVENT TRIGGER cbreturn_follow_alter_table;
 CREATE EVENT TRIGGER cbreturn_follow_alter_table ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE')
     EXECUTE FUNCTION cbreturn._follow_alter_table();
+
+-- Columns dropped by another object's CASCADE detach the checks that read them; the
+-- header guards go with the last link; no recount while a counted table goes.
+CREATE OR REPLACE FUNCTION cbreturn._detach_cascaded(rel regclass, kinds text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind text;
+    p record;
+    decl regclass;
+    went boolean := false;
+BEGIN
+    IF 'header' OPERATOR(pg_catalog.=) ANY (kinds) THEN
+        kinds := kinds OPERATOR(pg_catalog.||) ARRAY(
+            SELECT DISTINCT c.check_kind FROM cbreturn.attached_column c
+              JOIN cbreturn.attached_check h ON h.relation OPERATOR(pg_catalog.=) c.relation
+                                            AND h.check_kind OPERATOR(pg_catalog.=) 'header'
+             WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.<>) 'header'
+               AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) h.declared_relation::pg_catalog.oid);
+    END IF;
+    -- the checks that read a header before the header link
+    FOR kind IN SELECT d.k FROM (SELECT DISTINCT u.k FROM pg_catalog.unnest(kinds) u(k)) d
+                 WHERE EXISTS (SELECT FROM cbreturn.attached_check a
+                                WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) d.k)
+                 ORDER BY d.k OPERATOR(pg_catalog.=) 'header', d.k
+    LOOP
+        -- (a header link has no trigger of its own; a dropped column took its table's trigger)
+        IF EXISTS (SELECT FROM pg_catalog.pg_trigger g
+                    WHERE g.tgrelid OPERATOR(pg_catalog.=) rel
+                      AND g.tgname OPERATOR(pg_catalog.=) ('cbreturn_' || kind || '_check')) THEN
+            EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', 'cbreturn_' || kind || '_check', rel);
+        END IF;
+        IF kind OPERATOR(pg_catalog.=) 'quantity' THEN
+            FOR p IN SELECT rel::pg_catalog.oid AS relid UNION SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t LOOP
+                EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate ON %s', p.relid::pg_catalog.regclass);
+            END LOOP;
+        END IF;
+        DELETE FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) rel AND c.check_kind OPERATOR(pg_catalog.=) kind;
+        DELETE FROM cbreturn.attached_check a
+         WHERE a.relation OPERATOR(pg_catalog.=) rel AND a.check_kind OPERATOR(pg_catalog.=) kind
+        RETURNING a.declared_relation INTO decl;
+        PERFORM cbreturn._error('drop.cascades', cbreturn._text('kind.' OPERATOR(pg_catalog.||) kind), rel::pg_catalog.text);
+        went := true;
+        -- R-EX-3: the ledger of a declared table that stays (a dropped one's goes
+        -- with it, cbreturn._quantity_after_drop) no longer counts rel's returns
+        IF kind OPERATOR(pg_catalog.=) 'quantity'
+           AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) decl::pg_catalog.oid) THEN
+            PERFORM cbreturn._quantity_after_cascade(decl);
+        END IF;
+        -- the guards of a header no returns table reads any more go (as with detach())
+        IF kind OPERATOR(pg_catalog.=) 'header'
+           AND EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) decl::pg_catalog.oid)
+           AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                            WHERE o.check_kind OPERATOR(pg_catalog.=) 'header'
+                              AND o.declared_relation OPERATOR(pg_catalog.=) decl) THEN
+            PERFORM cbreturn._header_drop_guards(decl);
+        END IF;
+    END LOOP;
+    -- a partition that lost checks its tree's other leaves carry: refused at
+    -- commit, as detach() of it is (cbreturn._partition_check)
+    IF went AND (SELECT c.relispartition FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) rel) THEN
+        INSERT INTO cbreturn.partition_pending (relid)
+        SELECT t.relid FROM pg_catalog.pg_partition_tree(rel) t WHERE t.isleaf;
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._detach_cascaded(regclass, text[]) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION cbreturn._quantity_after_cascade(decl regclass) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                    WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                      AND o.declared_relation OPERATOR(pg_catalog.=) decl) THEN
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_guard ON %s', decl);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS cbreturn_quantity_truncate_guard ON %s', decl);
+        DELETE FROM cbreturn.quantity_ledger l WHERE l.declared_relation OPERATOR(pg_catalog.=) decl;
+    ELSIF NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                        JOIN cbreturn.attached_column c ON c.relation OPERATOR(pg_catalog.=) o.relation
+                                                       AND c.check_kind OPERATOR(pg_catalog.=) o.check_kind
+                        JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.column_relation
+                                                     AND a.attnum OPERATOR(pg_catalog.=) c.column_attnum
+                       WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                         AND o.declared_relation OPERATOR(pg_catalog.=) decl
+                         AND a.attisdropped)
+          -- a returns table, or a header one reads, that the command drops:
+          -- cbreturn._quantity_after_drop counts again without it
+          AND NOT EXISTS (SELECT FROM cbreturn.attached_check o
+                           LEFT JOIN cbreturn.attached_check h ON h.relation OPERATOR(pg_catalog.=) o.relation
+                                                              AND h.check_kind OPERATOR(pg_catalog.=) 'header'
+                          WHERE o.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                            AND o.declared_relation OPERATOR(pg_catalog.=) decl
+                            AND (NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                                              WHERE c.oid OPERATOR(pg_catalog.=) o.relation::pg_catalog.oid)
+                                 OR (h.relation IS NOT NULL
+                                     AND NOT EXISTS (SELECT FROM pg_catalog.pg_class c
+                                                      WHERE c.oid OPERATOR(pg_catalog.=) h.declared_relation::pg_catalog.oid)))) THEN
+        PERFORM cbreturn._quantity_rebuild(decl, '{}', false);
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._quantity_after_cascade(regclass) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._quantity_after_cascade(regclass) IS
+    'internal: after a CASCADE detached a quantity check: the guards and ledger of a declared table no check reads any more go, or its returns are counted again';
+
+CREATE OR REPLACE FUNCTION cbreturn._follow_drop() RETURNS event_trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    gone oid[];
+    k record;
+BEGIN
+    SELECT pg_catalog.array_agg(d.objid) INTO gone
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+       AND d.objsubid OPERATOR(pg_catalog.=) 0;
+    -- Columns dropped by the CASCADE of another object (DROP FUNCTION of a
+    -- generated column's function, DROP TYPE or DOMAIN of a column's type,
+    -- DROP EXTENSION ...; PostgreSQL drops a column another object needs only
+    -- with CASCADE): the checks that read them are detached, as ALTER TABLE
+    -- ... DROP COLUMN ... CASCADE detaches them.  An ALTER TABLE's (or ALTER
+    -- TYPE's) own columns are cbreturn._follow_alter_table's, which refuses
+    -- them without CASCADE.
+    IF TG_TAG NOT IN ('ALTER TABLE', 'ALTER TYPE') THEN
+        FOR k IN SELECT ac.relation, pg_catalog.array_agg(DISTINCT ac.check_kind) AS kinds
+                   FROM cbreturn.attached_column ac
+                   JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                     ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                    AND d.objid OPERATOR(pg_catalog.=) ac.column_relation::pg_catalog.oid
+                    AND d.objsubid OPERATOR(pg_catalog.=) ac.column_attnum
+                  WHERE NOT ac.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (coalesce(gone, '{}'))
+                  GROUP BY ac.relation
+                  ORDER BY ac.relation::pg_catalog.oid
+        LOOP
+            PERFORM cbreturn._detach_cascaded(k.relation, k.kinds);
+        END LOOP;
+    END IF;
+    IF gone IS NULL THEN
+        RETURN;
+    END IF;
+    -- A declared-lines table cannot go while a returns table still counts on
+    -- it, nor a declaration header while a returns table reads it.
+    FOR k IN SELECT a.relation, a.check_kind, d.object_identity
+               FROM cbreturn.attached_check a
+               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                 ON d.objid OPERATOR(pg_catalog.=) a.declared_relation::pg_catalog.oid
+                AND d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objsubid OPERATOR(pg_catalog.=) 0
+              WHERE NOT a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone)
+                -- stale metadata of a table already gone blocks nothing
+                AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                             WHERE c.oid OPERATOR(pg_catalog.=) a.relation::pg_catalog.oid)
+    LOOP
+        IF cbreturn._ddl_cascades() THEN
+            PERFORM cbreturn._detach_cascaded(k.relation, ARRAY[k.check_kind]);
+            CONTINUE;
+        END IF;
+        PERFORM cbreturn._error(CASE k.check_kind WHEN 'header' THEN 'attach.header_in_use'
+                                                  ELSE 'attach.declared_in_use' END,
+                                k.object_identity, k.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(k.relation::pg_catalog.text),
+                                pg_catalog.quote_literal(k.check_kind));
+    END LOOP;
+    -- R-EX-3: the quantity ledger follows (sql/55_enforce_quantity.sql)
+    PERFORM cbreturn._quantity_after_drop(gone);
+    -- the guards of declaration headers no returns table reads any more
+    PERFORM cbreturn._header_after_drop(gone);
+    DELETE FROM cbreturn.attached_column c WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+    DELETE FROM cbreturn.attached_check a WHERE a.relation::pg_catalog.oid OPERATOR(pg_catalog.=) ANY (gone);
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_drop() FROM PUBLIC;

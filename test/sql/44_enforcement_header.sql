@@ -366,6 +366,43 @@ ALTER TYPE c44.ht2 DROP ATTRIBUTE cleared CASCADE;
 RESET client_min_messages;
 SELECT count(*) AS r4_checks FROM cbreturn.attached_checks WHERE "table" = 'c44.r4'::regclass;
 
+-- A column dropped by another object's CASCADE (the function of a generated
+-- column, the type of a column): the checks that read it are detached, as by
+-- ALTER TABLE ... DROP COLUMN ... CASCADE (they were left listed, with the
+-- trigger gone, and rows were written unchecked).
+CREATE FUNCTION c44.todate(text) RETURNS date IMMUTABLE LANGUAGE sql AS $$ SELECT $1::date $$;
+CREATE TABLE c44.g (id int PRIMARY KEY, exp_txt text, exported date GENERATED ALWAYS AS (c44.todate(exp_txt)) STORED,
+                    reason cbreturn.return_reason, returned date, remarks text);
+SELECT cbreturn.attach_export_return_checks('c44.g', exported_on => 'exported', reason => 'reason',
+                                            returned_on => 'returned', remarks => 'remarks');
+SET client_min_messages = notice;
+DROP FUNCTION c44.todate(text) CASCADE;
+RESET client_min_messages;
+SELECT count(*) AS g_checks FROM cbreturn.attached_checks WHERE "table" = 'c44.g'::regclass;
+-- a header link and the guards it put on the header go when the link's own key column goes
+CREATE TABLE c44.h5 (decl_no text PRIMARY KEY, exported date NOT NULL);
+CREATE TABLE c44.r5 (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+SELECT cbreturn.attach_header('c44.r5', 'c44.h5', '{decl_no}', '{decl_no}', exported_on => 'exported');
+ALTER TABLE c44.r5 DROP COLUMN decl_no CASCADE;
+SELECT count(*) AS h5_guards FROM pg_trigger WHERE tgrelid = 'c44.h5'::regclass AND NOT tgisinternal;
+-- two headers whose status two returns tables of one declared table read,
+-- dropped by one DROP SCHEMA ... CASCADE: every check goes, with the ledger
+CREATE SCHEMA c44h;
+CREATE TABLE c44.qd (entry text PRIMARY KEY, qty int NOT NULL);
+INSERT INTO c44.qd VALUES ('D1', 10);
+CREATE TABLE c44h.h1 (req text PRIMARY KEY, st text);
+CREATE TABLE c44h.h2 (req text PRIMARY KEY, st text);
+CREATE TABLE c44.q1 (id int PRIMARY KEY, req text, entry text, qty int);
+CREATE TABLE c44.q2 (id int PRIMARY KEY, req text, entry text, qty int);
+SELECT cbreturn.attach_header('c44.q1', 'c44h.h1', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_header('c44.q2', 'c44h.h2', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_quantity_check('c44.q1', '{entry}', 'qty', 'c44.qd', '{entry}', 'qty', freeing_labels => '{BH}');
+SELECT cbreturn.attach_quantity_check('c44.q2', '{entry}', 'qty', 'c44.qd', '{entry}', 'qty', freeing_labels => '{BH}');
+INSERT INTO c44.q1 VALUES (1, NULL, 'D1', 3);
+SELECT regress.try($$DROP SCHEMA c44h CASCADE$$);
+SELECT count(*) AS q_checks FROM cbreturn.attached_checks WHERE "table" IN ('c44.q1'::regclass, 'c44.q2'::regclass);
+SELECT count(*) AS ledger_rows FROM cbreturn.quantity_ledger WHERE declared_relation = 'c44.qd'::regclass;
+
 -- A code the header holds that is no code: the return's row in DETAIL.
 CREATE TABLE c44.hc (decl_no text PRIMARY KEY, exported date NOT NULL, code text, office text);
 INSERT INTO c44.hc VALUES ('D1', '2026-03-01', '96X0', '2924');
