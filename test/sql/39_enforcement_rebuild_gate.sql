@@ -134,9 +134,18 @@ DROP TRIGGER cbreturn_quantity_truncate ON gate_view.r;
 RESET ROLE;
 VACUUM gate_view.r;
 SET ROLE gate_view;
-CREATE RULE "_RETURN" AS ON SELECT TO gate_view.r DO INSTEAD SELECT 'x'::text AS k, gate_view.who() AS q;
-SELECT regress.try($$SELECT cbreturn.rebuild_quantity_ledger('gate_view.d')$$);
-SELECT regress.try($$SELECT count(*) FROM cbreturn.verify_quantity_ledger('gate_view.d')$$);
+-- (PostgreSQL 16 and later refuse the conversion itself; the same assertions
+-- hold there: the server's version or the relation's kind says which)
+DO $$ BEGIN
+    EXECUTE $r$CREATE RULE "_RETURN" AS ON SELECT TO gate_view.r DO INSTEAD SELECT 'x'::text AS k, gate_view.who() AS q$r$;
+EXCEPTION WHEN feature_not_supported OR wrong_object_type THEN NULL;
+END $$;
+SELECT current_setting('server_version_num')::int >= 160000
+       OR (SELECT relkind FROM pg_class WHERE oid = 'gate_view.r'::regclass) = 'v' AS converted_where_possible;
+SELECT (SELECT relkind FROM pg_class WHERE oid = 'gate_view.r'::regclass) <> 'v'
+       OR regress.try($$SELECT cbreturn.rebuild_quantity_ledger('gate_view.d')$$) LIKE '42809: relation gate_view.r is not a table%' AS rebuild_refused,
+       (SELECT relkind FROM pg_class WHERE oid = 'gate_view.r'::regclass) <> 'v'
+       OR regress.try($$SELECT count(*) FROM cbreturn.verify_quantity_ledger('gate_view.d')$$) LIKE '42809: relation gate_view.r is not a table%' AS verify_refused;
 SELECT count(*) AS view_function_ran FROM gate_view.ran;
 RESET ROLE;
 DROP SCHEMA gate_view CASCADE;
@@ -168,9 +177,16 @@ ALTER TABLE gate_hview.h DROP CONSTRAINT h_pkey;
 RESET ROLE;
 VACUUM gate_hview.h;
 SET ROLE gate_hview;
-CREATE RULE "_RETURN" AS ON SELECT TO gate_hview.h DO INSTEAD SELECT NULL::text AS req, gate_hview.st() AS st;
-SELECT regress.try($$SELECT count(*) FROM cbreturn.verify_quantity_ledger('gate_hview.d')$$);
-SELECT regress.try($$SELECT cbreturn.rebuild_quantity_ledger('gate_hview.d')$$);
+DO $$ BEGIN
+    EXECUTE $r$CREATE RULE "_RETURN" AS ON SELECT TO gate_hview.h DO INSTEAD SELECT NULL::text AS req, gate_hview.st() AS st$r$;
+EXCEPTION WHEN feature_not_supported OR wrong_object_type THEN NULL;
+END $$;
+SELECT current_setting('server_version_num')::int >= 160000
+       OR (SELECT relkind FROM pg_class WHERE oid = 'gate_hview.h'::regclass) = 'v' AS converted_where_possible;
+SELECT (SELECT relkind FROM pg_class WHERE oid = 'gate_hview.h'::regclass) <> 'v'
+       OR regress.try($$SELECT count(*) FROM cbreturn.verify_quantity_ledger('gate_hview.d')$$) LIKE '42809: relation gate_hview.h is not a table%' AS verify_refused,
+       (SELECT relkind FROM pg_class WHERE oid = 'gate_hview.h'::regclass) <> 'v'
+       OR regress.try($$SELECT cbreturn.rebuild_quantity_ledger('gate_hview.d')$$) LIKE '42809: relation gate_hview.h is not a table%' AS rebuild_refused;
 SELECT count(*) AS view_function_ran FROM gate_hview.ran;
 RESET ROLE;
 DROP SCHEMA gate_hview CASCADE;

@@ -117,11 +117,11 @@ CREATE TABLE fdw_remote.qdecl (g int PRIMARY KEY, qty int);
 CREATE TABLE fdw_remote.qret (id int, d date, g int, qty int) PARTITION BY RANGE (d);
 CREATE TABLE fdw_remote.qret26 PARTITION OF fdw_remote.qret FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 SELECT cbreturn.attach_quantity_check('fdw_remote.qret', '{g}', 'qty', 'fdw_remote.qdecl', '{g}', 'qty') IS NULL AS attached;
-SELECT regress.try($$CREATE FOREIGN TABLE fdw_remote.qret27 PARTITION OF fdw_remote.qret
-                      FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') SERVER cbr_fdw$$);
+SELECT split_part(regress.try($$CREATE FOREIGN TABLE fdw_remote.qret27 PARTITION OF fdw_remote.qret
+                      FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') SERVER cbr_fdw$$), ':', 1) AS sqlstate;
 CREATE FOREIGN TABLE fdw_remote.qret28 (id int, d date, g int, qty int) SERVER cbr_fdw;
-SELECT regress.try($$ALTER TABLE fdw_remote.qret ATTACH PARTITION fdw_remote.qret28
-                      FOR VALUES FROM ('2028-01-01') TO ('2029-01-01')$$);
+SELECT split_part(regress.try($$ALTER TABLE fdw_remote.qret ATTACH PARTITION fdw_remote.qret28
+                      FOR VALUES FROM ('2028-01-01') TO ('2029-01-01')$$), ':', 1) AS sqlstate;
 SELECT count(*) AS partitions FROM pg_partition_tree('fdw_remote.qret');
 DROP FOREIGN TABLE fdw_remote.qret28;
 
