@@ -56,13 +56,14 @@ cbr_report_code_text(TriggerData *td, HeapTuple tuple, AttrNumber col, const cha
 	const char *colname = NameStr(TupleDescAttr(RelationGetDescr(rel), col - 1)->attname);
 	int16		code;
 	CbrParseError err;
+	/* (the reason the text is no code; the caller found it unreadable) */
+	bool		read = cbr_parse_code4(str, &code, &err);
 
-	if (cbr_parse_code4(str, &code, &err))
-		elog(ERROR, "code \"%s\" was unreadable and is now read", str);
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str, colname,
-					cbr_parse_error_text(&err, str)),
+			 read ? errmsg("invalid 4-digit code \"%s\" in column \"%s\"", str, colname)
+			 : errmsg("invalid 4-digit code \"%s\" in column \"%s\": %s", str, colname,
+					  cbr_parse_error_text(&err, str)),
 			 errdetail("%scolumn \"%s\" holds \"%s\".", cbr_row_identity_seen(td, tuple), colname, str),
 			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3)."),
 			 errtablecol(rel, col)));
