@@ -61,7 +61,7 @@ SELECT cbreturn.attach_export_return_checks('bench.hd_flat', exported_on => 'rel
 
 -- :rows / 4 headers: released 2024-2026 in Beijing time, 9610 from office 5141
 INSERT INTO bench.hd_header
-SELECT l, timestamptz '2024-01-01 00:00+08' + make_interval(days => ((l * 7919) % 700)::int, mins => (l % 1440)::int),
+SELECT l, timestamptz '2024-01-01 00:00+08' + make_interval(days => ((l::bigint * 7919) % 700)::int, mins => (l % 1440)::int),
        '9610', '5141', 'shipper ' || l
   FROM generate_series(1, greatest(:rows / 4, 1)) AS l;
 ANALYZE bench.hd_header;
