@@ -251,7 +251,9 @@ COMMENT ON FUNCTION cbreturn._header_partitions_ddl() IS
 -- cbreturn._ddl_cascades answers for the command being run, never an earlier one)
 CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
     WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
-                 'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD')
+                 'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD',
+                 'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OPERATOR CLASS', 'DROP OPERATOR FAMILY',
+                 'DROP COLLATION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- A partitioned header (issue 12): TRUNCATE of one partition fires that

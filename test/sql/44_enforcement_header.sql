@@ -414,3 +414,18 @@ SELECT cbreturn.attach_export_return_checks('c44.rc', exported_on => NULL, reaso
 \set VERBOSITY default
 INSERT INTO c44.rc VALUES (1, 'D1', 'unsold', '2026-04-01', '2924');
 DROP SCHEMA c44 CASCADE;
+
+-- DROP FUNCTION ... CASCADE of a table access method's handler takes the
+-- method and the declared table stored with it: with CASCADE the quantity
+-- check is detached (as by DROP ACCESS METHOD ... CASCADE), not refused 2BP01.
+\set VERBOSITY terse
+CREATE SCHEMA c44f;
+CREATE FUNCTION c44f.h(internal) RETURNS table_am_handler AS 'heap_tableam_handler' LANGUAGE internal;
+CREATE ACCESS METHOD c44f_heap TYPE TABLE HANDLER c44f.h;
+CREATE TABLE c44f.d (entry text PRIMARY KEY, qty int NOT NULL) USING c44f_heap;
+INSERT INTO c44f.d VALUES ('D1', 10);
+CREATE TABLE c44f.r (id int, entry text, qty int);
+SELECT cbreturn.attach_quantity_check('c44f.r', '{entry}', 'qty', 'c44f.d', '{entry}', 'qty');
+DROP FUNCTION c44f.h(internal) CASCADE;
+SELECT count(*) AS checks_left FROM cbreturn.attached_checks WHERE "table" = 'c44f.r'::regclass;
+DROP SCHEMA c44f CASCADE;
