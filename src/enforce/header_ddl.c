@@ -321,8 +321,10 @@ header_drop_owned(DropOwnedStmt *stmt)
 
 /*
  * cbreturn._header_partitions_ddl(): the event trigger
- * cbreturn_header_partitions, ON ddl_command_start WHEN TAG IN
- * ('ALTER TABLE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION').
+ * cbreturn_header_partitions, ON ddl_command_start of ALTER TABLE and of the
+ * DROP commands that can take a table (sql/52_enforce_header.sql lists them).
+ * ALTER TABLE, DROP TABLE, SCHEMA, OWNED and EXTENSION are looked at here;
+ * for every one of them, whether it says CASCADE is recorded.
  */
 /* Whether the DDL statement being run drops with CASCADE (cbreturn._ddl_cascades). */
 static bool ddl_cascades = false;
@@ -358,9 +360,9 @@ ddl_is_cascade(Node *parsetree)
 }
 
 /*
- * cbreturn._ddl_cascades() -> boolean: whether the DROP TABLE, DROP SCHEMA,
- * DROP OWNED or ALTER TABLE being run (whose start the event trigger below
- * saw, in this statement) said CASCADE.  The sql_drop and ddl_command_end
+ * cbreturn._ddl_cascades() -> boolean: whether the DROP or ALTER TABLE
+ * being run (whose start the event trigger below saw, in this statement)
+ * said CASCADE.  The sql_drop and ddl_command_end
  * event triggers then detach the checks of other tables that read a table
  * or column it drops, as PostgreSQL drops a foreign key, instead of
  * refusing (2BP01).
