@@ -256,6 +256,16 @@ CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
                  'DROP COLLATION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
+-- ALTER COLUMN ... TYPE that may change a column's stored values (USING,
+-- COLLATE, a numeric or timestamp length): cbreturn._follow_alter_table
+-- refuses it on a declaration header link's columns (the guard cannot judge
+-- a rewrite).  src/enforce/header_ddl.c.
+CREATE FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command)
+    RETURNS TABLE (relid pg_catalog.oid, attnum pg_catalog.int2)
+    AS 'MODULE_PATHNAME', 'cbr_ddl_rewritten_values' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command) IS
+    'internal: the columns an ALTER TABLE an event trigger reports retyped with USING or COLLATE, or to a type other than varchar and char';
+
 -- A partitioned header (issue 12): TRUNCATE of one partition fires that
 -- partition's statement triggers only, which PostgreSQL does not clone from
 -- the parent (it clones row triggers, so the row guard covers every

@@ -5256,6 +5256,16 @@ COMMENT ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) IS
 
 -- ALTER TYPE of a composite type whose typed table is a header or read by a check:
 -- followed as ALTER TABLE is.
+-- ALTER COLUMN ... TYPE that may change a column's stored values (USING,
+-- COLLATE, a numeric or timestamp length): cbreturn._follow_alter_table
+-- refuses it on a declaration header link's columns (the guard cannot judge
+-- a rewrite).  src/enforce/header_ddl.c.
+CREATE FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command)
+    RETURNS TABLE (relid pg_catalog.oid, attnum pg_catalog.int2)
+    AS 'MODULE_PATHNAME', 'cbr_ddl_rewritten_values' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command) IS
+    'internal: the columns an ALTER TABLE an event trigger reports retyped with USING or COLLATE, or to a type other than varchar and char';
+
 CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -5320,6 +5330,23 @@ BEGIN
                                 cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind), c.relation::pg_catalog.text,
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
+    END LOOP;
+    -- A declaration header link's column (a key on either side, a fact, the
+    -- request status) rewritten in place, with USING or COLLATE or to a
+    -- length that may round: its rows change without the header guard,
+    -- which cannot judge a rewrite: refused (CB014), as a new type is.
+    FOR c IN SELECT ac.*
+               FROM pg_catalog.pg_event_trigger_ddl_commands() d,
+                    LATERAL cbreturn._ddl_rewritten_values(d.command) w,
+                    cbreturn.attached_column ac
+              WHERE ac.check_kind OPERATOR(pg_catalog.=) 'header'
+                AND ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) w.relid
+                AND ac.column_attnum OPERATOR(pg_catalog.=) w.attnum
+              ORDER BY ac.relation::pg_catalog.text, ac.role
+    LOOP
+        PERFORM cbreturn._error('header.column_rewritten', c.column_name::pg_catalog.text,
+                                c.column_relation::pg_catalog.text, c.relation::pg_catalog.text,
+                                pg_catalog.quote_literal(c.relation::pg_catalog.text));
     END LOOP;
     -- Citus: the checks of a Citus table name their columns in the triggers
     -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.

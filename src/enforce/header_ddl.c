@@ -48,10 +48,12 @@
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
 #include "storage/lmgr.h"
+#include "tcop/deparse_utility.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -394,4 +396,50 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 	else if (IsA(trigdata->parsetree, DropOwnedStmt))
 		header_drop_owned((DropOwnedStmt *) trigdata->parsetree);
 	PG_RETURN_VOID();
+}
+
+/*
+ * cbreturn._ddl_rewritten_values(pg_ddl_command) RETURNS TABLE (relid oid,
+ * attnum int2): the columns an ALTER TABLE reported to a ddl_command_end
+ * event trigger retyped in a way that may change their stored values:
+ * ALTER COLUMN ... TYPE with USING or COLLATE, or to a type other than
+ * varchar and char, whose new length PostgreSQL checks without changing a
+ * value (a numeric or timestamp typmod rounds).  Such a rewrite changes rows
+ * without a row trigger: of a declaration header link's columns, it is
+ * refused (cbreturn._follow_alter_table), as the header guard cannot judge
+ * it; a varchar or char length change is not.
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_rewritten_values);
+Datum
+cbr_ddl_rewritten_values(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const CollectedCommand *cmd = (const CollectedCommand *) PG_GETARG_POINTER(0);
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (cmd->type != SCT_AlterTable)
+		return (Datum) 0;
+	foreach(lc, cmd->d.alterTable.subcmds)
+	{
+		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
+		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
+		ColumnDef  *def;
+		Oid			type;
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		if (!IsA(at, AlterTableCmd) || at->subtype != AT_AlterColumnType ||
+			sub->address.classId != RelationRelationId || sub->address.objectSubId <= 0)
+			continue;
+		def = castNode(ColumnDef, at->def);
+		type = get_atttype(sub->address.objectId, (AttrNumber) sub->address.objectSubId);
+		if (def->raw_default == NULL && def->cooked_default == NULL && def->collClause == NULL &&
+			(type == VARCHAROID || type == BPCHAROID))
+			continue;
+		values[0] = ObjectIdGetDatum(sub->address.objectId);
+		values[1] = Int16GetDatum((int16) sub->address.objectSubId);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

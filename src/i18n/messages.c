@@ -227,6 +227,10 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("cannot drop partition {1} of declaration header {2}: returns in {3} name its rows"),
 		gettext_noop("Those returns read their export or release date and codes from rows of this partition; dropped, it would leave them naming no header row."),
 		gettext_noop("Delete those returns first, or detach or drop the partition of {3} that holds them, then drop this partition.")},
+	{"header.column_rewritten", ERRCODE_CBRETURN_HEADER,
+		gettext_noop("cannot rewrite column \"{1}\" of {2}: the declaration header link of {3} reads it"),
+		gettext_noop("ALTER COLUMN ... TYPE with USING or COLLATE, or to a length that may round a value (numeric, timestamp), changes the stored rows without the header guard, which keeps the returns that read the header to their rules."),
+		gettext_noop("Correct the values with UPDATE, which the guard checks; or detach the checks of {3} that read the header (SELECT cbreturn.detach({4});), alter the column, and attach them again.")},
 	/* Citus: one source of truth for the policy (sql/66_citus.sql, docs/scale-out.md) */
 	{"citus.policy_on_worker", ERRCODE_CBRETURN_DISTRIBUTED,
 		gettext_noop("table {1} is edited on the Citus coordinator, not on a worker"),

@@ -429,3 +429,40 @@ SELECT cbreturn.attach_quantity_check('c44f.r', '{entry}', 'qty', 'c44f.d', '{en
 DROP FUNCTION c44f.h(internal) CASCADE;
 SELECT count(*) AS checks_left FROM cbreturn.attached_checks WHERE "table" = 'c44f.r'::regclass;
 DROP SCHEMA c44f CASCADE;
+
+-- ALTER COLUMN ... TYPE ... USING rewrites a header's rows without its
+-- guard: a request status a quantity check reads (a rejected request
+-- reopened: 6 + 9 of 10), a header key under returns, a fact rounded by a
+-- shorter timestamp.  Refused (CB014) on every column of a header link,
+-- of a partitioned header too; a varchar length change is not.
+CREATE SCHEMA c44w;
+CREATE TABLE c44w.d (entry text PRIMARY KEY, qty int NOT NULL);
+INSERT INTO c44w.d VALUES ('D1', 10);
+CREATE TABLE c44w.req (req text PRIMARY KEY, st varchar(4));
+INSERT INTO c44w.req VALUES ('SQ1', 'SB'), ('SQ3', 'BH');
+CREATE TABLE c44w.q (id int PRIMARY KEY, req text, entry text, qty int);
+INSERT INTO c44w.q VALUES (1, 'SQ1', 'D1', 6), (2, 'SQ3', 'D1', 9);
+SELECT cbreturn.attach_header('c44w.q', 'c44w.req', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_quantity_check('c44w.q', '{entry}', 'qty', 'c44w.d', '{entry}', 'qty', freeing_labels => '{BH}');
+SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(4) USING (CASE st WHEN 'BH' THEN 'SB' ELSE st END)$$);
+SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN req TYPE text USING req || 'x'$$);
+SELECT regress.try($$ALTER TABLE c44w.q ALTER COLUMN req TYPE text USING lower(req)$$);
+SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN req TYPE text COLLATE "C"$$);
+SELECT * FROM c44w.req ORDER BY 1;
+SELECT count(*) AS ledger_differences FROM cbreturn.verify_quantity_ledger('c44w.d');
+ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(8);
+ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(4);
+SELECT format_type(atttypid, atttypmod) AS st_type FROM pg_attribute
+ WHERE attrelid = 'c44w.req'::regclass AND attname = 'st';
+-- a column no link reads is the owner's to rewrite
+ALTER TABLE c44w.q ALTER COLUMN id TYPE int USING id + 10;
+CREATE TABLE c44w.h (decl_no text, exported timestamp(3) NOT NULL, PRIMARY KEY (decl_no))
+    PARTITION BY LIST (decl_no);
+CREATE TABLE c44w.h1 PARTITION OF c44w.h FOR VALUES IN ('D1');
+INSERT INTO c44w.h VALUES ('D1', '2026-03-01 23:59:59.6');
+CREATE TABLE c44w.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+SELECT cbreturn.attach_header('c44w.r', 'c44w.h', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(0)$$);
+SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(3) USING exported - interval '1 year'$$);
+SELECT exported FROM c44w.h;
+DROP SCHEMA c44w CASCADE;
