@@ -1282,6 +1282,7 @@ AS $$
 DECLARE
     gone oid[];
     k record;
+    named regclass;
 BEGIN
     SELECT pg_catalog.array_agg(d.objid) INTO gone
       FROM pg_catalog.pg_event_trigger_dropped_objects() d
@@ -1311,6 +1312,26 @@ BEGIN
     IF gone IS NULL THEN
         RETURN;
     END IF;
+    -- A partition of a declaration header taken by another object's DROP ...
+    -- CASCADE (an access method, an operator class of its partition key ...)
+    -- while the header stays: refused (CB014) when returns are left naming
+    -- no header row, as a DROP TABLE of it is refused while they name its
+    -- rows (src/enforce/header_ddl.c noted the partitions at the start).
+    FOR k IN SELECT DISTINCT ON (p.root) p.root, d.object_identity
+               FROM cbreturn._ddl_header_partitions() p
+               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                 ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objid OPERATOR(pg_catalog.=) p.relid
+                AND d.objsubid OPERATOR(pg_catalog.=) 0
+              WHERE NOT p.root OPERATOR(pg_catalog.=) ANY (gone)
+              ORDER BY p.root, d.object_identity
+    LOOP
+        named := cbreturn._header_rows_named(k.root::pg_catalog.regclass, true);
+        IF named IS NOT NULL THEN
+            PERFORM cbreturn._error('header.drop_partition_cascade', k.object_identity,
+                                    k.root::pg_catalog.regclass::pg_catalog.text, named::pg_catalog.text);
+        END IF;
+    END LOOP;
     -- A declared-lines table cannot go while a returns table still counts on
     -- it, nor a declaration header while a returns table reads it.
     FOR k IN SELECT a.relation, a.check_kind, d.object_identity

@@ -35,10 +35,12 @@ COMMENT ON FUNCTION cbreturn._header_validate(regclass) IS
 -- part: the header table, or a partition of a partitioned one with its own
 -- partitions; NULL when no return does.  A return names a row when each of
 -- its key columns equals the row's header key column, by the key type's
--- equality (attach_header requires one type on both sides).  SECURITY
+-- equality (attach_header requires one type on both sides).  orphaned: the
+-- first with a return whose key, wholly given, names no row of part (a
+-- header whose partition another object's DROP ... CASCADE took).  SECURITY
 -- DEFINER to look into the returns tables; the callers say only whether a
 -- return names a row, never a value.
-CREATE FUNCTION cbreturn._header_rows_named(part regclass) RETURNS regclass
+CREATE FUNCTION cbreturn._header_rows_named(part regclass, orphaned boolean DEFAULT false) RETURNS regclass
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -47,6 +49,7 @@ DECLARE
     leaf regclass;
     header_from text;
     cond text;
+    given text;
     named boolean;
     seen pg_catalog.oid[] := '{}';
 BEGIN
@@ -83,8 +86,9 @@ BEGIN
       SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hk.column_name,
                                                      cbreturn._eq_operator(hk.column_type), rk.column_name,
                                                      cbreturn._collate_of(hk.column_relation, hk.column_name)),
-                                   ' AND ')
-        INTO cond
+                                   ' AND '),
+             pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', rk.column_name), ' AND ')
+        INTO cond, given
         FROM cbreturn.attached_column rk
         JOIN cbreturn.attached_column hk
           ON hk.relation OPERATOR(pg_catalog.=) rk.relation
@@ -111,9 +115,11 @@ BEGIN
         -- (a partitioned table: every partition, issue 12); read with the
         -- latest snapshot, as every writer of such a return has committed
         -- by now (cbreturn._exists_latest)
-        named := cbreturn._exists_latest(pg_catalog.format(
+        named := cbreturn._exists_latest(CASE WHEN orphaned THEN pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM ONLY %s r WHERE %s AND NOT EXISTS (SELECT FROM %s h WHERE %s))',
+            leaf, given, header_from, cond) ELSE pg_catalog.format(
             'SELECT EXISTS (SELECT FROM ONLY %s r WHERE EXISTS (SELECT FROM %s h WHERE %s))',
-            leaf, header_from, cond));
+            leaf, header_from, cond) END);
         IF named THEN
             RETURN k.relation;
         END IF;
@@ -138,9 +144,9 @@ BEGIN
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION cbreturn._header_rows_named(regclass) FROM PUBLIC;
-COMMENT ON FUNCTION cbreturn._header_rows_named(regclass) IS
-    'internal: the first returns table with a return that names a row of a declaration header table or of a partition of one (NULL: none)';
+REVOKE ALL ON FUNCTION cbreturn._header_rows_named(regclass, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_rows_named(regclass, boolean) IS
+    'internal: the first returns table with a return that names a row of a declaration header table or of a partition of one, or (orphaned) a row of none (NULL: none)';
 
 CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -208,8 +214,10 @@ COMMENT ON FUNCTION cbreturn._header_partition_leaves(regclass, text) IS
 -- while their header stays: the event trigger below asks about each as
 -- about a DROP TABLE.  It walks pg_inherits and takes no lock, so that a
 -- role's DROP of its own schema never waits for, nor holds up, the headers.
-CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[], extensions oid[])
-    RETURNS regclass[]
+-- Every partition of a declaration header (relid), with the header (root):
+-- walks pg_inherits, takes no lock.  It tells what cbreturn.attached_checks
+-- and pg_inherits tell every role.
+CREATE FUNCTION cbreturn._header_partitions() RETURNS TABLE (relid pg_catalog.oid, root pg_catalog.oid)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -220,7 +228,18 @@ AS $$
          WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
         UNION
         SELECT i.inhrelid, t.root
-          FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid),
+          FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid)
+    SELECT t.relid, t.root FROM tree t
+$$;
+COMMENT ON FUNCTION cbreturn._header_partitions() IS
+    'internal: every partition of a declaration header table, with the header';
+
+CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[], extensions oid[])
+    RETURNS regclass[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH tree (relid, root) AS (SELECT p.relid, p.root FROM cbreturn._header_partitions() p),
     going (oid) AS (
         SELECT c.oid FROM pg_catalog.pg_class c
          WHERE c.relnamespace OPERATOR(pg_catalog.=) ANY (schemas)
@@ -255,6 +274,17 @@ CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
                  'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OPERATOR CLASS', 'DROP OPERATOR FAMILY',
                  'DROP COLLATION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
+
+-- The partitions of declaration headers, noted at the start of another
+-- object's DROP ... CASCADE (src/enforce/header_ddl.c): cbreturn._follow_drop
+-- asks, of those the drop took while their header stays, whether returns
+-- are left naming no header row (CB014).
+CREATE FUNCTION cbreturn._ddl_header_partitions()
+    RETURNS TABLE (relid pg_catalog.oid, root pg_catalog.oid)
+    AS 'MODULE_PATHNAME', 'cbr_ddl_header_partitions' LANGUAGE C STABLE PARALLEL RESTRICTED;
+REVOKE ALL ON FUNCTION cbreturn._ddl_header_partitions() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._ddl_header_partitions() IS
+    'internal: the partitions of declaration headers noted at the start of the DROP ... CASCADE being run';
 
 -- ALTER COLUMN ... TYPE that may change a column's stored values (USING,
 -- COLLATE, a numeric or timestamp length): cbreturn._follow_alter_table

@@ -3205,7 +3205,7 @@ COMMENT ON FUNCTION cbreturn._collate_of(regclass, name) IS
 -- equality (attach_header requires one type on both sides).  SECURITY
 -- DEFINER to look into the returns tables; the callers say only whether a
 -- return names a row, never a value.
-CREATE FUNCTION cbreturn._header_rows_named(part regclass) RETURNS regclass
+CREATE FUNCTION cbreturn._header_rows_named(part regclass, orphaned boolean DEFAULT false) RETURNS regclass
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -3214,6 +3214,7 @@ DECLARE
     leaf regclass;
     header_from text;
     cond text;
+    given text;
     named boolean;
     seen pg_catalog.oid[] := '{}';
 BEGIN
@@ -3250,8 +3251,9 @@ BEGIN
       SELECT pg_catalog.string_agg(pg_catalog.format('h.%I %s r.%I%s', hk.column_name,
                                                      cbreturn._eq_operator(hk.column_type), rk.column_name,
                                                      cbreturn._collate_of(hk.column_relation, hk.column_name)),
-                                   ' AND ')
-        INTO cond
+                                   ' AND '),
+             pg_catalog.string_agg(pg_catalog.format('r.%I IS NOT NULL', rk.column_name), ' AND ')
+        INTO cond, given
         FROM cbreturn.attached_column rk
         JOIN cbreturn.attached_column hk
           ON hk.relation OPERATOR(pg_catalog.=) rk.relation
@@ -3278,9 +3280,11 @@ BEGIN
         -- (a partitioned table: every partition, issue 12); read with the
         -- latest snapshot, as every writer of such a return has committed
         -- by now (cbreturn._exists_latest)
-        named := cbreturn._exists_latest(pg_catalog.format(
+        named := cbreturn._exists_latest(CASE WHEN orphaned THEN pg_catalog.format(
+            'SELECT EXISTS (SELECT FROM ONLY %s r WHERE %s AND NOT EXISTS (SELECT FROM %s h WHERE %s))',
+            leaf, given, header_from, cond) ELSE pg_catalog.format(
             'SELECT EXISTS (SELECT FROM ONLY %s r WHERE EXISTS (SELECT FROM %s h WHERE %s))',
-            leaf, header_from, cond));
+            leaf, header_from, cond) END);
         IF named THEN
             RETURN k.relation;
         END IF;
@@ -3305,9 +3309,9 @@ BEGIN
     RETURN NULL;
 END
 $$;
-REVOKE ALL ON FUNCTION cbreturn._header_rows_named(regclass) FROM PUBLIC;
-COMMENT ON FUNCTION cbreturn._header_rows_named(regclass) IS
-    'internal: the first returns table with a return that names a row of a declaration header table or of a partition of one (NULL: none)';
+REVOKE ALL ON FUNCTION cbreturn._header_rows_named(regclass, boolean) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._header_rows_named(regclass, boolean) IS
+    'internal: the first returns table with a return that names a row of a declaration header table or of a partition of one, or (orphaned) a row of none (NULL: none)';
 
 CREATE FUNCTION cbreturn.header_truncate_guard() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -4624,8 +4628,10 @@ COMMENT ON FUNCTION cbreturn._header_partition_leaves(regclass, text) IS
 -- while their header stays: the event trigger below asks about each as
 -- about a DROP TABLE.  It walks pg_inherits and takes no lock, so that a
 -- role's DROP of its own schema never waits for, nor holds up, the headers.
-CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[], extensions oid[])
-    RETURNS regclass[]
+-- Every partition of a declaration header (relid), with the header (root):
+-- walks pg_inherits, takes no lock.  It tells what cbreturn.attached_checks
+-- and pg_inherits tell every role.
+CREATE FUNCTION cbreturn._header_partitions() RETURNS TABLE (relid pg_catalog.oid, root pg_catalog.oid)
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
@@ -4636,7 +4642,18 @@ AS $$
          WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'
         UNION
         SELECT i.inhrelid, t.root
-          FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid),
+          FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relid)
+    SELECT t.relid, t.root FROM tree t
+$$;
+COMMENT ON FUNCTION cbreturn._header_partitions() IS
+    'internal: every partition of a declaration header table, with the header';
+
+CREATE FUNCTION cbreturn._header_partitions_going(schemas oid[], owners oid[], extensions oid[])
+    RETURNS regclass[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH tree (relid, root) AS (SELECT p.relid, p.root FROM cbreturn._header_partitions() p),
     going (oid) AS (
         SELECT c.oid FROM pg_catalog.pg_class c
          WHERE c.relnamespace OPERATOR(pg_catalog.=) ANY (schemas)
@@ -5256,6 +5273,17 @@ COMMENT ON FUNCTION cbreturn._quantity_counted_tables(regclass, oid[]) IS
 
 -- ALTER TYPE of a composite type whose typed table is a header or read by a check:
 -- followed as ALTER TABLE is.
+-- The partitions of declaration headers, noted at the start of another
+-- object's DROP ... CASCADE (src/enforce/header_ddl.c): cbreturn._follow_drop
+-- asks, of those the drop took while their header stays, whether returns
+-- are left naming no header row (CB014).
+CREATE FUNCTION cbreturn._ddl_header_partitions()
+    RETURNS TABLE (relid pg_catalog.oid, root pg_catalog.oid)
+    AS 'MODULE_PATHNAME', 'cbr_ddl_header_partitions' LANGUAGE C STABLE PARALLEL RESTRICTED;
+REVOKE ALL ON FUNCTION cbreturn._ddl_header_partitions() FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._ddl_header_partitions() IS
+    'internal: the partitions of declaration headers noted at the start of the DROP ... CASCADE being run';
+
 -- ALTER COLUMN ... TYPE that may change a column's stored values (USING,
 -- COLLATE, a numeric or timestamp length): cbreturn._follow_alter_table
 -- refuses it on a declaration header link's columns (the guard cannot judge
@@ -5495,6 +5523,7 @@ AS $$
 DECLARE
     gone oid[];
     k record;
+    named regclass;
 BEGIN
     SELECT pg_catalog.array_agg(d.objid) INTO gone
       FROM pg_catalog.pg_event_trigger_dropped_objects() d
@@ -5524,6 +5553,26 @@ BEGIN
     IF gone IS NULL THEN
         RETURN;
     END IF;
+    -- A partition of a declaration header taken by another object's DROP ...
+    -- CASCADE (an access method, an operator class of its partition key ...)
+    -- while the header stays: refused (CB014) when returns are left naming
+    -- no header row, as a DROP TABLE of it is refused while they name its
+    -- rows (src/enforce/header_ddl.c noted the partitions at the start).
+    FOR k IN SELECT DISTINCT ON (p.root) p.root, d.object_identity
+               FROM cbreturn._ddl_header_partitions() p
+               JOIN pg_catalog.pg_event_trigger_dropped_objects() d
+                 ON d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass
+                AND d.objid OPERATOR(pg_catalog.=) p.relid
+                AND d.objsubid OPERATOR(pg_catalog.=) 0
+              WHERE NOT p.root OPERATOR(pg_catalog.=) ANY (gone)
+              ORDER BY p.root, d.object_identity
+    LOOP
+        named := cbreturn._header_rows_named(k.root::pg_catalog.regclass, true);
+        IF named IS NOT NULL THEN
+            PERFORM cbreturn._error('header.drop_partition_cascade', k.object_identity,
+                                    k.root::pg_catalog.regclass::pg_catalog.text, named::pg_catalog.text);
+        END IF;
+    END LOOP;
     -- A declared-lines table cannot go while a returns table still counts on
     -- it, nor a declaration header while a returns table reads it.
     FOR k IN SELECT a.relation, a.check_kind, d.object_identity

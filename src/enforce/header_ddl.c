@@ -48,6 +48,7 @@
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
 #include "commands/extension.h"
+#include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
@@ -303,6 +304,80 @@ header_drop(DropStmt *stmt)
 	}
 }
 
+/*
+ * Another object's DROP ... CASCADE (an access method, an operator class, a
+ * function, a collation, a type ...) can take a table it does not name: a
+ * header partition stored with the access method, or whose partition key
+ * uses the operator class.  PostgreSQL finds those tables only as it drops
+ * them, so the partitions of every declaration header are noted here, and
+ * the sql_drop event trigger (cbreturn._follow_drop) asks, of those it
+ * finds dropped, whether returns are left naming no header row (CB014).
+ * The note is the statement's (the start timestamp, as for ddl_cascades).
+ */
+static Oid *noted_parts = NULL;
+static Oid *noted_headers = NULL;
+static int	noted_n = 0;
+static TimestampTz noted_at = 0;
+
+static void
+header_note_partitions(Node *parsetree)
+{
+	DropStmt   *stmt = (DropStmt *) parsetree;
+	uint64		i;
+
+	noted_n = 0;
+	noted_at = GetCurrentStatementStartTimestamp();
+	if (!IsA(parsetree, DropStmt) || stmt->behavior != DROP_CASCADE ||
+		stmt->removeType == OBJECT_TABLE || stmt->removeType == OBJECT_SCHEMA ||
+		stmt->removeType == OBJECT_EXTENSION)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SELECT p.relid, p.root FROM cbreturn._header_partitions() p", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute failed");
+	if (noted_parts != NULL)
+	{
+		pfree(noted_parts);
+		pfree(noted_headers);
+	}
+	noted_parts = MemoryContextAlloc(TopMemoryContext, sizeof(Oid) * (SPI_processed + 1));
+	noted_headers = MemoryContextAlloc(TopMemoryContext, sizeof(Oid) * (SPI_processed + 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+
+		noted_parts[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		noted_headers[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	noted_n = (int) SPI_processed;
+	SPI_finish();
+}
+
+/*
+ * cbreturn._ddl_header_partitions() RETURNS TABLE (relid oid, root oid):
+ * the partitions of declaration headers (with their header) noted at the
+ * start of the DROP ... CASCADE being run (nothing for any other command).
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_header_partitions);
+Datum
+cbr_ddl_header_partitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (noted_at != GetCurrentStatementStartTimestamp())
+		return (Datum) 0;
+	for (i = 0; i < noted_n; i++)
+	{
+		Datum		values[2] = {ObjectIdGetDatum(noted_parts[i]), ObjectIdGetDatum(noted_headers[i])};
+		bool		nulls[2] = {false, false};
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
 /* DROP OWNED BY r, ... */
 static void
 header_drop_owned(DropOwnedStmt *stmt)
@@ -389,6 +464,7 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 	trigdata = (EventTriggerData *) fcinfo->context;
 	ddl_cascades = ddl_is_cascade(trigdata->parsetree);
 	ddl_cascades_at = GetCurrentStatementStartTimestamp();
+	header_note_partitions(trigdata->parsetree);
 	if (IsA(trigdata->parsetree, AlterTableStmt))
 		header_detach((AlterTableStmt *) trigdata->parsetree);
 	else if (IsA(trigdata->parsetree, DropStmt))

@@ -466,3 +466,27 @@ SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(0)$
 SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(3) USING exported - interval '1 year'$$);
 SELECT exported FROM c44w.h;
 DROP SCHEMA c44w CASCADE;
+
+-- A header partition stored with an access method of its own goes with
+-- DROP ACCESS METHOD ... CASCADE or DROP FUNCTION of its handler ...
+-- CASCADE, which never name it: refused (CB014) while returns name its
+-- rows, as DROP TABLE of it is; dropped once no return does.
+CREATE SCHEMA c44p;
+CREATE FUNCTION c44p.h(internal) RETURNS table_am_handler AS 'heap_tableam_handler' LANGUAGE internal;
+CREATE ACCESS METHOD c44p_heap TYPE TABLE HANDLER c44p.h;
+CREATE TABLE c44p.hdr (decl_no text, exported date NOT NULL, PRIMARY KEY (decl_no)) PARTITION BY LIST (decl_no);
+CREATE TABLE c44p.hdr_a PARTITION OF c44p.hdr FOR VALUES IN ('D1');
+CREATE TABLE c44p.hdr_b PARTITION OF c44p.hdr FOR VALUES IN ('D2') USING c44p_heap;
+INSERT INTO c44p.hdr VALUES ('D1', '2026-03-01'), ('D2', '2026-03-02');
+CREATE TABLE c44p.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+INSERT INTO c44p.r VALUES (1, 'D1', 'unsold', '2026-04-01'), (2, 'D2', 'unsold', '2026-04-01'),
+                          (3, NULL, 'unsold', '2026-04-01');
+SELECT cbreturn.attach_header('c44p.r', 'c44p.hdr', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT regress.try($$DROP ACCESS METHOD c44p_heap CASCADE$$);
+SELECT regress.try($$DROP FUNCTION c44p.h(internal) CASCADE$$);
+SELECT decl_no FROM c44p.hdr ORDER BY 1;
+DELETE FROM c44p.r WHERE id = 2;
+DROP ACCESS METHOD c44p_heap CASCADE;
+SELECT decl_no FROM c44p.hdr ORDER BY 1;
+SELECT count(*) AS links FROM cbreturn.attached_checks WHERE "table" = 'c44p.r'::regclass;
+DROP SCHEMA c44p CASCADE;
