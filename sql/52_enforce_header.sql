@@ -281,7 +281,7 @@ CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
 -- are left naming no header row (CB014).
 CREATE FUNCTION cbreturn._ddl_header_partitions()
     RETURNS TABLE (relid pg_catalog.oid, root pg_catalog.oid)
-    AS 'MODULE_PATHNAME', 'cbr_ddl_header_partitions' LANGUAGE C STABLE PARALLEL RESTRICTED;
+    AS 'MODULE_PATHNAME', 'cbr_ddl_header_partitions' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 REVOKE ALL ON FUNCTION cbreturn._ddl_header_partitions() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._ddl_header_partitions() IS
     'internal: the partitions of declaration headers noted at the start of the DROP ... CASCADE being run';
