@@ -1068,6 +1068,15 @@ BEGIN
         SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
     )
     SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    -- ALTER TYPE ... RENAME VALUE of an enum a check's status or
+    -- ordinary-return column has (sql/55_enforce_quantity.sql)
+    FOR c IN SELECT d.objid, cbreturn._ddl_renamed_value(d.command) AS names
+               FROM pg_catalog.pg_event_trigger_ddl_commands() d
+              WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+    LOOP
+        CONTINUE WHEN c.names IS NULL;
+        PERFORM cbreturn._follow_enum_rename(c.objid, c.names[1], c.names[2]);
+    END LOOP;
     IF touched IS NULL THEN
         RETURN;
     END IF;
@@ -1104,23 +1113,6 @@ BEGIN
                                 cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind), c.relation::pg_catalog.text,
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
-    END LOOP;
-    -- A declaration header link's column (a key on either side, a fact, the
-    -- request status) rewritten in place, with USING or COLLATE or to a
-    -- length that may round: its rows change without the header guard,
-    -- which cannot judge a rewrite: refused (CB014), as a new type is.
-    FOR c IN SELECT ac.*
-               FROM pg_catalog.pg_event_trigger_ddl_commands() d,
-                    LATERAL cbreturn._ddl_rewritten_values(d.command) w,
-                    cbreturn.attached_column ac
-              WHERE ac.check_kind OPERATOR(pg_catalog.=) 'header'
-                AND ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) w.relid
-                AND ac.column_attnum OPERATOR(pg_catalog.=) w.attnum
-              ORDER BY ac.relation::pg_catalog.text, ac.role
-    LOOP
-        PERFORM cbreturn._error('header.column_rewritten', c.column_name::pg_catalog.text,
-                                c.column_relation::pg_catalog.text, c.relation::pg_catalog.text,
-                                pg_catalog.quote_literal(c.relation::pg_catalog.text));
     END LOOP;
     -- Citus: the checks of a Citus table name their columns in the triggers
     -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.

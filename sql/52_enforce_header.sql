@@ -286,16 +286,6 @@ REVOKE ALL ON FUNCTION cbreturn._ddl_header_partitions() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._ddl_header_partitions() IS
     'internal: the partitions of declaration headers noted at the start of the DROP ... CASCADE being run';
 
--- ALTER COLUMN ... TYPE that may change a column's stored values (USING,
--- COLLATE, a numeric or timestamp length): cbreturn._follow_alter_table
--- refuses it on a declaration header link's columns (the guard cannot judge
--- a rewrite).  src/enforce/header_ddl.c.
-CREATE FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command)
-    RETURNS TABLE (relid pg_catalog.oid, attnum pg_catalog.int2)
-    AS 'MODULE_PATHNAME', 'cbr_ddl_rewritten_values' LANGUAGE C STRICT STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command) IS
-    'internal: the columns an ALTER TABLE an event trigger reports retyped with USING or COLLATE, or to a type other than varchar and char';
-
 -- A partitioned header (issue 12): TRUNCATE of one partition fires that
 -- partition's statement triggers only, which PostgreSQL does not clone from
 -- the parent (it clones row triggers, so the row guard covers every
@@ -484,6 +474,11 @@ BEGIN
         IF t1 OPERATOR(pg_catalog.<>) t2 THEN
             PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
                                     header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
+        -- the guards compare keys by the type's equality in built SQL (an
+        -- array, a composite or a range of no default class has none)
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('header.key_no_equality', header_key[i]::pg_catalog.text, t2::pg_catalog.text);
         END IF;
     END LOOP;
     FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP

@@ -66,11 +66,21 @@ COMMENT ON FUNCTION cbreturn._quantity_validate_declared(regclass, name[], name)
     'internal: refuses a declared table without a unique constraint on exactly its line key, or whose owner may not read it (R-EX-3, R-IM-2)';
 
 -- "OPERATOR(schema.=)": the equality of a type's default btree operator class
--- (a foreign key's and a unique constraint's), for the SQL built below.
+-- (a foreign key's and a unique constraint's), for the SQL built below.  A
+-- domain compares as its base type, an enum with the enums' class, as
+-- PostgreSQL finds a default operator class for them.
 CREATE FUNCTION cbreturn._eq_operator(t regtype) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path = pg_catalog, pg_temp
 AS $$
+    WITH RECURSIVE b (oid, base, typtype) AS (
+        SELECT y.oid, y.typbasetype, y.typtype FROM pg_catalog.pg_type y WHERE y.oid OPERATOR(pg_catalog.=) t
+        UNION ALL
+        SELECT y.oid, y.typbasetype, y.typtype FROM b JOIN pg_catalog.pg_type y ON y.oid OPERATOR(pg_catalog.=) b.base
+         WHERE b.typtype OPERATOR(pg_catalog.=) 'd'),
+    bt (k) AS (
+        SELECT CASE b.typtype WHEN 'e' THEN 'pg_catalog.anyenum'::pg_catalog.regtype::pg_catalog.oid ELSE b.oid END
+          FROM b WHERE b.typtype OPERATOR(pg_catalog.<>) 'd')
     SELECT pg_catalog.format('OPERATOR(%I.%s)', n.nspname, o.oprname)
       FROM pg_catalog.pg_opclass oc
       JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) oc.opcmethod AND am.amname OPERATOR(pg_catalog.=) 'btree'
@@ -79,12 +89,13 @@ AS $$
        AND ao.amopstrategy OPERATOR(pg_catalog.=) 3
       JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) ao.amopopr
       JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace
+      CROSS JOIN bt
      WHERE oc.opcdefault
-       AND (oc.opcintype OPERATOR(pg_catalog.=) t
+       AND (oc.opcintype OPERATOR(pg_catalog.=) bt.k
             OR EXISTS (SELECT FROM pg_catalog.pg_cast c
-                        WHERE c.castsource OPERATOR(pg_catalog.=) t AND c.casttarget OPERATOR(pg_catalog.=) oc.opcintype
+                        WHERE c.castsource OPERATOR(pg_catalog.=) bt.k AND c.casttarget OPERATOR(pg_catalog.=) oc.opcintype
                           AND c.castmethod OPERATOR(pg_catalog.=) 'b'))
-     ORDER BY oc.opcintype OPERATOR(pg_catalog.=) t DESC
+     ORDER BY oc.opcintype OPERATOR(pg_catalog.=) bt.k DESC
      LIMIT 1
 $$;
 COMMENT ON FUNCTION cbreturn._eq_operator(regtype) IS
@@ -858,6 +869,60 @@ CREATE FUNCTION cbreturn._ddl_rewrites_columns(pg_catalog.pg_ddl_command) RETURN
     AS 'MODULE_PATHNAME', 'cbr_ddl_rewrites_columns' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION cbreturn._ddl_rewrites_columns(pg_catalog.pg_ddl_command) IS
     'internal: whether an ALTER TABLE an event trigger reports rewrites a column (ALTER COLUMN ... TYPE)';
+
+CREATE FUNCTION cbreturn._ddl_renamed_value(pg_catalog.pg_ddl_command) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'cbr_ddl_renamed_value' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_renamed_value(pg_catalog.pg_ddl_command) IS
+    'internal: the old and the new label of an ALTER TYPE ... RENAME VALUE an event trigger reports (NULL: another command)';
+
+-- ALTER TYPE ... RENAME VALUE of an enum (called by
+-- cbreturn._follow_alter_table): every stored value takes the new label with
+-- no row trigger.  The labels the checks hold for a column of that enum (or
+-- of a domain over it) follow the rename, as the column names they hold
+-- follow theirs: the stages of a status check, the freeing labels of a
+-- quantity check, the values of an ordinary-return column; a rejected
+-- return stays rejected.  The quantity ledgers that read such a status are
+-- counted again (an over-return refuses the ALTER TYPE, CB003).
+CREATE FUNCTION cbreturn._follow_enum_rename(enum_type oid, old_label text, new_label text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+BEGIN
+    FOR k IN SELECT DISTINCT c.relation, c.check_kind, c.role
+               FROM cbreturn.attached_column c
+               JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
+              WHERE c.role OPERATOR(pg_catalog.=) ANY ('{status,ordinary_return}'::text[])
+                AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END
+    LOOP
+        UPDATE cbreturn.attached_check a
+           SET status_labels = pg_catalog.array_replace(a.status_labels, old_label, new_label),
+               freeing_labels = pg_catalog.array_replace(a.freeing_labels, old_label, new_label)
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND k.role OPERATOR(pg_catalog.=) 'status'
+           AND (old_label OPERATOR(pg_catalog.=) ANY (a.status_labels)
+                OR old_label OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
+        UPDATE cbreturn.attached_check a
+           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, old_label, new_label)
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
+           AND k.role OPERATOR(pg_catalog.=) 'ordinary_return'
+           AND old_label OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
+    END LOOP;
+    FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND EXISTS (SELECT FROM cbreturn.attached_column c
+                              JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
+                             WHERE c.relation OPERATOR(pg_catalog.=) a.relation
+                               AND c.role OPERATOR(pg_catalog.=) 'status'
+                               AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END)
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_enum_rename(oid, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._follow_enum_rename(oid, text, text) IS
+    'internal: the labels the checks hold for a column of an enum follow ALTER TYPE ... RENAME VALUE; the ledgers reading such a status are counted again';
 
 -- Partitions attached, created or detached under an attached partitioned
 -- returns table: give each its TRUNCATE trigger and count again (rows of an

@@ -5187,6 +5187,11 @@ BEGIN
             PERFORM cbreturn._error('header.key_types', key[i]::pg_catalog.text, t1::pg_catalog.text,
                                     header_key[i]::pg_catalog.text, t2::pg_catalog.text);
         END IF;
+        -- the guards compare keys by the type's equality in built SQL (an
+        -- array, a composite or a range of no default class has none)
+        IF cbreturn._eq_operator(t2) IS NULL THEN
+            PERFORM cbreturn._error('header.key_no_equality', header_key[i]::pg_catalog.text, t2::pg_catalog.text);
+        END IF;
     END LOOP;
     FOR i IN 1 .. pg_catalog.cardinality(roles) LOOP
         CONTINUE WHEN cols[i] IS NULL;
@@ -5284,15 +5289,93 @@ REVOKE ALL ON FUNCTION cbreturn._ddl_header_partitions() FROM PUBLIC;
 COMMENT ON FUNCTION cbreturn._ddl_header_partitions() IS
     'internal: the partitions of declaration headers noted at the start of the DROP ... CASCADE being run';
 
--- ALTER COLUMN ... TYPE that may change a column's stored values (USING,
--- COLLATE, a numeric or timestamp length): cbreturn._follow_alter_table
--- refuses it on a declaration header link's columns (the guard cannot judge
--- a rewrite).  src/enforce/header_ddl.c.
-CREATE FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command)
-    RETURNS TABLE (relid pg_catalog.oid, attnum pg_catalog.int2)
-    AS 'MODULE_PATHNAME', 'cbr_ddl_rewritten_values' LANGUAGE C STRICT STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION cbreturn._ddl_rewritten_values(pg_catalog.pg_ddl_command) IS
-    'internal: the columns an ALTER TABLE an event trigger reports retyped with USING or COLLATE, or to a type other than varchar and char';
+-- "OPERATOR(schema.=)": the equality of a type's default btree operator class
+-- (a foreign key's and a unique constraint's), for the SQL built below.  A
+-- domain compares as its base type, an enum with the enums' class, as
+-- PostgreSQL finds a default operator class for them.
+CREATE OR REPLACE FUNCTION cbreturn._eq_operator(t regtype) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE b (oid, base, typtype) AS (
+        SELECT y.oid, y.typbasetype, y.typtype FROM pg_catalog.pg_type y WHERE y.oid OPERATOR(pg_catalog.=) t
+        UNION ALL
+        SELECT y.oid, y.typbasetype, y.typtype FROM b JOIN pg_catalog.pg_type y ON y.oid OPERATOR(pg_catalog.=) b.base
+         WHERE b.typtype OPERATOR(pg_catalog.=) 'd'),
+    bt (k) AS (
+        SELECT CASE b.typtype WHEN 'e' THEN 'pg_catalog.anyenum'::pg_catalog.regtype::pg_catalog.oid ELSE b.oid END
+          FROM b WHERE b.typtype OPERATOR(pg_catalog.<>) 'd')
+    SELECT pg_catalog.format('OPERATOR(%I.%s)', n.nspname, o.oprname)
+      FROM pg_catalog.pg_opclass oc
+      JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) oc.opcmethod AND am.amname OPERATOR(pg_catalog.=) 'btree'
+      JOIN pg_catalog.pg_amop ao ON ao.amopfamily OPERATOR(pg_catalog.=) oc.opcfamily
+       AND ao.amoplefttype OPERATOR(pg_catalog.=) oc.opcintype AND ao.amoprighttype OPERATOR(pg_catalog.=) oc.opcintype
+       AND ao.amopstrategy OPERATOR(pg_catalog.=) 3
+      JOIN pg_catalog.pg_operator o ON o.oid OPERATOR(pg_catalog.=) ao.amopopr
+      JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) o.oprnamespace
+      CROSS JOIN bt
+     WHERE oc.opcdefault
+       AND (oc.opcintype OPERATOR(pg_catalog.=) bt.k
+            OR EXISTS (SELECT FROM pg_catalog.pg_cast c
+                        WHERE c.castsource OPERATOR(pg_catalog.=) bt.k AND c.casttarget OPERATOR(pg_catalog.=) oc.opcintype
+                          AND c.castmethod OPERATOR(pg_catalog.=) 'b'))
+     ORDER BY oc.opcintype OPERATOR(pg_catalog.=) bt.k DESC
+     LIMIT 1
+$$;
+
+CREATE FUNCTION cbreturn._ddl_renamed_value(pg_catalog.pg_ddl_command) RETURNS text[]
+    AS 'MODULE_PATHNAME', 'cbr_ddl_renamed_value' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_renamed_value(pg_catalog.pg_ddl_command) IS
+    'internal: the old and the new label of an ALTER TYPE ... RENAME VALUE an event trigger reports (NULL: another command)';
+
+-- ALTER TYPE ... RENAME VALUE of an enum (called by
+-- cbreturn._follow_alter_table): every stored value takes the new label with
+-- no row trigger.  The labels the checks hold for a column of that enum (or
+-- of a domain over it) follow the rename, as the column names they hold
+-- follow theirs: the stages of a status check, the freeing labels of a
+-- quantity check, the values of an ordinary-return column; a rejected
+-- return stays rejected.  The quantity ledgers that read such a status are
+-- counted again (an over-return refuses the ALTER TYPE, CB003).
+CREATE FUNCTION cbreturn._follow_enum_rename(enum_type oid, old_label text, new_label text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k record;
+BEGIN
+    FOR k IN SELECT DISTINCT c.relation, c.check_kind, c.role
+               FROM cbreturn.attached_column c
+               JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
+              WHERE c.role OPERATOR(pg_catalog.=) ANY ('{status,ordinary_return}'::text[])
+                AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END
+    LOOP
+        UPDATE cbreturn.attached_check a
+           SET status_labels = pg_catalog.array_replace(a.status_labels, old_label, new_label),
+               freeing_labels = pg_catalog.array_replace(a.freeing_labels, old_label, new_label)
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND k.role OPERATOR(pg_catalog.=) 'status'
+           AND (old_label OPERATOR(pg_catalog.=) ANY (a.status_labels)
+                OR old_label OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
+        UPDATE cbreturn.attached_check a
+           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, old_label, new_label)
+         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
+           AND k.role OPERATOR(pg_catalog.=) 'ordinary_return'
+           AND old_label OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
+    END LOOP;
+    FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+              WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND EXISTS (SELECT FROM cbreturn.attached_column c
+                              JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
+                             WHERE c.relation OPERATOR(pg_catalog.=) a.relation
+                               AND c.role OPERATOR(pg_catalog.=) 'status'
+                               AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END)
+    LOOP
+        PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
+    END LOOP;
+END
+$$;
+REVOKE ALL ON FUNCTION cbreturn._follow_enum_rename(oid, text, text) FROM PUBLIC;
+COMMENT ON FUNCTION cbreturn._follow_enum_rename(oid, text, text) IS
+    'internal: the labels the checks hold for a column of an enum follow ALTER TYPE ... RENAME VALUE; the ledgers reading such a status are counted again';
 
 CREATE OR REPLACE FUNCTION cbreturn._follow_alter_table() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
@@ -5322,6 +5405,15 @@ BEGIN
         SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid
     )
     SELECT pg_catalog.array_agg(t.relid) INTO touched FROM t;
+    -- ALTER TYPE ... RENAME VALUE of an enum a check's status or
+    -- ordinary-return column has (sql/55_enforce_quantity.sql)
+    FOR c IN SELECT d.objid, cbreturn._ddl_renamed_value(d.command) AS names
+               FROM pg_catalog.pg_event_trigger_ddl_commands() d
+              WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass
+    LOOP
+        CONTINUE WHEN c.names IS NULL;
+        PERFORM cbreturn._follow_enum_rename(c.objid, c.names[1], c.names[2]);
+    END LOOP;
     IF touched IS NULL THEN
         RETURN;
     END IF;
@@ -5358,23 +5450,6 @@ BEGIN
                                 cbreturn._text('kind.' OPERATOR(pg_catalog.||) c.check_kind), c.relation::pg_catalog.text,
                                 pg_catalog.quote_literal(c.relation::pg_catalog.text),
                                 pg_catalog.quote_literal(c.check_kind));
-    END LOOP;
-    -- A declaration header link's column (a key on either side, a fact, the
-    -- request status) rewritten in place, with USING or COLLATE or to a
-    -- length that may round: its rows change without the header guard,
-    -- which cannot judge a rewrite: refused (CB014), as a new type is.
-    FOR c IN SELECT ac.*
-               FROM pg_catalog.pg_event_trigger_ddl_commands() d,
-                    LATERAL cbreturn._ddl_rewritten_values(d.command) w,
-                    cbreturn.attached_column ac
-              WHERE ac.check_kind OPERATOR(pg_catalog.=) 'header'
-                AND ac.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) w.relid
-                AND ac.column_attnum OPERATOR(pg_catalog.=) w.attnum
-              ORDER BY ac.relation::pg_catalog.text, ac.role
-    LOOP
-        PERFORM cbreturn._error('header.column_rewritten', c.column_name::pg_catalog.text,
-                                c.column_relation::pg_catalog.text, c.relation::pg_catalog.text,
-                                pg_catalog.quote_literal(c.relation::pg_catalog.text));
     END LOOP;
     -- Citus: the checks of a Citus table name their columns in the triggers
     -- Citus carries to the shards (sql/66_citus.sql): refuse a rename there.

@@ -53,11 +53,12 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
+#include "parser/parse_type.h"
 #include "storage/lmgr.h"
-#include "tcop/deparse_utility.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/syscache.h"
 #include "utils/lsyscache.h"
 
 
@@ -305,11 +306,12 @@ header_drop(DropStmt *stmt)
 }
 
 /*
- * Another object's DROP ... CASCADE (an access method, an operator class, a
- * function, a collation, a type ...) can take a table it does not name: a
- * header partition stored with the access method, or whose partition key
- * uses the operator class.  PostgreSQL finds those tables only as it drops
- * them, so the partitions of every declaration header are noted here, and
+ * A DROP ... CASCADE (of an access method, an operator class, a function, a
+ * collation, a type, a schema or an extension holding one ...) and DROP
+ * OWNED can take a table they do not name: a header partition stored with
+ * the access method, or whose partition key uses the operator class.
+ * PostgreSQL finds those tables only as it drops them, so the partitions of
+ * every declaration header are noted here, and
  * the sql_drop event trigger (cbreturn._follow_drop) asks, of those it
  * finds dropped, whether returns are left naming no header row (CB014).
  * The note is the statement's (the start timestamp, as for ddl_cascades).
@@ -322,34 +324,44 @@ static TimestampTz noted_at = 0;
 static void
 header_note_partitions(Node *parsetree)
 {
-	DropStmt   *stmt = (DropStmt *) parsetree;
+	TimestampTz now = GetCurrentStatementStartTimestamp();
 	uint64		i;
+	int			n;
 
-	noted_n = 0;
-	noted_at = GetCurrentStatementStartTimestamp();
-	if (!IsA(parsetree, DropStmt) || stmt->behavior != DROP_CASCADE ||
-		stmt->removeType == OBJECT_TABLE || stmt->removeType == OBJECT_SCHEMA ||
-		stmt->removeType == OBJECT_EXTENSION)
+	if (!(IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->behavior == DROP_CASCADE) &&
+		!IsA(parsetree, DropOwnedStmt))
 		return;
+	/*
+	 * Cumulative within the statement: DDL run meanwhile by another event
+	 * trigger (a nested DROP among them) must not lose what was noted before
+	 * PostgreSQL dropped anything.  A partition noted and gone since is only
+	 * an OID no dropped object has.
+	 */
+	if (noted_at != now)
+		noted_n = 0;
+	noted_at = now;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	if (SPI_execute("SELECT p.relid, p.root FROM cbreturn._header_partitions() p", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed");
-	if (noted_parts != NULL)
+	n = noted_n + (int) SPI_processed;
+	if (noted_parts == NULL)
 	{
-		pfree(noted_parts);
-		pfree(noted_headers);
+		noted_parts = MemoryContextAlloc(TopMemoryContext, sizeof(Oid) * (n + 1));
+		noted_headers = MemoryContextAlloc(TopMemoryContext, sizeof(Oid) * (n + 1));
 	}
-	noted_parts = MemoryContextAlloc(TopMemoryContext, sizeof(Oid) * (SPI_processed + 1));
-	noted_headers = MemoryContextAlloc(TopMemoryContext, sizeof(Oid) * (SPI_processed + 1));
+	else
+	{
+		noted_parts = repalloc(noted_parts, sizeof(Oid) * (n + 1));
+		noted_headers = repalloc(noted_headers, sizeof(Oid) * (n + 1));
+	}
 	for (i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
 
-		noted_parts[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		noted_headers[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+		noted_parts[noted_n] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		noted_headers[noted_n++] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
 	}
-	noted_n = (int) SPI_processed;
 	SPI_finish();
 }
 
@@ -376,6 +388,133 @@ cbr_ddl_header_partitions(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * ALTER COLUMN ... TYPE of a declaration header link's column (its key on
+ * either side, a fact, the request status; the header's partitions and
+ * typed tables share its columns) changes its stored values without the
+ * header guard when it gives a USING expression, moves to or from a
+ * collation that compares otherwise (a nondeterministic one; without
+ * COLLATE the type's default is taken), or shortens a length or precision
+ * (a shorter varchar drops trailing blanks; a numeric or timestamp rounds).
+ * That is refused (CB014) here, before anything is rewritten; a change that
+ * keeps every value (a longer varchar, numeric or timestamp, any char
+ * length, whose blanks compare equal) goes on.  A new type is
+ * cbreturn._follow_alter_table's to refuse (2BP01).
+ */
+static bool
+typmod_keeps_values(Oid type, int32 was, int32 now)
+{
+	if (now == was || type == BPCHAROID)
+		return true;
+	if (now == -1)
+		return type == VARCHAROID || type == NUMERICOID || type == TIMESTAMPOID ||
+			type == TIMESTAMPTZOID || type == TIMEOID || type == TIMETZOID;
+	if (was == -1)
+		return false;
+	if (type == VARCHAROID || type == TIMESTAMPOID || type == TIMESTAMPTZOID ||
+		type == TIMEOID || type == TIMETZOID)
+		return now > was;
+	if (type == NUMERICOID)
+	{
+		int32		ws = (was - VARHDRSZ) & 0xffff, wp = ((was - VARHDRSZ) >> 16) & 0xffff;
+		int32		ns = (now - VARHDRSZ) & 0xffff, np = ((now - VARHDRSZ) >> 16) & 0xffff;
+
+		return ns >= ws && np - ns >= wp - ws;
+	}
+	return false;
+}
+
+static bool
+collation_keeps_values(Oid was, Oid now)
+{
+	return was == now ||
+		(OidIsValid(was) && OidIsValid(now) &&
+		 get_collation_isdeterministic(was) && get_collation_isdeterministic(now));
+}
+
+/* The first header link reading column col of a table the ALTER of relid changes; raised. */
+static void
+header_retype_refuse(Oid relid, const char *col)
+{
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		args[2] = {ObjectIdGetDatum(relid), CStringGetTextDatum(col)};
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(
+			"WITH RECURSIVE t (relid) AS ("
+			"  SELECT $1 UNION SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_class k"
+			"    ON k.oid OPERATOR(pg_catalog.=) $1 AND k.relkind OPERATOR(pg_catalog.=) 'c'"
+			"   AND c.reloftype OPERATOR(pg_catalog.=) k.reltype"
+			"  UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid)"
+			" SELECT cbreturn._error('header.column_rewritten', a.column_name::pg_catalog.text,"
+			"        a.column_relation::pg_catalog.text, a.relation::pg_catalog.text,"
+			"        pg_catalog.quote_literal(a.relation::pg_catalog.text))"
+			"   FROM cbreturn.attached_column a"
+			"  WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'"
+			"    AND a.column_relation::pg_catalog.oid IN (SELECT t.relid FROM t)"
+			"    AND a.column_name OPERATOR(pg_catalog.=) $2::pg_catalog.name"
+			"  ORDER BY a.relation::pg_catalog.text, a.role LIMIT 1",
+			2, argtypes, args, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_column failed");
+	SPI_finish();
+}
+
+static void
+header_retype(AlterTableStmt *stmt)
+{
+	Oid			relid = InvalidOid;
+	bool		resolved = false;
+	ListCell   *lc;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		ColumnDef  *def;
+		HeapTuple	tup;
+		Form_pg_attribute att;
+		Oid			type;
+		int32		typmod;
+		Oid			coll;
+		bool		kept;
+
+		if (cmd->subtype != AT_AlterColumnType)
+			continue;
+		/*
+		 * A role PostgreSQL will refuse holds nothing; the owner holds what
+		 * the ALTER will, and the name is asked again once held (a rename
+		 * committed meanwhile gives it another table, which PostgreSQL will
+		 * alter).
+		 */
+		while (!resolved)
+		{
+			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+			if (!OidIsValid(relid) || !cbr_owns_class(relid, GetUserId()))
+				return;
+			LockRelationOid(relid, AccessExclusiveLock);
+			resolved = RangeVarGetRelid(stmt->relation, NoLock, true) == relid;
+			if (!resolved)
+				UnlockRelationOid(relid, AccessExclusiveLock);
+		}
+		def = castNode(ColumnDef, cmd->def);
+		tup = SearchSysCacheAttName(relid, cmd->name);
+		if (!HeapTupleIsValid(tup))
+			continue;			/* PostgreSQL says what is wrong */
+		att = (Form_pg_attribute) GETSTRUCT(tup);
+		typenameTypeIdAndMod(NULL, def->typeName, &type, &typmod);
+		coll = def->collClause ? LookupCollation(NULL, def->collClause->collname, -1) : get_typcollation(type);
+		kept = def->raw_default == NULL && type == att->atttypid &&
+			typmod_keeps_values(type, att->atttypmod, typmod) &&
+			collation_keeps_values(att->attcollation, coll);
+		/* a new type is refused after the ALTER (2BP01), with its own message */
+		if (type != att->atttypid && def->raw_default == NULL)
+			kept = true;
+		ReleaseSysCache(tup);
+		if (!kept)
+			header_retype_refuse(relid, cmd->name);
+	}
 }
 
 /* DROP OWNED BY r, ... */
@@ -466,7 +605,10 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 	ddl_cascades_at = GetCurrentStatementStartTimestamp();
 	header_note_partitions(trigdata->parsetree);
 	if (IsA(trigdata->parsetree, AlterTableStmt))
+	{
+		header_retype((AlterTableStmt *) trigdata->parsetree);
 		header_detach((AlterTableStmt *) trigdata->parsetree);
+	}
 	else if (IsA(trigdata->parsetree, DropStmt))
 		header_drop((DropStmt *) trigdata->parsetree);
 	else if (IsA(trigdata->parsetree, DropOwnedStmt))
@@ -474,48 +616,3 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/*
- * cbreturn._ddl_rewritten_values(pg_ddl_command) RETURNS TABLE (relid oid,
- * attnum int2): the columns an ALTER TABLE reported to a ddl_command_end
- * event trigger retyped in a way that may change their stored values:
- * ALTER COLUMN ... TYPE with USING or COLLATE, or to a type other than
- * varchar and char, whose new length PostgreSQL checks without changing a
- * value (a numeric or timestamp typmod rounds).  Such a rewrite changes rows
- * without a row trigger: of a declaration header link's columns, it is
- * refused (cbreturn._follow_alter_table), as the header guard cannot judge
- * it; a varchar or char length change is not.
- */
-PG_FUNCTION_INFO_V1(cbr_ddl_rewritten_values);
-Datum
-cbr_ddl_rewritten_values(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	const CollectedCommand *cmd = (const CollectedCommand *) PG_GETARG_POINTER(0);
-	ListCell   *lc;
-
-	InitMaterializedSRF(fcinfo, 0);
-	if (cmd->type != SCT_AlterTable)
-		return (Datum) 0;
-	foreach(lc, cmd->d.alterTable.subcmds)
-	{
-		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
-		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
-		ColumnDef  *def;
-		Oid			type;
-		Datum		values[2];
-		bool		nulls[2] = {false, false};
-
-		if (!IsA(at, AlterTableCmd) || at->subtype != AT_AlterColumnType ||
-			sub->address.classId != RelationRelationId || sub->address.objectSubId <= 0)
-			continue;
-		def = castNode(ColumnDef, at->def);
-		type = get_atttype(sub->address.objectId, (AttrNumber) sub->address.objectSubId);
-		if (def->raw_default == NULL && def->cooked_default == NULL && def->collClause == NULL &&
-			(type == VARCHAROID || type == BPCHAROID))
-			continue;
-		values[0] = ObjectIdGetDatum(sub->address.objectId);
-		values[1] = Int16GetDatum((int16) sub->address.objectSubId);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
-}

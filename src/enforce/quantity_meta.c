@@ -17,7 +17,9 @@
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
 #include "storage/lmgr.h"
+#include "tcop/deparse_utility.h"
 #include "utils/acl.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -221,3 +223,30 @@ cbr_qty_image_cmp(const bytea *a, const bytea *b)
 	return r != 0 ? r : (la > lb) - (la < lb);
 }
 
+
+/*
+ * cbreturn._ddl_renamed_value(pg_ddl_command) RETURNS text[]: of an ALTER
+ * TYPE ... RENAME VALUE reported to a ddl_command_end event trigger, the old
+ * and the new label ({old,new}); NULL for any other command.  Every stored
+ * value of the enum takes the new label with no row trigger, so the status
+ * labels the checks hold follow it (cbreturn._follow_alter_table), as the
+ * column names they hold follow a rename, and the quantity ledgers that
+ * read such a status are counted again.
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_renamed_value);
+Datum
+cbr_ddl_renamed_value(PG_FUNCTION_ARGS)
+{
+	const CollectedCommand *cmd = (const CollectedCommand *) PG_GETARG_POINTER(0);
+	AlterEnumStmt *stmt;
+	Datum		names[2];
+
+	if (cmd->type != SCT_Simple || !IsA(cmd->parsetree, AlterEnumStmt))
+		PG_RETURN_NULL();
+	stmt = (AlterEnumStmt *) cmd->parsetree;
+	if (stmt->oldVal == NULL || stmt->newVal == NULL)
+		PG_RETURN_NULL();
+	names[0] = CStringGetTextDatum(stmt->oldVal);
+	names[1] = CStringGetTextDatum(stmt->newVal);
+	PG_RETURN_ARRAYTYPE_P(construct_array(names, 2, TEXTOID, -1, false, TYPALIGN_INT));
+}

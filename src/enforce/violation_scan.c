@@ -90,9 +90,56 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 }
 
 /*
+ * The caller may read what the checks of relid read in a declaration header
+ * (its key and the facts, cbreturn.attach_header): a verdict follows from
+ * them (a late return tells how old the export date is), so a caller who
+ * may not read them gets none (42501), as the assessments refuse one
+ * (assess_scan.c).  Row security on the header hides its rows: refused too.
+ */
+static void
+cbr_require_header_select(Oid relid, Oid role)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1] = {ObjectIdGetDatum(relid)};
+	Oid			denied = InvalidOid;
+	uint64		i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(
+			"SELECT DISTINCT c.column_relation::pg_catalog.oid, c.column_attnum FROM cbreturn.attached_column c"
+			" WHERE (c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"        OR c.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass)))"
+			"   AND c.check_kind OPERATOR(pg_catalog.<>) 'quantity'"
+			"   AND c.column_relation OPERATOR(pg_catalog.<>) c.relation"
+			" ORDER BY 1, 2",
+			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_column failed");
+	for (i = 0; i < SPI_processed && !OidIsValid(denied); i++)
+	{
+		bool		isnull;
+		Oid			header = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		AttrNumber	att = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (check_enable_rls(header, InvalidOid, true) == RLS_ENABLED ||
+			(pg_class_aclcheck(header, role, ACL_SELECT) != ACLCHECK_OK &&
+			 pg_attribute_aclcheck(header, att, role, ACL_SELECT) != ACLCHECK_OK))
+			denied = header;
+	}
+	SPI_finish();
+	if (OidIsValid(denied))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table %s", cbr_relation_text(denied)),
+				 errdetail("The checks on table %s read facts of its returns from this declaration header, and which rows break them follows from those facts.",
+						   cbr_relation_text(relid))));
+}
+
+/*
  * The caller may read the table: SELECT on it, or on every column the
  * checks read and every primary key column (as a query naming them would
- * need).  Row security is applied by cbr_scan_rows.
+ * need), and the columns they read in a declaration header.  Row security
+ * is applied by cbr_scan_rows.
  */
 void
 cbr_require_select(Relation rel, const AttachedChecks *a)
@@ -104,6 +151,7 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 	int			i;
 	bool		ok = true;
 
+	cbr_require_header_select(relid, role);
 	if (pg_class_aclcheck(relid, role, ACL_SELECT) == ACLCHECK_OK)
 		return;
 	for (i = 0; i < a->ncols && ok; i++)

@@ -204,6 +204,9 @@ static const CbrCatalogued cbr_messages[] = {
 	{"header.key_types", ERRCODE_DATATYPE_MISMATCH,
 		gettext_noop("key column \"{1}\" is of type {2} but header key column \"{3}\" is of type {4}"), NULL,
 		gettext_noop("The key columns of a return and of its declaration header must have the same types.")},
+	{"header.key_no_equality", ERRCODE_INVALID_FOREIGN_KEY,
+		gettext_noop("header key column \"{1}\" is of type {2}, which has no default equality operator of a btree operator class"), NULL,
+		gettext_noop("Use key columns of scalar types (text, varchar, integer, numeric, date, a domain over one, the cbreturn identifier types); a header row cannot be named by an array or a composite value.")},
 	{"header.role_twice", ERRCODE_INVALID_PARAMETER_VALUE,
 		gettext_noop("{1} is read from the declaration header {3}"),
 		gettext_noop("Column \"{2}\" was named for it here, and attach_header named column \"{4}\" of the header."),
@@ -233,7 +236,7 @@ static const CbrCatalogued cbr_messages[] = {
 		gettext_noop("Delete the returns that name rows of this partition first, or detach the checks of {3} that read the header, then drop.")},
 	{"header.column_rewritten", ERRCODE_CBRETURN_HEADER,
 		gettext_noop("cannot rewrite column \"{1}\" of {2}: the declaration header link of {3} reads it"),
-		gettext_noop("ALTER COLUMN ... TYPE with USING or COLLATE, or to a length that may round a value (numeric, timestamp), changes the stored rows without the header guard, which keeps the returns that read the header to their rules."),
+		gettext_noop("ALTER COLUMN ... TYPE with USING, to a collation that compares otherwise, or to a shorter length or precision (a shorter varchar drops trailing blanks; a numeric or timestamp rounds) changes the stored values without the header guard, which keeps the returns that read the header to their rules."),
 		gettext_noop("Correct the values with UPDATE, which the guard checks; or detach the checks of {3} that read the header (SELECT cbreturn.detach({4});), alter the column, and attach them again.")},
 	/* Citus: one source of truth for the policy (sql/66_citus.sql, docs/scale-out.md) */
 	{"citus.policy_on_worker", ERRCODE_CBRETURN_DISTRIBUTED,

@@ -197,8 +197,8 @@ DROP SCHEMA core CASCADE;
 -- reading a declaration header, which locks the header row, the
 -- assessments over a table, which scan it as violations() does, and
 -- _exists_latest, the guards' read with a snapshot of its own, and
--- _ddl_cascades, which reads what the event trigger at the start of the
--- statement saw in this backend).
+-- _ddl_cascades and _ddl_header_partitions, which read what the event
+-- trigger at the start of the statement saw in this backend).
 SELECT p.proname, p.proparallel
   FROM pg_proc p
  WHERE p.pronamespace = 'cbreturn'::regnamespace
@@ -209,7 +209,8 @@ SELECT p.proname, p.proparallel
    AND p.proname NOT IN ('verify_quantity_ledger', '_error', 'violations', 'validate',
                          'set_on_violation', 'set_ordinary_return_column',
                          '_header_validate', '_attach_validate', '_exists_latest',
-                         'assess_export_returns', 'assess_import_returns', '_ddl_cascades')
+                         'assess_export_returns', 'assess_import_returns', '_ddl_cascades',
+                         '_ddl_header_partitions')
    AND NOT (p.proname = '_export_row_ok' AND p.provariadic <> 0)
    AND p.proparallel <> 's'
  ORDER BY 1;

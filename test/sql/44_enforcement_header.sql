@@ -447,11 +447,16 @@ SELECT cbreturn.attach_quantity_check('c44w.q', '{entry}', 'qty', 'c44w.d', '{en
 SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(4) USING (CASE st WHEN 'BH' THEN 'SB' ELSE st END)$$);
 SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN req TYPE text USING req || 'x'$$);
 SELECT regress.try($$ALTER TABLE c44w.q ALTER COLUMN req TYPE text USING lower(req)$$);
-SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN req TYPE text COLLATE "C"$$);
+-- a collation that compares otherwise (case-insensitive) changes which
+-- returns name a row; another deterministic one does not
+CREATE COLLATION c44w.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN req TYPE text COLLATE c44w.ci$$);
+ALTER TABLE c44w.req ALTER COLUMN req TYPE text COLLATE "C";
 SELECT * FROM c44w.req ORDER BY 1;
 SELECT count(*) AS ledger_differences FROM cbreturn.verify_quantity_ledger('c44w.d');
+-- a longer varchar keeps every value; a shorter one drops trailing blanks
 ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(8);
-ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(4);
+SELECT regress.try($$ALTER TABLE c44w.req ALTER COLUMN st TYPE varchar(4)$$);
 SELECT format_type(atttypid, atttypmod) AS st_type FROM pg_attribute
  WHERE attrelid = 'c44w.req'::regclass AND attname = 'st';
 -- a column no link reads is the owner's to rewrite
@@ -464,7 +469,34 @@ CREATE TABLE c44w.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_re
 SELECT cbreturn.attach_header('c44w.r', 'c44w.h', '{decl_no}', '{decl_no}', exported_on => 'exported');
 SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(0)$$);
 SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(3) USING exported - interval '1 year'$$);
-SELECT exported FROM c44w.h;
+-- a longer precision keeps every value
+ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(6);
+SELECT exported, format_type(atttypid, atttypmod) AS exported_type
+  FROM c44w.h1, pg_attribute WHERE attrelid = 'c44w.h1'::regclass AND attname = 'exported';
+
+-- ALTER TYPE ... RENAME VALUE of the enum of a request status relabels
+-- every row with no row trigger: the freeing labels follow the rename (the
+-- rejected request stays rejected), and the ledger is counted again.
+CREATE TYPE c44w.st AS ENUM ('SB', 'BH');
+CREATE TABLE c44w.req2 (req text PRIMARY KEY, st c44w.st);
+INSERT INTO c44w.req2 VALUES ('SQ1', 'SB'), ('SQ3', 'BH');
+CREATE TABLE c44w.q2 (id int PRIMARY KEY, req text, entry text, qty int);
+INSERT INTO c44w.q2 VALUES (1, 'SQ1', 'D1', 2), (2, 'SQ3', 'D1', 9);
+SELECT cbreturn.attach_header('c44w.q2', 'c44w.req2', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_quantity_check('c44w.q2', '{entry}', 'qty', 'c44w.d', '{entry}', 'qty', freeing_labels => '{BH}');
+ALTER TYPE c44w.st RENAME VALUE 'BH' TO 'BX';
+SELECT freeing_labels FROM cbreturn.attached_checks WHERE "table" = 'c44w.q2'::regclass AND check_kind = 'quantity';
+SELECT count(*) AS ledger_differences FROM cbreturn.verify_quantity_ledger('c44w.d');
+SELECT regress.try($$INSERT INTO c44w.q2 VALUES (3, 'SQ1', 'D1', 3)$$);
+-- a returns table's own enum status follows too
+CREATE TYPE c44w.st2 AS ENUM ('s1', 's2', 's3', 's4', 's5', 's6', 'rej', 'wd');
+CREATE TABLE c44w.q3 (id int PRIMARY KEY, entry text, qty int, st c44w.st2);
+INSERT INTO c44w.q3 VALUES (1, 'D1', 5, 'rej');
+SELECT cbreturn.attach_quantity_check('c44w.q3', '{entry}', 'qty', 'c44w.d', '{entry}', 'qty',
+                                      status => 'st', freeing_labels => '{rej,wd}');
+ALTER TYPE c44w.st2 RENAME VALUE 'rej' TO 'rejected';
+SELECT freeing_labels FROM cbreturn.attached_checks WHERE "table" = 'c44w.q3'::regclass AND check_kind = 'quantity';
+SELECT count(*) AS ledger_differences FROM cbreturn.verify_quantity_ledger('c44w.d');
 DROP SCHEMA c44w CASCADE;
 
 -- A header partition stored with an access method of its own goes with
@@ -485,8 +517,72 @@ SELECT cbreturn.attach_header('c44p.r', 'c44p.hdr', '{decl_no}', '{decl_no}', ex
 SELECT regress.try($$DROP ACCESS METHOD c44p_heap CASCADE$$);
 SELECT regress.try($$DROP FUNCTION c44p.h(internal) CASCADE$$);
 SELECT decl_no FROM c44p.hdr ORDER BY 1;
+-- the same through a schema, or an owner, that holds the method's handler
+CREATE ROLE c44p_amowner;
+CREATE SCHEMA c44x AUTHORIZATION c44p_amowner;
+CREATE FUNCTION c44x.h(internal) RETURNS table_am_handler AS 'heap_tableam_handler' LANGUAGE internal;
+ALTER FUNCTION c44x.h(internal) OWNER TO c44p_amowner;
+CREATE ACCESS METHOD c44x_heap TYPE TABLE HANDLER c44x.h;
+CREATE TABLE c44p.hdr_c PARTITION OF c44p.hdr FOR VALUES IN ('D3') USING c44x_heap;
+INSERT INTO c44p.hdr VALUES ('D3', '2026-03-03');
+INSERT INTO c44p.r VALUES (4, 'D3', 'unsold', '2026-04-01');
+SELECT regress.try($$DROP SCHEMA c44x CASCADE$$);
+SELECT regress.try($$DROP OWNED BY c44p_amowner CASCADE$$);
+-- two drops in one statement string, a nested one first
+SELECT regress.try($$DO 'BEGIN EXECUTE ''DROP FUNCTION IF EXISTS c44p.nothing() CASCADE''; EXECUTE ''DROP SCHEMA c44x CASCADE''; END'$$);
+SELECT decl_no FROM c44p.hdr ORDER BY 1;
+DELETE FROM c44p.r WHERE id = 4;
+DROP OWNED BY c44p_amowner CASCADE;
+DROP ROLE c44p_amowner;
 DELETE FROM c44p.r WHERE id = 2;
 DROP ACCESS METHOD c44p_heap CASCADE;
 SELECT decl_no FROM c44p.hdr ORDER BY 1;
 SELECT count(*) AS links FROM cbreturn.attached_checks WHERE "table" = 'c44p.r'::regclass;
 DROP SCHEMA c44p CASCADE;
+
+-- violations() shows which returns break a rule, and that follows from the
+-- header's facts: a role that may read the returns but not the header gets
+-- no answer (42501), as the assessments refuse one.
+CREATE SCHEMA c44v;
+CREATE TABLE c44v.h (decl_no text PRIMARY KEY, exported date NOT NULL);
+INSERT INTO c44v.h VALUES ('D1', '2025-01-01'), ('D2', '2026-03-01');
+CREATE TABLE c44v.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_reason, returned date);
+INSERT INTO c44v.r VALUES (1, 'D1', 'unsold', '2026-04-01'), (2, 'D2', 'unsold', '2026-04-01');
+SELECT cbreturn.attach_header('c44v.r', 'c44v.h', '{decl_no}', '{decl_no}', exported_on => 'exported');
+SELECT cbreturn.attach_export_return_checks('c44v.r', exported_on => NULL, reason => 'reason',
+                                            returned_on => 'returned', validate => false);
+CREATE ROLE c44v_reader;
+GRANT USAGE ON SCHEMA c44v TO c44v_reader;
+GRANT SELECT ON c44v.r TO c44v_reader;
+SET ROLE c44v_reader;
+SELECT regress.try($$SELECT count(*) FROM cbreturn.violations('c44v.r')$$);
+RESET ROLE;
+GRANT SELECT (decl_no, exported) ON c44v.h TO c44v_reader;
+SET ROLE c44v_reader;
+SELECT (row_key->>'id')::int AS id, rule_id FROM cbreturn.violations('c44v.r') ORDER BY 1;
+RESET ROLE;
+DROP SCHEMA c44v CASCADE;
+DROP ROLE c44v_reader;
+
+-- Header keys of a domain compare as its base type (the guards' SQL finds
+-- the base type's equality); a key with no equality is refused at attach.
+CREATE SCHEMA c44k;
+CREATE DOMAIN c44k.list_no AS varchar(18) CHECK (VALUE ~ '^[0-9]{18}$');
+CREATE TABLE c44k.h (no c44k.list_no PRIMARY KEY, exported date NOT NULL);
+INSERT INTO c44k.h VALUES ('292420260000000001', '2026-03-01');
+CREATE TABLE c44k.r (id int PRIMARY KEY, no c44k.list_no, reason cbreturn.return_reason, returned date);
+INSERT INTO c44k.r VALUES (1, '292420260000000001', 'unsold', '2026-04-01');
+SELECT cbreturn.attach_header('c44k.r', 'c44k.h', '{no}', '{no}', exported_on => 'exported');
+SELECT regress.try($$TRUNCATE c44k.h$$);
+SELECT regress.try($$DELETE FROM c44k.h$$);
+CREATE TABLE c44k.d (no c44k.list_no, line int, qty int NOT NULL, PRIMARY KEY (no, line));
+INSERT INTO c44k.d VALUES ('292420260000000001', 1, 5);
+CREATE TABLE c44k.q (id int PRIMARY KEY, no c44k.list_no, line int, qty int);
+SELECT cbreturn.attach_quantity_check('c44k.q', '{no,line}', 'qty', 'c44k.d', '{no,line}', 'qty');
+INSERT INTO c44k.q VALUES (1, '292420260000000001', 1, 4);
+SELECT regress.try($$INSERT INTO c44k.q VALUES (2, '292420260000000001', 1, 2)$$);
+SELECT count(*) AS ledger_differences FROM cbreturn.verify_quantity_ledger('c44k.d');
+CREATE TABLE c44k.ah (k int[] PRIMARY KEY, exported date);
+CREATE TABLE c44k.ar (id int PRIMARY KEY, k int[]);
+SELECT regress.try($$SELECT cbreturn.attach_header('c44k.ar', 'c44k.ah', '{k}', '{k}', exported_on => 'exported')$$);
+DROP SCHEMA c44k CASCADE;
