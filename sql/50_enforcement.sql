@@ -907,8 +907,11 @@ BEGIN
                 AND (detach.check_kind IS NULL OR a.check_kind OPERATOR(pg_catalog.=) detach.check_kind)
               ORDER BY a.check_kind OPERATOR(pg_catalog.=) 'header', a.check_kind
     LOOP
-        PERFORM cbreturn._trigger_ddl("table", pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s',
-                                                                 'cbreturn_' || k.check_kind || '_check', "table"));
+        -- (a header link has no trigger on the returns table: its guard is on the header)
+        IF k.check_kind OPERATOR(pg_catalog.<>) 'header' THEN
+            PERFORM cbreturn._trigger_ddl("table", pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s',
+                                                                     'cbreturn_' || k.check_kind || '_check', "table"));
+        END IF;
         IF k.check_kind = 'header' THEN
             -- refused while a check reads from it; its guards go with the last
             -- returns table that reads it (sql/52_enforce_header.sql)

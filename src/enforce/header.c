@@ -441,3 +441,49 @@ cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str, const char
 			 errdetail("%sthe code is read from its declaration header row.", row),
 			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
 }
+
+/*
+ * The caller may read what the checks of relid read in a declaration header
+ * (its key and the facts, cbreturn.attach_header): a verdict follows from
+ * them (a late return tells how old the export date is), so a caller who
+ * may not read them gets none (42501), as the assessments refuse one
+ * (assess_scan.c).  Row security on the header hides its rows: refused too.
+ */
+void
+cbr_header_require_select(Oid relid, Oid role)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1] = {ObjectIdGetDatum(relid)};
+	Oid			denied = InvalidOid;
+	uint64		i;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(
+			"SELECT DISTINCT c.column_relation::pg_catalog.oid, c.column_attnum FROM cbreturn.attached_column c"
+			" WHERE (c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"        OR c.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass)))"
+			"   AND c.check_kind OPERATOR(pg_catalog.<>) 'quantity'"
+			"   AND c.column_relation OPERATOR(pg_catalog.<>) c.relation"
+			" ORDER BY 1, 2",
+			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_column failed");
+	for (i = 0; i < SPI_processed && !OidIsValid(denied); i++)
+	{
+		bool		isnull;
+		Oid			header = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+		AttrNumber	att = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (check_enable_rls(header, InvalidOid, true) == RLS_ENABLED ||
+			(pg_class_aclcheck(header, role, ACL_SELECT) != ACLCHECK_OK &&
+			 pg_attribute_aclcheck(header, att, role, ACL_SELECT) != ACLCHECK_OK))
+			denied = header;
+	}
+	SPI_finish();
+	if (OidIsValid(denied))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table %s", cbr_relation_text(denied)),
+				 errdetail("The checks on table %s read facts of its returns from this declaration header, and which rows break them follows from those facts.",
+						   cbr_relation_text(relid))));
+}

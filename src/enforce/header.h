@@ -102,4 +102,10 @@ extern bool cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc h
 extern bool cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc,
 									  HeapTuple htuple, const char **rule, int *sqlerrcode);
 
+/*
+ * 42501 unless the caller may read what the checks of relid read in a
+ * declaration header (cbreturn.violations(), validate(), the assessments).
+ */
+extern void cbr_header_require_select(Oid relid, Oid role);
+
 #endif							/* CBRETURN_ENFORCE_HEADER_H */

@@ -112,7 +112,7 @@ cbr_require_owner(Oid relid, Oid caller)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be owner of table %s", cbr_relation_text(relid)),
-				 errdetail("Only the owner of a table (or a member of its owning role) may attach checks to it or detach them.")));
+				 errdetail("Only the owner of a table (or a member of its owning role) may attach, detach, validate or configure its checks.")));
 }
 
 /* The owner of cbreturn.attached_check, who writes the metadata. */

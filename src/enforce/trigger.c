@@ -19,6 +19,7 @@
  * BEFORE (it compares the old and new row and is not on a bulk-load path).
  */
 #include "enforce/trigger.h"
+#include "enforce/violation.h"
 
 #include "access/htup_details.h"
 #include "access/relation.h"
@@ -323,9 +324,15 @@ cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mc
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("no %s check is attached to table %s", kind,
-						get_rel_name(relid) ? quote_identifier(get_rel_name(relid)) : "?"),
-				 errhint("Create the trigger with cbreturn.attach_%s, not by hand.",
+				 errmsg("no %s is attached to table %s",
+						_(strcmp(kind, "export") == 0 ? gettext_noop("export check")
+						  : strcmp(kind, "import") == 0 ? gettext_noop("import check")
+						  : strcmp(kind, "quantity") == 0 ? gettext_noop("quantity check")
+						  : strcmp(kind, "header") == 0 ? gettext_noop("declaration header link")
+						  : gettext_noop("status check")),
+						get_rel_name(relid) ? cbr_relation_text(relid) : "?"),
+				 errdetail("The table has the check's trigger but not its metadata: a dump of its schema alone (pg_dump -n) restores the trigger without it, or the trigger was made by hand."),
+				 errhint("Run cbreturn.attach_%s for this table again: it takes the trigger over.",
 						 strcmp(kind, "export") == 0 ? "export_return_checks"
 						 : strcmp(kind, "import") == 0 ? "import_return_checks"
 						 : strcmp(kind, "quantity") == 0 ? "quantity_check"

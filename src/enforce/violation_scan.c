@@ -12,6 +12,7 @@
  * through is violation.c.
  */
 #include "enforce/violation_int.h"
+#include "enforce/header.h"
 
 #include "access/htup_details.h"
 #include "access/relation.h"
@@ -90,52 +91,6 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 }
 
 /*
- * The caller may read what the checks of relid read in a declaration header
- * (its key and the facts, cbreturn.attach_header): a verdict follows from
- * them (a late return tells how old the export date is), so a caller who
- * may not read them gets none (42501), as the assessments refuse one
- * (assess_scan.c).  Row security on the header hides its rows: refused too.
- */
-static void
-cbr_require_header_select(Oid relid, Oid role)
-{
-	Oid			argtypes[1] = {OIDOID};
-	Datum		args[1] = {ObjectIdGetDatum(relid)};
-	Oid			denied = InvalidOid;
-	uint64		i;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(
-			"SELECT DISTINCT c.column_relation::pg_catalog.oid, c.column_attnum FROM cbreturn.attached_column c"
-			" WHERE (c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-			"        OR c.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass)))"
-			"   AND c.check_kind OPERATOR(pg_catalog.<>) 'quantity'"
-			"   AND c.column_relation OPERATOR(pg_catalog.<>) c.relation"
-			" ORDER BY 1, 2",
-			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed");
-	for (i = 0; i < SPI_processed && !OidIsValid(denied); i++)
-	{
-		bool		isnull;
-		Oid			header = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
-		AttrNumber	att = DatumGetInt16(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2, &isnull));
-
-		if (check_enable_rls(header, InvalidOid, true) == RLS_ENABLED ||
-			(pg_class_aclcheck(header, role, ACL_SELECT) != ACLCHECK_OK &&
-			 pg_attribute_aclcheck(header, att, role, ACL_SELECT) != ACLCHECK_OK))
-			denied = header;
-	}
-	SPI_finish();
-	if (OidIsValid(denied))
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for table %s", cbr_relation_text(denied)),
-				 errdetail("The checks on table %s read facts of its returns from this declaration header, and which rows break them follows from those facts.",
-						   cbr_relation_text(relid))));
-}
-
-/*
  * The caller may read the table: SELECT on it, or on every column the
  * checks read and every primary key column (as a query naming them would
  * need), and the columns they read in a declaration header.  Row security
@@ -151,9 +106,11 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 	int			i;
 	bool		ok = true;
 
-	cbr_require_header_select(relid, role);
 	if (pg_class_aclcheck(relid, role, ACL_SELECT) == ACLCHECK_OK)
+	{
+		cbr_header_require_select(relid, role);
 		return;
+	}
 	for (i = 0; i < a->ncols && ok; i++)
 		ok = pg_attribute_aclcheck(relid, a->cols[i], role, ACL_SELECT) == ACLCHECK_OK;
 	while (ok && (x = bms_next_member(pk, x)) >= 0)
@@ -165,6 +122,7 @@ cbr_require_select(Relation rel, const AttachedChecks *a)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for table %s", cbr_relation_text(relid)),
 				 errdetail("Reading the stored rows as the attached checks read them (to list the rows that break them, or to assess them) reads the columns the checks read and the primary key.")));
+	cbr_header_require_select(relid, role);
 }
 
 /* "while checking the existing rows of table …" on an error of the scan */
@@ -599,6 +557,7 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 	AttachedChecks a;
 	CbrCollector col = {0};
 	uint64		n;
+	char	   *answer;
 
 	cbr_require_table_and_kind(fcinfo);
 	if (PG_ARGISNULL(2))
@@ -619,12 +578,17 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 		n = cbr_count_rows(rel);
 		if (n > 0)
 		{
+			const char *table = quote_literal_cstr(cbr_relation_text(relid));
+
 			relation_close(rel, NoLock);
-			PG_RETURN_TEXT_P(cstring_to_text(psprintf(
-				dngettext(TEXTDOMAIN, "existing rows not validated: %llu row left unchecked; SELECT * FROM cbreturn.validate(%s, '%s') checks it",
-						 "existing rows not validated: %llu rows left unchecked; SELECT * FROM cbreturn.validate(%s, '%s') checks them",
-						 (unsigned long) n),
-				(unsigned long long) n, quote_literal_cstr(cbr_relation_text(relid)), kind)));
+			/* in the language of cbreturn's messages (cbreturn.language), as its errors */
+			cbr_language_begin();
+			answer = psprintf(dngettext(TEXTDOMAIN, "existing rows not validated: %llu row left unchecked; SELECT * FROM cbreturn.validate(%s, '%s') checks it",
+										"existing rows not validated: %llu rows left unchecked; SELECT * FROM cbreturn.validate(%s, '%s') checks them",
+										(unsigned long) n),
+							  (unsigned long long) n, table, kind);
+			cbr_language_end();
+			PG_RETURN_TEXT_P(cstring_to_text(answer));
 		}
 	}
 	col.relid = relid;
@@ -635,10 +599,11 @@ cbr_attach_validate(PG_FUNCTION_ARGS)
 	n = cbr_scan_table(rel, kind, &col);
 	cbr_mark_validated(relid, a.kinds[0]);
 	relation_close(rel, NoLock);
-	if (n == 0)
-		PG_RETURN_TEXT_P(cstring_to_text(_("existing rows validated: the table has no rows")));
-	PG_RETURN_TEXT_P(cstring_to_text(psprintf(
-		dngettext(TEXTDOMAIN, "existing rows validated: %llu row checked",
-				 "existing rows validated: %llu rows checked", (unsigned long) n),
-		(unsigned long long) n)));
+	cbr_language_begin();
+	answer = n == 0 ? pstrdup(_("existing rows validated: the table has no rows"))
+		: psprintf(dngettext(TEXTDOMAIN, "existing rows validated: %llu row checked",
+							 "existing rows validated: %llu rows checked", (unsigned long) n),
+				   (unsigned long long) n);
+	cbr_language_end();
+	PG_RETURN_TEXT_P(cstring_to_text(answer));
 }
