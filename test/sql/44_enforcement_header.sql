@@ -551,6 +551,12 @@ INSERT INTO c44v.r VALUES (1, 'D1', 'unsold', '2026-04-01'), (2, 'D2', 'unsold',
 SELECT cbreturn.attach_header('c44v.r', 'c44v.h', '{decl_no}', '{decl_no}', exported_on => 'exported');
 SELECT cbreturn.attach_export_return_checks('c44v.r', exported_on => NULL, reason => 'reason',
                                             returned_on => 'returned', validate => false);
+-- the answer is in the language of cbreturn's messages, as its errors are
+SET cbreturn.language = 'zh_CN.UTF-8';
+SELECT cbreturn.detach('c44v.r', 'export');
+SELECT cbreturn.attach_export_return_checks('c44v.r', exported_on => NULL, reason => 'reason',
+                                            returned_on => 'returned', validate => false);
+RESET cbreturn.language;
 CREATE ROLE c44v_reader;
 GRANT USAGE ON SCHEMA c44v TO c44v_reader;
 GRANT SELECT ON c44v.r TO c44v_reader;
