@@ -236,27 +236,31 @@ cbr_decide_export_row_window(const CbrExportRow *row, CbrExportVerdict *v)
 }
 
 /*
- * R-EX-5 and R-EX-6 on the row: the codes are read in order and a NULL one
- * ends the check.  The site of a return through another district must be
- * authorised at the office of the return on the return date (R-EX-6).
+ * R-EX-5 and R-EX-6 on the row: a code that is not one is bad input whatever
+ * else the row holds (a later return date, another code still NULL: it would
+ * be stored and break every report over the table later); then a NULL code
+ * or return date ends the check (not known yet).  The site of a return
+ * through another district must be authorised at the office of the return
+ * on the return date (R-EX-6).
  */
 static CbrOutcome
 cbr_decide_export_row_cross(const CbrPolicy *p, const CbrExportRow *row, CbrExportVerdict *v)
 {
 	int			i;
 
-	if (!row->codes_attached || !row->has_returned || row->cross_set_aside)
+	if (!row->codes_attached)
 		return CBR_PASS;
 	for (i = 0; i < 3; i++)
-	{
-		if (row->code_state[i] == CBR_VALUE_NULL)
-			return CBR_PASS;
 		if (row->code_state[i] == CBR_VALUE_BAD)
 		{
 			v->bad_text = i;
 			return CBR_BAD_TEXT;
 		}
-	}
+	if (!row->has_returned || row->cross_set_aside)
+		return CBR_PASS;
+	for (i = 0; i < 3; i++)
+		if (row->code_state[i] == CBR_VALUE_NULL)
+			return CBR_PASS;
 	if (cbr_decide_cross_customs(p, row->code[0], row->code[1], row->code[2],
 								 row->returned, &v->cross) != CBR_PASS)
 		return v->cross.outcome;

@@ -228,4 +228,18 @@ SELECT id, state, reg_time, decl_time, ship_time, arrive_time, check_time, done_
   FROM wms.return_track ORDER BY id;
 
 
+-- A code held as text that is no code is bad input (22P02) whatever else the
+-- row holds: a return date not known yet, an earlier code still NULL.  It
+-- was stored, and every assessment over the table then failed on it.
+CREATE TABLE wms.r_codes (id int PRIMARY KEY, jgfs varchar(4), sbhg varchar(4), thhg varchar(4),
+                          ckrq date, yy text, fx date, bz text);
+SELECT cbreturn.attach_export_return_checks('wms.r_codes', exported_on => 'ckrq', reason => 'yy',
+    returned_on => 'fx', remarks => 'bz', supervision_code => 'jgfs', export_office => 'sbhg',
+    return_office => 'thhg');
+INSERT INTO wms.r_codes VALUES (1, '9610', '2924', '2924', '2026-03-01', '滞销', NULL, 'ZXTY');
+SELECT regress.try($$INSERT INTO wms.r_codes VALUES (2, '9610', '2924', '29A4', '2026-03-01', '滞销', NULL, 'ZXTY')$$);
+SELECT regress.try($$INSERT INTO wms.r_codes VALUES (3, NULL, '29X4', '2924', '2026-03-01', '滞销', '2026-04-01', 'ZXTY')$$);
+SELECT id FROM wms.r_codes ORDER BY id;
+SELECT count(*) AS assessed FROM cbreturn.assess_export_returns('wms.r_codes', '2026-04-01');
+
 DROP SCHEMA wms CASCADE;

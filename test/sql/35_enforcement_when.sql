@@ -110,8 +110,8 @@ INSERT INTO text_cases VALUES
     (63, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', '96l0', '2924', '2201', 'bad supervision code'),
     (64, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', '9610', '29x4', '2201', 'bad export office'),
     (65, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', '9610', '2924', '22011', 'bad return office'),
-    (66, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', NULL, '29x4', '2201', 'bad code after a NULL one: not read'),
-    (67, '2026-01-01', 'unsold', NULL, 'ZXTY', '96l0', '2924', '2201', 'bad code, no return date: not read'),
+    (66, '2026-01-01', 'unsold', '2026-05-01', 'ZXTY', NULL, '29x4', '2201', 'bad code after a NULL one: bad input'),
+    (67, '2026-01-01', 'unsold', NULL, 'ZXTY', '96l0', '2924', '2201', 'bad code, no return date: bad input'),
     (68, '2026-01-01', 'unsold', '2026-07-02', 'ZXTY', '96l0', '2924', '2201', 'late and a bad code: R-EX-1 first'),
     (69, '2026-03-01', 'overstock', NULL, 'ZXTY', NULL, NULL, NULL, 'not a label (R-V-1)'),
     (70, '2026-03-01', '滞销', '2026-09-02', 'ZXTY', NULL, NULL, NULL, 'Chinese label, a day late');
