@@ -3825,6 +3825,9 @@ DECLARE
     p record;
     status_labels text[] := cbreturn._status_freeing_labels("table");
     status_column name;
+    hdr regclass;
+    hdr_column name;
+    hdr_labels text[];
 BEGIN
     -- A partitioned returns table is attached once, on its parent: the row
     -- trigger is cloned to every partition, those created later included.
@@ -3862,7 +3865,23 @@ BEGIN
         freeing_labels := status_labels;
     ELSE
         -- or the status of the return's request, on the declaration header
-        -- attached before (attach_header's status): '' names it
+        -- attached before (attach_header's status): '' names it.  With a
+        -- status check on the header table over that column, its rejected
+        -- and withdrawn labels, so that the two checks agree, as on one table.
+        SELECT c.column_relation, c.column_name INTO hdr, hdr_column FROM cbreturn.attached_column c
+         WHERE c.relation OPERATOR(pg_catalog.=) "table" AND c.check_kind OPERATOR(pg_catalog.=) 'header'
+           AND c.role OPERATOR(pg_catalog.=) 'status';
+        IF FOUND AND status IS NULL
+           AND cbreturn._role_column(hdr, 'status', 'status') OPERATOR(pg_catalog.=) hdr_column THEN
+            hdr_labels := cbreturn._status_freeing_labels(hdr);
+            IF freeing_labels IS NOT NULL
+               AND NOT (freeing_labels OPERATOR(pg_catalog.@>) hdr_labels
+                        AND freeing_labels OPERATOR(pg_catalog.<@) hdr_labels) THEN
+                PERFORM cbreturn._error('attach.quantity_status_labels', freeing_labels::pg_catalog.text,
+                                        hdr_labels::pg_catalog.text, hdr::pg_catalog.text);
+            END IF;
+            freeing_labels := hdr_labels;
+        END IF;
         status_column := status;
         IF status IS NOT NULL OR freeing_labels IS NOT NULL THEN
             status_column := cbreturn._header_role("table", 'status', status);

@@ -165,5 +165,24 @@ COMMIT;
 SELECT * FROM cbreturn.verify_quantity_ledger('erp46r.bgd_mx');
 SELECT cbreturn.detach('erp46r.tuihuo_mx_t');
 
+-- 11. A status check on the request table over the status the lines read:
+-- the quantity check takes its rejected and withdrawn labels (codes 07 and
+-- 09 here), as it does from a status check on its own table; labels that
+-- differ are refused (22023).  A typo was accepted, and a rejected request
+-- kept holding its quantity.
+CREATE TABLE erp46r.sq2 (sqh text PRIMARY KEY, zt text NOT NULL, djsj timestamptz, bhsj timestamptz);
+SELECT cbreturn.attach_status_check('erp46r.sq2', status => 'zt', registered_at => 'djsj', rejected_at => 'bhsj',
+    labels => '{01,02,03,04,05,06,07}', withdrawn => '09');
+INSERT INTO erp46r.sq2 VALUES ('R1', '01', '2026-05-01', NULL), ('R2', '07', '2026-05-01', '2026-05-02');
+CREATE TABLE erp46r.mx2 (id int PRIMARY KEY, sqh text, bgdh text, xh integer, thsl integer);
+SELECT cbreturn.attach_header('erp46r.mx2', 'erp46r.sq2', '{sqh}', '{sqh}', status => 'zt');
+SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp46r.mx2', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl',
+    freeing_labels => '{BH}')$$);
+SELECT cbreturn.attach_quantity_check('erp46r.mx2', line => '{bgdh,xh}', quantity => 'thsl',
+    declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl');
+SELECT freeing_labels FROM cbreturn.attached_checks WHERE "table" = 'erp46r.mx2'::regclass AND check_kind = 'quantity';
+SELECT cbreturn.detach('erp46r.mx2');
+
 DROP SCHEMA erp46r CASCADE;
 DROP ROLE erp46r_clerk;
