@@ -97,6 +97,12 @@ BEGIN
        WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
          AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
          AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$';
+      -- a key whose equality is gone (an operator class dropped with the
+      -- header's primary key, in the statement being checked): no return
+      -- can be shown to name a row, nor not to: counted as named
+      IF cond IS NULL THEN
+          RETURN k.relation;
+      END IF;
       FOR leaf IN SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
                    WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid
                      AND c.relkind OPERATOR(pg_catalog.=) 'r'
@@ -272,7 +278,9 @@ CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
     WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
                  'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD',
                  'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OPERATOR CLASS', 'DROP OPERATOR FAMILY',
-                 'DROP COLLATION')
+                 'DROP COLLATION', 'DROP OPERATOR', 'DROP CAST', 'DROP LANGUAGE', 'DROP TRANSFORM',
+                 'DROP TEXT SEARCH PARSER', 'DROP TEXT SEARCH DICTIONARY', 'DROP TEXT SEARCH TEMPLATE',
+                 'DROP TEXT SEARCH CONFIGURATION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- The partitions of declaration headers, noted at the start of another

@@ -908,24 +908,45 @@ CREATE FUNCTION cbreturn._follow_enum_rename(enum_type oid, old_label text, new_
 AS $$
 DECLARE
     k record;
+    -- a status is compared without its trailing blanks, so is the label
+    label text := pg_catalog.rtrim(new_label, ' ');
+    was text := pg_catalog.rtrim(old_label, ' ');
+    uses CONSTANT text := 'SELECT DISTINCT c.relation, c.check_kind, c.role FROM cbreturn.attached_column c'
+        ' JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid'
+        ' WHERE c.role OPERATOR(pg_catalog.=) ANY (''{status,ordinary_return}''::text[])'
+        '   AND $1 OPERATOR(pg_catalog.=) CASE t.typtype WHEN ''d'' THEN t.typbasetype ELSE t.oid END'
+        ' ORDER BY 1, 2, 3';
 BEGIN
-    FOR k IN SELECT DISTINCT c.relation, c.check_kind, c.role
-               FROM cbreturn.attached_column c
-               JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
-              WHERE c.role OPERATOR(pg_catalog.=) ANY ('{status,ordinary_return}'::text[])
-                AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END
-    LOOP
+    -- a new label a check already holds would give the rows of the old one
+    -- its meaning (a registered return read as rejected frees its quantity),
+    -- or hold one label twice: refused, before any label moves
+    FOR k IN EXECUTE uses USING enum_type LOOP
+        IF label OPERATOR(pg_catalog.<>) was
+           AND EXISTS (SELECT FROM cbreturn.attached_check a
+                        WHERE a.relation OPERATOR(pg_catalog.=) k.relation
+                          AND ((k.role OPERATOR(pg_catalog.=) 'status'
+                                AND (label OPERATOR(pg_catalog.=) ANY (a.status_labels)
+                                     OR label OPERATOR(pg_catalog.=) ANY (a.freeing_labels)))
+                               OR (k.role OPERATOR(pg_catalog.=) 'ordinary_return'
+                                   AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
+                                   AND label OPERATOR(pg_catalog.=) ANY (a.ordinary_values)))) THEN
+            PERFORM cbreturn._error('attach.enum_label_held', old_label, enum_type::pg_catalog.regtype::pg_catalog.text,
+                                    label, cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.check_kind),
+                                    k.relation::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR k IN EXECUTE uses USING enum_type LOOP
         UPDATE cbreturn.attached_check a
-           SET status_labels = pg_catalog.array_replace(a.status_labels, old_label, new_label),
-               freeing_labels = pg_catalog.array_replace(a.freeing_labels, old_label, new_label)
+           SET status_labels = pg_catalog.array_replace(a.status_labels, was, label),
+               freeing_labels = pg_catalog.array_replace(a.freeing_labels, was, label)
          WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND k.role OPERATOR(pg_catalog.=) 'status'
-           AND (old_label OPERATOR(pg_catalog.=) ANY (a.status_labels)
-                OR old_label OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
+           AND (was OPERATOR(pg_catalog.=) ANY (a.status_labels)
+                OR was OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
         UPDATE cbreturn.attached_check a
-           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, old_label, new_label)
+           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, was, label)
          WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
            AND k.role OPERATOR(pg_catalog.=) 'ordinary_return'
-           AND old_label OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
+           AND was OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
     END LOOP;
     FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'

@@ -3265,6 +3265,12 @@ BEGIN
        WHERE rk.relation OPERATOR(pg_catalog.=) k.relation
          AND rk.check_kind OPERATOR(pg_catalog.=) 'header'
          AND rk.role OPERATOR(pg_catalog.~) '^key_[0-9]+$';
+      -- a key whose equality is gone (an operator class dropped with the
+      -- header's primary key, in the statement being checked): no return
+      -- can be shown to name a row, nor not to: counted as named
+      IF cond IS NULL THEN
+          RETURN k.relation;
+      END IF;
       FOR leaf IN SELECT c.oid::pg_catalog.regclass FROM pg_catalog.pg_class c
                    WHERE c.oid OPERATOR(pg_catalog.=) k.relation::pg_catalog.oid
                      AND c.relkind OPERATOR(pg_catalog.=) 'r'
@@ -4708,7 +4714,9 @@ CREATE EVENT TRIGGER cbreturn_header_partitions ON ddl_command_start
     WHEN TAG IN ('ALTER TABLE', 'ALTER TYPE', 'DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP EXTENSION',
                  'DROP TYPE', 'DROP DOMAIN', 'DROP SERVER', 'DROP FOREIGN DATA WRAPPER', 'DROP ACCESS METHOD',
                  'DROP FUNCTION', 'DROP PROCEDURE', 'DROP ROUTINE', 'DROP OPERATOR CLASS', 'DROP OPERATOR FAMILY',
-                 'DROP COLLATION')
+                 'DROP COLLATION', 'DROP OPERATOR', 'DROP CAST', 'DROP LANGUAGE', 'DROP TRANSFORM',
+                 'DROP TEXT SEARCH PARSER', 'DROP TEXT SEARCH DICTIONARY', 'DROP TEXT SEARCH TEMPLATE',
+                 'DROP TEXT SEARCH CONFIGURATION')
     EXECUTE FUNCTION cbreturn._header_partitions_ddl();
 
 -- The metadata without row security (under row_security = off, as pg_dump
@@ -5364,24 +5372,45 @@ CREATE FUNCTION cbreturn._follow_enum_rename(enum_type oid, old_label text, new_
 AS $$
 DECLARE
     k record;
+    -- a status is compared without its trailing blanks, so is the label
+    label text := pg_catalog.rtrim(new_label, ' ');
+    was text := pg_catalog.rtrim(old_label, ' ');
+    uses CONSTANT text := 'SELECT DISTINCT c.relation, c.check_kind, c.role FROM cbreturn.attached_column c'
+        ' JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid'
+        ' WHERE c.role OPERATOR(pg_catalog.=) ANY (''{status,ordinary_return}''::text[])'
+        '   AND $1 OPERATOR(pg_catalog.=) CASE t.typtype WHEN ''d'' THEN t.typbasetype ELSE t.oid END'
+        ' ORDER BY 1, 2, 3';
 BEGIN
-    FOR k IN SELECT DISTINCT c.relation, c.check_kind, c.role
-               FROM cbreturn.attached_column c
-               JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
-              WHERE c.role OPERATOR(pg_catalog.=) ANY ('{status,ordinary_return}'::text[])
-                AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END
-    LOOP
+    -- a new label a check already holds would give the rows of the old one
+    -- its meaning (a registered return read as rejected frees its quantity),
+    -- or hold one label twice: refused, before any label moves
+    FOR k IN EXECUTE uses USING enum_type LOOP
+        IF label OPERATOR(pg_catalog.<>) was
+           AND EXISTS (SELECT FROM cbreturn.attached_check a
+                        WHERE a.relation OPERATOR(pg_catalog.=) k.relation
+                          AND ((k.role OPERATOR(pg_catalog.=) 'status'
+                                AND (label OPERATOR(pg_catalog.=) ANY (a.status_labels)
+                                     OR label OPERATOR(pg_catalog.=) ANY (a.freeing_labels)))
+                               OR (k.role OPERATOR(pg_catalog.=) 'ordinary_return'
+                                   AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
+                                   AND label OPERATOR(pg_catalog.=) ANY (a.ordinary_values)))) THEN
+            PERFORM cbreturn._error('attach.enum_label_held', old_label, enum_type::pg_catalog.regtype::pg_catalog.text,
+                                    label, cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.check_kind),
+                                    k.relation::pg_catalog.text);
+        END IF;
+    END LOOP;
+    FOR k IN EXECUTE uses USING enum_type LOOP
         UPDATE cbreturn.attached_check a
-           SET status_labels = pg_catalog.array_replace(a.status_labels, old_label, new_label),
-               freeing_labels = pg_catalog.array_replace(a.freeing_labels, old_label, new_label)
+           SET status_labels = pg_catalog.array_replace(a.status_labels, was, label),
+               freeing_labels = pg_catalog.array_replace(a.freeing_labels, was, label)
          WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND k.role OPERATOR(pg_catalog.=) 'status'
-           AND (old_label OPERATOR(pg_catalog.=) ANY (a.status_labels)
-                OR old_label OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
+           AND (was OPERATOR(pg_catalog.=) ANY (a.status_labels)
+                OR was OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
         UPDATE cbreturn.attached_check a
-           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, old_label, new_label)
+           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, was, label)
          WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
            AND k.role OPERATOR(pg_catalog.=) 'ordinary_return'
-           AND old_label OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
+           AND was OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
     END LOOP;
     FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'

@@ -58,6 +58,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/lsyscache.h"
 
@@ -418,8 +419,9 @@ typmod_keeps_values(Oid type, int32 was, int32 now)
 		return now > was;
 	if (type == NUMERICOID)
 	{
-		int32		ws = (was - VARHDRSZ) & 0xffff, wp = ((was - VARHDRSZ) >> 16) & 0xffff;
-		int32		ns = (now - VARHDRSZ) & 0xffff, np = ((now - VARHDRSZ) >> 16) & 0xffff;
+		/* precision in the high 16 bits, the scale an 11-bit signed field (PostgreSQL 15) */
+		int32		ws = (((was - VARHDRSZ) & 0x7ff) ^ 1024) - 1024, wp = ((was - VARHDRSZ) >> 16) & 0xffff;
+		int32		ns = (((now - VARHDRSZ) & 0x7ff) ^ 1024) - 1024, np = ((now - VARHDRSZ) >> 16) & 0xffff;
 
 		return ns >= ws && np - ns >= wp - ws;
 	}
@@ -441,9 +443,17 @@ header_retype_refuse(Oid relid, const char *col)
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		args[2] = {ObjectIdGetDatum(relid), CStringGetTextDatum(col)};
 
+	SPIPlanPtr	plan;
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	if (SPI_execute_with_args(
+	/*
+	 * Read with the latest snapshot, not the transaction's: under REPEATABLE
+	 * READ a link committed after it was taken is held by the lock above all
+	 * the same (attach_header creates a trigger on the header, which waits
+	 * for it), and must be seen.
+	 */
+	plan = SPI_prepare(
 			"WITH RECURSIVE t (relid) AS ("
 			"  SELECT $1 UNION SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_class k"
 			"    ON k.oid OPERATOR(pg_catalog.=) $1 AND k.relkind OPERATOR(pg_catalog.=) 'c'"
@@ -457,9 +467,24 @@ header_retype_refuse(Oid relid, const char *col)
 			"    AND a.column_relation::pg_catalog.oid IN (SELECT t.relid FROM t)"
 			"    AND a.column_name OPERATOR(pg_catalog.=) $2::pg_catalog.name"
 			"  ORDER BY a.relation::pg_catalog.text, a.role LIMIT 1",
-			2, argtypes, args, NULL, false, 0) != SPI_OK_SELECT)
+			2, argtypes);
+	if (plan == NULL ||
+		SPI_execute_snapshot(plan, args, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading cbreturn.attached_column failed");
 	SPI_finish();
+}
+
+static bool
+header_is_typed(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	bool		typed;
+
+	if (!HeapTupleIsValid(tup))
+		return false;
+	typed = OidIsValid(((Form_pg_class) GETSTRUCT(tup))->reloftype);
+	ReleaseSysCache(tup);
+	return typed;
 }
 
 static void
@@ -498,6 +523,9 @@ header_retype(AlterTableStmt *stmt)
 			if (!resolved)
 				UnlockRelationOid(relid, AccessExclusiveLock);
 		}
+		/* a typed table's column is altered through its type: PostgreSQL says so (42809) */
+		if (stmt->objtype != OBJECT_TYPE && header_is_typed(relid))
+			return;
 		def = castNode(ColumnDef, cmd->def);
 		tup = SearchSysCacheAttName(relid, cmd->name);
 		if (!HeapTupleIsValid(tup))
