@@ -1434,6 +1434,12 @@ CREATE FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) RETURN
 COMMENT ON FUNCTION cbreturn._ddl_moves_partitions(pg_catalog.pg_ddl_command) IS
     'internal: whether a command an event trigger reports creates, attaches or detaches a partition';
 
+CREATE FUNCTION cbreturn._ddl_attached_partitions(pg_catalog.pg_ddl_command)
+    RETURNS TABLE (relid pg_catalog.oid)
+    AS 'MODULE_PATHNAME', 'cbr_ddl_attached_partitions' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION cbreturn._ddl_attached_partitions(pg_catalog.pg_ddl_command) IS
+    'internal: the tables an ALTER TABLE ... ATTACH PARTITION an event trigger reports attached';
+
 CREATE FUNCTION cbreturn._follow_partitions() RETURNS event_trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp
@@ -1463,6 +1469,19 @@ BEGIN
        AND EXISTS (SELECT FROM cbreturn.attached_check a
                     WHERE a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status,header}'::text[])
                       AND a.relation::pg_catalog.oid IN (SELECT s.relid FROM pg_catalog.pg_partition_tree(r.root) s));
+    -- ATTACH PARTITION: the attached table's rows were written without the
+    -- checks its new ancestors carry, so an export, import or status check
+    -- marked validated there is so no longer (validate() checks them, as a
+    -- VALID CHECK constraint would have; a quantity check counts them,
+    -- cbreturn._quantity_follow_partitions).  Its rows are not looked into
+    -- here (no one's policy runs with this function's rights): a partition
+    -- made empty is made with CREATE TABLE ... PARTITION OF, which keeps it.
+    UPDATE cbreturn.attached_check a SET validated_at = NULL
+      FROM pg_catalog.pg_event_trigger_ddl_commands() d,
+           LATERAL cbreturn._ddl_attached_partitions(d.command) p
+     WHERE a.validated_at IS NOT NULL
+       AND a.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import,status}'::text[])
+       AND a.relation::pg_catalog.oid IN (SELECT pg_catalog.pg_partition_ancestors(p.relid));
     -- CREATE UNLOGGED TABLE ... PARTITION OF a table whose rows permanent
     -- returns name (42P16), as ALTER TABLE ... SET UNLOGGED and ATTACH
     -- PARTITION are refused (cbreturn._follow_alter_table)

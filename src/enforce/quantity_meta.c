@@ -20,6 +20,7 @@
 #include "tcop/deparse_utility.h"
 #include "utils/acl.h"
 #include "utils/array.h"
+#include "funcapi.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -249,4 +250,40 @@ cbr_ddl_renamed_value(PG_FUNCTION_ARGS)
 	names[0] = CStringGetTextDatum(stmt->oldVal);
 	names[1] = CStringGetTextDatum(stmt->newVal);
 	PG_RETURN_ARRAYTYPE_P(construct_array(names, 2, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * cbreturn._ddl_attached_partitions(pg_ddl_command) RETURNS TABLE (relid oid): the
+ * tables an ALTER TABLE ... ATTACH PARTITION reported to a ddl_command_end
+ * event trigger attached (nothing for any other command).  Their rows were
+ * written without the checks their new ancestors carry: a check marked
+ * validated is so no longer (cbreturn._follow_partitions).
+ */
+PG_FUNCTION_INFO_V1(cbr_ddl_attached_partitions);
+Datum
+cbr_ddl_attached_partitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const CollectedCommand *cmd = (const CollectedCommand *) PG_GETARG_POINTER(0);
+	ListCell   *lc;
+
+	/* one column: called in FROM (cbreturn._follow_partitions), which says its shape */
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	if (cmd->type != SCT_AlterTable)
+		return (Datum) 0;
+	foreach(lc, cmd->d.alterTable.subcmds)
+	{
+		CollectedATSubcmd *sub = (CollectedATSubcmd *) lfirst(lc);
+		AlterTableCmd *at = (AlterTableCmd *) sub->parsetree;
+		Datum		value;
+		bool		isnull = false;
+
+		/* (PostgreSQL reports no address for it: the name it was given is asked) */
+		if (!IsA(at, AlterTableCmd) || at->subtype != AT_AttachPartition)
+			continue;
+		value = ObjectIdGetDatum(RangeVarGetRelid(((PartitionCmd *) at->def)->name, NoLock, true));
+		if (OidIsValid(DatumGetObjectId(value)))
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+	}
+	return (Datum) 0;
 }

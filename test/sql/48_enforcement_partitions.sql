@@ -135,4 +135,22 @@ RESET cbreturn.language;
 
 SELECT detach(t.relid::regclass) FROM pg_partition_tree('p48.th') t WHERE t.isleaf ORDER BY t.relid::regclass::text COLLATE "C";
 SELECT detach('p48.th_04');
+
+-- ATTACH PARTITION of a table holding rows that break the export rules: the
+-- parent's check is no longer marked validated (validate() checks them);
+-- CREATE TABLE ... PARTITION OF, empty, keeps the mark.
+CREATE TABLE p48.v (id int, m date, ck date, yy text, fx date, bz text, PRIMARY KEY (id, m)) PARTITION BY RANGE (m);
+CREATE TABLE p48.v1 PARTITION OF p48.v FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+INSERT INTO p48.v1 VALUES (1, '2026-01-05', '2026-01-01', '滞销', '2026-02-01', 'ZXTY');
+SELECT attach_export_return_checks('p48.v', exported_on => 'ck', reason => 'yy', returned_on => 'fx',
+                                   remarks => 'bz', validate => true);
+CREATE TABLE p48.v3 PARTITION OF p48.v FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+SELECT validated_at IS NOT NULL AS validated FROM attached_checks WHERE "table" = 'p48.v'::regclass;
+CREATE TABLE p48.v2 (LIKE p48.v);
+INSERT INTO p48.v2 VALUES (2, '2026-02-05', '2025-01-01', '滞销', '2026-02-01', 'THTY');
+ALTER TABLE p48.v ATTACH PARTITION p48.v2 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+SELECT validated_at IS NOT NULL AS validated FROM attached_checks WHERE "table" = 'p48.v'::regclass;
+SELECT row_key, rule_id FROM violations('p48.v') ORDER BY 1, 2;
+SELECT regress.try($$SELECT * FROM cbreturn.validate('p48.v')$$);
+SELECT detach('p48.v');
 DROP SCHEMA p48 CASCADE;
