@@ -873,6 +873,26 @@ BEGIN
                                     pg_catalog.quote_literal("table"::pg_catalog.text));
         END IF;
     END IF;
+    -- A quantity check reading a return request's status from this table
+    -- (its declaration header, attach_header's status) over this column must
+    -- free by the same labels: one attached after this check takes them.
+    FOR q IN SELECT k.relation, k.freeing_labels FROM cbreturn.attached_check k
+               JOIN cbreturn.attached_column c
+                 ON c.relation OPERATOR(pg_catalog.=) k.relation AND c.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND c.role OPERATOR(pg_catalog.=) 'status'
+              WHERE k.check_kind OPERATOR(pg_catalog.=) 'quantity'
+                AND c.column_relation OPERATOR(pg_catalog.=) "table"
+                AND c.column_name OPERATOR(pg_catalog.=) status
+                AND NOT (k.freeing_labels OPERATOR(pg_catalog.@>) labels[7:8]
+                         AND k.freeing_labels OPERATOR(pg_catalog.<@) labels[7:8])
+              ORDER BY k.relation::pg_catalog.text
+    LOOP
+        PERFORM cbreturn._error('attach.status_quantity_disagree', q.relation::pg_catalog.text,
+                                "table"::pg_catalog.text OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||)
+                                pg_catalog.quote_ident(status), q.freeing_labels::pg_catalog.text,
+                                status::pg_catalog.text, labels[7:8]::pg_catalog.text,
+                                pg_catalog.quote_literal(q.relation::pg_catalog.text));
+    END LOOP;
     PERFORM cbreturn._trigger_ddl("table", pg_catalog.format(
         'CREATE TRIGGER cbreturn_status_check BEFORE INSERT OR UPDATE ON %s '
         'FOR EACH ROW EXECUTE FUNCTION cbreturn.status_check(%s)', "table",

@@ -13,6 +13,7 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "nodes/pg_list.h"
@@ -278,12 +279,29 @@ cbr_ddl_attached_partitions(PG_FUNCTION_ARGS)
 		Datum		value;
 		bool		isnull = false;
 
-		/* (PostgreSQL reports no address for it: the name it was given is asked) */
+		RangeVar   *rv;
+		ListCell   *lp;
+
+		/*
+		 * PostgreSQL reports no address for it: the partition is the child of
+		 * the altered table that has the name the statement gives (not looked
+		 * up in the search path, which is this event trigger's own).
+		 */
 		if (!IsA(at, AlterTableCmd) || at->subtype != AT_AttachPartition)
 			continue;
-		value = ObjectIdGetDatum(RangeVarGetRelid(((PartitionCmd *) at->def)->name, NoLock, true));
-		if (OidIsValid(DatumGetObjectId(value)))
+		rv = ((PartitionCmd *) at->def)->name;
+		foreach(lp, find_inheritance_children(cmd->d.alterTable.objectId, NoLock))
+		{
+			Oid			child = lfirst_oid(lp);
+			const char *name = get_rel_name(child);
+
+			if (name == NULL || strcmp(name, rv->relname) != 0 ||
+				(rv->schemaname != NULL &&
+				 strcmp(get_namespace_name(get_rel_namespace(child)), rv->schemaname) != 0))
+				continue;
+			value = ObjectIdGetDatum(child);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+		}
 	}
 	return (Datum) 0;
 }

@@ -384,10 +384,10 @@ cbr_decide_import_places(const CbrRegisters *r, const CbrImportPlaceRow *row,
 {
 	bool		has_place_date = row->has_arrived || row->has_applied;
 	DateADT		place_date = row->has_arrived ? row->arrived_on : row->applied_on;
-	bool		code_needed = row->warehouse != NULL || row->arrival_place != NULL;
 
 	memset(v, 0, sizeof(*v));
-	if (code_needed && row->code_state == CBR_VALUE_BAD)
+	/* a code that is no code is bad input whatever else the row holds (docs/rules.md) */
+	if (row->code_state == CBR_VALUE_BAD)
 	{
 		v->bad_text = 0;
 		return v->outcome = CBR_BAD_TEXT;

@@ -241,5 +241,13 @@ SELECT regress.try($$INSERT INTO wms.r_codes VALUES (2, '9610', '2924', '29A4', 
 SELECT regress.try($$INSERT INTO wms.r_codes VALUES (3, NULL, '29X4', '2924', '2026-03-01', '滞销', '2026-04-01', 'ZXTY')$$);
 SELECT id FROM wms.r_codes ORDER BY id;
 SELECT count(*) AS assessed FROM cbreturn.assess_export_returns('wms.r_codes', '2026-04-01');
+-- the import check too: a supervision code that is no code, with no
+-- warehouse to judge yet, was stored and refused the next update of the row
+CREATE TABLE wms.im_codes (id int PRIMARY KEY, fx date, sq date, jg text, wh text);
+SELECT cbreturn.attach_import_return_checks('wms.im_codes', released_on => 'fx', applied_on => 'sq',
+                                            supervision_code => 'jg', warehouse => 'wh');
+SELECT regress.try($$INSERT INTO wms.im_codes VALUES (1, '2026-01-01', '2026-01-05', '12x0', NULL)$$);
+INSERT INTO wms.im_codes VALUES (2, '2026-01-01', '2026-01-05', NULL, NULL);
+SELECT count(*) AS stored FROM wms.im_codes;
 
 DROP SCHEMA wms CASCADE;

@@ -182,6 +182,13 @@ SELECT regress.try($$SELECT cbreturn.attach_quantity_check('erp46r.mx2', line =>
 SELECT cbreturn.attach_quantity_check('erp46r.mx2', line => '{bgdh,xh}', quantity => 'thsl',
     declared_table => 'erp46r.bgd_mx', declared_line => '{bgdh,xh}', declared_quantity => 'sl');
 SELECT freeing_labels FROM cbreturn.attached_checks WHERE "table" = 'erp46r.mx2'::regclass AND check_kind = 'quantity';
+-- the status check attached after the quantity check: labels that differ
+-- from the quantity check's are refused (22023), as on one table
+SELECT cbreturn.detach('erp46r.sq2', 'status');
+SELECT regress.try($$SELECT cbreturn.attach_status_check('erp46r.sq2', status => 'zt', registered_at => 'djsj',
+    rejected_at => 'bhsj', labels => '{01,02,03,04,05,06,08}', withdrawn => '09')$$);
+SELECT cbreturn.attach_status_check('erp46r.sq2', status => 'zt', registered_at => 'djsj', rejected_at => 'bhsj',
+    labels => '{01,02,03,04,05,06,07}', withdrawn => '09');
 SELECT cbreturn.detach('erp46r.mx2');
 
 DROP SCHEMA erp46r CASCADE;

@@ -148,7 +148,10 @@ CREATE TABLE p48.v3 PARTITION OF p48.v FOR VALUES FROM ('2026-03-01') TO ('2026-
 SELECT validated_at IS NOT NULL AS validated FROM attached_checks WHERE "table" = 'p48.v'::regclass;
 CREATE TABLE p48.v2 (LIKE p48.v);
 INSERT INTO p48.v2 VALUES (2, '2026-02-05', '2025-01-01', '滞销', '2026-02-01', 'THTY');
-ALTER TABLE p48.v ATTACH PARTITION p48.v2 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+-- (the partition named as an application names it, by the search path)
+SET search_path = p48, public, cbreturn;
+ALTER TABLE v ATTACH PARTITION v2 FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+SET search_path = public, cbreturn;
 SELECT validated_at IS NOT NULL AS validated FROM attached_checks WHERE "table" = 'p48.v'::regclass;
 SELECT row_key, rule_id FROM violations('p48.v') ORDER BY 1, 2;
 SELECT regress.try($$SELECT * FROM cbreturn.validate('p48.v')$$);
