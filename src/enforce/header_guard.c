@@ -381,6 +381,9 @@ header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link
 	TupleTableSlot *slot = table_slot_create(rel, NULL);
 	Snapshot	snap = RegisterSnapshot(GetLatestSnapshot());
 	char	   *which;
+	/* detach(t, 'header') is refused while a check of t reads the header */
+	bool		read = header_kinds(link, RelationGetRelid(hrel)) != NIL ||
+		header_quantity_status(link, RelationGetRelid(hrel));
 
 	cbr_language_begin();
 	which = psprintf(_("a row of %s"), cbr_header_rel_text(RelationGetRelid(rel)));
@@ -396,8 +399,10 @@ header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link
 			 : errmsg("cannot change the key of a row of declaration header %s: returns read their facts from it",
 					  cbr_header_rel_text(RelationGetRelid(hrel))),
 			 errdetail("%s%s names it.", cbr_row_identity_seen(trigdata, trigdata->tg_trigtuple), which),
-			 errhint("Correct or delete its returns first, or detach the header from them: SELECT cbreturn.detach(%s, 'header');",
-					 quote_literal_cstr(cbr_header_rel_text(link))),
+			 read ? errhint("Correct or delete its returns first, or detach the checks of %s, which read the header, with the header: SELECT cbreturn.detach(%s);",
+							cbr_header_rel_text(link), quote_literal_cstr(cbr_header_rel_text(link)))
+			 : errhint("Correct or delete its returns first, or detach the header from them: SELECT cbreturn.detach(%s, 'header');",
+					   quote_literal_cstr(cbr_header_rel_text(link))),
 			 errtable(hrel)));
 }
 
