@@ -108,7 +108,11 @@ is_citus_table(Oid declared)
 	return !isnull && DatumGetBool(d);
 }
 
-/* Run sql with args as the ledger's owner. */
+/*
+ * Run sql with args as the ledger's owner, as a security-restricted
+ * operation (as VACUUM and REINDEX run a table owner's code): nothing run
+ * within may change the role or leave state behind for the session.
+ */
 static int
 run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *args)
 {
@@ -117,7 +121,7 @@ run_as_owner(const char *sql, int nargs, Oid *argtypes, Datum *args)
 	int			ret;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(ledger_owner_oid(), save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	SetUserIdAndSecContext(ledger_owner_oid(), save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	ret = SPI_execute_with_args(sql, nargs, argtypes, args, NULL, false, 0);
 	SetUserIdAndSecContext(save_userid, save_sec);
 	return ret;
