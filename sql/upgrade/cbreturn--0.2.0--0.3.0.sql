@@ -5405,6 +5405,25 @@ COMMENT ON FUNCTION cbreturn._ddl_renamed_value(pg_catalog.pg_ddl_command) IS
 -- quantity check, the values of an ordinary-return column; a rejected
 -- return stays rejected.  The quantity ledgers that read such a status are
 -- counted again (an over-return refuses the ALTER TYPE, CB003).
+-- The checks whose own labelled column has the enum (or a domain over it):
+-- a status check's status, a quantity check's status (its own, the status
+-- check's or a request's on the header), an export or import check's
+-- ordinary-return column.  Each check's labels are those of its own column.
+CREATE FUNCTION cbreturn._enum_label_uses(enum_type oid) RETURNS TABLE (relation regclass, check_kind text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT DISTINCT c.relation, c.check_kind FROM cbreturn.attached_column c
+      JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
+     WHERE ((c.role OPERATOR(pg_catalog.=) 'status'
+             AND c.check_kind OPERATOR(pg_catalog.=) ANY ('{status,quantity}'::text[]))
+            OR c.role OPERATOR(pg_catalog.=) 'ordinary_return')
+       AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END
+     ORDER BY 1, 2
+$$;
+COMMENT ON FUNCTION cbreturn._enum_label_uses(oid) IS
+    'internal: the checks whose status or ordinary-return column has an enum (or a domain over it)';
+
 CREATE FUNCTION cbreturn._follow_enum_rename(enum_type oid, old_label text, new_label text) RETURNS void
     LANGUAGE plpgsql
     SET search_path = pg_catalog, pg_temp
@@ -5414,50 +5433,43 @@ DECLARE
     -- a status is compared without its trailing blanks, so is the label
     label text := pg_catalog.rtrim(new_label, ' ');
     was text := pg_catalog.rtrim(old_label, ' ');
-    uses CONSTANT text := 'SELECT DISTINCT c.relation, c.check_kind, c.role FROM cbreturn.attached_column c'
-        ' JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid'
-        ' WHERE c.role OPERATOR(pg_catalog.=) ANY (''{status,ordinary_return}''::text[])'
-        '   AND $1 OPERATOR(pg_catalog.=) CASE t.typtype WHEN ''d'' THEN t.typbasetype ELSE t.oid END'
-        ' ORDER BY 1, 2, 3';
 BEGIN
-    -- a new label a check already holds would give the rows of the old one
-    -- its meaning (a registered return read as rejected frees its quantity),
-    -- or hold one label twice: refused, before any label moves
-    FOR k IN EXECUTE uses USING enum_type LOOP
+    -- a new label such a check already holds would give the rows of the old
+    -- one its meaning (a registered return read as rejected frees its
+    -- quantity), or hold one label twice: refused, before any label moves
+    FOR k IN SELECT * FROM cbreturn._enum_label_uses(enum_type) LOOP
         IF label OPERATOR(pg_catalog.<>) was
            AND EXISTS (SELECT FROM cbreturn.attached_check a
                         WHERE a.relation OPERATOR(pg_catalog.=) k.relation
-                          AND ((k.role OPERATOR(pg_catalog.=) 'status'
-                                AND (label OPERATOR(pg_catalog.=) ANY (a.status_labels)
-                                     OR label OPERATOR(pg_catalog.=) ANY (a.freeing_labels)))
-                               OR (k.role OPERATOR(pg_catalog.=) 'ordinary_return'
-                                   AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
-                                   AND label OPERATOR(pg_catalog.=) ANY (a.ordinary_values)))) THEN
+                          AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
+                          AND label OPERATOR(pg_catalog.=) ANY (CASE k.check_kind
+                                                                 WHEN 'status' THEN a.status_labels
+                                                                 WHEN 'quantity' THEN a.freeing_labels
+                                                                 ELSE a.ordinary_values END)) THEN
             PERFORM cbreturn._error('attach.enum_label_held', old_label, enum_type::pg_catalog.regtype::pg_catalog.text,
                                     label, cbreturn._text('kind.' OPERATOR(pg_catalog.||) k.check_kind),
                                     k.relation::pg_catalog.text);
         END IF;
     END LOOP;
-    FOR k IN EXECUTE uses USING enum_type LOOP
+    FOR k IN SELECT * FROM cbreturn._enum_label_uses(enum_type) LOOP
         UPDATE cbreturn.attached_check a
-           SET status_labels = pg_catalog.array_replace(a.status_labels, was, label),
-               freeing_labels = pg_catalog.array_replace(a.freeing_labels, was, label)
-         WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND k.role OPERATOR(pg_catalog.=) 'status'
-           AND (was OPERATOR(pg_catalog.=) ANY (a.status_labels)
-                OR was OPERATOR(pg_catalog.=) ANY (a.freeing_labels));
-        UPDATE cbreturn.attached_check a
-           SET ordinary_values = pg_catalog.array_replace(a.ordinary_values, was, label)
+           SET status_labels = CASE k.check_kind WHEN 'status'
+                                   THEN pg_catalog.array_replace(a.status_labels, was, label) ELSE a.status_labels END,
+               freeing_labels = CASE k.check_kind WHEN 'quantity'
+                                    THEN pg_catalog.array_replace(a.freeing_labels, was, label) ELSE a.freeing_labels END,
+               ordinary_values = CASE WHEN k.check_kind OPERATOR(pg_catalog.=) ANY ('{export,import}'::text[])
+                                      THEN pg_catalog.array_replace(a.ordinary_values, was, label)
+                                      ELSE a.ordinary_values END
          WHERE a.relation OPERATOR(pg_catalog.=) k.relation AND a.check_kind OPERATOR(pg_catalog.=) k.check_kind
-           AND k.role OPERATOR(pg_catalog.=) 'ordinary_return'
-           AND was OPERATOR(pg_catalog.=) ANY (a.ordinary_values);
+           AND was OPERATOR(pg_catalog.=) ANY (CASE k.check_kind WHEN 'status' THEN a.status_labels
+                                                                  WHEN 'quantity' THEN a.freeing_labels
+                                                                  ELSE a.ordinary_values END);
     END LOOP;
+    -- the ledgers that read such a status
     FOR k IN SELECT DISTINCT a.declared_relation FROM cbreturn.attached_check a
+               JOIN cbreturn._enum_label_uses(enum_type) u
+                 ON u.relation OPERATOR(pg_catalog.=) a.relation AND u.check_kind OPERATOR(pg_catalog.=) 'quantity'
               WHERE a.check_kind OPERATOR(pg_catalog.=) 'quantity'
-                AND EXISTS (SELECT FROM cbreturn.attached_column c
-                              JOIN pg_catalog.pg_type t ON t.oid OPERATOR(pg_catalog.=) c.column_type::pg_catalog.oid
-                             WHERE c.relation OPERATOR(pg_catalog.=) a.relation
-                               AND c.role OPERATOR(pg_catalog.=) 'status'
-                               AND enum_type OPERATOR(pg_catalog.=) CASE t.typtype WHEN 'd' THEN t.typbasetype ELSE t.oid END)
     LOOP
         PERFORM cbreturn._quantity_rebuild(k.declared_relation, '{}');
     END LOOP;

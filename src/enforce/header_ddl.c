@@ -36,7 +36,7 @@
  * asks its name again (a rename may give the name to a header partition
  * meanwhile), and nothing more.
  */
-#include "enforce/header.h"
+#include "enforce/header_int.h"
 
 #include "access/table.h"
 #include "access/xact.h"
@@ -53,12 +53,10 @@
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
-#include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/lsyscache.h"
 
@@ -328,8 +326,14 @@ header_note_partitions(Node *parsetree)
 	TimestampTz now = GetCurrentStatementStartTimestamp();
 	uint64		i;
 	int			n;
+	CbrAsOwner	saved;
 
-	if (!(IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->behavior == DROP_CASCADE) &&
+	/*
+	 * (A DROP TABLE takes no header partition it does not name, and those
+	 * it names header_drop asks about before anything goes.)
+	 */
+	if (!(IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->behavior == DROP_CASCADE &&
+		  ((DropStmt *) parsetree)->removeType != OBJECT_TABLE) &&
 		!IsA(parsetree, DropOwnedStmt))
 		return;
 	/*
@@ -343,8 +347,10 @@ header_note_partitions(Node *parsetree)
 	noted_at = now;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	cbr_as_metadata_owner(&saved);
 	if (SPI_execute("SELECT p.relid, p.root FROM cbreturn._header_partitions() p", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "SPI_execute failed");
+	cbr_as_metadata_owner_end(&saved);
 	n = noted_n + (int) SPI_processed;
 	if (noted_parts == NULL)
 	{
@@ -389,160 +395,6 @@ cbr_ddl_header_partitions(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
-}
-
-/*
- * ALTER COLUMN ... TYPE of a declaration header link's column (its key on
- * either side, a fact, the request status; the header's partitions and
- * typed tables share its columns) changes its stored values without the
- * header guard when it gives a USING expression, moves to or from a
- * collation that compares otherwise (a nondeterministic one; without
- * COLLATE the type's default is taken), or shortens a length or precision
- * (a shorter varchar drops trailing blanks; a numeric or timestamp rounds).
- * That is refused (CB014) here, before anything is rewritten; a change that
- * keeps every value (a longer varchar, numeric or timestamp, any char
- * length, whose blanks compare equal) goes on.  A new type is
- * cbreturn._follow_alter_table's to refuse (2BP01).
- */
-static bool
-typmod_keeps_values(Oid type, int32 was, int32 now)
-{
-	if (now == was || type == BPCHAROID)
-		return true;
-	if (now == -1)
-		return type == VARCHAROID || type == NUMERICOID || type == TIMESTAMPOID ||
-			type == TIMESTAMPTZOID || type == TIMEOID || type == TIMETZOID;
-	if (was == -1)
-		return false;
-	if (type == VARCHAROID || type == TIMESTAMPOID || type == TIMESTAMPTZOID ||
-		type == TIMEOID || type == TIMETZOID)
-		return now > was;
-	if (type == NUMERICOID)
-	{
-		/* precision in the high 16 bits, the scale an 11-bit signed field (PostgreSQL 15) */
-		int32		ws = (((was - VARHDRSZ) & 0x7ff) ^ 1024) - 1024, wp = ((was - VARHDRSZ) >> 16) & 0xffff;
-		int32		ns = (((now - VARHDRSZ) & 0x7ff) ^ 1024) - 1024, np = ((now - VARHDRSZ) >> 16) & 0xffff;
-
-		return ns >= ws && np - ns >= wp - ws;
-	}
-	return false;
-}
-
-static bool
-collation_keeps_values(Oid was, Oid now)
-{
-	return was == now ||
-		(OidIsValid(was) && OidIsValid(now) &&
-		 get_collation_isdeterministic(was) && get_collation_isdeterministic(now));
-}
-
-/* The first header link reading column col of a table the ALTER of relid changes; raised. */
-static void
-header_retype_refuse(Oid relid, const char *col)
-{
-	Oid			argtypes[2] = {OIDOID, TEXTOID};
-	Datum		args[2] = {ObjectIdGetDatum(relid), CStringGetTextDatum(col)};
-
-	SPIPlanPtr	plan;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	/*
-	 * Read with the latest snapshot, not the transaction's: under REPEATABLE
-	 * READ a link committed after it was taken is held by the lock above all
-	 * the same (attach_header creates a trigger on the header, which waits
-	 * for it), and must be seen.
-	 */
-	plan = SPI_prepare(
-			"WITH RECURSIVE t (relid) AS ("
-			"  SELECT $1 UNION SELECT c.oid FROM pg_catalog.pg_class c JOIN pg_catalog.pg_class k"
-			"    ON k.oid OPERATOR(pg_catalog.=) $1 AND k.relkind OPERATOR(pg_catalog.=) 'c'"
-			"   AND c.reloftype OPERATOR(pg_catalog.=) k.reltype"
-			"  UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN t ON i.inhparent OPERATOR(pg_catalog.=) t.relid)"
-			" SELECT cbreturn._error('header.column_rewritten', a.column_name::pg_catalog.text,"
-			"        a.column_relation::pg_catalog.text, a.relation::pg_catalog.text,"
-			"        pg_catalog.quote_literal(a.relation::pg_catalog.text))"
-			"   FROM cbreturn.attached_column a"
-			"  WHERE a.check_kind OPERATOR(pg_catalog.=) 'header'"
-			"    AND a.column_relation::pg_catalog.oid IN (SELECT t.relid FROM t)"
-			"    AND a.column_name OPERATOR(pg_catalog.=) $2::pg_catalog.name"
-			"  ORDER BY a.relation::pg_catalog.text, a.role LIMIT 1",
-			2, argtypes);
-	if (plan == NULL ||
-		SPI_execute_snapshot(plan, args, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed");
-	SPI_finish();
-}
-
-static bool
-header_is_typed(Oid relid)
-{
-	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	bool		typed;
-
-	if (!HeapTupleIsValid(tup))
-		return false;
-	typed = OidIsValid(((Form_pg_class) GETSTRUCT(tup))->reloftype);
-	ReleaseSysCache(tup);
-	return typed;
-}
-
-static void
-header_retype(AlterTableStmt *stmt)
-{
-	Oid			relid = InvalidOid;
-	bool		resolved = false;
-	ListCell   *lc;
-
-	foreach(lc, stmt->cmds)
-	{
-		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
-		ColumnDef  *def;
-		HeapTuple	tup;
-		Form_pg_attribute att;
-		Oid			type;
-		int32		typmod;
-		Oid			coll;
-		bool		kept;
-
-		if (cmd->subtype != AT_AlterColumnType)
-			continue;
-		/*
-		 * A role PostgreSQL will refuse holds nothing; the owner holds what
-		 * the ALTER will, and the name is asked again once held (a rename
-		 * committed meanwhile gives it another table, which PostgreSQL will
-		 * alter).
-		 */
-		while (!resolved)
-		{
-			relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-			if (!OidIsValid(relid) || !cbr_owns_class(relid, GetUserId()))
-				return;
-			LockRelationOid(relid, AccessExclusiveLock);
-			resolved = RangeVarGetRelid(stmt->relation, NoLock, true) == relid;
-			if (!resolved)
-				UnlockRelationOid(relid, AccessExclusiveLock);
-		}
-		/* a typed table's column is altered through its type: PostgreSQL says so (42809) */
-		if (stmt->objtype != OBJECT_TYPE && header_is_typed(relid))
-			return;
-		def = castNode(ColumnDef, cmd->def);
-		tup = SearchSysCacheAttName(relid, cmd->name);
-		if (!HeapTupleIsValid(tup))
-			continue;			/* PostgreSQL says what is wrong */
-		att = (Form_pg_attribute) GETSTRUCT(tup);
-		typenameTypeIdAndMod(NULL, def->typeName, &type, &typmod);
-		coll = def->collClause ? LookupCollation(NULL, def->collClause->collname, -1) : get_typcollation(type);
-		kept = def->raw_default == NULL && type == att->atttypid &&
-			typmod_keeps_values(type, att->atttypmod, typmod) &&
-			collation_keeps_values(att->attcollation, coll);
-		/* a new type is refused after the ALTER (2BP01), with its own message */
-		if (type != att->atttypid && def->raw_default == NULL)
-			kept = true;
-		ReleaseSysCache(tup);
-		if (!kept)
-			header_retype_refuse(relid, cmd->name);
-	}
 }
 
 /* DROP OWNED BY r, ... */
@@ -634,7 +486,7 @@ cbr_header_partitions_ddl(PG_FUNCTION_ARGS)
 	header_note_partitions(trigdata->parsetree);
 	if (IsA(trigdata->parsetree, AlterTableStmt))
 	{
-		header_retype((AlterTableStmt *) trigdata->parsetree);
+		cbr_header_retype((AlterTableStmt *) trigdata->parsetree);
 		header_detach((AlterTableStmt *) trigdata->parsetree);
 	}
 	else if (IsA(trigdata->parsetree, DropStmt))

@@ -11,6 +11,7 @@
 #include "enforce/header_cache.h"
 
 #include "access/tupconvert.h"
+#include "nodes/parsenodes.h"
 #include "executor/tuptable.h"
 #include "utils/snapshot.h"
 
@@ -85,5 +86,21 @@ extern char *cbr_header_rel_text(Oid relid);
  */
 extern void cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel,
 									Relation hrel, MemoryContext cxt);
+
+/*
+ * header_retype.c: the metadata read as the extension's owner, restricted
+ * (a role without rights on the schema cbreturn runs its own DDL all the
+ * same), and the refusal of an ALTER COLUMN ... TYPE of a header link's
+ * column that may change a stored value (at the start of ALTER TABLE).
+ */
+typedef struct CbrAsOwner
+{
+	Oid			userid;
+	int			sec;
+} CbrAsOwner;
+
+extern void cbr_as_metadata_owner(CbrAsOwner *saved);
+extern void cbr_as_metadata_owner_end(const CbrAsOwner *saved);
+extern void cbr_header_retype(AlterTableStmt *stmt);
 
 #endif							/* CBRETURN_ENFORCE_HEADER_INT_H */

@@ -116,7 +116,7 @@ cbr_require_owner(Oid relid, Oid caller)
 }
 
 /* The owner of cbreturn.attached_check, who writes the metadata. */
-static Oid
+Oid
 cbr_metadata_owner(void)
 {
 	Oid			nsp = get_namespace_oid("cbreturn", false);

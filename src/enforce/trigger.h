@@ -35,6 +35,9 @@
 #define cbr_owns_extension(extid, roleid) pg_extension_ownercheck((extid), (roleid))
 #endif
 
+/* The owner of cbreturn.attached_check, who writes the metadata (metadata.c). */
+extern Oid	cbr_metadata_owner(void);
+
 #define CBR_MAX_ROLES	24
 
 /* One attached check as stored, with the column roles resolved to attnums. */

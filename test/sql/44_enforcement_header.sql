@@ -609,3 +609,26 @@ CREATE TABLE c44k.ah (k int[] PRIMARY KEY, exported date);
 CREATE TABLE c44k.ar (id int PRIMARY KEY, k int[]);
 SELECT regress.try($$SELECT cbreturn.attach_header('c44k.ar', 'c44k.ah', '{k}', '{k}', exported_on => 'exported')$$);
 DROP SCHEMA c44k CASCADE;
+
+-- An enum rename follows into the labels of the checks whose own column has
+-- the enum only: a status check on a text column of the same table, and the
+-- quantity check freeing by it, keep theirs.
+CREATE SCHEMA c44e;
+CREATE TYPE c44e.req_status AS ENUM ('open', 'rejected');
+CREATE TABLE c44e.req (req text PRIMARY KEY, st c44e.req_status);
+INSERT INTO c44e.req VALUES ('R1', 'open');
+CREATE TABLE c44e.d (entry text PRIMARY KEY, qty int NOT NULL);
+INSERT INTO c44e.d VALUES ('D1', 2);
+CREATE TABLE c44e.r (id int PRIMARY KEY, req text, entry text, qty int, st text, t1 timestamptz, t7 timestamptz);
+SELECT cbreturn.attach_header('c44e.r', 'c44e.req', '{req}', '{req}', status => 'st');
+SELECT cbreturn.attach_status_check('c44e.r', status => 'st', registered_at => 't1', rejected_at => 't7',
+    labels => '{registered,declared,shipped,arrived,inspected,released,rejected}');
+SELECT cbreturn.attach_quantity_check('c44e.r', '{entry}', 'qty', 'c44e.d', '{entry}', 'qty');
+INSERT INTO c44e.r VALUES (1, 'R1', 'D1', 1, 'rejected', '2026-05-01', '2026-05-02'),
+                          (2, 'R1', 'D1', 1, 'registered', '2026-05-01', NULL);
+ALTER TYPE c44e.req_status RENAME VALUE 'rejected' TO 'BH';
+SELECT check_kind, status_labels[7:8] AS status_labels, freeing_labels FROM cbreturn.attached_checks
+ WHERE "table" = 'c44e.r'::regclass ORDER BY 1;
+SELECT count(*) AS ledger_differences FROM cbreturn.verify_quantity_ledger('c44e.d');
+INSERT INTO c44e.r VALUES (3, 'R1', 'D1', 1, 'registered', '2026-05-01', NULL);
+DROP SCHEMA c44e CASCADE;
