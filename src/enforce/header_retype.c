@@ -25,9 +25,10 @@
 #include "utils/syscache.h"
 
 /*
- * The metadata is read as the extension's owner, restricted: a role without
- * rights on the schema cbreturn runs its own DDL all the same (a
- * REVOKE of the PUBLIC grants must not break it).
+ * The event triggers read the metadata as the extension's owner, as a
+ * security-restricted operation: what they read does not depend on the
+ * rights of the role running the DDL, and nothing run within may change
+ * that role or leave state behind.
  */
 void
 cbr_as_metadata_owner(CbrAsOwner *saved)
@@ -94,7 +95,6 @@ header_retype_refuse(Oid relid, const char *col)
 {
 	Oid			argtypes[2] = {OIDOID, TEXTOID};
 	Datum		args[2] = {ObjectIdGetDatum(relid), CStringGetTextDatum(col)};
-
 	SPIPlanPtr	plan;
 	CbrAsOwner	saved;
 
@@ -102,9 +102,9 @@ header_retype_refuse(Oid relid, const char *col)
 		elog(ERROR, "SPI_connect failed");
 	/*
 	 * Read with the latest snapshot, not the transaction's: under REPEATABLE
-	 * READ a link committed after it was taken is held by the lock above all
-	 * the same (attach_header creates a trigger on the header, which waits
-	 * for it), and must be seen.
+	 * READ a link committed after it was taken is kept out by the lock the
+	 * caller holds all the same (attach_header creates a trigger on the
+	 * header, which waits for it), and must be seen.
 	 */
 	cbr_as_metadata_owner(&saved);
 	plan = SPI_prepare(
