@@ -60,15 +60,21 @@ cbr_as_metadata_owner_end(const CbrAsOwner *saved)
 static bool
 typmod_keeps_values(Oid type, int32 was, int32 now)
 {
+	bool		times = type == TIMESTAMPOID || type == TIMESTAMPTZOID || type == TIMEOID || type == TIMETZOID;
+
+	/* a time without a precision keeps microseconds, as one of precision 6 */
+	if (times)
+	{
+		was = was == -1 ? 6 : was;
+		now = now == -1 ? 6 : now;
+	}
 	if (now == was || type == BPCHAROID)
 		return true;
 	if (now == -1)
-		return type == VARCHAROID || type == NUMERICOID || type == TIMESTAMPOID ||
-			type == TIMESTAMPTZOID || type == TIMEOID || type == TIMETZOID;
+		return type == VARCHAROID || type == NUMERICOID;
 	if (was == -1)
 		return false;
-	if (type == VARCHAROID || type == TIMESTAMPOID || type == TIMESTAMPTZOID ||
-		type == TIMEOID || type == TIMETZOID)
+	if (type == VARCHAROID || times)
 		return now > was;
 	if (type == NUMERICOID)
 	{

@@ -469,7 +469,8 @@ CREATE TABLE c44w.r (id int PRIMARY KEY, decl_no text, reason cbreturn.return_re
 SELECT cbreturn.attach_header('c44w.r', 'c44w.h', '{decl_no}', '{decl_no}', exported_on => 'exported');
 SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(0)$$);
 SELECT regress.try($$ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(3) USING exported - interval '1 year'$$);
--- a longer precision keeps every value
+-- a longer precision keeps every value (no precision is 6)
+ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp;
 ALTER TABLE c44w.h ALTER COLUMN exported TYPE timestamp(6);
 SELECT exported, format_type(atttypid, atttypmod) AS exported_type
   FROM c44w.h1, pg_attribute WHERE attrelid = 'c44w.h1'::regclass AND attname = 'exported';
