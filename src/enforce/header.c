@@ -458,7 +458,7 @@ cbr_header_require_select(Oid relid, Oid role)
 	uint64		i;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	if (SPI_execute_with_args(
 			"SELECT DISTINCT c.column_relation::pg_catalog.oid, c.column_attnum FROM cbreturn.attached_column c"
 			" WHERE (c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
@@ -467,7 +467,7 @@ cbr_header_require_select(Oid relid, Oid role)
 			"   AND c.column_relation OPERATOR(pg_catalog.<>) c.relation"
 			" ORDER BY 1, 2",
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed");
+		cbr_header_metadata_unreadable("reading cbreturn.attached_column failed");
 	for (i = 0; i < SPI_processed && !OidIsValid(denied); i++)
 	{
 		bool		isnull;
@@ -486,4 +486,13 @@ cbr_header_require_select(Oid relid, Oid role)
 				 errmsg("permission denied for table %s", cbr_relation_text(denied)),
 				 errdetail("The checks on table %s read facts of its returns from this declaration header, and which rows break them follows from those facts.",
 						   cbr_relation_text(relid))));
+}
+
+void
+cbr_header_metadata_unreadable(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cannot read the metadata of the declaration header links"),
+			 errdetail_internal("%s", what)));
 }

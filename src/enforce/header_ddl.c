@@ -346,10 +346,10 @@ header_note_partitions(Node *parsetree)
 		noted_n = 0;
 	noted_at = now;
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	cbr_as_metadata_owner(&saved);
 	if (SPI_execute("SELECT p.relid, p.root FROM cbreturn._header_partitions() p", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "SPI_execute failed");
+		cbr_header_metadata_unreadable("reading cbreturn._header_partitions() failed");
 	cbr_as_metadata_owner_end(&saved);
 	n = noted_n + (int) SPI_processed;
 	if (noted_parts == NULL)

@@ -103,4 +103,7 @@ extern void cbr_as_metadata_owner(CbrAsOwner *saved);
 extern void cbr_as_metadata_owner_end(const CbrAsOwner *saved);
 extern void cbr_header_retype(AlterTableStmt *stmt);
 
+/* 55000: the metadata of the header links could not be read (header.c); what: the step, for DETAIL. */
+pg_noreturn extern void cbr_header_metadata_unreadable(const char *what);
+
 #endif							/* CBRETURN_ENFORCE_HEADER_INT_H */

@@ -105,7 +105,7 @@ header_retype_refuse(Oid relid, const char *col)
 	CbrAsOwner	saved;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	/*
 	 * Read with the latest snapshot, not the transaction's: under REPEATABLE
 	 * READ a link committed after it was taken is kept out by the lock the
@@ -130,7 +130,7 @@ header_retype_refuse(Oid relid, const char *col)
 			2, argtypes);
 	if (plan == NULL ||
 		SPI_execute_snapshot(plan, args, NULL, GetLatestSnapshot(), InvalidSnapshot, false, false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed");
+		cbr_header_metadata_unreadable("reading cbreturn.attached_column failed");
 	cbr_as_metadata_owner_end(&saved);
 	SPI_finish();
 }
