@@ -87,6 +87,20 @@ cbr_export_report_remarks(Relation rel, HeapTuple tuple, const ExportCache *c,
 {
 	char	   *remarks = row->remarks ? pnstrdup(row->remarks, row->remarks_len) : NULL;
 	const char *label = v->has_reason ? cbr_reason_label(v->reason) : NULL;
+	CbrReason	wide;
+
+	/* a code in full-width letters (ＺＸＴＹ) reads as no code: say so */
+	if (v->outcome == CBR_FAIL_REMARK_NO_CODE && remarks != NULL &&
+		cbr_remarks_fullwidth_code(row->remarks, row->remarks_len, &wide))
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REMARK),
+				 errmsg("remarks of an export return must start with the R-EX-2 code of its reason"),
+				 label ? errdetail("%sthe remarks are \"%s\" and the reason is %s.",
+								   cbr_row_identity(rel, tuple), remarks, _(label))
+				 : errdetail("%sthe remarks are \"%s\".", cbr_row_identity(rel, tuple), remarks),
+				 errhint("The remarks start with %s in full-width letters, which customs does not read as a code; start them with %s in half-width (ASCII) letters.",
+						 cbr_remark_code(wide), cbr_remark_code(label ? v->reason : wide)),
+				 errtablecol(rel, c->col[EX_REMARKS])));
 
 	if (v->outcome == CBR_FAIL_REMARK_MISMATCH)
 		ereport(ERROR,

@@ -274,6 +274,62 @@ cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason)
 	return false;
 }
 
+/*
+ * A full-width form (U+FF01 to U+FF5E: EF BC 81 to EF BD 9E) of a printable
+ * ASCII character at p: the ASCII character, and its length in *n; 0 if none.
+ */
+static inline unsigned char
+cbr_fullwidth_ascii(const unsigned char *p, const unsigned char *end, int *n)
+{
+	*n = 3;
+	if (end - p < 3 || p[0] != 0xEF)
+		return 0;
+	if (p[1] == 0xBC && p[2] >= 0x81 && p[2] <= 0xBF)
+		return (unsigned char) (p[2] - 0x81 + 0x21);
+	if (p[1] == 0xBD && p[2] >= 0x80 && p[2] <= 0x9E)
+		return (unsigned char) (p[2] - 0x80 + 0x60);
+	return 0;
+}
+
+bool
+cbr_remarks_fullwidth_code(const char *remarks, int len, CbrReason *reason)
+{
+	const unsigned char *p = (const unsigned char *) remarks;
+	const unsigned char *end = p + len;
+	char		code[5];
+	bool		wide = false;
+	int			i;
+	int			n;
+
+	while ((n = cbr_blank_length(p, end)) > 0)
+		p += n;
+	for (i = 0; i < 5 && p < end; i++)
+	{
+		unsigned char c = cbr_fullwidth_ascii(p, end, &n);
+
+		if (c != 0)
+			wide = true;
+		else
+		{
+			c = *p;
+			n = 1;
+		}
+		if (i == 4)
+		{
+			/* the code ends as in cbr_reason_from_remarks */
+			if (cbr_is_ascii_alnum(c))
+				return false;
+			break;
+		}
+		code[i] = (char) c;
+		p += n;
+	}
+	if (i < 4 || !wide)
+		return false;
+	code[4] = '\0';
+	return cbr_reason_from_remarks(code, 4, reason);
+}
+
 CbrOutcome
 cbr_decide_deadline(DateADT start, CbrDateRole role, int length, bool months, CbrWindowVerdict *v)
 {

@@ -176,6 +176,12 @@ extern const char *cbr_remark_code(CbrReason reason);
  */
 extern bool cbr_reason_from_remarks(const char *remarks, int len, CbrReason *reason);
 
+/*
+ * R-EX-2, for a hint only: remarks that start with a code written in
+ * full-width letters (U+FF21 ...), which customs does not read as the code.
+ */
+extern bool cbr_remarks_fullwidth_code(const char *remarks, int len, CbrReason *reason);
+
 /* R-EX-2: remarks that are empty or white space only (ASCII or U+3000). */
 extern bool cbr_remarks_blank(const char *remarks, int len);
 

@@ -60,6 +60,11 @@ INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
 VALUES ('R22', '29242026E000000001', '2026-03-01', 'unsold', 'overstock');
 SELECT regress.try($$INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
                      VALUES ('R23', '29242026E000000001', '2026-03-01', 'unsold', 'ZXTYX')$$);   -- code must stand alone
+-- a code in full-width letters is no code (customs reads half-width ones): the HINT says so
+INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
+VALUES ('R23', '29242026E000000001', '2026-03-01', 'consumer_return', 'ＺＸＴＹ 滞销');
+INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo)
+VALUES ('R23', '29242026E000000001', '2026-03-01', NULL, U&'\3000ｔｈｔｙ');
 -- accepted: case and leading (ideographic) spaces do not matter; text after the code is free
 INSERT INTO wms.export_return (ret_no, list_no, clear_date, ret_reason, memo) VALUES
     ('R24', '29242026E000000001', '2026-03-01', 'unsold', 'zxty'),

@@ -236,6 +236,37 @@ test_remarks(void)
 	   "R-EX-2 codes ZXTY, THTY, PGTY");
 }
 
+/* Codes in full-width letters: not codes, but recognised for a hint. */
+static void
+test_remarks_fullwidth(void)
+{
+	static const struct
+	{
+		const char *text;
+		int			reason;		/* -1: none */
+	}			cases[] = {
+		{"\xEF\xBC\xBA\xEF\xBC\xB8\xEF\xBC\xB4\xEF\xBC\xB9", CBR_REASON_UNSOLD},	/* ＺＸＴＹ */
+		{"\xEF\xBD\x90\xEF\xBD\x87\xEF\xBD\x94\xEF\xBD\x99 note", CBR_REASON_QUALITY_OR_SPEC},	/* ｐｇｔｙ */
+		{"\xE3\x80\x80TH\xEF\xBC\xB4\xEF\xBC\xB9", CBR_REASON_CONSUMER_RETURN},	/* U+3000, THＴＹ */
+		{"ZXTY", -1},			/* half-width: a code, not this case */
+		{"\xEF\xBC\xBA\xEF\xBC\xB8\xEF\xBC\xB4\xEF\xBC\xB9\xEF\xBC\x91", -1},	/* ＺＸＴＹ１ */
+		{"\xEF\xBC\xBA\xEF\xBC\xB8\xEF\xBC\xB4", -1},	/* ＺＸＴ */
+		{"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\xA4", -1},	/* ＡＢＣＤ */
+		{"", -1},
+	};
+	int			i;
+
+	for (i = 0; i < (int) lengthof(cases); i++)
+	{
+		CbrReason	r;
+		bool		found = cbr_remarks_fullwidth_code(cases[i].text, (int) strlen(cases[i].text), &r);
+		char		name[96];
+
+		snprintf(name, sizeof(name), "full-width remarks case %d gives %d", i, cases[i].reason);
+		ok(cases[i].reason < 0 ? !found : (found && (int) r == cases[i].reason), name);
+	}
+}
+
 /* --------------------------------------------------------------------- */
 
 static void
@@ -1155,6 +1186,7 @@ main(void)
 {
 	test_identifiers();
 	test_remarks();
+	test_remarks_fullwidth();
 	test_periods();
 	test_calendar();
 	test_export_rules();
