@@ -173,7 +173,9 @@ typedef struct CbrStep
 {
 	const char *rule_id;
 	bool		passed;
-	char	   *seen;
+	char	   *seen;			/* what the step found; in Chinese after the rule's name */
+	char	   *text;			/* what the step found, alone */
+	const char *name;		/* the rule's name in the session's language, or NULL */
 	const char *basis;
 } CbrStep;
 

@@ -263,13 +263,17 @@ cbr_step_add_text(List **steps, const char *rule_id, bool passed, const char *ba
 	CbrStep    *s = palloc(sizeof(CbrStep));
 	int			i;
 
-	s->seen = pstrdup(text);
+	s->seen = s->text = pstrdup(text);
+	s->name = NULL;
 	cbr_language_begin();
 	if (strcmp(cbr_texts_language(), "en") != 0)
 		for (i = 0; i < (int) lengthof(cbr_rule_names); i++)
 			if (strcmp(cbr_rule_names[i].id, rule_id) == 0)
+			{
+				s->name = _(cbr_rule_names[i].name);
 				/* translator: an explain step: the rule's name, then what was seen */
-				s->seen = psprintf(_("%s: %s"), _(cbr_rule_names[i].name), text);
+				s->seen = psprintf(_("%s: %s"), s->name, text);
+			}
 	cbr_language_end();
 	s->rule_id = rule_id;
 	s->passed = passed;
@@ -313,6 +317,7 @@ cbr_steps_failed_text(List *steps)
 {
 	StringInfoData why;
 	ListCell   *lc;
+	const char *last = NULL;
 
 	initStringInfo(&why);
 	cbr_language_begin();
@@ -324,8 +329,16 @@ cbr_steps_failed_text(List *steps)
 		{
 			/* the punctuation too is the language's (Chinese: full-width) */
 			appendStringInfoString(&why, why.len ? _("; ") : _(" Failed: "));
-			/* translator: a rule id and what its step found */
-			appendStringInfo(&why, _("%s: %s"), st->rule_id, st->seen);
+			/* a rule's failed steps follow its id (and name) once: "R-EX-5: a; b" */
+			if (last != NULL && strcmp(last, st->rule_id) == 0)
+				appendStringInfoString(&why, st->text);
+			else if (st->name != NULL)
+				/* translator: a rule id, its name and what its step found */
+				appendStringInfo(&why, _("%s (%s): %s"), st->rule_id, st->name, st->text);
+			else
+				/* translator: a rule id and what its step found */
+				appendStringInfo(&why, _("%s: %s"), st->rule_id, st->text);
+			last = st->rule_id;
 		}
 	}
 	if (why.len)

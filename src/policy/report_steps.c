@@ -270,7 +270,7 @@ cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v)
 					 v->code, ed, rd, CBR_CODE_9610);
 	else
 		cbr_step_add(&steps, "R-EX-5", false, basis,
-					 "supervision code %04d, districts %02d -> %02d: cross-customs returns apply to %04d only",
+					 "supervision code %04d, districts %02d -> %02d, and only %04d returns may cross districts",
 					 v->code, ed, rd, CBR_CODE_9610);
 	if (v->same_district || !v->code_crosses)
 	{
@@ -283,22 +283,22 @@ cbr_steps_cross_customs(const CbrPolicy *p, const CbrCrossVerdict *v)
 	else
 	{
 		const char *rp = p->district_pilot[rd]
-			? psprintf(_("pilot from %s"), cbr_date_iso(p->district_pilot_from[rd]))
+			? psprintf(_("is in the pilot from %s"), cbr_date_iso(p->district_pilot_from[rd]))
 			: _("is not a pilot district");
 		const char *ep = p->district_pilot[ed]
-			? psprintf(_("pilot from %s"), cbr_date_iso(p->district_pilot_from[ed]))
+			? psprintf(_("is in the pilot from %s"), cbr_date_iso(p->district_pilot_from[ed]))
 			: _("is not a pilot district");
 
 		cbr_step_add(&steps, "R-EX-5", false, basis,
-					 "returned on %s, before the nationwide date %s: only the pilot can allow it",
+					 "returned on %s, before the nationwide date %s, so only the pilot can allow it",
 					 cbr_date_iso(v->returned_on), cbr_date_iso(p->nationwide_from));
 		if (p->pilot_both_districts)
 			cbr_step_add(&steps, "R-EX-5", v->outcome == CBR_PASS, pilot_basis,
-						 "pilot on %s: return district %02d %s, export district %02d %s; both must be in the pilot (cross_customs_pilot_both_districts)",
+						 "on %s return district %02d %s and export district %02d %s, and both must be in the pilot (cross_customs_pilot_both_districts)",
 						 cbr_date_iso(v->returned_on), rd, rp, ed, ep);
 		else
 			cbr_step_add(&steps, "R-EX-5", v->outcome == CBR_PASS, pilot_basis,
-						 "pilot on %s: return district %02d %s, export district %02d %s; the return district must be in the pilot (cross_customs_pilot_both_districts is false)",
+						 "on %s return district %02d %s and export district %02d %s, and the return district must be in the pilot (cross_customs_pilot_both_districts is false)",
 						 cbr_date_iso(v->returned_on), rd, rp, ed, ep);
 	}
 	cbr_language_end();
