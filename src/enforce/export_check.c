@@ -399,7 +399,7 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
  */
 bool
 cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
-						  const char **rule, int *sqlerrcode)
+						  const char **rule, int *sqlerrcode, char **why)
 {
 	ExportCache *c = (ExportCache *) cbr_check_config_rel(rel, CBR_CHECK_EXPORT, cbr_export_build);
 	Datum		v[EX_NROLES];
@@ -418,6 +418,8 @@ cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 	if (cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS)
 		return true;
 	(void) cbr_export_rule(&d, rule, sqlerrcode);
+	if (why != NULL)
+		*why = cbr_export_verdict_message(rel, tuple, c, v, &row, &d);
 	return false;
 }
 

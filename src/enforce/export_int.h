@@ -55,6 +55,11 @@ extern bool cbr_export_rule(const CbrExportVerdict *d, const char **rule, int *c
 extern void cbr_export_violation(TriggerData *trigdata, HeapTuple tuple, const ExportCache *c,
 								 const Datum *v, const CbrExportRow *row, CbrExportVerdict *d);
 
+/* The message of a failed verdict for a stored return, not raised (export_report.c). */
+extern char *cbr_export_verdict_message(Relation rel, HeapTuple tuple, const ExportCache *c,
+										const Datum *v, const CbrExportRow *row,
+										const CbrExportVerdict *d);
+
 /*
  * Raise the check's error on an unreadable value of trigdata's row (bad_text
  * as in CbrExportVerdict: -1 the reason, 0..2 a code).

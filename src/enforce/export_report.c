@@ -392,6 +392,25 @@ cbr_export_raise(void *arg)
 }
 
 /*
+ * The message cbr_export_raise would raise for a stored return tuple (a
+ * header correction quotes it): its values are shown as SELECT allows, the
+ * row being no row this statement writes.
+ */
+char *
+cbr_export_verdict_message(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
+						   const CbrExportRow *row, const CbrExportVerdict *d)
+{
+	TriggerData *td = palloc0(sizeof(TriggerData));
+	ExportReport a = {td, tuple, c, v, row, d};
+
+	td->type = T_TriggerData;
+	td->tg_event = TRIGGER_EVENT_DELETE | TRIGGER_EVENT_ROW | TRIGGER_EVENT_AFTER;
+	td->tg_relation = rel;
+	td->tg_trigtuple = tuple;
+	return cbr_verdict_message(cbr_export_raise, &a);
+}
+
+/*
  * A row the decision refused, or any row of a check that fills a column:
  * raise as always (refuse mode), or record each broken rule and let the row
  * be stored (record mode), after setting R-EX-1 and R-EX-2 aside for an

@@ -434,23 +434,29 @@ header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List 
 		{
 			const char *kind = (const char *) lfirst(kc);
 			HeapTuple	rt = ExecFetchSlotHeapTuple(slot, false, NULL);
-			bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, const char **, int *) =
+			bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, const char **, int *, char **) =
 				strcmp(kind, "export") == 0 ? cbr_export_header_recheck : cbr_import_header_recheck;
 			const char *rule = NULL;
 			const char *was_rule = NULL;
 			int			code = 0;
 			int			was_code = 0;
+			char	   *why = NULL;
 
-			if (recheck(rel, rt, hdesc, newt, &rule, &code) ||
-				!recheck(rel, rt, hdesc, oldt, &was_rule, &was_code))
+			if (recheck(rel, rt, hdesc, newt, &rule, &code, &why) ||
+				!recheck(rel, rt, hdesc, oldt, &was_rule, &was_code, NULL))
 				continue;
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_HEADER),
 					 errmsg("correcting a row of declaration header %s would break a return: %s (%s)",
 							cbr_header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
-					 errdetail("%s%s passes the %s with the header row as it was and would fail %s with the row as corrected.",
-							   cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt),
-							   strcmp(kind, "export") == 0 ? _("export check") : _("import check"), rule),
+					 /* what the check would say of the return with the corrected row */
+					 why != NULL
+					 ? errdetail("%s%s passes the %s with the header row as it was; with the row as corrected: %s.",
+								 cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt),
+								 strcmp(kind, "export") == 0 ? _("export check") : _("import check"), why)
+					 : errdetail("%s%s passes the %s with the header row as it was and would fail %s with the row as corrected.",
+								 cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt),
+								 strcmp(kind, "export") == 0 ? _("export check") : _("import check"), rule),
 					 errhint("Correct the return first, or detach its check."),
 					 errtable(hrel)));
 		}

@@ -413,7 +413,7 @@ cbr_import_row_ok(PG_FUNCTION_ARGS)
  */
 bool
 cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
-						  const char **rule, int *sqlerrcode)
+						  const char **rule, int *sqlerrcode, char **why)
 {
 	ImportCache *c = (ImportCache *) cbr_check_config_rel(rel, CBR_CHECK_IMPORT, cbr_import_build);
 	Datum		v[IM_NROLES];
@@ -433,6 +433,18 @@ cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 		return true;
 	*rule = "R-IM-1";
 	*sqlerrcode = cbr_import_code(&w);
+	if (why != NULL)
+	{
+		/* as cbr_export_verdict_message: the stored row, shown as SELECT allows */
+		TriggerData *td = palloc0(sizeof(TriggerData));
+		ImportReport a = {td, tuple, c, v, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w, &row, &p};
+
+		td->type = T_TriggerData;
+		td->tg_event = TRIGGER_EVENT_DELETE | TRIGGER_EVENT_ROW | TRIGGER_EVENT_AFTER;
+		td->tg_relation = rel;
+		td->tg_trigtuple = tuple;
+		*why = cbr_verdict_message(cbr_import_raise, &a);
+	}
 	return false;
 }
 

@@ -291,7 +291,7 @@ cbr_collect_violation(CbrViolations *s, HeapTuple tuple, const char *rule_id, Er
  * EXCEPTION does), so that nothing the report did survives but the error.
  */
 static ErrorData *
-cbr_catch_verdict(CbrViolations *s, CbrRaiseVerdict raise, void *arg)
+cbr_catch_error(CbrRaiseVerdict raise, void *arg)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -313,9 +313,29 @@ cbr_catch_verdict(CbrViolations *s, CbrRaiseVerdict raise, void *arg)
 	RollbackAndReleaseCurrentSubTransaction();
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
+	return edata;
+}
+
+static ErrorData *
+cbr_catch_verdict(CbrViolations *s, CbrRaiseVerdict raise, void *arg)
+{
+	ErrorData  *edata = cbr_catch_error(raise, arg);
+
 	if (edata == NULL)
 		elog(ERROR, "a verdict of the %s check was not raised", cbr_check_kind_names[s->kind]);
 	return edata;
+}
+
+char *
+cbr_verdict_message(CbrRaiseVerdict raise, void *arg)
+{
+	ErrorData  *edata = cbr_catch_error(raise, arg);
+
+	if (edata == NULL)
+		return NULL;
+	if (!cbr_is_row_finding(edata->sqlerrcode))
+		ReThrowError(edata);
+	return edata->message;
 }
 
 void

@@ -62,6 +62,14 @@ extern void cbr_violation_report_input(CbrViolations *s, HeapTuple tuple, const 
 									   CbrRaiseVerdict raise, void *arg);
 
 /*
+ * The message of the error raise(arg) raises for a broken rule or bad input
+ * (as the check would raise it, values shown only to who may read them),
+ * without raising it: for a message that quotes another (a header
+ * correction); NULL if it raised nothing.  Any other error is raised.
+ */
+extern char *cbr_verdict_message(CbrRaiseVerdict raise, void *arg);
+
+/*
  * The export check's rules one at a time (cbr_decide_export_return stops at
  * the first broken rule, in the order R-EX-2, R-EX-1, R-EX-5): the rule id
  * of a failed verdict, and the next failure once the rules decided so far

@@ -111,6 +111,15 @@ UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-03-05 09:00+08'
 SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-02-20 09:00+08' WHERE qingdan_bianhao = 'Q1'$$);
 -- a code that would make R4 a refused cross-customs return: CB014
 SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET jianguan_fangshi = '1210' WHERE qingdan_bianhao = 'Q1'$$);
+-- a role that may correct the header but not read the returns: the DETAIL names the
+-- return's check, not the return's values
+CREATE ROLE cbr44_header_clerk;
+GRANT SELECT, UPDATE ON erp44.chukou_qingdan_biaotou TO cbr44_header_clerk;
+SET ROLE cbr44_header_clerk;
+SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shijian = '2026-02-20 09:00+08' WHERE qingdan_bianhao = 'Q1'$$);
+RESET ROLE;
+REVOKE ALL ON erp44.chukou_qingdan_biaotou FROM cbr44_header_clerk;
+DROP ROLE cbr44_header_clerk;
 -- deleting or re-keying a row returns name: CB014, as a foreign key would
 SELECT * FROM erp44.err($$DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q2'$$);
 SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q2-1' WHERE qingdan_bianhao = 'Q2'$$);
