@@ -90,6 +90,32 @@ cbr_status_label(StatusCache *c, int stage)
 	return stage == CBR_STATUS_WITHDRAWN ? c->withdrawn : c->labels[stage];
 }
 
+/*
+ * A status (a stage, withdrawn) for a message: the table's label, then the
+ * name of the stage in the session's language, "SB (declared)", so a clerk
+ * who does not know the ERP's codes can read it; the label alone when it is
+ * that name (a status column holding 'arrived').
+ */
+static const char *
+cbr_status_shown(StatusCache *c, int stage)
+{
+	const char *code = cbr_status_label(c, stage);
+	const char *name;
+	char	   *shown;
+
+	if (stage < 0)
+		return code;
+	name = stage == CBR_STATUS_WITHDRAWN ? cbr_label_cstring("status", "withdrawn")
+		: cbr_label_cstring("stage", cbr_stage_names[stage]);
+	if (strcmp(code, name) == 0)
+		return code;
+	cbr_language_begin();
+	/* translator: a status label of the ERP's table, then the name of its stage (rules section 6): "SB (declared)" */
+	shown = psprintf(_("%s (%s)"), code, name);
+	cbr_language_end();
+	return shown;
+}
+
 /* A label that names no stage (cbr_row_stage). */
 #define CBR_STAGE_UNKNOWN (-2)
 
@@ -140,16 +166,18 @@ cbr_status_report_unknown(StatusCache *c, Relation rel, HeapTuple tuple)
 				 errmsg("unknown return status \"%s\" (rules section 6)", s),
 				 errdetail("%sthe status column holds \"%s\".", cbr_row_identity(rel, tuple), s),
 				 errhint("The statuses are, in order: %s, %s, %s, %s, %s, then %s or %s; %s before either of those two.",
-						 c->labels[0], c->labels[1], c->labels[2], c->labels[3], c->labels[4],
-						 c->labels[5], c->labels[6], c->withdrawn),
+						 cbr_status_shown(c, 0), cbr_status_shown(c, 1), cbr_status_shown(c, 2),
+						 cbr_status_shown(c, 3), cbr_status_shown(c, 4), cbr_status_shown(c, 5),
+						 cbr_status_shown(c, 6), cbr_status_shown(c, CBR_STATUS_WITHDRAWN)),
 				 errtablecol(rel, c->status)));
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_STATUS),
 			 errmsg("unknown return status \"%s\" (rules section 6)", s),
 			 errdetail("%sthe status column holds \"%s\".", cbr_row_identity(rel, tuple), s),
 			 errhint("The statuses are, in order: %s, %s, %s, %s, %s, then %s or %s.",
-					 c->labels[0], c->labels[1], c->labels[2], c->labels[3], c->labels[4],
-					 c->labels[5], c->labels[6]),
+					 cbr_status_shown(c, 0), cbr_status_shown(c, 1), cbr_status_shown(c, 2),
+					 cbr_status_shown(c, 3), cbr_status_shown(c, 4), cbr_status_shown(c, 5),
+					 cbr_status_shown(c, 6)),
 			 errtablecol(rel, c->status)));
 }
 
@@ -210,8 +238,8 @@ cbr_stamp_of(StatusCache *c, Relation rel, HeapTuple tuple, int i)
 static void
 cbr_status_report_move(StatusCache *c, Relation rel, HeapTuple oldtup, const CbrStatusVerdict *v)
 {
-	const char *to = cbr_status_label(c, v->stage);
-	const char *from = cbr_status_label(c, v->old_stage);
+	const char *to = cbr_status_shown(c, v->stage);
+	const char *from = cbr_status_shown(c, v->old_stage);
 
 	if (v->outcome == CBR_FAIL_STATUS_FINAL)
 		ereport(ERROR,
@@ -235,7 +263,8 @@ static void
 cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTuple tuple,
 						const CbrStatusVerdict *v)
 {
-	const char *label = c->labels[v->which];
+	const char *label = cbr_status_shown(c, v->which);
+	const char *status = cbr_status_shown(c, v->stage);
 
 	if (v->outcome == CBR_BAD_INFINITE)
 		ereport(ERROR,
@@ -257,9 +286,9 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_STATUS),
 				 errmsg("return reaches status %s without a time for stage %s (rules section 6)",
-						cbr_status_label(c, v->stage), label),
+						status, label),
 				 errdetail("%sthe status becomes %s and the %s time is empty.",
-						   cbr_row_identity(rel, tuple), cbr_status_label(c, v->stage), label),
+						   cbr_row_identity(rel, tuple), status, label),
 				 errhint("A status is reached only through the stages whose times the table records: set the %s time with the status.",
 						 label),
 				 errtablecol(rel, c->stamp[v->which])));
@@ -267,7 +296,7 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_STATUS),
 				 errmsg("return has a time for stage %s but its status is %s (rules section 6)",
-						label, cbr_status_label(c, v->stage)),
+						label, status),
 				 errdetail("%sthe %s time is %s.", cbr_row_identity(rel, tuple),
 						   label, cbr_stamp_of(c, rel, tuple, v->which)),
 				 errhint("Set the status to %s together with its time, or leave the time empty.", label),
@@ -275,9 +304,9 @@ cbr_status_report_stamp(StatusCache *c, Relation rel, HeapTuple oldtup, HeapTupl
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_STATUS),
 			 errmsg("time of stage %s is earlier than the time of stage %s (rules section 6)",
-					label, c->labels[v->previous]),
+					label, cbr_status_shown(c, v->previous)),
 			 errdetail("%s%s at %s, %s at %s.", cbr_row_identity(rel, tuple),
-					   c->labels[v->previous], cbr_stamp_of(c, rel, tuple, v->previous),
+					   cbr_status_shown(c, v->previous), cbr_stamp_of(c, rel, tuple, v->previous),
 					   label, cbr_stamp_of(c, rel, tuple, v->which)),
 			 errhint("A %s time on or after %s is accepted.", label,
 					 cbr_stamp_of(c, rel, tuple, v->previous)),

@@ -59,6 +59,14 @@ static const CbrLabel cbr_labels[] = {
 	{"stage.inspected", gettext_noop("inspected")},
 	{"stage.released", gettext_noop("released")},
 	{"stage.rejected", gettext_noop("rejected")},
+
+	/*
+	 * the status of a withdrawn return (attach_status_check): a status, not
+	 * a stage, so under a key of its own that no SQL function looks up (the
+	 * status check's messages show it after the table's label)
+	 */
+	/* translator: a return its applicant withdrew, as a status (rules section 6) */
+	{"status.withdrawn", gettext_noop("withdrawn")},
 	{NULL, NULL}
 };
 

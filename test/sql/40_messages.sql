@@ -145,3 +145,6 @@ CREATE TYPE pg_temp.mood AS ENUM ('happy');
 SELECT pg_temp.err($$SELECT cbreturn.label('happy'::pg_temp.mood)$$);
 SELECT pg_temp.err($$SELECT cbreturn.return_status_label('Overdue')$$);
 SELECT pg_temp.err($$SELECT cbreturn.stage_label('cleared')$$);
+-- withdrawn has a label only for the status check's messages: not a stage, not a status of return_status
+SELECT pg_temp.err($$SELECT cbreturn.stage_label('withdrawn')$$);
+SELECT pg_temp.err($$SELECT cbreturn.return_status_label('withdrawn')$$);

@@ -194,6 +194,10 @@ SELECT cbreturn.attach_quantity_check('erp46.ret2', line => '{no}', quantity => 
 SELECT cbreturn.attach_status_check('erp46.ret2', status => 'st', withdrawn => 'withdrawn');
 SELECT cbreturn.attach_status_check('erp46.ret2', status => 'st');
 SELECT count(*) FROM cbreturn.attached_checks WHERE "table" = 'erp46.ret2'::regclass;
+-- a status message names the table's label and then its stage, "SB (declared)"
+-- above; a label that is the stage's name is shown once
+SELECT regress.try($$UPDATE erp46.ret2 SET st = 'registered' WHERE id = 2$$);
+UPDATE erp46.ret2 SET st = 'Declared' WHERE id = 2;
 
 -- 9. The status column of a quantity check is attached: it cannot be
 -- dropped or change type, and a rename is followed.
@@ -206,6 +210,9 @@ UPDATE erp46.ret SET zhuangtai = 'SB' WHERE id = 1;
 -- 10. The errors in Chinese.
 SET cbreturn.language = 'zh_CN.UTF-8';
 UPDATE erp46.thsq SET zt = 'FX' WHERE sqh = 'T7';
+-- the label, then the name of its stage (or of withdrawn) in Chinese
+SELECT regress.try($$UPDATE erp46.thsq SET zt = 'SB', sbsj = '2026-05-09 10:00+08' WHERE sqh = 'T3'$$);
+SELECT regress.try($$UPDATE erp46.ret2 SET st = 'registered' WHERE id = 2$$);
 SELECT regress.try($$SELECT cbreturn.attach_status_check('erp46.ret2', status => 'st', withdrawn => 'registered')$$);
 RESET cbreturn.language;
 
