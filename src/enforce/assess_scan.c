@@ -48,7 +48,7 @@ cbr_assess_header_denied(Relation rel, Oid header)
 	ereport(ERROR,
 			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 			 errmsg("permission denied for table %s", cbr_relation_text(header)),
-			 errdetail("The check on table %s reads facts of its returns from this declaration header, and the assessment shows what follows from them.",
+			 errdetail("The check on table %s reads facts of its returns from this header, and the assessment shows what follows from them.",
 					   cbr_relation_text(RelationGetRelid(rel))),
 			 errhint("Assess as a role that may read the header columns the check reads, with no row security applying to it there.")));
 }

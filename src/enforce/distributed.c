@@ -186,7 +186,7 @@ cbr_citus_attach(Oid relid, const char *kind, Oid declared)
 	if (strcmp(kind, "header") == 0 || OidIsValid(declared))
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_DISTRIBUTED),
-				 errmsg("a declaration header cannot be attached to or from a Citus table: %s",
+				 errmsg("a header cannot be attached to or from a Citus table: %s",
 						cbr_rel_text(r.kind != 0 ? relid : declared)),
 				 errdetail("The checks would read another table's rows on every shard."),
 				 errhint("Keep the facts the checks read (export date, codes) in columns of %s and name them in the attach call (docs/scale-out.md).",

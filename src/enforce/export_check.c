@@ -443,7 +443,7 @@ cbr_export_facts(TriggerData *td, CbrExportRow *row, bool *ordinary)
 	if (c->hdr && !cbr_header_visible(c->hdr))
 		cbr_assess_header_denied(rel, cbr_header_relid(c->hdr));
 	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, isnull, CBR_CHECK_EXPORT))
-		elog(ERROR, "the declaration header row of a return was not read");
+		elog(ERROR, "the header row of a return was not read");
 	cbr_export_read(c, v, isnull, row);
 	/* an ordinary return's reason is not read, as the check does not read it */
 	*ordinary = cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), td->tg_trigtuple);

@@ -224,7 +224,7 @@ header_fetch_locked(const CbrHeaderUse *u, const CbrHeaderTarget *t, Snapshot sn
 						 errmsg("could not serialize access due to concurrent delete")));
 			return false;
 		default:
-			elog(ERROR, "unexpected result %d locking a declaration header row", (int) res);
+			elog(ERROR, "unexpected result %d locking a header row", (int) res);
 	}
 	return false;
 }
@@ -362,7 +362,7 @@ header_report_missing(void *arg)
 		seen = seen && cbr_writer_may_see(a->trigdata, u->key[i]);
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_HEADER),
-			 errmsg("the return names no row of declaration header %s", cbr_header_rel_text(u->relid)),
+			 errmsg("the return names no row of header %s", cbr_header_rel_text(u->relid)),
 			 seen
 			 ? errdetail("%sits key %s matches no row of %s.", cbr_row_identity_seen(a->trigdata, a->tuple),
 						 header_key_text(u, rel, a->tuple), cbr_header_rel_text(u->relid))
@@ -430,15 +430,15 @@ cbr_header_report_code(const CbrHeaderUse *u, int r, const char *str, const char
 	if (!cbr_header_visible(u))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("column \"%s\" of declaration header %s holds a code that is not 4 digits",
+				 errmsg("column \"%s\" of header %s holds a code that is not 4 digits",
 						col, cbr_header_rel_text(u->relid)),
-				 errdetail("%sthe code is read from its declaration header row.", row),
+				 errdetail("%sthe code is read from its header row.", row),
 				 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid 4-digit code \"%s\" in column \"%s\" of declaration header %s: %s", str, col,
+			 errmsg("invalid 4-digit code \"%s\" in column \"%s\" of header %s: %s", str, col,
 					cbr_header_rel_text(u->relid), cbr_parse_error_text(&err, str)),
-			 errdetail("%sthe code is read from its declaration header row.", row),
+			 errdetail("%sthe code is read from its header row.", row),
 			 errhint("Customs office and supervision codes have 4 digits, e.g. 2924 or 9610 (R-ID-2, R-ID-3).")));
 }
 
@@ -484,7 +484,7 @@ cbr_header_require_select(Oid relid, Oid role)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for table %s", cbr_relation_text(denied)),
-				 errdetail("The checks on table %s read facts of its returns from this declaration header, and which rows break them follows from those facts.",
+				 errdetail("The checks on table %s read facts of its returns from this header, and which rows break them follows from those facts.",
 						   cbr_relation_text(relid))));
 }
 
@@ -493,6 +493,6 @@ cbr_header_metadata_unreadable(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("cannot read the metadata of the declaration header links"),
+			 errmsg("cannot read the metadata of the header links"),
 			 errdetail_internal("%s", what)));
 }

@@ -130,12 +130,12 @@ header_returns(const CbrHeaderUse *u, Relation rel, const Datum *keys)
 		elog(ERROR, "SPI_connect failed");
 	plan = SPI_prepare(sql.data, u->nkeys, (Oid *) u->subtype);
 	if (plan == NULL)
-		elog(ERROR, "preparing the returns of a declaration header failed: %s",
+		elog(ERROR, "preparing the returns of a header failed: %s",
 			 SPI_result_code_string(SPI_result));
 	ret = SPI_execute_snapshot(plan, (Datum *) keys, NULL, GetLatestSnapshot(), InvalidSnapshot,
 							   true, false, 0);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading the returns of a declaration header failed: %s", SPI_result_code_string(ret));
+		elog(ERROR, "reading the returns of a header failed: %s", SPI_result_code_string(ret));
 	for (j = 0; j < SPI_processed; j++)
 	{
 		bool		isnull;
@@ -394,9 +394,9 @@ header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link
 	ereport(ERROR,
 			(errcode(ERRCODE_CBRETURN_HEADER),
 			 deleting
-			 ? errmsg("cannot delete a row of declaration header %s: returns read their facts from it",
+			 ? errmsg("cannot delete a row of header %s: returns read their facts from it",
 					  cbr_header_rel_text(RelationGetRelid(hrel)))
-			 : errmsg("cannot change the key of a row of declaration header %s: returns read their facts from it",
+			 : errmsg("cannot change the key of a row of header %s: returns read their facts from it",
 					  cbr_header_rel_text(RelationGetRelid(hrel))),
 			 errdetail("%s%s names it.", cbr_row_identity_seen(trigdata, trigdata->tg_trigtuple), which),
 			 read ? errhint("Correct or delete its returns first, or detach the checks of %s, which read the header, with the header: SELECT cbreturn.detach(%s);",
@@ -447,7 +447,7 @@ header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List 
 				continue;
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_HEADER),
-					 errmsg("correcting a row of declaration header %s would break a return: %s (%s)",
+					 errmsg("correcting a row of header %s would break a return: %s (%s)",
 							cbr_header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
 					 /* what the check would say of the return with the corrected row */
 					 why != NULL

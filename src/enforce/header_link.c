@@ -39,7 +39,7 @@ header_broken(Oid relid, const char *why)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("the declaration header of table %s cannot be read: %s", cbr_header_rel_text(relid), _(why)),
+			 errmsg("the header of table %s cannot be read: %s", cbr_header_rel_text(relid), _(why)),
 			 errhint("Detach the checks and the header with cbreturn.detach() and attach them again.")));
 }
 
@@ -108,7 +108,7 @@ header_owner_reads(CbrHeaderUse *u, Relation hrel, AttrNumber attnum)
 				 errmsg("the owner of table %s may not read its column %s",
 						cbr_header_rel_text(u->relid),
 						quote_identifier(NameStr(TupleDescAttr(RelationGetDescr(hrel), attnum - 1)->attname))),
-				 errdetail("The checks read the declaration header with the rights of its owner."),
+				 errdetail("The checks read the header with the rights of its owner."),
 				 errhint("Grant SELECT on the column to the owner of the table.")));
 }
 
@@ -198,14 +198,14 @@ cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, R
 	if (!OidIsValid(u->index_oid))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FOREIGN_KEY),
-				 errmsg("there is no unique constraint matching the key of declaration header %s",
+				 errmsg("there is no unique constraint matching the key of header %s",
 						cbr_header_rel_text(u->relid)),
 				 errdetail("The checks find the header row of a return with the equality of its key types, as a foreign key does."),
 				 errhint("Add a primary key or unique constraint on exactly the header key columns, each under its own collation.")));
 	if (check_enable_rls(u->relid, u->owner, true) == RLS_ENABLED)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("row security applies to the owner of declaration header %s", cbr_header_rel_text(u->relid)),
+				 errmsg("row security applies to the owner of header %s", cbr_header_rel_text(u->relid)),
 				 errdetail("The checks read the header with the rights of its owner; its policies could hide the row of a return."),
 				 errhint("Turn FORCE ROW LEVEL SECURITY off on the header table, or keep the facts on the returns table.")));
 
@@ -223,7 +223,7 @@ cbr_header_resolve_link(CbrHeaderUse *u, const CbrCheckMeta *hm, Relation rel, R
 		if (!OidIsValid(op))
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("type %s of a declaration header key has no equality operator", format_type_be(t))));
+					 errmsg("type %s of a header key has no equality operator", format_type_be(t))));
 		u->eqop[k] = op;
 		u->eqproc[k] = get_opcode(op);
 		u->subtype[k] = t;
@@ -290,7 +290,7 @@ cbr_header_use(const CbrCheckMeta *meta, Relation rel, const char *const *roles,
 
 	cbr_load_check(relid, "header", &hm, cxt);
 	if (hm.declared_relid != header)
-		header_broken(relid, gettext_noop("the check reads a table that is not its declaration header"));
+		header_broken(relid, gettext_noop("the check reads a table that is not its header"));
 	hrel = try_table_open(header, AccessShareLock);
 	if (hrel == NULL)
 		header_broken(relid, gettext_noop("the header table no longer exists"));

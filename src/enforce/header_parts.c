@@ -85,7 +85,7 @@ header_part_index(const CbrHeaderParts *p, Relation leaf, Oid header)
 			return lfirst_oid(lc);
 	ereport(ERROR,
 			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-			 errmsg("partition %s of declaration header %s has no part of its unique key index",
+			 errmsg("partition %s of header %s has no part of its unique key index",
 					cbr_header_rel_text(RelationGetRelid(leaf)), cbr_header_rel_text(header)),
 			 errhint("Attach the partition with ATTACH PARTITION, which builds or attaches the index.")));
 	return InvalidOid;

@@ -467,7 +467,7 @@ cbr_import_facts(TriggerData *td, Datum *date, bool *isnull, bool *ordinary)
 	if (c->hdr && !cbr_header_visible(c->hdr))
 		cbr_assess_header_denied(rel, cbr_header_relid(c->hdr));
 	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, vnull, CBR_CHECK_IMPORT))
-		elog(ERROR, "the declaration header row of a return was not read");
+		elog(ERROR, "the header row of a return was not read");
 	for (i = 0; i < IM_NDATES; i++)
 	{
 		date[i] = v[i];

@@ -198,7 +198,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 		Oid			declared = PG_GETARG_OID(3);
 		bool		header = !PG_ARGISNULL(1) && strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "header") == 0;
 
-		cbr_require_permanent_table(declared, header ? gettext_noop("declaration header table")
+		cbr_require_permanent_table(declared, header ? gettext_noop("header table")
 								: gettext_noop("declared table"));
 
 		/*
@@ -213,7 +213,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for table %s", cbr_relation_text(declared)),
 					 header
-					 ? errdetail("A declaration header is guarded against corrections that would break the returns reading it, which needs the TRIGGER privilege on it.")
+					 ? errdetail("A header is guarded against corrections that would break the returns reading it, which needs the TRIGGER privilege on it.")
 					 : errdetail("A quantity check guards its declared table against writes that would leave returns above a declared quantity, which needs the TRIGGER privilege on it."),
 					 header
 					 ? errhint("Attach as the owner of the header table, or ask its owner to grant TRIGGER on it.")
@@ -224,7 +224,7 @@ cbr_metadata_register(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied for table %s", cbr_relation_text(declared)),
 					 header
-					 ? errdetail("The checks read the key and the facts of a return from its declaration header.")
+					 ? errdetail("The checks read the key and the facts of a return from its header.")
 					 : errdetail("A quantity check reads the key and quantity columns of its declared table."),
 					 header
 					 ? errhint("Ask the owner of the header table to grant SELECT on those columns.")
@@ -437,7 +437,7 @@ cbr_metadata_column(PG_FUNCTION_ARGS)
 				 errmsg("permission denied for column \"%s\" of table %s", colname, cbr_relation_text(colrel)),
 				 strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0
 				 ? errdetail("A quantity check reads the key and quantity columns of its declared table.")
-				 : errdetail("The checks read the key and the facts of a return from its declaration header."),
+				 : errdetail("The checks read the key and the facts of a return from its header."),
 				 strcmp(text_to_cstring(PG_GETARG_TEXT_PP(1)), "quantity") == 0
 				 ? errhint("Ask the owner of the declared table to grant SELECT on those columns.")
 				 : errhint("Ask the owner of the header table to grant SELECT on those columns.")));

@@ -328,7 +328,7 @@ cbr_load_check(Oid relid, const char *kind, CbrCheckMeta *meta, MemoryContext mc
 						_(strcmp(kind, "export") == 0 ? gettext_noop("export check")
 						  : strcmp(kind, "import") == 0 ? gettext_noop("import check")
 						  : strcmp(kind, "quantity") == 0 ? gettext_noop("quantity check")
-						  : strcmp(kind, "header") == 0 ? gettext_noop("declaration header link")
+						  : strcmp(kind, "header") == 0 ? gettext_noop("header link")
 						  : gettext_noop("status check")),
 						get_rel_name(relid) ? cbr_relation_text(relid) : "?"),
 				 errdetail("The table has the check's trigger but not its metadata: a dump of its schema alone (pg_dump -n) restores the trigger without it, or the trigger was made by hand."),
