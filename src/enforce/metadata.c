@@ -508,6 +508,17 @@ cbr_metadata_require_owner(Oid relid)
 	cbr_require_owner(relid, GetUserId());
 }
 
+/*
+ * violations() asks what validate() asks before the owner: relid is a table
+ * checks can be attached to (42P01, 42809, 0A000 for a temporary table), so
+ * that both refuse such a relation with the same error.
+ */
+void
+cbr_metadata_require_table(Oid relid)
+{
+	cbr_require_permanent_table(relid, gettext_noop("table"));
+}
+
 uint64
 cbr_metadata_write(const char *sql, int nargs, Oid *argtypes, Datum *args,
 				   const char *nulls, int expected)

@@ -82,10 +82,13 @@ extern bool cbr_export_next_failure(const CbrPolicy *p, CbrExportRow *row, CbrEx
 extern void cbr_export_skip_cbec(CbrExportRow *row);
 
 /*
- * metadata.c: the caller owns relid (42501 otherwise); a write as the
- * metadata's owner; a relation's schema-qualified, quoted name for messages.
+ * metadata.c: the caller owns relid (42501 otherwise); relid is a table
+ * checks can be attached to (what the owner check asks first); a write as
+ * the metadata's owner; a relation's schema-qualified, quoted name for
+ * messages.
  */
 extern void cbr_metadata_require_owner(Oid relid);
+extern void cbr_metadata_require_table(Oid relid);
 extern uint64 cbr_metadata_write(const char *sql, int nargs, Oid *argtypes, Datum *args,
 								 const char *nulls, int expected);
 extern char *cbr_relation_text(Oid relid);

@@ -37,6 +37,8 @@ typedef struct CbrCollector
 	bool		capture;		/* violations(): collect; validate(): raise */
 	Tuplestorestate *store;
 	TupleDesc	desc;
+	/* the rows judged by each kind (set by cbr_scan_table) */
+	uint64		rows[CBR_CHECK_KINDS];
 	/* set: called on each row instead of the checks (assess_scan.c) */
 	void		(*row_fn) (TriggerData *td, void *arg);
 	void	   *row_arg;
@@ -51,6 +53,7 @@ typedef struct AttachedChecks
 	int			nkinds;
 	CbrCheckKind kinds[CBR_CHECK_KINDS];
 	bool		quantity;		/* a quantity check is attached too */
+	bool		header;			/* a declaration header link is attached too */
 	int			ncols;
 	AttrNumber *cols;
 } AttachedChecks;
@@ -58,10 +61,11 @@ typedef struct AttachedChecks
 /*
  * violation_scan.c, for the scans of existing rows (violations(),
  * validate(), the assessments of assess_scan.c): the checks attached to
- * relid (of kind only, when not NULL); 42501 unless the caller may read the
- * columns they read and the primary key; an ordinary or partitioned table
- * opened; each row the caller may see handed to the checks (or to
- * col->row_fn), a partitioned table's leaf by leaf.
+ * relid or an ancestor (of kind only, when not NULL), with the columns of
+ * relid they read; 42501 unless the caller may read the columns they read
+ * and the primary key; an ordinary or partitioned table opened; each row
+ * the caller may see handed to the checks (or to col->row_fn), a
+ * partitioned table's leaf by leaf.
  */
 extern void cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a);
 extern void cbr_require_select(Relation rel, const AttachedChecks *a);

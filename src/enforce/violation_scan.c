@@ -40,11 +40,26 @@ extern PGDLLEXPORT Datum export_return_check(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum import_return_check(PG_FUNCTION_ARGS);
 extern PGDLLEXPORT Datum status_check(PG_FUNCTION_ARGS);
 
-void
-cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
+/*
+ * The checks that judge the rows of relid: those attached to it or to an
+ * ancestor (a partition carries the checks of its partitioned ancestors,
+ * issue 12) and, with tree, to a partition of it (checks attached to each
+ * partition, as 0.2.0 required); of kind only, when not NULL.  The quantity
+ * check and a declaration header link judge no single row: a->quantity and
+ * a->header say whether one is attached.  a->cols: the columns of those
+ * checks on the checked table itself, as relid's column numbers, found by
+ * name (a partition's may differ from its ancestor's).
+ */
+static void
+cbr_checks_of(Oid relid, const char *only, bool tree, AttachedChecks *a)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		args[1];
+	/* the partitions of relid (and relid) */
+	const char *k_tree = !tree ? ""
+		: " OR k.relation IN (SELECT t.relid FROM pg_catalog.pg_partition_tree($1::pg_catalog.regclass) t)";
+	const char *c_tree = !tree ? ""
+		: " OR c.relation IN (SELECT t.relid FROM pg_catalog.pg_partition_tree($1::pg_catalog.regclass) t)";
 	uint64		i;
 	int			k;
 
@@ -52,12 +67,11 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 	args[0] = ObjectIdGetDatum(relid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	/* a partition carries the checks of its partitioned ancestors too (issue 12) */
 	if (SPI_execute_with_args(
-			"SELECT DISTINCT k.check_kind FROM cbreturn.attached_check k"
-			" WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-			"    OR k.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass))"
-			" ORDER BY k.check_kind",
+			psprintf("SELECT DISTINCT k.check_kind FROM cbreturn.attached_check k"
+					 " WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+					 "    OR k.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass))%s"
+					 " ORDER BY k.check_kind", k_tree),
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading cbreturn.attached_check failed");
 	for (i = 0; i < SPI_processed; i++)
@@ -68,15 +82,24 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 			continue;
 		if (strcmp(kind, "quantity") == 0)
 			a->quantity = true;
+		if (strcmp(kind, "header") == 0)
+			a->header = true;
 		for (k = 0; k < CBR_CHECK_KINDS; k++)
 			if (strcmp(kind, cbr_check_kind_names[k]) == 0)
 				a->kinds[a->nkinds++] = (CbrCheckKind) k;
 	}
 	if (SPI_execute_with_args(
-			"SELECT DISTINCT c.column_attnum FROM cbreturn.attached_column c"
-			" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-			"   AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-			"   AND c.check_kind OPERATOR(pg_catalog.<>) 'quantity'",
+			psprintf("SELECT DISTINCT a2.attnum FROM cbreturn.attached_column c"
+					 "  JOIN pg_catalog.pg_attribute a1"
+					 "    ON a1.attrelid OPERATOR(pg_catalog.=) c.column_relation::pg_catalog.oid"
+					 "   AND a1.attnum OPERATOR(pg_catalog.=) c.column_attnum"
+					 "  JOIN pg_catalog.pg_attribute a2"
+					 "    ON a2.attrelid OPERATOR(pg_catalog.=) $1"
+					 "   AND a2.attname OPERATOR(pg_catalog.=) a1.attname AND NOT a2.attisdropped"
+					 " WHERE (c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+					 "    OR c.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass))%s)"
+					 "   AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) c.relation::pg_catalog.oid"
+					 "   AND c.check_kind OPERATOR(pg_catalog.<>) 'quantity'", c_tree),
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "reading cbreturn.attached_column failed");
 	a->cols = MemoryContextAlloc(TopTransactionContext, sizeof(AttrNumber) * (SPI_processed + 1));
@@ -88,6 +111,105 @@ cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
 														  SPI_tuptable->tupdesc, 1, &isnull));
 	}
 	SPI_finish();
+}
+
+void
+cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a)
+{
+	cbr_checks_of(relid, only, false, a);
+}
+
+/*
+ * The checks that judge the rows of rel, for violations() and validate()
+ * alike: those cbr_attached_checks finds and, on a partitioned table, those
+ * its partitions carry themselves (cbr_scan_table reads each leaf with the
+ * checks it carries itself or through its ancestors).
+ */
+static void
+cbr_row_checks(Relation rel, const char *only, AttachedChecks *a)
+{
+	cbr_checks_of(RelationGetRelid(rel), only,
+				  rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE, a);
+}
+
+/*
+ * The returns table whose declaration header (or, when there is none, whose
+ * quantity check's declared table) relid or an ancestor of it is, or
+ * InvalidOid; *quantity: it is a declared table.
+ */
+static Oid
+cbr_checked_table_reading(Oid relid, bool *quantity)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1];
+	Oid			reader = InvalidOid;
+	bool		isnull;
+
+	*quantity = false;
+	args[0] = ObjectIdGetDatum(relid);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args(
+			"SELECT k.relation::pg_catalog.oid, k.check_kind OPERATOR(pg_catalog.=) 'quantity'"
+			"  FROM cbreturn.attached_check k"
+			" WHERE k.check_kind OPERATOR(pg_catalog.=) ANY ('{header,quantity}'::pg_catalog.text[])"
+			"   AND (k.declared_relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			"        OR k.declared_relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass)))"
+			" ORDER BY 2, 1 LIMIT 1",
+			1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading cbreturn.attached_check failed");
+	if (SPI_processed == 1)
+	{
+		reader = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		*quantity = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	SPI_finish();
+	return reader;
+}
+
+/*
+ * violations() and validate() on a table whose rows no export, import or
+ * status check judges (of kind only, for validate(t, kind)): the same error
+ * for both, 42704, as PostgreSQL's VALIDATE CONSTRAINT of a constraint the
+ * table does not have; an empty list would read as "no row breaks a rule".
+ * What is attached instead, or which table's checks read rel, is said.
+ */
+static void
+cbr_require_row_checks(Relation rel, const char *only, const AttachedChecks *a)
+{
+	Oid			relid = RelationGetRelid(rel);
+	Oid			reader = InvalidOid;
+	bool		declared = false;
+
+	if (a->nkinds > 0)
+		return;
+	if (only != NULL)
+		cbr_not_attached(relid, only);
+	if (!a->quantity && !a->header)
+		reader = cbr_checked_table_reading(relid, &declared);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("no export, import or status check is attached to table %s",
+					cbr_relation_text(relid)),
+			 a->quantity && a->header
+			 ? errdetail("The quantity check attached to it judges declared lines, not single rows, and its header link judges no row by itself.")
+			 : a->quantity
+			 ? errdetail("The quantity check attached to it judges declared lines, not single rows.")
+			 : a->header
+			 ? errdetail("The header link attached to it judges no row by itself: the export and import checks attached after it read the header.")
+			 : OidIsValid(reader) && declared
+			 ? errdetail("Table %s holds the declared lines of the quantity check of table %s.",
+						 cbr_relation_text(relid), cbr_relation_text(reader))
+			 : OidIsValid(reader)
+			 ? errdetail("Table %s is the header of table %s, whose checks read it.",
+						 cbr_relation_text(relid), cbr_relation_text(reader))
+			 : 0,
+			 a->quantity || declared
+			 ? errhint("cbreturn.verify_quantity_ledger() lists the lines that break R-EX-3 or R-IM-2 now.")
+			 : OidIsValid(reader)
+			 ? errhint("cbreturn.violations() and cbreturn.validate() of table %s judge its returns with the header's facts.",
+					   cbr_relation_text(reader))
+			 : 0));
 }
 
 /*
@@ -319,12 +441,17 @@ cbr_scan_table(Relation rel, const char *only, CbrCollector *col)
 	AttachedChecks a;
 	ListCell   *lc;
 	uint64		n = 0;
+	uint64		m;
+	int			k;
 
 	if (rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 	{
 		cbr_attached_checks(RelationGetRelid(rel), only, &a);
 		col->relid = RelationGetRelid(rel);
-		return a.nkinds > 0 ? cbr_scan_rows(rel, rel, &a, col) : 0;
+		n = a.nkinds > 0 ? cbr_scan_rows(rel, rel, &a, col) : 0;
+		for (k = 0; k < a.nkinds; k++)
+			col->rows[a.kinds[k]] += n;
+		return n;
 	}
 	foreach(lc, find_all_inheritors(RelationGetRelid(rel), AccessShareLock, NULL))
 	{
@@ -336,7 +463,13 @@ cbr_scan_table(Relation rel, const char *only, CbrCollector *col)
 		cbr_attached_checks(RelationGetRelid(leaf), only, &a);
 		col->relid = RelationGetRelid(leaf);
 		if (a.nkinds > 0)
-			n += cbr_scan_rows(leaf, rel, &a, col);
+		{
+			m = cbr_scan_rows(leaf, rel, &a, col);
+			/* a leaf's rows count for the kinds it carries (its own or its ancestors') */
+			for (k = 0; k < a.nkinds; k++)
+				col->rows[a.kinds[k]] += m;
+			n += m;
+		}
 		table_close(leaf, NoLock);
 	}
 	col->relid = RelationGetRelid(rel);
@@ -414,22 +547,30 @@ cbr_violations(PG_FUNCTION_ARGS)
 	CbrCollector col = {0};
 
 	InitMaterializedSRF(fcinfo, 0);
+	/* a table checks can be attached to, as validate() requires it */
+	cbr_metadata_require_table(PG_GETARG_OID(0));
 	/* the rows of a Citus table are on its shards, not here */
 	cbr_citus_refuse_option(PG_GETARG_OID(0), "cbreturn.violations()");
 	rel = cbr_open_checked(PG_GETARG_OID(0));
-	cbr_attached_checks(RelationGetRelid(rel), NULL, &a);
+	cbr_row_checks(rel, NULL, &a);
 	cbr_require_select(rel, &a);
+	/* nothing that judges a row: validate()'s error, not an empty list */
+	cbr_require_row_checks(rel, NULL, &a);
 	col.relid = RelationGetRelid(rel);
 	col.capture = true;
 	col.store = rsinfo->setResult;
 	col.desc = rsinfo->setDesc;
-	if (a.nkinds > 0)
-		(void) cbr_scan_table(rel, NULL, &col);
+	(void) cbr_scan_table(rel, NULL, &col);
 	relation_close(rel, NoLock);
 	return (Datum) 0;
 }
 
-/* The check of kind on relid is validated now (cbreturn.attached_checks.validated_at). */
+/*
+ * The check of kind on relid, or on a partition of it (checks attached to
+ * each partition), is validated now (cbreturn.attached_checks.validated_at):
+ * every row it judges was read.  A check on an ancestor judges rows this
+ * scan did not read.
+ */
 static void
 cbr_mark_validated(Oid relid, CbrCheckKind kind)
 {
@@ -440,7 +581,9 @@ cbr_mark_validated(Oid relid, CbrCheckKind kind)
 	args[1] = CStringGetTextDatum(cbr_check_kind_names[kind]);
 	cbr_metadata_write(
 		"UPDATE cbreturn.attached_check SET validated_at = pg_catalog.statement_timestamp()"
-		" WHERE relation OPERATOR(pg_catalog.=) $1 AND check_kind OPERATOR(pg_catalog.=) $2",
+		" WHERE (relation OPERATOR(pg_catalog.=) $1"
+		"        OR relation IN (SELECT t.relid FROM pg_catalog.pg_partition_tree($1) t))"
+		"   AND check_kind OPERATOR(pg_catalog.=) $2",
 		2, argtypes, args, NULL, SPI_OK_UPDATE);
 }
 
@@ -464,7 +607,6 @@ cbr_validate(PG_FUNCTION_ARGS)
 	Relation	rel;
 	AttachedChecks a;
 	CbrCollector col = {0};
-	uint64		n = 0;
 	int			k;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -487,20 +629,16 @@ cbr_validate(PG_FUNCTION_ARGS)
 	cbr_metadata_require_owner(relid);
 	cbr_citus_refuse_option(relid, "cbreturn.validate()");
 	rel = cbr_open_checked(relid);
-	cbr_attached_checks(relid, only, &a);
-	if (a.nkinds == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 only ? errmsg("no %s check is attached to table %s", only, cbr_relation_text(relid))
-				 : errmsg("no export, import or status check is attached to table %s",
-						  cbr_relation_text(relid))));
+	cbr_row_checks(rel, only, &a);
 	cbr_require_select(rel, &a);
+	/* nothing that judges a row: the error violations() raises too */
+	cbr_require_row_checks(rel, only, &a);
 	col.relid = relid;
 	col.capture = false;
 	col.store = NULL;
 	col.desc = NULL;
 	cbr_validate_require_every_row(rel);
-	n = cbr_scan_table(rel, only, &col);
+	(void) cbr_scan_table(rel, only, &col);
 	for (k = 0; k < a.nkinds; k++)
 	{
 		Datum		values[2];
@@ -508,7 +646,7 @@ cbr_validate(PG_FUNCTION_ARGS)
 
 		cbr_mark_validated(relid, a.kinds[k]);
 		values[0] = CStringGetTextDatum(cbr_check_kind_names[a.kinds[k]]);
-		values[1] = Int64GetDatum((int64) n);
+		values[1] = Int64GetDatum((int64) col.rows[a.kinds[k]]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	relation_close(rel, NoLock);

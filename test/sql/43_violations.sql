@@ -340,11 +340,108 @@ SET ROLE cbr_v_owner;
 SELECT row_key, rule_id FROM cbreturn.violations('erp_v.secret') ORDER BY 1;
 RESET ROLE;
 
--- A table with no export, import or status check: nothing to list, nothing to validate
+-- ---------------------------------------------------------------------------
+-- A table whose rows no export, import or status check judges: violations()
+-- and validate() refuse it alike (42704), saying what is attached instead or
+-- whose checks read the table; neither answers as if its rows had passed
+-- ---------------------------------------------------------------------------
 SET ROLE cbr_v_owner;
+-- what each of the two answers for a table: its error's fields, or ok
+CREATE FUNCTION erp_v.both(t regclass)
+    RETURNS TABLE (fn text, state text, message text, detail text, hint text)
+    LANGUAGE plpgsql AS $$
+BEGIN
+    FOREACH fn IN ARRAY ARRAY['violations', 'validate'] LOOP
+        BEGIN
+            EXECUTE format('SELECT count(*) FROM cbreturn.%I(%L)', fn, t);
+            state := 'ok'; message := NULL; detail := NULL; hint := NULL;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                                    detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+        END;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+-- nothing attached
 CREATE TABLE erp_v.plain (id int PRIMARY KEY);
-SELECT count(*) FROM cbreturn.violations('erp_v.plain');
-SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.plain')$$);
+INSERT INTO erp_v.plain VALUES (1);
+SELECT * FROM erp_v.both('erp_v.plain');
+-- only a quantity check (it judges lines: verify_quantity_ledger), and its declared table
+CREATE TABLE erp_v.decl (entry text, g_no int, qty int, PRIMARY KEY (entry, g_no));
+CREATE TABLE erp_v.qty (id int PRIMARY KEY, entry text, g_no int, qty int);
+SELECT cbreturn.attach_quantity_check('erp_v.qty', '{entry,g_no}', 'qty', 'erp_v.decl', '{entry,g_no}', 'qty');
+SELECT * FROM erp_v.both('erp_v.qty');
+SELECT * FROM erp_v.both('erp_v.decl');
+-- only a declaration header link (a return without its header row is judged by
+-- the export or import check attached after it), and the header table itself
+CREATE TABLE erp_v.hdr (entry text PRIMARY KEY, exported date);
+CREATE TABLE erp_v.hret (id int PRIMARY KEY, entry text, g_no int, qty int,
+                         reason cbreturn.return_reason, back date);
+SELECT cbreturn.attach_header('erp_v.hret', 'erp_v.hdr', '{entry}', '{entry}', exported_on => 'exported');
+INSERT INTO erp_v.decl VALUES ('E9', 1, 5);
+INSERT INTO erp_v.hret VALUES (1, 'E9', 1, 1, 'unsold', '2026-02-01');
+SELECT * FROM erp_v.both('erp_v.hret');
+SELECT * FROM erp_v.both('erp_v.hdr');
+-- with the quantity check too
+SELECT cbreturn.attach_quantity_check('erp_v.hret', '{entry,g_no}', 'qty', 'erp_v.decl', '{entry,g_no}', 'qty');
+SELECT * FROM erp_v.both('erp_v.hret');
+-- once an export check reads the header, both judge the row that names no
+-- header row: violations() lists it, validate() raises it
+SELECT cbreturn.attach_export_return_checks('erp_v.hret', exported_on => NULL, reason => 'reason', returned_on => 'back');
+SELECT * FROM erp_v.both('erp_v.hret');
+SELECT row_key, check_kind, rule_id, sqlstate FROM cbreturn.violations('erp_v.hret');
+-- a kind that is not attached, a view: the same error from both too
+SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.plain', 'status')$$);
+CREATE VIEW erp_v.plain_view AS SELECT * FROM erp_v.plain;
+SELECT * FROM erp_v.both('erp_v.plain_view');
+RESET ROLE;
+-- another role: not the owner, no SELECT (42501 from both, before the 42704)
+SET ROLE cbr_v_other;
+SELECT fn, state FROM erp_v.both('erp_v.plain');
+RESET ROLE;
+
+-- A partitioned table whose partitions each carry their own check (as 0.2.0
+-- attached them): its rows are judged by them, listed and validated through
+-- the parent, and each partition's check is marked validated
+SET ROLE cbr_v_owner;
+CREATE TABLE erp_v.legacy (id int PRIMARY KEY, released date, applied date) PARTITION BY RANGE (id);
+CREATE TABLE erp_v.legacy_1 PARTITION OF erp_v.legacy FOR VALUES FROM (0) TO (100);
+CREATE TABLE erp_v.legacy_2 PARTITION OF erp_v.legacy FOR VALUES FROM (100) TO (200);
+INSERT INTO erp_v.legacy VALUES (1, '2026-01-01', '2026-01-20'), (2, '2026-01-01', '2026-03-01'),
+                                (101, '2026-01-01', '2026-03-01');
+SELECT cbreturn.attach_import_return_checks('erp_v.legacy_1', released_on => 'released', applied_on => 'applied');
+SELECT cbreturn.attach_import_return_checks('erp_v.legacy_2', released_on => 'released', applied_on => 'applied');
+SELECT row_key, check_kind, rule_id, sqlstate FROM cbreturn.violations('erp_v.legacy') ORDER BY row_key::text;
+SELECT fn, state, message FROM erp_v.both('erp_v.legacy');
+DELETE FROM erp_v.legacy WHERE id IN (2, 101);
+SELECT * FROM cbreturn.validate('erp_v.legacy');
+SELECT "table", validated_at IS NOT NULL AS validated FROM cbreturn.attached_checks
+ WHERE "table"::text LIKE 'erp_v.legacy%' ORDER BY 1::text;
+SELECT * FROM cbreturn.validate('erp_v.legacy', 'import');
+SELECT regress.try($$SELECT * FROM cbreturn.validate('erp_v.legacy', 'export')$$);
+DROP TABLE erp_v.legacy;
+
+-- A partition of a checked partitioned table: violations() of it is for a role
+-- that may read the columns its parent's check reads, as of the parent
+CREATE TABLE erp_v.part (id int PRIMARY KEY, released date, applied date) PARTITION BY RANGE (id);
+CREATE TABLE erp_v.part_1 PARTITION OF erp_v.part FOR VALUES FROM (0) TO (100);
+INSERT INTO erp_v.part VALUES (1, '2026-01-01', '2026-03-01');
+SELECT cbreturn.attach_import_return_checks('erp_v.part', released_on => 'released', applied_on => 'applied');
+GRANT SELECT (id) ON erp_v.part, erp_v.part_1 TO cbr_v_other;
+RESET ROLE;
+SET ROLE cbr_v_other;
+SELECT regress.try($$SELECT * FROM cbreturn.violations('erp_v.part')$$);
+SELECT regress.try($$SELECT * FROM cbreturn.violations('erp_v.part_1')$$);
+RESET ROLE;
+SET ROLE cbr_v_owner;
+GRANT SELECT (released, applied) ON erp_v.part_1 TO cbr_v_other;
+RESET ROLE;
+SET ROLE cbr_v_other;
+SELECT row_key, rule_id FROM cbreturn.violations('erp_v.part_1');
+RESET ROLE;
+SET ROLE cbr_v_owner;
+DROP TABLE erp_v.part;
 RESET ROLE;
 
 -- Detach keeps the log; dropping the table removes its entries
