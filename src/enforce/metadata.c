@@ -508,11 +508,7 @@ cbr_metadata_require_owner(Oid relid)
 	cbr_require_owner(relid, GetUserId());
 }
 
-/*
- * violations() asks what validate() asks before the owner: relid is a table
- * checks can be attached to (42P01, 42809, 0A000 for a temporary table), so
- * that both refuse such a relation with the same error.
- */
+/* violations() and validate(): a table checks can be attached to (42809, 0A000). */
 void
 cbr_metadata_require_table(Oid relid)
 {

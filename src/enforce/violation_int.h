@@ -68,6 +68,15 @@ typedef struct AttachedChecks
  * partitioned table's leaf by leaf.
  */
 extern void cbr_attached_checks(Oid relid, const char *only, AttachedChecks *a);
+
+/*
+ * violation_checks.c, for violations() and validate(): the checks that judge
+ * the rows of rel (cbr_attached_checks and, on a partitioned table, those its
+ * partitions carry themselves); 42704 when none does (of kind only, when not
+ * NULL), with what is attached instead.
+ */
+extern void cbr_row_checks(Relation rel, const char *only, AttachedChecks *a);
+extern void cbr_require_row_checks(Relation rel, const char *only, const AttachedChecks *a);
 extern void cbr_require_select(Relation rel, const AttachedChecks *a);
 extern Relation cbr_open_checked(Oid relid);
 extern uint64 cbr_scan_table(Relation rel, const char *only, CbrCollector *col);
