@@ -393,34 +393,65 @@ cbr_export_row_ok(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS && !d.fill_remarks);
 }
 
+/* The row of return tuple as the check reads it with the facts of header row htuple. */
+static void
+cbr_export_header_row(ExportCache *c, Relation rel, HeapTuple tuple, TupleDesc hdesc,
+					  HeapTuple htuple, Datum *v, bool *isnull, CbrExportRow *row)
+{
+	cbr_export_fetch(c, RelationGetDescr(rel), tuple, v, isnull);
+	if (c->hdr)
+		cbr_header_values(c->hdr, hdesc, htuple, v, isnull);
+	cbr_export_read(c, v, isnull, row);
+	row->need_deadline = false;
+	/* an ordinary (taxed) return is not held to R-EX-1, R-EX-2 (cbreturn.set_ordinary_return_column) */
+	if (cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), tuple))
+		cbr_export_skip_cbec(row);
+}
+
 /*
- * header.c's guard asks: does this return of rel pass the export check with
- * the facts of header row htuple (the row as it was, or as corrected)?
+ * header.c's guard asks: does this return of rel fail, with the facts of the
+ * corrected header row newh, a rule it did not fail with the row as it was
+ * (oldh)?  A return stored in record mode, or before its check, may fail a
+ * rule already; a correction may not add another.  The rules are taken one
+ * at a time (cbr_export_next_failure), as record mode logs them.
  */
 bool
-cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
-						  const char **rule, int *sqlerrcode, char **why)
+cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple oldh,
+						  HeapTuple newh, const char **rule, int *sqlerrcode, char **why)
 {
 	ExportCache *c = (ExportCache *) cbr_check_config_rel(rel, CBR_CHECK_EXPORT, cbr_export_build);
+	const CbrPolicy *p = cbr_policy();
 	Datum		v[EX_NROLES];
 	bool		isnull[EX_NROLES];
 	CbrExportRow row;
 	CbrExportVerdict d;
+	const char *was[16];
+	int			nwas = 0;
+	int			i;
 
-	cbr_export_fetch(c, RelationGetDescr(rel), tuple, v, isnull);
-	if (c->hdr)
-		cbr_header_values(c->hdr, hdesc, htuple, v, isnull);
-	cbr_export_read(c, v, isnull, &row);
-	row.need_deadline = false;
-	/* an ordinary (taxed) return is not held to R-EX-1, R-EX-2 (cbreturn.set_ordinary_return_column) */
-	if (cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), tuple))
-		cbr_export_skip_cbec(&row);
-	if (cbr_decide_export_return(cbr_policy(), &row, &d) == CBR_PASS)
+	cbr_export_header_row(c, rel, tuple, hdesc, oldh, v, isnull, &row);
+	if (cbr_decide_export_return(p, &row, &d) != CBR_PASS)
+		do
+			if (nwas < (int) lengthof(was))
+				was[nwas++] = cbr_export_rule_of(&d);
+		while (cbr_export_next_failure(p, &row, &d));
+	cbr_export_header_row(c, rel, tuple, hdesc, newh, v, isnull, &row);
+	if (cbr_decide_export_return(p, &row, &d) == CBR_PASS)
 		return true;
-	(void) cbr_export_rule(&d, rule, sqlerrcode);
-	if (why != NULL)
-		*why = cbr_export_verdict_message(rel, tuple, c, v, &row, &d);
-	return false;
+	do
+	{
+		const char *r = cbr_export_rule_of(&d);
+
+		for (i = 0; i < nwas && strcmp(was[i], r) != 0; i++)
+			;
+		if (i < nwas)
+			continue;			/* failed before the correction too */
+		(void) cbr_export_rule(&d, rule, sqlerrcode);
+		if (why != NULL)
+			*why = cbr_export_verdict_message(rel, tuple, c, v, &row, &d);
+		return false;
+	} while (cbr_export_next_failure(p, &row, &d));
+	return true;
 }
 
 /*

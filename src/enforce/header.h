@@ -94,16 +94,17 @@ pg_noreturn extern void cbr_header_report_code(const CbrHeaderUse *u, int r, con
 
 /*
  * What the export and import checks offer the header guard: does the return
- * tuple of rel pass the check with the facts of header row htuple?  On
- * failure *rule and *sqlerrcode say what it fails and, when why is not
- * NULL, *why the message the check would raise (NULL if none).
+ * tuple of rel fail, with the facts of the corrected header row newh, a rule
+ * it did not fail with the row as it was (oldh)?  Then false, and *rule and
+ * *sqlerrcode say which and, when why is not NULL, *why the message the
+ * check would raise (NULL if none).
  */
 extern bool cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc,
-									  HeapTuple htuple, const char **rule, int *sqlerrcode,
-									  char **why);
+									  HeapTuple oldh, HeapTuple newh, const char **rule,
+									  int *sqlerrcode, char **why);
 extern bool cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc,
-									  HeapTuple htuple, const char **rule, int *sqlerrcode,
-									  char **why);
+									  HeapTuple oldh, HeapTuple newh, const char **rule,
+									  int *sqlerrcode, char **why);
 
 /*
  * 42501 unless the caller may read what the checks of relid read in a

@@ -407,8 +407,9 @@ header_refuse_rekey(TriggerData *trigdata, Relation hrel, Relation rel, Oid link
 }
 
 /*
- * CB014: a return of tids that passes its checks with the header row as it
- * was and would fail them with the row as corrected.
+ * CB014: a return of tids that would fail, with the row as corrected, a rule
+ * it passed with the header row as it was (a return stored in record mode
+ * may fail others already).
  */
 static void
 header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List *kinds, List *tids)
@@ -434,16 +435,15 @@ header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List 
 		{
 			const char *kind = (const char *) lfirst(kc);
 			HeapTuple	rt = ExecFetchSlotHeapTuple(slot, false, NULL);
-			bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, const char **, int *, char **) =
+			bool		(*recheck) (Relation, HeapTuple, TupleDesc, HeapTuple, HeapTuple,
+									const char **, int *, char **) =
 				strcmp(kind, "export") == 0 ? cbr_export_header_recheck : cbr_import_header_recheck;
 			const char *rule = NULL;
-			const char *was_rule = NULL;
 			int			code = 0;
-			int			was_code = 0;
 			char	   *why = NULL;
 
-			if (recheck(rel, rt, hdesc, newt, &rule, &code, &why) ||
-				!recheck(rel, rt, hdesc, oldt, &was_rule, &was_code, NULL))
+			/* a correction may not add a rule the return fails (record mode stores failing ones) */
+			if (recheck(rel, rt, hdesc, oldt, newt, &rule, &code, &why))
 				continue;
 			ereport(ERROR,
 					(errcode(ERRCODE_CBRETURN_HEADER),
@@ -451,12 +451,12 @@ header_recheck_returns(TriggerData *trigdata, Relation hrel, Relation rel, List 
 							cbr_header_rel_text(RelationGetRelid(hrel)), rule, unpack_sql_state(code)),
 					 /* what the check would say of the return with the corrected row */
 					 why != NULL
-					 ? errdetail("%s%s passes the %s with the header row as it was; with the row as corrected: %s.",
-								 cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt),
+					 ? errdetail("%s%s passes %s of the %s with the header row as it was; with the row as corrected: %s.",
+								 cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt), rule,
 								 strcmp(kind, "export") == 0 ? _("export check") : _("import check"), why)
-					 : errdetail("%s%s passes the %s with the header row as it was and would fail %s with the row as corrected.",
-								 cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt),
-								 strcmp(kind, "export") == 0 ? _("export check") : _("import check"), rule),
+					 : errdetail("%s%s passes %s of the %s with the header row as it was and would fail it with the row as corrected.",
+								 cbr_row_identity_seen(trigdata, oldt), header_return_text(rel, rt), rule,
+								 strcmp(kind, "export") == 0 ? _("export check") : _("import check")),
 					 errhint("Correct the return first, or detach its check."),
 					 errtable(hrel)));
 		}

@@ -406,14 +406,13 @@ cbr_import_row_ok(PG_FUNCTION_ARGS)
 }
 
 /*
- * header.c's guard asks: does this return of rel pass the import check with
- * the release date of header row htuple (the row as it was, or as
- * corrected)?  The header gives R-IM-1's release date only, so the windows
- * are what it can change.
+ * Does this return of rel pass the import check with the release date of
+ * header row htuple?  The header gives R-IM-1's release date only, so the
+ * windows are what it can change.
  */
-bool
-cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
-						  const char **rule, int *sqlerrcode, char **why)
+static bool
+cbr_import_header_passes(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple htuple,
+						 const char **rule, int *sqlerrcode, char **why)
 {
 	ImportCache *c = (ImportCache *) cbr_check_config_rel(rel, CBR_CHECK_IMPORT, cbr_import_build);
 	Datum		v[IM_NROLES];
@@ -446,6 +445,22 @@ cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 		*why = cbr_verdict_message(cbr_import_raise, &a);
 	}
 	return false;
+}
+
+/*
+ * header.c's guard asks: does this return of rel fail, with the corrected
+ * header row newh, R-IM-1 (the one rule the header's facts decide) when it
+ * passed it with the row as it was (oldh)?
+ */
+bool
+cbr_import_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTuple oldh,
+						  HeapTuple newh, const char **rule, int *sqlerrcode, char **why)
+{
+	const char *was_rule;
+	int			was_code;
+
+	return cbr_import_header_passes(rel, tuple, hdesc, newh, rule, sqlerrcode, why) ||
+		!cbr_import_header_passes(rel, tuple, hdesc, oldh, &was_rule, &was_code, NULL);
 }
 
 /*

@@ -120,6 +120,26 @@ SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET fangxing_shiji
 RESET ROLE;
 REVOKE ALL ON erp44.chukou_qingdan_biaotou FROM cbr44_header_clerk;
 DROP ROLE cbr44_header_clerk;
+-- a return that already breaks a rule (stored in record mode) is guarded all the same:
+-- a correction may not make it break another (R-EX-2 logged; R-EX-1 would be added)
+CREATE TABLE erp44.h_rec (qd text PRIMARY KEY, ck date NOT NULL, jg text, gq text);
+CREATE TABLE erp44.r_rec (id int PRIMARY KEY, qd text, yy text, bz text, fx date, tg text);
+SELECT cbreturn.attach_header('erp44.r_rec', 'erp44.h_rec', key => '{qd}', header_key => '{qd}',
+       exported_on => 'ck', supervision_code => 'jg', export_office => 'gq') IS NOT NULL AS header;
+SELECT cbreturn.attach_export_return_checks('erp44.r_rec', exported_on => NULL, reason => 'yy',
+       returned_on => 'fx', remarks => 'bz', return_office => 'tg') IS NOT NULL AS export;
+SELECT cbreturn.set_on_violation('erp44.r_rec', 'export', 'record') IS NOT NULL AS record;
+INSERT INTO erp44.h_rec VALUES ('A', '2026-08-31', '9710', '5316');
+INSERT INTO erp44.r_rec VALUES (1, 'A', '滞销', 'THTY', '2026-09-15', '5316');
+SELECT * FROM erp44.err($$UPDATE erp44.h_rec SET ck = '2025-01-01', gq = '2924' WHERE qd = 'A'$$);
+\x off
+-- a correction that breaks nothing new goes on; the return still breaks R-EX-2 alone
+UPDATE erp44.h_rec SET ck = '2026-08-30' WHERE qd = 'A';
+SELECT rule_id, sqlstate FROM cbreturn.violations('erp44.r_rec') ORDER BY 1;
+SELECT rule_id FROM cbreturn.violation_log WHERE relation = 'erp44.r_rec'::regclass ORDER BY id;
+SELECT cbreturn.detach('erp44.r_rec');
+DROP TABLE erp44.r_rec, erp44.h_rec;
+\x on
 -- deleting or re-keying a row returns name: CB014, as a foreign key would
 SELECT * FROM erp44.err($$DELETE FROM erp44.chukou_qingdan_biaotou WHERE qingdan_bianhao = 'Q2'$$);
 SELECT * FROM erp44.err($$UPDATE erp44.chukou_qingdan_biaotou SET qingdan_bianhao = 'Q2-1' WHERE qingdan_bianhao = 'Q2'$$);
