@@ -53,6 +53,12 @@ cbr_note_trigger(TriggerData *trigdata)
 	current_trigger = trigdata;
 }
 
+TriggerData *
+cbr_noted_trigger(void)
+{
+	return current_trigger;
+}
+
 char *
 cbr_clip_value(const char *s)
 {

@@ -117,6 +117,7 @@ extern char *cbr_collate_sql(Oid coll);
 
 /* Noted by cbr_trigger_protocol: the trigger call the checks are in. */
 extern void cbr_note_trigger(TriggerData *trigdata);
+extern TriggerData *cbr_noted_trigger(void);
 
 /* May the current role read column attnum of tuple (a row of rel the check sees)? */
 extern bool cbr_column_visible(Relation rel, HeapTuple tuple, AttrNumber attnum);

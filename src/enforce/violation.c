@@ -41,7 +41,11 @@
  */
 #include "enforce/violation_int.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/nbtree.h"
+#include "access/relscan.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -51,6 +55,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
+#include "utils/snapmgr.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -229,7 +234,62 @@ cbr_is_row_finding(int sqlerrcode)
 		ERRCODE_TO_CATEGORY(sqlerrcode) == ERRCODE_DATA_EXCEPTION;
 }
 
-/* Record mode: one entry of cbreturn.violation_log, written as its owner. */
+/*
+ * Does a row with the primary key of tuple exist already, or is one being
+ * written (a dirty snapshot, as PostgreSQL's own unique check reads)?
+ */
+static bool
+cbr_row_key_taken(Relation rel, HeapTuple tuple)
+{
+	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+	ScanKeyData sk[INDEX_MAX_KEYS];
+	SnapshotData dirty;
+	Relation	irel;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	bool		found = false;
+	int			n;
+	int			i;
+
+	if (!OidIsValid(pk))
+		return false;
+	irel = index_open(pk, AccessShareLock);
+	n = IndexRelationGetNumberOfKeyAttributes(irel);
+	for (i = 0; i < n; i++)
+	{
+		AttrNumber	att = irel->rd_index->indkey.values[i];
+		Oid			type = irel->rd_opcintype[i];
+		Oid			op = get_opfamily_member(irel->rd_opfamily[i], type, type, BTEqualStrategyNumber);
+		bool		isnull;
+		Datum		d = att > 0 ? heap_getattr(tuple, att, RelationGetDescr(rel), &isnull) : (Datum) 0;
+
+		if (att <= 0 || isnull || !OidIsValid(op))
+		{
+			index_close(irel, AccessShareLock);
+			return false;
+		}
+		ScanKeyEntryInitialize(&sk[i], 0, i + 1, BTEqualStrategyNumber, type,
+							   irel->rd_indcollation[i], get_opcode(op), d);
+	}
+	InitDirtySnapshot(dirty);
+	slot = table_slot_create(rel, NULL);
+	scan = cbr_index_beginscan(rel, irel, &dirty, n, 0);
+	index_rescan(scan, sk, n, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	index_close(irel, AccessShareLock);
+	return found;
+}
+
+/*
+ * Record mode: one entry of cbreturn.violation_log, written as its owner.
+ * A check that runs BEFORE INSERT (one that fills a column, the status
+ * check) logs a row that is not stored yet; when a row with its primary key
+ * exists already the INSERT either fails (and the entry with it) or is
+ * turned by ON CONFLICT into nothing, or into an UPDATE whose own check
+ * logs what it stores: nothing is logged for it.
+ */
 static void
 cbr_log_violation(CbrViolations *s, HeapTuple tuple, const char *rule_id, ErrorData *edata)
 {
@@ -240,7 +300,11 @@ cbr_log_violation(CbrViolations *s, HeapTuple tuple, const char *rule_id, ErrorD
 	char		nulls[10] = "         ";
 	bool		isnull;
 	char	   *detail = cbr_detail_without_row(s->rel, tuple, edata->detail);
+	TriggerData *t = cbr_noted_trigger();
 
+	if (t != NULL && t->tg_relation == s->rel && TRIGGER_FIRED_BEFORE(t->tg_event) &&
+		TRIGGER_FIRED_BY_INSERT(t->tg_event) && cbr_row_key_taken(s->rel, tuple))
+		return;
 	args[0] = ObjectIdGetDatum(RelationGetRelid(s->rel));
 	args[1] = CStringGetTextDatum(cbr_check_kind_names[s->kind]);
 	args[2] = cbr_row_key(s->rel, tuple, writer, true, &isnull);

@@ -251,6 +251,18 @@ SELECT row_key, rule_id, sqlstate FROM cbreturn.violation_log
  WHERE relation = 'erp_v.filled'::regclass ORDER BY id;
 -- violations() agrees with the log
 SELECT row_key, rule_id, sqlstate FROM cbreturn.violations('erp_v.filled') ORDER BY 1, 2;
+-- an upsert logs only what it stores: a late row that ON CONFLICT DO NOTHING drops is
+-- not logged, nor the INSERT half of a DO UPDATE (its UPDATE logs the row it stores)
+INSERT INTO erp_v.filled (id, exported, reason, returned) VALUES (1, '2026-03-01', 'unsold', '2026-12-31')
+    ON CONFLICT (id) DO NOTHING;
+INSERT INTO erp_v.filled (id, exported, reason, returned) VALUES (5, '2026-03-01', 'unsold', '2026-12-31')
+    ON CONFLICT (id) DO UPDATE SET returned = '2026-04-02';
+INSERT INTO erp_v.filled (id, exported, reason, returned) VALUES (1, '2026-03-01', 'unsold', '2026-12-31')
+    ON CONFLICT (id) DO UPDATE SET returned = excluded.returned;
+SELECT id, returned FROM erp_v.filled WHERE id IN (1, 5) ORDER BY id;
+SELECT row_key, rule_id, sqlstate FROM cbreturn.violation_log
+ WHERE relation = 'erp_v.filled'::regclass ORDER BY id;
+UPDATE erp_v.filled SET returned = '2026-04-01' WHERE id = 1;
 -- removing the marking makes row 4 an ordinary late export return again
 SELECT cbreturn.set_ordinary_return_column('erp_v.filled', 'export', NULL);
 SELECT columns ? 'ordinary_return' AS marked, ordinary_values FROM cbreturn.attached_checks
