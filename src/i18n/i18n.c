@@ -56,14 +56,59 @@ static bool cbr_language_stale = true;
 static bool cbr_language_active = false;
 static int	cbr_language_depth = 0;	/* begin/end pairs may nest */
 
+/*
+ * A language without an encoding ("zh_CN", as a clerk types it) names the
+ * server's UTF-8 locale of that language when it has one (zh_CN.UTF-8):
+ * cbreturn's catalogue is UTF-8.  The locale found, malloc'd as GUC wants
+ * it, or NULL.
+ */
+static char *
+cbr_language_utf8(const char *name)
+{
+	static const char *const suffixes[] = {".UTF-8", ".utf8"};
+	int			i;
+
+	if (strchr(name, '.') != NULL || strchr(name, '@') != NULL || strlen(name) > 64)
+		return NULL;
+	for (i = 0; i < (int) lengthof(suffixes); i++)
+	{
+		char		buf[80];
+		locale_t	l;
+
+		snprintf(buf, sizeof(buf), "%s%s", name, suffixes[i]);
+		l = newlocale(LC_MESSAGES_MASK, buf, (locale_t) 0);
+		if (l != (locale_t) 0)
+		{
+			freelocale(l);
+#if PG_VERSION_NUM >= 160000
+			return guc_strdup(LOG, buf);
+#else
+			return strdup(buf);
+#endif
+		}
+	}
+	return NULL;
+}
+
 static bool
 cbr_language_check(char **newval, void **extra, GucSource source)
 {
 	locale_t	l;
+	char	   *utf8;
 
 	if (*newval == NULL || (*newval)[0] == '\0')
 		return true;
 	l = newlocale(LC_MESSAGES_MASK, *newval, (locale_t) 0);
+	if (l == (locale_t) 0 && (utf8 = cbr_language_utf8(*newval)) != NULL)
+	{
+#if PG_VERSION_NUM >= 160000
+		guc_free(*newval);
+#else
+		free(*newval);
+#endif
+		*newval = utf8;
+		return true;
+	}
 	if (l == (locale_t) 0)
 	{
 		GUC_check_errdetail("Locale \"%s\" is not available on the server.", *newval);

@@ -63,6 +63,14 @@ SET cbreturn.language = 'C';
 SELECT pg_temp.err($$SELECT cbreturn._error('attach.not_owner', 'erp.returns')$$)
        = '42501: must be owner of table erp.returns' AS english_under_c;
 RESET cbreturn.language;
+-- a language without its encoding, as a clerk types it, names the server's UTF-8
+-- locale of that language; one the server does not have is refused as before
+SET cbreturn.language = 'zh_CN';
+SELECT current_setting('cbreturn.language') IN ('zh_CN.UTF-8', 'zh_CN.utf8') AS utf8_locale;
+SELECT pg_temp.err($$SELECT cbreturn._error('attach.not_owner', 'erp.returns')$$)
+       NOT LIKE '%must be owner%' AS translated;
+RESET cbreturn.language;
+SELECT pg_temp.err($$SET cbreturn.language = 'xx_XX'$$);
 
 -- The other messages of attach, detach, the metadata triggers, the quantity
 -- check and the register lookups (issue 13): each key with its SQLSTATE, and
