@@ -278,7 +278,7 @@ grep -q '^CONTEXT:  检查表 public.nls_t 中已有的行' "$out/lang3" ||
     { cat "$out/lang3"; fail "the CONTEXT of validate() is not in cbreturn.language"; }
 grep -q '^ERROR:  public.nls_t 上已挂接出口检查$' "$out/lang3" ||
     { cat "$out/lang3"; fail "the kind of check is not translated in attach.already_attached"; }
-grep -q '^ERROR:  退运日期 必须是有限的日期$' "$out/lang3" ||
+grep -q '^ERROR:  退运日期必须是有限的日期$' "$out/lang3" ||
     { cat "$out/lang3"; fail "an infinite date of a checked row is not named in Chinese"; }
 grep -q '^ERROR:  22P02: 类型 declaration_id（报关单号）的输入语法无效' "$out/lang1" ||
     { cat "$out/lang1"; fail "cbreturn.language = zh_CN.UTF-8 did not give a Chinese message under lc_messages = C"; }
