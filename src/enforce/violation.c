@@ -241,7 +241,11 @@ cbr_is_row_finding(int sqlerrcode)
 static bool
 cbr_row_key_taken(Relation rel, HeapTuple tuple)
 {
+#if PG_VERSION_NUM >= 180000
+	Oid			pk = RelationGetPrimaryKeyIndex(rel, true);
+#else
 	Oid			pk = RelationGetPrimaryKeyIndex(rel);
+#endif
 	ScanKeyData sk[INDEX_MAX_KEYS];
 	SnapshotData dirty;
 	Relation	irel;
