@@ -42,6 +42,14 @@ cbr_export_report_label(TriggerData *trigdata, HeapTuple tuple, const ExportCach
 						   cbr_row_identity_seen(trigdata, tuple), colname),
 				 errhint("Use a label of cbreturn.reason_labels, or ask its owner to add this one."),
 				 errtablecol(rel, c->col[EX_REASON])));
+	/* blanks only (ASCII or U+3000): say so, not 'unknown label ""' */
+	if (cbr_remarks_blank(s, len))
+		ereport(ERROR,
+				(errcode(ERRCODE_CBRETURN_REASON_LABEL),
+				 errmsg("the return reason in column \"%s\" is blank (R-V-1)", colname),
+				 errdetail("%sthe reason holds blanks only.", cbr_row_identity_seen(trigdata, tuple)),
+				 errhint("Write a label of cbreturn.reason_labels, or NULL to let the remark code name the reason."),
+				 errtablecol(rel, c->col[EX_REASON])));
 	if (withdrawn)
 		ereport(ERROR,
 				(errcode(ERRCODE_CBRETURN_REASON_LABEL),

@@ -106,6 +106,9 @@ UPDATE erp42.ret SET why = '质量问题 ' WHERE ret_no = 'L1';
 \echo SQLSTATE :SQLSTATE
 -- the error's fields name the table and the column of the label
 SELECT regress.try_fields($$INSERT INTO erp42.ret VALUES ('X1', '2026-03-01', '坏了', '2026-05-01', 'ZXTY')$$);
+-- a reason of blanks only (ASCII or U+3000) is called blank, not an unknown label ""
+INSERT INTO erp42.ret VALUES ('X2', '2026-03-01', '  ', '2026-05-01', 'ZXTY');
+INSERT INTO erp42.ret VALUES ('X2', '2026-03-01', U&'\3000', '2026-05-01', 'ZXTY');
 
 -- The DBA's vocabulary: a new label, seen by the next statement; a shipped
 -- label withdrawn (reason NULL) is refused; both rolled back.
