@@ -423,21 +423,26 @@ cbr_export_header_recheck(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTu
 	const CbrPolicy *p = cbr_policy();
 	Datum		v[EX_NROLES];
 	bool		isnull[EX_NROLES];
+	Datum		was_v[EX_NROLES];
+	bool		was_null[EX_NROLES];
 	CbrExportRow row;
+	CbrExportRow was_row;
 	CbrExportVerdict d;
+	CbrExportVerdict was_d;
 	const char *was[16];
 	int			nwas = 0;
 	int			i;
 
-	cbr_export_header_row(c, rel, tuple, hdesc, oldh, v, isnull, &row);
-	if (cbr_decide_export_return(p, &row, &d) != CBR_PASS)
-		do
-			if (nwas < (int) lengthof(was))
-				was[nwas++] = cbr_export_rule_of(&d);
-		while (cbr_export_next_failure(p, &row, &d));
+	/* the common case first: the return passes with the corrected row */
 	cbr_export_header_row(c, rel, tuple, hdesc, newh, v, isnull, &row);
 	if (cbr_decide_export_return(p, &row, &d) == CBR_PASS)
 		return true;
+	cbr_export_header_row(c, rel, tuple, hdesc, oldh, was_v, was_null, &was_row);
+	if (cbr_decide_export_return(p, &was_row, &was_d) != CBR_PASS)
+		do
+			if (nwas < (int) lengthof(was))
+				was[nwas++] = cbr_export_rule_of(&was_d);
+		while (cbr_export_next_failure(p, &was_row, &was_d));
 	do
 	{
 		const char *r = cbr_export_rule_of(&d);
@@ -474,7 +479,7 @@ cbr_export_facts(TriggerData *td, CbrExportRow *row, bool *ordinary)
 	if (c->hdr && !cbr_header_visible(c->hdr))
 		cbr_assess_header_denied(rel, cbr_header_relid(c->hdr));
 	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, isnull, CBR_CHECK_EXPORT))
-		elog(ERROR, "the header row of a return was not read");
+		cbr_header_row_missing(c->hdr);
 	cbr_export_read(c, v, isnull, row);
 	/* an ordinary return's reason is not read, as the check does not read it */
 	*ordinary = cbr_violations_ordinary(cbr_violations_begin(rel, CBR_CHECK_EXPORT), td->tg_trigtuple);

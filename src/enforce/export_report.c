@@ -408,13 +408,8 @@ char *
 cbr_export_verdict_message(Relation rel, HeapTuple tuple, const ExportCache *c, const Datum *v,
 						   const CbrExportRow *row, const CbrExportVerdict *d)
 {
-	TriggerData *td = palloc0(sizeof(TriggerData));
-	ExportReport a = {td, tuple, c, v, row, d};
+	ExportReport a = {cbr_stored_row_call(rel, tuple), tuple, c, v, row, d};
 
-	td->type = T_TriggerData;
-	td->tg_event = TRIGGER_EVENT_DELETE | TRIGGER_EVENT_ROW | TRIGGER_EVENT_AFTER;
-	td->tg_relation = rel;
-	td->tg_trigtuple = tuple;
 	return cbr_verdict_message(cbr_export_raise, &a);
 }
 

@@ -224,7 +224,11 @@ header_fetch_locked(const CbrHeaderUse *u, const CbrHeaderTarget *t, Snapshot sn
 						 errmsg("could not serialize access due to concurrent delete")));
 			return false;
 		default:
-			elog(ERROR, "unexpected result %d locking a header row", (int) res);
+			/* TM_Invisible: the row moved under the lock; retrying the transaction finds it */
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update"),
+					 errdetail_internal("locking a header row gave result %d", (int) res)));
 	}
 	return false;
 }
@@ -370,6 +374,14 @@ header_report_missing(void *arg)
 						 cbr_header_rel_text(u->relid)),
 			 errhint("Write the header row first, or correct the key of the return: its checks read the export or release date and the codes from the header row."),
 			 errtable(rel)));
+}
+
+void
+cbr_header_row_missing(const CbrHeaderUse *u)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CBRETURN_HEADER),
+			 errmsg("the return names no row of header %s", cbr_header_rel_text(u->relid))));
 }
 
 bool

@@ -51,6 +51,8 @@ extern bool cbr_header_has(const CbrHeaderUse *u, int r);
 
 /* The header table. */
 extern Oid	cbr_header_relid(const CbrHeaderUse *u);
+/* CB014: the return's header row is missing (where cbr_header_read did not raise it). */
+pg_noreturn extern void cbr_header_row_missing(const CbrHeaderUse *u);
 
 /* The type of the header column of role r. */
 extern Oid	cbr_header_type(const CbrHeaderUse *u, int r);

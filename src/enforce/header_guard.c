@@ -127,15 +127,15 @@ header_returns(const CbrHeaderUse *u, Relation rel, const Datum *keys)
 	SetUserIdAndSecContext(rel->rd_rel->relowner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	plan = SPI_prepare(sql.data, u->nkeys, (Oid *) u->subtype);
 	if (plan == NULL)
-		elog(ERROR, "preparing the returns of a header failed: %s",
-			 SPI_result_code_string(SPI_result));
+		cbr_header_metadata_unreadable(psprintf("preparing the returns of a header failed: %s",
+												SPI_result_code_string(SPI_result)));
 	ret = SPI_execute_snapshot(plan, (Datum *) keys, NULL, GetLatestSnapshot(), InvalidSnapshot,
 							   true, false, 0);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading the returns of a header failed: %s", SPI_result_code_string(ret));
+		cbr_header_metadata_unreadable(psprintf("reading the returns of a header failed: %s", SPI_result_code_string(ret)));
 	for (j = 0; j < SPI_processed; j++)
 	{
 		bool		isnull;
@@ -167,7 +167,7 @@ header_kinds(Oid relid, Oid hrelid)
 	args[0] = ObjectIdGetDatum(relid);
 	args[1] = ObjectIdGetDatum(hrelid);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	ret = SPI_execute_with_args(
 		"SELECT DISTINCT c.check_kind FROM cbreturn.attached_column c"
 		" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
@@ -176,7 +176,7 @@ header_kinds(Oid relid, Oid hrelid)
 		" ORDER BY 1",
 		2, argtypes, args, NULL, true, 0);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret));
+		cbr_header_metadata_unreadable(psprintf("reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret)));
 	for (j = 0; j < SPI_processed; j++)
 	{
 		char	   *kind = MemoryContextStrdup(into, SPI_getvalue(SPI_tuptable->vals[j], SPI_tuptable->tupdesc, 1));
@@ -201,7 +201,7 @@ header_quantity_status(Oid relid, Oid hrelid)
 	args[0] = ObjectIdGetDatum(relid);
 	args[1] = ObjectIdGetDatum(hrelid);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	ret = SPI_execute_with_args(
 		"SELECT FROM cbreturn.attached_column c"
 		" WHERE c.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
@@ -210,7 +210,7 @@ header_quantity_status(Oid relid, Oid hrelid)
 		"   AND c.role OPERATOR(pg_catalog.=) 'status'",
 		2, argtypes, args, NULL, true, 1);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret));
+		cbr_header_metadata_unreadable(psprintf("reading cbreturn.attached_column failed: %s", SPI_result_code_string(ret)));
 	found = SPI_processed > 0;
 	SPI_finish();
 	return found;
@@ -229,7 +229,7 @@ header_links(Oid hrelid)
 
 	args[0] = ObjectIdGetDatum(hrelid);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_header_metadata_unreadable("SPI_connect failed");
 	ret = SPI_execute_with_args(
 		"SELECT k.relation::pg_catalog.oid FROM cbreturn.attached_check k"
 		" WHERE k.check_kind OPERATOR(pg_catalog.=) 'header'"
@@ -237,7 +237,7 @@ header_links(Oid hrelid)
 		" ORDER BY 1",
 		1, argtypes, args, NULL, true, 0);
 	if (ret != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret));
+		cbr_header_metadata_unreadable(psprintf("reading cbreturn.attached_check failed: %s", SPI_result_code_string(ret)));
 	for (j = 0; j < SPI_processed; j++)
 	{
 		bool		isnull;

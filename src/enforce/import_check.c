@@ -435,13 +435,9 @@ cbr_import_header_passes(Relation rel, HeapTuple tuple, TupleDesc hdesc, HeapTup
 	if (why != NULL)
 	{
 		/* as cbr_export_verdict_message: the stored row, shown as SELECT allows */
-		TriggerData *td = palloc0(sizeof(TriggerData));
-		ImportReport a = {td, tuple, c, v, isnull[0] ? 0 : DatumGetDateADT(v[0]), &w, &row, &p};
+		ImportReport a = {cbr_stored_row_call(rel, tuple), tuple, c, v,
+			isnull[0] ? 0 : DatumGetDateADT(v[0]), &w, &row, &p};
 
-		td->type = T_TriggerData;
-		td->tg_event = TRIGGER_EVENT_DELETE | TRIGGER_EVENT_ROW | TRIGGER_EVENT_AFTER;
-		td->tg_relation = rel;
-		td->tg_trigtuple = tuple;
 		*why = cbr_verdict_message(cbr_import_raise, &a);
 	}
 	return false;
@@ -482,7 +478,7 @@ cbr_import_facts(TriggerData *td, Datum *date, bool *isnull, bool *ordinary)
 	if (c->hdr && !cbr_header_visible(c->hdr))
 		cbr_assess_header_denied(rel, cbr_header_relid(c->hdr));
 	if (c->hdr && !cbr_header_read(c->hdr, td, td->tg_trigtuple, v, vnull, CBR_CHECK_IMPORT))
-		elog(ERROR, "the header row of a return was not read");
+		cbr_header_row_missing(c->hdr);
 	for (i = 0; i < IM_NDATES; i++)
 	{
 		date[i] = v[i];

@@ -394,6 +394,18 @@ cbr_catch_verdict(CbrViolations *s, CbrRaiseVerdict raise, void *arg)
 	return edata;
 }
 
+TriggerData *
+cbr_stored_row_call(Relation rel, HeapTuple tuple)
+{
+	TriggerData *td = palloc0(sizeof(TriggerData));
+
+	td->type = T_TriggerData;
+	td->tg_event = TRIGGER_EVENT_DELETE | TRIGGER_EVENT_ROW | TRIGGER_EVENT_AFTER;
+	td->tg_relation = rel;
+	td->tg_trigtuple = tuple;
+	return td;
+}
+
 char *
 cbr_verdict_message(CbrRaiseVerdict raise, void *arg)
 {

@@ -70,6 +70,12 @@ extern void cbr_violation_report_input(CbrViolations *s, HeapTuple tuple, const 
 extern char *cbr_verdict_message(CbrRaiseVerdict raise, void *arg);
 
 /*
+ * A trigger call for a stored row of rel that no statement writes: its
+ * values are shown as SELECT allows (row_values.c), for cbr_verdict_message.
+ */
+extern TriggerData *cbr_stored_row_call(Relation rel, HeapTuple tuple);
+
+/*
  * The export check's rules one at a time (cbr_decide_export_return stops at
  * the first broken rule, in the order R-EX-2, R-EX-1, R-EX-5): the rule id
  * of a failed verdict, and the next failure once the rules decided so far

@@ -19,6 +19,16 @@
 #include "utils/rel.h"
 #include "utils/relcache.h"
 
+/* 55000: the metadata of the attached checks could not be read (what: for the server log). */
+pg_noreturn static void
+cbr_metadata_unreadable(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cannot read the metadata of the attached checks"),
+			 errdetail_internal("%s", what)));
+}
+
 /*
  * The checks that judge the rows of relid: those attached to it or to an
  * ancestor (a partition carries the checks of its partitioned ancestors,
@@ -45,14 +55,14 @@ cbr_checks_of(Oid relid, const char *only, bool tree, AttachedChecks *a)
 	memset(a, 0, sizeof(*a));
 	args[0] = ObjectIdGetDatum(relid);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_metadata_unreadable("SPI_connect failed");
 	if (SPI_execute_with_args(
 			psprintf("SELECT DISTINCT k.check_kind FROM cbreturn.attached_check k"
 					 " WHERE k.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 					 "    OR k.relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass))%s"
 					 " ORDER BY k.check_kind", k_tree),
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_check failed");
+		cbr_metadata_unreadable("reading cbreturn.attached_check failed");
 	for (i = 0; i < SPI_processed; i++)
 	{
 		char	   *kind = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
@@ -80,7 +90,7 @@ cbr_checks_of(Oid relid, const char *only, bool tree, AttachedChecks *a)
 					 "   AND c.column_relation::pg_catalog.oid OPERATOR(pg_catalog.=) c.relation::pg_catalog.oid"
 					 "   AND c.check_kind OPERATOR(pg_catalog.<>) 'quantity'", c_tree),
 			1, argtypes, args, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_column failed");
+		cbr_metadata_unreadable("reading cbreturn.attached_column failed");
 	a->cols = MemoryContextAlloc(TopTransactionContext, sizeof(AttrNumber) * (SPI_processed + 1));
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -127,7 +137,7 @@ cbr_checked_table_reading(Oid relid, bool *quantity)
 	*quantity = false;
 	args[0] = ObjectIdGetDatum(relid);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+		cbr_metadata_unreadable("SPI_connect failed");
 	if (SPI_execute_with_args(
 			"SELECT k.relation::pg_catalog.oid, k.check_kind OPERATOR(pg_catalog.=) 'quantity'"
 			"  FROM cbreturn.attached_check k"
@@ -136,7 +146,7 @@ cbr_checked_table_reading(Oid relid, bool *quantity)
 			"        OR k.declared_relation IN (SELECT pg_catalog.pg_partition_ancestors($1::pg_catalog.regclass)))"
 			" ORDER BY 2, 1 LIMIT 1",
 			1, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "reading cbreturn.attached_check failed");
+		cbr_metadata_unreadable("reading cbreturn.attached_check failed");
 	if (SPI_processed == 1)
 	{
 		reader = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
